@@ -1,0 +1,47 @@
+# Two commands on a fresh machine: `make run` (set up, demo data, serve) and `make test`.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1:8000
+
+.PHONY: run test bench venv system-deps graph
+
+venv: $(VENV)/.installed
+
+# face-recognition declares "dlib", which would compile for a long time: dlib-bin provides it
+# prebuilt, so face-recognition itself goes in without its dependencies.
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -r requirements-dev.txt
+	$(PY) -m pip install -q --no-deps face-recognition==1.3.0
+	touch $@
+
+# Debian packages the tests need: Chromium for the webcam page, a CJK font for PDFs and screenshots.
+system-deps:
+	@missing=""; \
+	for p in chromium fonts-wqy-zenhei graphviz; do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing Debian packages:$$missing"; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; \
+	fi
+
+run: venv
+	mkdir -p var
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py seed_demo
+	@echo "Starting the Celery worker (with beat) and the web server on http://$(HOST)/"
+	trap 'kill 0' INT TERM EXIT; \
+	$(VENV)/bin/celery -A config worker -B --pool=solo --loglevel=warning & \
+	$(PY) manage.py runserver --noreload $(HOST)
+
+test: venv system-deps
+	$(VENV)/bin/pytest
+
+bench: venv
+	$(PY) manage.py bench
+
+# Draws the stay workflow for the README (needs Graphviz's dot, from `make system-deps`).
+graph: venv
+	$(PY) manage.py graph_transitions shelter.Stay -o docs/stay-workflow.png

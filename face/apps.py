@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class FaceConfig(AppConfig):
+    name = "face"
+    verbose_name = _("Portraits and face search")
+    default_auto_field = "django.db.models.BigAutoField"

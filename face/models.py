@@ -1,0 +1,1 @@
+"""Models of the face app (filled in by its issue)."""

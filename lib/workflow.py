@@ -1,0 +1,66 @@
+"""Running a django-fsm transition on behalf of a user, with messages a station worker understands.
+
+The rule itself (source states, conditions, permission) lives on the model's @transition; this only
+checks the permission, runs the transition in a transaction, saves, and turns each refusal into one
+WorkflowError with a translated message. Two people acting on the same object at once: the model's
+ConcurrentTransitionMixin makes the second save fail, and the whole transaction is rolled back.
+"""
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+from django_fsm import ConcurrentTransition, TransitionNotAllowed, can_proceed, has_transition_perm
+
+
+class WorkflowError(Exception):
+    def __init__(self, message):
+        super().__init__(message)
+        self.message = message
+
+
+def label(obj, name):
+    """The human label of a transition (its custom "label"), for buttons and messages."""
+    method = getattr(obj, name)
+    meta = method._django_fsm
+    for t in meta.transitions.values():
+        if t.name == name and "label" in t.custom:
+            return str(t.custom["label"])
+    return name
+
+
+def apply(obj, name, user, **kwargs):
+    """Run transition `name` on `obj` as `user` and save; raise WorkflowError if it may not run."""
+    method = getattr(obj, name)
+    action = label(obj, name)
+    if not has_transition_perm(method, user):
+        if not can_proceed(method, check_conditions=False):
+            raise WorkflowError(not_from_state(obj, action))
+        raise WorkflowError(_("You are not allowed to do this: %(action)s.") % {"action": action})
+    if not can_proceed(method):
+        if not can_proceed(method, check_conditions=False):
+            raise WorkflowError(not_from_state(obj, action))
+        raise WorkflowError(_("“%(action)s” cannot be done yet: the record is not complete.") % {"action": action})
+    try:
+        with transaction.atomic():
+            result = method(by=user, **kwargs)
+            obj.save()
+    except TransitionNotAllowed:
+        raise WorkflowError(not_from_state(obj, action)) from None
+    except ConcurrentTransition:
+        raise WorkflowError(
+            _("Someone else changed this record at the same moment; nothing was saved. Please reload and check.")
+        ) from None
+    return result
+
+
+def not_from_state(obj, action):
+    state = obj._meta.get_field("state")
+    current = dict(state.flatchoices).get(obj.state, obj.state)
+    return _("“%(action)s” is not possible now: the record is already “%(state)s”. Nothing was changed.") % {
+        "action": action,
+        "state": current,
+    }
+
+
+def available(obj, user):
+    """(name, label) of the transitions this user may run on obj now, for buttons."""
+    return [(t.name, str(t.custom.get("label", t.name))) for t in obj.get_available_user_state_transitions(user)]

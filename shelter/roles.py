@@ -1,0 +1,51 @@
+"""Roles are Django groups; this is the one place that says what each may do.
+
+Other apps add their permissions here too, so a role reads as one list. sync_groups() runs after
+every migrate, so a new permission reaches the groups without a hand step.
+"""
+
+from django.contrib.auth.models import Group, Permission
+
+VIEW_PEOPLE = ["shelter.view_person", "shelter.view_stay", "shelter.view_service"]
+REGISTER = [
+    "shelter.add_person", "shelter.change_person", "shelter.add_stay", "shelter.change_stay",
+    "shelter.add_service", "shelter.admit_stay", "shelter.discharge_stay", "shelter.record_death",
+]
+
+ROLES = {
+    # Registers arrivals, logs services, discharges: the night shift at the desk.
+    "reception": VIEW_PEOPLE + REGISTER,
+    # Everything reception does, and answers for deadlines and late entries.
+    "supervisor": VIEW_PEOPLE + REGISTER + ["shelter.view_auditevent"],
+    # Reads the files and the monthly figures; changes nothing.
+    "station_head": VIEW_PEOPLE + ["shelter.view_auditevent"],
+    # Sees every station; manages users and reference data in the admin.
+    "administrator": VIEW_PEOPLE + REGISTER + ["shelter.view_all_stations", "shelter.view_auditevent"],
+}
+
+ROLE_LABELS = {
+    "reception": "接待员 / reception",
+    "supervisor": "主管 / supervisor",
+    "station_head": "站长 / station head",
+    "administrator": "管理员 / administrator",
+}
+
+
+def sync_groups():
+    for name, perms in ROLES.items():
+        group, _ = Group.objects.get_or_create(name=name)
+        wanted = []
+        for dotted in perms:
+            app_label, codename = dotted.split(".")
+            perm = Permission.objects.filter(content_type__app_label=app_label, codename=codename).first()
+            if perm:
+                wanted.append(perm)
+        group.permissions.set(wanted)
+
+
+def role_of(user):
+    names = set(user.groups.values_list("name", flat=True))
+    for role in ("administrator", "station_head", "supervisor", "reception"):
+        if role in names:
+            return role
+    return "administrator" if user.is_superuser else None

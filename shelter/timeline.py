@@ -1,0 +1,73 @@
+"""The person file as a timeline. Other apps add their own events and page panels in AppConfig.ready():
+
+    timeline.SOURCES.append(my_events)            # my_events(person) -> iterable of Event
+    timeline.PANELS.append("face/_panel.html")    # included on the person page with `person` in context
+"""
+
+from dataclasses import dataclass
+
+from django.contrib.contenttypes.models import ContentType
+from django.utils.translation import gettext_lazy as _
+
+from .models import AuditEvent, StateLog, Stay
+
+
+@dataclass
+class Event:
+    at: object  # when it happened
+    kind: str  # css class and icon: arrival, transition, service, departure, death, correction, ...
+    title: str
+    detail: str = ""
+    by: object = None
+    entered_at: object = None
+    late: bool = False
+
+
+SOURCES = []
+PANELS = []
+
+
+def shelter_events(person):
+    stays = list(person.stays.all())
+    for stay in stays:
+        yield Event(stay.arrived_at, "arrival", _("Arrived: found at %(place)s, brought by %(by)s") % {
+            "place": stay.found_place, "by": stay.get_brought_by_display()}, stay.found_circumstances,
+            stay.entered_by, stay.entered_at, stay.late)
+        for s in stay.services.select_related("entered_by"):
+            yield Event(s.given_at, "service", s.get_kind_display(), s.notes, s.entered_by, s.entered_at, s.late)
+        if hasattr(stay, "departure"):
+            d = stay.departure
+            detail = ", ".join(str(v) for v in (d.receiver_name, d.receiver_relation, d.destination, d.ticket_no, d.notes) if v)
+            yield Event(d.departed_at, "departure", _("Departed: %(kind)s") % {"kind": d.get_kind_display()}, detail,
+                        d.entered_by, d.entered_at, d.late)
+        if hasattr(stay, "death"):
+            d = stay.death
+            yield Event(d.died_at, "death", _("Died at %(place)s") % {"place": d.place}, d.cause, d.entered_by,
+                        d.entered_at, d.late)
+    states = dict(Stay._meta.get_field("state").flatchoices)
+    logs = StateLog.objects.filter(
+        content_type=ContentType.objects.get_for_model(Stay), object_id__in=[s.pk for s in stays]
+    ).select_related("by")
+    for log in logs:
+        yield Event(log.at, "transition", _("%(from)s → %(to)s") % {
+            "from": states.get(log.source_state, log.source_state), "to": states.get(log.state, log.state)},
+            log.reason, log.by)
+    for change in person.audit_events.filter(action=AuditEvent.CHANGE).select_related("user"):
+        fields = {f.name: f.verbose_name for f in person._meta.fields}
+        detail = "; ".join(f"{fields.get(k, k)}: “{old}” → “{new}”" for k, (old, new) in change.detail.get("changes", {}).items())
+        yield Event(change.at, "correction", _("File corrected: %(reason)s") % {"reason": change.detail.get("reason", "")},
+                    detail, change.user)
+
+
+SOURCES.append(shelter_events)
+
+
+def for_person(person):
+    """All events of the file, newest first."""
+    events = [e for source in SOURCES for e in source(person)]
+    events.sort(key=lambda e: e.at, reverse=True)
+    return events
+
+
+def panels():
+    return list(PANELS)

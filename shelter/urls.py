@@ -1,0 +1,19 @@
+from django.urls import path
+
+from . import views
+
+app_name = "shelter"
+urlpatterns = [
+    path("people/", views.people, name="people"),
+    path("people/new/", views.intake, name="intake"),
+    path("people/<int:pk>/", views.person, name="person"),
+    path("people/<int:pk>/return/", views.intake, name="return"),
+    path("people/<int:pk>/correct/", views.correct, name="correct"),
+    path("stays/<int:pk>/do/<slug:name>/", views.transition, name="transition"),
+    path("stays/<int:pk>/services/", views.add_service, name="add_service"),
+    path("stays/<int:pk>/depart/", views.depart, name="depart"),
+    path("stays/<int:pk>/death/", views.death, name="death"),
+    path("documents/<slug:kind>/<int:pk>/", views.document, name="document"),
+    path("late/", views.late_entries, name="late"),
+    path("notifications/", views.notifications, name="notifications"),
+]

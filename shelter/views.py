@@ -1,0 +1,301 @@
+"""Views of the station register. Thin: the rules are on the models, transitions go through
+lib.workflow.apply(), every read or change of a file is written to the audit log."""
+
+import mimetypes
+
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db import IntegrityError, models, transaction
+from django.forms.models import model_to_dict
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from lib import workflow
+
+from . import timeline
+from .forms import (
+    CorrectionForm, DeathForm, DepartureForm, LockoutAuthenticationForm, PersonFilterForm, PersonForm,
+    ServiceForm, StayForm,
+)
+from .models import AuditEvent, Belonging, Death, Departure, Notification, Person, Service, Stay, StayState
+
+
+class LoginView(auth_views.LoginView):
+    form_class = LockoutAuthenticationForm
+
+
+@login_required
+def home(request):
+    """Supervisors land on the deadline board (when the tracing app provides one), others on the list."""
+    if request.user.has_perm("tracing.view_board"):
+        try:
+            return redirect(reverse("tracing:board"))
+        except NoReverseMatch:
+            pass
+    return redirect("shelter:people")
+
+
+def person_for(request, pk):
+    """The person, if the user's station may see it: 404 otherwise, as if it did not exist."""
+    return get_object_or_404(Person.objects.for_user(request.user), pk=pk)
+
+
+def stay_for(request, pk):
+    return get_object_or_404(Stay.objects.for_user(request.user).select_related("person"), pk=pk)
+
+
+@login_required
+@permission_required("shelter.view_person", raise_exception=True)
+def people(request):
+    form = PersonFilterForm(request.GET or None)
+    qs = Person.objects.for_user(request.user).with_current_stay().select_related("station")
+    if form.is_valid():
+        qs = filter_people(qs, form.cleaned_data)
+    qs = qs.order_by(models.F("last_arrived_at").desc(nulls_last=True), "-pk")
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "shelter/people.html", {"form": form, "page": page, "query": query.urlencode(), "states": StayState.choices})
+
+
+def filter_people(qs, data):
+    if data["q"]:
+        q = data["q"].strip()
+        qs = qs.filter(
+            models.Q(name__icontains=q) | models.Q(aliases__icontains=q) | models.Q(file_no__icontains=q)
+            | models.Q(id_number__iexact=q.upper())
+        )
+    if data["state"]:
+        qs = qs.filter(current_state=data["state"])
+    if data["sex"]:
+        qs = qs.filter(sex=data["sex"])
+    if data["age"] is not None:
+        # Match a known date of birth exactly, or an estimated range that contains the age.
+        today = timezone.localdate()
+        age = data["age"]
+        born_after = today.replace(year=today.year - age - 1)
+        born_before = today.replace(year=today.year - age)
+        qs = qs.filter(
+            models.Q(date_of_birth__gt=born_after, date_of_birth__lte=born_before)
+            | models.Q(date_of_birth__isnull=True, age_min__lte=age, age_max__gte=age)
+        )
+    if data["arrived_from"]:
+        qs = qs.filter(stays__arrived_at__date__gte=data["arrived_from"]).distinct()
+    if data["arrived_to"]:
+        qs = qs.filter(stays__arrived_at__date__lte=data["arrived_to"]).distinct()
+    return qs
+
+
+@login_required
+@permission_required("shelter.add_stay", raise_exception=True)
+def intake(request, pk=None):
+    """Register an arrival: a new file, or a new stay on an existing file (a returning person)."""
+    person = person_for(request, pk) if pk else None
+    station = person.station if person else request.user.station
+    if station is None:
+        messages.error(request, _("Your account belongs to no station, so you cannot register arrivals."))
+        return redirect("shelter:people")
+    person_form = None if person else PersonForm(request.POST or None, prefix="p")
+    stay_form = StayForm(request.POST or None, request.FILES or None, prefix="s", station=station)
+    if request.method == "POST":
+        token = request.POST.get("s-intake_token")
+        existing = Stay.objects.filter(intake_token=token).select_related("person").first() if token else None
+        if existing:
+            # A second click on the same form: the arrival is already registered once.
+            messages.info(request, _("This arrival was already registered; it was not entered twice."))
+            return redirect(existing.person)
+        if (person_form is None or person_form.is_valid()) and stay_form.is_valid():
+            try:
+                stay = register_arrival(request, person or person_form.save(commit=False), stay_form)
+            except IntegrityError:
+                existing = Stay.objects.filter(intake_token=token).select_related("person").first()
+                if existing is None:
+                    raise
+                messages.info(request, _("This arrival was already registered; it was not entered twice."))
+                return redirect(existing.person)
+            if stay.late:
+                messages.warning(request, _("Registered, but more than 24 hours after the arrival: the entry is flagged late."))
+            else:
+                messages.success(request, _("Arrival registered: file %(file)s.") % {"file": stay.person.file_no})
+            return redirect(stay.person)
+        messages.error(request, _("Please correct the fields marked below; nothing you typed was lost."))
+    return render(request, "shelter/intake.html", {"person": person, "person_form": person_form, "stay_form": stay_form})
+
+
+@transaction.atomic
+def register_arrival(request, person, stay_form):
+    created = person.pk is None
+    if created:
+        person.station = request.user.station
+        person.created_by = request.user
+        person.save()
+    stay = stay_form.save(commit=False)
+    stay.person = person
+    stay.entered_by = request.user
+    stay.intake_token = stay_form.cleaned_data.get("intake_token")
+    stay.save()
+    Belonging.objects.bulk_create(
+        Belonging(stay=stay, item=item, quantity=qty) for item, qty in stay_form.belongings()
+    )
+    AuditEvent.record(request, AuditEvent.CREATE, person, target=stay, new_file=created)
+    return stay
+
+
+@login_required
+@permission_required("shelter.view_person", raise_exception=True)
+def person(request, pk):
+    person = person_for(request, pk)
+    AuditEvent.record(request, AuditEvent.VIEW, person)
+    stays = list(person.stays.select_related("staff_in_charge").prefetch_related("belongings"))
+    for stay in stays:
+        stay.actions = [a for a in workflow.available(stay, request.user) if a[0] == "admit"]
+        stay.can_depart = stay.is_open and request.user.has_perm("shelter.discharge_stay")
+        stay.can_die = stay.is_open and request.user.has_perm("shelter.record_death")
+    return render(request, "shelter/person.html", {
+        "person": person,
+        "stays": stays,
+        "events": timeline.for_person(person),
+        "service_form": ServiceForm(prefix="svc"),
+        "panels": timeline.panels(),
+    })
+
+
+@login_required
+@permission_required("shelter.change_person", raise_exception=True)
+def correct(request, pk):
+    """Correct the file. The old values stay in the audit log with the reason; nothing is overwritten unseen."""
+    person = person_for(request, pk)
+    before = model_to_dict(person, fields=Person.TRACKED_FIELDS)
+    form = CorrectionForm(request.POST or None, instance=person)
+    if request.method == "POST":
+        if form.is_valid():
+            with transaction.atomic():
+                person = form.save()
+                changes = AuditEvent.record_changes(request, person, before, form.cleaned_data["reason"])
+            if changes:
+                messages.success(request, _("The file was corrected; the previous values are kept in its history."))
+            else:
+                messages.info(request, _("Nothing was changed."))
+            return redirect(person)
+        messages.error(request, _("Please correct the fields marked below; nothing you typed was lost."))
+    return render(request, "shelter/correct.html", {"person": person, "form": form})
+
+
+@login_required
+@require_POST
+def transition(request, pk, name):
+    """Run a transition that needs no form (admit). Refusals come back as a message on the file."""
+    stay = stay_for(request, pk)
+    if name not in ("admit",):
+        raise Http404
+    try:
+        workflow.apply(stay, name, request.user, reason=request.POST.get("reason", ""))
+    except workflow.WorkflowError as e:
+        messages.error(request, e.message)
+    else:
+        AuditEvent.record(request, AuditEvent.TRANSITION, stay.person, target=stay, transition=name)
+        messages.success(request, _("Done: %(action)s.") % {"action": workflow.label(stay, name)})
+    return redirect(stay.person)
+
+
+@login_required
+@permission_required("shelter.add_service", raise_exception=True)
+@require_POST
+def add_service(request, pk):
+    stay = stay_for(request, pk)
+    form = ServiceForm(request.POST, prefix="svc")
+    if not stay.is_open:
+        messages.error(request, _("This stay has ended; services can no longer be added to it."))
+    elif form.is_valid():
+        service = form.save(commit=False)
+        service.stay = stay
+        service.entered_by = request.user
+        service.save()
+        AuditEvent.record(request, AuditEvent.CREATE, stay.person, target=service)
+        messages.success(request, _("Service recorded: %(kind)s.") % {"kind": service.get_kind_display()})
+    else:
+        errors = "; ".join(f"{form.fields[f].label}: {' '.join(e)}" for f, e in form.errors.items())
+        messages.error(request, _("The service was not recorded: %(errors)s") % {"errors": errors})
+    return redirect(stay.person)
+
+
+@login_required
+@permission_required("shelter.discharge_stay", raise_exception=True)
+def depart(request, pk):
+    return ending(request, pk, DepartureForm, "depart", "shelter/depart.html")
+
+
+@login_required
+@permission_required("shelter.record_death", raise_exception=True)
+def death(request, pk):
+    return ending(request, pk, DeathForm, "die", "shelter/death.html")
+
+
+def ending(request, pk, form_class, name, template):
+    """Departure and death: a form whose record the transition saves, in one transaction."""
+    stay = stay_for(request, pk)
+    form = form_class(request.POST or None, request.FILES or None, stay=stay)
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                workflow.apply(stay, name, request.user, **{"departure" if name == "depart" else "death": form.instance})
+            except workflow.WorkflowError as e:
+                messages.error(request, e.message)
+                return redirect(stay.person)
+            AuditEvent.record(request, AuditEvent.TRANSITION, stay.person, target=stay, transition=name)
+            messages.success(request, _("Done: %(action)s.") % {"action": workflow.label(stay, name)})
+            return redirect(stay.person)
+        messages.error(request, _("Please correct the fields marked below; nothing you typed was lost."))
+    elif not stay.is_open:
+        messages.error(request, workflow.not_from_state(stay, workflow.label(stay, name)))
+        return redirect(stay.person)
+    return render(request, template, {"stay": stay, "person": stay.person, "form": form})
+
+
+@login_required
+def document(request, kind, pk):
+    """An uploaded scan, served only to the person's station, and audited."""
+    if kind == "handover":
+        obj = get_object_or_404(Stay.objects.for_user(request.user), pk=pk)
+        f, person = obj.handover_document, obj.person
+    elif kind == "death":
+        obj = get_object_or_404(Death.objects.filter(stay__in=Stay.objects.for_user(request.user)), pk=pk)
+        f, person = obj.proof, obj.stay.person
+    else:
+        raise Http404
+    if not f:
+        raise Http404
+    AuditEvent.record(request, AuditEvent.VIEW, person, target=f.name, document=kind)
+    content_type = mimetypes.guess_type(f.name)[0] or "application/octet-stream"
+    return FileResponse(f.open("rb"), content_type=content_type)
+
+
+@login_required
+def late_entries(request):
+    """Entries made more than 24 hours after the event: what a supervisor must look into."""
+    if not request.user.has_perm("shelter.view_auditevent"):
+        raise PermissionDenied
+    stays = Stay.objects.for_user(request.user)
+    rows = []
+    for model, label in ((Stay, _("arrival")), (Service, _("service")), (Departure, _("departure")), (Death, _("death"))):
+        qs = model.objects.filter(late=True)
+        qs = qs.filter(pk__in=stays.filter(late=True)) if model is Stay else qs.filter(stay__in=stays)
+        for entry in qs.select_related("entered_by")[:200]:
+            stay = entry if model is Stay else entry.stay
+            rows.append({"label": label, "entry": entry, "person": stay.person, "delay": entry.entered_at - entry.occurred_at})
+    rows.sort(key=lambda r: r["entry"].entered_at, reverse=True)
+    return render(request, "shelter/late.html", {"rows": rows})
+
+
+@login_required
+def notifications(request):
+    items = Notification.objects.filter(user=request.user)[:100]
+    Notification.objects.filter(user=request.user, read_at__isnull=True).update(read_at=timezone.now())
+    return render(request, "shelter/notifications.html", {"items": items})

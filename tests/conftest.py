@@ -1,0 +1,80 @@
+"""Shared fixtures: stations, one user per role, a person with an open stay."""
+
+import pytest
+from django.contrib.auth.models import Group
+from django.utils import timezone
+
+from shelter.models import Person, Station, Stay, User
+
+
+@pytest.fixture(autouse=True)
+def _isolated_settings(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.SMS_BACKEND = "lib.sms.FileBackend"
+    settings.SMS_FILE_PATH = str(tmp_path / "sms.log")
+    settings.LANGUAGE_CODE = "en"
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    from config.celery import app
+
+    app.conf.task_always_eager = True
+
+
+@pytest.fixture
+def station(db):
+    return Station.objects.create(code="GZ", name="Guangzhou Rescue Station", phone="020-1234")
+
+
+@pytest.fixture
+def other_station(db):
+    return Station.objects.create(code="SZ", name="Shenzhen Rescue Station")
+
+
+def make_user(username, role, station, **extra):
+    user = User.objects.create_user(username, password="pw-" + username, station=station,
+                                    email=f"{username}@example.org", **extra)
+    user.groups.add(Group.objects.get(name=role))
+    return user
+
+
+@pytest.fixture
+def reception(station):
+    return make_user("reception", "reception", station, phone="13800000001")
+
+
+@pytest.fixture
+def supervisor(station):
+    return make_user("supervisor", "supervisor", station, phone="13800000002")
+
+
+@pytest.fixture
+def head(station):
+    return make_user("head", "station_head", station)
+
+
+@pytest.fixture
+def admin_user(db):
+    return make_user("admin", "administrator", None)
+
+
+@pytest.fixture
+def person(station, reception):
+    return Person.objects.create(station=station, sex="M", age_min=60, age_max=70, created_by=reception)
+
+
+@pytest.fixture
+def stay(person, reception):
+    return Stay.objects.create(
+        person=person, arrived_at=timezone.now(), found_place="Tianhe bus station", brought_by="police",
+        entered_by=reception, staff_in_charge=reception,
+    )
+
+
+@pytest.fixture
+def client_as(client):
+    def login(user):
+        client.force_login(user)
+        return client
+
+    return login

@@ -1,0 +1,1 @@
+"""Models of the tracing app (filled in by its issue)."""
