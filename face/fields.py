@@ -1,0 +1,52 @@
+"""A face encoding column that is compact on every database.
+
+On PostgreSQL it is pgvector's vector(128), so face.search can use an HNSW index; elsewhere it is the
+128 float32 numbers as bytes (512 bytes). Python sees a numpy float32 array either way.
+"""
+
+import numpy as np
+from django.db import models
+
+
+class EmbeddingField(models.Field):
+    description = "face encoding (float32 vector)"
+
+    def __init__(self, *args, dimensions=128, **kwargs):
+        self.dimensions = dimensions
+        super().__init__(*args, **kwargs)
+
+    def deconstruct(self):
+        name, path, args, kwargs = super().deconstruct()
+        kwargs["dimensions"] = self.dimensions
+        return name, path, args, kwargs
+
+    def db_type(self, connection):
+        if connection.vendor == "postgresql":
+            return f"vector({self.dimensions})"
+        return connection.data_types["BinaryField"]
+
+    def from_db_value(self, value, expression, connection):
+        return self.to_python(value)
+
+    def to_python(self, value):
+        if value is None or isinstance(value, np.ndarray):
+            return value
+        if isinstance(value, (bytes, bytearray, memoryview)):
+            return np.frombuffer(bytes(value), dtype=np.float32).copy()
+        if isinstance(value, str):  # pgvector's text form: "[0.1,0.2,...]"
+            return np.array(value.strip("[]").split(","), dtype=np.float32)
+        return np.asarray(value, dtype=np.float32)
+
+    def get_db_prep_value(self, value, connection, prepared=False):
+        if value is None:
+            return None
+        vector = np.asarray(value, dtype=np.float32).reshape(-1)
+        if vector.shape[0] != self.dimensions:
+            raise ValueError(f"expected {self.dimensions} numbers, got {vector.shape[0]}")
+        if connection.vendor == "postgresql":
+            return "[" + ",".join(f"{x:.8g}" for x in vector.tolist()) + "]"
+        return vector.tobytes()
+
+    def value_to_string(self, obj):
+        value = self.value_from_object(obj)
+        return "" if value is None else ",".join(f"{x:.8g}" for x in value.tolist())
