@@ -31,14 +31,13 @@ def apply(obj, name, user, **kwargs):
     """Run transition `name` on `obj` as `user` and save; raise WorkflowError if it may not run."""
     method = getattr(obj, name)
     action = label(obj, name)
-    if not has_transition_perm(method, user):
-        if not can_proceed(method, check_conditions=False):
-            raise WorkflowError(not_from_state(obj, action))
-        raise WorkflowError(_("You are not allowed to do this: %(action)s.") % {"action": action})
+    # Asked in this order because has_transition_perm() is also false when a condition fails.
+    if not can_proceed(method, check_conditions=False):
+        raise WorkflowError(not_from_state(obj, action))
     if not can_proceed(method):
-        if not can_proceed(method, check_conditions=False):
-            raise WorkflowError(not_from_state(obj, action))
         raise WorkflowError(_("“%(action)s” cannot be done yet: the record is not complete.") % {"action": action})
+    if not has_transition_perm(method, user):
+        raise WorkflowError(_("You are not allowed to do this: %(action)s.") % {"action": action})
     try:
         with transaction.atomic():
             result = method(by=user, **kwargs)
