@@ -17,14 +17,21 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PY) -m pip install -q --no-deps face-recognition==1.3.0
 	touch $@
 
-# Debian packages the tests need: Chromium for the webcam page, a CJK font for PDFs and screenshots.
+# Debian packages the tests need (the one list): Chromium for the browser tests, a CJK font for PDFs
+# and screenshots, Graphviz for `make graph`, Redis for the Celery integration test. apt-get update
+# runs only when something is missing; as root no sudo is needed (CI runs as root).
+SYSTEM_PACKAGES := chromium fonts-wqy-zenhei graphviz redis-server
+
 system-deps:
 	@missing=""; \
-	for p in chromium fonts-wqy-zenhei graphviz; do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	for p in $(SYSTEM_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
+	done; \
 	if [ -n "$$missing" ]; then \
 	  echo "Installing Debian packages:$$missing"; \
 	  if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi; \
-	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; \
+	  $$SUDO apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; \
 	fi
 
 run: venv
@@ -36,8 +43,11 @@ run: venv
 	$(VENV)/bin/celery -A config worker -B --pool=solo --loglevel=warning & \
 	$(PY) manage.py runserver --noreload $(HOST)
 
+# PYTEST_ARGS narrows a run (make test PYTEST_ARGS=tests/test_x.py); DATABASE_URL in the environment
+# runs the suite on that database instead of SQLite. pytest exits 5 when it collected no test: its
+# summary line ("no tests ran") says so, and that is reported, not taken for a crash.
 test: venv system-deps
-	$(VENV)/bin/pytest
+	@$(VENV)/bin/pytest $(PYTEST_ARGS) || { status=$$?; [ $$status -eq 5 ] || exit $$status; }
 
 bench: venv
 	$(PY) manage.py bench
