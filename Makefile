@@ -10,11 +10,11 @@ venv: $(VENV)/.installed
 
 # face-recognition declares "dlib", which would compile for a long time: dlib-bin provides it
 # prebuilt, so face-recognition itself goes in without its dependencies.
-$(VENV)/.installed: requirements.txt requirements-dev.txt
+$(VENV)/.installed: requirements.txt requirements-dev.txt requirements-nodeps.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
 	$(PY) -m pip install -q -r requirements-dev.txt
-	$(PY) -m pip install -q --no-deps face-recognition==1.3.0
+	$(PY) -m pip install -q --no-deps -r requirements-nodeps.txt
 	touch $@
 
 # Debian packages the tests need (the one list): Chromium for the browser tests, a CJK font for PDFs
