@@ -447,7 +447,7 @@ class Departure(LedgerEntry):
 
     stay = models.OneToOneField(Stay, on_delete=models.PROTECT, related_name="departure")
     kind = models.CharField(_("kind of departure"), max_length=10, choices=DepartureKind.choices)
-    departed_at = models.DateTimeField(_("departed"), default=timezone.now)
+    departed_at = models.DateTimeField(_("time of departure"), default=timezone.now)
     receiver_name = models.CharField(_("received by"), max_length=60, blank=True)
     receiver_relation = models.CharField(_("relation to the person"), max_length=30, blank=True)
     receiver_id_number = models.CharField(_("receiver's ID number"), max_length=18, blank=True)

@@ -65,7 +65,8 @@ SOURCES.append(shelter_events)
 def for_person(person):
     """All events of the file, newest first."""
     events = [e for source in SOURCES for e in source(person)]
-    events.sort(key=lambda e: e.at, reverse=True)
+    # Times typed by staff are to the minute: within a minute, the order of entry decides.
+    events.sort(key=lambda e: (e.at.replace(second=0, microsecond=0), e.entered_at or e.at), reverse=True)
     return events
 
 

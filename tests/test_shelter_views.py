@@ -195,3 +195,10 @@ def test_the_interface_is_chinese_by_default_and_english_on_request(client, rece
     assert "登记" in client.get(reverse("shelter:people")).content.decode()
     client.post(reverse("set_language"), {"language": "en", "next": "/people/"})
     assert "Register arrival" in client.get(reverse("shelter:people")).content.decode()
+
+
+def test_an_english_browser_still_gets_chinese_until_english_is_chosen(client, reception, settings):
+    settings.LANGUAGE_CODE = "zh-hans"
+    client.force_login(reception)
+    page = client.get(reverse("shelter:people"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert "入站登记" in page

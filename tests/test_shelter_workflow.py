@@ -150,3 +150,16 @@ def test_two_people_discharging_at_once_cannot_both_win(stay, reception, supervi
 def test_state_cannot_be_set_by_hand(stay):
     with pytest.raises(AttributeError):
         stay.state = "departed"
+
+
+def test_graph_transitions_draws_the_stay_workflow():
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("graph_transitions", "shelter.Stay", stdout=out)
+    dot = out.getvalue()
+    for source, target, name in (("reception", "in_care", "admit"), ("in_care", "departed", "depart"),
+                                 ("reception", "deceased", "die")):
+        assert f'state.{source}" -> "shelter.' in dot and f'state.{target}" [label={name}]' in dot

@@ -219,7 +219,7 @@ class Migration(migrations.Migration):
                 ('entered_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='entered')),
                 ('late', models.BooleanField(db_index=True, default=False, editable=False, verbose_name='entered late')),
                 ('kind', models.CharField(choices=[('family', 'taken home by family'), ('escorted', 'escorted home by staff'), ('ticket', 'returned home alone with a ticket'), ('transfer', 'transferred to an institution, hospital or station'), ('left', 'left of their own accord'), ('other', 'other')], max_length=10, verbose_name='kind of departure')),
-                ('departed_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='departed')),
+                ('departed_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='time of departure')),
                 ('receiver_name', models.CharField(blank=True, max_length=60, verbose_name='received by')),
                 ('receiver_relation', models.CharField(blank=True, max_length=30, verbose_name='relation to the person')),
                 ('receiver_id_number', models.CharField(blank=True, max_length=18, verbose_name="receiver's ID number")),
