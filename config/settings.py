@@ -132,6 +132,8 @@ EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "homeward@localhost")
+# The address staff use to reach the site, for links in e-mail and SMS.
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 # SMS: a dotted path to a backend class in lib.sms; console by default.
 SMS_BACKEND = os.environ.get("SMS_BACKEND", "lib.sms.ConsoleBackend")

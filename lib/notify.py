@@ -15,7 +15,7 @@ def deliver(notifications):
     backend = sms.get_backend()
     for n in notifications:
         user = n.user
-        link = f"\n{n.url}" if n.url else ""
+        link = f"\n{settings.SITE_URL}{n.url}" if n.url else ""
         if user.email:
             try:
                 send_mail(n.subject, f"{n.body}{link}", settings.DEFAULT_FROM_EMAIL, [user.email])

@@ -119,6 +119,7 @@ def test_death_is_reported_at_once_to_supervisors_and_head(stay, reception, supe
     assert stay.death.reported_at is not None
     assert set(Notification.objects.filter(kind="death").values_list("user__username", flat=True)) == {"supervisor", "head"}
     assert sorted(m.to[0] for m in mail.outbox) == ["head@example.org", "supervisor@example.org"]
+    assert settings.SITE_URL + stay.person.get_absolute_url() in mail.outbox[0].body
     with open(settings.SMS_FILE_PATH, encoding="utf-8") as f:
         assert "13800000002" in f.read()  # the supervisor's phone
 
