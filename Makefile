@@ -35,7 +35,7 @@ system-deps:
 	fi
 
 run: venv
-	mkdir -p var
+	mkdir -p var/celery/queue var/celery/processed  # the filesystem broker needs its folders
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo
 	@echo "Starting the Celery worker (with beat) and the web server on http://$(HOST)/"
