@@ -174,4 +174,13 @@ LOGGING = {
 
 # --- face (portraits, quality, encodings, search): settings below this line belong to the face app.
 
+# Face search (face.search.nearest). "auto": pgvector's HNSW index on PostgreSQL, exact numpy elsewhere.
+FACE_SEARCH_BACKEND = os.environ.get("FACE_SEARCH_BACKEND", "auto")
+# HNSW candidates examined per search: recall against speed; `manage.py bench_search` measured the default.
+FACE_SEARCH_EF_SEARCH = envint("FACE_SEARCH_EF_SEARCH", 100)
+# How far a filtered HNSW search (sex, age, station) may walk the graph for k rows that pass the filter.
+FACE_SEARCH_MAX_SCAN_TUPLES = envint("FACE_SEARCH_MAX_SCAN_TUPLES", 20000)
+# Two dlib encodings of one person are nearer than this (Euclidean distance).
+FACE_MATCH_DISTANCE = envfloat("FACE_MATCH_DISTANCE", 0.6)
+
 # --- tracing (cases, notices, DNA, deadlines, reminders): settings below belong to the tracing app.

@@ -8,6 +8,12 @@ import numpy as np
 from django.db import models
 
 
+def vector_literal(vector):
+    """pgvector's text form. Nine significant digits give back the very same float32 (strtof), so
+    pgvector and the numpy backend compute distances on identical numbers."""
+    return "[" + ",".join(f"{x:.9g}" for x in np.asarray(vector, dtype=np.float32).tolist()) + "]"
+
+
 class EmbeddingField(models.Field):
     description = "face encoding (float32 vector)"
 
@@ -29,12 +35,13 @@ class EmbeddingField(models.Field):
         return self.to_python(value)
 
     def to_python(self, value):
-        if value is None or isinstance(value, np.ndarray):
-            return value
+        if value is None:
+            return None
         if isinstance(value, (bytes, bytearray, memoryview)):
             return np.frombuffer(bytes(value), dtype=np.float32).copy()
-        if isinstance(value, str):  # pgvector's text form: "[0.1,0.2,...]"
-            return np.array(value.strip("[]").split(","), dtype=np.float32)
+        if isinstance(value, str):  # pgvector's text form "[0.1,0.2,...]", or value_to_string's "0.1,0.2,..."
+            value = value.strip().strip("[]")
+            return np.array(value.split(","), dtype=np.float32) if value else None
         return np.asarray(value, dtype=np.float32)
 
     def get_db_prep_value(self, value, connection, prepared=False):
@@ -43,10 +50,12 @@ class EmbeddingField(models.Field):
         vector = np.asarray(value, dtype=np.float32).reshape(-1)
         if vector.shape[0] != self.dimensions:
             raise ValueError(f"expected {self.dimensions} numbers, got {vector.shape[0]}")
+        if not np.isfinite(vector).all():
+            raise ValueError("a face encoding must not contain NaN or infinity")
         if connection.vendor == "postgresql":
-            return "[" + ",".join(f"{x:.8g}" for x in vector.tolist()) + "]"
+            return vector_literal(vector)
         return vector.tobytes()
 
     def value_to_string(self, obj):
         value = self.value_from_object(obj)
-        return "" if value is None else ",".join(f"{x:.8g}" for x in value.tolist())
+        return "" if value is None else vector_literal(value).strip("[]")

@@ -1,0 +1,133 @@
+"""Face search: the encoded portraits nearest to a face encoding, nearest first.
+
+`nearest()` is the one entry point (rules of the house): callers never know which backend answers.
+The backend follows the database unless settings.FACE_SEARCH_BACKEND names one:
+
+- PostgreSQL: pgvector's HNSW index (face/migrations/0001), approximate, built to serve a province of
+  millions of faces; filters are applied inside the index scan (iterative scans), see
+  face/search_backends/pgvector_backend.py.
+- anything else (SQLite, the embedded default): exact numpy scan over an in-process matrix of every
+  encoding, refreshed when the table changes, see face/search_backends/numpy_backend.py.
+
+Distances are Euclidean between dlib encodings: two photos of one person are below about 0.6
+(settings.FACE_MATCH_DISTANCE), two people above.
+
+Filters narrow the candidates; sex and age only remove a person whose recorded sex or age contradicts
+them, so a person with unknown sex or age is still found (a missing fact must not hide a match).
+"""
+
+import numpy as np
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.db import connections, models
+from django.db.models import Q
+from django.utils import timezone
+
+from shelter.models import Sex
+
+from .models import Portrait
+from .search_backends import numpy_backend, pgvector_backend
+
+DIMENSIONS = Portrait._meta.get_field("encoding").dimensions
+BACKENDS = {"numpy": numpy_backend, "pgvector": pgvector_backend}
+
+
+def nearest(vector, k=10, *, station=None, user=None, queryset=None, exclude_person=None, sex=None, age=None,
+            max_distance=None, using=None):
+    """[(Portrait, distance)] for the k encoded portraits nearest to `vector`, nearest first.
+
+    station: a Station, its id, or a list of them. user: only what this user may see (for_user).
+    queryset: any Portrait queryset to search within (also picks the database). exclude_person: a
+    Person, id, or list of them (e.g. the person being registered). sex: "M" or "F". age: whole years,
+    or a (youngest, oldest) range, either end None for open; kept if it overlaps the person's age
+    (date of birth, else the estimated range). max_distance: drop results farther than this (it trims
+    the k nearest; it never widens the search). Portrait objects come with person and station loaded.
+    """
+    query = as_query_vector(vector)
+    if k < 1:
+        return []
+    scope = candidates(station=station, user=user, queryset=queryset, sex=sex, age=age, using=using)
+    excluded = _ids(exclude_person)
+    hits = backend_for(scope.db).search(query, k, scope, excluded)
+    if max_distance is not None:
+        hits = [(pk, distance) for pk, distance in hits if distance <= max_distance]
+    portraits = Portrait.objects.using(scope.db).select_related("person__station").in_bulk([pk for pk, _ in hits])
+    # A portrait deleted between the search and this fetch is simply left out.
+    return [(portraits[pk], distance) for pk, distance in hits if pk in portraits]
+
+
+def as_query_vector(vector):
+    query = np.asarray(vector, dtype=np.float32).reshape(-1)
+    if query.shape != (DIMENSIONS,):
+        raise ValueError(f"a face encoding has {DIMENSIONS} numbers, got {query.shape[0]}")
+    if not np.isfinite(query).all():
+        raise ValueError("a face encoding must not contain NaN or infinity")
+    return query
+
+
+def candidates(*, station=None, user=None, queryset=None, sex=None, age=None, using=None):
+    """The portraits a search may return, before the encoding test and person exclusions.
+
+    Backends rely on `query.where` being empty when nothing narrows the search (see numpy_backend).
+    """
+    scope = queryset if queryset is not None else Portrait.objects.all()
+    if using is not None:
+        scope = scope.using(using)
+    if user is not None:
+        scope = scope.for_user(user)
+    if station is not None:
+        scope = scope.filter(person__station__in=_ids(station))
+    if sex and sex != Sex.UNKNOWN:
+        scope = scope.filter(person__sex__in=[sex, Sex.UNKNOWN])
+    if age is not None:
+        scope = scope.filter(age_overlaps(age))
+    return scope
+
+
+def age_overlaps(age, today=None):
+    """Q on portraits: the person's age (as Person.age_range gives it) may lie in `age`.
+
+    Unknown ends stay open, so an unrecorded age never excludes anyone.
+    """
+    youngest, oldest = (age, age) if isinstance(age, int) else age
+    today = today or timezone.localdate()
+    by_birth = Q(person__date_of_birth__isnull=False)
+    by_estimate = Q(person__date_of_birth__isnull=True)
+    if youngest is not None:
+        by_birth &= Q(person__date_of_birth__lte=_years_before(today, youngest))
+        by_estimate &= Q(person__age_max__isnull=True) | Q(person__age_max__gte=youngest)
+    if oldest is not None:
+        by_birth &= Q(person__date_of_birth__gt=_years_before(today, oldest + 1))
+        by_estimate &= Q(person__age_min__isnull=True) | Q(person__age_min__lte=oldest)
+    return by_birth | by_estimate
+
+
+def _years_before(day, years):
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February in a year that has none
+        return day.replace(year=day.year - years, day=28)
+
+
+def backend_for(alias):
+    """The backend module for a database alias (settings.FACE_SEARCH_BACKEND, "auto" by vendor)."""
+    name = getattr(settings, "FACE_SEARCH_BACKEND", "auto")
+    vendor = connections[alias].vendor
+    if name == "auto":
+        name = "pgvector" if vendor == "postgresql" else "numpy"
+    if name not in BACKENDS:
+        raise ImproperlyConfigured(f"FACE_SEARCH_BACKEND must be auto, numpy or pgvector, not {name!r}")
+    if name == "pgvector" and vendor != "postgresql":
+        raise ImproperlyConfigured("FACE_SEARCH_BACKEND pgvector needs a PostgreSQL database")
+    return BACKENDS[name]
+
+
+def _ids(objects):
+    """Primary keys from a model instance, an id, or an iterable of either."""
+    if objects is None:
+        return []
+    if isinstance(objects, (models.Model, int, str)):
+        objects = [objects]
+    return [o.pk if isinstance(o, models.Model) else int(o) for o in objects]
+
+

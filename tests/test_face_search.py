@@ -1,0 +1,262 @@
+"""face.search.nearest() on real dlib encodings of the portraits in tests/faces (from ../shared/faces).
+
+The encodings are computed here with face_recognition (once per session, photos downscaled to 800 px
+for speed) and stored as Portraits of five Persons. Every test runs on each backend the database
+allows: numpy everywhere, pgvector too when DATABASE_URL names PostgreSQL (CI's second run).
+"""
+
+import datetime
+from pathlib import Path
+
+import face_recognition
+import numpy as np
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+from django.db import connection
+from django.utils import timezone
+from PIL import Image, ImageOps
+
+from face import search
+from face.models import Portrait
+from face.search_backends import numpy_backend
+from face.search_backends.pgvector_backend import knn_queryset
+from shelter.models import Person
+
+FACES = Path(__file__).parent / "faces"
+PHOTOS = {
+    "obama": ["obama_1", "obama_2", "obama_3", "obama_4"],
+    "biden": ["biden_1", "biden_2"],
+    "harington": ["harington_1", "harington_2", "harington_3"],
+    "leslie": ["leslie_1", "leslie_2"],
+    "lacamoire": ["lacamoire_1", "lacamoire_2"],
+}
+WHO = {photo: person for person, photos in PHOTOS.items() for photo in photos}
+BACKENDS = ["numpy", "pgvector"]
+
+
+@pytest.fixture(scope="session")
+def encodings():
+    """{photo name: float32 encoding of its one face}, from the real photos."""
+    found = {}
+    for name in WHO:
+        image = ImageOps.exif_transpose(Image.open(FACES / f"{name}.jpg")).convert("RGB")
+        image.thumbnail((800, 800))
+        pixels = np.asarray(image)
+        boxes = face_recognition.face_locations(pixels)
+        assert len(boxes) == 1, f"{name}: expected one face, found {len(boxes)}"
+        found[name] = face_recognition.face_encodings(pixels, boxes)[0].astype(np.float32)
+    return found
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request, settings):
+    if request.param == "pgvector" and connection.vendor != "postgresql":
+        pytest.skip("pgvector needs DATABASE_URL to name PostgreSQL")
+    settings.FACE_SEARCH_BACKEND = request.param
+    return request.param
+
+
+def years_ago(years, days=0):
+    today = timezone.localdate()
+    return today.replace(year=today.year - years) - datetime.timedelta(days=days)
+
+
+@pytest.fixture
+def people(station, other_station, reception):
+    """Five people at two stations; lacamoire's sex and age are unknown."""
+    return {
+        "obama": Person.objects.create(station=station, sex="M", age_min=55, age_max=65, created_by=reception),
+        "biden": Person.objects.create(station=station, sex="M", date_of_birth=years_ago(80, days=30)),
+        "harington": Person.objects.create(station=other_station, sex="M", age_min=35, age_max=40),
+        "leslie": Person.objects.create(station=station, sex="F", age_min=30, age_max=40),
+        "lacamoire": Person.objects.create(station=other_station, sex="U"),
+    }
+
+
+@pytest.fixture
+def gallery(people, encodings):
+    """{photo name: Portrait} with its real encoding, plus one portrait that has no encoding yet."""
+    portraits = {}
+    for name, encoding in encodings.items():
+        portraits[name] = Portrait.objects.create(
+            person=people[WHO[name]], image=f"portraits/{name}.jpg", accepted=True, encoding=encoding,
+            encoded_at=timezone.now(),
+        )
+    Portrait.objects.create(person=people["obama"], image="portraits/unencoded.jpg", accepted=False)
+    return portraits
+
+
+def names(results, gallery):
+    by_pk = {portrait.pk: name for name, portrait in gallery.items()}
+    return [by_pk[portrait.pk] for portrait, _ in results]
+
+
+def persons(results):
+    return {portrait.person.pk for portrait, _ in results}
+
+
+def test_every_same_person_pair_ranks_first(backend, gallery, encodings, settings):
+    """For every photo, all other photos of the same person come before any photo of someone else."""
+    for name, encoding in encodings.items():
+        results = search.nearest(encoding, k=len(gallery))
+        ranked = names(results, gallery)
+        assert sorted(ranked) == sorted(gallery), "every encoded portrait, and only those, is returned"
+        assert ranked[0] == name and results[0][1] < 1e-5
+        same = len(PHOTOS[WHO[name]])
+        assert {WHO[other] for other in ranked[:same]} == {WHO[name]}, (name, ranked)
+        distances = [distance for _, distance in results]
+        assert distances == sorted(distances)
+        # dlib's rule of thumb holds on these photos: same person below 0.6, others above.
+        assert distances[same - 1] < settings.FACE_MATCH_DISTANCE < distances[same]
+
+
+def test_distances_are_euclidean_and_k_is_respected(backend, gallery, encodings):
+    query = encodings["leslie_1"]
+    results = search.nearest(query, k=3)
+    assert len(results) == 3
+    for portrait, distance in results:
+        name = names([(portrait, distance)], gallery)[0]
+        assert distance == pytest.approx(float(np.linalg.norm(encodings[name] - query)), abs=1e-5)
+    assert results[0][0].person.station.name  # person and station come loaded
+
+
+def test_exclude_person_and_max_distance(backend, gallery, encodings, people, settings):
+    query = encodings["obama_1"]
+    matches = search.nearest(query, k=10, max_distance=settings.FACE_MATCH_DISTANCE)
+    assert sorted(names(matches, gallery)) == PHOTOS["obama"]
+    others = search.nearest(query, k=10, exclude_person=people["obama"])
+    assert len(others) == 9 and people["obama"].pk not in persons(others)
+    assert all(distance > settings.FACE_MATCH_DISTANCE for _, distance in others)
+    assert search.nearest(query, k=10, exclude_person=[people["obama"].pk, people["biden"]],
+                          max_distance=settings.FACE_MATCH_DISTANCE) == []
+
+
+def test_sex_filter_keeps_people_of_unknown_sex(backend, gallery, encodings, people):
+    women = search.nearest(encodings["obama_1"], k=10, sex="F")
+    assert persons(women) == {people["leslie"].pk, people["lacamoire"].pk}
+    men = search.nearest(encodings["leslie_1"], k=20, sex="M")
+    assert people["leslie"].pk not in persons(men) and people["lacamoire"].pk in persons(men)
+    assert len(search.nearest(encodings["leslie_1"], k=20, sex="U")) == 13
+
+
+def test_age_filter_overlaps_estimates_and_dates_of_birth(backend, gallery, encodings, people):
+    query = encodings["obama_1"]
+
+    def found(age):
+        return {pk for pk in persons(search.nearest(query, k=20, age=age))}
+
+    unknown = people["lacamoire"].pk
+    assert found((30, 45)) == {people["harington"].pk, people["leslie"].pk, unknown}
+    assert found(80) == {people["biden"].pk, unknown}  # born 80 years and 30 days ago
+    assert found(79) == {unknown}
+    assert found(81) == {unknown}
+    assert found((60, None)) == {people["obama"].pk, people["biden"].pk, unknown}
+    assert found((None, 34)) == {people["leslie"].pk, unknown}
+    # Combined with sex: the nearest man of 50-90 to a photo of Obama is Obama.
+    best, distance = search.nearest(query, k=1, sex="M", age=(50, 90))[0]
+    assert best.person == people["obama"] and distance < 1e-5
+
+
+def test_station_and_user_scope(backend, gallery, encodings, people, station, other_station, reception, admin_user):
+    query = encodings["harington_1"]
+    mine = {people[n].pk for n in ("obama", "biden", "leslie")}
+    theirs = {people[n].pk for n in ("harington", "lacamoire")}
+    assert persons(search.nearest(query, k=20, station=station)) == mine
+    assert persons(search.nearest(query, k=20, station=other_station.pk)) == theirs
+    assert persons(search.nearest(query, k=20, station=[station, other_station])) == mine | theirs
+    assert persons(search.nearest(query, k=20, user=reception)) == mine
+    assert persons(search.nearest(query, k=20, queryset=Portrait.objects.for_user(reception))) == mine
+    assert persons(search.nearest(query, k=20, user=admin_user)) == mine | theirs
+    # Harington is at the other station: a reception worker here finds no match under 0.6.
+    assert search.nearest(query, k=5, user=reception, max_distance=0.6) == []
+
+
+def test_search_follows_changes_to_the_table(backend, gallery, encodings, people):
+    """New, re-encoded and deleted portraits are searched at once, whether saved here (signals) or by
+    another process (QuerySet.update sends no signal: the count/encoded_at check must notice)."""
+    query = encodings["leslie_1"]
+    assert names(search.nearest(query, k=1, exclude_person=people["leslie"]), gallery) != ["leslie_1"]
+    newcomer = Person.objects.create(station=people["leslie"].station, sex="F")
+    copy = Portrait.objects.create(person=newcomer, image="portraits/copy.jpg", encoding=encodings["leslie_2"],
+                                   encoded_at=timezone.now())
+    best, distance = search.nearest(query, k=1, exclude_person=people["leslie"])[0]
+    assert best.pk == copy.pk and distance == pytest.approx(np.linalg.norm(query - encodings["leslie_2"]), abs=1e-5)
+
+    # Re-encoded elsewhere: now it carries Obama's face.
+    Portrait.objects.filter(pk=copy.pk).update(encoding=encodings["obama_2"], encoded_at=timezone.now())
+    best, _ = search.nearest(encodings["obama_2"], k=2, exclude_person=people["obama"])[0]
+    assert best.pk == copy.pk
+    # Encoding cleared elsewhere, then a portrait deleted here.
+    Portrait.objects.filter(pk=copy.pk).update(encoding=None)
+    assert copy.pk not in {p.pk for p, _ in search.nearest(encodings["obama_2"], k=20)}
+    gallery["obama_2"].delete()
+    ranked = names(search.nearest(encodings["obama_2"], k=20), {k: v for k, v in gallery.items() if k != "obama_2"})
+    assert len(ranked) == 12 and ranked[:3] == sorted(ranked[:3], key=lambda n: np.linalg.norm(encodings[n] - encodings["obama_2"]))
+
+
+def test_encoding_round_trip_is_exact(gallery, encodings):
+    for name, portrait in gallery.items():
+        stored = Portrait.objects.get(pk=portrait.pk).encoding
+        assert stored.dtype == np.float32 and np.array_equal(stored, encodings[name])
+
+
+def test_bad_query_vectors_are_refused(gallery, encodings):
+    with pytest.raises(ValueError):
+        search.nearest(np.zeros(127))
+    with pytest.raises(ValueError):
+        search.nearest(np.full(128, np.nan))
+    assert search.nearest(encodings["obama_1"], k=0) == []
+
+
+def test_backend_follows_the_database(settings, db):
+    settings.FACE_SEARCH_BACKEND = "auto"
+    expected = "pgvector" if connection.vendor == "postgresql" else "numpy"
+    assert search.backend_for("default") is search.BACKENDS[expected]
+    settings.FACE_SEARCH_BACKEND = "pgvector"
+    if connection.vendor != "postgresql":
+        with pytest.raises(ImproperlyConfigured):
+            search.backend_for("default")
+    settings.FACE_SEARCH_BACKEND = "annoy"
+    with pytest.raises(ImproperlyConfigured):
+        search.backend_for("default")
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="compares numpy with pgvector on PostgreSQL")
+def test_both_backends_give_the_same_order(gallery, encodings, people, station, settings):
+    filters = [{}, {"sex": "F"}, {"age": (30, 70)}, {"station": station}, {"exclude_person": people["obama"]}]
+    for name, encoding in encodings.items():
+        for extra in filters:
+            answers = {}
+            for backend in BACKENDS:
+                settings.FACE_SEARCH_BACKEND = backend
+                answers[backend] = [(p.pk, d) for p, d in search.nearest(encoding, k=20, **extra)]
+            assert [pk for pk, _ in answers["numpy"]] == [pk for pk, _ in answers["pgvector"]], (name, extra)
+            assert np.allclose([d for _, d in answers["numpy"]], [d for _, d in answers["pgvector"]], atol=1e-5)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the HNSW index exists on PostgreSQL only")
+def test_filtered_search_through_the_hnsw_index(gallery, encodings, people, settings):
+    """With the planner made to use the HNSW index even on this tiny table, the filtered search's own
+    query goes through the index (pgvector's iterative scan) and still finds what the exact scan finds."""
+    settings.FACE_SEARCH_BACKEND = "pgvector"
+    with connection.cursor() as cursor:
+        cursor.execute("SET enable_seqscan = off")
+        try:
+            plan = knn_queryset(encodings["obama_1"], 3, search.candidates(sex="F"), [people["obama"].pk]).explain()
+            assert "face_portrait_encoding_hnsw" in plan
+            women = search.nearest(encodings["obama_1"], k=3, sex="F")
+            exact = sorted(
+                (float(np.linalg.norm(encodings[n] - encodings["obama_1"])), n)
+                for n in encodings if WHO[n] in ("leslie", "lacamoire")
+            )[:3]
+            assert names(women, gallery) == [n for _, n in exact]
+            assert [d for _, d in women] == pytest.approx([d for d, _ in exact], abs=1e-5)
+        finally:
+            cursor.execute("RESET enable_seqscan")
+
+
+def test_numpy_cache_memory_is_the_matrix(gallery, settings):
+    settings.FACE_SEARCH_BACKEND = "numpy"
+    search.nearest(np.zeros(128, dtype=np.float32), k=1)
+    snap = numpy_backend.cache.snapshot(Portrait, "default")
+    assert len(snap.ids) == 13 and snap.nbytes == 13 * (128 * 4 + 8 + 4)
