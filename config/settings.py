@@ -184,3 +184,22 @@ FACE_SEARCH_MAX_SCAN_TUPLES = envint("FACE_SEARCH_MAX_SCAN_TUPLES", 20000)
 FACE_MATCH_DISTANCE = envfloat("FACE_MATCH_DISTANCE", 0.6)
 
 # --- tracing (cases, notices, DNA, deadlines, reminders): settings below belong to the tracing app.
+# Deadlines of the tracing rules, counted from the arrival (tracing.models.TracingCase, "Deadline rules").
+TRACING_NOTICE_HOURS = envint("TRACING_NOTICE_HOURS", 24)  # notice registered and published within 24 h
+TRACING_DNA_DAYS = envint("TRACING_DNA_DAYS", 7)  # family not found in 7 days: DNA referral to the police
+# The 2015 national opinion speaks of 7 *working* days: on, the DNA deadline skips weekends and Chinese
+# public holidays (chinese-calendar; Monday to Friday for years it has no data for).
+TRACING_DNA_WORKING_DAYS = envbool("TRACING_DNA_WORKING_DAYS", False)
+TRACING_REFRESH_DAYS = envint("TRACING_REFRESH_DAYS", 30)  # notice refreshed monthly while still in the station
+TRACING_AT_RISK_FRACTION = envfloat("TRACING_AT_RISK_FRACTION", 0.25)  # "at risk" in the last quarter
+TRACING_SWEEP_SECONDS = envfloat("TRACING_SWEEP_SECONDS", 60)
+# Notices and letters to the police are public documents in Chinese, whatever the user's screen language.
+TRACING_DOCUMENT_LANGUAGE = os.environ.get("TRACING_DOCUMENT_LANGUAGE", "zh-hans")
+# A CJK font for the PDFs (Debian fonts-wqy-zenhei, installed by `make system-deps`).
+TRACING_PDF_FONT = os.environ.get("TRACING_PDF_FONT", "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc")
+# The sweep: every minute; a sweep not started within its interval is dropped (the next one does its work).
+CELERY_BEAT_SCHEDULE["sweep-deadlines"] = {
+    "task": "tracing.tasks.sweep_deadlines",
+    "schedule": TRACING_SWEEP_SECONDS,
+    "options": {"expires": TRACING_SWEEP_SECONDS},
+}

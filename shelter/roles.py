@@ -23,6 +23,14 @@ ROLES = {
     "administrator": VIEW_PEOPLE + REGISTER + ["shelter.view_all_stations", "shelter.view_auditevent"],
 }
 
+# Family tracing: the desk does the tracing work; supervisors answer for the deadlines (their landing
+# page is the deadline board) and close cases; station heads watch the board.
+TRACING_WORK = ["tracing.view_tracingcase", "tracing.add_quickquery", "tracing.publish_notice", "tracing.refer_dna"]
+ROLES["reception"] += TRACING_WORK
+ROLES["supervisor"] += TRACING_WORK + ["tracing.view_board", "tracing.close_case"]
+ROLES["station_head"] += ["tracing.view_tracingcase", "tracing.view_board"]
+ROLES["administrator"] += TRACING_WORK + ["tracing.view_board", "tracing.close_case"]
+
 ROLE_LABELS = {
     "reception": "接待员 / reception",
     "supervisor": "主管 / supervisor",

@@ -1,1 +1,611 @@
-"""Models of the tracing app (filled in by its issue)."""
+"""Family tracing against the clock.
+
+A TracingCase is opened for every stay whose identity a quick query has not confirmed (tracing.signals
+opens it when the stay is registered) and follows its own workflow: open -> notice published -> DNA
+referred -> DNA sampled -> result received -> family found, or closed (identity confirmed, stay ended).
+
+Deadlines are data, not timers. Each kind (the 24-hour notice, the 7-day DNA referral, the monthly
+refresh of the notice) has its due time and the start of its "at risk" window in indexed columns, set
+by the deadline rules below from the arrival time. The sweep (tracing.sweep) finds what became at risk
+or overdue with one indexed query per kind and claims each reminder with a conditional UPDATE, so a
+reminder goes out once even with two workers, and a sweep after a day of downtime still finds all.
+"""
+
+import datetime
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models.functions import Coalesce
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, transition
+
+from shelter.models import Identity, LedgerEntry, Station, StationQuerySet, Stay, User
+
+from . import workdays
+
+
+class CaseState(models.TextChoices):
+    OPEN = "open", _("open")
+    NOTICE_PUBLISHED = "notice_published", _("notice published")
+    DNA_REFERRED = "dna_referred", _("DNA referred")
+    DNA_SAMPLED = "dna_sampled", _("DNA sampled")
+    RESULT_RECEIVED = "result_received", _("DNA result received")
+    FAMILY_FOUND = "family_found", _("family found")
+    CLOSED = "closed", _("closed")
+
+
+OPEN_STATES = [
+    CaseState.OPEN, CaseState.NOTICE_PUBLISHED, CaseState.DNA_REFERRED, CaseState.DNA_SAMPLED,
+    CaseState.RESULT_RECEIVED,
+]
+
+
+class CloseCause(models.TextChoices):
+    IDENTITY_CONFIRMED = "identity", _("identity confirmed")
+    FAMILY_FOUND = "family", _("family found")
+    STAY_ENDED = "stay_ended", _("stay ended")
+    OTHER = "other", _("other")
+
+
+class Deadline(models.TextChoices):
+    NOTICE = "notice", _("tracing notice")
+    DNA = "dna", _("DNA referral")
+    REFRESH = "refresh", _("monthly notice refresh")
+
+
+class Stage(models.TextChoices):
+    AT_RISK = "at_risk", _("at risk")
+    OVERDUE = "overdue", _("overdue")
+
+
+def due_field(kind):
+    return f"{kind}_due_at"
+
+
+def warn_field(kind):
+    return f"{kind}_warn_at"
+
+
+def sent_field(kind, stage):
+    return f"{kind}_{stage}_sent_at"
+
+
+def pending(kind):
+    """Cases whose deadline of this kind still has to be met: open, and (notice, DNA) not yet met.
+
+    The refresh deadline recurs: it is pending as long as the case is open and has one.
+    These Q objects are also the conditions of the partial indexes, so the queries use them.
+    """
+    if kind == Deadline.REFRESH:
+        return models.Q(closed_at__isnull=True)
+    return models.Q(closed_at__isnull=True, **{f"{kind}_met_at__isnull": True})
+
+
+def started(kind, now):
+    """Pending and in its at-risk window or past it (at risk or overdue): one range on the warn index."""
+    return pending(kind) & models.Q(**{f"{warn_field(kind)}__lte": now})
+
+
+def at_risk(kind, now):
+    return started(kind, now) & models.Q(**{f"{due_field(kind)}__gt": now})
+
+
+def overdue(kind, now):
+    return pending(kind) & models.Q(**{f"{due_field(kind)}__lte": now})
+
+
+def in_stage(kind, stage, now):
+    return at_risk(kind, now) if stage == Stage.AT_RISK else overdue(kind, now)
+
+
+def deadline_indexes():
+    """Per kind, partial indexes over the pending part only (so they stay small as closed cases pile up):
+    by due time and by start of the at-risk window, for the sweep and the all-stations board, and the
+    same led by the station for a station's board. Each count the board makes is read from an index."""
+    indexes = []
+    for kind in Deadline.values:
+        due, warn = due_field(kind), warn_field(kind)
+        for name, fields in (("due", [due]), ("warn", [warn, due]), ("st_due", ["station", due]),
+                             ("st_warn", ["station", warn, due])):
+            indexes.append(models.Index(fields=fields, condition=pending(kind), name=f"tc_{kind}_{name}"))
+    return indexes
+
+
+class TracingCaseQuerySet(StationQuerySet):
+    station_path = "station"
+
+    def open(self):
+        return self.filter(closed_at__isnull=True)
+
+    def in_stage(self, kind, stage, now):
+        return self.filter(in_stage(kind, stage, now))
+
+    def stage_counts(self, kind, now):
+        """{stage: count}, each count one range over one index. (Asking for "warn <= now < due" at once
+        leaves SQLite, which keeps no statistics, free to walk the wrong index: every future deadline.)
+        A deadline's window starts before it falls due, so at risk = started - overdue."""
+        late = self.filter(overdue(kind, now)).count()
+        return {Stage.OVERDUE: late, Stage.AT_RISK: self.filter(started(kind, now)).count() - late}
+
+    def needing_reminder(self, kind, stage, now):
+        """The one indexed query of the sweep for a kind and stage: reminders not yet claimed. At risk
+        reads the warn index alone: the overdue reminder also closes the at-risk one (see claim_reminder)."""
+        unsent = models.Q(**{f"{sent_field(kind, stage)}__isnull": True})
+        return self.filter((started(kind, now) if stage == Stage.AT_RISK else overdue(kind, now)) & unsent)
+
+
+class TracingCase(ConcurrentTransitionMixin, models.Model):
+    stay = models.OneToOneField(Stay, verbose_name=_("stay"), on_delete=models.PROTECT, related_name="tracing_case")
+    # The person's station, kept on the case so the board filters and counts from one index.
+    station = models.ForeignKey(Station, verbose_name=_("station"), on_delete=models.PROTECT, related_name="+")
+    state = FSMField(_("state"), default=CaseState.OPEN, choices=CaseState.choices, protected=True)
+    opened_at = models.DateTimeField(_("opened"), default=timezone.now)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    close_cause = models.CharField(_("closed because"), max_length=12, choices=CloseCause.choices, blank=True)
+
+    # Deadlines (see "Deadline rules"). *_warn_at: start of the at-risk window; *_met_at: when it was met;
+    # *_<stage>_sent_at: the reminder was claimed (only the sweep writes these, see save()); at-risk is
+    # also set, without a message, when the overdue reminder supersedes it.
+    notice_due_at = models.DateTimeField(_("notice due"))
+    notice_warn_at = models.DateTimeField()
+    notice_met_at = models.DateTimeField(_("notice first published"), null=True, blank=True)
+    notice_at_risk_sent_at = models.DateTimeField(null=True, blank=True)
+    notice_overdue_sent_at = models.DateTimeField(null=True, blank=True)
+    dna_due_at = models.DateTimeField(_("DNA referral due"))
+    dna_warn_at = models.DateTimeField()
+    dna_met_at = models.DateTimeField(_("DNA referral sent"), null=True, blank=True)
+    dna_at_risk_sent_at = models.DateTimeField(null=True, blank=True)
+    dna_overdue_sent_at = models.DateTimeField(null=True, blank=True)
+    refresh_due_at = models.DateTimeField(_("notice refresh due"), null=True, blank=True)
+    refresh_warn_at = models.DateTimeField(null=True, blank=True)
+    refresh_at_risk_sent_at = models.DateTimeField(null=True, blank=True)
+    refresh_overdue_sent_at = models.DateTimeField(null=True, blank=True)
+
+    objects = TracingCaseQuerySet.as_manager()
+
+    SENT_FIELDS = tuple(sent_field(k, s) for k in Deadline.values for s in Stage.values)
+
+    class Meta:
+        verbose_name = _("tracing case")
+        verbose_name_plural = _("tracing cases")
+        ordering = ["-opened_at"]
+        indexes = deadline_indexes()
+        permissions = [
+            ("view_board", _("Can see the deadline board")),
+            ("publish_notice", _("Can publish, refresh and withdraw tracing notices")),
+            ("refer_dna", _("Can send DNA referrals and record their outcome")),
+            ("close_case", _("Can record that the family was found or close a case")),
+        ]
+
+    def __str__(self):
+        return f"{self.stay.person} · {self.get_state_display()}"
+
+    def get_absolute_url(self):
+        return reverse("tracing:case", args=[self.pk])
+
+    @property
+    def person(self):
+        return self.stay.person
+
+    @property
+    def is_open(self):
+        return self.closed_at is None
+
+    # --- Deadline rules: the one place that says when each deadline falls. -------------------------
+
+    @staticmethod
+    def notice_due(arrived_at):
+        """The notice is registered and published within 24 hours of the arrival."""
+        return arrived_at + datetime.timedelta(hours=settings.TRACING_NOTICE_HOURS)
+
+    @staticmethod
+    def dna_due(arrived_at):
+        """Family not found within 7 days: calendar days, or working days if the setting says so."""
+        if settings.TRACING_DNA_WORKING_DAYS:
+            return workdays.add_working_days(arrived_at, settings.TRACING_DNA_DAYS)
+        return arrived_at + datetime.timedelta(days=settings.TRACING_DNA_DAYS)
+
+    @staticmethod
+    def refresh_due(published_at):
+        """The notice is refreshed every month for people still in the station."""
+        return published_at + datetime.timedelta(days=settings.TRACING_REFRESH_DAYS)
+
+    @staticmethod
+    def warn_from(start, due):
+        """A deadline is at risk in the last quarter of its window, overdue after it."""
+        return due - (due - start) * settings.TRACING_AT_RISK_FRACTION
+
+    def plan(self):
+        """Set the notice and DNA deadlines from the arrival time."""
+        arrived = self.stay.arrived_at
+        self.notice_due_at = self.notice_due(arrived)
+        self.notice_warn_at = self.warn_from(arrived, self.notice_due_at)
+        self.dna_due_at = self.dna_due(arrived)
+        self.dna_warn_at = self.warn_from(arrived, self.dna_due_at)
+
+    def restart_refresh(self, published_at):
+        """A publication or an update restarts the month; its reminders may go out again."""
+        values = {"refresh_due_at": self.refresh_due(published_at)}
+        if self.refresh_due_at and values["refresh_due_at"] <= self.refresh_due_at:
+            return  # an older publication recorded late does not move the deadline back
+        values["refresh_warn_at"] = self.warn_from(published_at, values["refresh_due_at"])
+        values.update({sent_field(Deadline.REFRESH, s): None for s in Stage.values})
+        TracingCase.objects.filter(pk=self.pk).update(**values)
+        for name, value in values.items():
+            setattr(self, name, value)
+
+    def deadline_status(self, kind, now=None):
+        """One of "met", "overdue", "at_risk", "running", or None when there is no such deadline."""
+        now = now or timezone.now()
+        due, warn = getattr(self, due_field(kind)), getattr(self, warn_field(kind))
+        if kind != Deadline.REFRESH and getattr(self, f"{kind}_met_at"):
+            return "met"
+        if due is None or not self.is_open:
+            return None
+        if due <= now:
+            return Stage.OVERDUE.value
+        return Stage.AT_RISK.value if warn <= now else "running"
+
+    def deadlines(self, now=None):
+        """[(kind, label, due, met_at, status)] for the file and the case page."""
+        now = now or timezone.now()
+        rows = []
+        for kind, label in Deadline.choices:
+            met = getattr(self, f"{kind}_met_at", None)
+            rows.append((kind, label, getattr(self, due_field(kind)), met, self.deadline_status(kind, now)))
+        return rows
+
+    # --- Reminders -------------------------------------------------------------------------------
+
+    def claim_reminder(self, kind, stage, now):
+        """Whether this worker sends the reminder: a conditional UPDATE that only one caller can win
+        (sent_at still NULL and the case still in that stage), as healthchecks' sendalerts does.
+        Claiming the overdue reminder also closes the at-risk one if it never went out (workers were
+        down): a case past its deadline is escalated, not reported "at risk" afterwards."""
+        sent = sent_field(kind, stage)
+        values = {sent: now}
+        if stage == Stage.OVERDUE:
+            skipped = sent_field(kind, Stage.AT_RISK)
+            values[skipped] = Coalesce(skipped, models.Value(now, output_field=models.DateTimeField()))
+        claimed = (
+            TracingCase.objects.filter(pk=self.pk, **{f"{sent}__isnull": True})
+            .filter(in_stage(kind, stage, now))
+            .update(**values)
+        )
+        if claimed:
+            setattr(self, sent, now)
+        return bool(claimed)
+
+    def supervisors(self):
+        return User.objects.filter(station=self.station_id, is_active=True, groups__name="supervisor").distinct()
+
+    def reminder_recipients(self, stage):
+        """At risk: the staff member in charge (else the supervisors); overdue: the station's supervisors."""
+        staff = self.stay.staff_in_charge
+        if stage == Stage.AT_RISK and staff and staff.is_active:
+            return [staff]
+        return list(self.supervisors())
+
+    # --- Workflow. Views run these through lib.workflow.apply(); each takes `by` and `reason`. ----
+
+    @transition(
+        field=state, source=OPEN_STATES, target=RETURN_VALUE(*OPEN_STATES, CaseState.CLOSED),
+        permission="tracing.add_quickquery", custom={"label": _("Record an identity query")},
+    )
+    def record_query(self, query, by=None, reason=""):
+        """A quick identity query; one that confirms who the person is confirms the stay's identity
+        and closes the case."""
+        query.case = self
+        query.entered_by = by
+        query.full_clean()
+        query.save()
+        if not query.confirms_identity:
+            return self.state
+        Stay.objects.filter(pk=self.stay_id).update(identity=Identity.CONFIRMED)
+        self.stay.identity = Identity.CONFIRMED
+        self._close(CloseCause.IDENTITY_CONFIRMED, query.made_at, by, reason or query.details)
+        return CaseState.CLOSED
+
+    @transition(
+        field=state, source=OPEN_STATES, target=RETURN_VALUE(*OPEN_STATES),
+        permission="tracing.publish_notice", custom={"label": _("Publish the notice")},
+    )
+    def publish_notice(self, publication, by=None, reason=""):
+        """Record a publication on one channel. The first one meets the 24-hour deadline and starts
+        the monthly refresh; later ones (other channels) restart the refresh month."""
+        publication.case = self
+        publication.entered_by = by
+        publication.full_clean(exclude=["state"])  # the status is the workflow's (protected)
+        publication.save()
+        at = publication.published_at
+        if self.notice_met_at is None or at < self.notice_met_at:
+            self.notice_met_at = at
+        self.restart_refresh(at)
+        return CaseState.NOTICE_PUBLISHED if self.state == CaseState.OPEN else self.state
+
+    @transition(
+        field=state, source=[CaseState.OPEN, CaseState.NOTICE_PUBLISHED], target=CaseState.DNA_REFERRED,
+        permission="tracing.refer_dna", custom={"label": _("Send the DNA request")},
+    )
+    def refer_dna(self, referral, by=None, reason=""):
+        """The written request to the police to collect a DNA sample: meets the 7-day deadline."""
+        referral.case = self
+        referral.entered_by = by
+        if not referral.reference_no:
+            referral.reference_no = DnaReferral.next_reference(self)
+        referral.full_clean()
+        referral.save()
+        self.dna_met_at = referral.sent_at
+
+    @transition(
+        field=state, source=CaseState.DNA_REFERRED, target=CaseState.DNA_SAMPLED,
+        permission="tracing.refer_dna", custom={"label": _("Record the DNA sample")},
+    )
+    def record_sample(self, sampled_at, sampled_by, database, by=None, reason=""):
+        referral = self.dna_referral
+        referral.sampled_at, referral.sampled_by, referral.database = sampled_at, sampled_by, database
+        referral.full_clean()
+        referral.save()
+
+    @transition(
+        field=state, source=CaseState.DNA_SAMPLED, target=CaseState.RESULT_RECEIVED,
+        permission="tracing.refer_dna", custom={"label": _("Record the DNA result")},
+    )
+    def record_result(self, result, result_at, result_notes="", by=None, reason=""):
+        referral = self.dna_referral
+        referral.result, referral.result_at, referral.result_notes = result, result_at, result_notes
+        referral.full_clean()
+        referral.save()
+
+    @transition(
+        field=state, source=OPEN_STATES, target=CaseState.FAMILY_FOUND,
+        permission="tracing.close_case", custom={"label": _("Family found")},
+    )
+    def find_family(self, by=None, reason=""):
+        """Reunification: the case closes and the notice is withdrawn everywhere it was published."""
+        self._close(CloseCause.FAMILY_FOUND, timezone.now(), by, reason)
+
+    @transition(
+        field=state, source=OPEN_STATES, target=CaseState.CLOSED,
+        permission="tracing.close_case", custom={"label": _("Close the case")},
+    )
+    def close(self, cause=CloseCause.OTHER, by=None, reason=""):
+        self._close(cause, timezone.now(), by, reason)
+
+    def _close(self, cause, at, by, reason):
+        self.closed_at = at
+        self.close_cause = cause
+        for publication in self.publications.exclude(state=PublicationState.WITHDRAWN):
+            publication.withdraw(at=at, by=by, reason=reason or str(CloseCause(cause).label))
+            publication.save()
+
+    def save(self, *args, **kwargs):
+        """A save never writes the reminder claims: a copy loaded before the sweep claimed one must
+        not set it back to NULL (that would send the reminder twice)."""
+        if self.pk and not self._state.adding and "update_fields" not in kwargs:
+            kwargs["update_fields"] = [
+                f.name for f in self._meta.concrete_fields if not f.primary_key and f.name not in self.SENT_FIELDS
+            ]
+        super().save(*args, **kwargs)
+
+    @classmethod
+    def open_for(cls, stay):
+        """Open the case of a stay whose identity is not confirmed, with its deadlines."""
+        case = cls(stay=stay, station_id=stay.person.station_id, opened_at=stay.entered_at or timezone.now())
+        case.plan()
+        case.save()
+        return case
+
+    # --- The notice -------------------------------------------------------------------------------
+
+    def notice_facts(self, with_station=True):
+        """[(label, value)] of the tracing notice, in the order of the national tracing website."""
+        person, stay = self.stay.person, self.stay
+        youngest, oldest = person.age_range(timezone.localtime(stay.arrived_at).date())
+        if youngest is None:
+            age = _("unknown")
+        elif youngest == oldest:
+            age = _("about %(age)s") % {"age": youngest}
+        else:
+            age = _("%(low)s to %(high)s") % {"low": youngest, "high": oldest}
+        features = "；".join(v for v in (person.hair, person.marks, person.scars, person.tattoos, person.disability) if v)
+        found = timezone.localtime(stay.arrived_at)
+        facts = [
+            (_("Name"), person.name or _("unknown")),
+            (_("Sex"), person.get_sex_display()),
+            (_("Estimated age"), age),
+            (_("Height"), _("about %(cm)s cm") % {"cm": person.height_cm} if person.height_cm else _("unknown")),
+            (_("Build"), person.get_build_display() or _("unknown")),
+            (_("Health"), stay.health_at_intake or _("unknown")),
+            (_("Mental and intellectual state"), stay.get_mental_state_display()),
+            (_("Accent"), person.dialect or _("unknown")),
+            (_("Distinguishing features"), features or _("none noted")),
+            (_("Clothing"), stay.clothing or _("unknown")),
+            (_("Date found"), found.strftime("%Y-%m-%d")),
+            (_("Place found"), stay.found_place),
+            (_("File number"), person.file_no),
+        ]
+        if with_station:
+            facts += [
+                (_("Station"), self.station.name),
+                (_("Contact"), " ".join(v for v in (self.station.phone, self.station.address) if v) or "-"),
+            ]
+        return facts
+
+
+class QueryKind(models.TextChoices):
+    POLICE_ID = "police_id", _("police identity check")
+    FACE = "face", _("face comparison")
+    PHONE = "phone", _("phone call")
+    OTHER = "other", _("other")
+
+
+class QueryResult(models.TextChoices):
+    CONFIRMED = "confirmed", _("identity confirmed")
+    NOT_CONFIRMED = "not_confirmed", _("not confirmed")
+    NO_RESULT = "no_result", _("no answer or no result")
+
+
+class QuickQuery(LedgerEntry):
+    """A quick identity query (police check, face comparison, calls): what was asked and what came back."""
+
+    OCCURRED_FIELD = "made_at"
+
+    case = models.ForeignKey(TracingCase, on_delete=models.PROTECT, related_name="queries")
+    kind = models.CharField(_("query"), max_length=10, choices=QueryKind.choices)
+    made_at = models.DateTimeField(_("when"), default=timezone.now)
+    result = models.CharField(_("result"), max_length=15, choices=QueryResult.choices)
+    details = models.CharField(
+        _("details"), max_length=300, blank=True, help_text=_("Who was asked, number called, what was found.")
+    )
+
+    class Meta:
+        verbose_name = _("identity query")
+        verbose_name_plural = _("identity queries")
+        ordering = ["-made_at"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.get_result_display()}"
+
+    @property
+    def confirms_identity(self):
+        return self.result == QueryResult.CONFIRMED
+
+
+class Channel(models.TextChoices):
+    NATIONAL_WEBSITE = "national", _("national rescue tracing website")
+    TOUTIAO = "toutiao", _("Toutiao")
+    WECHAT = "wechat", _("WeChat official account")
+    NEWSPAPER = "newspaper", _("newspaper")
+    TV = "tv", _("television")
+    OTHER = "other", _("other")
+
+
+class PublicationState(models.TextChoices):
+    PUBLISHED = "published", _("published")
+    UPDATED = "updated", _("updated")
+    WITHDRAWN = "withdrawn", _("withdrawn")
+
+
+class Publication(LedgerEntry):
+    """The notice on one channel, with its reference or link; updated and withdrawn by transitions,
+    so the transition log keeps each change."""
+
+    OCCURRED_FIELD = "published_at"
+
+    case = models.ForeignKey(TracingCase, on_delete=models.PROTECT, related_name="publications")
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
+    published_at = models.DateTimeField(_("published"), default=timezone.now)
+    reference = models.CharField(
+        _("reference"), max_length=120, blank=True, help_text=_("Notice number, newspaper issue, programme…")
+    )
+    url = models.URLField(_("link"), max_length=300, blank=True)
+    state = FSMField(_("status"), default=PublicationState.PUBLISHED, choices=PublicationState.choices, protected=True)
+    updated_at = models.DateTimeField(_("last updated"), null=True, blank=True)
+    withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("publication")
+        verbose_name_plural = _("publications")
+        ordering = ["published_at", "pk"]
+
+    def __str__(self):
+        return f"{self.get_channel_display()} {self.reference}".strip()
+
+    def clean(self):
+        super().clean()
+        if self.case_id and self.published_at and self.published_at < self.case.stay.arrived_at:
+            raise ValidationError({"published_at": _("The notice cannot be published before the arrival.")})
+        if not self.reference and not self.url:
+            raise ValidationError({"reference": _("Give the notice's reference or its link, so it can be found again.")})
+
+    @transition(
+        field=state, source=[PublicationState.PUBLISHED, PublicationState.UPDATED], target=PublicationState.UPDATED,
+        permission="tracing.publish_notice", custom={"label": _("Record a refresh")},
+    )
+    def update(self, at, by=None, reason=""):
+        """The notice was refreshed on this channel: the monthly refresh starts again."""
+        if at < self.published_at:
+            raise ValidationError({"at": _("The refresh cannot be before the publication.")})
+        if at > timezone.now() + datetime.timedelta(minutes=10):
+            raise ValidationError({"at": _("This time is in the future.")})
+        self.updated_at = at
+        self.case.restart_refresh(at)
+
+    @transition(
+        field=state, source=[PublicationState.PUBLISHED, PublicationState.UPDATED], target=PublicationState.WITHDRAWN,
+        permission="tracing.publish_notice", custom={"label": _("Withdraw")},
+    )
+    def withdraw(self, at, by=None, reason=""):
+        self.withdrawn_at = at
+
+
+class DnaDatabase(models.TextChoices):
+    NATIONAL = "national", _("national police DNA database for missing persons")
+    PROVINCIAL = "provincial", _("provincial police DNA database")
+    OTHER = "other", _("other")
+
+
+class DnaResult(models.TextChoices):
+    MATCH = "match", _("match found")
+    NO_MATCH = "no_match", _("no match")
+    INCONCLUSIVE = "inconclusive", _("inconclusive")
+
+
+class DnaReferral(LedgerEntry):
+    """The written request to the police to collect a DNA sample, and what came of it."""
+
+    OCCURRED_FIELD = "sent_at"
+
+    case = models.OneToOneField(TracingCase, on_delete=models.PROTECT, related_name="dna_referral")
+    reference_no = models.CharField(_("reference number"), max_length=40, unique=True)
+    police_unit = models.CharField(_("police unit"), max_length=120, help_text=_("The police station or bureau written to."))
+    sent_at = models.DateTimeField(_("sent"), default=timezone.now)
+    received_at = models.DateTimeField(_("received by the police"), null=True, blank=True)
+    received_by = models.CharField(_("received by"), max_length=60, blank=True)
+    sampled_at = models.DateTimeField(_("sample taken"), null=True, blank=True)
+    sampled_by = models.CharField(_("sample taken by"), max_length=100, blank=True)
+    database = models.CharField(_("database"), max_length=12, choices=DnaDatabase.choices, blank=True)
+    result = models.CharField(_("comparison result"), max_length=12, choices=DnaResult.choices, blank=True)
+    result_at = models.DateTimeField(_("result received"), null=True, blank=True)
+    result_notes = models.TextField(_("notes on the result"), blank=True)
+
+    class Meta:
+        verbose_name = _("DNA referral")
+        verbose_name_plural = _("DNA referrals")
+
+    def __str__(self):
+        return self.reference_no
+
+    @staticmethod
+    def next_reference(case):
+        return f"DNA-{case.station.code}-{timezone.localdate().year}-{case.pk:06d}"
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        arrived = self.case.stay.arrived_at if self.case_id else None
+        if arrived and self.sent_at and self.sent_at < arrived:
+            errors["sent_at"] = _("The request cannot be sent before the arrival.")
+        if self.received_at and self.sent_at and self.received_at < self.sent_at:
+            errors["received_at"] = _("The police cannot receive the request before it was sent.")
+        if self.sampled_at and self.sent_at and self.sampled_at < self.sent_at:
+            errors["sampled_at"] = _("The sample cannot be taken before the request was sent.")
+        if self.result_at and self.sampled_at and self.result_at < self.sampled_at:
+            errors["result_at"] = _("The result cannot come before the sample was taken.")
+        now = timezone.now() + datetime.timedelta(minutes=10)
+        for name in ("received_at", "sampled_at", "result_at"):
+            if getattr(self, name) and getattr(self, name) > now and name not in errors:
+                errors[name] = _("This time is in the future.")
+        if errors:
+            raise ValidationError(errors)
+
+    def mark_received(self, at, received_by):
+        """The police acknowledged the request (a record, not a step of the workflow)."""
+        self.received_at, self.received_by = at, received_by
+        self.full_clean()
+        self.save(update_fields=["received_at", "received_by"])
+

@@ -64,6 +64,9 @@ class Command(BaseCommand):
             people = PEOPLE if station is stations[0] else PEOPLE[:4]
             for row in people:
                 self.person(station, rng, *row)
+        from tracing import demo as tracing_demo  # notices, queries and DNA requests for the board
+
+        tracing_demo.load()
 
     def person(self, station, rng, name, sex, ages, native, dialect, identity, hours_ago, state, place, mental):
         reception = User.objects.get(username=f"{station.code.lower()}-reception")

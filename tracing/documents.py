@@ -1,0 +1,152 @@
+"""The printed documents: the tracing notice and the DNA request to the police, as PDF.
+
+Both are public documents in Chinese whatever the user's screen language (TRACING_DOCUMENT_LANGUAGE),
+drawn with fpdf2 in a CJK font (TRACING_PDF_FONT, Debian's WenQuanYi Zen Hei by default), so the
+Chinese text is real text: it prints, copies and can be searched.
+"""
+
+import io
+import logging
+
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from fpdf import FPDF
+from PIL import Image, ImageOps
+
+from . import portraits
+
+logging.getLogger("fontTools.subset").setLevel(logging.ERROR)
+
+FONT = "cjk"
+PAGE_WIDTH = 210 - 2 * 20  # A4 with 20 mm margins
+
+
+def notice_text(case):
+    """The paragraph of the notice (also on the printable page)."""
+    stay = case.stay
+    return _(
+        "On %(date)s a person was found at %(place)s and taken into the care of %(station)s. We are looking for "
+        "their family. Anyone who recognises this person is asked to contact the station on %(phone)s."
+    ) % {
+        "date": timezone.localtime(stay.arrived_at).strftime("%Y-%m-%d"),
+        "place": stay.found_place,
+        "station": case.station.name,
+        "phone": case.station.phone or "-",
+    }
+
+
+def notice_pdf(case):
+    with translation.override(settings.TRACING_DOCUMENT_LANGUAGE):
+        pdf = _document()
+        pdf.set_title(_("Family tracing notice"))
+        _heading(pdf, _("Family tracing notice"), case.station.name)
+        top = pdf.get_y()
+        photo_width = 52
+        if _portrait(pdf, case.stay.person, x=pdf.l_margin, y=top, w=photo_width):
+            pdf.set_left_margin(pdf.l_margin + photo_width + 8)
+        pdf.set_xy(pdf.l_margin, top)
+        _facts(pdf, case.notice_facts())
+        pdf.set_left_margin(20)
+        pdf.set_y(max(pdf.get_y(), top + photo_width * 4 / 3) + 6)
+        pdf.set_font(FONT, size=12)
+        pdf.multi_cell(0, 7, notice_text(case))
+        pdf.ln(4)
+        pdf.set_font(FONT, size=10)
+        pdf.multi_cell(0, 6, _("Issued by %(station)s on %(date)s.") % {
+            "station": case.station.name, "date": timezone.localdate().strftime("%Y-%m-%d")})
+        return bytes(pdf.output())
+
+
+def dna_letter_pdf(referral):
+    case = referral.case
+    person, stay = case.stay.person, case.stay
+    with translation.override(settings.TRACING_DOCUMENT_LANGUAGE):
+        pdf = _document()
+        pdf.set_title(_("Request for DNA sample collection"))
+        _heading(pdf, _("Request for DNA sample collection"), _("Reference number: %(ref)s") % {"ref": referral.reference_no})
+        pdf.set_font(FONT, size=12)
+        pdf.multi_cell(0, 7, f"{referral.police_unit}：")
+        pdf.ln(2)
+        arrived = timezone.localtime(stay.arrived_at)
+        pdf.multi_cell(0, 7, _(
+            "On %(date)s our station took into its care a person found at %(place)s (file number %(file)s). Quick "
+            "identity queries and the tracing notices published since have not established who they are or found "
+            "their family. Under the rules on identifying people in the care of rescue stations, we ask you to "
+            "collect a DNA sample from this person, compare it with the national DNA database for missing persons, "
+            "and let us know the result."
+        ) % {"date": arrived.strftime("%Y-%m-%d %H:%M"), "place": stay.found_place, "file": person.file_no})
+        pdf.ln(3)
+        top = pdf.get_y()
+        if _portrait(pdf, person, x=pdf.w - pdf.r_margin - 40, y=top, w=40):
+            pdf.set_right_margin(pdf.r_margin + 46)
+        pdf.set_xy(pdf.l_margin, top)
+        _facts(pdf, case.notice_facts(with_station=False))
+        pdf.set_right_margin(20)
+        pdf.set_y(max(pdf.get_y(), top + 55) + 6)
+        pdf.set_font(FONT, size=12)
+        pdf.multi_cell(0, 7, _("Contact: %(station)s, telephone %(phone)s, %(address)s.") % {
+            "station": case.station.name, "phone": case.station.phone or "-", "address": case.station.address or "-"})
+        pdf.ln(10)
+        for line in (case.station.name, _("(seal)"), timezone.localtime(referral.sent_at).strftime("%Y-%m-%d")):
+            pdf.cell(0, 8, line, align="R", new_x="LMARGIN", new_y="NEXT")
+        return bytes(pdf.output())
+
+
+def _document():
+    font = settings.TRACING_PDF_FONT
+    pdf = FPDF(format="A4")
+    pdf.set_margins(20, 20, 20)
+    pdf.set_auto_page_break(True, margin=20)
+    try:
+        pdf.add_font(FONT, "", font, collection_font_number=0)
+    except FileNotFoundError:
+        raise ImproperlyConfigured(
+            f"TRACING_PDF_FONT {font} not found: install a CJK font (make system-deps installs fonts-wqy-zenhei)."
+        ) from None
+    pdf.set_creator("Homeward")
+    pdf.add_page()
+    return pdf
+
+
+def _heading(pdf, title, subtitle):
+    pdf.set_font(FONT, size=22)
+    pdf.cell(0, 12, title, align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font(FONT, size=12)
+    pdf.cell(0, 8, subtitle, align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(6)
+
+
+def _facts(pdf, facts):
+    label_width = 36
+    for label, value in facts:
+        pdf.set_x(pdf.l_margin)
+        pdf.set_font(FONT, size=10)
+        pdf.set_text_color(90, 90, 90)
+        y = pdf.get_y()
+        pdf.multi_cell(label_width, 7, str(label))
+        pdf.set_xy(pdf.l_margin + label_width, y)
+        pdf.set_text_color(0, 0, 0)
+        pdf.set_font(FONT, size=12)
+        pdf.multi_cell(0, 7, str(value), new_x="LMARGIN", new_y="NEXT")
+
+
+def _portrait(pdf, person, x, y, w):
+    """Draw the main portrait (3:4) if there is one; True if drawn."""
+    portrait = portraits.main_portrait(person)
+    if portrait is None or not portrait.image:
+        return False
+    try:
+        with portrait.image.open("rb") as f:
+            image = ImageOps.exif_transpose(Image.open(f))
+            image = image.convert("RGB")
+            image.thumbnail((600, 800))
+            buf = io.BytesIO()
+            image.save(buf, "JPEG", quality=85)
+    except (OSError, ValueError):
+        logging.getLogger(__name__).warning("portrait %s unreadable; notice printed without it", portrait.pk)
+        return False
+    buf.seek(0)
+    pdf.image(buf, x=x, y=y, w=w, keep_aspect_ratio=True, h=w * 4 / 3)
+    return True

@@ -1,0 +1,94 @@
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from shelter.forms import DATETIME_WIDGET
+from shelter.models import Station
+
+from .models import CloseCause, DnaDatabase, DnaReferral, DnaResult, Publication, QuickQuery
+
+
+def now_to_the_minute():
+    return timezone.localtime().replace(second=0, microsecond=0)
+
+
+class QuickQueryForm(forms.ModelForm):
+    class Meta:
+        model = QuickQuery
+        fields = ["kind", "made_at", "result", "details"]
+        widgets = {"made_at": DATETIME_WIDGET, "kind": forms.RadioSelect, "result": forms.RadioSelect}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["made_at"].initial = now_to_the_minute
+
+
+class PublicationForm(forms.ModelForm):
+    url = forms.URLField(label=_("link"), max_length=300, required=False, assume_scheme="https")
+
+    class Meta:
+        model = Publication
+        fields = ["channel", "published_at", "reference", "url"]
+        widgets = {"published_at": DATETIME_WIDGET}
+
+    def __init__(self, *args, case=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.case = case
+        self.fields["published_at"].initial = now_to_the_minute
+
+    def clean(self):
+        data = super().clean()
+        if self.case and data.get("channel") and data.get("published_at") and self.case.publications.filter(
+            channel=data["channel"], published_at=data["published_at"]
+        ).exists():
+            raise forms.ValidationError(_("This publication is already recorded; it was not entered twice."))
+        return data
+
+
+class RefreshForm(forms.Form):
+    at = forms.DateTimeField(label=_("refreshed"), widget=DATETIME_WIDGET, initial=now_to_the_minute)
+
+
+class DnaReferralForm(forms.ModelForm):
+    class Meta:
+        model = DnaReferral
+        fields = ["police_unit", "sent_at"]
+        widgets = {"sent_at": DATETIME_WIDGET}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["sent_at"].initial = now_to_the_minute
+
+
+class DnaReceivedForm(forms.Form):
+    received_at = forms.DateTimeField(label=_("received by the police"), widget=DATETIME_WIDGET, initial=now_to_the_minute)
+    received_by = forms.CharField(label=_("received by"), max_length=60, required=False)
+
+
+class DnaSampleForm(forms.Form):
+    sampled_at = forms.DateTimeField(label=_("sample taken"), widget=DATETIME_WIDGET, initial=now_to_the_minute)
+    sampled_by = forms.CharField(label=_("sample taken by"), max_length=100, help_text=_("Police officer and unit."))
+    database = forms.ChoiceField(label=_("database"), choices=DnaDatabase.choices, initial=DnaDatabase.NATIONAL)
+
+
+class DnaResultForm(forms.Form):
+    result_at = forms.DateTimeField(label=_("result received"), widget=DATETIME_WIDGET, initial=now_to_the_minute)
+    result = forms.ChoiceField(label=_("comparison result"), choices=DnaResult.choices, widget=forms.RadioSelect)
+    result_notes = forms.CharField(label=_("notes on the result"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class FamilyFoundForm(forms.Form):
+    reason = forms.CharField(
+        label=_("how the family was found"), max_length=300,
+        help_text=_("Channel and contact, e.g. “son called after the Toutiao notice”."),
+    )
+
+
+class CloseForm(forms.Form):
+    cause = forms.ChoiceField(label=_("closed because"), choices=CloseCause.choices, initial=CloseCause.OTHER)
+    reason = forms.CharField(label=_("reason"), max_length=300)
+
+
+class StationFilterForm(forms.Form):
+    station = forms.ModelChoiceField(label=_("station"), queryset=Station.objects.all(), required=False,
+                                     empty_label=_("all stations"))

@@ -1,0 +1,76 @@
+"""The deadline sweep: run every minute by Celery beat, or once by `manage.py check_deadlines`.
+
+For each kind of deadline and each stage (at risk, overdue) one indexed query finds the cases in that
+stage whose reminder was not yet sent; each reminder is then claimed by a conditional UPDATE and sent
+in the same transaction (healthchecks' sendalerts design). Two workers sweeping at once, or a sweep
+after a crash, cannot send a reminder twice; a sweep after a day without workers still finds every
+case, because it looks at the due times, not at messages scheduled in advance.
+"""
+
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.timesince import timesince, timeuntil
+from django.utils.translation import gettext as _
+
+from shelter.models import Notification
+
+from .models import Deadline, Stage, TracingCase, due_field
+
+
+@dataclass
+class Reminder:
+    case: TracingCase
+    kind: str
+    stage: str
+    recipients: list
+
+
+def run(now=None):
+    """One sweep; returns the reminders this call sent."""
+    now = now or timezone.now()
+    sent = []
+    for kind in Deadline.values:
+        for stage in (Stage.OVERDUE, Stage.AT_RISK):  # overdue first: it supersedes a missed at-risk
+            candidates = (
+                TracingCase.objects.needing_reminder(kind, stage, now)
+                .select_related("stay__person", "stay__staff_in_charge", "station")
+                .order_by(due_field(kind))
+            )
+            for case in candidates:
+                reminder = send(case, kind, stage, now)
+                if reminder:
+                    sent.append(reminder)
+    return sent
+
+
+def send(case, kind, stage, now):
+    with transaction.atomic():
+        if not case.claim_reminder(kind, stage, now):
+            return None  # another worker had it, or the deadline was met meanwhile
+        recipients = case.reminder_recipients(stage)
+        subject, body = message(case, kind, stage, now)
+        Notification.send(recipients, kind=f"tracing_{kind}_{stage}", subject=subject, body=body,
+                          url=case.get_absolute_url(), station=case.station)
+    return Reminder(case, kind, stage, recipients)
+
+
+def message(case, kind, stage, now):
+    person = case.stay.person
+    due = getattr(case, due_field(kind))
+    values = {
+        "what": Deadline(kind).label, "name": person.display_name, "file": person.file_no,
+        "due": timezone.localtime(due).strftime("%Y-%m-%d %H:%M"),
+        "staff": case.stay.staff_in_charge or "-",
+    }
+    if stage == Stage.AT_RISK:
+        values["left"] = timeuntil(due, now)
+        subject = _("Due in %(left)s: %(what)s for %(name)s (%(file)s)") % values
+        body = _("The %(what)s for %(name)s (%(file)s) is due by %(due)s, in %(left)s.") % values
+    else:
+        values["late"] = timesince(due, now)
+        subject = _("Overdue: %(what)s for %(name)s (%(file)s)") % values
+        body = _("The %(what)s for %(name)s (%(file)s) was due by %(due)s and is %(late)s overdue. "
+                 "Staff in charge: %(staff)s.") % values
+    return subject, body
