@@ -50,7 +50,7 @@ test: venv system-deps
 	@$(VENV)/bin/pytest $(PYTEST_ARGS) || { status=$$?; [ $$status -eq 5 ] || exit $$status; }
 
 bench: venv
-	$(PY) manage.py bench
+	$(PY) manage.py bench_face
 
 # Draws the stay workflow for the README (needs Graphviz's dot, from `make system-deps`).
 graph: venv

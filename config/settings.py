@@ -174,6 +174,25 @@ LOGGING = {
 
 # --- face (portraits, quality, encodings, search): settings below this line belong to the face app.
 
+# Portrait quality check (face.quality: its docstring says how each threshold was chosen and measured).
+FACE_MIN_EYE_DISTANCE = envfloat("FACE_MIN_EYE_DISTANCE", 40)  # pixels between the eye centres
+FACE_OTHER_FACE_RATIO = envfloat("FACE_OTHER_FACE_RATIO", 0.5)  # a face this wide (vs the main one) counts
+FACE_MIN_SHARPNESS = envfloat("FACE_MIN_SHARPNESS", 0.15)
+FACE_MIN_BRIGHTNESS = envfloat("FACE_MIN_BRIGHTNESS", 50)  # mean luminance of the face, 0-255
+FACE_MAX_BRIGHTNESS = envfloat("FACE_MAX_BRIGHTNESS", 215)
+FACE_MAX_CLIPPED = envfloat("FACE_MAX_CLIPPED", 0.10)  # share of burnt-white face pixels
+FACE_MIN_CONTRAST = envfloat("FACE_MIN_CONTRAST", 14)  # standard deviation of the face's luminance
+FACE_MAX_YAW = envfloat("FACE_MAX_YAW", 20)  # degrees
+FACE_MAX_PITCH = envfloat("FACE_MAX_PITCH", 20)
+FACE_MAX_ROLL = envfloat("FACE_MAX_ROLL", 20)
+FACE_MIN_MARGIN = envfloat("FACE_MIN_MARGIN", 0.0)  # face to frame edge, in eye distances
+FACE_MIN_EYE_OPENNESS = envfloat("FACE_MIN_EYE_OPENNESS", 0.15)  # eye aspect ratio
+# Files: bigger pictures are refused (decompression bombs); the rest is decoded to at most
+# FACE_WORK_SIDE pixels on the long side, and faces are looked for on a FACE_DETECT_SIDE copy.
+FACE_MAX_IMAGE_PIXELS = envint("FACE_MAX_IMAGE_PIXELS", 64_000_000)
+FACE_WORK_SIDE = envint("FACE_WORK_SIDE", 1600)
+FACE_DETECT_SIDE = envint("FACE_DETECT_SIDE", 640)
+
 # Face search (face.search.nearest). "auto": pgvector's HNSW index on PostgreSQL, exact numpy elsewhere.
 FACE_SEARCH_BACKEND = os.environ.get("FACE_SEARCH_BACKEND", "auto")
 # HNSW candidates examined per search: recall against speed; `manage.py bench_search` measured the default.

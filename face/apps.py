@@ -6,3 +6,11 @@ class FaceConfig(AppConfig):
     name = "face"
     verbose_name = _("Portraits and face search")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from shelter import timeline
+
+        from .timeline import portrait_events
+
+        timeline.SOURCES.append(portrait_events)
+        timeline.PANELS.append("face/_panel.html")

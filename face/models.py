@@ -1,17 +1,40 @@
 """Portraits of the people in the register: several per person, one the main one.
 
 Every portrait keeps its quality verdict (face.quality) and, when accepted, its 128-d encoding
-(face.encoding), which face.search looks through.
+(face.encoding), which face.search looks through. A portrait that failed the check is kept, with its
+reasons, but is not encoded and cannot be the main portrait unless a supervisor overrides it with a
+reason (Portrait.make_main: the rule lives there and only there).
 """
 
+import uuid
+
 from django.conf import settings
-from django.db import models
+from django.core.files.base import ContentFile
+from django.db import models, transaction
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from shelter.models import Person, StationQuerySet
 
 from .fields import EmbeddingField
+
+
+class PortraitError(Exception):
+    """A refusal a staff member can read (translated message)."""
+
+    def __init__(self, message):
+        super().__init__(message)
+        self.message = message
+
+
+class PortraitRefused(PortraitError):
+    """The file is not a usable picture at all (not an image, truncated, too large): nothing was stored."""
+
+    def __init__(self, report):
+        super().__init__(" ".join(report.messages))
+        self.report = report
 
 
 class PortraitQuerySet(StationQuerySet):
@@ -46,6 +69,12 @@ class Portrait(models.Model):
     override_reason = models.CharField(_("override reason"), max_length=300, blank=True)
     encoding = EmbeddingField(null=True, blank=True, editable=False)
     encoded_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # When and by whom it was last made the main portrait (the person's timeline shows it).
+    made_main_at = models.DateTimeField(_("made main"), null=True, blank=True, editable=False)
+    made_main_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("made main by"), null=True, blank=True, editable=False,
+        on_delete=models.PROTECT, related_name="+",
+    )
 
     objects = PortraitQuerySet.as_manager()
 
@@ -58,6 +87,105 @@ class Portrait(models.Model):
                 fields=["person"], condition=models.Q(is_main=True), name="one_main_portrait_per_person"
             )
         ]
+        permissions = [("override_quality", _("Can make a portrait that failed the quality check the main one"))]
 
     def __str__(self):
-        return f"{self.person} {self.taken_at:%Y-%m-%d %H:%M}"
+        return f"{self.person} {timezone.localtime(self.taken_at):%Y-%m-%d %H:%M}"
+
+    def get_absolute_url(self):
+        return reverse("face:portrait", args=[self.pk])
+
+    @classmethod
+    def take(cls, person, data, by, source=UPLOAD):
+        """A new portrait of `person` from picture bytes, checked and stored whatever the verdict.
+
+        Raises PortraitRefused (nothing stored) only for a file that is not a usable picture. An
+        accepted portrait becomes the main one when the person has none yet, or only one that failed
+        the check; it is encoded by the Celery task after the transaction commits.
+        """
+        portrait = cls(person=person, source=source, taken_by=by)
+        report = portrait.set_image(data)
+        with transaction.atomic():
+            portrait.save()
+            current = cls.objects.main_for(person)
+            if report.accepted and (current is None or not current.accepted) and by.has_perm("face.change_portrait"):
+                portrait.make_main(by)
+        return portrait, report
+
+    def set_image(self, data):
+        """Store picture bytes with their quality verdict; a new picture loses the old encoding, and the
+        encoding is computed again once saved. Returns the QualityReport."""
+        from .images import extension
+        from .quality import check_portrait
+
+        report = check_portrait(data)
+        if not report.readable:
+            raise PortraitRefused(report)
+        name = f"{uuid.uuid4().hex}.{extension(report.format)}"
+        self.image.save(name, ContentFile(data), save=False)
+        self.accepted, self.reasons, self.measures = report.accepted, report.reasons, report.measures
+        self.encoding = self.encoded_at = None
+        self._image_changed = True
+        return report
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        if getattr(self, "_image_changed", False):
+            self._image_changed = False
+            self.schedule_encoding()
+
+    @property
+    def encodable(self):
+        """Only portraits fit for recognition are encoded: accepted, or overridden by a supervisor."""
+        return bool(self.accepted or self.override_by_id)
+
+    def schedule_encoding(self):
+        """Encode in the Celery task once the transaction has committed (the task reads the saved row)."""
+        if self.encodable:
+            from .tasks import encode_portrait
+
+            pk = self.pk
+            transaction.on_commit(lambda: encode_portrait.delay(pk))
+
+    def make_main(self, by, reason=""):
+        """Make this the person's main portrait: the one rule about main portraits.
+
+        Any portrait that passed the quality check may be made main by whoever may change portraits; one
+        that failed only by a user with face.override_quality, and only with a reason, which is kept
+        (override_by, override_reason). The failed portrait is then encoded too. Raises PortraitError.
+        """
+        if not by.has_perm("face.change_portrait"):
+            raise PortraitError(gettext("You are not allowed to choose the main portrait."))
+        reason = (reason or "").strip()
+        if not self.accepted:
+            if not by.has_perm("face.override_quality"):
+                raise PortraitError(gettext(
+                    "This portrait failed the quality check, so it cannot be the main portrait. "
+                    "Take a better one, or ask a supervisor to override the check with a reason."
+                ))
+            if not reason:
+                raise PortraitError(gettext(
+                    "This portrait failed the quality check: give the reason for using it anyway."
+                ))
+        if self.is_main:
+            return
+        with transaction.atomic():
+            # Lock the person's row so that two people choosing at once take turns.
+            Person.objects.select_for_update().filter(pk=self.person_id).exists()
+            Portrait.objects.filter(person_id=self.person_id, is_main=True).update(is_main=False)
+            self.is_main = True
+            self.made_main_at = timezone.now()
+            self.made_main_by = by
+            fields = ["is_main", "made_main_at", "made_main_by"]
+            if not self.accepted:
+                self.override_by, self.override_reason = by, reason
+                fields += ["override_by", "override_reason"]
+            self.save(update_fields=fields)
+            if self.encoding is None:
+                self.schedule_encoding()
+
+    @property
+    def reason_messages(self):
+        from .quality import messages_for
+
+        return messages_for(self.reasons, self.measures)

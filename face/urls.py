@@ -1,4 +1,11 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "face"
-urlpatterns = []
+urlpatterns = [
+    path("people/<int:pk>/capture/", views.capture, name="capture"),
+    path("portraits/<int:pk>/", views.portrait, name="portrait"),
+    path("portraits/<int:pk>/main/", views.make_main, name="make_main"),
+    path("portraits/<int:pk>/image/", views.image, name="image"),
+]

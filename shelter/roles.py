@@ -6,17 +6,18 @@ every migrate, so a new permission reaches the groups without a hand step.
 
 from django.contrib.auth.models import Group, Permission
 
-VIEW_PEOPLE = ["shelter.view_person", "shelter.view_stay", "shelter.view_service"]
+VIEW_PEOPLE = ["shelter.view_person", "shelter.view_stay", "shelter.view_service", "face.view_portrait"]
 REGISTER = [
     "shelter.add_person", "shelter.change_person", "shelter.add_stay", "shelter.change_stay",
     "shelter.add_service", "shelter.admit_stay", "shelter.discharge_stay", "shelter.record_death",
+    "face.add_portrait", "face.change_portrait",  # take portraits, choose the main one (accepted ones only)
 ]
 
 ROLES = {
     # Registers arrivals, logs services, discharges: the night shift at the desk.
     "reception": VIEW_PEOPLE + REGISTER,
     # Everything reception does, and answers for deadlines and late entries.
-    "supervisor": VIEW_PEOPLE + REGISTER + ["shelter.view_auditevent"],
+    "supervisor": VIEW_PEOPLE + REGISTER + ["face.override_quality", "shelter.view_auditevent"],
     # Reads the files and the monthly figures; changes nothing.
     "station_head": VIEW_PEOPLE + ["shelter.view_auditevent"],
     # Sees every station; manages users and reference data in the admin.

@@ -1,0 +1,234 @@
+"""Is this portrait usable for face recognition? Measured numbers, thresholds from settings, and reasons a
+reception worker can act on while the person is still in front of the camera.
+
+check_portrait(data) returns a QualityReport: `accepted`, `reasons` (stable codes, below),
+`messages` (the same in the user's language) and `measures` (the numbers, stored with the portrait).
+
+The measures, on the largest face, and why each threshold (settings FACE_*) is where it is; the figures
+quoted were measured on the photos in /work/shared/faces (tests/faces holds copies):
+
+- faces: faces found by dlib's HOG detector. A second face at least FACE_OTHER_FACE_RATIO (0.5) as wide
+  as the main one gives `multiple_faces`: the portrait may be of the wrong person. A much smaller face
+  far behind cannot be confused with the person and does not count.
+- eye_distance: pixels between the eye centres, in the file's own pixels. ICAO asks 90 px for printed
+  document photos; recognition needs less. dlib's encoder looks at a 150 px aligned crop in which the
+  eyes are about 53 px apart: a face with fewer pixels is enlarged and loses detail. Measured: shrinking
+  six portraits to 80, 60, 50 and 40 px moved their encodings by 0.03-0.11 from the full-size one (the
+  resampling noise floor), to 30 px by 0.07-0.13, to 20 px by 0.14-0.23 -- against 0.6 that separates
+  two people and 0.35-0.41 between two photos of one person here. Minimum: 40 px (FACE_MIN_EYE_DISTANCE),
+  the last size at the noise floor. It is also about the smallest face dlib's detector finds reliably.
+  A 640x480 webcam frame with the face in the oval gives 90-130 px.
+- sharpness: the face is scaled so the eyes are 64 px apart, then blurred a little more (Gaussian,
+  sigma 1 px); sharpness is the share of its gradient lost in that: a sharp face loses much (0.27-0.54
+  on our photos), an already blurred one little (0.11-0.17 after a blur of sigma = eye distance / 64,
+  0.06-0.09 at twice that). Minimum 0.15 (FACE_MIN_SHARPNESS). The variance of the Laplacian is
+  recorded too (laplacian) but not used: it depends on the face's own contrast and texture and ranged
+  from 125 to 2,300 on sharp faces, overlapping blurred ones.
+- brightness, contrast, clipped: mean and standard deviation of the luminance (0-255) on the inner
+  face (brows to chin), and the share of burnt-white pixels (>= 250). Our photos: brightness 94-199,
+  contrast 25-64, clipped <= 0.3 %. Limits: too dark below 50, overexposed above 215 or with more than
+  10 % burnt white (the face's shape is gone there), low contrast below 14 (a flat, foggy picture).
+- yaw, pitch, roll (degrees): head pose from six of the 68 landmarks (nose tip, chin, outer eye corners,
+  mouth corners) fitted to a generic 3-D face with cv2.solvePnP, starting from a frontal pose; roll is
+  the angle of the line between the eyes. Recognition is reliable frontal within about 15-20 degrees;
+  limits 20 each (FACE_MAX_YAW/PITCH/ROLL). On our frontal photos the estimate stays within 14 degrees
+  (pitch up to 18: smiles read as a slight nod); the three-quarter views come out at 26-45.
+- margin: the space between the face (its landmarks, and half an eye distance of forehead above the
+  brows) and the nearest frame edge, in eye distances. Below 0 the face is cut (`cropped`).
+- eye_openness: eye aspect ratio (height of the eye over its width, Soukupova and Cech 2016), mean of
+  both eyes: 0.19-0.41 on open eyes here (the lowest are broad smiles), 0.09-0.12 on the one face with
+  the eyes squeezed shut. Minimum 0.15 (FACE_MIN_EYE_OPENNESS); only judged when the head is frontal,
+  as the landmarks of a turned eye are unreliable.
+"""
+
+import time
+from dataclasses import dataclass, field
+
+import cv2
+import numpy as np
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from .detection import find_faces
+from .images import REFUSALS, ImageRefused, open_portrait
+
+MESSAGES = {
+    **REFUSALS,
+    "no_face": _("No face found: the person should look at the camera, face inside the oval."),
+    "multiple_faces": _("Two or more faces: only the person should be in the frame."),
+    "cropped": _("Face cut by the edge of the picture: centre the face in the oval."),
+    "too_small": _("Face too small: move closer."),
+    "pose": _("Head turned or tilted: ask the person to look straight at the camera."),
+    "eyes_closed": _("Eyes closed: ask the person to open their eyes."),
+    "blurred": _("Too blurred: hold still and retake."),
+    "too_dark": _("Too dark: add light in front of the person."),
+    "overexposed": _("Too bright: move out of direct light or switch off the flash."),
+    "low_contrast": _("Too flat (little contrast): light the face from the front."),
+}
+# Reasons that mean the file itself is unusable: such a file is refused and not stored.
+FILE_REASONS = frozenset(REFUSALS)
+
+# Generic 3-D face (millimetres; x right, y down, z away from the camera) for the pose fit, with the
+# landmark each point matches: nose tip, chin, outer eye corners, mouth corners.
+POSE_MODEL = np.array([
+    (0.0, 0.0, 0.0),
+    (0.0, 330.0, 65.0),
+    (-225.0, -170.0, 135.0),
+    (225.0, -170.0, 135.0),
+    (-150.0, 150.0, 125.0),
+    (150.0, 150.0, 125.0),
+])
+POSE_LANDMARKS = [30, 8, 36, 45, 48, 54]
+SHARPNESS_EYE_DISTANCE = 64  # the face is compared at this scale, whatever the picture's size
+
+
+@dataclass
+class QualityReport:
+    reasons: list = field(default_factory=list)
+    measures: dict = field(default_factory=dict)
+    format: str = ""  # the file's format as Pillow names it ("JPEG", "PNG"), when it could be opened
+
+    @property
+    def accepted(self):
+        return not self.reasons
+
+    @property
+    def readable(self):
+        """False when the file is not a usable picture at all (then nothing is stored)."""
+        return not FILE_REASONS.intersection(self.reasons)
+
+    @property
+    def messages(self):
+        return messages_for(self.reasons, self.measures)
+
+
+def messages_for(reasons, measures=None):
+    """The reasons in the current language, for the verdict on screen and on the person's file."""
+    params = {"megapixels": "?", "limit": round(settings.FACE_MAX_IMAGE_PIXELS / 1e6), **(measures or {})}
+    return [str(MESSAGES.get(code, code)) % params for code in reasons]
+
+
+def check_portrait(data):
+    """The quality verdict on a portrait file (bytes). Never raises for a bad file: it says why."""
+    started = time.perf_counter()
+    try:
+        image = open_portrait(data)
+    except ImageRefused as e:
+        return QualityReport([e.code], dict(e.params))
+    report = assess(image)
+    report.format = image.format
+    report.measures["ms"] = round((time.perf_counter() - started) * 1000)
+    return report
+
+
+def assess(image):
+    s = settings
+    rgb = image.rgb
+    grey = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
+    measures = {"width": image.original_size[0], "height": image.original_size[1]}
+    faces = find_faces(rgb)
+    measures["faces_detected"] = len(faces)
+    if not faces:
+        # Say why if we can: a face is often missed because the whole picture is too dark or too bright.
+        measures["brightness"] = round(float(grey.mean()), 1)
+        reasons = ["no_face"] + exposure_reasons(measures["brightness"], None, None)
+        return QualityReport(reasons, measures)
+
+    face = faces[0]
+    counted = [f for f in faces if f.width >= s.FACE_OTHER_FACE_RATIO * face.width]
+    measures["faces"] = len(counted)
+    eye_distance = face.eye_distance
+    measures["eye_distance"] = round(eye_distance / image.scale, 1)
+    measures["margin"] = round(margin(face, grey.shape), 2)
+    measures.update(pose(face, grey.shape))
+    measures["eye_openness"] = round(eye_openness(face), 3)
+    crop = inner_face(grey, face)
+    measures.update(sharpness(crop, eye_distance))
+    measures["brightness"] = round(float(crop.mean()), 1)
+    measures["contrast"] = round(float(crop.std()), 1)
+    measures["clipped"] = round(float((crop >= 250).mean()), 3)
+
+    reasons = []
+    if len(counted) > 1:
+        reasons.append("multiple_faces")
+    if measures["margin"] < s.FACE_MIN_MARGIN:
+        reasons.append("cropped")
+    if measures["eye_distance"] < s.FACE_MIN_EYE_DISTANCE:
+        reasons.append("too_small")
+    frontal = (abs(measures["yaw"]) <= s.FACE_MAX_YAW and abs(measures["pitch"]) <= s.FACE_MAX_PITCH
+               and abs(measures["roll"]) <= s.FACE_MAX_ROLL)
+    if not frontal:
+        reasons.append("pose")
+    elif measures["eye_openness"] < s.FACE_MIN_EYE_OPENNESS:
+        reasons.append("eyes_closed")
+    if measures["sharpness"] < s.FACE_MIN_SHARPNESS:
+        reasons.append("blurred")
+    reasons += exposure_reasons(measures["brightness"], measures["contrast"], measures["clipped"])
+    return QualityReport(reasons, measures)
+
+
+def exposure_reasons(brightness, contrast, clipped):
+    s = settings
+    if brightness < s.FACE_MIN_BRIGHTNESS:
+        return ["too_dark"]
+    if brightness > s.FACE_MAX_BRIGHTNESS or (clipped is not None and clipped > s.FACE_MAX_CLIPPED):
+        return ["overexposed"]
+    if contrast is not None and contrast < s.FACE_MIN_CONTRAST:
+        return ["low_contrast"]
+    return []
+
+
+def margin(face, shape):
+    """Distance from the face to the nearest frame edge, in eye distances (negative: cut off)."""
+    height, width = shape
+    d = face.eye_distance
+    p = face.points
+    forehead_top = p[17:27, 1].min() - 0.5 * d
+    return min(p[:, 0].min(), width - p[:, 0].max(), height - p[:, 1].max(), forehead_top) / d
+
+
+def pose(face, shape):
+    """Yaw and pitch from a 3-D fit of six landmarks; roll from the line between the eyes."""
+    height, width = shape
+    camera = np.array([[width, 0, width / 2], [0, width, height / 2], [0, 0, 1]], dtype=np.float64)
+    rvec = np.zeros((3, 1))
+    tvec = np.array([[0.0], [0.0], [1000.0]])
+    ok, rvec, tvec = cv2.solvePnP(
+        POSE_MODEL, face.points[POSE_LANDMARKS], camera, None, rvec, tvec, True, cv2.SOLVEPNP_ITERATIVE
+    )
+    rotation, _jacobian = cv2.Rodrigues(rvec)
+    pitch, yaw, _roll = cv2.RQDecomp3x3(rotation)[0]
+    left, right = face.eyes
+    roll = np.degrees(np.arctan2(right[1] - left[1], right[0] - left[0]))
+    return {"yaw": round(float(yaw), 1), "pitch": round(float(pitch), 1), "roll": round(float(roll), 1)}
+
+
+def eye_openness(face):
+    def ratio(eye):
+        return (np.linalg.norm(eye[1] - eye[5]) + np.linalg.norm(eye[2] - eye[4])) / (2 * np.linalg.norm(eye[0] - eye[3]))
+
+    return float((ratio(face.points[36:42]) + ratio(face.points[42:48])) / 2)
+
+
+def inner_face(grey, face):
+    """The face from the brows to the chin, as float32 luminance."""
+    height, width = grey.shape
+    p = face.points
+    x0, x1 = int(p[17:, 0].min()), int(np.ceil(p[17:, 0].max()))
+    y0, y1 = int(p[17:27, 1].min()), int(np.ceil(p[8, 1]))
+    x0, y0, x1, y1 = max(0, x0), max(0, y0), min(width, x1), min(height, y1)
+    return grey[y0:y1, x0:x1].astype(np.float32)
+
+
+def sharpness(crop, eye_distance):
+    k = SHARPNESS_EYE_DISTANCE / eye_distance
+    size = (max(8, round(crop.shape[1] * k)), max(8, round(crop.shape[0] * k)))
+    face = cv2.resize(crop, size, interpolation=cv2.INTER_AREA if k < 1 else cv2.INTER_LINEAR)
+    reblurred = cv2.GaussianBlur(face, (0, 0), 1.0)
+    ratios = []
+    for axis in (0, 1):  # each direction apart: a sideways movement blurs only the horizontal detail
+        before = np.abs(np.diff(face, axis=axis)).mean()
+        after = np.abs(np.diff(reblurred, axis=axis)).mean()
+        ratios.append(1 - after / before if before > 0 else 0.0)
+    ratio = min(ratios)
+    return {"sharpness": round(float(ratio), 3), "laplacian": round(float(cv2.Laplacian(face, cv2.CV_32F).var()), 1)}

@@ -1,0 +1,127 @@
+// Webcam portrait: live preview with an oval guide, shutter, retake. The frame is sent as a JPEG to the
+// capture URL (the same one the file form posts to) and the verdict shown with its reasons.
+// Without a camera or without JavaScript the file form below still works.
+(function () {
+  "use strict";
+  var root = document.getElementById("capture");
+  if (!root) return;
+  var text = JSON.parse(document.getElementById("camera-text").textContent);
+  var video = document.getElementById("preview");
+  var still = document.getElementById("still");
+  var status = document.getElementById("camera-status");
+  var shutter = document.getElementById("shutter");
+  var retake = document.getElementById("retake");
+  var done = document.getElementById("done");
+  var verdict = document.getElementById("verdict");
+  var guide = document.getElementById("guide");
+  var csrf = document.querySelector("#upload-form [name=csrfmiddlewaretoken]").value;
+  var busy = false;
+
+  if (!navigator.mediaDevices || !navigator.mediaDevices.getUserMedia) return; // file form only
+  root.hidden = false;
+
+  navigator.mediaDevices.getUserMedia({
+    video: { width: { ideal: 640 }, height: { ideal: 480 }, facingMode: "user" }, audio: false
+  }).then(function (stream) {
+    video.srcObject = stream;
+    return video.play();
+  }).then(function () {
+    status.textContent = text.ready;
+    shutter.disabled = false;
+    shutter.focus();
+  }).catch(function (err) {
+    status.textContent = text.no_camera + " (" + err.name + ")";
+    status.className = "camera-status bad";
+  });
+
+  function shoot() {
+    if (busy || shutter.disabled || !video.videoWidth) return;
+    busy = true;
+    shutter.disabled = true;
+    var started = performance.now();
+    still.width = video.videoWidth;
+    still.height = video.videoHeight;
+    still.getContext("2d").drawImage(video, 0, 0);
+    video.hidden = true;
+    still.hidden = false; // the shot stays on screen while it is checked
+    status.textContent = text.checking;
+    status.className = "camera-status";
+    still.toBlob(function (blob) {
+      var body = new FormData();
+      body.append("image", blob, "webcam.jpg");
+      body.append("source", "webcam");
+      fetch(root.dataset.url, {
+        method: "POST", body: body, credentials: "same-origin",
+        headers: { "Accept": "application/json", "X-CSRFToken": csrf }
+      }).then(function (response) {
+        return response.json();
+      }).then(function (answer) {
+        show(answer, performance.now() - started);
+      }).catch(function () {
+        status.textContent = text.failed;
+        status.className = "camera-status bad";
+        again();
+      });
+    }, "image/jpeg", 0.92);
+  }
+
+  function show(answer, ms) {
+    busy = false;
+    if (answer.error) {
+      status.textContent = answer.error;
+      status.className = "camera-status bad";
+      again();
+      return;
+    }
+    guide.hidden = true;
+    verdict.hidden = false;
+    verdict.className = "verdict " + (answer.accepted ? "ok" : "bad");
+    verdict.dataset.accepted = answer.accepted ? "yes" : "no";
+    verdict.dataset.ms = Math.round(ms);
+    document.getElementById("verdict-headline").textContent = (answer.accepted ? "✓ " : "✗ ") + answer.headline;
+    var list = document.getElementById("verdict-reasons");
+    list.textContent = "";
+    answer.messages.forEach(function (message) {
+      var item = document.createElement("li");
+      item.textContent = message;
+      list.appendChild(item);
+    });
+    document.getElementById("verdict-link").href = answer.url;
+    document.getElementById("verdict-time").textContent = text.time.replace("%(ms)s", Math.round(ms));
+    status.textContent = answer.accepted ? text.saved : text.retake;
+    status.className = "camera-status " + (answer.accepted ? "ok" : "bad");
+    shutter.hidden = true; // next step: retake or back to the file
+    retake.hidden = false;
+    retake.className = answer.accepted ? "big" : "primary big";
+    done.hidden = false;
+    done.className = answer.accepted ? "button primary big" : "button big";
+    (answer.accepted ? done : retake).focus();
+  }
+
+  function again() {
+    busy = false;
+    still.hidden = true;
+    video.hidden = false;
+    shutter.disabled = false;
+  }
+
+  shutter.addEventListener("click", shoot);
+  retake.addEventListener("click", function () {
+    again();
+    shutter.hidden = false;
+    retake.hidden = true;
+    done.hidden = true;
+    verdict.hidden = true;
+    guide.hidden = false;
+    status.textContent = text.ready;
+    status.className = "camera-status";
+    shutter.focus();
+  });
+  document.addEventListener("keydown", function (ev) {
+    var tag = (ev.target.tagName || "").toLowerCase();
+    if (ev.code === "Space" && tag !== "input" && tag !== "textarea" && tag !== "select" && tag !== "button" && tag !== "a") {
+      ev.preventDefault();
+      shoot();
+    }
+  });
+})();

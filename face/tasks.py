@@ -1,0 +1,34 @@
+"""Celery tasks of the face app."""
+
+from celery import shared_task
+from django.utils import timezone
+
+from .encoding import encode
+from .models import Portrait
+from .signals import portrait_encoded
+
+
+@shared_task
+def encode_portrait(portrait_id):
+    """Compute and store the encoding of an accepted (or overridden) portrait, then send portrait_encoded.
+
+    Idempotent: a portrait already encoded, gone, or not fit for recognition is left alone. The update
+    is conditional on the image it was computed from, so a picture replaced meanwhile is not given the
+    old picture's encoding (its own task follows). Returns True when an encoding was stored.
+    """
+    portrait = Portrait.objects.filter(pk=portrait_id).first()
+    if portrait is None or not portrait.encodable or portrait.encoding is not None:
+        return False
+    name = portrait.image.name
+    with portrait.image.open("rb") as f:
+        vector = encode(f.read())
+    if vector is None:  # an overridden portrait may show no usable face at all
+        return False
+    stored = Portrait.objects.filter(pk=portrait.pk, image=name, encoding__isnull=True).update(
+        encoding=vector, encoded_at=timezone.now()
+    )
+    if not stored:
+        return False
+    portrait.refresh_from_db()
+    portrait_encoded.send(sender=Portrait, portrait=portrait)
+    return True
