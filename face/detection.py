@@ -12,6 +12,7 @@ finds nothing, once more upsampled (faces from about 40 px), so a person standin
 """
 
 import functools
+import threading
 from dataclasses import dataclass
 from types import SimpleNamespace
 
@@ -19,6 +20,11 @@ import cv2
 import dlib
 import numpy as np
 from django.conf import settings
+
+
+# dlib's neural network keeps each forward pass's outputs inside its layers: one encoding at a time per
+# process (a threaded web server with eager Celery may encode two uploads at once).
+_encoder_lock = threading.Lock()
 
 
 @functools.cache
@@ -78,4 +84,5 @@ def encode_face(rgb, face):
     (5-point alignment, one jitter), as float32."""
     m = models()
     shape = m.landmarks5(rgb, face.rect)
-    return np.asarray(m.encoder.compute_face_descriptor(rgb, shape, 1), dtype=np.float32)
+    with _encoder_lock:
+        return np.asarray(m.encoder.compute_face_descriptor(rgb, shape, 1), dtype=np.float32)

@@ -171,7 +171,7 @@ class Portrait(models.Model):
             return
         with transaction.atomic():
             # Lock the person's row so that two people choosing at once take turns.
-            Person.objects.select_for_update().filter(pk=self.person_id).exists()
+            Person.objects.select_for_update().only("pk").get(pk=self.person_id)
             Portrait.objects.filter(person_id=self.person_id, is_main=True).update(is_main=False)
             self.is_main = True
             self.made_main_at = timezone.now()

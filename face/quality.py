@@ -17,28 +17,35 @@ quoted were measured on the photos in /work/shared/faces (tests/faces holds copi
   resampling noise floor), to 30 px by 0.07-0.13, to 20 px by 0.14-0.23 -- against 0.6 that separates
   two people and 0.35-0.41 between two photos of one person here. Minimum: 40 px (FACE_MIN_EYE_DISTANCE),
   the last size at the noise floor. It is also about the smallest face dlib's detector finds reliably.
-  A 640x480 webcam frame with the face in the oval gives 90-130 px.
+  A face filling the capture page's oval (236 px wide in a 640x480 frame) has its eyes about 90 px
+  apart; the webcam-like frames bench_face makes from our photos: 55-136 px.
 - sharpness: the face is scaled so the eyes are 64 px apart, then blurred a little more (Gaussian,
-  sigma 1 px); sharpness is the share of its gradient lost in that: a sharp face loses much (0.27-0.54
-  on our photos), an already blurred one little (0.11-0.17 after a blur of sigma = eye distance / 64,
-  0.06-0.09 at twice that). Minimum 0.15 (FACE_MIN_SHARPNESS). The variance of the Laplacian is
-  recorded too (laplacian) but not used: it depends on the face's own contrast and texture and ranged
-  from 125 to 2,300 on sharp faces, overlapping blurred ones.
+  sigma 1 px); sharpness is the share of its gradient lost in that, across and down separately, the
+  smaller of the two (a sideways movement blurs only one direction). A sharp face loses much, an
+  already blurred one little. On the 21 usable photos: 0.22-0.57; blurred with sigma = eye distance/64:
+  0.09-0.15, twice that: 0.04-0.08; shaken sideways by a sixth of the eye distance: 0.05-0.12.
+  Minimum 0.15 (FACE_MIN_SHARPNESS). The variance of the Laplacian on the same crop is recorded
+  (laplacian) but not judged: it spread 28-fold across the sharp faces (113-3,150), following each
+  face's own contrast and texture, so no single threshold fits a smooth and a wrinkled face.
 - brightness, contrast, clipped: mean and standard deviation of the luminance (0-255) on the inner
-  face (brows to chin), and the share of burnt-white pixels (>= 250). Our photos: brightness 94-199,
-  contrast 25-64, clipped <= 0.3 %. Limits: too dark below 50, overexposed above 215 or with more than
+  face (brows to chin), and the share of burnt-white pixels (>= 250). Our photos: brightness 97-169,
+  contrast 30-71, clipped <= 0.5 %. Limits: too dark below 50, overexposed above 215 or with more than
   10 % burnt white (the face's shape is gone there), low contrast below 14 (a flat, foggy picture).
+  The photos darkened to a quarter come out at 34-36, those brightened 2.5 times have 63-73 % burnt.
 - yaw, pitch, roll (degrees): head pose from six of the 68 landmarks (nose tip, chin, outer eye corners,
   mouth corners) fitted to a generic 3-D face with cv2.solvePnP, starting from a frontal pose; roll is
   the angle of the line between the eyes. Recognition is reliable frontal within about 15-20 degrees;
-  limits 20 each (FACE_MAX_YAW/PITCH/ROLL). On our frontal photos the estimate stays within 14 degrees
-  (pitch up to 18: smiles read as a slight nod); the three-quarter views come out at 26-45.
+  limits 20 each (FACE_MAX_YAW/PITCH/ROLL). Our frontal photos: yaw within 14, pitch within 18.5 (a
+  broad smile reads as a slight nod); the three-quarter views: yaw 24-45; a picture turned 30 degrees:
+  roll 28-31.
 - margin: the space between the face (its landmarks, and half an eye distance of forehead above the
   brows) and the nearest frame edge, in eye distances. Below 0 the face is cut (`cropped`).
 - eye_openness: eye aspect ratio (height of the eye over its width, Soukupova and Cech 2016), mean of
-  both eyes: 0.19-0.41 on open eyes here (the lowest are broad smiles), 0.09-0.12 on the one face with
-  the eyes squeezed shut. Minimum 0.15 (FACE_MIN_EYE_OPENNESS); only judged when the head is frontal,
-  as the landmarks of a turned eye are unreliable.
+  both eyes: 0.19-0.39 on open eyes here (the lowest are broad smiles), 0.09 on the one face with the
+  eyes squeezed shut (a laughing man in obama_and_biden.jpg). One closed-eye example is thin evidence:
+  the threshold sits midway, and the measure is stored to be checked on real intakes. Minimum 0.15
+  (FACE_MIN_EYE_OPENNESS); only judged when the head is frontal, as a turned eye's landmarks are
+  unreliable.
 """
 
 import time
