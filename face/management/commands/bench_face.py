@@ -88,8 +88,6 @@ class Command(BaseCommand):
         phone = [jpeg(frame(photos[0], PHONE_SIZE), 90)]
         self.report(f"{PHONE_SIZE[0]}x{PHONE_SIZE[1]} (40 MP photo, {len(phone[0]) // 1024} KB)", phone, 3,
                     check_portrait, encode)
-        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        self.stdout.write(f"peak memory of the process (ru_maxrss): {peak:.0f} MB")
 
     def report(self, label, frames, rounds, check_portrait, encode):
         checks, encodings, verdicts = [], [], set()
@@ -110,5 +108,6 @@ class Command(BaseCommand):
         self.stdout.write(
             f"{label}: quality check median {check:.0f} ms, encoding median {enc:.0f} ms, "
             f"check + encoding {check + enc:.0f} ms; tracemalloc peak {traced / 2**20:.1f} MB; "
-            f"verdicts: {', '.join(sorted(verdicts))}"
+            f"verdicts: {', '.join(sorted(verdicts))}; process peak so far (ru_maxrss) "
+            f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB"
         )
