@@ -199,6 +199,9 @@ FACE_SEARCH_BACKEND = os.environ.get("FACE_SEARCH_BACKEND", "auto")
 FACE_SEARCH_EF_SEARCH = envint("FACE_SEARCH_EF_SEARCH", 100)
 # How far a filtered HNSW search (sex, age, station) may walk the graph for k rows that pass the filter.
 FACE_SEARCH_MAX_SCAN_TUPLES = envint("FACE_SEARCH_MAX_SCAN_TUPLES", 20000)
+# numpy backend: how often (seconds) each process asks the database whether other processes changed
+# encodings; its own changes are seen at once.
+FACE_SEARCH_RECHECK_SECONDS = envfloat("FACE_SEARCH_RECHECK_SECONDS", 1.0)
 # Two dlib encodings of one person are nearer than this (Euclidean distance).
 FACE_MATCH_DISTANCE = envfloat("FACE_MATCH_DISTANCE", 0.6)
 

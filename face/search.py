@@ -50,10 +50,8 @@ def nearest(vector, k=10, *, station=None, user=None, queryset=None, exclude_per
     excluded = _ids(exclude_person)
     hits = backend_for(scope.db).search(query, k, scope, excluded)
     if max_distance is not None:
-        hits = [(pk, distance) for pk, distance in hits if distance <= max_distance]
-    portraits = Portrait.objects.using(scope.db).select_related("person__station").in_bulk([pk for pk, _ in hits])
-    # A portrait deleted between the search and this fetch is simply left out.
-    return [(portraits[pk], distance) for pk, distance in hits if pk in portraits]
+        hits = [(portrait, distance) for portrait, distance in hits if distance <= max_distance]
+    return hits
 
 
 def as_query_vector(vector):

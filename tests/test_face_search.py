@@ -171,9 +171,11 @@ def test_station_and_user_scope(backend, gallery, encodings, people, station, ot
     assert search.nearest(query, k=5, user=reception, max_distance=0.6) == []
 
 
-def test_search_follows_changes_to_the_table(backend, gallery, encodings, people):
+def test_search_follows_changes_to_the_table(backend, gallery, encodings, people, settings):
     """New, re-encoded and deleted portraits are searched at once, whether saved here (signals) or by
-    another process (QuerySet.update sends no signal: the count/encoded_at check must notice)."""
+    another process (QuerySet.update sends no signal: the count/encoded_at check must notice, here on
+    every search)."""
+    settings.FACE_SEARCH_RECHECK_SECONDS = 0
     query = encodings["leslie_1"]
     assert names(search.nearest(query, k=1, exclude_person=people["leslie"]), gallery) != ["leslie_1"]
     newcomer = Person.objects.create(station=people["leslie"].station, sex="F")
@@ -187,7 +189,7 @@ def test_search_follows_changes_to_the_table(backend, gallery, encodings, people
     best, _ = search.nearest(encodings["obama_2"], k=2, exclude_person=people["obama"])[0]
     assert best.pk == copy.pk
     # Encoding cleared elsewhere, then a portrait deleted here.
-    Portrait.objects.filter(pk=copy.pk).update(encoding=None)
+    Portrait.objects.filter(pk=copy.pk).update(encoding=None, encoded_at=None)
     assert copy.pk not in {p.pk for p, _ in search.nearest(encodings["obama_2"], k=20)}
     gallery["obama_2"].delete()
     ranked = names(search.nearest(encodings["obama_2"], k=20), {k: v for k, v in gallery.items() if k != "obama_2"})
@@ -260,3 +262,45 @@ def test_numpy_cache_memory_is_the_matrix(gallery, settings):
     search.nearest(np.zeros(128, dtype=np.float32), k=1)
     snap = numpy_backend.cache.snapshot(Portrait, "default")
     assert len(snap.ids) == 13 and snap.nbytes == 13 * (128 * 4 + 8 + 4)
+
+
+def test_changes_from_other_processes_are_seen_within_the_recheck_interval(gallery, encodings, people, settings):
+    settings.FACE_SEARCH_BACKEND = "numpy"
+    settings.FACE_SEARCH_RECHECK_SECONDS = 3600
+    query = encodings["biden_1"]
+    assert search.nearest(query, k=1)[0][0] == gallery["biden_1"]
+    # Another process re-encodes biden_1 as Leslie (bare UPDATE, no signal in this process).
+    Portrait.objects.filter(pk=gallery["biden_1"].pk).update(encoding=encodings["leslie_1"], encoded_at=timezone.now())
+    assert search.nearest(query, k=1)[0][0] == gallery["biden_1"]  # within the interval: the cached matrix
+    numpy_backend.cache.invalidate("default")  # what the interval's end does
+    assert search.nearest(query, k=1)[0][0] == gallery["biden_2"]
+
+
+def test_encoding_task_updates_are_seen_at_once(gallery, encodings, people, settings):
+    """face.tasks.encode_portrait stores with a bare UPDATE and then sends portrait_encoded."""
+    from face.signals import portrait_encoded
+
+    settings.FACE_SEARCH_BACKEND = "numpy"
+    settings.FACE_SEARCH_RECHECK_SECONDS = 3600
+    search.nearest(encodings["biden_1"], k=1)
+    Portrait.objects.filter(pk=gallery["biden_1"].pk).update(encoding=encodings["leslie_1"], encoded_at=timezone.now())
+    portrait_encoded.send(sender=Portrait, portrait=Portrait.objects.get(pk=gallery["biden_1"].pk))
+    assert search.nearest(encodings["biden_1"], k=1)[0][0] == gallery["biden_2"]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="pgvector settings exist on PostgreSQL only")
+@pytest.mark.django_db(transaction=True)
+def test_hnsw_settings_outside_a_transaction_stay_on_the_connection(gallery, encodings, settings):
+    """In autocommit (a web request) the hnsw settings are set once per connection, and still apply to
+    the next search; a change of settings is applied again."""
+    settings.FACE_SEARCH_BACKEND = "pgvector"
+    settings.FACE_SEARCH_EF_SEARCH = 77
+    assert names(search.nearest(encodings["obama_1"], k=1), gallery) == ["obama_1"]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT current_setting('hnsw.ef_search'), current_setting('hnsw.iterative_scan')")
+        assert cursor.fetchone() == ("77", "relaxed_order")
+        settings.FACE_SEARCH_EF_SEARCH = 120
+        women = search.nearest(encodings["obama_1"], k=3, sex="F")
+        assert len(women) == 3 and all(p.person.sex in ("F", "U") for p, _ in women)
+        cursor.execute("SELECT current_setting('hnsw.ef_search')")
+        assert cursor.fetchone() == ("120",)

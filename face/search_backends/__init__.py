@@ -1,1 +1,5 @@
-"""Backends of face.search.nearest(); each has search(query, k, scope, excluded_person_ids) -> [(id, distance)]."""
+"""Backends of face.search.nearest().
+
+Each has search(query, k, scope, excluded_person_ids) -> [(Portrait, distance)], nearest first (ties
+by id), Portraits with person and station loaded; `scope` is a Portrait queryset with the filters.
+"""

@@ -1,28 +1,39 @@
 """Exact face search over an in-process numpy matrix: the backend for SQLite, the embedded default.
 
 Every encoding is held in one float32 matrix (rows sorted by portrait id) with its squared norm, so a
-search is one matrix-vector product, ||x||^2 - 2 x.q, and a partial sort: about 5 ms for 100,000 faces
-(`manage.py bench_search`).
+search is one matrix-vector product, ||x||^2 - 2 x.q, and a partial sort: a few milliseconds for
+100,000 faces (`manage.py bench_search` prints the figures).
 
 Memory: 512 bytes of float32 per face plus 12 bytes of id and norm, about 52 MB per 100,000 faces
 (524 MB per million), held once by each process that searches (web worker, Celery worker). A reload
 briefly holds a second copy. A province's millions of faces belong on PostgreSQL (pgvector_backend).
 
-Freshness without a timer: before each search one aggregate query (count of encodings, latest
-encoded_at) is compared with the cached one. When the table moved on, only the rows encoded since (and
-portraits saved or deleted by this process: post_save/post_delete mark them) are read and merged; a count
-that still disagrees (a deletion elsewhere) reloads everything. Writers set encoded_at with every encoding.
+Freshness, without timers:
+- changes made in this process are seen by the very next search: post_save / post_delete and
+  face.signals.portrait_encoded (the encoding task stores with a bare UPDATE) mark the portrait, and
+  the next search reads just the marked rows;
+- changes made by other processes (the Celery worker encodes; another web worker) are seen within
+  settings.FACE_SEARCH_RECHECK_SECONDS: at most that often a search asks the database for the number of
+  encodings and the latest encoded_at (writers set encoded_at with every encoding and clear it with
+  it), reads the rows encoded since, and reloads everything if the count still disagrees (a
+  deletion). Without an index on encoded_at that question scans the table (about 45 ms per 100,000
+  faces on SQLite), hence the interval instead of asking before every search.
 
 Filters (station, sex, age, user scope) are evaluated by the database, which returns the ids allowed;
 person data is never cached, so a corrected age or a moved file is searched correctly at once.
 """
 
+import math
 import threading
+import time
 from dataclasses import dataclass
 
 import numpy as np
-from django.db.models import Count, Max, Q
+from django.conf import settings
+from django.db.models import Max, Q
 from django.db.models.signals import post_delete, post_save
+
+from ..signals import portrait_encoded
 
 CHUNK = 20_000
 MARGIN = 8  # extra candidates re-ranked with the exact difference, against rounding in ||x||^2 - 2 x.q
@@ -52,24 +63,33 @@ class MatrixCache:
     def __init__(self):
         self._lock = threading.Lock()
         self._snapshots = {}
-        self._dirty = {}  # alias -> ids saved or deleted by this process since the last refresh
+        self._checked = {}  # alias -> time.monotonic() of the last look at the table
+        self._dirty = {}  # alias -> ids saved, encoded or deleted by this process since
 
     def mark_dirty(self, alias, pk):
         with self._lock:
             self._dirty.setdefault(alias, set()).add(pk)
 
+    def invalidate(self, alias):
+        """Look at the table again before the next search."""
+        self._checked.pop(alias, None)
+
     def clear(self):
         with self._lock:
             self._snapshots.clear()
+            self._checked.clear()
             self._dirty.clear()
 
     def snapshot(self, model, alias):
-        signature = _signature(model, alias)
         snap = self._snapshots.get(alias)
-        if snap is not None and snap.signature == signature and not self._dirty.get(alias):
+        recheck = settings.FACE_SEARCH_RECHECK_SECONDS
+        if snap is not None and not self._dirty.get(alias) and \
+                time.monotonic() - self._checked.get(alias, -math.inf) < recheck:
             return snap
         with self._lock:
             dirty = self._dirty.pop(alias, set())
+            signature = _signature(model, alias)
+            self._checked[alias] = time.monotonic()
             snap = self._snapshots.get(alias)
             if snap is None or snap.signature != signature or dirty:
                 snap = self._refresh(model, alias, snap, signature, dirty)
@@ -78,15 +98,15 @@ class MatrixCache:
 
     def _refresh(self, model, alias, old, signature, dirty):
         count, latest = signature
-        if old is None or (latest is not None and old.signature[1] is not None and latest < old.signature[1]):
+        before = old.signature[1] if old is not None else None
+        if before is None or (latest is not None and latest < before):  # nothing to start from, or rolled back
             return self._load(model, alias, signature)
-        changed = Q(pk__in=dirty) | Q(encoding__isnull=False, encoded_at__isnull=True)
-        if old.signature[1] is not None:
-            changed |= Q(encoded_at__gte=old.signature[1])
+        changed = Q(pk__in=dirty) | Q(encoded_at__gte=before)
         ids, matrix, gone = [], [], set(dirty)
-        for pk, encoding in model.objects.using(alias).filter(changed).values_list("pk", "encoding"):
+        for pk, encoding, encoded_at in model.objects.using(alias).filter(changed).values_list(
+                "pk", "encoding", "encoded_at"):
             gone.discard(pk)
-            if encoding is None:
+            if encoding is None or encoded_at is None:
                 gone.add(pk)
             else:
                 ids.append(pk)
@@ -103,9 +123,13 @@ class MatrixCache:
         return snap
 
     def _load(self, model, alias, signature):
-        rows = model.objects.using(alias).filter(encoding__isnull=False).order_by("pk").values_list("pk", "encoding")
+        """Read every encoding. `signature` was taken before the read: rows encoded meanwhile change it,
+        so the next look at the table picks them up."""
+        rows = model.objects.using(alias).filter(encoded_at__isnull=False).order_by("pk").values_list("pk", "encoding")
         ids, blocks, pending = [], [], []
         for pk, encoding in rows.iterator(chunk_size=CHUNK):
+            if encoding is None:
+                continue
             ids.append(pk)
             pending.append(encoding)
             if len(pending) == CHUNK:
@@ -115,13 +139,13 @@ class MatrixCache:
             blocks.append(np.stack(pending))
         dimensions = model._meta.get_field("encoding").dimensions
         matrix = np.concatenate(blocks) if blocks else np.empty((0, dimensions), dtype=np.float32)
-        # Rows encoded while reading may be missing: record what was read, so the next search looks again.
-        return snapshot_of(np.array(ids, dtype=np.int64), matrix, (len(ids), signature[1]))
+        return snapshot_of(np.array(ids, dtype=np.int64), matrix, signature)
 
 
 def _signature(model, alias):
-    row = model.objects.using(alias).filter(encoding__isnull=False).aggregate(n=Count("pk"), latest=Max("encoded_at"))
-    return row["n"], row["latest"]
+    """(number of encodings, latest encoded_at): two queries, each served by an index on encoded_at."""
+    encoded = model.objects.using(alias).filter(encoded_at__isnull=False)
+    return encoded.count(), encoded.aggregate(latest=Max("encoded_at"))["latest"]
 
 
 cache = MatrixCache()
@@ -131,17 +155,37 @@ def _portrait_changed(sender, instance, using, **kwargs):
     cache.mark_dirty(using, instance.pk)
 
 
+def _portrait_encoded(sender, portrait, **kwargs):
+    cache.mark_dirty(portrait._state.db or "default", portrait.pk)
+
+
 post_save.connect(_portrait_changed, sender="face.Portrait", dispatch_uid="face.search.numpy.save")
 post_delete.connect(_portrait_changed, sender="face.Portrait", dispatch_uid="face.search.numpy.delete")
+portrait_encoded.connect(_portrait_encoded, dispatch_uid="face.search.numpy.encoded")
 
 
 def search(query, k, scope, excluded_persons):
-    """[(portrait id, distance)] for the k nearest, exactly, among `scope` less the excluded persons."""
+    """The k nearest, exactly, among `scope` less the excluded persons."""
+    model, alias = scope.model, scope.db
+    for attempt in range(2):
+        hits = nearest_ids(query, k, scope, excluded_persons)
+        portraits = model.objects.using(alias).select_related("person__station").in_bulk([pk for pk, _ in hits])
+        if len(portraits) == len(hits) or attempt:
+            # A portrait deleted between the search and this fetch is left out.
+            return [(portraits[pk], distance) for pk, distance in hits if pk in portraits]
+        # Deleted by another process since the cache last looked at the table: look again, once.
+        cache.invalidate(alias)
+
+
+def nearest_ids(query, k, scope, excluded_persons=()):
+    """[(portrait id, distance)] for the k nearest among `scope` less the excluded persons."""
     model, alias = scope.model, scope.db
     snap = cache.snapshot(model, alias)
     rows = drop = None
     if scope.query.where:  # something narrows the search: the database says which ids may be returned
-        rows = _rows(snap, scope.filter(encoding__isnull=False).values_list("pk", flat=True))
+        # Not asking for "encoded" lets SQLite answer from the person table and the person_id index,
+        # without reading the portrait rows; ids that are not in the matrix are skipped anyway.
+        rows = _rows(snap, scope.values_list("pk", flat=True))
     if excluded_persons:
         drop = _rows(snap, model.objects.using(alias).filter(person__in=excluded_persons).values_list("pk", flat=True))
     return nearest_rows(snap, query, k, rows, drop)

@@ -14,7 +14,9 @@ graph walk gave up on, or an older pgvector), it is run again exactly, without t
 scope is small, so the exact scan is cheap. PostgreSQL's planner may also choose the exact plan by
 itself when a B-tree filter is selective.
 
-Settings are SET LOCAL, inside the search's own transaction (or savepoint), so they touch no other query.
+The index settings (hnsw.*) steer only vector index scans. Outside a transaction they are set once per
+database connection; inside one they are SET LOCAL in a savepoint with each search. Behind a
+transaction-mode connection pooler, set them for the role instead (ALTER ROLE ... SET hnsw.ef_search).
 """
 
 from django.conf import settings
@@ -36,40 +38,56 @@ class L2Distance(Func):
 
 
 def search(query, k, scope, excluded_persons):
-    """[(portrait id, distance)] for the k nearest among `scope` less the excluded persons."""
+    """The k nearest among `scope` less the excluded persons, in one query (HNSW index scan)."""
     knn = knn_queryset(query, k, scope, excluded_persons)
-    hits = _run(knn, scope.db, k, exact=False)
+    hits = _run(knn, scope.db, _settings(scope.db, k))
     filtered = bool(scope.query.where) or bool(excluded_persons)
     if filtered and len(hits) < k:
-        hits = _run(knn, scope.db, k, exact=True)
-    return sorted(hits, key=lambda hit: (hit[1], hit[0]))
+        hits = _run(knn, scope.db, {"enable_indexscan": "off"})  # no HNSW; B-tree filters work as bitmap scans
+    return sorted(((p, float(p.distance)) for p in hits), key=lambda hit: (hit[1], hit[0].pk))
 
 
 def knn_queryset(query, k, scope, excluded_persons=()):
-    """(id, distance) rows ORDER BY encoding <-> query LIMIT k: the shape the HNSW index serves."""
+    """Portraits (with .distance) ORDER BY encoding <-> query LIMIT k: the shape the HNSW index serves."""
     rows = scope.filter(encoding__isnull=False)
     if excluded_persons:
         rows = rows.exclude(person__in=excluded_persons)
     field = scope.model._meta.get_field("encoding")
     distance = L2Distance(F("encoding"), Cast(Value(vector_literal(query)), output_field=field))
-    return rows.annotate(distance=distance).order_by("distance").values_list("pk", "distance")[:k]
+    return rows.select_related("person__station").annotate(distance=distance).order_by("distance")[:k]
 
 
-def _run(knn, alias, k, exact):
+def _settings(alias, k):
+    values = {"hnsw.ef_search": str(max(k, settings.FACE_SEARCH_EF_SEARCH))}
+    if pgvector_version(alias) >= (0, 8, 0):
+        values["hnsw.iterative_scan"] = "relaxed_order"
+        values["hnsw.max_scan_tuples"] = str(settings.FACE_SEARCH_MAX_SCAN_TUPLES)
+    return values
+
+
+def _run(knn, alias, values):
+    """Run the query with these settings. The HNSW ones are set once per connection outside a
+    transaction (three round trips fewer per search); inside one, or to turn the index off, they are
+    SET LOCAL in a savepoint, since a rollback would undo a plain SET."""
     connection = connections[alias]
-    ef_search = max(k, settings.FACE_SEARCH_EF_SEARCH)
-    params = {"hnsw.ef_search": str(ef_search)}
-    if exact:
-        params["enable_indexscan"] = "off"  # no HNSW; B-tree filters still work as bitmap scans
-    elif pgvector_version(alias) >= (0, 8, 0):
-        params["hnsw.iterative_scan"] = "relaxed_order"
-        params["hnsw.max_scan_tuples"] = str(settings.FACE_SEARCH_MAX_SCAN_TUPLES)
-    with transaction.atomic(using=alias), connection.cursor() as cursor:
+    if "enable_indexscan" in values or connection.in_atomic_block:
+        with transaction.atomic(using=alias):
+            _set(connection, values, local=True)
+            return list(knn)
+    connection.ensure_connection()
+    applied = (id(connection.connection), tuple(values.items()))
+    if getattr(connection, "_face_search_settings", None) != applied:
+        _set(connection, values, local=False)
+        connection._face_search_settings = applied
+    return list(knn)
+
+
+def _set(connection, values, local):
+    with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT " + ", ".join(["set_config(%s, %s, true)"] * len(params)),
-            [item for pair in params.items() for item in pair],
+            "SELECT " + ", ".join(["set_config(%s, %s, %s)"] * len(values)),
+            [item for name, value in values.items() for item in (name, value, local)],
         )
-        return [(pk, float(distance)) for pk, distance in knn]
 
 
 def pgvector_version(alias):
@@ -81,5 +99,3 @@ def pgvector_version(alias):
             raise RuntimeError("the pgvector extension is not installed in this database (face/migrations/0001)")
         _versions[alias] = tuple(int(part) for part in row[0].split(".")[:3] if part.isdigit())
     return _versions[alias]
-
-
