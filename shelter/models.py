@@ -59,6 +59,9 @@ class User(AbstractUser):
         verbose_name_plural = _("users")
         permissions = [("view_all_stations", _("Can see every station's people"))]
 
+    def __str__(self):
+        return self.get_full_name() or self.username
+
     @property
     def sees_all_stations(self):
         return self.is_superuser or self.has_perm("shelter.view_all_stations")

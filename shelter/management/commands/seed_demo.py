@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from lib import workflow
-from shelter.models import Belonging, Death, Departure, Person, Service, Station, Stay, User
+from shelter.models import Belonging, Death, Departure, Person, Service, StateLog, Station, Stay, User
 
 STATIONS = [("GZ", "广州市救助管理站", "020-8666 0000", "广州市白云区"), ("FS", "佛山市救助管理站", "0757-8222 0000", "佛山市禅城区")]
 ROLES = [("reception", "接待员"), ("supervisor", "主管"), ("station_head", "站长")]
@@ -33,6 +33,12 @@ PEOPLE = [
     ("", "M", (80, 90), "", "", "unknown", 40 * 24, "deceased", "荔湾区芳村", "dementia"),
     ("赵小红", "F", (14, 16), "贵州省毕节市", "贵州话", "self_reported", 6, "reception", "广州东站", "normal"),
 ]
+
+
+def backdate_last_transition(stay, at):
+    """Demo history happened in the past: its transitions are logged at the time they would have been."""
+    last = StateLog.for_object(stay).order_by("-pk").first()
+    StateLog.objects.filter(pk=last.pk).update(at=at)
 
 
 class Command(BaseCommand):
@@ -91,6 +97,7 @@ class Command(BaseCommand):
         if state == "reception":
             return
         workflow.apply(stay, "admit", reception)
+        backdate_last_transition(stay, arrived + datetime.timedelta(minutes=30))
         for i in range(min(3, hours_ago // 6 + 1)):
             at = arrived + datetime.timedelta(hours=1 + 6 * i)
             Service.objects.create(stay=stay, kind=["meal", "bath", "medical"][i % 3], given_at=at,
@@ -100,11 +107,13 @@ class Command(BaseCommand):
             departure = Departure(kind="family", departed_at=left, receiver_name="家属", receiver_relation="子女",
                                   receiver_id_number="11010519491231002X", entered_at=left + datetime.timedelta(minutes=10))
             workflow.apply(stay, "depart", reception, departure=departure)
+            backdate_last_transition(stay, departure.entered_at)
         elif state == "deceased":
             death = Death(died_at=left, place="广州市第一人民医院", cause="多器官衰竭（医院诊断）", proof_kind="medical",
                           entered_at=left + datetime.timedelta(minutes=30))
             death.proof.save("demo-certificate.txt", ContentFile("示例死亡证明 (demo)".encode()), save=False)
             workflow.apply(stay, "die", reception, death=death)
+            backdate_last_transition(stay, death.entered_at)
 
     def print_logins(self):
         self.stdout.write("\nDemo log-ins (password for all: %s):" % PASSWORD)
