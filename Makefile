@@ -52,6 +52,7 @@ test: venv system-deps
 bench: venv
 	$(PY) manage.py bench_face
 	$(PY) manage.py bench_search
+	$(PY) manage.py bench_deadlines
 
 # Draws the stay workflow for the README (needs Graphviz's dot, from `make system-deps`).
 graph: venv

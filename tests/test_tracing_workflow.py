@@ -291,3 +291,21 @@ def test_every_arrival_counts_from_its_own_time(station, reception):
     assert case.deadline_status("notice") == "overdue"
     assert case.deadline_status("dna") == "running"
     assert case.deadline_status("refresh") is None
+
+
+def test_refresh_and_withdraw_through_the_page(client_as, reception, case):
+    publish(case, reception, when=case.stay.arrived_at + HOUR)
+    p = Publication.objects.get()
+    client = client_as(reception)
+    too_early = timezone.localtime(case.stay.arrived_at).strftime("%Y-%m-%dT%H:%M")
+    page = client.post(f"/tracing/publications/{p.pk}/update/", {f"p{p.pk}-at": too_early}, follow=True)
+    assert "The refresh cannot be before the publication." in page.content.decode()
+    assert Publication.objects.get().state == "published"
+    now = timezone.localtime().replace(second=0, microsecond=0)
+    client.post(f"/tracing/publications/{p.pk}/update/", {f"p{p.pk}-at": now.strftime("%Y-%m-%dT%H:%M")})
+    assert Publication.objects.get().state == "updated"
+    assert reload(case).refresh_due_at == now + 30 * DAY
+    client.post(f"/tracing/publications/{p.pk}/withdraw/")
+    assert Publication.objects.get().state == "withdrawn"
+    page = client.post(f"/tracing/publications/{p.pk}/withdraw/", follow=True).content.decode()
+    assert "not possible now" in page

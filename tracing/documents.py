@@ -51,11 +51,11 @@ def notice_pdf(case):
         pdf.set_left_margin(20)
         pdf.set_y(max(pdf.get_y(), top + photo_width * 4 / 3) + 6)
         pdf.set_font(FONT, size=12)
-        pdf.multi_cell(0, 7, notice_text(case))
+        pdf.multi_cell(0, 7, notice_text(case), align="L")
         pdf.ln(4)
         pdf.set_font(FONT, size=10)
         pdf.multi_cell(0, 6, _("Issued by %(station)s on %(date)s.") % {
-            "station": case.station.name, "date": timezone.localdate().strftime("%Y-%m-%d")})
+            "station": case.station.name, "date": timezone.localdate().strftime("%Y-%m-%d")}, align="L")
         return bytes(pdf.output())
 
 
@@ -67,7 +67,7 @@ def dna_letter_pdf(referral):
         pdf.set_title(_("Request for DNA sample collection"))
         _heading(pdf, _("Request for DNA sample collection"), _("Reference number: %(ref)s") % {"ref": referral.reference_no})
         pdf.set_font(FONT, size=12)
-        pdf.multi_cell(0, 7, f"{referral.police_unit}：")
+        pdf.multi_cell(0, 7, f"{referral.police_unit}：", align="L")
         pdf.ln(2)
         arrived = timezone.localtime(stay.arrived_at)
         pdf.multi_cell(0, 7, _(
@@ -76,7 +76,7 @@ def dna_letter_pdf(referral):
             "their family. Under the rules on identifying people in the care of rescue stations, we ask you to "
             "collect a DNA sample from this person, compare it with the national DNA database for missing persons, "
             "and let us know the result."
-        ) % {"date": arrived.strftime("%Y-%m-%d %H:%M"), "place": stay.found_place, "file": person.file_no})
+        ) % {"date": arrived.strftime("%Y-%m-%d %H:%M"), "place": stay.found_place, "file": person.file_no}, align="L")
         pdf.ln(3)
         top = pdf.get_y()
         if _portrait(pdf, person, x=pdf.w - pdf.r_margin - 40, y=top, w=40):
@@ -87,7 +87,8 @@ def dna_letter_pdf(referral):
         pdf.set_y(max(pdf.get_y(), top + 55) + 6)
         pdf.set_font(FONT, size=12)
         pdf.multi_cell(0, 7, _("Contact: %(station)s, telephone %(phone)s, %(address)s.") % {
-            "station": case.station.name, "phone": case.station.phone or "-", "address": case.station.address or "-"})
+            "station": case.station.name, "phone": case.station.phone or "-", "address": case.station.address or "-"},
+            align="L")
         pdf.ln(10)
         for line in (case.station.name, _("(seal)"), timezone.localtime(referral.sent_at).strftime("%Y-%m-%d")):
             pdf.cell(0, 8, line, align="R", new_x="LMARGIN", new_y="NEXT")
@@ -125,11 +126,11 @@ def _facts(pdf, facts):
         pdf.set_font(FONT, size=10)
         pdf.set_text_color(90, 90, 90)
         y = pdf.get_y()
-        pdf.multi_cell(label_width, 7, str(label))
+        pdf.multi_cell(label_width, 7, str(label), align="L")
         pdf.set_xy(pdf.l_margin + label_width, y)
         pdf.set_text_color(0, 0, 0)
         pdf.set_font(FONT, size=12)
-        pdf.multi_cell(0, 7, str(value), new_x="LMARGIN", new_y="NEXT")
+        pdf.multi_cell(0, 7, str(value), align="L", new_x="LMARGIN", new_y="NEXT")
 
 
 def _portrait(pdf, person, x, y, w):

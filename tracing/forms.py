@@ -30,6 +30,7 @@ class PublicationForm(forms.ModelForm):
         model = Publication
         fields = ["channel", "published_at", "reference", "url"]
         widgets = {"published_at": DATETIME_WIDGET}
+        labels = {"published_at": _("time of publication")}
 
     def __init__(self, *args, case=None, **kwargs):
         super().__init__(*args, **kwargs)

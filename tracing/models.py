@@ -102,15 +102,22 @@ def in_stage(kind, stage, now):
 
 
 def deadline_indexes():
-    """Per kind, partial indexes over the pending part only (so they stay small as closed cases pile up):
-    by due time and by start of the at-risk window, for the sweep and the all-stations board, and the
-    same led by the station for a station's board. Each count the board makes is read from an index."""
+    """Partial indexes, per kind, over the pending part only (they stay small as closed cases pile up):
+
+    - by due time and by start of the at-risk window, led by the station for a station's board and
+      without it for the all-stations board: every count the board makes is read from an index;
+    - over the cases whose reminder is not yet claimed, for the sweep: a steady sweep reads only what
+      became due since the last one, not every case already reminded.
+    """
     indexes = []
     for kind in Deadline.values:
         due, warn = due_field(kind), warn_field(kind)
         for name, fields in (("due", [due]), ("warn", [warn, due]), ("st_due", ["station", due]),
                              ("st_warn", ["station", warn, due])):
             indexes.append(models.Index(fields=fields, condition=pending(kind), name=f"tc_{kind}_{name}"))
+        for stage, field in ((Stage.OVERDUE, due), (Stage.AT_RISK, warn)):
+            unsent = models.Q(**{f"{sent_field(kind, stage)}__isnull": True})
+            indexes.append(models.Index(fields=[field], condition=pending(kind) & unsent, name=f"tc_{kind}_{stage}_unsent"))
     return indexes
 
 

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from shelter.models import Notification
 
-from .models import Deadline, Stage, TracingCase, due_field
+from .models import Deadline, Stage, TracingCase, due_field, warn_field
 
 
 @dataclass
@@ -33,16 +33,21 @@ def run(now=None):
     sent = []
     for kind in Deadline.values:
         for stage in (Stage.OVERDUE, Stage.AT_RISK):  # overdue first: it supersedes a missed at-risk
-            candidates = (
-                TracingCase.objects.needing_reminder(kind, stage, now)
-                .select_related("stay__person", "stay__staff_in_charge", "station")
-                .order_by(due_field(kind))
-            )
-            for case in candidates:
+            for case in candidates(kind, stage, now):
                 reminder = send(case, kind, stage, now)
                 if reminder:
                     sent.append(reminder)
     return sent
+
+
+def candidates(kind, stage, now):
+    """The one query per kind and stage: due cases whose reminder is not claimed yet, in the order of
+    the column its index is on (ordering by another would let SQLite walk a whole index to avoid a sort)."""
+    return (
+        TracingCase.objects.needing_reminder(kind, stage, now)
+        .select_related("stay__person", "stay__staff_in_charge", "station")
+        .order_by(warn_field(kind) if stage == Stage.AT_RISK else due_field(kind))
+    )
 
 
 def send(case, kind, stage, now):

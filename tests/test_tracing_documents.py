@@ -1,0 +1,93 @@
+"""The printed documents: the tracing notice (page and PDF) and the DNA request to the police (PDF).
+Their Chinese text must be real text in an embedded font: the tests read it back with pypdf."""
+
+import io
+import pathlib
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+from pypdf import PdfReader
+
+from face.models import Portrait
+from shelter.models import AuditEvent
+from tests.tracing_helpers import DAY, arrive, case_of, refer
+from tracing import documents
+
+FACE = pathlib.Path(__file__).parent / "faces" / "obama_1.jpg"
+
+
+@pytest.fixture
+def case(station, reception):
+    station.name, station.phone, station.address = "广州市救助管理站", "020-8666 0000", "广州市白云区"
+    station.save()
+    stay = arrive(station, reception, arrived_at=timezone.now() - 2 * DAY, sex="F", age_min=70, age_max=80,
+                  height_cm=152, build="slim", dialect="粤语", marks="右脸颊有痣", hair="短发，花白")
+    stay.health_at_intake = "体弱"
+    stay.mental_state = "dementia"
+    stay.save()
+    return case_of(stay)
+
+
+def text_of(data):
+    reader = PdfReader(io.BytesIO(data))
+    return "\n".join(page.extract_text() for page in reader.pages).replace(" ", ""), reader
+
+
+def with_portrait(case):
+    return Portrait.objects.create(person=case.stay.person, is_main=True,
+                                   image=SimpleUploadedFile("face.jpg", FACE.read_bytes(), content_type="image/jpeg"))
+
+
+def test_the_notice_pdf_carries_the_file_in_chinese_with_the_portrait(case):
+    with_portrait(case)
+    text, reader = text_of(documents.notice_pdf(case))
+    for expected in ("寻亲公告", "广州市救助管理站", "性别", "女", "估计年龄", "70–80岁", "身高", "约152厘米", "体型", "偏瘦",
+                     "健康状况", "体弱", "精神及智力状况", "疑似痴呆", "口音", "粤语", "体貌特征", "短发，花白；右脸颊有痣",
+                     "衣着", "蓝色外套，黑裤", "发现地点", "天河客运站候车厅", "020-86660000", case.stay.person.file_no,
+                     "如有知情者"):
+        assert expected in text, expected
+    page = reader.pages[0]
+    assert len(page.images) == 1  # the main portrait
+    fonts = page["/Resources"]["/Font"]
+    font = next(iter(fonts.values())).get_object()
+    assert "WenQuanYi" in font["/BaseFont"] or "Zen" in font["/BaseFont"]  # embedded CJK font, not a fallback
+
+
+def test_without_a_portrait_the_notice_still_prints(case):
+    text, reader = text_of(documents.notice_pdf(case))
+    assert "寻亲公告" in text and len(reader.pages[0].images) == 0
+
+
+def test_the_dna_request_names_the_person_the_station_the_date_and_the_reference(case, reception):
+    sent = timezone.now() - DAY
+    refer(case, reception, when=sent)
+    referral = case_of(case.stay).dna_referral
+    text, _reader = text_of(documents.dna_letter_pdf(referral))
+    for expected in ("关于协助采集DNA样本的函", f"编号：{referral.reference_no}", "广州市公安局天河区分局：",
+                     case.stay.person.file_no, "天河客运站候车厅", "全国失踪人员DNA数据库", "广州市救助管理站",
+                     "（盖章）", timezone.localtime(sent).strftime("%Y-%m-%d"), "020-86660000", "估计年龄"):
+        assert expected in text, expected
+
+
+def test_the_notice_is_chinese_whatever_the_screen_language(client_as, reception, case):
+    client = client_as(reception)
+    client.cookies["django_language"] = "en"
+    page = client.get(f"/tracing/cases/{case.pk}/notice/").content.decode()
+    assert "寻亲公告" in page and "估计年龄" in page and "天河客运站候车厅" in page
+    assert "Family tracing notice" not in page
+
+
+def test_downloads_are_audited_as_exports(client_as, reception, case):
+    client = client_as(reception)
+    response = client.get(f"/tracing/cases/{case.pk}/notice.pdf")
+    assert response["Content-Type"] == "application/pdf" and response.content.startswith(b"%PDF")
+    refer(case, reception, when=timezone.now() - DAY)
+    response = client.get(f"/tracing/cases/{case.pk}/dna-request.pdf")
+    assert response.status_code == 200
+    exports = AuditEvent.objects.filter(action="export", person=case.stay.person, user=reception)
+    assert sorted(e.detail["document"] for e in exports) == ["dna-letter.pdf", "notice.pdf"]
+
+
+def test_no_letter_before_the_request(client_as, reception, case):
+    assert client_as(reception).get(f"/tracing/cases/{case.pk}/dna-request.pdf").status_code == 404

@@ -1,0 +1,49 @@
+"""Tracing records in the admin, to look things up. Steps go through the pages (the workflow), and
+nothing is deleted."""
+
+from django.contrib import admin
+
+from .models import DnaReferral, Publication, QuickQuery, TracingCase
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        """Each station sees only its own people, in the admin too."""
+        return super().get_queryset(request).filter(case__in=TracingCase.objects.for_user(request.user))
+
+
+@admin.register(TracingCase)
+class TracingCaseAdmin(ReadOnlyAdmin):
+    list_display = ("stay", "station", "state", "notice_due_at", "notice_met_at", "dna_due_at", "dna_met_at", "closed_at")
+    list_filter = ("state", "station", "close_cause")
+    list_select_related = ("stay__person", "station")
+
+    def get_queryset(self, request):
+        return TracingCase.objects.for_user(request.user)
+
+
+@admin.register(QuickQuery)
+class QuickQueryAdmin(ReadOnlyAdmin):
+    list_display = ("case", "kind", "result", "made_at", "entered_by", "late")
+    list_filter = ("kind", "result")
+
+
+@admin.register(Publication)
+class PublicationAdmin(ReadOnlyAdmin):
+    list_display = ("case", "channel", "published_at", "reference", "state")
+    list_filter = ("channel", "state")
+
+
+@admin.register(DnaReferral)
+class DnaReferralAdmin(ReadOnlyAdmin):
+    list_display = ("reference_no", "case", "sent_at", "sampled_at", "database", "result")
+    list_filter = ("database", "result")
