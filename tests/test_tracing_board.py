@@ -138,3 +138,9 @@ def test_the_board_is_chinese_by_default(client_as, supervisor, late, settings):
 
 def test_an_empty_board_says_so(client_as, supervisor):
     assert "Nothing is overdue or at risk." in board(client_as(supervisor))
+
+
+def test_the_station_head_watches_without_action_buttons(client_as, head, late):
+    page = board(client_as(head))
+    assert "甲" in section(page, "notice-overdue")
+    assert "/do/publish/" not in page and f'/tracing/cases/{late["older"].pk}/' in page

@@ -309,3 +309,19 @@ def test_refresh_and_withdraw_through_the_page(client_as, reception, case):
     assert Publication.objects.get().state == "withdrawn"
     page = client.post(f"/tracing/publications/{p.pk}/withdraw/", follow=True).content.decode()
     assert "not possible now" in page
+
+
+def test_stays_registered_before_tracing_existed_get_their_case_by_migration(station, reception):
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("tracing.migrations.0003_open_cases_for_earlier_stays")
+    open_stay = arrive(station, reception, arrived_at=timezone.now() - 30 * HOUR)
+    confirmed = arrive(station, reception, identity="confirmed")
+    TracingCase.objects.all().delete()  # as before the tracing app
+    migration.open_cases(apps, None)
+    case = TracingCase.objects.get()
+    assert case.stay == open_stay and case.notice_due_at == open_stay.arrived_at + 24 * HOUR
+    assert case.deadline_status("notice") == "overdue"
+    assert not TracingCase.objects.filter(stay=confirmed).exists()

@@ -1,0 +1,34 @@
+"""Stays registered before family tracing existed get their case too: every open stay whose identity
+is not confirmed, with the deadlines the rules give from its arrival (overdue ones show at once)."""
+
+from django.db import migrations
+
+
+def open_cases(apps, schema_editor):
+    from tracing.models import TracingCase as Rules  # the deadline rules: plain functions of the arrival
+
+    Stay = apps.get_model("shelter", "Stay")
+    TracingCase = apps.get_model("tracing", "TracingCase")
+    stays = (
+        Stay.objects.filter(state__in=["reception", "in_care"], tracing_case__isnull=True)
+        .exclude(identity="confirmed").select_related("person")
+    )
+    cases = []
+    for stay in stays.iterator():
+        arrived = stay.arrived_at
+        notice, dna = Rules.notice_due(arrived), Rules.dna_due(arrived)
+        cases.append(TracingCase(
+            stay=stay, station_id=stay.person.station_id, opened_at=stay.entered_at,
+            notice_due_at=notice, notice_warn_at=Rules.warn_from(arrived, notice),
+            dna_due_at=dna, dna_warn_at=Rules.warn_from(arrived, dna),
+        ))
+    TracingCase.objects.bulk_create(cases, batch_size=1000)
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("shelter", "0001_initial"),
+        ("tracing", "0002_sweep_indexes"),
+    ]
+
+    operations = [migrations.RunPython(open_cases, migrations.RunPython.noop)]
