@@ -207,10 +207,11 @@ def test_departure_home_with_the_family_counts_as_family_found(case, reception):
     assert Publication.objects.get().state == "withdrawn"
 
 
-def test_any_other_end_of_stay_closes_the_case(case, reception):
-    workflow.apply(Stay.objects.get(pk=case.stay_id), "depart", reception, departure=departure("ticket"))
+def test_any_other_end_of_stay_closes_the_case_at_the_time_of_departure(case, reception):
+    left = timezone.now() - HOUR
+    workflow.apply(Stay.objects.get(pk=case.stay_id), "depart", reception, departure=departure("ticket", departed_at=left))
     case = reload(case)
-    assert (case.state, case.close_cause) == ("closed", "stay_ended")
+    assert (case.state, case.close_cause, case.closed_at) == ("closed", "stay_ended", left)
     assert StateLog.for_object(case).get().by == reception
 
 

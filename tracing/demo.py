@@ -9,7 +9,7 @@ import datetime
 from django.utils import timezone
 
 from lib import workflow
-from shelter.models import Person, Station, Stay, User
+from shelter.models import Person, StateLog, Station, Stay, User
 
 from .models import Channel, DnaDatabase, DnaReferral, Publication, QueryKind, QueryResult, QuickQuery, TracingCase
 
@@ -34,6 +34,8 @@ def load():
         if station.code == "GZ":
             for row in LONG_STAYS:
                 long_stay(station, reception, now, *row)
+        for case in TracingCase.objects.filter(station=station, closed_at__isnull=False):
+            logged_at(case, case.closed_at)  # closed with the demo departures and deaths
         for case in TracingCase.objects.open().filter(station=station).select_related("stay"):
             age = now - case.stay.arrived_at
             if age > 3 * H and not case.queries.exists():
@@ -66,14 +68,23 @@ def long_stay(station, reception, now, sex, ages, ago, place, clothing, publishe
         referral = DnaReferral(police_unit=POLICE[station.code], sent_at=arrived + sent,
                                entered_at=arrived + sent + 10 * M)
         workflow.apply(case, "refer_dna", reception, referral=referral)
+        logged_at(case, referral.entered_at)
     if sampled:
         workflow.apply(case, "record_sample", reception, sampled_at=arrived + sampled, sampled_by="民警 陈警官（三元里派出所）",
                        database=DnaDatabase.NATIONAL)
+        logged_at(case, arrived + sampled + H)
+
+
+def logged_at(case, at):
+    """Demo history happened in the past: the case's last transition is logged when it would have been."""
+    last = StateLog.for_object(case).order_by("-pk").first()
+    StateLog.objects.filter(pk=last.pk).update(at=at)
 
 
 def query(case, user, at, kind, result, details):
     workflow.apply(case, "record_query", user, query=QuickQuery(
         kind=kind, made_at=at, result=result, details=details, entered_at=at + 5 * M))
+    logged_at(case, at + 5 * M)
 
 
 def publish(case, user, at, channel):
@@ -82,3 +93,4 @@ def publish(case, user, at, channel):
         channel=channel, published_at=at, reference=number,
         url=f"https://example.org/notices/{number}" if channel == Channel.NATIONAL_WEBSITE else "",
         entered_at=at + 10 * M))
+    logged_at(case, at + 10 * M)

@@ -371,16 +371,16 @@ class TracingCase(ConcurrentTransitionMixin, models.Model):
         field=state, source=OPEN_STATES, target=CaseState.FAMILY_FOUND,
         permission="tracing.close_case", custom={"label": _("Family found")},
     )
-    def find_family(self, by=None, reason=""):
+    def find_family(self, by=None, reason="", at=None):
         """Reunification: the case closes and the notice is withdrawn everywhere it was published."""
-        self._close(CloseCause.FAMILY_FOUND, timezone.now(), by, reason)
+        self._close(CloseCause.FAMILY_FOUND, at or timezone.now(), by, reason)
 
     @transition(
         field=state, source=OPEN_STATES, target=CaseState.CLOSED,
         permission="tracing.close_case", custom={"label": _("Close the case")},
     )
-    def close(self, cause=CloseCause.OTHER, by=None, reason=""):
-        self._close(cause, timezone.now(), by, reason)
+    def close(self, cause=CloseCause.OTHER, by=None, reason="", at=None):
+        self._close(cause, at or timezone.now(), by, reason)
 
     def _close(self, cause, at, by, reason):
         self.closed_at = at

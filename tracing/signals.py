@@ -39,9 +39,10 @@ def close_with_stay(sender, instance, name, source, target, method_kwargs=None, 
         return
     method_kwargs = method_kwargs or {}
     by = method_kwargs.get("by")
-    departure = method_kwargs.get("departure")
+    departure, death = method_kwargs.get("departure"), method_kwargs.get("death")
+    at = departure.departed_at if departure is not None else death.died_at if death is not None else None
     if departure is not None and departure.kind == DepartureKind.FAMILY:
-        case.find_family(by=by, reason=str(DepartureKind.FAMILY.label))
+        case.find_family(by=by, reason=str(DepartureKind.FAMILY.label), at=at)
     else:
-        case.close(cause=CloseCause.STAY_ENDED, by=by, reason=str(dict(StayState.choices)[target]))
+        case.close(cause=CloseCause.STAY_ENDED, by=by, reason=str(dict(StayState.choices)[target]), at=at)
     case.save()
