@@ -220,6 +220,17 @@ TRACING_SWEEP_SECONDS = envfloat("TRACING_SWEEP_SECONDS", 60)
 TRACING_DOCUMENT_LANGUAGE = os.environ.get("TRACING_DOCUMENT_LANGUAGE", "zh-hans")
 # A CJK font for the PDFs (Debian fonts-wqy-zenhei, installed by `make system-deps`).
 TRACING_PDF_FONT = os.environ.get("TRACING_PDF_FONT", "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc")
+# Family reports and duplicate files (tracing.finding, tracing.duplicates). A resident is proposed as
+# a candidate within this face distance (two photos of one person in tests/faces: 0.11-0.43; of two
+# people: 0.70 or more), or on a strong description: a name that sounds the same with a description
+# score of at least TRACING_MIN_DESCRIPTION_SCORE, or the same ID number.
+TRACING_CANDIDATE_DISTANCE = envfloat("TRACING_CANDIDATE_DISTANCE", 0.6)
+TRACING_MIN_NAME_SCORE = envfloat("TRACING_MIN_NAME_SCORE", 0.8)
+TRACING_MIN_DESCRIPTION_SCORE = envfloat("TRACING_MIN_DESCRIPTION_SCORE", 0.7)
+TRACING_FACE_CANDIDATES = envint("TRACING_FACE_CANDIDATES", 10)  # nearest portraits per report photo
+TRACING_MAX_CANDIDATES = envint("TRACING_MAX_CANDIDATES", 10)  # proposed per search of a report
+TRACING_DUPLICATE_CANDIDATES = envint("TRACING_DUPLICATE_CANDIDATES", 5)  # nearest other files per portrait
+TRACING_DESCRIPTION_SCAN = envint("TRACING_DESCRIPTION_SCAN", 500)  # files scored per description search
 # The sweep: every minute; a sweep not started within its interval is dropped (the next one does its work).
 CELERY_BEAT_SCHEDULE["sweep-deadlines"] = {
     "task": "tracing.tasks.sweep_deadlines",

@@ -132,3 +132,20 @@ class PersonFilterForm(forms.Form):
     age = forms.IntegerField(label=_("age"), required=False, min_value=0, max_value=130)
     arrived_from = forms.DateField(label=_("arrived from"), required=False, widget=DATE_WIDGET)
     arrived_to = forms.DateField(label=_("arrived to"), required=False, widget=DATE_WIDGET)
+
+
+class MergeForm(forms.Form):
+    """Which of two files of one person survives, and why they are one person."""
+
+    survivor = forms.TypedChoiceField(label=_("file to keep"), coerce=int, widget=forms.RadioSelect)
+    reason = forms.CharField(label=_("why these two files are the same person"), max_length=300,
+                             help_text=_("e.g. “same ID number; he recognised his photo from 2023”."))
+
+    def __init__(self, *args, files, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.files = {p.pk: p for p in files}
+        self.fields["survivor"].choices = [(p.pk, f"{p.file_no} {p.display_name}") for p in files]
+        self.fields["survivor"].initial = min(self.files)  # the older file, by default
+
+    def clean_survivor(self):
+        return self.files[self.cleaned_data["survivor"]]

@@ -14,8 +14,10 @@ from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
+from django.dispatch import Signal
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
@@ -139,6 +141,17 @@ class Person(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, editable=False, on_delete=models.PROTECT,
         related_name="+",
     )
+    # A second file of the same person is merged into the first (merge_into), never deleted.
+    merged_into = models.ForeignKey(
+        "self", verbose_name=_("merged into"), null=True, blank=True, editable=False, on_delete=models.PROTECT,
+        related_name="merged_files",
+    )
+    merged_at = models.DateTimeField(_("merged on"), null=True, blank=True, editable=False)
+    merged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, editable=False, on_delete=models.PROTECT,
+        related_name="+",
+    )
+    merge_reason = models.CharField(_("reason for the merge"), max_length=300, blank=True, editable=False)
 
     objects = PersonQuerySet.as_manager()
 
@@ -153,6 +166,7 @@ class Person(models.Model):
         verbose_name = _("person")
         verbose_name_plural = _("people")
         ordering = ["-created_at"]
+        permissions = [("merge_person", _("Can merge two files of the same person"))]
 
     def __str__(self):
         return f"{self.display_name} ({self.file_no})"
@@ -199,6 +213,55 @@ class Person(models.Model):
         if not self.file_no:
             self.file_no = self.station.allocate_file_no(timezone.localdate().year)
         super().save(*args, **kwargs)
+
+    def merge_into(self, survivor, by, reason):
+        """This file is a second file of `survivor`'s person: its stays (and with them their tracing
+        cases) move to the surviving file; other apps move what they keep per person on person_merged
+        (portraits, family-report candidates). This file is kept, marked merged, so its history and the
+        audit log that points at it stay readable. The surviving file's details are not overwritten:
+        what only this file knew is corrected into it by hand, with the usual correction log.
+
+        Refused (MergeError, nothing changed): without shelter.merge_person, without a reason, across
+        stations, a file merged already, or when both files have a stay still open (end the duplicate
+        stay first, so the person is never in the station twice at once). Returns the stays moved.
+        """
+        reason = (reason or "").strip()
+        if not by.has_perm("shelter.merge_person"):
+            raise MergeError(gettext("You are not allowed to merge files."))
+        if not reason:
+            raise MergeError(gettext("Give the reason why these two files are the same person."))
+        if survivor.pk == self.pk:
+            raise MergeError(gettext("A file cannot be merged into itself."))
+        if survivor.station_id != self.station_id:
+            raise MergeError(gettext("Only two files of the same station can be merged."))
+        with transaction.atomic():
+            # Lock both rows, in id order, so two merges of the same files take turns.
+            locked = {p.pk: p for p in Person.objects.select_for_update().filter(pk__in=[self.pk, survivor.pk]).order_by("pk")}
+            if locked[self.pk].merged_into_id or locked[survivor.pk].merged_into_id:
+                raise MergeError(gettext("One of these files was already merged into another."))
+            open_states = [StayState.RECEPTION, StayState.IN_CARE]
+            if all(Stay.objects.filter(person=p, state__in=open_states).exists() for p in (self, survivor)):
+                raise MergeError(gettext(
+                    "Both files have a stay still open. Record the departure of the duplicate stay first "
+                    "(kind “other”, noting the double registration), then merge."
+                ))
+            moved = Stay.objects.filter(person=self).update(person=survivor)
+            self.merged_into, self.merged_at, self.merged_by, self.merge_reason = survivor, timezone.now(), by, reason
+            self.save(update_fields=["merged_into", "merged_at", "merged_by", "merge_reason"])
+            person_merged.send(sender=Person, merged=self, survivor=survivor, by=by)
+        return moved
+
+
+class MergeError(Exception):
+    """A merge refused, with a message for the user."""
+
+    def __init__(self, message):
+        super().__init__(message)
+        self.message = message
+
+
+# Sent by Person.merge_into inside its transaction (merged=, survivor=, by=): apps move their own records.
+person_merged = Signal()
 
 
 ID_NUMBER_MESSAGES = {

@@ -9,6 +9,7 @@ urlpatterns = [
     path("people/<int:pk>/", views.person, name="person"),
     path("people/<int:pk>/return/", views.intake, name="return"),
     path("people/<int:pk>/correct/", views.correct, name="correct"),
+    path("people/<int:pk>/merge/<int:other>/", views.merge, name="merge"),
     path("stays/<int:pk>/do/<slug:name>/", views.transition, name="transition"),
     path("stays/<int:pk>/services/", views.add_service, name="add_service"),
     path("stays/<int:pk>/depart/", views.depart, name="depart"),

@@ -18,13 +18,16 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from lib import workflow
+from tracing.duplicates import possible_duplicates, registered_apart
 
 from . import timeline
 from .forms import (
-    CorrectionForm, DeathForm, DepartureForm, LockoutAuthenticationForm, PersonFilterForm, PersonForm,
+    CorrectionForm, DeathForm, DepartureForm, LockoutAuthenticationForm, MergeForm, PersonFilterForm, PersonForm,
     ServiceForm, StayForm,
 )
-from .models import AuditEvent, Belonging, Death, Departure, Notification, Person, Service, Stay, StayState
+from .models import (
+    AuditEvent, Belonging, Death, Departure, MergeError, Notification, Person, Service, Stay, StayState,
+)
 
 
 class LoginView(auth_views.LoginView):
@@ -112,14 +115,25 @@ def intake(request, pk=None):
             messages.info(request, _("This arrival was already registered; it was not entered twice."))
             return redirect(existing.person)
         if (person_form is None or person_form.is_valid()) and stay_form.is_valid():
+            new_person = person or person_form.save(commit=False)
+            # A new file: is it a person registered before, here or at another station?
+            duplicates = [] if person else possible_duplicates(new_person)
+            if duplicates and not request.POST.get("not_duplicate"):
+                for duplicate in duplicates:  # part of each earlier file is shown: audited like a read
+                    AuditEvent.record(request, AuditEvent.VIEW, duplicate.person, duplicate_check=True)
+                messages.warning(request, _("This may be a person registered before: check the files below. "
+                                            "Nothing was registered yet, and nothing you typed was lost."))
+                return render(request, "shelter/intake.html", {
+                    "person": person, "person_form": person_form, "stay_form": stay_form, "duplicates": duplicates})
             try:
-                stay = register_arrival(request, person or person_form.save(commit=False), stay_form)
+                stay = register_arrival(request, new_person, stay_form)
             except IntegrityError:
                 existing = Stay.objects.filter(intake_token=token).select_related("person").first()
                 if existing is None:
                     raise
                 messages.info(request, _("This arrival was already registered; it was not entered twice."))
                 return redirect(existing.person)
+            registered_apart(stay.person, duplicates, request.user)
             if stay.late:
                 messages.warning(request, _("Registered, but more than 24 hours after the arrival: the entry is flagged late."))
             else:
@@ -186,6 +200,34 @@ def correct(request, pk):
             return redirect(person)
         messages.error(request, _("Please correct the fields marked below; nothing you typed was lost."))
     return render(request, "shelter/correct.html", {"person": person, "form": form})
+
+
+@login_required
+@permission_required("shelter.merge_person", raise_exception=True)
+def merge(request, pk, other):
+    """Two files of this station are one person: the chosen file survives, the other is kept, marked
+    merged into it (Person.merge_into holds the rule)."""
+    files = [person_for(request, pk), person_for(request, other)]
+    form = MergeForm(request.POST or None, files=files)
+    if request.method == "POST" and form.is_valid():
+        survivor = form.cleaned_data["survivor"]
+        merged = next(p for p in files if p.pk != survivor.pk)
+        try:
+            moved = merged.merge_into(survivor, request.user, form.cleaned_data["reason"])
+        except MergeError as e:
+            messages.error(request, e.message)
+        else:
+            for person, detail in ((merged, {"merged_into": survivor.file_no}), (survivor, {"merged_from": merged.file_no})):
+                AuditEvent.record(request, AuditEvent.TRANSITION, person, transition="merge", stays_moved=moved,
+                                  reason=merged.merge_reason, **detail)
+            messages.success(request, _("File %(merged)s was merged into %(survivor)s; its history moved with it.") % {
+                "merged": merged.file_no, "survivor": survivor.file_no})
+            return redirect(survivor)
+    elif request.method == "POST":
+        messages.error(request, _("Please correct the fields marked below; nothing you typed was lost."))
+    for person in files:
+        AuditEvent.record(request, AuditEvent.VIEW, person, merge_page=True)
+    return render(request, "shelter/merge.html", {"files": [(p, list(p.stays.all())) for p in files], "form": form})
 
 
 @login_required

@@ -58,3 +58,17 @@ def _channel(publications, pk):
 
 def _local(value):
     return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
+
+
+def family_events(person):
+    """Family reports judged against this file: confirmed (the family found) or rejected."""
+    from .candidates import Candidate, CandidateState
+
+    reviewed = Candidate.objects.filter(person=person).exclude(state=CandidateState.PROPOSED)
+    for c in reviewed.select_related("report__station", "reviewed_by"):
+        values = {"ref": c.report.reference, "station": c.report.station.name}
+        if c.state == CandidateState.CONFIRMED:
+            title = _("Confirmed as the relative sought by family report %(ref)s (%(station)s)") % values
+        else:
+            title = _("Not the relative sought by family report %(ref)s (%(station)s)") % values
+        yield Event(c.reviewed_at, "tracing", title, c.review_reason, c.reviewed_by)

@@ -616,3 +616,10 @@ class DnaReferral(LedgerEntry):
         self.full_clean()
         self.save(update_fields=["received_at", "received_by"])
 
+
+
+# Family reports, their candidates and the duplicate-file warnings have modules of their own; imported
+# here so that Django finds their models.
+from .reports import FamilyReport, ReportPhoto  # noqa: E402, F401
+from .candidates import Candidate  # noqa: E402, F401
+from .duplicates import PossibleDuplicate  # noqa: E402, F401

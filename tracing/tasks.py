@@ -7,3 +7,29 @@ from . import sweep
 def sweep_deadlines():
     """Beat runs this every minute (settings: CELERY_BEAT_SCHEDULE["sweep-deadlines"])."""
     return len(sweep.run())
+
+
+@shared_task(ignore_result=True)
+def search_report(report_id, user_id=None):
+    """Encode a family report's new photos and search for the missing person (tracing.finding)."""
+    from shelter.models import User
+
+    from .finding import search_report as search
+    from .reports import FamilyReport
+
+    report = FamilyReport.objects.filter(pk=report_id).select_related("station", "taken_by").first()
+    if report is None:
+        return 0
+    by = User.objects.filter(pk=user_id).first() if user_id else None
+    return len(search(report, by))
+
+
+@shared_task(ignore_result=True)
+def search_portrait(portrait_id):
+    """A resident's new portrait against the open family reports and the other files."""
+    from face.models import Portrait
+
+    from .finding import search_portrait as search
+
+    portrait = Portrait.objects.filter(pk=portrait_id).select_related("person", "taken_by").first()
+    return len(search(portrait)) if portrait else 0

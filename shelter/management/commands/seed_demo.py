@@ -73,6 +73,9 @@ class Command(BaseCommand):
         from tracing import demo as tracing_demo  # notices, queries and DNA requests for the board
 
         tracing_demo.load()
+        from tracing import demo_reports  # residents' portraits and family reports for the search
+
+        demo_reports.load()
 
     def person(self, station, rng, name, sex, ages, native, dialect, identity, hours_ago, state, place, mental):
         reception = User.objects.get(username=f"{station.code.lower()}-reception")

@@ -1,0 +1,169 @@
+"""Family reports at the counter or by phone: the form (photos checked, bad input refused with nothing
+typed lost, double clicks), poor photos, the report's workflow and history, and who sees what."""
+
+import io
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import timezone
+from PIL import Image
+
+from lib import workflow
+from shelter.models import AuditEvent, Departure, StateLog
+from tests.conftest import make_user
+from tests.family_helpers import REPORTER, committed, photo, resident, take_report  # noqa: F401 (fixture)
+from tracing.candidates import Candidate
+from tracing.reports import FamilyReport
+
+FORM = {
+    "reported_via": "phone", "reporter_name": "张伟", "reporter_relation": "儿子", "reporter_phone": "13912345678",
+    "reporter_id_number": "11010519491231002X", "name": "张德明", "aliases": "老张", "sex": "M", "age_min": "66",
+    "age_max": "66", "native_place": "河南省周口市", "dialect": "河南话", "last_seen_on": "2025-03-01",
+    "last_seen_place": "广州火车站", "description": "短发花白", "health": "老年痴呆",
+}
+
+
+def upload(name, data=None, content_type="image/jpeg"):
+    return SimpleUploadedFile(name, data if data is not None else photo(name.rsplit(".", 1)[0]), content_type)
+
+
+def test_a_report_taken_at_the_counter_is_stored_checked_and_searched(client_as, station, reception, committed):
+    man = resident(station, reception, committed, face="obama_1", sex="M", age_min=60, age_max=70)
+    with committed():
+        response = client_as(reception).post(reverse("tracing:report_new"), {
+            **FORM, "photos": [upload("obama_3.jpg"), upload("obama_2.jpg")]})
+    report = FamilyReport.objects.get()
+    assert response.status_code == 302 and response.url == report.get_absolute_url()
+    assert (report.station, report.taken_by, report.reported_via) == (station, reception, "phone")
+    assert report.reporter_id_number == "11010519491231002X" and report.age_range() == (66, 66)
+    assert report.photos.count() == 2
+    good, turned = sorted(report.photos.all(), key=lambda p: not p.accepted)
+    assert good.accepted and good.encoding is not None
+    assert not turned.accepted and turned.reasons == ["pose"] and turned.encoding is not None  # kept, flagged
+    assert report.search_photos() == [good]  # a poor photo is not searched when a good one exists
+    assert Candidate.objects.get(report=report).person == man.person
+    assert AuditEvent.objects.filter(action="create", target=str(report)).exists()
+    page = client_as(reception).get(report.get_absolute_url()).content.decode()
+    assert "poor photo" in page and "Head turned or tilted" in page
+
+
+def test_a_poor_only_photo_is_kept_searched_and_flagged(station, reception, committed):
+    man = resident(station, reception, committed, face="obama_3", sex="M")
+    report = take_report(reception, committed, photos=["obama_240p"], sex="M")  # a small, soft video frame
+    only = report.photos.get()
+    assert not only.accepted and set(only.reasons) == {"too_small", "blurred"}
+    assert report.search_photos() == [only]
+    candidate = Candidate.objects.get(report=report)
+    assert candidate.person == man.person and candidate.photo == only
+    assert AuditEvent.objects.get(action="face_search", person=None).detail["poor"] is True
+
+
+def test_bad_input_is_refused_clearly_and_nothing_typed_is_lost(client_as, reception):
+    response = client_as(reception).post(reverse("tracing:report_new"), {
+        **FORM, "reporter_id_number": "110105194912310021",
+        "photos": [upload("obama_3.jpg"), upload("notes.pdf", b"%PDF-1.4 not a photo", "application/pdf")]})
+    assert response.status_code == 200 and not FamilyReport.objects.exists()
+    text = response.content.decode()
+    assert "This ID number is not valid" in text
+    assert "notes.pdf: This file is not a picture" in text and "choose the photos again" in text
+    for value in ("张德明", "河南省周口市", "13912345678", "短发花白", "老年痴呆"):
+        assert value in text
+
+
+def test_the_search_needs_a_name_or_a_photo(client_as, reception):
+    data = {**FORM, "name": "", "aliases": ""}
+    response = client_as(reception).post(reverse("tracing:report_new"), data)
+    assert response.status_code == 200 and "the search needs one of them" in response.content.decode()
+    assert not FamilyReport.objects.exists()
+
+
+def test_a_double_click_registers_one_report(client_as, reception, committed):
+    data = {**FORM, "submit_token": "0b6f1c58-7c1e-4a0c-a4f4-3a7f1c7d9e11"}
+    with committed():
+        first = client_as(reception).post(reverse("tracing:report_new"), data)
+        second = client_as(reception).post(reverse("tracing:report_new"), data)
+    assert FamilyReport.objects.count() == 1
+    assert first.url == second.url == FamilyReport.objects.get().get_absolute_url()
+
+
+def test_the_report_workflow_keeps_its_history(client_as, station, reception, supervisor, committed):
+    father = resident(station, reception, committed, face="leslie_1", sex="F")
+    report = take_report(reception, committed, photos=["leslie_2"], sex="F")
+    assert report.state == "candidate_found"
+    with pytest.raises(workflow.WorkflowError):  # reception may not record a reunion
+        workflow.apply(report, "reunite", reception)
+    candidate = Candidate.objects.get()
+    workflow.apply(candidate, "confirm", supervisor, reason="当面核对")
+    report.refresh_from_db()
+    # The family takes her home: the departure reunites the report.
+    departed_at = timezone.now()
+    workflow.apply(father, "depart", reception, departure=Departure(
+        kind="family", departed_at=departed_at, receiver_name="王芳", receiver_relation="女儿",
+        receiver_id_number="11010519491231002X"))
+    report.refresh_from_db()
+    assert report.state == "reunited" and report.closed_at == departed_at
+    steps = list(StateLog.for_object(report).values_list("transition", "state", "by__username"))
+    assert steps == [("propose", "candidate_found", "reception"), ("confirm_match", "confirmed", "supervisor"),
+                     ("reunite", "reunited", "reception")]
+    page = client_as(supervisor).get(report.get_absolute_url()).content.decode()
+    assert "Record the reunion" in page and "Found in file" in page
+
+
+def test_closing_a_report_needs_a_reason(client_as, reception, supervisor, committed):
+    report = take_report(reception, committed, name="张德明", sex="M")
+    response = client_as(supervisor).post(reverse("tracing:report_step", args=[report.pk, "close"]), {"reason": ""})
+    assert response.status_code == 302
+    report.refresh_from_db()
+    assert report.state == "open"
+    with pytest.raises(ValidationError):
+        workflow.apply(report, "close", supervisor, reason=" ")
+    client_as(supervisor).post(reverse("tracing:report_step", args=[report.pk, "close"]), {"reason": "家属已自行找到"})
+    report.refresh_from_db()
+    assert report.state == "closed" and StateLog.for_object(report).get().reason == "家属已自行找到"
+
+
+def test_reports_are_kept_per_station(client_as, station, other_station, reception, admin_user, committed):
+    report = take_report(reception, committed, name="张德明", sex="M")
+    stranger = make_user("sz", "supervisor", other_station)
+    assert client_as(stranger).get(report.get_absolute_url()).status_code == 404
+    assert report.reference not in client_as(stranger).get(reverse("tracing:reports")).content.decode()
+    assert report.reference in client_as(reception).get(reverse("tracing:reports")).content.decode()
+    assert client_as(stranger).post(reverse("tracing:report_step", args=[report.pk, "close"]),
+                                    {"reason": "x"}).status_code == 404
+    # Administrators see every report, but the family's contact only the handling station does.
+    page = client_as(admin_user).get(report.get_absolute_url()).content.decode()
+    assert report.reference in page and REPORTER["reporter_phone"] not in page
+
+
+def test_a_station_head_reads_reports_but_takes_none(client_as, head, reception, committed):
+    report = take_report(reception, committed, name="张德明", sex="M")
+    assert client_as(head).get(report.get_absolute_url()).status_code == 200
+    assert client_as(head).get(reverse("tracing:report_new")).status_code == 403
+    assert client_as(head).post(reverse("tracing:report_photos", args=[report.pk]), {}).status_code == 403
+
+
+def test_photos_added_later_are_checked_and_searched(client_as, station, reception, committed):
+    woman = resident(station, reception, committed, face="leslie_1", sex="F")
+    report = take_report(reception, committed, name="李秀英", sex="F")
+    assert not Candidate.objects.exists()
+    with committed():
+        client_as(reception).post(reverse("tracing:report_photos", args=[report.pk]), {"photos": [upload("leslie_2.jpg")]})
+    assert Candidate.objects.get(report=report).person == woman.person
+    refused = client_as(reception).post(reverse("tracing:report_photos", args=[report.pk]),
+                                        {"photos": [upload("a.txt", b"hello", "text/plain")]}, follow=True)
+    assert "a.txt: This file is not a picture" in refused.content.decode() and report.photos.count() == 1
+
+
+def test_a_photo_without_a_face_is_kept_and_said_so(client_as, reception, committed):
+    landscape = io.BytesIO()
+    Image.linear_gradient("L").resize((640, 480)).convert("RGB").save(landscape, "JPEG")
+    report = take_report(reception, committed, name="张德明", sex="M")
+    with committed():
+        client_as(reception).post(reverse("tracing:report_photos", args=[report.pk]),
+                                  {"photos": [upload("field.jpg", landscape.getvalue())]})
+    kept = report.photos.get()
+    assert kept.reasons[0] == "no_face" and kept.encoded_at is not None and kept.encoding is None
+    assert report.search_photos() == []
+    assert "no face found: not searched" in client_as(reception).get(report.get_absolute_url()).content.decode()

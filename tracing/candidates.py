@@ -1,0 +1,139 @@
+"""Candidates: residents the search proposes for a family report, and the person who confirms or
+rejects each one.
+
+A candidate keeps how it was scored (face distance, description score, their rank score, and the
+field-by-field reasons) so the report page can say why it ranks where it does. It is reviewed by a
+person at the station where the resident lives (that station has the file in front of it):
+confirming links the report to the person and the stay, moves the tracing case to "family found"
+and tells the staff in charge; rejecting keeps the pair rejected for good, so the search never
+proposes it again.
+"""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+
+from face.models import Portrait
+from lib import workflow
+from shelter.models import Notification, Person, StationQuerySet, Stay, User
+
+from .reports import FamilyReport, ReportPhoto, ReportState
+
+
+class CandidateState(models.TextChoices):
+    PROPOSED = "proposed", _("proposed")
+    CONFIRMED = "confirmed", _("confirmed")
+    REJECTED = "rejected", _("rejected")
+
+
+class CandidateQuerySet(StationQuerySet):
+    """for_user(): candidates living at the user's station, the ones that station may review."""
+
+    station_path = "person__station"
+
+    def proposed(self):
+        return self.filter(state=CandidateState.PROPOSED)
+
+
+class Candidate(ConcurrentTransitionMixin, models.Model):
+    report = models.ForeignKey(FamilyReport, on_delete=models.PROTECT, related_name="candidates")
+    person = models.ForeignKey(Person, verbose_name=_("person"), on_delete=models.PROTECT, related_name="family_candidates")
+    stay = models.ForeignKey(Stay, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+                             help_text="The person's latest stay when last scored.")
+    portrait = models.ForeignKey(Portrait, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    photo = models.ForeignKey(ReportPhoto, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    face_distance = models.FloatField(_("face distance"), null=True, blank=True)
+    description_score = models.FloatField(_("description score"), null=True, blank=True)
+    score = models.FloatField(_("rank score"), db_index=True)
+    # {"fields": [{"field", "score", "reason": {language: text}}], "same_id_number": bool}
+    reasons = models.JSONField(default=dict, blank=True)
+    state = FSMField(_("state"), default=CandidateState.PROPOSED, choices=CandidateState.choices, protected=True)
+    found_at = models.DateTimeField(_("found"), default=timezone.now)
+    scored_at = models.DateTimeField(_("scored"), default=timezone.now)
+    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("reviewed by"), null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="+")
+    reviewed_at = models.DateTimeField(_("reviewed"), null=True, blank=True)
+    review_reason = models.CharField(_("reason"), max_length=300, blank=True)
+
+    objects = CandidateQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("candidate")
+        verbose_name_plural = _("candidates")
+        # Equal scores (two faces both nearer than the score's cap): the nearer face first.
+        ordering = ["-score", models.F("face_distance").asc(nulls_last=True), "pk"]
+        constraints = [models.UniqueConstraint(fields=["report", "person"], name="one_candidate_per_report_person")]
+
+    def __str__(self):
+        return f"{self.report.reference} · {self.person}"
+
+    def get_absolute_url(self):
+        return self.report.get_absolute_url() + f"#candidate-{self.pk}"
+
+    def reviewable(self):
+        return self.report.is_searching
+
+    def _reviewed(self, by, reason):
+        reason = (reason or "").strip()
+        if not reason:
+            raise ValidationError({"reason": _("Give the reason for your decision.")})
+        self.reviewed_by, self.reviewed_at, self.review_reason = by, timezone.now(), reason
+
+    @transition(field=state, source=CandidateState.PROPOSED, target=CandidateState.CONFIRMED,
+                permission="tracing.review_candidate", conditions=[reviewable],
+                custom={"label": _("Confirm: this is the missing person")})
+    def confirm(self, by=None, reason=""):
+        """The family's missing relative is this resident. One transaction (lib.workflow.apply): the
+        report is confirmed and linked to the person and stay, the stay's open tracing case moves to
+        "family found" (its own transition, with its permission), and the staff in charge are told."""
+        self._reviewed(by, reason)
+        self.stay = self.person.current_stay or self.stay  # the person may have arrived again since
+        report = FamilyReport.objects.select_for_update().get(pk=self.report_id)
+        report.confirm_match(self, by=by, reason=reason)
+        report.save()
+        self.report = report
+        case = getattr(self.stay, "tracing_case", None) if self.stay else None
+        if case is not None and case.is_open:
+            message = _("Family report %(ref)s confirmed: %(reason)s") % {"ref": report.reference, "reason": reason}
+            workflow.apply(case, "find_family", by, reason=str(message))
+        self.notify_confirmed(by)
+
+    @transition(field=state, source=CandidateState.PROPOSED, target=CandidateState.REJECTED,
+                permission="tracing.review_candidate", conditions=[reviewable],
+                custom={"label": _("Reject: not the missing person")})
+    def reject(self, by=None, reason=""):
+        """Not the person; the pair is never proposed again. When no candidate is left to review, the
+        report is open again (the search goes on)."""
+        self._reviewed(by, reason)
+        report = FamilyReport.objects.select_for_update().get(pk=self.report_id)
+        others = report.candidates.proposed().exclude(pk=self.pk)
+        if report.state == ReportState.CANDIDATE_FOUND and not others.exists():
+            report.reopen(by=by, reason=reason)
+            report.save()
+        self.report = report
+
+    def recipients(self):
+        """The staff in charge of the resident's stay and the staff member who took the report; the
+        resident's station's supervisors if neither is active."""
+        users = [u for u in (self.stay.staff_in_charge if self.stay else None, self.report.taken_by) if u and u.is_active]
+        if not users:
+            users = list(User.objects.filter(station=self.person.station_id, is_active=True,
+                                             groups__name="supervisor").distinct())
+        return list({u.pk: u for u in users}.values())
+
+    def notify_confirmed(self, by):
+        report, person = self.report, self.person
+        Notification.send(
+            self.recipients(), kind="family_confirmed",
+            subject=_("Family found: report %(ref)s is %(name)s (%(file)s)") % {
+                "ref": report.reference, "name": person.display_name, "file": person.file_no},
+            body=_("%(by)s confirmed that the relative reported by the family (%(relation)s, report %(ref)s, "
+                   "station %(station)s) is %(name)s, file %(file)s. Reason: %(reason)s") % {
+                "by": by, "relation": report.reporter_relation, "ref": report.reference,
+                "station": report.station.name, "name": person.display_name, "file": person.file_no,
+                "reason": self.review_reason},
+            url=self.get_absolute_url(), station=person.station,
+        )

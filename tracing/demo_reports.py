@@ -1,0 +1,51 @@
+"""Demo family reports, loaded by `manage.py seed_demo` after the tracing demo.
+
+Three residents of the GZ station get real portraits (photos from tests/faces, taken through
+Portrait.take so they are quality-checked and encoded like any other); then two families report a
+missing relative with another photo of the same person:
+- at GZ, the son of the unnamed man found at 天河客运站: he should be the top candidate;
+- at FS, the daughter of 李秀英, who is at GZ: FS sees "possible match at GZ", GZ reviews it.
+The searches run in the Celery worker that `make run` starts (or at once when tasks are eager).
+"""
+
+import datetime
+from pathlib import Path
+
+from django.conf import settings
+from django.utils import timezone
+
+from face.models import Portrait
+from shelter.models import Person, Station, Stay, User
+
+from .reports import FamilyReport, check_photo
+
+FACES = Path(settings.BASE_DIR) / "tests" / "faces"
+
+
+def photo(name):
+    return (FACES / f"{name}.jpg").read_bytes()
+
+
+def load():
+    gz, fs = Station.objects.get(code="GZ"), Station.objects.get(code="FS")
+    gz_reception = User.objects.get(username="gz-reception")
+    fs_reception = User.objects.get(username="fs-reception")
+    unnamed = Stay.objects.filter(person__station=gz, found_place="天河客运站候车厅").select_related("person").first().person
+    li = Person.objects.get(station=gz, name="李秀英")
+    zhang = Person.objects.get(station=gz, name="张建国")
+    for person, name in ((unnamed, "obama_1"), (li, "leslie_1"), (zhang, "biden_2")):
+        Portrait.take(person, photo(name), gz_reception)
+    today = timezone.localdate()
+    report(gz_reception, "obama_3", reported_via="counter", reporter_name="张伟", reporter_relation="儿子",
+           reporter_phone="13912345678", name="张德明", aliases="老张", sex="M", age_min=66, age_max=66,
+           native_place="河南省周口市", dialect="河南话", height_cm=170, last_seen_on=today - datetime.timedelta(days=9),
+           last_seen_place="广州火车站", description="短发花白，穿深蓝色外套", health="老年痴呆，记不清家里地址")
+    report(fs_reception, "leslie_2", reported_via="phone", reporter_name="王芳", reporter_relation="女儿",
+           reporter_phone="13787654321", name="李秀英", sex="F", age_min=78, age_max=80,
+           native_place="湖南省邵阳市隆回县", dialect="湘语", last_seen_on=today - datetime.timedelta(days=5),
+           last_seen_place="佛山市禅城区祖庙", health="轻度认知障碍")
+
+
+def report(by, photo_name, **fields):
+    data = photo(photo_name)
+    return FamilyReport.register(FamilyReport(**fields), [(data, check_photo(data))], by)

@@ -1,0 +1,311 @@
+"""Finding the family: the searches behind family reports and duplicate files, and how they rank.
+
+Searches run by themselves, in Celery tasks after the commit (tracing.tasks), and each face search is
+written to the audit log (AuditEvent FACE_SEARCH: who, which image, what came back):
+
+- a family report (new, a photo added, or "search again"): each of its search photos against every
+  encoded resident portrait with face.search.nearest() (all stations, past and present residents;
+  filtered by sex only: an estimated age is too often wrong to exclude a face), and its description
+  against the register (description_matches);
+- a resident's new encoded portrait (face.signals.portrait_encoded): against the search photos of
+  every open report, by an exact numpy comparison (open reports are few: a station has tens, a
+  province hundreds), and against the other residents for duplicate files (tracing.duplicates).
+
+Ranking. A candidate's rank score is the weighted mean of a face score (weight 2) and the
+description score of tracing.matching (weight 1); a part that cannot be measured (no photo, no
+portrait, nothing known in common) counts 0.5, no evidence either way. The face counts double because
+a face distance separates people far better than a description: on the test portraits (tests/faces,
+from ../shared/faces) two photos of one person were 0.11-0.43 apart, of two people 0.70 or more,
+whereas "man, 60-70" fits many residents and the same name many more (王秀英). The face score is 0.5
+at settings.FACE_MATCH_DISTANCE (0.6) and moves linearly to 1 at 0.25 nearer (0.35) and 0 at 0.25
+farther (0.85); same-person pairs above score 0.84-1, the nearest different pair 0.3. Equal rank
+scores (two faces both at 0.35 or nearer) are ordered by face distance.
+
+A resident is proposed when the face distance is within TRACING_CANDIDATE_DISTANCE, or when the
+description alone is strong: the same ID number, or a name that sounds the same (name score at least
+TRACING_MIN_NAME_SCORE) with a description score of at least TRACING_MIN_DESCRIPTION_SCORE. Sex and
+age alone never propose anyone: they fit too many. At most TRACING_MAX_CANDIDATES per report.
+"""
+
+from dataclasses import dataclass
+
+import numpy as np
+from django.conf import settings
+from django.db import models, transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
+
+from face.models import Portrait
+from face.search import nearest
+from shelter.models import AuditEvent, Notification, Person, Sex, User
+
+from .candidates import Candidate, CandidateState
+from .matching import Description, compare
+from .reports import FamilyReport, ReportState
+
+FACE_WEIGHT = 2.0
+DESCRIPTION_WEIGHT = 1.0
+UNMEASURED = 0.5
+FACE_SCORE_SPAN = 0.25  # distance from the threshold at which the face score reaches 1 or 0
+
+
+def may_search(user):
+    """Face searches are for roles with tracing.search_faces; a search the system makes for nobody
+    (the demo data) is allowed."""
+    return user is None or user.has_perm("tracing.search_faces")
+
+
+def face_score(distance):
+    if distance is None:
+        return None
+    score = 0.5 + (settings.FACE_MATCH_DISTANCE - distance) / (2 * FACE_SCORE_SPAN)
+    return min(1.0, max(0.0, score))
+
+
+def rank_score(distance, description_score):
+    face = face_score(distance)
+    face = UNMEASURED if face is None else face
+    description = UNMEASURED if description_score is None else description_score
+    return (FACE_WEIGHT * face + DESCRIPTION_WEIGHT * description) / (FACE_WEIGHT + DESCRIPTION_WEIGHT)
+
+
+@dataclass
+class Scored:
+    """A description compared with a person's file: score (None if nothing was comparable), the
+    fields for Candidate.reasons (each reason in every language of the site), and the name's score."""
+
+    score: float
+    fields: list
+    name_score: float = 0.0
+    same_id: bool = False
+
+    @property
+    def strong(self):
+        """Enough to propose without a face: the same ID number, or a name that sounds the same and a
+        description that agrees."""
+        return self.same_id or (
+            self.name_score >= settings.TRACING_MIN_NAME_SCORE
+            and (self.score or 0) >= settings.TRACING_MIN_DESCRIPTION_SCORE
+        )
+
+
+ID_REASONS = {True: _("same ID number"), False: _("different ID numbers")}
+
+
+def score_description(description, person, id_number="", languages=None):
+    """Compare a description with a person's file. The reasons are stored in every site language (or
+    those asked for), so a page shows them in its reader's language whatever language the worker ran
+    in. A known ID number decides: the same gives 1, a different one 0."""
+    texts = {}
+    for code in languages or [code for code, _name in settings.LANGUAGES]:
+        with translation.override(code):
+            match = compare(description, Description.of_person(person))
+            texts[code] = [f.reason for f in match.fields]
+            if id_number and person.id_number:
+                texts[code].append(str(ID_REASONS[id_number == person.id_number]))
+    fields = [{"field": f.field, "score": round(f.score, 3), "reason": {c: t[i] for c, t in texts.items()}}
+              for i, f in enumerate(match.fields)]
+    score = match.score if match.fields else None
+    same_id = bool(id_number) and id_number == person.id_number
+    if id_number and person.id_number:
+        score = 1.0 if same_id else 0.0
+        fields.append({"field": "id_number", "score": score,
+                       "reason": {c: t[-1] for c, t in texts.items()}})
+    name = next((f.score for f in match.fields if f.field == "name"), 0.0)
+    return Scored(score, fields, name, same_id)
+
+
+def in_language(texts, language=None):
+    """One stored reason ({language: text}) in the reader's language."""
+    return texts.get(language or translation.get_language()) or next(iter(texts.values()), "")
+
+
+def description_matches(description, id_number="", exclude=()):
+    """[(person, Scored)] of files whose description is strong enough to propose, best first.
+
+    The database first narrows the register to files that share something identifying: the ID
+    number, a name or alias, or the surname's character (李秀英 finds 李秀瑛); the sex must not
+    contradict. At most TRACING_DESCRIPTION_SCAN of those, newest first, are scored here. A name heard
+    only by its sound with another first character (陈 / 程) is found by face, not by this search.
+    """
+    if not description.names and not id_number:
+        return []
+    narrow = models.Q(id_number=id_number) if id_number else models.Q(pk__in=[])
+    for name in description.names:
+        narrow |= models.Q(name=name) | models.Q(aliases__contains=name) | models.Q(name__startswith=name[0])
+    files = Person.objects.filter(narrow, merged_into__isnull=True).exclude(pk__in=[p for p in exclude if p])
+    if description.sex in (Sex.MALE, Sex.FEMALE):
+        files = files.filter(sex__in=[description.sex, Sex.UNKNOWN])
+    files = files.select_related("station").order_by("-created_at")[:settings.TRACING_DESCRIPTION_SCAN]
+    # Scored in one language first (half the work), then the few strong ones with all their reasons.
+    quick = [settings.LANGUAGE_CODE]
+    strong = [p for p in files if score_description(description, p, id_number, languages=quick).strong]
+    found = [(person, score_description(description, person, id_number)) for person in strong]
+    found.sort(key=lambda hit: -(hit[1].score or 0))
+    return found
+
+
+def log_face_search(by, target, person=None, **detail):
+    """The audit record of one face search (the searches run in tasks, without a request)."""
+    return AuditEvent.objects.create(
+        user=by, station=getattr(by, "station", None), action=AuditEvent.FACE_SEARCH, person=person,
+        target=str(target)[:200], detail=detail,
+    )
+
+
+def hit_summary(person, distance):
+    return {"person": person.pk, "file": person.file_no, "station": person.station.code, "distance": round(distance, 4)}
+
+
+@dataclass
+class FaceHit:
+    distance: float
+    portrait: object
+    photo: object
+
+
+def distances(vectors, vector):
+    return np.linalg.norm(np.asarray(vectors, dtype=np.float32) - np.asarray(vector, dtype=np.float32), axis=1)
+
+
+def nearest_pair(photos, portraits):
+    """The nearest (photo, portrait) pair between two small lists, as a FaceHit, or None."""
+    best = None
+    for photo in photos:
+        if not portraits:
+            break
+        d = distances([p.encoding for p in portraits], photo.encoding)
+        i = int(np.argmin(d))
+        if best is None or d[i] < best.distance:
+            best = FaceHit(float(d[i]), portraits[i], photo)
+    return best
+
+
+# --- A family report against the register ----------------------------------------------------------
+
+
+def search_report(report, by=None):
+    """Encode the report's new photos, search, and store the candidates. Returns the new candidates."""
+    for photo in report.photos.filter(encoded_at__isnull=True):
+        photo.encode()
+    if not report.is_searching or not may_search(by):
+        return []
+    photos = report.search_photos()
+    faces = {}  # person id -> FaceHit
+    for photo in photos:
+        hits = nearest(photo.encoding, k=settings.TRACING_FACE_CANDIDATES, sex=report.sex,
+                       max_distance=settings.TRACING_CANDIDATE_DISTANCE)
+        log_face_search(by, photo, report=report.reference, photo=photo.pk, poor=photo.poor,
+                        results=[hit_summary(p.person, d) for p, d in hits])
+        for portrait, distance in hits:
+            if portrait.person_id not in faces or distance < faces[portrait.person_id].distance:
+                faces[portrait.person_id] = FaceHit(distance, portrait, photo)
+    description = report.as_description()
+    by_description = dict((p.pk, (p, s)) for p, s in description_matches(description, report.id_number))
+    people = Person.objects.filter(pk__in=set(faces) | set(by_description), merged_into__isnull=True)
+    # A file found by its description is measured against the photos too: a far face speaks against it.
+    portraits = {}
+    for portrait in Portrait.objects.filter(person__in=set(by_description) - set(faces), encoding__isnull=False):
+        portraits.setdefault(portrait.person_id, []).append(portrait)
+    rows = []
+    for person in people.select_related("station"):
+        face = faces.get(person.pk) or nearest_pair(photos, portraits.get(person.pk, []))
+        scored = by_description[person.pk][1] if person.pk in by_description else score_description(
+            description, person, report.id_number)
+        rows.append((person, face, scored))
+    rows.sort(key=lambda r: (-rank_score(r[1].distance if r[1] else None, r[2].score), r[1].distance if r[1] else 9))
+    new = [c for c in (store(report, *row) for row in rows[:settings.TRACING_MAX_CANDIDATES]) if c]
+    return finish(report, new, by)
+
+
+def store(report, person, face, scored):
+    """Create or rescore the candidate (report, person); a reviewed pair is left as it was. Returns the
+    candidate if it is new."""
+    distance = face.distance if face else None
+    values = {
+        "stay": person.current_stay, "portrait": face.portrait if face else None, "photo": face.photo if face else None,
+        "face_distance": distance, "description_score": scored.score, "score": rank_score(distance, scored.score),
+        "reasons": {"fields": scored.fields}, "scored_at": timezone.now(),
+    }
+    candidate, created = Candidate.objects.get_or_create(report=report, person=person, defaults=values)
+    if not created:
+        Candidate.objects.filter(pk=candidate.pk, state=CandidateState.PROPOSED).update(**values)
+    return candidate if created else None
+
+
+def finish(report, new, by):
+    """After a search: the report moves to "candidate found" on its first proposal; staff are told.
+    What the search writes for people to read (history, messages) is in the site's language: it runs
+    in a worker, for nobody's screen."""
+    with transaction.atomic(), translation.override(settings.LANGUAGE_CODE):
+        report = FamilyReport.objects.select_for_update().get(pk=report.pk)
+        if report.state == ReportState.OPEN and report.candidates.proposed().exists():
+            report.propose(by=by, reason=str(_("Found by the automatic search.")))
+            report.save()
+        FamilyReport.objects.filter(pk=report.pk).update(searched_at=timezone.now())
+    if new:
+        with translation.override(settings.LANGUAGE_CODE):
+            notify_new(report, new)
+    return new
+
+
+def notify_new(report, candidates):
+    """The staff member who took the report hears of every new candidate; a station where a candidate
+    lives hears of its own residents (it is the one to review them)."""
+    taker = report.taken_by if report.taken_by and report.taken_by.is_active else None
+    if taker:
+        Notification.send(
+            [taker], kind="family_candidate",
+            subject=_("Family report %(ref)s: %(n)s new candidate(s)") % {"ref": report.reference, "n": len(candidates)},
+            body=_("The search found new candidates for the family report %(ref)s. Review them on the report page.")
+            % {"ref": report.reference},
+            url=report.get_absolute_url(), station=report.station,
+        )
+    for candidate in candidates:
+        if candidate.person.station_id == report.station_id:
+            continue
+        stay = candidate.stay
+        staff = [stay.staff_in_charge] if stay and stay.staff_in_charge and stay.staff_in_charge.is_active else list(
+            User.objects.filter(station=candidate.person.station_id, is_active=True, groups__name="supervisor").distinct())
+        Notification.send(
+            staff, kind="family_candidate",
+            subject=_("A family at %(station)s may be looking for %(name)s (%(file)s)") % {
+                "station": report.station.name, "name": candidate.person.display_name, "file": candidate.person.file_no},
+            body=_("Family report %(ref)s of %(station)s may concern your resident. Compare the report with the "
+                   "person and confirm or reject; call %(station)s (%(phone)s) for the family's contact.") % {
+                "ref": report.reference, "station": report.station.name, "phone": report.station.phone or "-"},
+            url=candidate.get_absolute_url(), station=candidate.person.station,
+        )
+
+
+# --- A resident's new portrait against the open reports --------------------------------------------
+
+
+def search_portrait(portrait):
+    """Compare a newly encoded portrait with every open report's search photos, propose the resident
+    where the face is near enough, and look for another file of the same person. Returns the new
+    candidates."""
+    person = portrait.person
+    by = portrait.taken_by
+    if portrait.encoding is None or person.merged_into_id or not may_search(by):
+        return []
+    reports = FamilyReport.objects.searching().select_related("station").prefetch_related("photos")
+    if person.sex in (Sex.MALE, Sex.FEMALE):
+        reports = reports.filter(sex__in=[person.sex, Sex.UNKNOWN])
+    hits = []
+    for report in reports:
+        face = nearest_pair(report.search_photos(), [portrait])
+        if face and face.distance <= settings.TRACING_CANDIDATE_DISTANCE:
+            hits.append((report, face))
+    from .duplicates import face_duplicates
+
+    twins = face_duplicates(portrait)
+    log_face_search(by, portrait, person=person, portrait=portrait.pk,
+                    reports=[{"report": r.reference, "distance": round(f.distance, 4)} for r, f in hits],
+                    people=[hit_summary(p.person, d) for p, d in twins])
+    new = []
+    for report, face in hits:
+        candidate = store(report, person, face, score_description(report.as_description(), person, report.id_number))
+        finish(report, [candidate] if candidate else [], by)
+        new += [candidate] if candidate else []
+    return new

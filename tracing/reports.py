@@ -1,0 +1,338 @@
+"""Family reports: a family looking for a missing relative, and the photos they bring.
+
+A report is taken at the counter, or by phone through staff, by the station that then handles it. It
+follows its own workflow (open -> candidate found -> confirmed -> reunited, or closed at any point
+before reunion), with every step in the transition log. The search for the missing person among the
+residents (tracing.finding) runs on every new report, photo or resident portrait, and proposes
+Candidates (tracing.candidates) that a person confirms or rejects.
+
+Privacy: the reporter's contact details (name, phone, ID number) are shown only to staff of the
+station handling the report (`shows_contact_to`). A station where a candidate lives sees the rest of
+the report, since it has to judge the match, but not how to reach the family: it calls the handling
+station.
+"""
+
+import uuid
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import models, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+
+from face.fields import EmbeddingField
+from lib import idcard
+from shelter.models import ID_NUMBER_MESSAGES, Person, Sex, Station, StationQuerySet, Stay
+
+from .matching import Description, split_names
+
+
+class ReportState(models.TextChoices):
+    OPEN = "open", pgettext_lazy("family report", "open")
+    CANDIDATE_FOUND = "candidate_found", _("candidate found")
+    CONFIRMED = "confirmed", _("confirmed: family found")
+    REUNITED = "reunited", _("reunited")
+    CLOSED = "closed", _("closed")
+
+
+# A report is searched for (and its candidates may be reviewed) in these states.
+SEARCHING_STATES = [ReportState.OPEN, ReportState.CANDIDATE_FOUND]
+
+
+class ReportedVia(models.TextChoices):
+    COUNTER = "counter", _("at the counter")
+    PHONE = "phone", _("by phone")
+
+
+class FamilyReportQuerySet(StationQuerySet):
+    station_path = "station"
+
+    def searching(self):
+        return self.filter(state__in=SEARCHING_STATES)
+
+    def visible_to(self, user):
+        """Reports the user's station handles, and reports with a candidate living at the user's
+        station (the station that has to judge the match)."""
+        if user.sees_all_stations:
+            return self
+        if not user.station_id:
+            return self.none()
+        shared = FamilyReport.objects.filter(candidates__person__station=user.station_id).values("pk")
+        return self.filter(models.Q(station=user.station_id) | models.Q(pk__in=shared))
+
+
+def check_id_number(value, field, errors):
+    """The normalised ID number, or the value unchanged with the message in `errors` under `field`."""
+    if not value:
+        return value
+    try:
+        return idcard.validate(value)
+    except idcard.IdNumberError as e:
+        errors[field] = ID_NUMBER_MESSAGES[e.code]
+        return value
+
+
+class FamilyReport(ConcurrentTransitionMixin, models.Model):
+    station = models.ForeignKey(Station, verbose_name=_("handled by"), on_delete=models.PROTECT, related_name="+")
+    reported_via = models.CharField(_("how reported"), max_length=10, choices=ReportedVia.choices, default=ReportedVia.COUNTER)
+    reported_at = models.DateTimeField(_("reported at"), default=timezone.now, db_index=True)
+    taken_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("taken by"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
+    )
+    # Who reports: visible only to the handling station (shows_contact_to).
+    reporter_name = models.CharField(_("reporter's name"), max_length=60)
+    reporter_relation = models.CharField(_("relation to the missing person"), max_length=30,
+                                         help_text=_("e.g. son, daughter, wife, neighbour"))
+    reporter_phone = models.CharField(_("reporter's phone"), max_length=40)
+    reporter_id_number = models.CharField(_("reporter's ID number"), max_length=18, blank=True,
+                                          help_text=_("18 characters; the last may be X."))
+    # The missing person.
+    name = models.CharField(_("missing person's name"), max_length=60, blank=True)
+    aliases = models.CharField(_("other names"), max_length=200, blank=True,
+                               help_text=_("Nicknames, childhood names, separated by commas."))
+    sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices, default=Sex.UNKNOWN)
+    date_of_birth = models.DateField(_("date of birth"), null=True, blank=True)
+    age_min = models.PositiveSmallIntegerField(_("age now, from"), null=True, blank=True,
+                                               help_text=_("If the date of birth is not known."))
+    age_max = models.PositiveSmallIntegerField(_("age now, to"), null=True, blank=True)
+    id_number = models.CharField(_("missing person's ID number"), max_length=18, blank=True)
+    native_place = models.CharField(_("home place"), max_length=100, blank=True,
+                                    help_text=_("Province, city, county, village, as far as known."))
+    dialect = models.CharField(_("dialect or accent"), max_length=60, blank=True)
+    height_cm = models.PositiveSmallIntegerField(_("height (cm)"), null=True, blank=True)
+    last_seen_on = models.DateField(_("last seen on"), null=True, blank=True)
+    last_seen_place = models.CharField(_("last seen at"), max_length=200, blank=True)
+    description = models.TextField(_("description"), blank=True,
+                                   help_text=_("Build, hair, marks, scars, clothing when last seen."))
+    health = models.TextField(_("health or mental condition"), blank=True,
+                              help_text=_("e.g. dementia, mental illness, needs medicine."))
+
+    state = FSMField(_("state"), default=ReportState.OPEN, choices=ReportState.choices, protected=True, db_index=True)
+    matched_person = models.ForeignKey(Person, verbose_name=_("found in file"), null=True, blank=True,
+                                       on_delete=models.PROTECT, related_name="family_reports")
+    matched_stay = models.ForeignKey(Stay, null=True, blank=True, on_delete=models.PROTECT, related_name="family_reports")
+    confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    searched_at = models.DateTimeField(_("last searched"), null=True, blank=True)
+    submit_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
+
+    objects = FamilyReportQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("family report")
+        verbose_name_plural = _("family reports")
+        ordering = ["-reported_at"]
+        permissions = [
+            ("search_faces", _("Can search faces (family reports, duplicate files)")),
+            ("review_candidate", _("Can confirm or reject a candidate for a family report")),
+            ("close_report", _("Can record a reunion or close a family report")),
+        ]
+
+    def __str__(self):
+        return f"{self.reference} {self.name or self.get_sex_display()}"
+
+    def get_absolute_url(self):
+        return reverse("tracing:report", args=[self.pk])
+
+    @property
+    def reference(self):
+        """What staff of two stations say on the phone: station code and number."""
+        return f"{self.station.code}-R{self.pk:05d}" if self.pk else ""
+
+    @property
+    def is_searching(self):
+        return self.state in SEARCHING_STATES
+
+    def shows_contact_to(self, user):
+        """The reporter's contact details are for the staff of the station handling the report only."""
+        return bool(user.station_id) and user.station_id == self.station_id
+
+    def clean(self):
+        errors = {}
+        self.reporter_id_number = check_id_number(self.reporter_id_number, "reporter_id_number", errors)
+        self.id_number = check_id_number(self.id_number, "id_number", errors)
+        if self.id_number and "id_number" not in errors:
+            if self.sex != Sex.UNKNOWN and idcard.sex(self.id_number) != self.sex:
+                errors["sex"] = _("The ID number belongs to a person of the other sex.")
+            if not self.date_of_birth:
+                self.date_of_birth = idcard.birth_date(self.id_number)
+        if self.age_min is not None and self.age_max is not None and self.age_min > self.age_max:
+            errors["age_max"] = _("The upper age must not be below the lower age.")
+        today = timezone.localdate()
+        for name in ("date_of_birth", "last_seen_on"):
+            if getattr(self, name) and getattr(self, name) > today:
+                errors[name] = _("This date is in the future.")
+        if errors:
+            raise ValidationError(errors)
+
+    def age_range(self, on=None):
+        """(youngest, oldest) in whole years: from the date of birth, else the age given, grown by the
+        years since the report (a report stays open for years)."""
+        on = on or timezone.localdate()
+        if self.date_of_birth:
+            born = self.date_of_birth
+            years = on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+            return years, years
+        if self.age_min is None and self.age_max is None:
+            return None, None
+        reported = timezone.localtime(self.reported_at).date()
+        grown = max(0, on.year - reported.year - ((on.month, on.day) < (reported.month, reported.day)))
+        youngest = self.age_min if self.age_min is not None else self.age_max
+        oldest = self.age_max if self.age_max is not None else self.age_min
+        return youngest + grown, oldest + grown
+
+    def as_description(self):
+        youngest, oldest = self.age_range()
+        return Description(
+            names=split_names(self.name, self.aliases), sex=self.sex, age_min=youngest, age_max=oldest,
+            height_cm=self.height_cm, place=self.native_place, dialect=self.dialect,
+        )
+
+    def search_photos(self):
+        """The photos a face search uses: the encoded ones that passed the check; if none did, the
+        encoded poor ones (a poor photo is searched when it is the best the family has)."""
+        encoded = [p for p in self.photos.all() if p.encoding is not None]
+        good = [p for p in encoded if p.accepted]
+        return good or encoded
+
+    @classmethod
+    def register(cls, report, photos, by):
+        """Save a new report taken by `by` for their station, with its checked photos ([(bytes,
+        QualityReport)], see check_photo), and search once the transaction has committed."""
+        with transaction.atomic():
+            report.station_id, report.taken_by = by.station_id, by
+            report.full_clean(exclude=["state", "station"])
+            report.save()
+            report.add_photos(photos, by)
+        return report
+
+    def add_photos(self, photos, by):
+        """Add checked photos; the search runs again with them once committed."""
+        with transaction.atomic():
+            added = [ReportPhoto.add(self, data, quality, by) for data, quality in photos]
+            self.schedule_search(by)
+        return added
+
+    def schedule_search(self, by=None):
+        """Encode the photos and search, in the Celery task, once the transaction has committed."""
+        from .tasks import search_report
+
+        pk, user_id = self.pk, by.pk if by else None
+        transaction.on_commit(lambda: search_report.delay(pk, user_id))
+
+    # --- Workflow. People's steps run through lib.workflow.apply(); the search's own steps (propose,
+    # reopen) and the confirmation made with a candidate are called by the code that causes them.
+
+    @transition(field=state, source=ReportState.OPEN, target=ReportState.CANDIDATE_FOUND,
+                custom={"label": _("Candidate found")})
+    def propose(self, by=None, reason=""):
+        """The search proposed a first candidate."""
+
+    @transition(field=state, source=ReportState.CANDIDATE_FOUND, target=ReportState.OPEN,
+                custom={"label": _("Every candidate rejected")})
+    def reopen(self, by=None, reason=""):
+        """Every candidate was rejected: the search goes on."""
+
+    @transition(field=state, source=SEARCHING_STATES, target=ReportState.CONFIRMED,
+                permission="tracing.review_candidate", custom={"label": _("Match confirmed")})
+    def confirm_match(self, candidate, by=None, reason=""):
+        """A candidate was confirmed (Candidate.confirm): the report is linked to the person and stay."""
+        self.matched_person_id = candidate.person_id
+        self.matched_stay_id = candidate.stay_id
+        self.confirmed_at = timezone.now()
+
+    @transition(field=state, source=ReportState.CONFIRMED, target=ReportState.REUNITED,
+                permission="tracing.close_report", custom={"label": _("Record the reunion")})
+    def reunite(self, by=None, reason="", at=None):
+        self.closed_at = at or timezone.now()
+
+    @transition(field=state, source=[*SEARCHING_STATES, ReportState.CONFIRMED], target=ReportState.CLOSED,
+                permission="tracing.close_report", custom={"label": _("Close the report")})
+    def close(self, by=None, reason="", at=None):
+        """Withdrawn by the family, found elsewhere, or a confirmation that proved wrong."""
+        if not (reason or "").strip():
+            raise ValidationError({"reason": _("Give the reason for closing the report.")})
+        self.closed_at = at or timezone.now()
+
+
+class PhotoRefused(Exception):
+    """The file is not a usable picture (not an image, damaged, too large): nothing is stored."""
+
+    def __init__(self, message):
+        super().__init__(message)
+        self.message = message
+
+
+def check_photo(data):
+    """The quality verdict (face.quality) on a family's photo; PhotoRefused if it is no picture at all.
+    A readable photo that fails the check is still kept and flagged poor."""
+    from face.quality import check_portrait
+
+    quality = check_portrait(data)
+    if not quality.readable:
+        raise PhotoRefused(" ".join(quality.messages))
+    return quality
+
+
+class ReportPhoto(models.Model):
+    """A photo of the missing person brought by the family, with its quality verdict and encoding.
+
+    Every readable photo is kept, including poor ones (flagged): an old, small or blurred photo may be
+    all the family has. Only a file that is not a picture at all is refused (face.quality).
+    """
+
+    report = models.ForeignKey(FamilyReport, on_delete=models.PROTECT, related_name="photos")
+    image = models.ImageField(_("photo"), upload_to="family/%Y/%m/")
+    uploaded_at = models.DateTimeField(_("added"), default=timezone.now)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="+")
+    accepted = models.BooleanField(_("quality accepted"), default=False)
+    reasons = models.JSONField(_("quality reasons"), default=list, blank=True)
+    measures = models.JSONField(_("quality measures"), default=dict, blank=True)
+    encoding = EmbeddingField(null=True, blank=True, editable=False)
+    encoded_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("report photo")
+        verbose_name_plural = _("report photos")
+        ordering = ["-accepted", "uploaded_at", "pk"]
+
+    def __str__(self):
+        return f"{self.report.reference} #{self.pk}"
+
+    @classmethod
+    def add(cls, report, data, quality, by):
+        """Store a checked photo (`quality`: its face.quality report, readable) with its verdict."""
+        from face.images import extension
+
+        photo = cls(report=report, uploaded_by=by, accepted=quality.accepted, reasons=quality.reasons,
+                    measures=quality.measures)
+        photo.image.save(f"{uuid.uuid4().hex}.{extension(quality.format)}", ContentFile(data), save=False)
+        photo.save()
+        return photo
+
+    @property
+    def poor(self):
+        return not self.accepted
+
+    @property
+    def reason_messages(self):
+        from face.quality import messages_for
+
+        return messages_for(self.reasons, self.measures)
+
+    def encode(self):
+        """Compute and store the encoding of the photo's main face; False when it shows none (then
+        encoded_at still says it was tried, and the page says the photo cannot be searched)."""
+        from face.encoding import encode
+
+        with self.image.open("rb") as f:
+            vector = encode(f.read())
+        self.encoding, self.encoded_at = vector, timezone.now()
+        ReportPhoto.objects.filter(pk=self.pk).update(encoding=vector, encoded_at=self.encoded_at)
+        return vector is not None
