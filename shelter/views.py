@@ -58,7 +58,8 @@ def stay_for(request, pk):
 @permission_required("shelter.view_person", raise_exception=True)
 def people(request):
     form = PersonFilterForm(request.GET or None)
-    qs = Person.objects.for_user(request.user).with_current_stay().select_related("station")
+    # A merged file is kept but not listed: its stays are on the file it was merged into.
+    qs = Person.objects.for_user(request.user).filter(merged_into__isnull=True).with_current_stay().select_related("station")
     if form.is_valid():
         qs = filter_people(qs, form.cleaned_data)
     qs = qs.order_by(models.F("last_arrived_at").desc(nulls_last=True), "-pk")
@@ -101,6 +102,10 @@ def filter_people(qs, data):
 def intake(request, pk=None):
     """Register an arrival: a new file, or a new stay on an existing file (a returning person)."""
     person = person_for(request, pk) if pk else None
+    if person and person.merged_into_id:
+        messages.info(request, _("This file was merged into file %(file)s: register the arrival there.")
+                      % {"file": person.merged_into.file_no})
+        return redirect(person.merged_into)
     station = person.station if person else request.user.station
     if station is None:
         messages.error(request, _("Your account belongs to no station, so you cannot register arrivals."))

@@ -142,6 +142,11 @@ def test_merging_two_files_keeps_all_history(client_as, station, reception, supe
     assert f"File {new.file_no} merged into this file" in old_page
     new_page = client_as(supervisor).get(new.get_absolute_url()).content.decode()
     assert f"This file was merged into file {old.file_no}" in new_page
+    assert reverse("shelter:return", args=[new.pk]) not in new_page
+    listed = [p.pk for p in client_as(supervisor).get(reverse("shelter:people")).context["page"]]
+    assert old.pk in listed and new.pk not in listed
+    again = client_as(supervisor).get(reverse("shelter:return", args=[new.pk]))
+    assert again.status_code == 302 and again.url == old.get_absolute_url()
 
 
 @pytest.mark.parametrize("case", ["other_station", "reception", "no_reason", "both_open", "twice"])
