@@ -1,10 +1,12 @@
 from django.contrib import admin
 
+from shelter.admin import ReadOnlyAdmin
+
 from .models import Portrait
 
 
 @admin.register(Portrait)
-class PortraitAdmin(admin.ModelAdmin):
+class PortraitAdmin(ReadOnlyAdmin):
     """Read-only: portraits are taken on the capture page and are evidence; the main one is chosen there
     (Portrait.make_main holds the rule)."""
 
@@ -12,12 +14,3 @@ class PortraitAdmin(admin.ModelAdmin):
     list_filter = ["accepted", "is_main", "source"]
     search_fields = ["person__file_no", "person__name"]
     list_select_related = ["person"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

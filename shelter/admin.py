@@ -1,15 +1,31 @@
-"""The admin, for reference data (stations, users) and for looking things up. Nothing is deleted."""
+"""The admin, for reference data (stations, users) and for looking things up. Files are entered and
+corrected through the pages, where the ledger rules and the audit log are; nothing is deleted."""
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from .models import AuditEvent, Notification, Person, StateLog, Station, Stay, User
+from .models import AuditEvent, Notification, Person, StateLog, Station, StationQuerySet, Stay, User
 
 
 class NoDeleteMixin:
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class ReadOnlyAdmin(NoDeleteMixin, admin.ModelAdmin):
+    """Records made through the pages, where the workflow rules are: the admin only looks them up, and
+    each station sees only its own people here too."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        qs = super().get_queryset(request)
+        return qs.for_user(request.user) if isinstance(qs, StationQuerySet) else qs
 
 
 @admin.register(Station)
@@ -25,41 +41,28 @@ class UserAdmin(BaseUserAdmin):
 
 
 @admin.register(Person)
-class PersonAdmin(NoDeleteMixin, admin.ModelAdmin):
+class PersonAdmin(ReadOnlyAdmin):
     list_display = ("file_no", "name", "sex", "station", "created_at")
     list_filter = ("station", "sex")
     search_fields = ("file_no", "name", "id_number")
 
-    def get_queryset(self, request):
-        return super().get_queryset(request).for_user(request.user)
-
 
 @admin.register(Stay)
-class StayAdmin(NoDeleteMixin, admin.ModelAdmin):
+class StayAdmin(ReadOnlyAdmin):
     list_display = ("person", "arrived_at", "state", "identity", "late")
     list_filter = ("state", "identity", "late")
-    readonly_fields = ("state",)
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).for_user(request.user)
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(NoDeleteMixin, admin.ModelAdmin):
+class AuditEventAdmin(ReadOnlyAdmin):
     list_display = ("at", "user", "action", "target", "ip")
     list_filter = ("action",)
     search_fields = ("target", "user__username")
 
-    def has_change_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(StateLog)
-class StateLogAdmin(NoDeleteMixin, admin.ModelAdmin):
+class StateLogAdmin(ReadOnlyAdmin):
     list_display = ("at", "content_type", "object_id", "source_state", "state", "by")
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 admin.site.register(Notification)

@@ -202,3 +202,28 @@ def test_an_english_browser_still_gets_chinese_until_english_is_chosen(client, r
     client.force_login(reception)
     page = client.get(reverse("shelter:people"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
     assert "入站登记" in page
+
+
+@pytest.mark.parametrize("model", [
+    "shelter/person", "shelter/stay", "shelter/auditevent", "shelter/statelog", "face/portrait",
+    "tracing/tracingcase", "tracing/quickquery", "tracing/publication", "tracing/dnareferral",
+    "tracing/familyreport", "tracing/candidate", "tracing/possibleduplicate",
+])
+def test_the_admin_only_looks_records_up(client, stay, model):
+    """Files and their records are entered through the pages (ledger rules, audit), not the admin."""
+    from shelter.models import User
+
+    client.force_login(User.objects.create_superuser("boss", "boss@example.org", "pw"))
+    response = client.get(f"/admin/{model}/")
+    assert response.status_code == 200
+    assert f"/admin/{model}/add/" not in response.content.decode()
+    assert client.get(f"/admin/{model}/add/").status_code == 403
+
+
+def test_the_admin_shows_a_station_only_its_own_people(client, supervisor, person, other_station):
+    Person.objects.create(station=other_station, name="外站人员")
+    supervisor.is_staff = True
+    supervisor.save()
+    client.force_login(supervisor)
+    page = client.get("/admin/shelter/person/").content.decode()
+    assert person.file_no in page and "外站人员" not in page

@@ -3,21 +3,17 @@ nothing is deleted."""
 
 from django.contrib import admin
 
+from shelter.admin import ReadOnlyAdmin
+
+from .candidates import Candidate
+from .duplicates import PossibleDuplicate
 from .models import DnaReferral, Publication, QuickQuery, TracingCase
+from .reports import FamilyReport
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
+class CaseRecordAdmin(ReadOnlyAdmin):
     def get_queryset(self, request):
-        """Each station sees only its own people, in the admin too."""
+        """Records of a case: scoped through their case's station."""
         return super().get_queryset(request).filter(case__in=TracingCase.objects.for_user(request.user))
 
 
@@ -27,23 +23,38 @@ class TracingCaseAdmin(ReadOnlyAdmin):
     list_filter = ("state", "station", "close_cause")
     list_select_related = ("stay__person", "station")
 
-    def get_queryset(self, request):
-        return TracingCase.objects.for_user(request.user)
-
 
 @admin.register(QuickQuery)
-class QuickQueryAdmin(ReadOnlyAdmin):
+class QuickQueryAdmin(CaseRecordAdmin):
     list_display = ("case", "kind", "result", "made_at", "entered_by", "late")
     list_filter = ("kind", "result")
 
 
 @admin.register(Publication)
-class PublicationAdmin(ReadOnlyAdmin):
+class PublicationAdmin(CaseRecordAdmin):
     list_display = ("case", "channel", "published_at", "reference", "state")
     list_filter = ("channel", "state")
 
 
 @admin.register(DnaReferral)
-class DnaReferralAdmin(ReadOnlyAdmin):
+class DnaReferralAdmin(CaseRecordAdmin):
     list_display = ("reference_no", "case", "sent_at", "sampled_at", "database", "result")
     list_filter = ("database", "result")
+
+
+@admin.register(FamilyReport)
+class FamilyReportAdmin(ReadOnlyAdmin):
+    list_display = ("__str__", "station", "state", "sex", "reported_at")
+    list_filter = ("state", "station")
+
+
+@admin.register(Candidate)
+class CandidateAdmin(ReadOnlyAdmin):
+    list_display = ("report", "person", "face_distance", "description_score", "state")
+    list_filter = ("state",)
+
+
+@admin.register(PossibleDuplicate)
+class PossibleDuplicateAdmin(ReadOnlyAdmin):
+    list_display = ("person", "other", "found_by", "face_distance", "state", "found_at")
+    list_filter = ("state", "found_by")
