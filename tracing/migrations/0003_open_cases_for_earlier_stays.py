@@ -7,10 +7,11 @@ from django.db import migrations
 def open_cases(apps, schema_editor):
     from tracing.models import TracingCase as Rules  # the deadline rules: plain functions of the arrival
 
+    db = schema_editor.connection.alias  # the database being migrated, not always "default"
     Stay = apps.get_model("shelter", "Stay")
     TracingCase = apps.get_model("tracing", "TracingCase")
     stays = (
-        Stay.objects.filter(state__in=["reception", "in_care"], tracing_case__isnull=True)
+        Stay.objects.using(db).filter(state__in=["reception", "in_care"], tracing_case__isnull=True)
         .exclude(identity="confirmed").select_related("person")
     )
     cases = []
@@ -22,7 +23,7 @@ def open_cases(apps, schema_editor):
             notice_due_at=notice, notice_warn_at=Rules.warn_from(arrived, notice),
             dna_due_at=dna, dna_warn_at=Rules.warn_from(arrived, dna),
         ))
-    TracingCase.objects.bulk_create(cases, batch_size=1000)
+    TracingCase.objects.using(db).bulk_create(cases, batch_size=1000)
 
 
 class Migration(migrations.Migration):
