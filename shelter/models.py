@@ -39,6 +39,10 @@ class Station(models.Model):
     def __str__(self):
         return self.name
 
+    def staff(self, *roles):
+        """Active users of this station with any of these roles (group names), e.g. staff("supervisor")."""
+        return User.objects.filter(station=self, is_active=True, groups__name__in=roles).distinct()
+
     def allocate_file_no(self, year):
         """Next file number, e.g. GZ-2026-00042; the row lock keeps two intakes from sharing one."""
         with transaction.atomic():
@@ -586,9 +590,7 @@ class Death(LedgerEntry):
         self.reported_at = timezone.now()
         self.save(update_fields=["reported_at"])
         Notification.send(
-            User.objects.filter(
-                station=person.station_id, is_active=True, groups__name__in=["supervisor", "station_head"]
-            ).distinct(),
+            person.station.staff("supervisor", "station_head"),
             kind="death",
             subject=_("Death reported: %(name)s (%(file)s)") % {"name": person.display_name, "file": person.file_no},
             body=_("%(name)s died at %(place)s on %(time)s. Cause as stated: %(cause)s. Reported by %(by)s.")
