@@ -267,7 +267,7 @@ def test_a_form_error_keeps_what_was_typed(client_as, reception, case):
     response = client_as(reception).post(f"/tracing/cases/{case.pk}/do/publish/", {
         "channel": "toutiao", "published_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"), "reference": "", "url": "",
     })
-    assert response.status_code == 200
+    assert response.status_code == 400
     page = response.content.decode()
     assert "Give the notice" in page and 'value="toutiao" selected' in page
     assert not Publication.objects.exists()
@@ -314,15 +314,86 @@ def test_refresh_and_withdraw_through_the_page(client_as, reception, case):
 
 def test_stays_registered_before_tracing_existed_get_their_case_by_migration(station, reception):
     import importlib
+    import types
 
     from django.apps import apps
+    from django.db import connection
 
     migration = importlib.import_module("tracing.migrations.0003_open_cases_for_earlier_stays")
     open_stay = arrive(station, reception, arrived_at=timezone.now() - 30 * HOUR)
     confirmed = arrive(station, reception, identity="confirmed")
     TracingCase.objects.all().delete()  # as before the tracing app
-    migration.open_cases(apps, None)
+    migration.open_cases(apps, types.SimpleNamespace(connection=connection))  # RunPython passes its schema editor
     case = TracingCase.objects.get()
     assert case.stay == open_stay and case.notice_due_at == open_stay.arrived_at + 24 * HOUR
     assert case.deadline_status("notice") == "overdue"
     assert not TracingCase.objects.filter(stay=confirmed).exists()
+
+
+def test_receipt_by_the_police_is_recorded_once_and_never_overwritten(case, reception):
+    sent = timezone.now() - DAY
+    refer(case, reception, when=sent)
+    reload(case).dna_referral.mark_received(sent + HOUR, "民警 王")
+    with pytest.raises(ValidationError) as e:
+        reload(case).dna_referral.mark_received(sent + 2 * HOUR, "民警 李")
+    assert "already recorded" in e.value.messages[0]
+    r = DnaReferral.objects.get()
+    assert (r.received_at, r.received_by) == (sent + HOUR, "民警 王")
+
+
+def test_receipt_by_the_police_is_refused_on_a_closed_case(case, reception, supervisor):
+    refer(case, reception, when=timezone.now() - DAY)
+    workflow.apply(reload(case), "close", supervisor, reason="transferred")
+    with pytest.raises(ValidationError) as e:
+        reload(case).dna_referral.mark_received(timezone.now() - HOUR, "民警 王")
+    assert "case is closed" in e.value.messages[0]
+    assert DnaReferral.objects.get().received_at is None
+
+
+def test_a_posted_receipt_on_a_closed_case_is_refused_and_keeps_what_was_typed(client_as, case, reception, supervisor):
+    refer(case, reception, when=timezone.now() - DAY)
+    workflow.apply(reload(case), "close", supervisor, reason="transferred")
+    response = client_as(reception).post(f"/tracing/cases/{case.pk}/do/dna-received/", {
+        "received_at": timezone.localtime(timezone.now() - HOUR).strftime("%Y-%m-%dT%H:%M"), "received_by": "民警 赵",
+    })
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "case is closed" in page and 'value="民警 赵"' in page
+    assert DnaReferral.objects.get().received_at is None
+
+
+def test_a_second_posted_receipt_does_not_overwrite_the_first(client_as, case, reception):
+    sent = timezone.now() - DAY
+    refer(case, reception, when=sent)
+    reload(case).dna_referral.mark_received(sent + HOUR, "民警 王")
+    response = client_as(reception).post(f"/tracing/cases/{case.pk}/do/dna-received/", {
+        "received_at": timezone.localtime(sent + 2 * HOUR).strftime("%Y-%m-%dT%H:%M"), "received_by": "民警 李",
+    })
+    assert response.status_code == 400 and "already recorded" in response.content.decode()
+    assert DnaReferral.objects.get().received_by == "民警 王"
+
+
+@pytest.mark.parametrize("action, data", [
+    ("publish", {"channel": "toutiao", "reference": "TT-2025-778", "url": ""}),
+    ("dna", {"police_unit": "广州市公安局天河区分局"}),
+])
+def test_a_step_refused_by_the_workflow_keeps_what_was_typed(client_as, case, reception, supervisor, action, data):
+    """The case closed while the form was open: the refusal is said above the form, which keeps the typing."""
+    workflow.apply(case, "close", supervisor, reason="transferred")
+    now = timezone.localtime().strftime("%Y-%m-%dT%H:%M")
+    response = client_as(reception).post(f"/tracing/cases/{case.pk}/do/{action}/",
+                                         {**data, "published_at": now, "sent_at": now})
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "is not possible now" in page and "closed" in page
+    assert all(f'value="{v}"' in page for k, v in data.items() if v and k != "channel")
+    assert not Publication.objects.exists() and not DnaReferral.objects.exists()
+
+
+def test_closing_refused_by_the_workflow_keeps_the_reason_typed(client_as, case, supervisor):
+    workflow.apply(case, "find_family", supervisor, reason="family came")
+    response = client_as(supervisor).post(f"/tracing/cases/{case.pk}/do/close/",
+                                          {"cause": "other", "reason": "moved to a care home"})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "is not possible now" in page and "moved to a care home" in page

@@ -610,11 +610,33 @@ class DnaReferral(LedgerEntry):
         if errors:
             raise ValidationError(errors)
 
+    def receipt_refusal(self):
+        """Why the police's receipt cannot be recorded now, or None: it is recorded once, on an open case."""
+        if not self.case.is_open:
+            return _("The tracing case is closed: the receipt by the police can no longer be recorded.")
+        if self.received_at:
+            return _("The receipt by the police is already recorded; it was not changed.")
+        return None
+
     def mark_received(self, at, received_by):
-        """The police acknowledged the request (a record, not a step of the workflow)."""
+        """The police acknowledged the request (a record, not a step of the workflow). Refused on a
+        closed case and once recorded; the conditional UPDATE keeps two people at once from both writing."""
+        refusal = self.receipt_refusal()
+        if refusal:
+            raise ValidationError(refusal)
         self.received_at, self.received_by = at, received_by
-        self.full_clean()
-        self.save(update_fields=["received_at", "received_by"])
+        try:
+            self.full_clean()
+        except ValidationError:
+            self.received_at, self.received_by = None, ""
+            raise
+        written = DnaReferral.objects.filter(
+            pk=self.pk, received_at__isnull=True, case__closed_at__isnull=True,
+        ).update(received_at=at, received_by=received_by)
+        if not written:
+            self.refresh_from_db()
+            self.case.refresh_from_db()
+            raise ValidationError(self.receipt_refusal() or _("The receipt by the police could not be recorded."))
 
 
 

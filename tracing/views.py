@@ -169,9 +169,9 @@ class Action:
         """Whether the step can be taken now (for buttons, and before showing its form)."""
         if self.transition:
             return self.transition in transitions
-        # Receipt by the police: a record on a sent request, not a workflow step.
+        # Receipt by the police: a record on a sent request, not a workflow step; its rule is the model's.
         referral = getattr(case, "dna_referral", None)
-        return case.is_open and user.has_perm(self.permission) and referral is not None and not referral.received_at
+        return user.has_perm(self.permission) and referral is not None and referral.receipt_refusal() is None
 
 
 def run_query(request, case, form):
@@ -266,22 +266,24 @@ def act(request, pk, action):
         if spec.form is forms.PublicationForm:
             kwargs["case"] = case
     form = spec.form(request.POST or None, **kwargs)
+    status = 200
     if request.method == "POST":
+        # Refused, by the form, the model or the workflow: the same form again with the reason, nothing lost.
+        status = 400
         if form.is_valid():
             try:
                 message = run(request, case, form)
             except workflow.WorkflowError as e:
-                messages.error(request, e.message)
-                return redirect(case)
+                form.add_error(None, e.message)
             except ValidationError as e:
                 add_errors(form, e)
             else:
                 AuditEvent.record(request, AuditEvent.CHANGE, case.stay.person, target=case, tracing=action)
                 messages.success(request, message)
                 return redirect(case)
-        messages.error(request, _("Please correct the fields marked below; nothing you typed was lost."))
+        messages.error(request, _("Nothing was recorded: see the reason below; nothing you typed was lost."))
     return render(request, "tracing/act.html", {"case": case, "person": case.stay.person, "form": form,
-                                                "title": spec.title, "action": action})
+                                                "title": spec.title, "action": action}, status=status)
 
 
 def error_text(errors):
@@ -290,6 +292,9 @@ def error_text(errors):
 
 def add_errors(form, error):
     """Errors found by the model while the step ran: beside their field when the form has it."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error.messages)
+        return
     for field, errors in error.message_dict.items():
         form.add_error(field if field in form.fields else None, errors)
 
