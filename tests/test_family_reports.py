@@ -88,6 +88,35 @@ def test_a_double_click_registers_one_report(client_as, reception, committed):
     assert first.url == second.url == FamilyReport.objects.get().get_absolute_url()
 
 
+def test_a_token_that_is_not_one_does_not_break_the_form(client_as, reception, committed):
+    with committed():
+        response = client_as(reception).post(reverse("tracing:report_new"), {**FORM, "submit_token": "not-a-uuid"})
+    report = FamilyReport.objects.get()
+    assert response.status_code == 302 and response.url == report.get_absolute_url()
+    assert report.submit_token is None
+
+
+def test_two_clicks_at_the_same_moment_register_one_report(client_as, reception, committed, monkeypatch):
+    """The other click's request registers the report between this one's check and its save: the
+    unique token refuses the second, which lands on the first report."""
+    token = "0b6f1c58-7c1e-4a0c-a4f4-3a7f1c7d9e12"
+    register = FamilyReport.register
+
+    def other_click_first(report, photos, by):
+        monkeypatch.undo()
+        register(FamilyReport(**{k: v for k, v in FORM.items() if k.startswith("reporter_")}, name="张德明",
+                              sex="M", submit_token=token), [], by)
+        return register(report, photos, by)
+
+    monkeypatch.setattr(FamilyReport, "register", other_click_first)
+    with committed():
+        response = client_as(reception).post(reverse("tracing:report_new"), {**FORM, "submit_token": token}, follow=True)
+    report = FamilyReport.objects.get()
+    assert report.name == "张德明" and str(report.submit_token) == token
+    assert response.redirect_chain == [(report.get_absolute_url(), 302)]
+    assert "already registered" in response.content.decode()
+
+
 def test_the_report_workflow_keeps_its_history(client_as, station, reception, supervisor, committed):
     father = resident(station, reception, committed, face="leslie_1", sex="F")
     report = take_report(reception, committed, photos=["leslie_2"], sex="F")

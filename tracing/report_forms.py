@@ -59,7 +59,9 @@ PHOTO_HELP = _("One or more photos of the missing person (JPEG or PNG). A poor p
 
 class FamilyReportForm(PhotoChecks, forms.ModelForm):
     photos = PhotosField(label=_("photos"), required=False, help_text=PHOTO_HELP)
-    submit_token = forms.UUIDField(widget=forms.HiddenInput, required=False)
+    # The double-click guard (see report_new); a CharField so that a token that is not one (a tampered
+    # page) guards nothing instead of refusing the form with an error the user cannot see or correct.
+    submit_token = forms.CharField(widget=forms.HiddenInput, required=False)
 
     GROUPS = [
         (_("Who reports"), ["reported_via", "reporter_name", "reporter_relation", "reporter_phone",
@@ -86,6 +88,12 @@ class FamilyReportForm(PhotoChecks, forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["submit_token"].initial = uuid.uuid4()
+
+    def clean_submit_token(self):
+        try:
+            return uuid.UUID(self.cleaned_data["submit_token"])
+        except ValueError:
+            return None
 
     def groups(self):
         return [(legend, [self[name] for name in names]) for legend, names in self.GROUPS]

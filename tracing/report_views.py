@@ -8,7 +8,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import IntegrityError, models
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -79,13 +79,19 @@ def report_new(request):
         return redirect("tracing:reports")
     form = FamilyReportForm(request.POST or None, request.FILES or None)
     if request.method == "POST":
-        token = request.POST.get("submit_token")
+        valid = form.is_valid()
+        token = form.cleaned_data.get("submit_token")
         existing = FamilyReport.objects.filter(submit_token=token).first() if token else None
-        if existing:
-            messages.info(request, _("This report was already registered; it was not entered twice."))
-            return redirect(existing)
-        if form.is_valid():
-            report = FamilyReport.register(form.save(commit=False), form.cleaned_data["photos"], request.user)
+        if existing:  # a second click on the same form
+            return already_registered(request, existing)
+        if valid:
+            try:
+                report = FamilyReport.register(form.save(commit=False), form.cleaned_data["photos"], request.user)
+            except IntegrityError:  # two clicks at the same moment: the other one registered it
+                existing = FamilyReport.objects.filter(submit_token=token).first() if token else None
+                if existing is None:
+                    raise
+                return already_registered(request, existing)
             AuditEvent.record(request, AuditEvent.CREATE, target=report, report=report.reference,
                               photos=len(form.cleaned_data["photos"]))
             messages.success(request, _("Family report %(ref)s registered. The search runs now: candidates "
@@ -93,6 +99,11 @@ def report_new(request):
             return redirect(report)
         messages.error(request, _("Please correct the fields marked below; nothing you typed was lost."))
     return render(request, "tracing/reports/new.html", {"form": form})
+
+
+def already_registered(request, report):
+    messages.info(request, _("This report was already registered; it was not entered twice."))
+    return redirect(report)
 
 
 @login_required
