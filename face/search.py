@@ -20,10 +20,8 @@ import numpy as np
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connections, models
-from django.db.models import Q
-from django.utils import timezone
 
-from shelter.models import Sex
+from shelter.models import Sex, age_overlaps
 
 from .models import Portrait
 from .search_backends import numpy_backend, pgvector_backend
@@ -78,33 +76,8 @@ def candidates(*, station=None, user=None, queryset=None, sex=None, age=None, us
     if sex and sex != Sex.UNKNOWN:
         scope = scope.filter(person__sex__in=[sex, Sex.UNKNOWN])
     if age is not None:
-        scope = scope.filter(age_overlaps(age))
+        scope = scope.filter(age_overlaps(age, prefix="person__"))
     return scope
-
-
-def age_overlaps(age, today=None):
-    """Q on portraits: the person's age (as Person.age_range gives it) may lie in `age`.
-
-    Unknown ends stay open, so an unrecorded age never excludes anyone.
-    """
-    youngest, oldest = (age, age) if isinstance(age, int) else age
-    today = today or timezone.localdate()
-    by_birth = Q(person__date_of_birth__isnull=False)
-    by_estimate = Q(person__date_of_birth__isnull=True)
-    if youngest is not None:
-        by_birth &= Q(person__date_of_birth__lte=_years_before(today, youngest))
-        by_estimate &= Q(person__age_max__isnull=True) | Q(person__age_max__gte=youngest)
-    if oldest is not None:
-        by_birth &= Q(person__date_of_birth__gt=_years_before(today, oldest + 1))
-        by_estimate &= Q(person__age_min__isnull=True) | Q(person__age_min__lte=oldest)
-    return by_birth | by_estimate
-
-
-def _years_before(day, years):
-    try:
-        return day.replace(year=day.year - years)
-    except ValueError:  # 29 February in a year that has none
-        return day.replace(year=day.year - years, day=28)
 
 
 def backend_for(alias):

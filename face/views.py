@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from lib.http import private
 from shelter.models import AuditEvent
 from shelter.views import person_for
 
@@ -181,10 +182,3 @@ def image(request, pk):
             return private(response)
     content_type = mimetypes.guess_type(portrait.image.name)[0] or "application/octet-stream"
     return private(FileResponse(portrait.image.open("rb"), content_type=content_type))
-
-
-def private(response):
-    """Personal data: browsers may keep it a little, shared caches never."""
-    response["Cache-Control"] = "private, max-age=300"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response

@@ -2,6 +2,8 @@
 
 import datetime
 
+from django.utils import timezone
+
 WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 CHECK_CHARS = "10X98765432"
 
@@ -42,7 +44,7 @@ def birth_date(number):
         born = datetime.date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
     except ValueError:
         return None
-    if born.year < 1880 or born > datetime.date.today():
+    if born.year < 1880 or born > timezone.localdate():
         return None
     return born
 

@@ -13,6 +13,15 @@ DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
+def parse_uuid(value):
+    """A form's one-time token (against double submits), or None if missing or mangled: a mangled
+    token is no reason to refuse what the user typed."""
+    try:
+        return uuid.UUID(str(value))
+    except ValueError:
+        return None
+
+
 class LockoutAuthenticationForm(AuthenticationForm):
     """Refuses a user name with too many recent failures before the password is even checked."""
 
@@ -50,7 +59,7 @@ class StayForm(forms.ModelForm):
         label=_("belongings"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("One item per line, with the count at the end, e.g. “mobile phone 1”."),
     )
-    intake_token = forms.UUIDField(widget=forms.HiddenInput, required=False)
+    intake_token = forms.CharField(widget=forms.HiddenInput, required=False)
 
     class Meta:
         model = Stay
@@ -72,6 +81,9 @@ class StayForm(forms.ModelForm):
 
         staff = User.objects.filter(is_active=True)
         self.fields["staff_in_charge"].queryset = staff.filter(station=station) if station else staff
+
+    def clean_intake_token(self):
+        return parse_uuid(self.cleaned_data.get("intake_token"))
 
     def belongings(self):
         """[(item, quantity)] parsed from the text box: a trailing number is the count, else 1."""

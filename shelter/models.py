@@ -6,13 +6,13 @@ Every record keeps when it happened and when it was entered (the ledger rule); n
 """
 
 import datetime
-import uuid
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
+from django.core.validators import FileExtensionValidator
 from django.db import models, transaction
 from django.dispatch import Signal
 from django.urls import reverse
@@ -93,6 +93,33 @@ class PersonQuerySet(StationQuerySet):
             current_state=models.Subquery(latest.values("state")[:1]),
             last_arrived_at=models.Subquery(latest.values("arrived_at")[:1]),
         )
+
+
+def years_before(day, years):
+    """The same day `years` earlier; 29 February becomes the 28th in a year that has none."""
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:
+        return day.replace(year=day.year - years, day=28)
+
+
+def age_overlaps(age, prefix="", today=None):
+    """Q: the person's age (as Person.age_range gives it) may lie in `age`, an age or (youngest, oldest).
+
+    `prefix` reaches the person from another model ("person__"). Unknown ends stay open, so an age
+    that was never recorded or estimated does not exclude anyone: it is a search, not a verdict.
+    """
+    youngest, oldest = (age, age) if isinstance(age, int) else age
+    today = today or timezone.localdate()
+    by_birth = models.Q(**{f"{prefix}date_of_birth__isnull": False})
+    by_estimate = models.Q(**{f"{prefix}date_of_birth__isnull": True})
+    if youngest is not None:
+        by_birth &= models.Q(**{f"{prefix}date_of_birth__lte": years_before(today, youngest)})
+        by_estimate &= models.Q(**{f"{prefix}age_max__isnull": True}) | models.Q(**{f"{prefix}age_max__gte": youngest})
+    if oldest is not None:
+        by_birth &= models.Q(**{f"{prefix}date_of_birth__gt": years_before(today, oldest + 1)})
+        by_estimate &= models.Q(**{f"{prefix}age_min__isnull": True}) | models.Q(**{f"{prefix}age_min__lte": oldest})
+    return by_birth | by_estimate
 
 
 class StayQuerySet(StationQuerySet):
@@ -213,6 +240,10 @@ class Person(models.Model):
     def current_stay(self):
         return self.stays.order_by("-arrived_at", "-pk").first()
 
+    @property
+    def open_stay(self):
+        return self.stays.filter(state__in=[StayState.RECEPTION, StayState.IN_CARE]).first()
+
     def save(self, *args, **kwargs):
         if not self.file_no:
             self.file_no = self.station.allocate_file_no(timezone.localdate().year)
@@ -274,6 +305,10 @@ ID_NUMBER_MESSAGES = {
     "date": _("The date of birth in this ID number is not a real date."),
     "checksum": _("This ID number is not valid (its check digit does not match): please check each digit."),
 }
+
+
+# Scans are served back to staff: only kinds a browser shows safely (see shelter.views.document).
+DOCUMENT_EXTENSIONS = FileExtensionValidator(["pdf", "jpg", "jpeg", "png"])
 
 
 class LedgerEntry(models.Model):
@@ -359,7 +394,10 @@ class Stay(ConcurrentTransitionMixin, LedgerEntry):
         _("handed over by"), max_length=100, blank=True, help_text=_("Unit and name of the person handing over.")
     )
     handover_ref = models.CharField(_("handover form number"), max_length=60, blank=True)
-    handover_document = models.FileField(_("handover form (scan)"), upload_to="handover/%Y/%m/", blank=True)
+    handover_document = models.FileField(
+        _("handover form (scan)"), upload_to="handover/%Y/%m/", blank=True, validators=[DOCUMENT_EXTENSIONS],
+        help_text=_("PDF, JPEG or PNG."),
+    )
     health_at_intake = models.TextField(_("health at intake"), blank=True)
     mental_state = models.CharField(_("mental state"), max_length=15, choices=MentalState.choices, default=MentalState.UNCLEAR)
     clothing = models.CharField(_("clothing at arrival"), max_length=200, blank=True)
@@ -376,6 +414,12 @@ class Stay(ConcurrentTransitionMixin, LedgerEntry):
         verbose_name = _("stay")
         verbose_name_plural = _("stays")
         ordering = ["-arrived_at"]
+        constraints = [
+            # A person is in the station once at a time: two desks registering the same file cannot both win.
+            models.UniqueConstraint(
+                fields=["person"], condition=models.Q(state__in=["reception", "in_care"]), name="one_open_stay_per_person"
+            )
+        ]
         permissions = [
             ("admit_stay", _("Can admit a person into care")),
             ("discharge_stay", _("Can record a departure")),
@@ -568,7 +612,10 @@ class Death(LedgerEntry):
     place = models.CharField(_("place of death"), max_length=200)
     cause = models.CharField(_("cause as stated"), max_length=300)
     proof_kind = models.CharField(_("proof"), max_length=10, choices=ProofKind.choices)
-    proof = models.FileField(_("proof document (scan)"), upload_to="death/%Y/%m/")
+    proof = models.FileField(
+        _("proof document (scan)"), upload_to="death/%Y/%m/", validators=[DOCUMENT_EXTENSIONS],
+        help_text=_("PDF, JPEG or PNG."),
+    )
     notes = models.TextField(_("notes"), blank=True)
     reported_at = models.DateTimeField(_("reported"), null=True, blank=True, editable=False)
 
@@ -577,7 +624,7 @@ class Death(LedgerEntry):
         verbose_name_plural = _("deaths")
 
     def __str__(self):
-        return f"{self.stay.person} {self.died_at:%Y-%m-%d}"
+        return f"{self.stay.person} {timezone.localtime(self.died_at):%Y-%m-%d}"
 
     def clean(self):
         super().clean()
@@ -667,6 +714,8 @@ class StateLog(models.Model):
 class AuditEvent(models.Model):
     """Every view and change of a person's file, and every face search: who, what, when, from where."""
 
+    objects = StationQuerySet.as_manager()  # a station's supervisors read their own station's log
+
     VIEW = "view"
     CREATE = "create"
     CHANGE = "change"
@@ -731,6 +780,3 @@ class LoginFailure(models.Model):
         since = timezone.now() - datetime.timedelta(minutes=settings.LOGIN_LOCKOUT_MINUTES)
         return cls.objects.filter(username__iexact=username, at__gte=since).count() >= settings.LOGIN_MAX_FAILURES
 
-
-def new_intake_token():
-    return uuid.uuid4()

@@ -43,14 +43,6 @@ ROLES["supervisor"] += FAMILY_WORK + FAMILY_REVIEW
 ROLES["station_head"] += ["tracing.view_familyreport"]
 ROLES["administrator"] += FAMILY_WORK + FAMILY_REVIEW
 
-ROLE_LABELS = {
-    "reception": "接待员 / reception",
-    "supervisor": "主管 / supervisor",
-    "station_head": "站长 / station head",
-    "administrator": "管理员 / administrator",
-}
-
-
 def sync_groups(using="default"):
     for name, perms in ROLES.items():
         group, _ = Group.objects.using(using).get_or_create(name=name)
@@ -62,10 +54,3 @@ def sync_groups(using="default"):
                 wanted.append(perm)
         group.permissions.set(wanted)
 
-
-def role_of(user):
-    names = set(user.groups.values_list("name", flat=True))
-    for role in ("administrator", "station_head", "supervisor", "reception"):
-        if role in names:
-            return role
-    return "administrator" if user.is_superuser else None

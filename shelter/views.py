@@ -3,6 +3,7 @@ lib.workflow.apply(), every read or change of a file is written to the audit log
 
 import mimetypes
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required, permission_required
@@ -18,15 +19,16 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from lib import workflow
+from lib.http import private
 from tracing.duplicates import possible_duplicates, registered_apart
 
 from . import timeline
 from .forms import (
     CorrectionForm, DeathForm, DepartureForm, LockoutAuthenticationForm, MergeForm, PersonFilterForm, PersonForm,
-    ServiceForm, StayForm,
+    ServiceForm, StayForm, parse_uuid,
 )
 from .models import (
-    AuditEvent, Belonging, Death, Departure, MergeError, Notification, Person, Service, Stay, StayState,
+    DOCUMENT_EXTENSIONS, AuditEvent, Belonging, Death, Departure, MergeError, Notification, Person, Service, Stay, StayState, age_overlaps,
 )
 
 
@@ -81,15 +83,7 @@ def filter_people(qs, data):
     if data["sex"]:
         qs = qs.filter(sex=data["sex"])
     if data["age"] is not None:
-        # Match a known date of birth exactly, or an estimated range that contains the age.
-        today = timezone.localdate()
-        age = data["age"]
-        born_after = today.replace(year=today.year - age - 1)
-        born_before = today.replace(year=today.year - age)
-        qs = qs.filter(
-            models.Q(date_of_birth__gt=born_after, date_of_birth__lte=born_before)
-            | models.Q(date_of_birth__isnull=True, age_min__lte=age, age_max__gte=age)
-        )
+        qs = qs.filter(age_overlaps(data["age"]))
     if data["arrived_from"]:
         qs = qs.filter(stays__arrived_at__date__gte=data["arrived_from"]).distinct()
     if data["arrived_to"]:
@@ -106,6 +100,9 @@ def intake(request, pk=None):
         messages.info(request, _("This file was merged into file %(file)s: register the arrival there.")
                       % {"file": person.merged_into.file_no})
         return redirect(person.merged_into)
+    if person and person.open_stay:
+        messages.error(request, still_in_station(person))
+        return redirect(person)
     station = person.station if person else request.user.station
     if station is None:
         messages.error(request, _("Your account belongs to no station, so you cannot register arrivals."))
@@ -113,7 +110,7 @@ def intake(request, pk=None):
     person_form = None if person else PersonForm(request.POST or None, prefix="p")
     stay_form = StayForm(request.POST or None, request.FILES or None, prefix="s", station=station)
     if request.method == "POST":
-        token = request.POST.get("s-intake_token")
+        token = parse_uuid(request.POST.get("s-intake_token"))
         existing = Stay.objects.filter(intake_token=token).select_related("person").first() if token else None
         if existing:
             # A second click on the same form: the arrival is already registered once.
@@ -133,11 +130,15 @@ def intake(request, pk=None):
             try:
                 stay = register_arrival(request, new_person, stay_form)
             except IntegrityError:
+                # Another desk was quicker: with this very form (the token), or with this person.
                 existing = Stay.objects.filter(intake_token=token).select_related("person").first()
-                if existing is None:
-                    raise
-                messages.info(request, _("This arrival was already registered; it was not entered twice."))
-                return redirect(existing.person)
+                if existing:
+                    messages.info(request, _("This arrival was already registered; it was not entered twice."))
+                    return redirect(existing.person)
+                if person and person.open_stay:
+                    messages.error(request, still_in_station(person))
+                    return redirect(person)
+                raise
             registered_apart(stay.person, duplicates, request.user)
             if stay.late:
                 messages.warning(request, _("Registered, but more than 24 hours after the arrival: the entry is flagged late."))
@@ -146,6 +147,12 @@ def intake(request, pk=None):
             return redirect(stay.person)
         messages.error(request, _("Please correct the fields marked below; nothing you typed was lost."))
     return render(request, "shelter/intake.html", {"person": person, "person_form": person_form, "stay_form": stay_form})
+
+
+def still_in_station(person):
+    stay = person.open_stay
+    return _("%(name)s is still in the station (arrived %(date)s): record that stay's departure first.") % {
+        "name": person.display_name, "date": timezone.localtime(stay.arrived_at).strftime("%Y-%m-%d %H:%M")}
 
 
 @transaction.atomic
@@ -183,6 +190,7 @@ def person(request, pk):
         "events": timeline.for_person(person),
         "service_form": ServiceForm(prefix="svc"),
         "panels": timeline.panels(),
+        "review_days": settings.STAY_REVIEW_DAYS,
     })
 
 
@@ -320,8 +328,16 @@ def document(request, kind, pk):
     if not f:
         raise Http404
     AuditEvent.record(request, AuditEvent.VIEW, person, target=f.name, document=kind)
-    content_type = mimetypes.guess_type(f.name)[0] or "application/octet-stream"
-    return FileResponse(f.open("rb"), content_type=content_type)
+    # Only the kinds an upload may be (DOCUMENT_EXTENSIONS) are shown in the browser; anything else,
+    # e.g. a file from before that rule, is downloaded, never rendered as a page of this site.
+    content_type = mimetypes.guess_type(f.name)[0]
+    shown = content_type in SHOWN_TYPES and f.name.rsplit(".", 1)[-1].lower() in DOCUMENT_EXTENSIONS.allowed_extensions
+    response = FileResponse(f.open("rb"), content_type=content_type if shown else "application/octet-stream",
+                            as_attachment=not shown)
+    return private(response)
+
+
+SHOWN_TYPES = {"application/pdf", "image/jpeg", "image/png"}
 
 
 @login_required
@@ -333,16 +349,19 @@ def late_entries(request):
     rows = []
     for model, label in ((Stay, _("arrival")), (Service, _("service")), (Departure, _("departure")), (Death, _("death"))):
         qs = model.objects.filter(late=True)
-        qs = qs.filter(pk__in=stays.filter(late=True)) if model is Stay else qs.filter(stay__in=stays)
-        for entry in qs.select_related("entered_by")[:200]:
+        if model is Stay:
+            qs = qs.filter(pk__in=stays).select_related("entered_by", "person")
+        else:
+            qs = qs.filter(stay__in=stays).select_related("entered_by", "stay__person")
+        for entry in qs[:200]:
             stay = entry if model is Stay else entry.stay
-            rows.append({"label": label, "entry": entry, "person": stay.person, "delay": entry.entered_at - entry.occurred_at})
+            rows.append({"label": label, "entry": entry, "person": stay.person})
     rows.sort(key=lambda r: r["entry"].entered_at, reverse=True)
-    return render(request, "shelter/late.html", {"rows": rows})
+    return render(request, "shelter/late.html", {"rows": rows, "late_hours": settings.LATE_ENTRY_HOURS})
 
 
 @login_required
 def notifications(request):
-    items = Notification.objects.filter(user=request.user)[:100]
+    items = list(Notification.objects.filter(user=request.user)[:100])  # read before marking them read
     Notification.objects.filter(user=request.user, read_at__isnull=True).update(read_at=timezone.now())
     return render(request, "shelter/notifications.html", {"items": items})

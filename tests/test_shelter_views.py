@@ -227,3 +227,77 @@ def test_the_admin_shows_a_station_only_its_own_people(client, supervisor, perso
     client.force_login(supervisor)
     page = client.get("/admin/shelter/person/").content.decode()
     assert person.file_no in page and "外站人员" not in page
+
+
+def test_a_page_uploaded_as_a_handover_form_is_refused(client_as, reception):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    data = intake_data(**{"s-handover_document": SimpleUploadedFile("form.html", b"<script>alert(1)</script>", "text/html")})
+    response = client_as(reception).post(reverse("shelter:intake"), data)
+    assert response.status_code == 200 and not Person.objects.exists()
+    assert "form-error" in response.content.decode() or "not allowed" in response.content.decode()
+
+
+def test_a_stored_document_that_is_not_a_scan_is_downloaded_not_shown(client_as, reception, stay):
+    from django.core.files.base import ContentFile
+
+    stay.handover_document.save("old.html", ContentFile(b"<script>alert(1)</script>"))
+    response = client_as(reception).get(reverse("shelter:document", args=["handover", stay.pk]))
+    assert response["Content-Type"] == "application/octet-stream"
+    assert response["Content-Disposition"].startswith("attachment")
+    assert response["Cache-Control"] == "private, max-age=300"
+    stay.handover_document.save("scan.pdf", ContentFile(b"%PDF-1.4"))
+    response = client_as(reception).get(reverse("shelter:document", args=["handover", stay.pk]))
+    assert response["Content-Type"] == "application/pdf" and response["Content-Disposition"].startswith("inline")
+
+
+def test_a_person_still_in_the_station_cannot_arrive_again(client_as, reception, stay):
+    data = {k: v for k, v in intake_data().items() if k.startswith("s-")}
+    response = client_as(reception).post(reverse("shelter:return", args=[stay.person.pk]), data, follow=True)
+    assert "is still in the station" in response.content.decode()
+    assert stay.person.stays.count() == 1
+
+
+def test_the_database_refuses_a_second_open_stay(stay):
+    from django.db import IntegrityError, transaction
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Stay.objects.create(person=stay.person, arrived_at=timezone.now(), found_place="x", brought_by="self")
+
+
+def test_a_mangled_form_token_is_not_an_error(client_as, reception):
+    response = client_as(reception).post(reverse("shelter:intake"), intake_data(**{"s-intake_token": "not-a-uuid"}))
+    assert response.status_code == 302 and Person.objects.count() == 1
+
+
+def test_searching_by_age_works_on_29_february(client_as, reception, station):
+    import time_machine
+
+    Person.objects.create(station=station, name="闰年生", date_of_birth=datetime.date(1988, 2, 29))
+    with time_machine.travel(datetime.datetime(2028, 2, 29, 10, tzinfo=datetime.timezone.utc)):
+        page = client_as(reception).get(reverse("shelter:people"), {"age": 40})
+        assert page.status_code == 200
+        assert [p.name for p in page.context["page"]] == ["闰年生"]
+
+
+def test_new_notifications_show_as_unread_once(client_as, reception):
+    from shelter.models import Notification
+
+    Notification.objects.create(user=reception, kind="test", subject="新的提醒")
+    client = client_as(reception)
+    assert 'class="unread"' in client.get(reverse("shelter:notifications")).content.decode()
+    assert 'class="unread"' not in client.get(reverse("shelter:notifications")).content.decode()
+
+
+def test_the_admin_audit_log_shows_a_station_only_its_own_events(client, supervisor, person, other_station):
+    from shelter.models import User
+
+    stranger = Person.objects.create(station=other_station, name="外站人员")
+    other_user = User.objects.create_user("other", station=other_station)
+    AuditEvent.objects.create(user=other_user, station=other_station, action="view", person=stranger, target="外站人员")
+    AuditEvent.objects.create(user=supervisor, station=supervisor.station, action="view", person=person, target="本站人员")
+    supervisor.is_staff = True
+    supervisor.save()
+    client.force_login(supervisor)
+    page = client.get("/admin/shelter/auditevent/").content.decode()
+    assert "本站人员" in page and "外站人员" not in page

@@ -9,6 +9,7 @@ from django.core.files.base import ContentFile
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
+from fpdf import FPDF
 
 from lib import workflow
 from shelter.models import Belonging, Death, Departure, Person, Service, StateLog, Station, Stay, User
@@ -33,6 +34,15 @@ PEOPLE = [
     ("", "M", (80, 90), "", "", "unknown", 40 * 24, "deceased", "荔湾区芳村", "dementia"),
     ("赵小红", "F", (14, 16), "贵州省毕节市", "贵州话", "self_reported", 6, "reception", "广州东站", "normal"),
 ]
+
+
+def demo_certificate():
+    """A one-page PDF standing in for the scanned proof of death."""
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.set_font("Helvetica", size=16)
+    pdf.cell(text="Demo data: stands in for a scanned medical death certificate.")
+    return bytes(pdf.output())
 
 
 def backdate_last_transition(stay, at):
@@ -114,7 +124,7 @@ class Command(BaseCommand):
         elif state == "deceased":
             death = Death(died_at=left, place="广州市第一人民医院", cause="多器官衰竭（医院诊断）", proof_kind="medical",
                           entered_at=left + datetime.timedelta(minutes=30))
-            death.proof.save("demo-certificate.txt", ContentFile("示例死亡证明 (demo)".encode()), save=False)
+            death.proof.save("demo-certificate.pdf", ContentFile(demo_certificate()), save=False)
             workflow.apply(stay, "die", reception, death=death)
             backdate_last_transition(stay, death.entered_at)
 
