@@ -6,6 +6,7 @@ Every record keeps when it happened and when it was entered (the ledger rule); n
 """
 
 import datetime
+import logging
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
@@ -16,7 +17,7 @@ from django.core.validators import FileExtensionValidator
 from django.db import models, transaction
 from django.dispatch import Signal
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
@@ -636,6 +637,10 @@ class Death(LedgerEntry):
         person = self.stay.person
         self.reported_at = timezone.now()
         self.save(update_fields=["reported_at"])
+        with translation.override(settings.LANGUAGE_CODE):  # the station's language, not the reporter's
+            self._notify(person, by)
+
+    def _notify(self, person, by):
         Notification.send(
             person.station.staff("supervisor", "station_head"),
             kind="death",
@@ -675,14 +680,25 @@ class Notification(models.Model):
 
     @classmethod
     def send(cls, users, kind, subject, body="", url="", station=None):
-        from lib import notify
-
         rows = [
             cls(user=u, station=station, kind=kind, subject=str(subject), body=str(body), url=url) for u in users
         ]
         cls.objects.bulk_create(rows)
-        transaction.on_commit(lambda: notify.deliver(rows))
+        transaction.on_commit(lambda: cls.deliver_later(rows))
         return rows
+
+    @staticmethod
+    def deliver_later(rows):
+        """Queue the e-mail and SMS; if the queue cannot be reached, send them now rather than never."""
+        from lib import notify
+
+        from .tasks import deliver_notifications
+
+        try:
+            deliver_notifications.delay([n.pk for n in rows])
+        except Exception:
+            logging.getLogger(__name__).exception("notification queue unreachable; delivering inline")
+            notify.deliver(rows)
 
 
 class StateLog(models.Model):

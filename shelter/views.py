@@ -302,8 +302,8 @@ def ending(request, pk, form_class, name, template):
             try:
                 workflow.apply(stay, name, request.user, **{"departure" if name == "depart" else "death": form.instance})
             except workflow.WorkflowError as e:
-                messages.error(request, e.message)
-                return redirect(stay.person)
+                form.add_error(None, e.message)  # shown above the form, with everything typed kept
+                return render(request, template, {"stay": stay, "person": stay.person, "form": form}, status=409)
             AuditEvent.record(request, AuditEvent.TRANSITION, stay.person, target=stay, transition=name)
             messages.success(request, _("Done: %(action)s.") % {"action": workflow.label(stay, name)})
             return redirect(stay.person)

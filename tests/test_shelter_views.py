@@ -301,3 +301,22 @@ def test_the_admin_audit_log_shows_a_station_only_its_own_events(client, supervi
     client.force_login(supervisor)
     page = client.get("/admin/shelter/auditevent/").content.decode()
     assert "本站人员" in page and "外站人员" not in page
+
+
+def test_a_departure_refused_by_the_workflow_keeps_what_was_typed(client_as, reception, stay):
+    """Someone recorded a death while this departure form was open: the form comes back, filled in."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from lib import workflow
+    from shelter.models import Death
+
+    client = client_as(reception)
+    client.get(reverse("shelter:depart", args=[stay.pk]))
+    workflow.apply(Stay.objects.get(pk=stay.pk), "die", reception, death=Death(
+        died_at=timezone.now(), place="医务室", cause="心脏骤停", proof_kind="medical",
+        proof=SimpleUploadedFile("c.pdf", b"%PDF-1.4")))
+    response = client.post(reverse("shelter:depart", args=[stay.pk]), {
+        "kind": "ticket", "departed_at": (timezone.localtime() + datetime.timedelta(minutes=1)).strftime("%Y-%m-%dT%H:%M"),
+        "destination": "湖南省邵阳市", "ticket_no": "K9067"})
+    html = response.content.decode()
+    assert response.status_code == 409 and "is not possible now" in html and "K9067" in html

@@ -164,3 +164,12 @@ def test_graph_transitions_draws_the_stay_workflow():
     for source, target, name in (("reception", "in_care", "admit"), ("in_care", "departed", "depart"),
                                  ("reception", "deceased", "die")):
         assert f'state.{source}" -> "shelter.' in dot and f'state.{target}" [label={name}]' in dot
+
+
+def test_a_death_is_reported_in_the_stations_language_whatever_the_reporters(stay, reception, supervisor, settings):
+    from django.utils import translation
+
+    settings.LANGUAGE_CODE = "zh-hans"
+    with translation.override("en"):
+        workflow.apply(stay, "die", reception, death=death())
+    assert Notification.objects.get(user=supervisor).subject.startswith("死亡报告")
