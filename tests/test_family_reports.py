@@ -138,6 +138,9 @@ def test_the_report_workflow_keeps_its_history(client_as, station, reception, su
                      ("reunite", "reunited", "reception")]
     page = client_as(supervisor).get(report.get_absolute_url()).content.decode()
     assert "Record the reunion" in page and "Found in file" in page
+    # The history, steps and states by their names: the search's proposal, then the confirmation.
+    assert "<strong>Candidate found</strong> open → candidate found — Found by the automatic search." in page
+    assert "candidate found → confirmed: family found — 当面核对" in page
 
 
 def test_closing_a_report_needs_a_reason(client_as, reception, supervisor, committed):

@@ -207,3 +207,37 @@ def test_a_decision_needs_a_reason_and_a_report_still_searched(station, receptio
     candidate.refresh_from_db()
     with pytest.raises(workflow.WorkflowError):
         workflow.apply(candidate, "confirm", supervisor, reason="太晚了")
+
+
+def test_the_confirmation_is_told_in_the_sites_language_whoever_confirms(client_as, station, reception, supervisor,
+                                                                        committed, settings):
+    """A supervisor who reads the site in Chinese confirms; the site's language here is English (tests):
+    the notification and the case's history are in English, the supervisor's page in Chinese."""
+    mother = resident(station, reception, committed, face="leslie_1", sex="F")
+    report = take_report(reception, committed, photos=["leslie_2"], sex="F")
+    candidate = Candidate.objects.get(report=report)
+    client = client_as(supervisor)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hans"
+    page = client.post(reverse("tracing:review", args=[candidate.pk, "confirm"]), {"reason": "当面核对"}, follow=True)
+    assert "已确认：寻亲登记" in page.content.decode()
+    told = Notification.objects.get(kind="family_confirmed")
+    assert told.subject.startswith("Family found: report") and "confirmed that the relative" in told.body
+    assert StateLog.for_object(case_of(mother)).get(state="family_found").reason.startswith("Family report ")
+
+
+def test_a_confirmation_nobody_in_charge_is_told_to_the_active_supervisors_of_the_residents_station(
+        station, other_station, reception, supervisor, head, committed):
+    woman = resident(station, reception, committed, face="leslie_1", sex="F")
+    taker = make_user("b-counter", "reception", other_station)
+    report = take_report(taker, committed, photos=["leslie_2"], sex="F")
+    make_user("b-supervisor", "supervisor", other_station)
+    make_user("old-supervisor", "supervisor", station, is_active=False)
+    second = make_user("supervisor2", "supervisor", station)
+    candidate = Candidate.objects.get(report=report)
+    assert set(candidate.recipients()) == {reception, taker}
+    for user in (reception, taker):
+        user.is_active = False
+        user.save()
+    candidate.refresh_from_db()
+    assert set(candidate.recipients()) == {supervisor, second}
+    assert woman.person.station == station

@@ -10,7 +10,7 @@ import pytest
 from django.core import mail
 from django.core.management import call_command
 from django.db import connection
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from shelter.models import Notification
 from tests.conftest import make_user
@@ -153,6 +153,20 @@ def test_the_celery_task_runs_the_sweep(station, reception, supervisor):
     assert sweep_deadlines.delay().get() == 0
 
 
-def test_the_beat_schedule_sweeps_every_minute(settings):
-    entry = settings.CELERY_BEAT_SCHEDULE["sweep-deadlines"]
-    assert entry["task"] == "tracing.tasks.sweep_deadlines" and entry["schedule"] == 60
+def test_what_beat_schedules_is_the_sweep(station, reception, supervisor):
+    """The task beat names exists in the worker and sweeps (a renamed task would leave beat sending nothing)."""
+    from config.celery import app
+
+    app.loader.import_default_modules()  # as a worker starts: the apps' tasks modules are found
+    late_cases(station, reception)
+    task = app.tasks[app.conf.beat_schedule["sweep-deadlines"]["task"]]
+    assert task.delay().get() == 3
+    assert len(reminders()) == 3
+
+
+def test_reminders_are_in_the_sites_language_whoever_runs_the_sweep(station, reception, supervisor):
+    late_cases(station, reception)
+    with translation.override("zh-hans"):  # e.g. `check_deadlines` run from a shell in Chinese
+        sweep.run()
+    subjects = Notification.objects.values_list("subject", flat=True)
+    assert len(subjects) == 3 and all(s.startswith(("Due in", "Overdue: ")) for s in subjects)

@@ -279,6 +279,8 @@ def test_publishing_through_the_page(client_as, reception, case):
     })
     assert response.status_code == 302
     assert reload(case).state == "notice_published"
+    page = client_as(reception).get(f"/tracing/cases/{case.pk}/").content.decode()
+    assert "<strong>Publish the notice</strong> open → notice published" in page
 
 
 def test_a_step_not_possible_now_is_explained(client_as, reception, case):

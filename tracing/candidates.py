@@ -12,13 +12,13 @@ proposes it again.
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from face.models import Portrait
 from lib import workflow
-from shelter.models import Notification, Person, StationQuerySet, Stay, User
+from shelter.models import Notification, Person, StationQuerySet, Stay
 
 from .reports import FamilyReport, ReportPhoto, ReportState
 
@@ -97,7 +97,8 @@ class Candidate(ConcurrentTransitionMixin, models.Model):
         self.report = report
         case = getattr(self.stay, "tracing_case", None) if self.stay else None
         if case is not None and case.is_open:
-            message = _("Family report %(ref)s confirmed: %(reason)s") % {"ref": report.reference, "reason": reason}
+            with translation.override(settings.LANGUAGE_CODE):  # the history is in the site's language
+                message = _("Family report %(ref)s confirmed: %(reason)s") % {"ref": report.reference, "reason": reason}
             workflow.apply(case, "find_family", by, reason=str(message))
         self.notify_confirmed(by)
 
@@ -120,20 +121,19 @@ class Candidate(ConcurrentTransitionMixin, models.Model):
         resident's station's supervisors if neither is active."""
         users = [u for u in (self.stay.staff_in_charge if self.stay else None, self.report.taken_by) if u and u.is_active]
         if not users:
-            users = list(User.objects.filter(station=self.person.station_id, is_active=True,
-                                             groups__name="supervisor").distinct())
+            users = list(self.person.station.staff("supervisor"))
         return list({u.pk: u for u in users}.values())
 
     def notify_confirmed(self, by):
+        """Told in the site's language, like every notification: not in that of whoever confirmed."""
         report, person = self.report, self.person
-        Notification.send(
-            self.recipients(), kind="family_confirmed",
-            subject=_("Family found: report %(ref)s is %(name)s (%(file)s)") % {
-                "ref": report.reference, "name": person.display_name, "file": person.file_no},
-            body=_("%(by)s confirmed that the relative reported by the family (%(relation)s, report %(ref)s, "
-                   "station %(station)s) is %(name)s, file %(file)s. Reason: %(reason)s") % {
+        with translation.override(settings.LANGUAGE_CODE):
+            subject = _("Family found: report %(ref)s is %(name)s (%(file)s)") % {
+                "ref": report.reference, "name": person.display_name, "file": person.file_no}
+            body = _("%(by)s confirmed that the relative reported by the family (%(relation)s, report %(ref)s, "
+                     "station %(station)s) is %(name)s, file %(file)s. Reason: %(reason)s") % {
                 "by": by, "relation": report.reporter_relation, "ref": report.reference,
                 "station": report.station.name, "name": person.display_name, "file": person.file_no,
-                "reason": self.review_reason},
-            url=self.get_absolute_url(), station=person.station,
-        )
+                "reason": self.review_reason}
+        Notification.send(self.recipients(), kind="family_confirmed", subject=subject, body=body,
+                          url=self.get_absolute_url(), station=person.station)

@@ -4,6 +4,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from lib import workflow
 from shelter.models import StateLog
 from shelter.timeline import Event
 
@@ -46,6 +47,17 @@ def tracing_events(person):
     case_states = dict(CaseState.choices)
     for log in _logs(TracingCase, ids).filter(state__in=[CaseState.FAMILY_FOUND, CaseState.CLOSED]):
         yield Event(log.at, "tracing", _("Tracing case: %(state)s") % {"state": case_states[log.state]}, log.reason, log.by)
+
+
+def transition_history(obj):
+    """The transition log of a case or a report as its page shows it, names translated:
+    [(at, step, from, to, reason, by)]."""
+    states = dict(obj._meta.get_field("state").flatchoices)
+    return [
+        (log.at, workflow.label(obj, log.transition), states.get(log.source_state, log.source_state),
+         states.get(log.state, log.state), log.reason, log.by)
+        for log in StateLog.for_object(obj).select_related("by")
+    ]
 
 
 def _logs(model, ids):

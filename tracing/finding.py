@@ -37,7 +37,7 @@ from django.utils.translation import gettext_lazy as _
 
 from face.models import Portrait
 from face.search import nearest
-from shelter.models import AuditEvent, Notification, Person, Sex, User
+from shelter.models import AuditEvent, Notification, Person, Sex
 
 from .candidates import Candidate, CandidateState
 from .matching import Description, compare
@@ -266,7 +266,7 @@ def notify_new(report, candidates):
             continue
         stay = candidate.stay
         staff = [stay.staff_in_charge] if stay and stay.staff_in_charge and stay.staff_in_charge.is_active else list(
-            User.objects.filter(station=candidate.person.station_id, is_active=True, groups__name="supervisor").distinct())
+            candidate.person.station.staff("supervisor"))
         Notification.send(
             staff, kind="family_candidate",
             subject=_("A family at %(station)s may be looking for %(name)s (%(file)s)") % {

@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, transition
 
-from shelter.models import Identity, LedgerEntry, Station, StationQuerySet, Stay, User
+from shelter.models import Identity, LedgerEntry, Station, StationQuerySet, Stay
 
 from . import workdays
 
@@ -286,15 +286,12 @@ class TracingCase(ConcurrentTransitionMixin, models.Model):
             setattr(self, sent, now)
         return bool(claimed)
 
-    def supervisors(self):
-        return User.objects.filter(station=self.station_id, is_active=True, groups__name="supervisor").distinct()
-
     def reminder_recipients(self, stage):
         """At risk: the staff member in charge (else the supervisors); overdue: the station's supervisors."""
         staff = self.stay.staff_in_charge
         if stage == Stage.AT_RISK and staff and staff.is_active:
             return [staff]
-        return list(self.supervisors())
+        return list(self.station.staff("supervisor"))
 
     # --- Workflow. Views run these through lib.workflow.apply(); each takes `by` and `reason`. ----
 

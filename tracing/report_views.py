@@ -20,11 +20,12 @@ from django.views.decorators.http import require_POST
 from face.images import ImageRefused, thumbnail_jpeg
 from face.views import THUMBNAIL_SIZES, private
 from lib import workflow
-from shelter.models import AuditEvent, StateLog
+from shelter.models import AuditEvent
 
 from . import portraits
 from .candidates import Candidate, CandidateState
 from .duplicates import PossibleDuplicate
+from .events import transition_history
 from .finding import FACE_SCORE_SPAN, face_score, in_language
 from .report_forms import AddPhotosForm, ClosingForm, FamilyReportForm, ReasonForm
 from .reports import SEARCHING_STATES, FamilyReport, ReportPhoto, ReportState
@@ -117,13 +118,9 @@ def report(request, pk):
                               candidate=row["candidate"].pk, report=report.reference)
     AuditEvent.record(request, AuditEvent.VIEW, target=report, report=report.reference,
                       contact_shown=report.shows_contact_to(request.user))
-    states = dict(ReportState.choices)
-    history = [(log.at, workflow.label(report, log.transition), states.get(log.source_state, log.source_state),
-                states.get(log.state, log.state), log.reason, log.by)
-               for log in StateLog.for_object(report).select_related("by")]
     own = report.station_id == request.user.station_id or request.user.sees_all_stations
     return render(request, "tracing/reports/report.html", {
-        "report": report, "photos": report.photos.all(), "rows": rows, "history": history, "own": own,
+        "report": report, "photos": report.photos.all(), "rows": rows, "history": transition_history(report), "own": own,
         "contact": report.shows_contact_to(request.user), "steps": [s for s in workflow.available(report, request.user) if s[0] in REPORT_STEPS] if own else [],
         "photo_form": AddPhotosForm(), "age": report.age_range(),
         "face_limit": f"{settings.FACE_MATCH_DISTANCE:.2f}", "face_sure": f"{settings.FACE_MATCH_DISTANCE - FACE_SCORE_SPAN:.2f}",

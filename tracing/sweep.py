@@ -9,8 +9,9 @@ case, because it looks at the due times, not at messages scheduled in advance.
 
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.timesince import timesince, timeuntil
 from django.utils.translation import gettext as _
 
@@ -55,7 +56,8 @@ def send(case, kind, stage, now):
         if not case.claim_reminder(kind, stage, now):
             return None  # another worker had it, or the deadline was met meanwhile
         recipients = case.reminder_recipients(stage)
-        subject, body = message(case, kind, stage, now)
+        with translation.override(settings.LANGUAGE_CODE):  # whoever runs the sweep: the site's language
+            subject, body = message(case, kind, stage, now)
         Notification.send(recipients, kind=f"tracing_{kind}_{stage}", subject=subject, body=body,
                           url=case.get_absolute_url(), station=case.station)
     return Reminder(case, kind, stage, recipients)

@@ -17,9 +17,10 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from lib import workflow
-from shelter.models import AuditEvent, StateLog
+from shelter.models import AuditEvent
 
 from . import documents, forms, portraits
+from .events import transition_history
 from .models import Deadline, Publication, Stage, TracingCase, due_field
 
 BOARD_ROWS = 20
@@ -134,19 +135,9 @@ def case(request, pk):
         "queries": case.queries.select_related("entered_by"),
         "publications": publications,
         "referral": getattr(case, "dna_referral", None),
-        "history": history(case),
+        "history": transition_history(case),
         "actions": available_actions(case, request.user),
     })
-
-
-def history(case):
-    """The case's transition log with translated names: (at, step, from, to, reason, by)."""
-    states = dict(case._meta.get_field("state").flatchoices)
-    return [
-        (log.at, workflow.label(case, log.transition), states.get(log.source_state, log.source_state),
-         states.get(log.state, log.state), log.reason, log.by)
-        for log in StateLog.for_object(case).select_related("by")
-    ]
 
 
 def portrait_url(person, size=None):
