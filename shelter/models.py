@@ -211,21 +211,7 @@ class Person(models.Model):
         return reverse("shelter:person", args=[self.pk])
 
     def clean(self):
-        errors = {}
-        if self.id_number:
-            try:
-                self.id_number = idcard.validate(self.id_number)
-            except idcard.IdNumberError as e:
-                errors["id_number"] = ID_NUMBER_MESSAGES[e.code]
-            else:
-                if self.sex != Sex.UNKNOWN and idcard.sex(self.id_number) != self.sex:
-                    errors["sex"] = _("The ID number belongs to a person of the other sex.")
-                if not self.date_of_birth:
-                    self.date_of_birth = idcard.birth_date(self.id_number)
-        if self.age_min is not None and self.age_max is not None and self.age_min > self.age_max:
-            errors["age_max"] = _("The upper age must not be below the lower age.")
-        if self.date_of_birth and self.date_of_birth > timezone.localdate():
-            errors["date_of_birth"] = _("The date of birth is in the future.")
+        errors = check_identity_fields(self)
         if errors:
             raise ValidationError(errors)
 
@@ -298,6 +284,29 @@ class MergeError(Exception):
 
 # Sent by Person.merge_into inside its transaction (merged=, survivor=, by=): apps move their own records.
 person_merged = Signal()
+
+
+def check_identity_fields(instance):
+    """{field: message} for what describes a person, in a resident's file (Person) and in a family's
+    report (tracing.FamilyReport) alike: the ID number is valid (and normalised), the sex agrees with
+    it, the date of birth is taken from it if not given and is not in the future, and the estimated
+    ages are the right way round."""
+    errors = {}
+    if instance.id_number:
+        try:
+            instance.id_number = idcard.validate(instance.id_number)
+        except idcard.IdNumberError as e:
+            errors["id_number"] = ID_NUMBER_MESSAGES[e.code]
+        else:
+            if instance.sex != Sex.UNKNOWN and idcard.sex(instance.id_number) != instance.sex:
+                errors["sex"] = _("The ID number belongs to a person of the other sex.")
+            if not instance.date_of_birth:
+                instance.date_of_birth = idcard.birth_date(instance.id_number)
+    if instance.age_min is not None and instance.age_max is not None and instance.age_min > instance.age_max:
+        errors["age_max"] = _("The upper age must not be below the lower age.")
+    if instance.date_of_birth and instance.date_of_birth > timezone.localdate():
+        errors["date_of_birth"] = _("The date of birth is in the future.")
+    return errors
 
 
 ID_NUMBER_MESSAGES = {

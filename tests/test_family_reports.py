@@ -1,6 +1,7 @@
 """Family reports at the counter or by phone: the form (photos checked, bad input refused with nothing
 typed lost, double clicks), poor photos, the report's workflow and history, and who sees what."""
 
+import datetime
 import io
 
 import pytest
@@ -11,7 +12,7 @@ from django.utils import timezone
 from PIL import Image
 
 from lib import workflow
-from shelter.models import AuditEvent, Departure, StateLog
+from shelter.models import AuditEvent, Departure, Person, StateLog
 from tests.conftest import make_user
 from tests.family_helpers import REPORTER, committed, photo, resident, take_report  # noqa: F401 (fixture)
 from tracing.candidates import Candidate
@@ -199,3 +200,27 @@ def test_a_photo_without_a_face_is_kept_and_said_so(client_as, reception, commit
     assert kept.reasons[0] == "no_face" and kept.encoded_at is not None and kept.encoding is None
     assert report.search_photos() == []
     assert "no face found: not searched" in client_as(reception).get(report.get_absolute_url()).content.decode()
+
+
+@pytest.mark.parametrize("values, expected", [
+    ({"sex": "M", "id_number": "11010519491231002x", "age_min": 70, "age_max": 60},
+     {"sex": ["The ID number belongs to a person of the other sex."],
+      "age_max": ["The upper age must not be below the lower age."]}),
+    ({"id_number": "110105194912310021"},
+     {"id_number": ["This ID number is not valid (its check digit does not match): please check each digit."]}),
+    ({"date_of_birth": datetime.date.today() + datetime.timedelta(days=2)},
+     {"date_of_birth": ["The date of birth is in the future."]}),
+])
+def test_the_missing_person_is_described_by_the_rules_of_a_residents_file(values, expected):
+    """One set of rules (shelter.models.check_identity_fields): the same description is refused with the
+    same messages in a report as in a file."""
+    def refusal(obj):
+        with pytest.raises(ValidationError) as e:
+            obj.clean()
+        return e.value.message_dict
+
+    report, person = FamilyReport(**REPORTER, **values), Person(**values)
+    assert refusal(report) == refusal(person) == expected
+    if "sex" in expected:  # the number is normalised and gives the date of birth, in both
+        assert report.id_number == person.id_number == "11010519491231002X"
+        assert report.date_of_birth == person.date_of_birth == datetime.date(1949, 12, 31)

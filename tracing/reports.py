@@ -26,7 +26,7 @@ from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from face.fields import EmbeddingField
 from lib import idcard
-from shelter.models import ID_NUMBER_MESSAGES, Person, Sex, Station, StationQuerySet, Stay
+from shelter.models import ID_NUMBER_MESSAGES, Person, Sex, Station, StationQuerySet, Stay, check_identity_fields
 
 from .matching import Description, split_names
 
@@ -153,20 +153,11 @@ class FamilyReport(ConcurrentTransitionMixin, models.Model):
         return bool(user.station_id) and user.station_id == self.station_id
 
     def clean(self):
-        errors = {}
+        """The missing person is described by the rules of a resident's file; and the reporter's ID number."""
+        errors = check_identity_fields(self)
         self.reporter_id_number = check_id_number(self.reporter_id_number, "reporter_id_number", errors)
-        self.id_number = check_id_number(self.id_number, "id_number", errors)
-        if self.id_number and "id_number" not in errors:
-            if self.sex != Sex.UNKNOWN and idcard.sex(self.id_number) != self.sex:
-                errors["sex"] = _("The ID number belongs to a person of the other sex.")
-            if not self.date_of_birth:
-                self.date_of_birth = idcard.birth_date(self.id_number)
-        if self.age_min is not None and self.age_max is not None and self.age_min > self.age_max:
-            errors["age_max"] = _("The upper age must not be below the lower age.")
-        today = timezone.localdate()
-        for name in ("date_of_birth", "last_seen_on"):
-            if getattr(self, name) and getattr(self, name) > today:
-                errors[name] = _("This date is in the future.")
+        if self.last_seen_on and self.last_seen_on > timezone.localdate():
+            errors["last_seen_on"] = _("This date is in the future.")
         if errors:
             raise ValidationError(errors)
 
