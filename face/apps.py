@@ -10,7 +10,10 @@ class FaceConfig(AppConfig):
     def ready(self):
         from shelter import timeline
 
+        from . import receivers  # noqa: F401  (connects them: merges, the search matrix)
         from .timeline import portrait_events
 
-        timeline.SOURCES.append(portrait_events)
-        timeline.PANELS.append("face/_panel.html")
+        if portrait_events not in timeline.SOURCES:
+            timeline.SOURCES.append(portrait_events)
+        if "face/_panel.html" not in timeline.PANELS:
+            timeline.PANELS.append("face/_panel.html")

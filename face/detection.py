@@ -18,9 +18,9 @@ from types import SimpleNamespace
 
 import cv2
 import dlib
+import face_recognition_models as files
 import numpy as np
 from django.conf import settings
-
 
 # dlib's neural network keeps each forward pass's outputs inside its layers: one encoding at a time per
 # process (a threaded web server with eager Celery may encode two uploads at once).
@@ -29,8 +29,6 @@ _encoder_lock = threading.Lock()
 
 @functools.cache
 def models():
-    import face_recognition_models as files
-
     return SimpleNamespace(
         detector=dlib.get_frontal_face_detector(),
         landmarks68=dlib.shape_predictor(files.pose_predictor_model_location()),

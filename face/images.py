@@ -131,6 +131,10 @@ def _to_rgb(im):
     return im.convert("RGB")
 
 
+# The thumbnail sizes (pixels on the long side) the pages may ask for.
+THUMBNAIL_SIZES = range(16, 1601)
+
+
 def thumbnail_jpeg(data, size):
     """A JPEG of at most `size` pixels on its long side, upright, for lists and notices."""
     portrait = open_portrait(data, max_side=size)

@@ -3,30 +3,26 @@
 Every portrait keeps its quality verdict (face.quality) and, when accepted, its 128-d encoding
 (face.encoding), which face.search looks through. A portrait that failed the check is kept, with its
 reasons, but is not encoded and cannot be the main portrait unless a supervisor overrides it with a
-reason (Portrait.make_main: the rule lives there and only there).
+reason (Portrait.make_main: the rule lives there and only there). Taking a portrait and having it
+encoded are face.services; this module only holds the records and their rules.
 """
 
-import uuid
-
 from django.conf import settings
-from django.core.files.base import ContentFile
 from django.db import models, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from lib.errors import Refusal
 from shelter.models import Person, StationQuerySet
 
 from .fields import EmbeddingField
+from .verdicts import messages_for
 
 
-class PortraitError(Exception):
+class PortraitError(Refusal):
     """A refusal a staff member can read (translated message)."""
-
-    def __init__(self, message):
-        super().__init__(message)
-        self.message = message
 
 
 class PortraitRefused(PortraitError):
@@ -42,6 +38,14 @@ class PortraitQuerySet(StationQuerySet):
 
     def main_for(self, person):
         return self.filter(person=person, is_main=True).first()
+
+    def move_person(self, merged, survivor):
+        """Two files were merged: the merged file's portraits follow the surviving one, which keeps its
+        own main portrait if it has one (one main portrait per person)."""
+        portraits = self.filter(person=merged)
+        if self.filter(person=survivor, is_main=True).exists():
+            portraits.update(is_main=False)
+        return portraits.update(person=survivor)
 
 
 class Portrait(models.Model):
@@ -96,64 +100,22 @@ class Portrait(models.Model):
     def get_absolute_url(self):
         return reverse("face:portrait", args=[self.pk])
 
-    @classmethod
-    def take(cls, person, data, by, source=UPLOAD):
-        """A new portrait of `person` from picture bytes, checked and stored whatever the verdict.
-
-        Raises PortraitRefused (nothing stored) only for a file that is not a usable picture. An
-        accepted portrait becomes the main one when the person has none yet, or only one that failed
-        the check; it is encoded by the Celery task after the transaction commits.
-        """
-        portrait = cls(person=person, source=source, taken_by=by)
-        report = portrait.set_image(data)
-        with transaction.atomic():
-            portrait.save()
-            current = cls.objects.main_for(person)
-            if report.accepted and (current is None or not current.accepted) and by.has_perm("face.change_portrait"):
-                portrait.make_main(by)
-        return portrait, report
-
-    def set_image(self, data):
-        """Store picture bytes with their quality verdict; a new picture loses the old encoding, and the
-        encoding is computed again once saved. Returns the QualityReport."""
-        from .images import extension
-        from .quality import check_portrait
-
-        report = check_portrait(data)
-        if not report.readable:
-            raise PortraitRefused(report)
-        name = f"{uuid.uuid4().hex}.{extension(report.format)}"
-        self.image.save(name, ContentFile(data), save=False)
-        self.accepted, self.reasons, self.measures = report.accepted, report.reasons, report.measures
-        self.encoding = self.encoded_at = None
-        self._image_changed = True
-        return report
-
-    def save(self, *args, **kwargs):
-        super().save(*args, **kwargs)
-        if getattr(self, "_image_changed", False):
-            self._image_changed = False
-            self.schedule_encoding()
-
     @property
     def encodable(self):
         """Only portraits fit for recognition are encoded: accepted, or overridden by a supervisor."""
         return bool(self.accepted or self.override_by_id)
 
-    def schedule_encoding(self):
-        """Encode in the Celery task once the transaction has committed (the task reads the saved row)."""
-        if self.encodable:
-            from .tasks import encode_portrait
-
-            pk = self.pk
-            transaction.on_commit(lambda: encode_portrait.delay(pk))
+    @property
+    def needs_encoding(self):
+        return self.encodable and self.encoding is None
 
     def make_main(self, by, reason=""):
         """Make this the person's main portrait: the one rule about main portraits.
 
         Any portrait that passed the quality check may be made main by whoever may change portraits; one
         that failed only by a user with face.override_quality, and only with a reason, which is kept
-        (override_by, override_reason). The failed portrait is then encoded too. Raises PortraitError.
+        (override_by, override_reason), and it is then encoded too (face.services.choose_main asks for
+        it). Raises PortraitError.
         """
         if not by.has_perm("face.change_portrait"):
             raise PortraitError(gettext("You are not allowed to choose the main portrait."))
@@ -182,11 +144,7 @@ class Portrait(models.Model):
                 self.override_by, self.override_reason = by, reason
                 fields += ["override_by", "override_reason"]
             self.save(update_fields=fields)
-            if self.encoding is None:
-                self.schedule_encoding()
 
     @property
     def reason_messages(self):
-        from .quality import messages_for
-
         return messages_for(self.reasons, self.measures)

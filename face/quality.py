@@ -5,7 +5,7 @@ check_portrait(data) returns a QualityReport: `accepted`, `reasons` (stable code
 `messages` (the same in the user's language) and `measures` (the numbers, stored with the portrait).
 
 The measures, on the largest face, and why each threshold (settings FACE_*) is where it is; the figures
-quoted were measured on the photos in /work/shared/faces (tests/faces holds copies):
+quoted were measured on the photos in tests/faces (copies of the project's shared test portraits):
 
 - faces: faces found by dlib's HOG detector. A second face at least FACE_OTHER_FACE_RATIO (0.5) as wide
   as the main one gives `multiple_faces`: the portrait may be of the wrong person. A much smaller face
@@ -49,31 +49,14 @@ quoted were measured on the photos in /work/shared/faces (tests/faces holds copi
 """
 
 import time
-from dataclasses import dataclass, field
 
 import cv2
 import numpy as np
 from django.conf import settings
-from django.utils.translation import gettext_lazy as _
 
 from .detection import find_faces
-from .images import REFUSALS, ImageRefused, open_portrait
-
-MESSAGES = {
-    **REFUSALS,
-    "no_face": _("No face found: the person should look at the camera, face inside the oval."),
-    "multiple_faces": _("Two or more faces: only the person should be in the frame."),
-    "cropped": _("Face cut by the edge of the picture: centre the face in the oval."),
-    "too_small": _("Face too small: move closer."),
-    "pose": _("Head turned or tilted: ask the person to look straight at the camera."),
-    "eyes_closed": _("Eyes closed: ask the person to open their eyes."),
-    "blurred": _("Too blurred: hold still and retake."),
-    "too_dark": _("Too dark: add light in front of the person."),
-    "overexposed": _("Too bright: move out of direct light or switch off the flash."),
-    "low_contrast": _("Too flat (little contrast): light the face from the front."),
-}
-# Reasons that mean the file itself is unusable: such a file is refused and not stored.
-FILE_REASONS = frozenset(REFUSALS)
+from .images import ImageRefused, open_portrait
+from .verdicts import QualityReport
 
 # Generic 3-D face (millimetres; x right, y down, z away from the camera) for the pose fit, with the
 # landmark each point matches: nose tip, chin, outer eye corners, mouth corners.
@@ -87,32 +70,6 @@ POSE_MODEL = np.array([
 ])
 POSE_LANDMARKS = [30, 8, 36, 45, 48, 54]
 SHARPNESS_EYE_DISTANCE = 64  # the face is compared at this scale, whatever the picture's size
-
-
-@dataclass
-class QualityReport:
-    reasons: list = field(default_factory=list)
-    measures: dict = field(default_factory=dict)
-    format: str = ""  # the file's format as Pillow names it ("JPEG", "PNG"), when it could be opened
-
-    @property
-    def accepted(self):
-        return not self.reasons
-
-    @property
-    def readable(self):
-        """False when the file is not a usable picture at all (then nothing is stored)."""
-        return not FILE_REASONS.intersection(self.reasons)
-
-    @property
-    def messages(self):
-        return messages_for(self.reasons, self.measures)
-
-
-def messages_for(reasons, measures=None):
-    """The reasons in the current language, for the verdict on screen and on the person's file."""
-    params = {"megapixels": "?", "limit": round(settings.FACE_MAX_IMAGE_PIXELS / 1e6), **(measures or {})}
-    return [str(MESSAGES.get(code, code)) % params for code in reasons]
 
 
 def check_portrait(data):

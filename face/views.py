@@ -1,5 +1,6 @@
 """Portrait pages: capture (webcam or file), one portrait with its verdict, choosing the main one, and the
-picture itself. Thin: the rules are on Portrait (take, make_main); every look at a picture is audited."""
+picture itself. Thin: the writes are face.services (take_portrait, choose_main), the rules on Portrait
+(make_main); every look at a picture is audited."""
 
 import mimetypes
 
@@ -7,25 +8,19 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.http import FileResponse, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from lib.http import private
 from shelter.models import AuditEvent
-from shelter.views import person_for
+from shelter.selectors import person_for
 
 from .forms import MainPortraitForm, PortraitUploadForm
 from .images import ImageRefused, thumbnail_jpeg
-from .models import Portrait, PortraitError, PortraitRefused
-
-THUMBNAIL_SIZES = range(16, 1601)
-
-
-def portrait_for(request, pk):
-    """The portrait, if the user's station may see its person: 404 otherwise, as if it did not exist."""
-    return get_object_or_404(Portrait.objects.for_user(request.user).select_related("person"), pk=pk)
+from .models import PortraitError, PortraitRefused
+from .selectors import image_url, portrait_for, thumbnail_size
+from .services import choose_main, take_portrait
 
 
 def wants_json(request):
@@ -37,14 +32,15 @@ def wants_json(request):
 def capture(request, pk):
     """The webcam page; its shutter posts the frame here (fetch, JSON answer). The file form posts here
     too and works without JavaScript (redirect to the portrait's page)."""
-    person = person_for(request, pk)
+    person = person_for(request.user, pk)
     form = PortraitUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST":
         error = None
         if form.is_valid():
             f = form.cleaned_data["image"]
             try:
-                portrait, report = Portrait.take(person, f.read(), request.user, source=form.cleaned_data["source"])
+                portrait, report = take_portrait(person=person, data=f.read(), by=request.user,
+                                                 source=form.cleaned_data["source"])
             except PortraitRefused as e:
                 error = e.message
             else:
@@ -103,14 +99,14 @@ def verdict(portrait):
         "is_main": portrait.is_main,
         "encoded": portrait.encoded_at is not None,
         "url": portrait.get_absolute_url(),
-        "image_url": reverse("face:image", args=[portrait.pk]) + "?size=320",
+        "image_url": image_url(portrait.pk, size=320),
     }
 
 
 @login_required
 @permission_required("face.view_portrait", raise_exception=True)
 def portrait(request, pk):
-    portrait = portrait_for(request, pk)
+    portrait = portrait_for(request.user, pk)
     AuditEvent.record(request, AuditEvent.VIEW, portrait.person, target=portrait, portrait=portrait.pk)
     return portrait_page(request, portrait, MainPortraitForm())
 
@@ -139,12 +135,12 @@ def measure_rows(measures):
 @permission_required("face.change_portrait", raise_exception=True)
 @require_POST
 def make_main(request, pk):
-    portrait = portrait_for(request, pk)
+    portrait = portrait_for(request.user, pk)
     form = MainPortraitForm(request.POST)
     if form.is_valid():
         overriding = not portrait.accepted
         try:
-            portrait.make_main(request.user, form.cleaned_data["reason"])
+            choose_main(portrait=portrait, by=request.user, reason=form.cleaned_data["reason"])
         except PortraitError as e:
             messages.error(request, e.message)
         else:
@@ -168,9 +164,8 @@ def portrait_page(request, portrait, form, status=200):
 def image(request, pk):
     """The picture, only to the person's station, audited. ?size=N: an upright JPEG of at most N pixels
     on its long side (thumbnails for the file, the notices, the supervisor's board)."""
-    portrait = portrait_for(request, pk)
-    size = request.GET.get("size", "")
-    size = int(size) if size.isdigit() and int(size) in THUMBNAIL_SIZES else None
+    portrait = portrait_for(request.user, pk)
+    size = thumbnail_size(request.GET.get("size"))
     AuditEvent.record(request, AuditEvent.VIEW, portrait.person, target=portrait, portrait=portrait.pk, picture=size or "full")
     if size:
         with portrait.image.open("rb") as f:

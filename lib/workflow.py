@@ -10,11 +10,11 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django_fsm import ConcurrentTransition, TransitionNotAllowed, can_proceed, has_transition_perm
 
+from lib.errors import Refusal
 
-class WorkflowError(Exception):
-    def __init__(self, message):
-        super().__init__(message)
-        self.message = message
+
+class WorkflowError(Refusal):
+    """A step refused: wrong state, record not complete, not allowed, or lost a race."""
 
 
 def label(obj, name):

@@ -8,4 +8,4 @@ class ShelterConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from . import signals  # noqa: F401  (transition log, login lockout)
+        from . import receivers  # noqa: F401  (connects them: transition log, lockout, roles, notifications)

@@ -7,7 +7,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .models import Death, Departure, LoginFailure, Person, Service, Sex, Stay, StayState
+from .models import Death, Departure, LoginFailure, Person, Service, Sex, Stay, StayState, User
 
 DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -77,8 +77,6 @@ class StayForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["arrived_at"].initial = timezone.localtime().replace(second=0, microsecond=0)
         self.fields["intake_token"].initial = uuid.uuid4()
-        from .models import User
-
         staff = User.objects.filter(is_active=True)
         self.fields["staff_in_charge"].queryset = staff.filter(station=station) if station else staff
 

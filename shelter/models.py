@@ -6,7 +6,6 @@ Every record keeps when it happened and when it was entered (the ledger rule); n
 """
 
 import datetime
-import logging
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
@@ -15,7 +14,6 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator
 from django.db import models, transaction
-from django.dispatch import Signal
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext
@@ -23,6 +21,10 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from lib import idcard
+from lib.dates import years_before, years_between
+from lib.errors import Refusal
+
+from .signals import notifications_created, person_merged
 
 
 class Station(models.Model):
@@ -43,6 +45,13 @@ class Station(models.Model):
     def staff(self, *roles):
         """Active users of this station with any of these roles (group names), e.g. staff("supervisor")."""
         return User.objects.filter(station=self, is_active=True, groups__name__in=roles).distinct()
+
+    def who_is_told(self, *users):
+        """Who hears of something about one of this station's people: the given staff (the staff in
+        charge, the one who took a report) who are still active, else the station's supervisors, so a
+        message never goes to nobody or to a disabled account."""
+        told = list({u.pk: u for u in users if u is not None and u.is_active}.values())
+        return told or list(self.staff("supervisor"))
 
     def allocate_file_no(self, year):
         """Next file number, e.g. GZ-2026-00042; the row lock keeps two intakes from sharing one."""
@@ -94,14 +103,6 @@ class PersonQuerySet(StationQuerySet):
             current_state=models.Subquery(latest.values("state")[:1]),
             last_arrived_at=models.Subquery(latest.values("arrived_at")[:1]),
         )
-
-
-def years_before(day, years):
-    """The same day `years` earlier; 29 February becomes the 28th in a year that has none."""
-    try:
-        return day.replace(year=day.year - years)
-    except ValueError:
-        return day.replace(year=day.year - years, day=28)
 
 
 def age_overlaps(age, prefix="", today=None):
@@ -217,9 +218,8 @@ class Person(models.Model):
 
     def age_range(self, on=None):
         """(youngest, oldest) in whole years on a date: from the date of birth if known, else the estimate."""
-        on = on or timezone.localdate()
         if self.date_of_birth:
-            years = on.year - self.date_of_birth.year - ((on.month, on.day) < (self.date_of_birth.month, self.date_of_birth.day))
+            years = years_between(self.date_of_birth, on or timezone.localdate())
             return years, years
         return self.age_min, self.age_max
 
@@ -274,16 +274,8 @@ class Person(models.Model):
         return moved
 
 
-class MergeError(Exception):
+class MergeError(Refusal):
     """A merge refused, with a message for the user."""
-
-    def __init__(self, message):
-        super().__init__(message)
-        self.message = message
-
-
-# Sent by Person.merge_into inside its transaction (merged=, survivor=, by=): apps move their own records.
-person_merged = Signal()
 
 
 def check_identity_fields(instance):
@@ -321,6 +313,9 @@ ID_NUMBER_MESSAGES = {
 DOCUMENT_EXTENSIONS = FileExtensionValidator(["pdf", "jpg", "jpeg", "png"])
 
 
+FUTURE_MESSAGE = _("This time is in the future.")
+
+
 class LedgerEntry(models.Model):
     """A record of something that happened: when it happened and when it was entered.
 
@@ -329,6 +324,8 @@ class LedgerEntry(models.Model):
     """
 
     OCCURRED_FIELD = None
+    # A few minutes of clock drift between the desk and the server are not an error.
+    CLOCK_DRIFT = datetime.timedelta(minutes=10)
 
     entered_at = models.DateTimeField(_("entered"), default=timezone.now, editable=False)
     entered_by = models.ForeignKey(
@@ -344,12 +341,16 @@ class LedgerEntry(models.Model):
     def occurred_at(self):
         return getattr(self, self.OCCURRED_FIELD)
 
+    @classmethod
+    def is_future(cls, at, now=None):
+        """Whether a time typed at the desk lies in the future, beyond the clock drift allowed. The one
+        rule for every event time of the ledger and of the records that hang off it."""
+        return at is not None and at > (now or timezone.now()) + cls.CLOCK_DRIFT
+
     def clean(self):
         super().clean()
-        occurred = self.occurred_at
-        # A few minutes of clock drift between the desk and the server are not an error.
-        if occurred and occurred > self.entered_at + datetime.timedelta(minutes=10):
-            raise ValidationError({self.OCCURRED_FIELD: _("This time is in the future.")})
+        if self.is_future(self.occurred_at, now=self.entered_at):
+            raise ValidationError({self.OCCURRED_FIELD: FUTURE_MESSAGE})
 
     def save(self, *args, **kwargs):
         occurred = self.occurred_at
@@ -689,25 +690,13 @@ class Notification(models.Model):
 
     @classmethod
     def send(cls, users, kind, subject, body="", url="", station=None):
+        """Record the messages; e-mail and SMS leave after the commit (shelter.receivers)."""
         rows = [
             cls(user=u, station=station, kind=kind, subject=str(subject), body=str(body), url=url) for u in users
         ]
         cls.objects.bulk_create(rows)
-        transaction.on_commit(lambda: cls.deliver_later(rows))
+        notifications_created.send(sender=cls, notifications=rows)
         return rows
-
-    @staticmethod
-    def deliver_later(rows):
-        """Queue the e-mail and SMS; if the queue cannot be reached, send them now rather than never."""
-        from lib import notify
-
-        from .tasks import deliver_notifications
-
-        try:
-            deliver_notifications.delay([n.pk for n in rows])
-        except Exception:
-            logging.getLogger(__name__).exception("notification queue unreachable; delivering inline")
-            notify.deliver(rows)
 
 
 class StateLog(models.Model):

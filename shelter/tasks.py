@@ -1,11 +1,11 @@
 from celery import shared_task
 
+from lib import notify
+
+from .models import Notification
+
 
 @shared_task
 def deliver_notifications(ids):
     """E-mail and SMS leave from the worker: a slow mail server or SMS gateway never holds up the desk."""
-    from lib import notify
-
-    from .models import Notification
-
     notify.deliver(Notification.objects.filter(pk__in=ids).select_related("user"))

@@ -59,7 +59,18 @@ def shelter_events(person):
                     detail, change.user)
 
 
-SOURCES.append(shelter_events)
+def merge_events(person):
+    """Files merged into this one, and this file merged into another."""
+    if person.merged_into_id:
+        target = person.merged_into
+        yield Event(person.merged_at, "merge", _("File merged into %(file)s") % {"file": target.file_no},
+                    person.merge_reason, person.merged_by)
+    for merged in person.merged_files.select_related("merged_by"):
+        yield Event(merged.merged_at, "merge", _("File %(file)s merged into this file") % {"file": merged.file_no},
+                    merged.merge_reason, merged.merged_by)
+
+
+SOURCES.extend([shelter_events, merge_events])
 
 
 def for_person(person):

@@ -20,16 +20,19 @@ from django.views.decorators.http import require_POST
 
 from lib import workflow
 from lib.http import private
-from tracing.duplicates import possible_duplicates, registered_apart
 
-from . import timeline
+from . import hooks, timeline
 from .forms import (
     CorrectionForm, DeathForm, DepartureForm, LockoutAuthenticationForm, MergeForm, PersonFilterForm, PersonForm,
     ServiceForm, StayForm, parse_uuid,
 )
 from .models import (
-    DOCUMENT_EXTENSIONS, AuditEvent, Belonging, Death, Departure, MergeError, Notification, Person, Service, Stay, StayState, age_overlaps,
+    DOCUMENT_EXTENSIONS, AuditEvent, Death, Departure, MergeError, Notification, Person, Service, Stay, StayState,
+    age_overlaps,
 )
+from .selectors import person_for, stay_for
+from .services import register_arrival
+from .steps import take_step
 
 
 class LoginView(auth_views.LoginView):
@@ -38,22 +41,15 @@ class LoginView(auth_views.LoginView):
 
 @login_required
 def home(request):
-    """Supervisors land on the deadline board (when the tracing app provides one), others on the list."""
-    if request.user.has_perm("tracing.view_board"):
-        try:
-            return redirect(reverse("tracing:board"))
-        except NoReverseMatch:
-            pass
+    """Each user lands on the first page an app offers for their permissions (hooks.HOME_PAGES:
+    supervisors on the deadline board), everyone else on the people list."""
+    for permission, url_name in hooks.HOME_PAGES:
+        if request.user.has_perm(permission):
+            try:
+                return redirect(reverse(url_name))
+            except NoReverseMatch:
+                continue
     return redirect("shelter:people")
-
-
-def person_for(request, pk):
-    """The person, if the user's station may see it: 404 otherwise, as if it did not exist."""
-    return get_object_or_404(Person.objects.for_user(request.user), pk=pk)
-
-
-def stay_for(request, pk):
-    return get_object_or_404(Stay.objects.for_user(request.user).select_related("person"), pk=pk)
 
 
 @login_required
@@ -95,7 +91,7 @@ def filter_people(qs, data):
 @permission_required("shelter.add_stay", raise_exception=True)
 def intake(request, pk=None):
     """Register an arrival: a new file, or a new stay on an existing file (a returning person)."""
-    person = person_for(request, pk) if pk else None
+    person = person_for(request.user, pk) if pk else None
     if person and person.merged_into_id:
         messages.info(request, _("This file was merged into file %(file)s: register the arrival there.")
                       % {"file": person.merged_into.file_no})
@@ -119,7 +115,7 @@ def intake(request, pk=None):
         if (person_form is None or person_form.is_valid()) and stay_form.is_valid():
             new_person = person or person_form.save(commit=False)
             # A new file: is it a person registered before, here or at another station?
-            duplicates = [] if person else possible_duplicates(new_person)
+            duplicates = [] if person else hooks.possible_duplicates(new_person)
             if duplicates and not request.POST.get("not_duplicate"):
                 for duplicate in duplicates:  # part of each earlier file is shown: audited like a read
                     AuditEvent.record(request, AuditEvent.VIEW, duplicate.person, duplicate_check=True)
@@ -128,7 +124,10 @@ def intake(request, pk=None):
                 return render(request, "shelter/intake.html", {
                     "person": person, "person_form": person_form, "stay_form": stay_form, "duplicates": duplicates})
             try:
-                stay = register_arrival(request, new_person, stay_form)
+                stay = register_arrival(
+                    person=new_person, stay=stay_form.save(commit=False), belongings=stay_form.belongings(),
+                    by=request.user, token=stay_form.cleaned_data.get("intake_token"), duplicates=duplicates,
+                )
             except IntegrityError:
                 # Another desk was quicker: with this very form (the token), or with this person.
                 existing = Stay.objects.filter(intake_token=token).select_related("person").first()
@@ -139,7 +138,7 @@ def intake(request, pk=None):
                     messages.error(request, still_in_station(person))
                     return redirect(person)
                 raise
-            registered_apart(stay.person, duplicates, request.user)
+            AuditEvent.record(request, AuditEvent.CREATE, stay.person, target=stay, new_file=person is None)
             if stay.late:
                 messages.warning(request, _("Registered, but more than 24 hours after the arrival: the entry is flagged late."))
             else:
@@ -155,29 +154,10 @@ def still_in_station(person):
         "name": person.display_name, "date": timezone.localtime(stay.arrived_at).strftime("%Y-%m-%d %H:%M")}
 
 
-@transaction.atomic
-def register_arrival(request, person, stay_form):
-    created = person.pk is None
-    if created:
-        person.station = request.user.station
-        person.created_by = request.user
-        person.save()
-    stay = stay_form.save(commit=False)
-    stay.person = person
-    stay.entered_by = request.user
-    stay.intake_token = stay_form.cleaned_data.get("intake_token")
-    stay.save()
-    Belonging.objects.bulk_create(
-        Belonging(stay=stay, item=item, quantity=qty) for item, qty in stay_form.belongings()
-    )
-    AuditEvent.record(request, AuditEvent.CREATE, person, target=stay, new_file=created)
-    return stay
-
-
 @login_required
 @permission_required("shelter.view_person", raise_exception=True)
 def person(request, pk):
-    person = person_for(request, pk)
+    person = person_for(request.user, pk)
     AuditEvent.record(request, AuditEvent.VIEW, person)
     stays = list(person.stays.select_related("staff_in_charge").prefetch_related("belongings"))
     for stay in stays:
@@ -198,7 +178,7 @@ def person(request, pk):
 @permission_required("shelter.change_person", raise_exception=True)
 def correct(request, pk):
     """Correct the file. The old values stay in the audit log with the reason; nothing is overwritten unseen."""
-    person = person_for(request, pk)
+    person = person_for(request.user, pk)
     before = model_to_dict(person, fields=Person.TRACKED_FIELDS)
     form = CorrectionForm(request.POST or None, instance=person)
     if request.method == "POST":
@@ -220,7 +200,7 @@ def correct(request, pk):
 def merge(request, pk, other):
     """Two files of this station are one person: the chosen file survives, the other is kept, marked
     merged into it (Person.merge_into holds the rule)."""
-    files = [person_for(request, pk), person_for(request, other)]
+    files = [person_for(request.user, pk), person_for(request.user, other)]
     form = MergeForm(request.POST or None, files=files)
     if request.method == "POST" and form.is_valid():
         survivor = form.cleaned_data["survivor"]
@@ -247,16 +227,10 @@ def merge(request, pk, other):
 @require_POST
 def transition(request, pk, name):
     """Run a transition that needs no form (admit). Refusals come back as a message on the file."""
-    stay = stay_for(request, pk)
+    stay = stay_for(request.user, pk)
     if name not in ("admit",):
         raise Http404
-    try:
-        workflow.apply(stay, name, request.user, reason=request.POST.get("reason", ""))
-    except workflow.WorkflowError as e:
-        messages.error(request, e.message)
-    else:
-        AuditEvent.record(request, AuditEvent.TRANSITION, stay.person, target=stay, transition=name)
-        messages.success(request, _("Done: %(action)s.") % {"action": workflow.label(stay, name)})
+    take_step(request, stay, name, person=stay.person, reason=request.POST.get("reason", ""))
     return redirect(stay.person)
 
 
@@ -264,7 +238,7 @@ def transition(request, pk, name):
 @permission_required("shelter.add_service", raise_exception=True)
 @require_POST
 def add_service(request, pk):
-    stay = stay_for(request, pk)
+    stay = stay_for(request.user, pk)
     form = ServiceForm(request.POST, prefix="svc")
     if not stay.is_open:
         messages.error(request, _("This stay has ended; services can no longer be added to it."))
@@ -295,18 +269,15 @@ def death(request, pk):
 
 def ending(request, pk, form_class, name, template):
     """Departure and death: a form whose record the transition saves, in one transaction."""
-    stay = stay_for(request, pk)
+    stay = stay_for(request.user, pk)
     form = form_class(request.POST or None, request.FILES or None, stay=stay)
     if request.method == "POST":
         if form.is_valid():
-            try:
-                workflow.apply(stay, name, request.user, **{"departure" if name == "depart" else "death": form.instance})
-            except workflow.WorkflowError as e:
-                form.add_error(None, e.message)  # shown above the form, with everything typed kept
-                return render(request, template, {"stay": stay, "person": stay.person, "form": form}, status=409)
-            AuditEvent.record(request, AuditEvent.TRANSITION, stay.person, target=stay, transition=name)
-            messages.success(request, _("Done: %(action)s.") % {"action": workflow.label(stay, name)})
-            return redirect(stay.person)
+            record = {"departure" if name == "depart" else "death": form.instance}
+            if take_step(request, stay, name, person=stay.person, form=form, **record):
+                return redirect(stay.person)
+            # Refused: shown above the form, with everything typed kept.
+            return render(request, template, {"stay": stay, "person": stay.person, "form": form}, status=409)
         messages.error(request, _("Please correct the fields marked below; nothing you typed was lost."))
     elif not stay.is_open:
         messages.error(request, workflow.not_from_state(stay, workflow.label(stay, name)))

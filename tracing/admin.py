@@ -5,10 +5,7 @@ from django.contrib import admin
 
 from shelter.admin import ReadOnlyAdmin
 
-from .candidates import Candidate
-from .duplicates import PossibleDuplicate
-from .models import DnaReferral, Publication, QuickQuery, TracingCase
-from .reports import FamilyReport
+from .models import Candidate, DnaReferral, FamilyReport, PossibleDuplicate, Publication, QuickQuery, TracingCase
 
 
 class CaseRecordAdmin(ReadOnlyAdmin):

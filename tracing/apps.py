@@ -8,13 +8,13 @@ class TracingConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from shelter import timeline
+        """Tracing plugs into the register through its hooks; the register never imports tracing."""
+        from shelter import hooks, timeline
 
-        from . import report_signals, signals  # noqa: F401  (cases follow their stays, reports the register)
-        from .duplicates import merge_events
-        from .events import family_events, tracing_events
+        from . import finding, receivers  # noqa: F401  (receivers: connects them)
+        from .timeline import SOURCES
 
-        for source in (tracing_events, family_events, merge_events):
+        for source in SOURCES:
             if source not in timeline.SOURCES:
                 timeline.SOURCES.append(source)
         # Family reports and duplicate warnings first: they decide what the rest of the file means.
@@ -22,3 +22,8 @@ class TracingConfig(AppConfig):
             timeline.PANELS.insert(0, "tracing/_family_panel.html")
         if "tracing/_panel.html" not in timeline.PANELS:
             timeline.PANELS.append("tracing/_panel.html")
+        if finding.possible_duplicates not in hooks.DUPLICATE_FINDERS:
+            hooks.DUPLICATE_FINDERS.append(finding.possible_duplicates)
+        # Supervisors and station heads land on the deadline board.
+        if ("tracing.view_board", "tracing:board") not in hooks.HOME_PAGES:
+            hooks.HOME_PAGES.append(("tracing.view_board", "tracing:board"))

@@ -1,7 +1,8 @@
-"""Demo tracing data, loaded by `manage.py seed_demo` after the people: queries, notices and DNA
-requests in every state, so the supervisor's board shows overdue and at-risk cases of each kind.
+"""Demo tracing cases, loaded by `manage.py seed_demo` after the register (shelter.demo): queries,
+notices and DNA requests in every state, so the supervisor's board shows overdue and at-risk cases of
+each kind.
 
-Times are relative to now. The cases themselves were opened by the stays (tracing.signals).
+Times are relative to now. The cases themselves were opened by the stays (tracing.receivers).
 """
 
 import datetime
@@ -10,6 +11,7 @@ from django.utils import timezone
 
 from lib import workflow
 from shelter.models import Person, StateLog, Station, Stay, User
+from shelter.services import register_arrival
 
 from .models import Channel, DnaDatabase, DnaReferral, Publication, QueryKind, QueryResult, QuickQuery, TracingCase
 
@@ -52,13 +54,13 @@ def load():
 
 def long_stay(station, reception, now, sex, ages, ago, place, clothing, published, sent, sampled):
     arrived = now - ago
-    person = Person.objects.create(station=station, sex=sex, age_min=ages[0], age_max=ages[1], created_by=reception,
-                                   height_cm=165, build="medium", hair="黑色短发", created_at=arrived)
-    stay = Stay.objects.create(
-        person=person, arrived_at=arrived, found_place=place, brought_by="police", brought_by_name="派出所民警",
+    person = Person(station=station, sex=sex, age_min=ages[0], age_max=ages[1], height_cm=165, build="medium",
+                    hair="黑色短发", created_at=arrived)
+    stay = register_arrival(person=person, by=reception, stay=Stay(
+        arrived_at=arrived, found_place=place, brought_by="police", brought_by_name="派出所民警",
         health_at_intake="无明显外伤", mental_state="mental", clothing=clothing, staff_in_charge=reception,
-        entered_by=reception, entered_at=arrived + 20 * M,
-    )
+        entered_at=arrived + 20 * M,
+    ))
     workflow.apply(stay, "admit", reception)
     case = stay.tracing_case
     query(case, reception, arrived + H, QueryKind.POLICE_ID, QueryResult.NOT_CONFIRMED, "公安人口信息系统比对无结果")

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from fpdf import FPDF
 from PIL import Image, ImageOps
 
-from . import portraits
+from face.models import Portrait
 
 logging.getLogger("fontTools.subset").setLevel(logging.ERROR)
 
@@ -135,7 +135,7 @@ def _facts(pdf, facts):
 
 def _portrait(pdf, person, x, y, w):
     """Draw the main portrait (3:4) if there is one; True if drawn."""
-    portrait = portraits.main_portrait(person)
+    portrait = Portrait.objects.main_for(person)
     if portrait is None or not portrait.image:
         return False
     try:

@@ -9,7 +9,10 @@ written to the audit log (AuditEvent FACE_SEARCH: who, which image, what came ba
   against the register (description_matches);
 - a resident's new encoded portrait (face.signals.portrait_encoded): against the search photos of
   every open report, by an exact numpy comparison (open reports are few: a station has tens, a
-  province hundreds), and against the other residents for duplicate files (tracing.duplicates).
+  province hundreds), and against the other residents for duplicate files (face_duplicates);
+- a new file at intake, before it is saved (possible_duplicates, shelter.hooks.DUPLICATE_FINDERS): its
+  description against the register of every station, for the warning "this may be the same person
+  as file X (seen at station Y on date Z)".
 
 Ranking. A candidate's rank score is the weighted mean of a face score (weight 2) and the
 description score of tracing.matching (weight 1); a part that cannot be measured (no photo, no
@@ -35,13 +38,13 @@ from django.db import models, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from face.encoding import encode
 from face.models import Portrait
 from face.search import nearest
 from shelter.models import AuditEvent, Notification, Person, Sex
 
-from .candidates import Candidate, CandidateState
 from .matching import Description, compare
-from .reports import FamilyReport, ReportState
+from .models import Candidate, CandidateState, FamilyReport, FoundBy, PossibleDuplicate, ReportState
 
 FACE_WEIGHT = 2.0
 DESCRIPTION_WEIGHT = 1.0
@@ -187,7 +190,7 @@ def nearest_pair(photos, portraits):
 def search_report(report, by=None):
     """Encode the report's new photos, search, and store the candidates. Returns the new candidates."""
     for photo in report.photos.filter(encoded_at__isnull=True):
-        photo.encode()
+        encode_photo(photo)
     if not report.is_searching or not may_search(by):
         return []
     photos = report.search_photos()
@@ -216,6 +219,12 @@ def search_report(report, by=None):
     rows.sort(key=lambda r: (-rank_score(r[1].distance if r[1] else None, r[2].score), r[1].distance if r[1] else 9))
     new = [c for c in (store(report, *row) for row in rows[:settings.TRACING_MAX_CANDIDATES]) if c]
     return finish(report, new, by)
+
+
+def encode_photo(photo):
+    """Compute and store the encoding of a report photo's main face; False when it shows none."""
+    with photo.image.open("rb") as f:
+        return photo.store_encoding(encode(f.read()))
 
 
 def store(report, person, face, scored):
@@ -265,8 +274,7 @@ def notify_new(report, candidates):
         if candidate.person.station_id == report.station_id:
             continue
         stay = candidate.stay
-        staff = [stay.staff_in_charge] if stay and stay.staff_in_charge and stay.staff_in_charge.is_active else list(
-            candidate.person.station.staff("supervisor"))
+        staff = candidate.person.station.who_is_told(stay.staff_in_charge if stay else None)
         Notification.send(
             staff, kind="family_candidate",
             subject=_("A family at %(station)s may be looking for %(name)s (%(file)s)") % {
@@ -297,8 +305,6 @@ def search_portrait(portrait):
         face = nearest_pair(report.search_photos(), [portrait])
         if face and face.distance <= settings.TRACING_CANDIDATE_DISTANCE:
             hits.append((report, face))
-    from .duplicates import face_duplicates
-
     twins = face_duplicates(portrait)
     log_face_search(by, portrait, person=person, portrait=portrait.pk,
                     reports=[{"report": r.reference, "distance": round(f.distance, 4)} for r, f in hits],
@@ -309,3 +315,43 @@ def search_portrait(portrait):
         finish(report, [candidate] if candidate else [], by)
         new += [candidate] if candidate else []
     return new
+
+
+# --- Have we seen this person before? -------------------------------------------------------------
+
+
+@dataclass
+class Duplicate:
+    """A file that may be the person being registered, with what the intake page says of it."""
+
+    person: Person
+    score: float
+    fields: list
+    last_stay: object
+
+    @property
+    def station(self):
+        return self.person.station
+
+    @property
+    def reasons(self):
+        """The reasons in the reader's language."""
+        return [in_language(f["reason"]) for f in self.fields]
+
+
+def possible_duplicates(person):
+    """Files of any station that may be the same person as `person` (not saved yet, or saved: it is
+    left out), from the description; [] when neither a name nor an ID number was given."""
+    found = description_matches(Description.of_person(person), person.id_number, exclude=[person.pk])
+    return [Duplicate(p, s.score, s.fields, p.current_stay) for p, s in found]
+
+
+def face_duplicates(portrait):
+    """Other residents whose portrait is near this one: [(Portrait, distance)], each recorded as a
+    PossibleDuplicate (still open unless already judged)."""
+    hits = nearest(portrait.encoding, k=settings.TRACING_DUPLICATE_CANDIDATES, exclude_person=portrait.person,
+                   max_distance=settings.TRACING_CANDIDATE_DISTANCE)
+    hits = [(p, d) for p, d in hits if not p.person.merged_into_id]
+    for other, distance in hits:
+        PossibleDuplicate.record(portrait.person, other.person, FoundBy.FACE, face_distance=distance)
+    return hits

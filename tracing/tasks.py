@@ -1,6 +1,12 @@
+"""Celery tasks of tracing. Thin: each loads its rows and calls the sweep or the search."""
+
 from celery import shared_task
 
-from . import sweep
+from face.models import Portrait
+from shelter.models import User
+
+from . import finding, sweep
+from .models import FamilyReport
 
 
 @shared_task(ignore_result=True)
@@ -12,24 +18,15 @@ def sweep_deadlines():
 @shared_task(ignore_result=True)
 def search_report(report_id, user_id=None):
     """Encode a family report's new photos and search for the missing person (tracing.finding)."""
-    from shelter.models import User
-
-    from .finding import search_report as search
-    from .reports import FamilyReport
-
     report = FamilyReport.objects.filter(pk=report_id).select_related("station", "taken_by").first()
     if report is None:
         return 0
     by = User.objects.filter(pk=user_id).first() if user_id else None
-    return len(search(report, by))
+    return len(finding.search_report(report, by))
 
 
 @shared_task(ignore_result=True)
 def search_portrait(portrait_id):
     """A resident's new portrait against the open family reports and the other files."""
-    from face.models import Portrait
-
-    from .finding import search_portrait as search
-
     portrait = Portrait.objects.filter(pk=portrait_id).select_related("person", "taken_by").first()
-    return len(search(portrait)) if portrait else 0
+    return len(finding.search_portrait(portrait)) if portrait else 0

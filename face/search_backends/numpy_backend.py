@@ -10,8 +10,8 @@ briefly holds a second copy. A province's millions of faces belong on PostgreSQL
 
 Freshness, without timers:
 - changes made in this process are seen by the very next search: post_save / post_delete and
-  face.signals.portrait_encoded (the encoding task stores with a bare UPDATE) mark the portrait, and
-  the next search reads just the marked rows;
+  face.signals.portrait_encoded (the encoding task stores with a bare UPDATE) mark the portrait
+  (face.receivers calls cache.mark_dirty), and the next search reads just the marked rows;
 - changes made by other processes (the Celery worker encodes; another web worker) are seen within
   settings.FACE_SEARCH_RECHECK_SECONDS: at most that often a search asks the database for the number of
   encodings and the latest encoded_at (writers set encoded_at with every encoding and clear it with
@@ -31,9 +31,6 @@ from dataclasses import dataclass
 import numpy as np
 from django.conf import settings
 from django.db.models import Max, Q
-from django.db.models.signals import post_delete, post_save
-
-from ..signals import portrait_encoded
 
 CHUNK = 20_000
 MARGIN = 8  # extra candidates re-ranked with the exact difference, against rounding in ||x||^2 - 2 x.q
@@ -149,19 +146,6 @@ def _signature(model, alias):
 
 
 cache = MatrixCache()
-
-
-def _portrait_changed(sender, instance, using, **kwargs):
-    cache.mark_dirty(using, instance.pk)
-
-
-def _portrait_encoded(sender, portrait, **kwargs):
-    cache.mark_dirty(portrait._state.db or "default", portrait.pk)
-
-
-post_save.connect(_portrait_changed, sender="face.Portrait", dispatch_uid="face.search.numpy.save")
-post_delete.connect(_portrait_changed, sender="face.Portrait", dispatch_uid="face.search.numpy.delete")
-portrait_encoded.connect(_portrait_encoded, dispatch_uid="face.search.numpy.encoded")
 
 
 def search(query, k, scope, excluded_persons):

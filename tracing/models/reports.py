@@ -4,7 +4,8 @@ A report is taken at the counter, or by phone through staff, by the station that
 follows its own workflow (open -> candidate found -> confirmed -> reunited, or closed at any point
 before reunion), with every step in the transition log. The search for the missing person among the
 residents (tracing.finding) runs on every new report, photo or resident portrait, and proposes
-Candidates (tracing.candidates) that a person confirms or rejects.
+Candidates (tracing.models.candidates) that a person confirms or rejects. Taking a report and adding
+photos are tracing.services.
 
 Privacy: the reporter's contact details (name, phone, ID number) are shown only to staff of the
 station handling the report (`shows_contact_to`). A station where a candidate lives sees the rest of
@@ -17,7 +18,7 @@ import uuid
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.db import models, transaction
+from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -25,10 +26,13 @@ from django.utils.translation import pgettext_lazy
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from face.fields import EmbeddingField
+from face.images import extension
+from face.verdicts import messages_for
 from lib import idcard
+from lib.dates import years_between
 from shelter.models import ID_NUMBER_MESSAGES, Person, Sex, Station, StationQuerySet, Stay, check_identity_fields
 
-from .matching import Description, split_names
+from ..matching import Description, split_names
 
 
 class ReportState(models.TextChoices):
@@ -166,13 +170,11 @@ class FamilyReport(ConcurrentTransitionMixin, models.Model):
         years since the report (a report stays open for years)."""
         on = on or timezone.localdate()
         if self.date_of_birth:
-            born = self.date_of_birth
-            years = on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+            years = years_between(self.date_of_birth, on)
             return years, years
         if self.age_min is None and self.age_max is None:
             return None, None
-        reported = timezone.localtime(self.reported_at).date()
-        grown = max(0, on.year - reported.year - ((on.month, on.day) < (reported.month, reported.day)))
+        grown = max(0, years_between(timezone.localtime(self.reported_at).date(), on))
         youngest = self.age_min if self.age_min is not None else self.age_max
         oldest = self.age_max if self.age_max is not None else self.age_min
         return youngest + grown, oldest + grown
@@ -190,32 +192,6 @@ class FamilyReport(ConcurrentTransitionMixin, models.Model):
         encoded = [p for p in self.photos.all() if p.encoding is not None]
         good = [p for p in encoded if p.accepted]
         return good or encoded
-
-    @classmethod
-    def register(cls, report, photos, by):
-        """Save a new report taken by `by` for their station, with its checked photos ([(bytes,
-        QualityReport)], see check_photo), and search once the transaction has committed."""
-        with transaction.atomic():
-            report.station_id, report.taken_by = by.station_id, by
-            # The token's uniqueness is the database's to check: two clicks at once both pass a query.
-            report.full_clean(exclude=["state", "station", "submit_token"])
-            report.save()
-            report.add_photos(photos, by)
-        return report
-
-    def add_photos(self, photos, by):
-        """Add checked photos; the search runs again with them once committed."""
-        with transaction.atomic():
-            added = [ReportPhoto.add(self, data, quality, by) for data, quality in photos]
-            self.schedule_search(by)
-        return added
-
-    def schedule_search(self, by=None):
-        """Encode the photos and search, in the Celery task, once the transaction has committed."""
-        from .tasks import search_report
-
-        pk, user_id = self.pk, by.pk if by else None
-        transaction.on_commit(lambda: search_report.delay(pk, user_id))
 
     # --- Workflow. People's steps run through lib.workflow.apply(); the search's own steps (propose,
     # reopen) and the confirmation made with a candidate are called by the code that causes them.
@@ -252,25 +228,6 @@ class FamilyReport(ConcurrentTransitionMixin, models.Model):
         self.closed_at = at or timezone.now()
 
 
-class PhotoRefused(Exception):
-    """The file is not a usable picture (not an image, damaged, too large): nothing is stored."""
-
-    def __init__(self, message):
-        super().__init__(message)
-        self.message = message
-
-
-def check_photo(data):
-    """The quality verdict (face.quality) on a family's photo; PhotoRefused if it is no picture at all.
-    A readable photo that fails the check is still kept and flagged poor."""
-    from face.quality import check_portrait
-
-    quality = check_portrait(data)
-    if not quality.readable:
-        raise PhotoRefused(" ".join(quality.messages))
-    return quality
-
-
 class ReportPhoto(models.Model):
     """A photo of the missing person brought by the family, with its quality verdict and encoding.
 
@@ -300,8 +257,6 @@ class ReportPhoto(models.Model):
     @classmethod
     def add(cls, report, data, quality, by):
         """Store a checked photo (`quality`: its face.quality report, readable) with its verdict."""
-        from face.images import extension
-
         photo = cls(report=report, uploaded_by=by, accepted=quality.accepted, reasons=quality.reasons,
                     measures=quality.measures)
         photo.image.save(f"{uuid.uuid4().hex}.{extension(quality.format)}", ContentFile(data), save=False)
@@ -314,17 +269,11 @@ class ReportPhoto(models.Model):
 
     @property
     def reason_messages(self):
-        from face.quality import messages_for
-
         return messages_for(self.reasons, self.measures)
 
-    def encode(self):
-        """Compute and store the encoding of the photo's main face; False when it shows none (then
-        encoded_at still says it was tried, and the page says the photo cannot be searched)."""
-        from face.encoding import encode
-
-        with self.image.open("rb") as f:
-            vector = encode(f.read())
+    def store_encoding(self, vector):
+        """The encoding of the photo's main face, or None when it shows none (encoded_at then still says
+        it was tried, and the page says the photo cannot be searched)."""
         self.encoding, self.encoded_at = vector, timezone.now()
         ReportPhoto.objects.filter(pk=self.pk).update(encoding=vector, encoded_at=self.encoded_at)
         return vector is not None

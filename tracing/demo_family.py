@@ -1,7 +1,7 @@
-"""Demo family reports, loaded by `manage.py seed_demo` after the tracing demo.
+"""Demo family reports, loaded by `manage.py seed_demo` after the tracing demo (tracing.demo).
 
 Three residents of the GZ station get real portraits (photos from tests/faces, taken through
-Portrait.take so they are quality-checked and encoded like any other); then two families report a
+face.services.take_portrait so they are quality-checked and encoded like any other); then two families report a
 missing relative with another photo of the same person:
 - at GZ, the son of the unnamed man found at 天河客运站: he should be the top candidate;
 - at FS, the daughter of 李秀英, who is at GZ: FS sees "possible match at GZ", GZ reviews it.
@@ -14,10 +14,11 @@ from pathlib import Path
 from django.conf import settings
 from django.utils import timezone
 
-from face.models import Portrait
+from face.services import take_portrait
 from shelter.models import Person, Station, Stay, User
 
-from .reports import FamilyReport, check_photo
+from .models import FamilyReport
+from .services import check_photo, register_report
 
 FACES = Path(settings.BASE_DIR) / "tests" / "faces"
 
@@ -34,7 +35,7 @@ def load():
     li = Person.objects.get(station=gz, name="李秀英")
     zhang = Person.objects.get(station=gz, name="张建国")
     for person, name in ((unnamed, "obama_1"), (li, "leslie_1"), (zhang, "biden_2")):
-        Portrait.take(person, photo(name), gz_reception)
+        take_portrait(person=person, data=photo(name), by=gz_reception)
     today = timezone.localdate()
     report(gz_reception, "obama_3", reported_via="counter", reporter_name="张伟", reporter_relation="儿子",
            reporter_phone="13912345678", name="张德明", aliases="老张", sex="M", age_min=66, age_max=66,
@@ -48,4 +49,4 @@ def load():
 
 def report(by, photo_name, **fields):
     data = photo(photo_name)
-    return FamilyReport.register(FamilyReport(**fields), [(data, check_photo(data))], by)
+    return register_report(report=FamilyReport(**fields), photos=[(data, check_photo(data))], by=by)

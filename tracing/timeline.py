@@ -1,14 +1,14 @@
-"""Tracing events on the person's timeline: cases, identity queries, publications, DNA referral."""
+"""Tracing on the person's timeline (shelter.timeline.SOURCES, filled in TracingConfig.ready()): cases,
+identity queries, publications and the DNA referral; family reports judged against the file."""
 
 from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from lib import workflow
 from shelter.models import StateLog
 from shelter.timeline import Event
 
-from .models import CaseState, Publication, PublicationState, QuickQuery, TracingCase
+from .models import Candidate, CandidateState, CaseState, Publication, PublicationState, QuickQuery, TracingCase
 
 
 def tracing_events(person):
@@ -49,17 +49,6 @@ def tracing_events(person):
         yield Event(log.at, "tracing", _("Tracing case: %(state)s") % {"state": case_states[log.state]}, log.reason, log.by)
 
 
-def transition_history(obj):
-    """The transition log of a case or a report as its page shows it, names translated:
-    [(at, step, from, to, reason, by)]."""
-    states = dict(obj._meta.get_field("state").flatchoices)
-    return [
-        (log.at, workflow.label(obj, log.transition), states.get(log.source_state, log.source_state),
-         states.get(log.state, log.state), log.reason, log.by)
-        for log in StateLog.for_object(obj).select_related("by")
-    ]
-
-
 def _logs(model, ids):
     return StateLog.objects.filter(content_type=ContentType.objects.get_for_model(model), object_id__in=ids).select_related("by")
 
@@ -74,8 +63,6 @@ def _local(value):
 
 def family_events(person):
     """Family reports judged against this file: confirmed (the family found) or rejected."""
-    from .candidates import Candidate, CandidateState
-
     reviewed = Candidate.objects.filter(person=person).exclude(state=CandidateState.PROPOSED)
     for c in reviewed.select_related("report__station", "reviewed_by"):
         values = {"ref": c.report.reference, "station": c.report.station.name}
@@ -84,3 +71,6 @@ def family_events(person):
         else:
             title = _("Not the relative sought by family report %(ref)s (%(station)s)") % values
         yield Event(c.reviewed_at, "tracing", title, c.review_reason, c.reviewed_by)
+
+
+SOURCES = [tracing_events, family_events]

@@ -1,57 +1,35 @@
-"""Views of family reports, their candidates and duplicate-file warnings. Thin: the rules are on the
-models (FamilyReport, Candidate, PossibleDuplicate) and steps go through lib.workflow.apply(); every
-look at a file, a photo or a candidate is audited."""
+"""Family reports: the list, taking a report at the counter or by phone, the report page with its
+candidates, more photos, searching again, and the report's own steps (reunion, closing)."""
 
 import mimetypes
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from face.images import ImageRefused, thumbnail_jpeg
-from face.views import THUMBNAIL_SIZES, private
+from face.selectors import image_url, thumbnail_size
 from lib import workflow
+from lib.http import private
 from shelter.models import AuditEvent
+from shelter.selectors import transition_history
+from shelter.steps import take_step
 
-from . import portraits
-from .candidates import Candidate, CandidateState
-from .duplicates import PossibleDuplicate
-from .events import transition_history
-from .finding import FACE_SCORE_SPAN, face_score, in_language
-from .report_forms import AddPhotosForm, ClosingForm, FamilyReportForm, ReasonForm
-from .reports import SEARCHING_STATES, FamilyReport, ReportPhoto, ReportState
-
+from ..finding import FACE_SCORE_SPAN, face_score, in_language
+from ..forms.reports import AddPhotosForm, ClosingForm, FamilyReportForm
+from ..models import SEARCHING_STATES, Candidate, CandidateState, FamilyReport, ReportPhoto, ReportState
+from ..selectors import handles, own_report, report_for
+from ..services import add_report_photos, register_report, request_search
 
 # The report's steps people take; the others are taken by the search and the candidates' review.
 REPORT_STEPS = ("reunite", "close")
-
-
-def report_for(request, pk):
-    """A report the user's station handles or has a candidate for: 404 otherwise."""
-    qs = FamilyReport.objects.visible_to(request.user).select_related("station", "taken_by", "matched_person")
-    return get_object_or_404(qs, pk=pk)
-
-
-def own_report(request, pk):
-    """A report the user's station handles (to change it): 404 otherwise."""
-    return get_object_or_404(FamilyReport.objects.for_user(request.user), pk=pk)
-
-
-def back(request, default):
-    """Where to return after a step taken from the report page or from a person's file."""
-    target = request.POST.get("next", "")
-    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        return redirect(target)
-    return redirect(default)
 
 
 @login_required
@@ -87,7 +65,8 @@ def report_new(request):
             return already_registered(request, existing)
         if valid:
             try:
-                report = FamilyReport.register(form.save(commit=False), form.cleaned_data["photos"], request.user)
+                report = register_report(report=form.save(commit=False), photos=form.cleaned_data["photos"],
+                                         by=request.user)
             except IntegrityError:  # two clicks at the same moment: the other one registered it
                 existing = FamilyReport.objects.filter(submit_token=token).first() if token else None
                 if existing is None:
@@ -110,7 +89,7 @@ def already_registered(request, report):
 @login_required
 @permission_required("tracing.view_familyreport", raise_exception=True)
 def report(request, pk):
-    report = report_for(request, pk)
+    report = report_for(request.user, pk)
     rows = candidate_rows(report, request.user)
     for row in rows:
         if row["full"]:
@@ -118,7 +97,7 @@ def report(request, pk):
                               candidate=row["candidate"].pk, report=report.reference)
     AuditEvent.record(request, AuditEvent.VIEW, target=report, report=report.reference,
                       contact_shown=report.shows_contact_to(request.user))
-    own = report.station_id == request.user.station_id or request.user.sees_all_stations
+    own = handles(report, request.user)
     return render(request, "tracing/reports/report.html", {
         "report": report, "photos": report.photos.all(), "rows": rows, "history": transition_history(report), "own": own,
         "contact": report.shows_contact_to(request.user), "steps": [s for s in workflow.available(report, request.user) if s[0] in REPORT_STEPS] if own else [],
@@ -137,7 +116,7 @@ FIELD_LABELS = {
 def candidate_rows(report, user):
     """The report's candidates, best first, as the page shows them: in full (portrait, file, reasons)
     where the resident lives at the user's station, else only "possible match at station Y"."""
-    mine = set(Candidate.objects.for_user(user).filter(report=report).values_list("pk", flat=True))
+    mine = set(Candidate.objects.shown_in_full_to(user).filter(report=report).values_list("pk", flat=True))
     rows = []
     language = get_language()
     for rank, c in enumerate(report.candidates.select_related("person__station", "stay", "reviewed_by"), 1):
@@ -148,7 +127,7 @@ def candidate_rows(report, user):
             "face_near": c.face_distance is not None and c.face_distance <= settings.FACE_MATCH_DISTANCE,
             "fields": [{**f, "label": FIELD_LABELS.get(f["field"], f["field"]), "text": in_language(f["reason"], language)}
                        for f in c.reasons.get("fields", [])] if full else [],
-            "thumbnail": portraits.image_url(c.portrait_id, size=160) if full and c.portrait_id else None,
+            "thumbnail": image_url(c.portrait_id, size=160) if full and c.portrait_id else None,
             "can_review": full and c.state == CandidateState.PROPOSED and report.is_searching
             and user.has_perm("tracing.review_candidate"),
         })
@@ -161,8 +140,7 @@ def photo_image(request, pk):
     """A report photo, to the stations that see the report; audited. ?size=N for a thumbnail."""
     photo = get_object_or_404(ReportPhoto.objects.select_related("report"),
                               pk=pk, report__in=FamilyReport.objects.visible_to(request.user))
-    size = request.GET.get("size", "")
-    size = int(size) if size.isdigit() and int(size) in THUMBNAIL_SIZES else None
+    size = thumbnail_size(request.GET.get("size"))
     AuditEvent.record(request, AuditEvent.VIEW, target=photo, report=photo.report.reference, photo=photo.pk,
                       picture=size or "full")
     with photo.image.open("rb") as f:
@@ -179,12 +157,12 @@ def photo_image(request, pk):
 @permission_required("tracing.change_familyreport", raise_exception=True)
 @require_POST
 def add_photos(request, pk):
-    report = own_report(request, pk)
+    report = own_report(request.user, pk)
     form = AddPhotosForm(request.POST, request.FILES)
     if not report.is_searching:
         messages.error(request, _("This report is no longer searched; photos cannot be added."))
     elif form.is_valid():
-        added = report.add_photos(form.cleaned_data["photos"], request.user)
+        added = add_report_photos(report=report, photos=form.cleaned_data["photos"], by=request.user)
         AuditEvent.record(request, AuditEvent.CHANGE, target=report, report=report.reference, photos=[p.pk for p in added])
         poor = sum(p.poor for p in added)
         messages.success(request, _("%(n)s photo(s) added (%(poor)s poor). The search runs again.") % {
@@ -198,11 +176,11 @@ def add_photos(request, pk):
 @permission_required("tracing.search_faces", raise_exception=True)
 @require_POST
 def search_again(request, pk):
-    report = own_report(request, pk)
+    report = own_report(request.user, pk)
     if not report.is_searching:
         messages.error(request, _("This report is no longer searched."))
     else:
-        report.schedule_search(request.user)
+        request_search(report=report, by=request.user)
         messages.success(request, _("The search runs again; new candidates appear on this page."))
     return redirect(report)
 
@@ -211,75 +189,10 @@ def search_again(request, pk):
 @require_POST
 def report_step(request, pk, name):
     """Record the reunion, or close the report (with a reason)."""
-    report = own_report(request, pk)
+    report = own_report(request.user, pk)
     if name not in REPORT_STEPS:
         return redirect(report)
     form = ClosingForm(request.POST)
     form.is_valid()
-    try:
-        workflow.apply(report, name, request.user, reason=form.cleaned_data.get("reason", ""))
-    except workflow.WorkflowError as e:
-        messages.error(request, e.message)
-    except ValidationError as e:
-        messages.error(request, " ".join(e.messages))
-    else:
-        AuditEvent.record(request, AuditEvent.TRANSITION, target=report, report=report.reference, transition=name)
-        messages.success(request, _("Done: %(action)s.") % {"action": workflow.label(report, name)})
+    take_step(request, report, name, audit={"report": report.reference}, reason=form.cleaned_data.get("reason", ""))
     return redirect(report)
-
-
-@login_required
-@permission_required("tracing.review_candidate", raise_exception=True)
-@require_POST
-def review(request, pk, name):
-    """Confirm or reject a candidate, with a reason: only at the station where the resident lives."""
-    candidate = get_object_or_404(Candidate.objects.for_user(request.user).select_related("report", "person"), pk=pk)
-    if name not in ("confirm", "reject"):
-        return back(request, candidate.report)
-    form = ReasonForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Give the reason for your decision; nothing was changed."))
-        return back(request, candidate.report)
-    try:
-        workflow.apply(candidate, name, request.user, reason=form.cleaned_data["reason"])
-    except workflow.WorkflowError as e:
-        messages.error(request, e.message)
-    except ValidationError as e:
-        messages.error(request, " ".join(e.messages))
-    else:
-        AuditEvent.record(request, AuditEvent.TRANSITION, candidate.person, target=candidate, transition=name,
-                          report=candidate.report.reference, reason=form.cleaned_data["reason"])
-        if name == "confirm":
-            messages.success(request, _("Confirmed: report %(ref)s is %(name)s. The tracing case is marked "
-                                        "“family found” and the staff in charge were notified.") % {
-                "ref": candidate.report.reference, "name": candidate.person.display_name})
-        else:
-            messages.success(request, _("Rejected: this resident will not be proposed again for report %(ref)s.") % {
-                "ref": candidate.report.reference})
-    return back(request, candidate.report)
-
-
-@login_required
-@permission_required("shelter.merge_person", raise_exception=True)
-@require_POST
-def dismiss_duplicate(request, pk):
-    """Two files are different people: the warning is closed with the reason."""
-    station = request.user.station_id
-    warnings = PossibleDuplicate.objects.select_related("person")
-    if not request.user.sees_all_stations:
-        warnings = warnings.filter(models.Q(person__station=station) | models.Q(other__station=station))
-    warning = get_object_or_404(warnings, pk=pk)
-    form = ReasonForm(request.POST)
-    try:
-        if not form.is_valid():
-            raise ValidationError(_("Give the reason why these are two different people."))
-        workflow.apply(warning, "dismiss", request.user, reason=form.cleaned_data["reason"])
-    except workflow.WorkflowError as e:
-        messages.error(request, e.message)
-    except ValidationError as e:
-        messages.error(request, " ".join(e.messages))
-    else:
-        AuditEvent.record(request, AuditEvent.CHANGE, warning.person, target=warning, duplicate="dismissed",
-                          other=warning.other.file_no, reason=form.cleaned_data["reason"])
-        messages.success(request, _("Noted: these are two different people."))
-    return back(request, warning.person)

@@ -37,6 +37,11 @@ class CandidateQuerySet(StationQuerySet):
     def proposed(self):
         return self.filter(state=CandidateState.PROPOSED)
 
+    def shown_in_full_to(self, user):
+        """Who sees a candidate in full (portrait, file, reasons): the station where the resident lives,
+        which is the one to judge the match; any other station sees only "possible match at station Y"."""
+        return self.for_user(user)
+
 
 class Candidate(ConcurrentTransitionMixin, models.Model):
     report = models.ForeignKey(FamilyReport, on_delete=models.PROTECT, related_name="candidates")
@@ -119,10 +124,7 @@ class Candidate(ConcurrentTransitionMixin, models.Model):
     def recipients(self):
         """The staff in charge of the resident's stay and the staff member who took the report; the
         resident's station's supervisors if neither is active."""
-        users = [u for u in (self.stay.staff_in_charge if self.stay else None, self.report.taken_by) if u and u.is_active]
-        if not users:
-            users = list(self.person.station.staff("supervisor"))
-        return list({u.pk: u for u in users}.values())
+        return self.person.station.who_is_told(self.stay.staff_in_charge if self.stay else None, self.report.taken_by)
 
     def notify_confirmed(self, by):
         """Told in the site's language, like every notification: not in that of whoever confirmed."""

@@ -1,6 +1,6 @@
-"""Family tracing against the clock.
+"""Tracing cases: family tracing against the clock.
 
-A TracingCase is opened for every stay whose identity a quick query has not confirmed (tracing.signals
+A TracingCase is opened for every stay whose identity a quick query has not confirmed (tracing.receivers
 opens it when the stay is registered) and follows its own workflow: open -> notice published -> DNA
 referred -> DNA sampled -> result received -> family found, or closed (identity confirmed, stay ended).
 
@@ -22,9 +22,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, transition
 
-from shelter.models import Identity, LedgerEntry, Station, StationQuerySet, Stay
+from shelter.models import FUTURE_MESSAGE, Identity, LedgerEntry, Station, StationQuerySet, Stay
 
-from . import workdays
+from .. import workdays
 
 
 class CaseState(models.TextChoices):
@@ -288,10 +288,9 @@ class TracingCase(ConcurrentTransitionMixin, models.Model):
 
     def reminder_recipients(self, stage):
         """At risk: the staff member in charge (else the supervisors); overdue: the station's supervisors."""
-        staff = self.stay.staff_in_charge
-        if stage == Stage.AT_RISK and staff and staff.is_active:
-            return [staff]
-        return list(self.station.staff("supervisor"))
+        if stage == Stage.AT_RISK:
+            return self.station.who_is_told(self.stay.staff_in_charge)
+        return self.station.who_is_told()
 
     # --- Workflow. Views run these through lib.workflow.apply(); each takes `by` and `reason`. ----
 
@@ -534,8 +533,8 @@ class Publication(LedgerEntry):
         """The notice was refreshed on this channel: the monthly refresh starts again."""
         if at < self.published_at:
             raise ValidationError({"at": _("The refresh cannot be before the publication.")})
-        if at > timezone.now() + datetime.timedelta(minutes=10):
-            raise ValidationError({"at": _("This time is in the future.")})
+        if LedgerEntry.is_future(at):
+            raise ValidationError({"at": FUTURE_MESSAGE})
         self.updated_at = at
         self.case.restart_refresh(at)
 
@@ -600,10 +599,9 @@ class DnaReferral(LedgerEntry):
             errors["sampled_at"] = _("The sample cannot be taken before the request was sent.")
         if self.result_at and self.sampled_at and self.result_at < self.sampled_at:
             errors["result_at"] = _("The result cannot come before the sample was taken.")
-        now = timezone.now() + datetime.timedelta(minutes=10)
         for name in ("received_at", "sampled_at", "result_at"):
-            if getattr(self, name) and getattr(self, name) > now and name not in errors:
-                errors[name] = _("This time is in the future.")
+            if self.is_future(getattr(self, name)) and name not in errors:
+                errors[name] = FUTURE_MESSAGE
         if errors:
             raise ValidationError(errors)
 
@@ -634,11 +632,3 @@ class DnaReferral(LedgerEntry):
             self.refresh_from_db()
             self.case.refresh_from_db()
             raise ValidationError(self.receipt_refusal() or _("The receipt by the police could not be recorded."))
-
-
-
-# Family reports, their candidates and the duplicate-file warnings have modules of their own; imported
-# here so that Django finds their models.
-from .reports import FamilyReport, ReportPhoto  # noqa: E402, F401
-from .candidates import Candidate  # noqa: E402, F401
-from .duplicates import PossibleDuplicate  # noqa: E402, F401

@@ -1,18 +1,27 @@
+"""Forms of the steps taken on a tracing case (tracing.views.cases)."""
+
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from shelter.forms import DATETIME_WIDGET
-from shelter.models import Station
 
-from .models import CloseCause, DnaDatabase, DnaReferral, DnaResult, Publication, QuickQuery
+from ..models import CloseCause, DnaDatabase, DnaReferral, DnaResult, Publication, QuickQuery
 
 
 def now_to_the_minute():
     return timezone.localtime().replace(second=0, microsecond=0)
 
 
-class QuickQueryForm(forms.ModelForm):
+class CaseRecordForm(forms.ModelForm):
+    """A record of the case (query, publication, DNA request) that the case's transition saves."""
+
+    def __init__(self, *args, case=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.case = case
+
+
+class QuickQueryForm(CaseRecordForm):
     class Meta:
         model = QuickQuery
         fields = ["kind", "made_at", "result", "details"]
@@ -23,7 +32,7 @@ class QuickQueryForm(forms.ModelForm):
         self.fields["made_at"].initial = now_to_the_minute
 
 
-class PublicationForm(forms.ModelForm):
+class PublicationForm(CaseRecordForm):
     url = forms.URLField(label=_("link"), max_length=300, required=False, assume_scheme="https")
 
     class Meta:
@@ -32,9 +41,8 @@ class PublicationForm(forms.ModelForm):
         widgets = {"published_at": DATETIME_WIDGET}
         labels = {"published_at": _("time of publication")}
 
-    def __init__(self, *args, case=None, **kwargs):
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.case = case
         self.fields["published_at"].initial = now_to_the_minute
 
     def clean(self):
@@ -50,7 +58,7 @@ class RefreshForm(forms.Form):
     at = forms.DateTimeField(label=_("refreshed"), widget=DATETIME_WIDGET, initial=now_to_the_minute)
 
 
-class DnaReferralForm(forms.ModelForm):
+class DnaReferralForm(CaseRecordForm):
     class Meta:
         model = DnaReferral
         fields = ["police_unit", "sent_at"]
@@ -88,8 +96,3 @@ class FamilyFoundForm(forms.Form):
 class CloseForm(forms.Form):
     cause = forms.ChoiceField(label=_("closed because"), choices=CloseCause.choices, initial=CloseCause.OTHER)
     reason = forms.CharField(label=_("reason"), max_length=300)
-
-
-class StationFilterForm(forms.Form):
-    station = forms.ModelChoiceField(label=_("station"), queryset=Station.objects.all(), required=False,
-                                     empty_label=_("all stations"))

@@ -1,4 +1,4 @@
-"""Forms of family reports: the report itself (counter or phone), more photos, and the reviews."""
+"""Forms of family reports: the report itself (counter or phone), more photos, closing it."""
 
 import uuid
 
@@ -8,7 +8,8 @@ from django.utils.translation import gettext_lazy as _
 
 from shelter.forms import DATE_WIDGET
 
-from .reports import FamilyReport, PhotoRefused, check_photo
+from ..models import FamilyReport
+from ..services import PhotoRefused, check_photo
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -112,10 +113,6 @@ class FamilyReportForm(PhotoChecks, forms.ModelForm):
 
 class AddPhotosForm(PhotoChecks, forms.Form):
     photos = PhotosField(label=_("photos"), help_text=PHOTO_HELP)
-
-
-class ReasonForm(forms.Form):
-    reason = forms.CharField(label=_("reason"), max_length=300, widget=forms.TextInput(attrs={"size": 40}))
 
 
 class ClosingForm(forms.Form):

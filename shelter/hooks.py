@@ -1,0 +1,19 @@
+"""Where the apps above the register plug into it. The register never imports them: each fills these
+lists in its AppConfig.ready(), as it fills timeline.SOURCES and timeline.PANELS.
+
+DUPLICATE_FINDERS: functions f(person) -> [duplicate], asked by the intake page before a new file is
+made (the person is not saved yet). A duplicate has at least `.person` (the earlier file), `.station`,
+`.last_stay` and `.reasons` (texts in the reader's language) for the warning. When the desk registers
+anyway, shelter.signals.arrival_registered carries the list to whoever records the judgement.
+
+HOME_PAGES: (permission, URL name) pairs; a user with the permission lands on that page, the first
+that matches; everyone else on the people list.
+"""
+
+DUPLICATE_FINDERS = []
+HOME_PAGES = []
+
+
+def possible_duplicates(person):
+    """Earlier files that may be this person, from every finder the apps registered."""
+    return [duplicate for find in DUPLICATE_FINDERS for duplicate in find(person)]

@@ -1,0 +1,39 @@
+"""Writes of the register that span several models. Keyword-only arguments and no request: the intake
+view, seed_demo, tasks and tests call the same functions. The rules stay on the models; the views add
+the audit record of who did it from where."""
+
+from django.db import transaction
+
+from .models import Belonging
+from .signals import arrival_registered
+
+
+@transaction.atomic
+def register_arrival(*, person, stay, belongings=(), by, token=None, duplicates=()):
+    """Register an arrival: a new file (`person` not saved yet, made for `by`'s station) or a new stay
+    on an existing file, the stay itself, and what the person carried ([(item, quantity)], each row
+    checked as the model checks it).
+
+    `token` is the intake form's one-time token: the database's unique constraint on it, and the one
+    on a person's open stay, make a second registration of the same arrival fail with IntegrityError
+    (the caller says "already registered"). `duplicates` are the earlier files the desk was warned of
+    and registered apart from (shelter.hooks); they travel on arrival_registered. Returns the stay.
+    """
+    if person.pk is None:
+        if person.station_id is None:
+            person.station = by.station
+        person.created_by = by
+        person.full_clean(exclude=["station", "file_no"])
+        person.save()
+    stay.person = person
+    stay.entered_by = by
+    stay.intake_token = token
+    # The one-open-stay and token constraints are the database's: two desks at once both pass a query.
+    stay.full_clean(exclude=["intake_token", "state"], validate_constraints=False)
+    stay.save()
+    rows = [Belonging(stay=stay, item=item, quantity=quantity) for item, quantity in belongings]
+    for row in rows:
+        row.full_clean()
+    Belonging.objects.bulk_create(rows)
+    arrival_registered.send(sender=type(stay), stay=stay, by=by, duplicates=list(duplicates))
+    return stay

@@ -1,0 +1,48 @@
+"""The one helper of the step views: run a workflow step for the user, record it in the audit log,
+and say what happened. Every app's step views call it, so a refusal reads the same everywhere.
+
+A refusal (wrong state, not allowed, record incomplete, someone else quicker: lib.workflow; a reason
+missing or a time out of order: the model's ValidationError) changes nothing. Without a form it comes
+back as a message; with one, beside the field it concerns, so the page can be shown again with
+everything typed kept.
+"""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+from lib import workflow
+
+from .models import AuditEvent
+
+
+def take_step(request, obj, name, *, person=None, form=None, done=None, audit=None, action=AuditEvent.TRANSITION,
+              **kwargs):
+    """Run step `name` on `obj` as request.user (kwargs go to the transition). On success: an audit
+    event (`action`, with `audit` as detail) and the message `done` (a text, or a function of the
+    step's result), and the step's result is returned in a one-element tuple; on refusal: None."""
+    try:
+        result = workflow.apply(obj, name, request.user, **kwargs)
+    except workflow.WorkflowError as e:
+        refused(request, form, e.message)
+        return None
+    except ValidationError as e:
+        refused(request, form, e)
+        return None
+    AuditEvent.record(request, action, person, target=obj, transition=name, **(audit or {}))
+    text = done(result) if callable(done) else done
+    messages.success(request, text or _("Done: %(action)s.") % {"action": workflow.label(obj, name)})
+    return (result,)
+
+
+def refused(request, form, error):
+    """A refusal beside the form's field it concerns (or above the form), else as a message."""
+    if form is None:
+        text = " ".join(error.messages) if isinstance(error, ValidationError) else str(error)
+        messages.error(request, text)
+        return
+    if isinstance(error, ValidationError) and hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages if isinstance(error, ValidationError) else str(error))

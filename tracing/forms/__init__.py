@@ -1,0 +1,1 @@
+"""Tracing's forms, one module per screen (board, cases, reports, review), as its views."""

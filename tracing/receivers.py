@@ -1,0 +1,89 @@
+"""Tracing's receivers, connected in TracingConfig.ready(). Tracing follows the register, which knows
+nothing of it:
+
+- A stay registered without a confirmed identity opens a case (post_save); a stay whose identity
+  becomes confirmed outside tracing (e.g. in the admin) closes it.
+- A stay that ends closes its case (post_transition): a departure with the family counts as the family
+  found, and the family reports confirmed for that stay are reunited.
+- An arrival registered after the duplicate warning records the pairs as judged different.
+- Two files merged: candidates, confirmed reports and warnings follow the surviving file.
+- A resident's portrait encoded (face.signals.portrait_encoded): it is searched against the open family
+  reports and the other files, in a Celery task once the transaction has committed.
+
+These changes are made by the system, not chosen by the user: they call the transitions directly,
+inside the transaction of the change that caused them.
+"""
+
+from django.db import transaction
+from django.db.models.signals import post_save
+from django.dispatch import receiver
+from django_fsm.signals import post_transition
+
+from face.models import Portrait
+from face.signals import portrait_encoded
+from shelter.models import DepartureKind, Identity, Person, Stay, StayState
+from shelter.signals import arrival_registered, person_merged
+
+from . import services
+from .models import CloseCause, FamilyReport, ReportState, TracingCase
+from .tasks import search_portrait
+
+
+@receiver(post_save, sender=Stay, dispatch_uid="tracing.follow_stay")
+def follow_stay(sender, instance, created, raw=False, **kwargs):
+    if raw:
+        return
+    case = None if created else TracingCase.objects.filter(stay=instance).first()
+    if instance.identity == Identity.CONFIRMED:
+        if case and case.is_open:
+            case.close(cause=CloseCause.IDENTITY_CONFIRMED, reason=str(CloseCause.IDENTITY_CONFIRMED.label))
+            case.save()
+    elif case is None and instance.is_open:
+        TracingCase.open_for(instance)
+
+
+@receiver(post_transition, sender=Stay, dispatch_uid="tracing.close_with_stay")
+def close_with_stay(sender, instance, name, source, target, method_kwargs=None, **kwargs):
+    if kwargs.get("exception") or target not in (StayState.DEPARTED, StayState.DECEASED):
+        return
+    case = TracingCase.objects.filter(stay=instance, closed_at__isnull=True).first()
+    if case is None:
+        return
+    method_kwargs = method_kwargs or {}
+    by = method_kwargs.get("by")
+    departure, death = method_kwargs.get("departure"), method_kwargs.get("death")
+    at = departure.departed_at if departure is not None else death.died_at if death is not None else None
+    if departure is not None and departure.kind == DepartureKind.FAMILY:
+        case.find_family(by=by, reason=str(DepartureKind.FAMILY.label), at=at)
+    else:
+        case.close(cause=CloseCause.STAY_ENDED, by=by, reason=str(dict(StayState.choices)[target]), at=at)
+    case.save()
+
+
+@receiver(post_transition, sender=Stay, dispatch_uid="tracing.reunite_on_departure")
+def reunite_on_departure(sender, instance, name, source, target, method_kwargs=None, **kwargs):
+    departure = (method_kwargs or {}).get("departure")
+    if kwargs.get("exception") or target != StayState.DEPARTED or departure is None:
+        return
+    if departure.kind != DepartureKind.FAMILY:
+        return
+    for report in FamilyReport.objects.filter(matched_stay=instance, state=ReportState.CONFIRMED):
+        report.reunite(by=method_kwargs.get("by"), reason=str(DepartureKind.FAMILY.label), at=departure.departed_at)
+        report.save()
+
+
+@receiver(arrival_registered, sender=Stay, dispatch_uid="tracing.registered_apart")
+def registered_apart(sender, stay, by, duplicates, **kwargs):
+    if duplicates:
+        services.registered_apart(person=stay.person, duplicates=duplicates, by=by)
+
+
+@receiver(person_merged, sender=Person, dispatch_uid="tracing.follow_merge")
+def follow_merge(sender, merged, survivor, by, **kwargs):
+    services.follow_merge(merged=merged, survivor=survivor, by=by)
+
+
+@receiver(portrait_encoded, sender=Portrait, dispatch_uid="tracing.search_new_portrait")
+def search_new_portrait(sender, portrait, **kwargs):
+    pk = portrait.pk
+    transaction.on_commit(lambda: search_portrait.delay(pk))

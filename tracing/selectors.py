@@ -1,0 +1,138 @@
+"""Reads of tracing that views, template tags and the admin share. Each is scoped to what the user's
+station may see: anything else is a 404, as if it did not exist."""
+
+from dataclasses import dataclass
+
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_lazy as _
+
+from face.selectors import thumbnails
+from lib import workflow
+
+from .models import (
+    SEARCHING_STATES, Candidate, CandidateState, FamilyReport, PossibleDuplicate, Publication, ReportState,
+    TracingCase, due_field,
+)
+
+# --- Tracing cases ----------------------------------------------------------------------------------
+
+
+def case_for(user, pk):
+    """The case, if the user's station may see it."""
+    qs = TracingCase.objects.for_user(user).select_related("stay__person", "stay__staff_in_charge", "station")
+    return get_object_or_404(qs, pk=pk)
+
+
+def publication_for(user, pk):
+    qs = Publication.objects.filter(case__in=TracingCase.objects.for_user(user)).select_related("case")
+    return get_object_or_404(qs, pk=pk)
+
+
+def cases_in_stage(cases, kind, stage, now):
+    """A board list: the cases in this stage of this deadline, the oldest due first."""
+    return (
+        cases.in_stage(kind, stage, now)
+        .select_related("stay__person", "stay__staff_in_charge", "station")
+        .order_by(due_field(kind), "pk")
+    )
+
+
+def with_rows(cases, kind):
+    """Cases as rows for the lists, with their due time and thumbnails fetched in one query."""
+    cases = list(cases)
+    thumbs = thumbnails(c.stay.person_id for c in cases)
+    for case in cases:
+        case.due = getattr(case, due_field(kind))
+        case.thumbnail = thumbs.get(case.stay.person_id)
+    return cases
+
+
+@dataclass(frozen=True)
+class CaseStep:
+    """A step staff take on a case with a form: the case transition it runs, or none for a record that
+    is not a step of the workflow (the police's receipt of the DNA request, whose rule is the model's)."""
+
+    title: str
+    permission: str
+    transition: str = ""
+
+    def possible(self, case, user, transitions):
+        if self.transition:
+            return self.transition in transitions
+        referral = getattr(case, "dna_referral", None)
+        return user.has_perm(self.permission) and referral is not None and referral.receipt_refusal() is None
+
+
+CASE_STEPS = {
+    "query": CaseStep(_("Record an identity query"), "tracing.add_quickquery", "record_query"),
+    "publish": CaseStep(_("Publish the notice"), "tracing.publish_notice", "publish_notice"),
+    "dna": CaseStep(_("Send the DNA request"), "tracing.refer_dna", "refer_dna"),
+    "dna-received": CaseStep(_("Record receipt by the police"), "tracing.refer_dna"),
+    "dna-sample": CaseStep(_("Record the DNA sample"), "tracing.refer_dna", "record_sample"),
+    "dna-result": CaseStep(_("Record the DNA result"), "tracing.refer_dna", "record_result"),
+    "family-found": CaseStep(_("Family found"), "tracing.close_case", "find_family"),
+    "close": CaseStep(_("Close the case"), "tracing.close_case", "close"),
+}
+
+
+def case_steps(case, user):
+    """(slug, title) of the steps this user may take on the case now, for buttons."""
+    transitions = {name for name, _label in workflow.available(case, user)}
+    return [(slug, step.title) for slug, step in CASE_STEPS.items() if step.possible(case, user, transitions)]
+
+
+def cases_of(person, user):
+    """The person's tracing cases, newest first, with the deadlines and steps of the open ones."""
+    cases = list(TracingCase.objects.filter(stay__person=person).select_related("stay", "station"))
+    for case in cases:
+        if case.is_open:
+            case.deadline_rows = case.deadlines()
+            case.actions = case_steps(case, user)
+    return cases
+
+
+# --- Family reports ---------------------------------------------------------------------------------
+
+
+def report_for(user, pk):
+    """A report the user's station handles or has a candidate for."""
+    qs = FamilyReport.objects.visible_to(user).select_related("station", "taken_by", "matched_person")
+    return get_object_or_404(qs, pk=pk)
+
+
+def own_report(user, pk):
+    """A report the user's station handles (to change it)."""
+    return get_object_or_404(FamilyReport.objects.for_user(user), pk=pk)
+
+
+def handles(report, user):
+    """Whether the user's station handles the report (or the user sees every station): it may take
+    the report's steps."""
+    return user.sees_all_stations or report.station_id == user.station_id
+
+
+def candidate_for_review(user, pk):
+    """A candidate living at the user's station: the one that confirms or rejects it."""
+    qs = Candidate.objects.shown_in_full_to(user).select_related("report", "person")
+    return get_object_or_404(qs, pk=pk)
+
+
+def warning_for(user, pk):
+    """A duplicate-file warning about one of the user's station's people."""
+    return get_object_or_404(PossibleDuplicate.objects.for_user(user).select_related("person", "other"), pk=pk)
+
+
+def family_panel(person, user):
+    """The family panel of a file: open duplicate warnings, and the family reports it is a candidate for."""
+    warnings = []
+    for warning in PossibleDuplicate.objects.about(person):
+        other = warning.other_side(person)
+        warnings.append({"warning": warning, "other": other, "own": other.station_id == person.station_id,
+                         "last_stay": other.current_stay})
+    candidates = []
+    if user.has_perm("tracing.view_familyreport"):
+        candidates = list(
+            Candidate.objects.filter(person=person, report__state__in=[*SEARCHING_STATES, ReportState.CONFIRMED])
+            .exclude(state=CandidateState.REJECTED).select_related("report__station").order_by("-score")
+        )
+    return warnings, candidates

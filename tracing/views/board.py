@@ -1,0 +1,83 @@
+"""The supervisor's deadline board: overdue and at-risk cases by deadline kind, and the full lists."""
+
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.functional import cached_property
+
+from ..forms.board import StationFilterForm
+from ..models import Deadline, Stage, TracingCase
+from ..selectors import cases_in_stage, with_rows
+
+BOARD_ROWS = 20
+PAGE_ROWS = 50
+
+
+def board_cases(request):
+    """The cases the board shows: the user's station; administrators may pick one station."""
+    cases = TracingCase.objects.for_user(request.user)
+    form = None
+    if request.user.sees_all_stations:
+        form = StationFilterForm(request.GET or None)
+        if form.is_valid() and form.cleaned_data["station"]:
+            cases = cases.filter(station=form.cleaned_data["station"])
+    return cases, form
+
+
+def station_query(form):
+    if form is not None and form.is_valid() and form.cleaned_data["station"]:
+        return f"station={form.cleaned_data['station'].pk}"
+    return ""
+
+
+@login_required
+@permission_required("tracing.view_board", raise_exception=True)
+def board(request):
+    """Overdue and at-risk cases by deadline kind, oldest first, each with one click to its action."""
+    now = timezone.now()
+    cases, form = board_cases(request)
+    sections = []
+    for kind, label in Deadline.choices:
+        counts = cases.stage_counts(kind, now)
+        for stage in (Stage.OVERDUE, Stage.AT_RISK):
+            count = counts[stage]
+            # Never ask for more rows than exist: the database can stop as soon as it has them.
+            rows = with_rows(cases_in_stage(cases, kind, stage, now)[:min(count, BOARD_ROWS)], kind) if count else []
+            sections.append({"kind": kind, "label": label, "stage": stage, "count": count, "rows": rows})
+    summary = [
+        (label, [s for s in sections if s["kind"] == kind]) for kind, label in Deadline.choices
+    ]
+    return render(request, "tracing/board.html", {
+        "sections": sections, "summary": summary, "form": form, "now": now, "query": station_query(form),
+        "any_due": any(s["count"] for s in sections),
+    })
+
+
+class CountedPaginator(Paginator):
+    """A paginator told the count (TracingCaseQuerySet.stage_counts computes it from the indexes)."""
+
+    def __init__(self, object_list, per_page, count):
+        super().__init__(object_list, per_page)
+        self.known_count = count
+
+    @cached_property
+    def count(self):
+        return self.known_count
+
+
+@login_required
+@permission_required("tracing.view_board", raise_exception=True)
+def case_list(request, kind, stage):
+    if kind not in Deadline.values or stage not in Stage.values:
+        raise Http404
+    now = timezone.now()
+    cases, form = board_cases(request)
+    count = cases.stage_counts(kind, now)[stage]
+    page = CountedPaginator(cases_in_stage(cases, kind, stage, now), PAGE_ROWS, count).get_page(request.GET.get("page"))
+    page.object_list = with_rows(page.object_list, kind)
+    return render(request, "tracing/list.html", {
+        "page": page, "kind": kind, "label": Deadline(kind).label, "stage": stage, "form": form, "now": now,
+        "query": station_query(form),
+    })

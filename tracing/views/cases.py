@@ -1,0 +1,146 @@
+"""A tracing case: its page, and the steps staff take on it with a form (one view, one table of what
+each step needs), and the refresh or withdrawal of the notice on one channel."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from face.selectors import main_image_url
+from lib import workflow
+from shelter.models import AuditEvent
+from shelter.selectors import transition_history
+from shelter.steps import refused, take_step
+
+from ..forms import cases as forms
+from ..selectors import CASE_STEPS, case_for, case_steps, publication_for
+
+
+@login_required
+@permission_required("tracing.view_tracingcase", raise_exception=True)
+def case(request, pk):
+    case = case_for(request.user, pk)
+    AuditEvent.record(request, AuditEvent.VIEW, case.stay.person, target=case)
+    publications = list(case.publications.all())
+    for p in publications:
+        p.refresh_form = forms.RefreshForm(prefix=f"p{p.pk}")
+    return render(request, "tracing/case.html", {
+        "case": case,
+        "person": case.stay.person,
+        "portrait_url": main_image_url(case.stay.person, size=256),
+        "deadlines": case.deadlines(),
+        "queries": case.queries.select_related("entered_by"),
+        "publications": publications,
+        "referral": getattr(case, "dna_referral", None),
+        "history": transition_history(case),
+        "actions": case_steps(case, request.user),
+    })
+
+
+def query_done(state):
+    if state == "closed":
+        return _("Identity confirmed: the stay's identity is now confirmed and the tracing case is closed.")
+    return _("Query recorded.")
+
+
+# What each step's form gives its transition, and what the page says once it is done. The steps
+# themselves (title, permission, transition) are tracing.selectors.CASE_STEPS.
+STEP_FORMS = {
+    "query": (forms.QuickQueryForm, lambda form: {"query": form.instance}, lambda form: query_done),
+    "publish": (forms.PublicationForm, lambda form: {"publication": form.instance},
+                lambda form: _("Publication recorded: %(channel)s.") % {"channel": form.instance.get_channel_display()}),
+    "dna": (forms.DnaReferralForm, lambda form: {"referral": form.instance},
+            lambda form: _("DNA request %(ref)s recorded: print the letter and send it to the police.") % {
+                "ref": form.instance.reference_no}),
+    "dna-received": (forms.DnaReceivedForm, None, lambda form: _("Receipt by the police recorded.")),
+    "dna-sample": (forms.DnaSampleForm, lambda form: form.cleaned_data, lambda form: _("DNA sample recorded.")),
+    "dna-result": (forms.DnaResultForm, lambda form: form.cleaned_data, lambda form: _("DNA result recorded.")),
+    "family-found": (forms.FamilyFoundForm, lambda form: form.cleaned_data,
+                     lambda form: _("Family found: the case is closed and the notice withdrawn everywhere it was "
+                                    "published.")),
+    "close": (forms.CloseForm, lambda form: form.cleaned_data, lambda form: _("The tracing case is closed.")),
+}
+
+
+def step_form(action, case, data):
+    form_class = STEP_FORMS[action][0]
+    if issubclass(form_class, forms.CaseRecordForm):  # a record of the case, saved by its transition
+        return form_class(data, instance=form_class._meta.model(case=case), case=case)
+    return form_class(data)
+
+
+@login_required
+def act(request, pk, action):
+    if action not in CASE_STEPS:
+        raise Http404
+    step = CASE_STEPS[action]
+    if not request.user.has_perm(step.permission):
+        raise PermissionDenied
+    case = case_for(request.user, pk)
+    if request.method != "POST" and action not in dict(case_steps(case, request.user)):
+        if step.transition:
+            messages.error(request, workflow.not_from_state(case, workflow.label(case, step.transition)))
+        else:
+            messages.error(request, _("This step is not possible now."))
+        return redirect(case)
+    form = step_form(action, case, request.POST or None)
+    status = 200
+    if request.method == "POST":
+        # Refused, by the form, the model or the workflow: the same form again with the reason, nothing lost.
+        status = 400
+        if form.is_valid() and run_step(request, case, action, form):
+            return redirect(case)
+        messages.error(request, _("Nothing was recorded: see the reason below; nothing you typed was lost."))
+    return render(request, "tracing/act.html", {"case": case, "person": case.stay.person, "form": form,
+                                                "title": step.title, "action": action}, status=status)
+
+
+def run_step(request, case, action, form):
+    """Take the step with what the form holds; True when it was recorded."""
+    step = CASE_STEPS[action]
+    _form, kwargs, done = STEP_FORMS[action]
+    person = case.stay.person
+    if step.transition:
+        return bool(take_step(request, case, step.transition, person=person, form=form, done=done(form),
+                              action=AuditEvent.CHANGE, audit={"tracing": action}, **kwargs(form)))
+    # The police's receipt: a record on the sent request, not a step of the workflow.
+    referral = getattr(case, "dna_referral", None)
+    try:
+        if referral is None:
+            raise ValidationError(_("There is no DNA request yet."))
+        referral.mark_received(form.cleaned_data["received_at"], form.cleaned_data["received_by"])
+    except ValidationError as e:
+        refused(request, form, e)
+        return False
+    AuditEvent.record(request, AuditEvent.CHANGE, person, target=case, tracing=action)
+    messages.success(request, done(form))
+    return True
+
+
+@login_required
+@permission_required("tracing.publish_notice", raise_exception=True)
+@require_POST
+def publication_step(request, pk, name):
+    """Refresh or withdraw the notice on one channel."""
+    if name not in ("update", "withdraw"):
+        raise Http404
+    publication = publication_for(request.user, pk)
+    case = publication.case
+    at = timezone.now()
+    if name == "update":
+        form = forms.RefreshForm(request.POST, prefix=f"p{publication.pk}")
+        if not form.is_valid():
+            messages.error(request, _("The refresh was not recorded: %(errors)s") % {"errors": error_text(form.errors)})
+            return redirect(case)
+        at = form.cleaned_data["at"]
+    take_step(request, publication, name, person=case.stay.person, action=AuditEvent.CHANGE, audit={"tracing": name},
+              at=at, reason=request.POST.get("reason", ""))
+    return redirect(case)
+
+
+def error_text(errors):
+    return " ".join(str(e) for errs in errors.values() for e in errs)
