@@ -11,11 +11,13 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
+from face.services import choose_main, take_portrait
 from face.management.commands.bench_face import frame, jpeg
 from face.models import Portrait
 from tests.test_face_search import PHOTOS, WHO  # noqa: F401 (the photos of each person in tests/faces)
 from tests.tracing_helpers import arrive
-from tracing.reports import FamilyReport, check_photo
+from tracing.models import FamilyReport
+from tracing.services import check_photo, register_report
 
 FACES = Path(__file__).parent / "faces"
 SEX = {"obama": "M", "biden": "M", "harington": "M", "leslie": "F", "lacamoire": "M"}
@@ -49,11 +51,11 @@ def resident(station, staff, committed, face=None, supervisor=None, **person):
     stay = arrive(station, staff, **person)
     if face:
         with committed():
-            portrait, quality = Portrait.take(stay.person, webcam(face), staff, source=Portrait.WEBCAM)
+            portrait, quality = take_portrait(person=stay.person, data=webcam(face), by=staff, source=Portrait.WEBCAM)
         if not quality.accepted:
             assert supervisor is not None, f"{face}: {quality.reasons}"
             with committed():
-                portrait.make_main(supervisor, "the best picture we could take")
+                choose_main(portrait=portrait, by=supervisor, reason="the best picture we could take")
         portrait.refresh_from_db()
         assert portrait.encoding is not None
     return stay
@@ -65,6 +67,6 @@ def take_report(by, committed, photos=(), **fields):
     values.update(fields)
     checked = [(photo(name), check_photo(photo(name))) for name in photos]
     with committed():
-        report = FamilyReport.register(FamilyReport(**values), checked, by)
+        report = register_report(report=FamilyReport(**values), photos=checked, by=by)
     report.refresh_from_db()
     return report

@@ -5,14 +5,15 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from face.services import take_portrait
 from face.models import Portrait
 from lib import workflow
 from shelter.models import AuditEvent, Departure, Person, Stay
 from tests.conftest import make_user
 from tests.family_helpers import committed, resident, take_report, webcam  # noqa: F401 (fixture)
 from tests.tracing_helpers import case_of
-from tracing.candidates import Candidate
-from tracing.duplicates import PossibleDuplicate
+from tracing.models import Candidate
+from tracing.models import PossibleDuplicate
 
 ID_NUMBER = "11010519491231002X"  # a woman born 1949-12-31
 
@@ -106,7 +107,7 @@ def test_a_warning_judged_wrong_is_closed_with_its_reason(client_as, station, re
     warning.refresh_from_db()
     assert (warning.state, warning.review_reason, warning.reviewed_by) == ("dismissed", "双胞胎兄弟", supervisor)
     with committed():
-        Portrait.take(second, webcam("obama_small"), reception)
+        take_portrait(person=second, data=webcam("obama_small"), by=reception)
     warning.refresh_from_db()
     assert warning.state == "dismissed" and PossibleDuplicate.objects.count() == 1
     assert "This may be the same person" not in client_as(supervisor).get(first.get_absolute_url()).content.decode()

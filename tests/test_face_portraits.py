@@ -11,6 +11,7 @@ import pytest
 from django.urls import reverse
 from PIL import Image, ImageFilter
 
+from face.services import choose_main, replace_image, take_portrait
 from face import tasks
 from face.management.commands.bench_face import frame, jpeg
 from face.models import Portrait, PortraitError, PortraitRefused
@@ -51,7 +52,7 @@ def received():
 
 def test_accepted_portrait_becomes_main_and_is_encoded(person, reception, encoded, received):
     with encoded():
-        portrait, report = Portrait.take(person, good(), reception, source=Portrait.WEBCAM)
+        portrait, report = take_portrait(person=person, data=good(), by=reception, source=Portrait.WEBCAM)
     portrait.refresh_from_db()
     assert report.accepted and portrait.accepted and portrait.reasons == []
     assert portrait.measures["faces"] == 1 and portrait.measures["eye_distance"] > 40
@@ -65,7 +66,7 @@ def test_accepted_portrait_becomes_main_and_is_encoded(person, reception, encode
 
 def test_failed_portrait_is_kept_but_not_main_nor_encoded(person, reception, encoded, received):
     with encoded():
-        portrait, report = Portrait.take(person, blurred(), reception)
+        portrait, report = take_portrait(person=person, data=blurred(), by=reception)
     portrait.refresh_from_db()
     assert portrait.pk and portrait.image.name.endswith(".jpg")
     assert portrait.accepted is False and portrait.reasons == ["blurred"]
@@ -77,7 +78,7 @@ def test_failed_portrait_is_kept_but_not_main_nor_encoded(person, reception, enc
 
 def test_a_file_that_is_no_picture_stores_nothing(person, reception, settings):
     with pytest.raises(PortraitRefused) as refused:
-        Portrait.take(person, b"%PDF-1.4 not a photo", reception)
+        take_portrait(person=person, data=b"%PDF-1.4 not a photo", by=reception)
     assert refused.value.report.reasons == ["not_image"]
     assert "not a picture" in refused.value.message
     assert not Portrait.objects.exists()
@@ -86,8 +87,8 @@ def test_a_file_that_is_no_picture_stores_nothing(person, reception, settings):
 
 def test_a_later_good_portrait_does_not_replace_a_good_main(person, reception, encoded):
     with encoded():
-        first, _ = Portrait.take(person, good(), reception)
-        second, _ = Portrait.take(person, good("leslie_1.jpg"), reception)
+        first, _ = take_portrait(person=person, data=good(), by=reception)
+        second, _ = take_portrait(person=person, data=good("leslie_1.jpg"), by=reception)
     first.refresh_from_db()
     second.refresh_from_db()
     assert first.is_main and not second.is_main
@@ -96,8 +97,8 @@ def test_a_later_good_portrait_does_not_replace_a_good_main(person, reception, e
 
 def test_main_portrait_rule(person, reception, supervisor, head, encoded):
     with encoded():
-        failed, _ = Portrait.take(person, blurred(), reception)
-        accepted, _ = Portrait.take(person, good(), reception)
+        failed, _ = take_portrait(person=person, data=blurred(), by=reception)
+        accepted, _ = take_portrait(person=person, data=good(), by=reception)
     assert Portrait.objects.main_for(person) == accepted
 
     # Reception cannot make a failed portrait the main one; a supervisor only with a reason.
@@ -108,7 +109,7 @@ def test_main_portrait_rule(person, reception, supervisor, head, encoded):
     with pytest.raises(PortraitError, match="not allowed"):
         accepted.make_main(head)
     with encoded():
-        failed.make_main(supervisor, "the only picture: the person will not sit still")
+        choose_main(portrait=failed, by=supervisor, reason="the only picture: the person will not sit still")
     failed.refresh_from_db()
     accepted.refresh_from_db()
     assert failed.is_main and not accepted.is_main
@@ -118,18 +119,17 @@ def test_main_portrait_rule(person, reception, supervisor, head, encoded):
 
     # An accepted portrait taken later replaces an overridden main one.
     with encoded():
-        newer, _ = Portrait.take(person, good("leslie_1.jpg"), reception)
+        newer, _ = take_portrait(person=person, data=good("leslie_1.jpg"), by=reception)
     assert Portrait.objects.main_for(person) == newer
 
 
 def test_changed_image_is_checked_and_encoded_again(person, reception, encoded, received):
     with encoded():
-        portrait, _ = Portrait.take(person, good(), reception)
+        portrait, _ = take_portrait(person=person, data=good(), by=reception)
     portrait.refresh_from_db()
     before = portrait.encoding
     with encoded():
-        portrait.set_image(good("leslie_1.jpg"))
-        portrait.save()
+        replace_image(portrait=portrait, data=good("leslie_1.jpg"))
     portrait.refresh_from_db()
     assert portrait.accepted and portrait.encoding is not None
     assert np.linalg.norm(portrait.encoding - before) > 0.6  # another person's face now
@@ -140,7 +140,7 @@ def test_changed_image_is_checked_and_encoded_again(person, reception, encoded, 
 def test_task_does_not_store_an_encoding_for_a_replaced_image(person, reception, encoded, monkeypatch):
     """The conditional update: an encoding is stored only for the image it was computed from."""
     with encoded():
-        portrait, _ = Portrait.take(person, good(), reception)
+        portrait, _ = take_portrait(person=person, data=good(), by=reception)
     Portrait.objects.filter(pk=portrait.pk).update(encoding=None, encoded_at=None)
     real_encode = tasks.encode
 
@@ -157,7 +157,7 @@ def test_for_user_keeps_stations_apart(person, reception, other_station, encoded
     from tests.conftest import make_user
 
     with encoded():
-        portrait, _ = Portrait.take(person, good(), reception)
+        portrait, _ = take_portrait(person=person, data=good(), by=reception)
     stranger = make_user("stranger", "reception", other_station)
     assert list(Portrait.objects.for_user(reception)) == [portrait]
     assert list(Portrait.objects.for_user(stranger)) == []
@@ -240,7 +240,7 @@ def test_file_upload_without_javascript(client_as, reception, person, encoded):
 
 
 def test_portrait_page_shows_reasons_and_the_override_form_to_supervisors(client_as, reception, supervisor, person):
-    portrait, _ = Portrait.take(person, blurred(), reception)
+    portrait, _ = take_portrait(person=person, data=blurred(), by=reception)
     url = reverse("face:portrait", args=[portrait.pk])
     page = client_as(reception).get(url).content.decode()
     assert "Too blurred: hold still and retake." in page
@@ -250,7 +250,7 @@ def test_portrait_page_shows_reasons_and_the_override_form_to_supervisors(client
 
 
 def test_make_main_view(client_as, reception, supervisor, person, encoded):
-    failed, _ = Portrait.take(person, blurred(), reception)
+    failed, _ = take_portrait(person=person, data=blurred(), by=reception)
     url = reverse("face:make_main", args=[failed.pk])
     response = client_as(reception).post(url, {"reason": "please"})
     assert response.status_code == 400 and "cannot be the main portrait" in response.content.decode()
@@ -268,7 +268,7 @@ def test_make_main_view(client_as, reception, supervisor, person, encoded):
 def test_image_only_to_the_persons_station_and_audited(client_as, reception, person, other_station, admin_user):
     from tests.conftest import make_user
 
-    portrait, _ = Portrait.take(person, good(), reception)
+    portrait, _ = take_portrait(person=person, data=good(), by=reception)
     url = reverse("face:image", args=[portrait.pk])
     response = client_as(reception).get(url)
     assert response.status_code == 200 and response["Content-Type"] == "image/jpeg"
@@ -289,8 +289,8 @@ def test_person_page_panel_and_timeline(client_as, reception, person, encoded):
     page = client.get(person.get_absolute_url()).content.decode()
     assert reverse("face:capture", args=[person.pk]) in page and "No main portrait yet" in page
     with encoded():
-        good_one, _ = Portrait.take(person, good(), reception)
-    Portrait.take(person, blurred(), reception)
+        good_one, _ = take_portrait(person=person, data=good(), by=reception)
+    take_portrait(person=person, data=blurred(), by=reception)
     page = client.get(person.get_absolute_url()).content.decode()
     assert reverse("face:image", args=[good_one.pk]) + "?size=160" in page
     assert "main portrait" in page and "No main portrait yet" not in page

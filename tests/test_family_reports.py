@@ -15,8 +15,9 @@ from lib import workflow
 from shelter.models import AuditEvent, Departure, Person, StateLog
 from tests.conftest import make_user
 from tests.family_helpers import REPORTER, committed, photo, resident, take_report  # noqa: F401 (fixture)
-from tracing.candidates import Candidate
-from tracing.reports import FamilyReport
+from tracing.models import Candidate
+from tracing.models import FamilyReport
+from tracing.views import reports as reports_view
 
 FORM = {
     "reported_via": "phone", "reporter_name": "张伟", "reporter_relation": "儿子", "reporter_phone": "13912345678",
@@ -101,15 +102,15 @@ def test_two_clicks_at_the_same_moment_register_one_report(client_as, reception,
     """The other click's request registers the report between this one's check and its save: the
     unique token refuses the second, which lands on the first report."""
     token = "0b6f1c58-7c1e-4a0c-a4f4-3a7f1c7d9e12"
-    register = FamilyReport.register
+    register = reports_view.register_report
 
-    def other_click_first(report, photos, by):
+    def other_click_first(*, report, photos, by):
         monkeypatch.undo()
-        register(FamilyReport(**{k: v for k, v in FORM.items() if k.startswith("reporter_")}, name="张德明",
-                              sex="M", submit_token=token), [], by)
-        return register(report, photos, by)
+        register(report=FamilyReport(**{k: v for k, v in FORM.items() if k.startswith("reporter_")}, name="张德明",
+                                     sex="M", submit_token=token), photos=[], by=by)
+        return register(report=report, photos=photos, by=by)
 
-    monkeypatch.setattr(FamilyReport, "register", other_click_first)
+    monkeypatch.setattr(reports_view, "register_report", other_click_first)
     with committed():
         response = client_as(reception).post(reverse("tracing:report_new"), {**FORM, "submit_token": token}, follow=True)
     report = FamilyReport.objects.get()

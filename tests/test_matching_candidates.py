@@ -8,15 +8,17 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from face.services import take_portrait
+from tracing.services import request_search
 from face.models import Portrait
 from lib import workflow
 from shelter.models import AuditEvent, Notification, StateLog, Station
 from tests.conftest import make_user
 from tests.family_helpers import PHOTOS, SEX, WHO, committed, resident, take_report, webcam  # noqa: F401
 from tests.tracing_helpers import case_of
-from tracing.candidates import Candidate
+from tracing.models import Candidate
 from tracing.finding import rank_score
-from tracing.reports import FamilyReport
+from tracing.models import FamilyReport
 
 
 def candidates_of(report):
@@ -95,9 +97,9 @@ def test_a_rejected_pair_is_never_proposed_again(client_as, station, reception, 
 
     # Searched again from both sides: the report again, and a new portrait of the same man.
     with committed():
-        report.schedule_search(reception)
+        request_search(report=report, by=reception)
     with committed():
-        Portrait.take(man.person, webcam("biden_1"), reception)
+        take_portrait(person=man.person, data=webcam("biden_1"), by=reception)
     rows = Candidate.objects.filter(report=report, person=man.person)
     assert rows.count() == 1 and rows.get().state == "rejected"
     report.refresh_from_db()
