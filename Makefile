@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1:8000
 
-.PHONY: run test bench venv system-deps graph
+.PHONY: run test lint bench venv system-deps graph
 
 venv: $(VENV)/.installed
 
@@ -48,6 +48,12 @@ run: venv
 # summary line ("no tests ran") says so, and that is reported, not taken for a crash.
 test: venv system-deps
 	@$(VENV)/bin/pytest $(PYTEST_ARGS) || { status=$$?; [ $$status -eq 5 ] || exit $$status; }
+
+# The layers of .importlinter (lib < shelter < face < tracing, and the rooms inside each app) and the
+# team's ruff rules (ruff.toml). CI runs it before the suite; docs/architecture.md says what goes where.
+lint: venv
+	$(VENV)/bin/lint-imports --no-cache
+	$(VENV)/bin/ruff check .
 
 bench: venv
 	$(PY) manage.py bench_face

@@ -23,11 +23,28 @@ from lib.http import private
 
 from . import hooks, timeline
 from .forms import (
-    CorrectionForm, DeathForm, DepartureForm, LockoutAuthenticationForm, MergeForm, PersonFilterForm, PersonForm,
-    ServiceForm, StayForm, parse_uuid,
+    CorrectionForm,
+    DeathForm,
+    DepartureForm,
+    LockoutAuthenticationForm,
+    MergeForm,
+    PersonFilterForm,
+    PersonForm,
+    ServiceForm,
+    StayForm,
+    parse_uuid,
 )
 from .models import (
-    DOCUMENT_EXTENSIONS, AuditEvent, Death, Departure, MergeError, Notification, Person, Service, Stay, StayState,
+    DOCUMENT_EXTENSIONS,
+    AuditEvent,
+    Death,
+    Departure,
+    MergeError,
+    Notification,
+    Person,
+    Service,
+    Stay,
+    StayState,
     age_overlaps,
 )
 from .selectors import person_for, stay_for

@@ -28,7 +28,7 @@ def photo(name):
 
 
 def load():
-    gz, fs = Station.objects.get(code="GZ"), Station.objects.get(code="FS")
+    gz = Station.objects.get(code="GZ")
     gz_reception = User.objects.get(username="gz-reception")
     fs_reception = User.objects.get(username="fs-reception")
     unnamed = Stay.objects.filter(person__station=gz, found_place="天河客运站候车厅").select_related("person").first().person

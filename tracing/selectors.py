@@ -10,8 +10,15 @@ from face.selectors import thumbnails
 from lib import workflow
 
 from .models import (
-    SEARCHING_STATES, Candidate, CandidateState, FamilyReport, PossibleDuplicate, Publication, ReportState,
-    TracingCase, due_field,
+    SEARCHING_STATES,
+    Candidate,
+    CandidateState,
+    FamilyReport,
+    PossibleDuplicate,
+    Publication,
+    ReportState,
+    TracingCase,
+    due_field,
 )
 
 # --- Tracing cases ----------------------------------------------------------------------------------

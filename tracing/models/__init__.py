@@ -11,9 +11,26 @@ to other apps (that is tracing.services and tracing.receivers).
 
 from .candidates import Candidate, CandidateQuerySet, CandidateState
 from .cases import (
-    OPEN_STATES, CaseState, Channel, CloseCause, Deadline, DnaDatabase, DnaReferral, DnaResult, Publication,
-    PublicationState, QueryKind, QueryResult, QuickQuery, Stage, TracingCase, TracingCaseQuerySet, due_field,
-    in_stage, sent_field, warn_field,
+    OPEN_STATES,
+    CaseState,
+    Channel,
+    CloseCause,
+    Deadline,
+    DnaDatabase,
+    DnaReferral,
+    DnaResult,
+    Publication,
+    PublicationState,
+    QueryKind,
+    QueryResult,
+    QuickQuery,
+    Stage,
+    TracingCase,
+    TracingCaseQuerySet,
+    due_field,
+    in_stage,
+    sent_field,
+    warn_field,
 )
 from .duplicates import DuplicateState, FoundBy, PossibleDuplicate
 from .reports import SEARCHING_STATES, FamilyReport, FamilyReportQuerySet, ReportedVia, ReportPhoto, ReportState

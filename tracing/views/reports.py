@@ -9,9 +9,8 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.db import IntegrityError, models
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from face.images import ImageRefused, thumbnail_jpeg

@@ -19,9 +19,14 @@ import time
 import tracemalloc
 from pathlib import Path
 
+import numpy as np
 from django.conf import settings
 from django.core.management.base import BaseCommand
 from PIL import Image, ImageOps
+
+from face.detection import find_faces, models
+from face.encoding import encode
+from face.quality import check_portrait
 
 PORTRAITS = ["obama_1", "leslie_1", "lacamoire_2", "biden_2"]
 SIZES = [(640, 480), (1920, 1080)]
@@ -35,10 +40,6 @@ def faces_dir():
 def frame(image, size):
     """A camera-like frame of `size` cut from a portrait photo: the photo cropped to the frame's shape
     around the (largest) face, as a person sitting in front of the camera would be, then resized."""
-    import numpy as np
-
-    from face.detection import find_faces
-
     image = ImageOps.exif_transpose(image).convert("RGB")
     width, height = size
     target = width / height
@@ -70,10 +71,6 @@ class Command(BaseCommand):
         parser.add_argument("--all-cores", action="store_true", help="do not pin the process to one core")
 
     def handle(self, rounds, all_cores, **options):
-        from face.detection import models
-        from face.encoding import encode
-        from face.quality import check_portrait
-
         if not all_cores and hasattr(os, "sched_setaffinity"):
             os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
         cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
@@ -84,12 +81,11 @@ class Command(BaseCommand):
         photos = [Image.open(faces_dir() / f"{name}.jpg") for name in PORTRAITS]
         for size in SIZES:
             frames = [jpeg(frame(photo, size)) for photo in photos]
-            self.report(f"{size[0]}x{size[1]}", frames, rounds, check_portrait, encode)
+            self.report(f"{size[0]}x{size[1]}", frames, rounds)
         phone = [jpeg(frame(photos[0], PHONE_SIZE), 90)]
-        self.report(f"{PHONE_SIZE[0]}x{PHONE_SIZE[1]} (40 MP photo, {len(phone[0]) // 1024} KB)", phone, 3,
-                    check_portrait, encode)
+        self.report(f"{PHONE_SIZE[0]}x{PHONE_SIZE[1]} (40 MP photo, {len(phone[0]) // 1024} KB)", phone, 3)
 
-    def report(self, label, frames, rounds, check_portrait, encode):
+    def report(self, label, frames, rounds):
         checks, encodings, verdicts = [], [], set()
         for _ in range(rounds):
             for data in frames:

@@ -18,7 +18,6 @@ file (three in four) and of strangers. Recall@10 is against exact search on the 
 """
 
 import datetime
-import importlib.util
 import itertools
 import resource
 import shutil
@@ -30,7 +29,9 @@ import tempfile
 import time
 from pathlib import Path
 
+import dj_database_url
 import numpy as np
+import psycopg
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
@@ -39,6 +40,7 @@ from django.test.utils import override_settings
 from django.utils import timezone
 
 from face import search
+from face.encoding import encode
 from face.fields import vector_literal
 from face.models import Portrait
 from shelter.models import Person, Station
@@ -108,8 +110,6 @@ class Command(BaseCommand):
                     if not url:
                         server = ThrowawayPostgres(options["shared_buffers"])
                         url = server.start()
-                    import dj_database_url
-
                     self.add_database(POSTGRES, dj_database_url.parse(url))
                 for alias in connections.settings:
                     if alias in (SQLITE, POSTGRES):
@@ -278,8 +278,6 @@ class SyntheticFaces:
 
     @classmethod
     def from_real_photos(cls, rng, latent=LATENT):
-        from face.encoding import encode
-
         encodings, identities = [], []
         for person, photos in REAL_PHOTOS.items():
             for photo in photos:
@@ -417,8 +415,6 @@ class ThrowawayPostgres:
         return result.stdout.strip()
 
     def start(self):
-        import psycopg
-
         url = self.pgserver("start")
         with psycopg.connect(url, autocommit=True) as connection:
             connection.execute(f"ALTER SYSTEM SET shared_buffers = '{self.shared_buffers}'")

@@ -197,7 +197,7 @@ class Command(BaseCommand):
             client = Client(SERVER_NAME="localhost")
             client.force_login(user)
             assert client.get(path).status_code == 200  # warm up
-            median, response = timed(lambda: client.get(path), runs)
+            median, response = timed(lambda client=client, path=path: client.get(path), runs)
             assert response.status_code == 200
             timings = []
             with connection.execute_wrapper(SqlTimer(timings)):
