@@ -9,7 +9,6 @@ import os
 from pathlib import Path
 
 import dj_database_url
-from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("VAR_DIR", BASE_DIR / "var"))
@@ -221,7 +220,7 @@ TRACING_SWEEP_SECONDS = envfloat("TRACING_SWEEP_SECONDS", 60)
 TRACING_DOCUMENT_LANGUAGE = os.environ.get("TRACING_DOCUMENT_LANGUAGE", "zh-hans")
 # A CJK font for the PDFs (Debian fonts-wqy-zenhei, installed by `make system-deps`).
 TRACING_PDF_FONT = os.environ.get("TRACING_PDF_FONT", "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc")
-# Family reports and duplicate files (tracing.finding, tracing.duplicates). A resident is proposed as
+# Family reports and duplicate files (tracing.finding). A resident is proposed as
 # a candidate within this face distance (two photos of one person in tests/faces: 0.11-0.43; of two
 # people: 0.70 or more), or on a strong description: a name that sounds the same with a description
 # score of at least TRACING_MIN_DESCRIPTION_SCORE, or the same ID number.

@@ -2,7 +2,8 @@
 
 portrait_encoded(sender=Portrait, portrait=...): sent by face.tasks.encode_portrait after a portrait's
 encoding was stored (a new portrait, a changed image, or a failed portrait overridden by a supervisor).
-Family search (issue 5) listens to it to look the new face up.
+Tracing listens to it (tracing.receivers) to search the new face against the open family reports and the
+other files.
 """
 
 from django.dispatch import Signal

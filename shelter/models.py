@@ -93,7 +93,11 @@ class StationQuerySet(models.QuerySet):
             return self
         if not user.station_id:
             return self.none()
-        return self.filter(**{self.station_path: user.station_id})
+        return self.filter(self.of_station(user.station_id))
+
+    def of_station(self, station_id):
+        """Q: the record belongs to this station's people (a subclass may name another path, or several)."""
+        return models.Q(**{self.station_path: station_id})
 
 
 class PersonQuerySet(StationQuerySet):

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
-from shelter.models import Person
+from shelter.models import Person, StationQuerySet
 
 
 class DuplicateState(models.TextChoices):
@@ -27,14 +27,10 @@ class FoundBy(models.TextChoices):
     FACE = "face", _("face")
 
 
-class PossibleDuplicateQuerySet(models.QuerySet):
-    def for_user(self, user):
-        """Warnings a user's station may see and judge: either file is one of its people."""
-        if user.sees_all_stations:
-            return self
-        if not user.station_id:
-            return self.none()
-        return self.filter(models.Q(person__station=user.station_id) | models.Q(other__station=user.station_id))
+class PossibleDuplicateQuerySet(StationQuerySet):
+    def of_station(self, station_id):
+        """A station sees and judges the warnings where either file is one of its people."""
+        return models.Q(person__station=station_id) | models.Q(other__station=station_id)
 
     def about(self, person):
         """Open warnings on a file, nearest face first."""
