@@ -14,7 +14,7 @@ from PIL import Image
 from face.services import choose_main, take_portrait
 from face.management.commands.bench_face import frame, jpeg
 from face.models import Portrait
-from tests.test_face_search import PHOTOS, WHO  # noqa: F401 (the photos of each person in tests/faces)
+from tests.face.test_search import PHOTOS, WHO  # noqa: F401 (the photos of each person in tests/faces)
 from tests.tracing_helpers import arrive
 from tracing.models import FamilyReport
 from tracing.services import check_photo, register_report

@@ -12,7 +12,7 @@ from face.management.commands.bench_face import frame, jpeg
 from face.models import Portrait
 
 CHROMIUM = "/usr/bin/chromium"
-FACES = Path(__file__).parent / "faces"
+FACES = Path(__file__).parent.parent / "faces"  # tests/faces
 
 pytestmark = [
     pytest.mark.browser,

@@ -18,7 +18,7 @@ from face.models import Portrait, PortraitError, PortraitRefused
 from face.signals import portrait_encoded
 from shelter.models import AuditEvent
 
-FACES = Path(__file__).parent / "faces"
+FACES = Path(__file__).parent.parent / "faces"  # tests/faces
 
 
 @lru_cache(maxsize=None)

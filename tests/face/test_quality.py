@@ -23,7 +23,7 @@ from face.images import ImageRefused, open_portrait
 from face.management.commands.bench_face import frame, jpeg
 from face.quality import check_portrait
 
-FACES = Path(__file__).parent / "faces"
+FACES = Path(__file__).parent.parent / "faces"  # tests/faces
 
 
 @lru_cache(maxsize=None)

@@ -22,7 +22,7 @@ from face.search_backends import numpy_backend
 from face.search_backends.pgvector_backend import knn_queryset
 from shelter.models import Person
 
-FACES = Path(__file__).parent / "faces"
+FACES = Path(__file__).parent.parent / "faces"  # tests/faces
 PHOTOS = {
     "obama": ["obama_1", "obama_2", "obama_3", "obama_4"],
     "biden": ["biden_1", "biden_2"],

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from shelter.models import AuditEvent, Person, Service, Stay
 
-from .test_idcard import make_number
+from tests.lib.test_idcard import make_number
 
 VALID_ID = make_number("43050219450101002")  # a woman born 1945-01-01
 

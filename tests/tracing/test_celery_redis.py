@@ -20,7 +20,7 @@ import pytest
 
 pytestmark = [pytest.mark.redis, pytest.mark.slow]
 
-ROOT = pathlib.Path(__file__).resolve().parent.parent
+ROOT = pathlib.Path(__file__).resolve().parents[2]  # the project, above tests/tracing
 REDIS_SERVER = shutil.which("redis-server") or ("/usr/bin/redis-server" if os.path.exists("/usr/bin/redis-server") else None)
 SWEEP_SECONDS = 2
 TICKS_AFTER = 4  # beat ticks that must pass after the reminders went out, without sending more

@@ -14,7 +14,7 @@ from shelter.models import AuditEvent
 from tests.tracing_helpers import DAY, arrive, case_of, refer
 from tracing import documents
 
-FACE = pathlib.Path(__file__).parent / "faces" / "obama_1.jpg"
+FACE = pathlib.Path(__file__).parent.parent / "faces" / "obama_1.jpg"
 
 
 @pytest.fixture
