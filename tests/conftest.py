@@ -1,9 +1,11 @@
-"""Shared fixtures: stations, one user per role, a person with an open stay."""
+"""Shared fixtures: stations, one user per role (and `make_user` for more), a person with an open stay,
+and which photo in tests/faces is whom."""
 
 import pytest
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
+from config.celery import app
 from shelter.models import Person, Station, Stay, User
 
 
@@ -16,8 +18,6 @@ def _isolated_settings(settings, tmp_path):
     settings.SMS_FILE_PATH = str(tmp_path / "sms.log")
     settings.LANGUAGE_CODE = "en"
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    from config.celery import app
-
     app.conf.task_always_eager = True
 
 
@@ -31,7 +31,7 @@ def other_station(db):
     return Station.objects.create(code="SZ", name="Shenzhen Rescue Station")
 
 
-def make_user(username, role, station, **extra):
+def _make_user(username, role, station, **extra):
     user = User.objects.create_user(username, password="pw-" + username, station=station,
                                     email=f"{username}@example.org", **extra)
     user.groups.add(Group.objects.get(name=role))
@@ -39,22 +39,28 @@ def make_user(username, role, station, **extra):
 
 
 @pytest.fixture
-def reception(station):
+def make_user():
+    """make_user(username, role, station, **extra): a user in the role's group, password "pw-<username>"."""
+    return _make_user
+
+
+@pytest.fixture
+def reception(station, make_user):
     return make_user("reception", "reception", station, phone="13800000001")
 
 
 @pytest.fixture
-def supervisor(station):
+def supervisor(station, make_user):
     return make_user("supervisor", "supervisor", station, phone="13800000002")
 
 
 @pytest.fixture
-def head(station):
+def head(station, make_user):
     return make_user("head", "station_head", station)
 
 
 @pytest.fixture
-def admin_user(db):
+def admin_user(db, make_user):
     return make_user("admin", "administrator", None)
 
 
@@ -78,3 +84,24 @@ def client_as(client):
         return client
 
     return login
+
+
+# --- The portraits in tests/faces -------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def photos_of():
+    """{person: names of the single-face photos of them in tests/faces (without ".jpg")}."""
+    return {
+        "obama": ["obama_1", "obama_2", "obama_3", "obama_4"],
+        "biden": ["biden_1", "biden_2"],
+        "harington": ["harington_1", "harington_2", "harington_3"],
+        "leslie": ["leslie_1", "leslie_2"],
+        "lacamoire": ["lacamoire_1", "lacamoire_2"],
+    }
+
+
+@pytest.fixture(scope="session")
+def person_in(photos_of):
+    """{photo name: the person in it}, for every photo of `photos_of`."""
+    return {photo: person for person, photos in photos_of.items() for photo in photos}

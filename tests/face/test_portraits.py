@@ -153,9 +153,7 @@ def test_task_does_not_store_an_encoding_for_a_replaced_image(person, reception,
     assert Portrait.objects.get(pk=portrait.pk).encoding is None
 
 
-def test_for_user_keeps_stations_apart(person, reception, other_station, encoded):
-    from tests.conftest import make_user
-
+def test_for_user_keeps_stations_apart(person, reception, other_station, encoded, make_user):
     with encoded():
         portrait, _ = take_portrait(person=person, data=good(), by=reception)
     stranger = make_user("stranger", "reception", other_station)
@@ -180,9 +178,7 @@ def test_capture_page(client_as, reception, person):
     assert 'type="file"' in html and 'enctype="multipart/form-data"' in html  # works without JavaScript
 
 
-def test_capture_page_of_another_station_is_404(client_as, person, other_station):
-    from tests.conftest import make_user
-
+def test_capture_page_of_another_station_is_404(client_as, person, other_station, make_user):
     stranger = make_user("stranger", "reception", other_station)
     assert client_as(stranger).get(reverse("face:capture", args=[person.pk])).status_code == 404
 
@@ -265,9 +261,8 @@ def test_make_main_view(client_as, reception, supervisor, person, encoded):
     assert event.detail["override"] is True and event.detail["transition"] == "make_main"
 
 
-def test_image_only_to_the_persons_station_and_audited(client_as, reception, person, other_station, admin_user):
-    from tests.conftest import make_user
-
+def test_image_only_to_the_persons_station_and_audited(client_as, reception, person, other_station, admin_user,
+                                                       make_user):
     portrait, _ = take_portrait(person=person, data=good(), by=reception)
     url = reverse("face:image", args=[portrait.pk])
     response = client_as(reception).get(url)

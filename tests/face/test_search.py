@@ -23,22 +23,14 @@ from face.search_backends.pgvector_backend import knn_queryset
 from shelter.models import Person
 
 FACES = Path(__file__).parent.parent / "faces"  # tests/faces
-PHOTOS = {
-    "obama": ["obama_1", "obama_2", "obama_3", "obama_4"],
-    "biden": ["biden_1", "biden_2"],
-    "harington": ["harington_1", "harington_2", "harington_3"],
-    "leslie": ["leslie_1", "leslie_2"],
-    "lacamoire": ["lacamoire_1", "lacamoire_2"],
-}
-WHO = {photo: person for person, photos in PHOTOS.items() for photo in photos}
 BACKENDS = ["numpy", "pgvector"]
 
 
 @pytest.fixture(scope="session")
-def encodings():
+def encodings(person_in):
     """{photo name: float32 encoding of its one face}, from the real photos."""
     found = {}
-    for name in WHO:
+    for name in person_in:
         image = ImageOps.exif_transpose(Image.open(FACES / f"{name}.jpg")).convert("RGB")
         image.thumbnail((800, 800))
         pixels = np.asarray(image)
@@ -74,12 +66,12 @@ def people(station, other_station, reception):
 
 
 @pytest.fixture
-def gallery(people, encodings):
+def gallery(people, encodings, person_in):
     """{photo name: Portrait} with its real encoding, plus one portrait that has no encoding yet."""
     portraits = {}
     for name, encoding in encodings.items():
         portraits[name] = Portrait.objects.create(
-            person=people[WHO[name]], image=f"portraits/{name}.jpg", accepted=True, encoding=encoding,
+            person=people[person_in[name]], image=f"portraits/{name}.jpg", accepted=True, encoding=encoding,
             encoded_at=timezone.now(),
         )
     Portrait.objects.create(person=people["obama"], image="portraits/unencoded.jpg", accepted=False)
@@ -95,15 +87,15 @@ def persons(results):
     return {portrait.person.pk for portrait, _ in results}
 
 
-def test_every_same_person_pair_ranks_first(backend, gallery, encodings, settings):
+def test_every_same_person_pair_ranks_first(backend, gallery, encodings, settings, photos_of, person_in):
     """For every photo, all other photos of the same person come before any photo of someone else."""
     for name, encoding in encodings.items():
         results = search.nearest(encoding, k=len(gallery))
         ranked = names(results, gallery)
         assert sorted(ranked) == sorted(gallery), "every encoded portrait, and only those, is returned"
         assert ranked[0] == name and results[0][1] < 1e-5
-        same = len(PHOTOS[WHO[name]])
-        assert {WHO[other] for other in ranked[:same]} == {WHO[name]}, (name, ranked)
+        same = len(photos_of[person_in[name]])
+        assert {person_in[other] for other in ranked[:same]} == {person_in[name]}, (name, ranked)
         distances = [distance for _, distance in results]
         assert distances == sorted(distances)
         # dlib's rule of thumb holds on these photos: same person below 0.6, others above.
@@ -120,10 +112,10 @@ def test_distances_are_euclidean_and_k_is_respected(backend, gallery, encodings)
     assert results[0][0].person.station.name  # person and station come loaded
 
 
-def test_exclude_person_and_max_distance(backend, gallery, encodings, people, settings):
+def test_exclude_person_and_max_distance(backend, gallery, encodings, people, settings, photos_of):
     query = encodings["obama_1"]
     matches = search.nearest(query, k=10, max_distance=settings.FACE_MATCH_DISTANCE)
-    assert sorted(names(matches, gallery)) == PHOTOS["obama"]
+    assert sorted(names(matches, gallery)) == photos_of["obama"]
     others = search.nearest(query, k=10, exclude_person=people["obama"])
     assert len(others) == 9 and people["obama"].pk not in persons(others)
     assert all(distance > settings.FACE_MATCH_DISTANCE for _, distance in others)
@@ -237,7 +229,7 @@ def test_both_backends_give_the_same_order(gallery, encodings, people, station, 
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the HNSW index exists on PostgreSQL only")
-def test_filtered_search_through_the_hnsw_index(gallery, encodings, people, settings):
+def test_filtered_search_through_the_hnsw_index(gallery, encodings, people, settings, person_in):
     """With the planner made to use the HNSW index even on this tiny table, the filtered search's own
     query goes through the index (pgvector's iterative scan) and still finds what the exact scan finds."""
     settings.FACE_SEARCH_BACKEND = "pgvector"
@@ -249,7 +241,7 @@ def test_filtered_search_through_the_hnsw_index(gallery, encodings, people, sett
             women = search.nearest(encodings["obama_1"], k=3, sex="F")
             exact = sorted(
                 (float(np.linalg.norm(encodings[n] - encodings["obama_1"])), n)
-                for n in encodings if WHO[n] in ("leslie", "lacamoire")
+                for n in encodings if person_in[n] in ("leslie", "lacamoire")
             )[:3]
             assert names(women, gallery) == [n for _, n in exact]
             assert [d for _, d in women] == pytest.approx([d for d, _ in exact], abs=1e-5)

@@ -7,11 +7,10 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from lib import idcard
 from shelter.models import AuditEvent, Person, Service, Stay
 
-from tests.lib.test_idcard import make_number
-
-VALID_ID = make_number("43050219450101002")  # a woman born 1945-01-01
+VALID_ID = "43050219450101002" + idcard.check_char("43050219450101002")  # a woman born 1945-01-01
 
 
 def intake_data(**overrides):

@@ -1,6 +1,7 @@
 """The supervisor's board: who lands there, what it lists and in which order, station isolation, the
 administrator's station filter, the one-click actions, and a query count that does not grow with rows."""
 
+import datetime
 import re
 
 import pytest
@@ -9,8 +10,9 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from face.models import Portrait
-from tests.conftest import make_user
-from tests.tracing_helpers import DAY, HOUR, arrive, case_of, publish
+
+HOUR = datetime.timedelta(hours=1)
+DAY = datetime.timedelta(days=1)
 
 
 def board(client):
@@ -26,7 +28,7 @@ def section(page, anchor):
 
 
 @pytest.fixture
-def late(station, reception):
+def late(station, reception, case_of, arrive):
     now = timezone.now()
     return {
         "older": case_of(arrive(station, reception, arrived_at=now - 50 * HOUR, name="甲")),
@@ -38,7 +40,7 @@ def late(station, reception):
 
 @pytest.mark.parametrize("role, lands", [("supervisor", "/tracing/"), ("station_head", "/tracing/"),
                                           ("reception", "/people/"), ("administrator", "/tracing/")])
-def test_supervisors_land_on_the_board(client_as, station, role, lands):
+def test_supervisors_land_on_the_board(client_as, station, role, lands, make_user):
     user = make_user(f"u-{role}", role, None if role == "administrator" else station)
     assert client_as(user).get("/").url == lands
 
@@ -68,7 +70,8 @@ def test_publishing_a_notice_takes_the_case_off_the_list_at_once(client_as, supe
     assert "甲" not in overdue and "乙" in overdue
 
 
-def test_recording_a_dna_request_takes_the_case_off_the_list_at_once(client_as, station, reception, supervisor):
+def test_recording_a_dna_request_takes_the_case_off_the_list_at_once(client_as, station, reception, supervisor, case_of,
+                                                                     arrive):
     case = case_of(arrive(station, reception, arrived_at=timezone.now() - 8 * DAY, name="戊"))
     client = client_as(supervisor)
     assert "戊" in section(board(client), "dna-overdue")
@@ -80,7 +83,8 @@ def test_recording_a_dna_request_takes_the_case_off_the_list_at_once(client_as, 
 
 
 def test_each_station_sees_its_own_cases_and_the_administrator_filters(client_as, station, other_station, reception,
-                                                                       supervisor, admin_user, late):
+                                                                       supervisor, admin_user, late, make_user, case_of,
+                                                                       arrive):
     sz_reception = make_user("sz-reception", "reception", other_station)
     case_of(arrive(other_station, sz_reception, arrived_at=timezone.now() - 40 * HOUR, name="深圳某"))
     assert "深圳某" not in board(client_as(supervisor))
@@ -97,7 +101,8 @@ def test_the_thumbnail_is_the_main_portrait(client_as, supervisor, late):
     assert f"/face/portraits/{portrait.pk}/image/?size=128" in section(page, "notice-overdue")
 
 
-def test_the_board_makes_the_same_number_of_queries_for_3_or_30_cases(client_as, station, reception, supervisor):
+def test_the_board_makes_the_same_number_of_queries_for_3_or_30_cases(client_as, station, reception, supervisor,
+                                                                      arrive):
     client = client_as(supervisor)
 
     def queries_for(n):
@@ -111,7 +116,7 @@ def test_the_board_makes_the_same_number_of_queries_for_3_or_30_cases(client_as,
     assert queries_for(3) == queries_for(27)
 
 
-def test_the_board_shows_at_most_20_rows_per_list_and_links_to_all(client_as, station, reception, supervisor):
+def test_the_board_shows_at_most_20_rows_per_list_and_links_to_all(client_as, station, reception, supervisor, arrive):
     for i in range(23):
         arrive(station, reception, arrived_at=timezone.now() - (30 + i) * HOUR)
     client = client_as(supervisor)
@@ -121,7 +126,7 @@ def test_the_board_shows_at_most_20_rows_per_list_and_links_to_all(client_as, st
     assert page.count('class="thumb"') == 23 and "page 1 of 1" in page
 
 
-def test_refresh_and_dna_lists(client_as, station, reception, supervisor):
+def test_refresh_and_dna_lists(client_as, station, reception, supervisor, case_of, publish, arrive):
     now = timezone.now()
     case = case_of(arrive(station, reception, arrived_at=now - 40 * DAY, name="己"))
     publish(case, reception, when=now - 39 * DAY)

@@ -10,15 +10,13 @@ from django.urls import reverse
 
 from face.services import take_portrait
 from tracing.services import request_search
-from face.models import Portrait
 from lib import workflow
 from shelter.models import AuditEvent, Notification, StateLog, Station
-from tests.conftest import make_user
-from tests.family_helpers import PHOTOS, SEX, WHO, committed, resident, take_report, webcam  # noqa: F401
-from tests.tracing_helpers import case_of
 from tracing.models import Candidate
 from tracing.finding import rank_score
 from tracing.models import FamilyReport
+
+SEX = {"obama": "M", "biden": "M", "harington": "M", "leslie": "F", "lacamoire": "M"}  # the people in tests/faces
 
 
 def candidates_of(report):
@@ -26,7 +24,7 @@ def candidates_of(report):
 
 
 def test_done_when_the_resident_is_the_top_candidate_and_confirming_finds_the_family(
-        client_as, station, reception, supervisor, committed):
+        client_as, station, reception, supervisor, committed, resident, make_user, take_report, case_of):
     """The issue's scenario: a family reports a missing father with a photo; he is a resident; he is the
     top candidate, with reasons field by field; a supervisor confirms; the tracing case and the report
     move on and the staff in charge are told."""
@@ -69,23 +67,25 @@ def test_done_when_the_resident_is_the_top_candidate_and_confirming_finds_the_fa
     assert StateLog.for_object(report).filter(transition="confirm_match", by=supervisor).exists()
 
 
-def test_every_same_person_pair_ranks_first_through_the_reports(station, reception, supervisor, committed):
+def test_every_same_person_pair_ranks_first_through_the_reports(station, reception, supervisor, committed, person_in,
+                                                                take_report, resident, photos_of):
     """One resident per photo in tests/faces; a family report with each original photo proposes exactly
     the residents who are that person (every same-person pair), none other, nearest first."""
     residents = {}
-    for name, who in WHO.items():
+    for name, who in person_in.items():
         residents[name] = resident(station, reception, committed, face=name, supervisor=supervisor, sex=SEX[who],
                                    age_min=None, age_max=None).person
-    for name, who in WHO.items():
+    for name, who in person_in.items():
         report = take_report(reception, committed, photos=[name], sex=SEX[who])
         ranked = candidates_of(report)
-        assert {c.person for c in ranked} == {residents[p] for p in PHOTOS[who]}, name
+        assert {c.person for c in ranked} == {residents[p] for p in photos_of[who]}, name
         assert ranked[0].person == residents[name]  # its own portrait, a crop of the same picture
         distances = [c.face_distance for c in ranked]
         assert distances == sorted(distances) and distances[-1] < 0.6
 
 
-def test_a_rejected_pair_is_never_proposed_again(client_as, station, reception, supervisor, committed):
+def test_a_rejected_pair_is_never_proposed_again(client_as, station, reception, supervisor, committed, resident,
+                                                 take_report, webcam):
     man = resident(station, reception, committed, face="biden_2", sex="M")
     report = take_report(reception, committed, photos=["biden_1"], sex="M")
     candidate = Candidate.objects.get(report=report)
@@ -109,7 +109,7 @@ def test_a_rejected_pair_is_never_proposed_again(client_as, station, reception, 
     assert list(Candidate.objects.filter(state="proposed").values_list("person", flat=True)) == [second.person.pk]
 
 
-def test_a_new_portrait_is_searched_against_the_open_reports(station, reception, committed):
+def test_a_new_portrait_is_searched_against_the_open_reports(station, reception, committed, take_report, resident):
     report = take_report(reception, committed, photos=["leslie_2"], name="李秀英", sex="F")
     assert report.state == "open" and not Candidate.objects.exists()
     woman = resident(station, reception, committed, face="leslie_1", name="李秀英", sex="F", age_min=75, age_max=85)
@@ -124,7 +124,7 @@ def test_a_new_portrait_is_searched_against_the_open_reports(station, reception,
     assert Candidate.objects.count() == 1
 
 
-def test_a_report_without_photo_finds_a_name_that_sounds_the_same(station, reception, committed):
+def test_a_report_without_photo_finds_a_name_that_sounds_the_same(station, reception, committed, resident, take_report):
     same_sound = resident(station, reception, committed, name="李秀瑛", sex="F", age_min=75, age_max=85,
                           native_place="湖南省邵阳市")
     resident(station, reception, committed, name="", sex="F", age_min=75, age_max=85)  # sex and age only
@@ -138,7 +138,8 @@ def test_a_report_without_photo_finds_a_name_that_sounds_the_same(station, recep
     assert ranked[0].face_distance is None
 
 
-def test_stations_see_only_their_own_candidates(client_as, station, other_station, reception, committed):
+def test_stations_see_only_their_own_candidates(client_as, station, other_station, reception, committed, make_user,
+                                                resident, take_report, case_of):
     """A report at station A, the resident at station B: A sees "possible match at B, contact them"
     without the file; B sees the report without the family's contact details, and reviews it."""
     b_reception = make_user("b-reception", "reception", other_station)
@@ -172,7 +173,8 @@ def test_stations_see_only_their_own_candidates(client_as, station, other_statio
     assert client_as(third).get(reverse("tracing:report_photo", args=[report.photos.get().pk])).status_code == 404
 
 
-def test_every_face_search_is_audited_and_only_permitted_roles_search(client_as, station, reception, head, committed):
+def test_every_face_search_is_audited_and_only_permitted_roles_search(client_as, station, reception, head, committed,
+                                                                      resident, take_report):
     man = resident(station, reception, committed, face="obama_1", sex="M")
     portrait_search = AuditEvent.objects.get(action="face_search", person=man.person)
     assert portrait_search.user == reception and portrait_search.detail["portrait"] == man.person.portraits.get().pk
@@ -196,7 +198,8 @@ def test_every_face_search_is_audited_and_only_permitted_roles_search(client_as,
                                      {"reason": "x"}).status_code == 403
 
 
-def test_a_decision_needs_a_reason_and_a_report_still_searched(station, reception, supervisor, committed):
+def test_a_decision_needs_a_reason_and_a_report_still_searched(station, reception, supervisor, committed, resident,
+                                                               take_report):
     resident(station, reception, committed, face="leslie_1", sex="F")
     report = take_report(reception, committed, photos=["leslie_2"], sex="F")
     candidate = Candidate.objects.get(report=report)
@@ -212,7 +215,8 @@ def test_a_decision_needs_a_reason_and_a_report_still_searched(station, receptio
 
 
 def test_the_confirmation_is_told_in_the_sites_language_whoever_confirms(client_as, station, reception, supervisor,
-                                                                        committed, settings):
+                                                                         committed, settings, resident, take_report,
+                                                                         case_of):
     """A supervisor who reads the site in Chinese confirms; the site's language here is English (tests):
     the notification and the case's history are in English, the supervisor's page in Chinese."""
     mother = resident(station, reception, committed, face="leslie_1", sex="F")
@@ -228,7 +232,7 @@ def test_the_confirmation_is_told_in_the_sites_language_whoever_confirms(client_
 
 
 def test_a_confirmation_nobody_in_charge_is_told_to_the_active_supervisors_of_the_residents_station(
-        station, other_station, reception, supervisor, head, committed):
+        station, other_station, reception, supervisor, head, committed, resident, make_user, take_report):
     woman = resident(station, reception, committed, face="leslie_1", sex="F")
     taker = make_user("b-counter", "reception", other_station)
     report = take_report(taker, committed, photos=["leslie_2"], sex="F")

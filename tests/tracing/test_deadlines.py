@@ -6,17 +6,27 @@ import logging
 
 import pytest
 import time_machine
+import zoneinfo
 
-from tests.tracing_helpers import DAY, HOUR, arrive, at, case_of, publish, refer, reminders
 from tracing import sweep, workdays
 from tracing.models import TracingCase
+
+SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
+HOUR = datetime.timedelta(hours=1)
+DAY = datetime.timedelta(days=1)
+
+
+def at(*args):
+    """A Beijing time."""
+    return datetime.datetime(*args, tzinfo=SHANGHAI)
 
 
 def status(case, kind):
     return TracingCase.objects.get(pk=case.pk).deadline_status(kind)
 
 
-def test_a_case_walked_through_its_deadlines(station, reception, supervisor, django_capture_on_commit_callbacks):
+def test_a_case_walked_through_its_deadlines(station, reception, supervisor, django_capture_on_commit_callbacks,
+                                             case_of, publish, refer, reminders, arrive):
     arrival = at(2025, 9, 1, 10, 0)  # a Monday
     with time_machine.travel(arrival, tick=False) as clock:
         case = case_of(arrive(station, reception, arrived_at=arrival))
@@ -56,7 +66,7 @@ def test_a_case_walked_through_its_deadlines(station, reception, supervisor, dja
     ]
 
 
-def test_the_monthly_refresh_recurs_while_the_person_stays(station, reception, supervisor):
+def test_the_monthly_refresh_recurs_while_the_person_stays(station, reception, supervisor, case_of, publish, arrive):
     arrival = at(2025, 3, 3, 9, 0)
     with time_machine.travel(arrival, tick=False) as clock:
         case = case_of(arrive(station, reception, arrived_at=arrival))
@@ -75,7 +85,7 @@ def test_the_monthly_refresh_recurs_while_the_person_stays(station, reception, s
 
 
 def test_the_sweep_after_a_day_without_workers_finds_everything_and_sends_no_stale_warnings(
-        station, reception, supervisor):
+        station, reception, supervisor, case_of, arrive, reminders):
     arrival = at(2025, 9, 1, 10, 0)
     with time_machine.travel(arrival, tick=False) as clock:
         case = case_of(arrive(station, reception, arrived_at=arrival))
@@ -88,7 +98,8 @@ def test_the_sweep_after_a_day_without_workers_finds_everything_and_sends_no_sta
         assert case.notice_at_risk_sent_at is not None  # superseded by the escalation, never sent later
 
 
-def test_working_days_skip_the_national_day_holidays(station, reception, supervisor, settings):
+def test_working_days_skip_the_national_day_holidays(station, reception, supervisor, settings, case_of, publish,
+                                                     arrive):
     """2025: 1-8 October off, Saturday 11 October a make-up working day (chinese-calendar knows both)."""
     settings.TRACING_DNA_WORKING_DAYS = True
     arrival = at(2025, 9, 30, 10, 0)
@@ -112,7 +123,7 @@ def test_working_days_skip_the_national_day_holidays(station, reception, supervi
         assert [(r.kind, r.stage) for r in sweep.run()] == [("dna", "overdue")]
 
 
-def test_calendar_days_are_the_default(station, reception):
+def test_calendar_days_are_the_default(station, reception, case_of, arrive):
     arrival = at(2025, 9, 30, 10, 0)
     with time_machine.travel(arrival, tick=False):
         assert case_of(arrive(station, reception, arrived_at=arrival)).dna_due_at == at(2025, 10, 7, 10, 0)

@@ -1,6 +1,7 @@
 """The printed documents: the tracing notice (page and PDF) and the DNA request to the police (PDF).
 Their Chinese text must be real text in an embedded font: the tests read it back with pypdf."""
 
+import datetime
 import io
 import pathlib
 
@@ -11,14 +12,15 @@ from pypdf import PdfReader
 
 from face.models import Portrait
 from shelter.models import AuditEvent
-from tests.tracing_helpers import DAY, arrive, case_of, refer
 from tracing import documents
+
+DAY = datetime.timedelta(days=1)
 
 FACE = pathlib.Path(__file__).parent.parent / "faces" / "obama_1.jpg"
 
 
 @pytest.fixture
-def case(station, reception):
+def case(station, reception, arrive, case_of):
     station.name, station.phone, station.address = "广州市救助管理站", "020-8666 0000", "广州市白云区"
     station.save()
     stay = arrive(station, reception, arrived_at=timezone.now() - 2 * DAY, sex="F", age_min=70, age_max=80,
@@ -59,7 +61,7 @@ def test_without_a_portrait_the_notice_still_prints(case):
     assert "寻亲公告" in text and len(reader.pages[0].images) == 0
 
 
-def test_the_dna_request_names_the_person_the_station_the_date_and_the_reference(case, reception):
+def test_the_dna_request_names_the_person_the_station_the_date_and_the_reference(case, reception, refer, case_of):
     sent = timezone.now() - DAY
     refer(case, reception, when=sent)
     referral = case_of(case.stay).dna_referral
@@ -78,7 +80,7 @@ def test_the_notice_is_chinese_whatever_the_screen_language(client_as, reception
     assert "Family tracing notice" not in page
 
 
-def test_downloads_are_audited_as_exports(client_as, reception, case):
+def test_downloads_are_audited_as_exports(client_as, reception, case, refer):
     client = client_as(reception)
     response = client.get(f"/tracing/cases/{case.pk}/notice.pdf")
     assert response["Content-Type"] == "application/pdf" and response.content.startswith(b"%PDF")

@@ -9,9 +9,6 @@ from face.services import take_portrait
 from face.models import Portrait
 from lib import workflow
 from shelter.models import AuditEvent, Departure, Person, Stay
-from tests.conftest import make_user
-from tests.family_helpers import committed, resident, take_report, webcam  # noqa: F401 (fixture)
-from tests.tracing_helpers import case_of
 from tracing.models import Candidate
 from tracing.models import PossibleDuplicate
 
@@ -31,7 +28,7 @@ def leave(stay, user):
         kind="left", departed_at=timezone.now(), notes="自行离站"))
 
 
-def test_a_second_arrival_of_a_known_person_warns_of_the_earlier_file(client_as, station, reception):
+def test_a_second_arrival_of_a_known_person_warns_of_the_earlier_file(client_as, station, reception, resident):
     earlier = resident(station, reception, None, name="陈美华", sex="F", id_number=ID_NUMBER, native_place="江西省赣州市")
     leave(earlier, reception)
     data = intake(name="陈美华", sex="F", id_number=ID_NUMBER.lower(), age_min="70", age_max="80")
@@ -55,7 +52,8 @@ def test_a_second_arrival_of_a_known_person_warns_of_the_earlier_file(client_as,
     assert (warning.person, warning.other, warning.state, warning.reviewed_by) == (newer, earlier.person, "dismissed", reception)
 
 
-def test_another_stations_file_is_named_with_its_contact_only(client_as, station, other_station, reception):
+def test_another_stations_file_is_named_with_its_contact_only(client_as, station, other_station, reception, make_user,
+                                                              resident):
     theirs = make_user("sz", "reception", other_station)
     elsewhere = resident(other_station, theirs, None, name="李秀英", sex="F", age_min=75, age_max=85)
     other_station.phone = "0755-1234"
@@ -67,13 +65,14 @@ def test_another_stations_file_is_named_with_its_contact_only(client_as, station
     assert "same name" not in text
 
 
-def test_no_warning_without_a_name_or_id_number(client_as, station, reception):
+def test_no_warning_without_a_name_or_id_number(client_as, station, reception, resident):
     resident(station, reception, None, name="", sex="M", age_min=60, age_max=70)
     response = client_as(reception).post(reverse("shelter:intake"), intake(sex="M", age_min="60", age_max="70"))
     assert response.status_code == 302 and Person.objects.count() == 2
 
 
-def test_a_portrait_finds_an_earlier_file_by_face(client_as, station, other_station, reception, supervisor, committed):
+def test_a_portrait_finds_an_earlier_file_by_face(client_as, station, other_station, reception, supervisor, committed,
+                                                  make_user, resident):
     first = resident(station, reception, committed, face="obama_1", sex="M").person
     second = resident(station, reception, committed, face="obama_3", sex="M").person
     elsewhere_staff = make_user("sz", "reception", other_station)
@@ -95,7 +94,8 @@ def test_a_portrait_finds_an_earlier_file_by_face(client_as, station, other_stat
     assert first.file_no in page and reverse("shelter:merge", args=[second.pk, first.pk]) not in page
 
 
-def test_a_warning_judged_wrong_is_closed_with_its_reason(client_as, station, reception, supervisor, committed):
+def test_a_warning_judged_wrong_is_closed_with_its_reason(client_as, station, reception, supervisor, committed,
+                                                          resident, webcam):
     first = resident(station, reception, committed, face="obama_1", sex="M").person
     second = resident(station, reception, committed, face="obama_3", sex="M").person
     warning = PossibleDuplicate.objects.get()
@@ -113,7 +113,8 @@ def test_a_warning_judged_wrong_is_closed_with_its_reason(client_as, station, re
     assert "This may be the same person" not in client_as(supervisor).get(first.get_absolute_url()).content.decode()
 
 
-def test_merging_two_files_keeps_all_history(client_as, station, reception, supervisor, committed):
+def test_merging_two_files_keeps_all_history(client_as, station, reception, supervisor, committed, resident,
+                                             take_report, case_of):
     """The old file keeps its departed stay; the new file's open stay, portrait, tracing case and family
     report candidate move to it; the new file stays, marked merged; both files' audit logs say so."""
     old_stay = resident(station, reception, committed, name="张建国", sex="M", age_min=50, age_max=55)
@@ -151,7 +152,8 @@ def test_merging_two_files_keeps_all_history(client_as, station, reception, supe
 
 
 @pytest.mark.parametrize("case", ["other_station", "reception", "no_reason", "both_open", "twice"])
-def test_a_merge_is_refused_when_it_should_be(client_as, station, other_station, reception, supervisor, case):
+def test_a_merge_is_refused_when_it_should_be(client_as, station, other_station, reception, supervisor, case, resident,
+                                              make_user):
     a = resident(station, reception, None, name="张建国", sex="M")
     b = resident(station, reception, None, name="张建国", sex="M")
     url = reverse("shelter:merge", args=[b.person.pk, a.person.pk])

@@ -13,8 +13,6 @@ from PIL import Image
 
 from lib import workflow
 from shelter.models import AuditEvent, Departure, Person, StateLog
-from tests.conftest import make_user
-from tests.family_helpers import REPORTER, committed, photo, resident, take_report  # noqa: F401 (fixture)
 from tracing.models import Candidate
 from tracing.models import FamilyReport
 from tracing.views import reports as reports_view
@@ -27,11 +25,18 @@ FORM = {
 }
 
 
-def upload(name, data=None, content_type="image/jpeg"):
-    return SimpleUploadedFile(name, data if data is not None else photo(name.rsplit(".", 1)[0]), content_type)
+@pytest.fixture
+def upload(photo):
+    """upload(name, data=None, content_type="image/jpeg"): a file as the form receives it; without `data`,
+    the photo of tests/faces named `name`."""
+    def upload(name, data=None, content_type="image/jpeg"):
+        return SimpleUploadedFile(name, data if data is not None else photo(name.rsplit(".", 1)[0]), content_type)
+
+    return upload
 
 
-def test_a_report_taken_at_the_counter_is_stored_checked_and_searched(client_as, station, reception, committed):
+def test_a_report_taken_at_the_counter_is_stored_checked_and_searched(client_as, station, reception, committed,
+                                                                      resident, upload):
     man = resident(station, reception, committed, face="obama_1", sex="M", age_min=60, age_max=70)
     with committed():
         response = client_as(reception).post(reverse("tracing:report_new"), {
@@ -51,7 +56,7 @@ def test_a_report_taken_at_the_counter_is_stored_checked_and_searched(client_as,
     assert "poor photo" in page and "Head turned or tilted" in page
 
 
-def test_a_poor_only_photo_is_kept_searched_and_flagged(station, reception, committed):
+def test_a_poor_only_photo_is_kept_searched_and_flagged(station, reception, committed, resident, take_report):
     man = resident(station, reception, committed, face="obama_3", sex="M")
     report = take_report(reception, committed, photos=["obama_240p"], sex="M")  # a small, soft video frame
     only = report.photos.get()
@@ -62,7 +67,7 @@ def test_a_poor_only_photo_is_kept_searched_and_flagged(station, reception, comm
     assert AuditEvent.objects.get(action="face_search", person=None).detail["poor"] is True
 
 
-def test_bad_input_is_refused_clearly_and_nothing_typed_is_lost(client_as, reception):
+def test_bad_input_is_refused_clearly_and_nothing_typed_is_lost(client_as, reception, upload):
     response = client_as(reception).post(reverse("tracing:report_new"), {
         **FORM, "reporter_id_number": "110105194912310021",
         "photos": [upload("obama_3.jpg"), upload("notes.pdf", b"%PDF-1.4 not a photo", "application/pdf")]})
@@ -119,7 +124,8 @@ def test_two_clicks_at_the_same_moment_register_one_report(client_as, reception,
     assert "already registered" in response.content.decode()
 
 
-def test_the_report_workflow_keeps_its_history(client_as, station, reception, supervisor, committed):
+def test_the_report_workflow_keeps_its_history(client_as, station, reception, supervisor, committed, resident,
+                                               take_report):
     father = resident(station, reception, committed, face="leslie_1", sex="F")
     report = take_report(reception, committed, photos=["leslie_2"], sex="F")
     assert report.state == "candidate_found"
@@ -145,7 +151,7 @@ def test_the_report_workflow_keeps_its_history(client_as, station, reception, su
     assert "candidate found → confirmed: family found — 当面核对" in page
 
 
-def test_closing_a_report_needs_a_reason(client_as, reception, supervisor, committed):
+def test_closing_a_report_needs_a_reason(client_as, reception, supervisor, committed, take_report):
     report = take_report(reception, committed, name="张德明", sex="M")
     response = client_as(supervisor).post(reverse("tracing:report_step", args=[report.pk, "close"]), {"reason": ""})
     assert response.status_code == 302
@@ -158,7 +164,8 @@ def test_closing_a_report_needs_a_reason(client_as, reception, supervisor, commi
     assert report.state == "closed" and StateLog.for_object(report).get().reason == "家属已自行找到"
 
 
-def test_reports_are_kept_per_station(client_as, station, other_station, reception, admin_user, committed):
+def test_reports_are_kept_per_station(client_as, station, other_station, reception, admin_user, committed, take_report,
+                                      make_user, reporter):
     report = take_report(reception, committed, name="张德明", sex="M")
     stranger = make_user("sz", "supervisor", other_station)
     assert client_as(stranger).get(report.get_absolute_url()).status_code == 404
@@ -168,17 +175,18 @@ def test_reports_are_kept_per_station(client_as, station, other_station, recepti
                                     {"reason": "x"}).status_code == 404
     # Administrators see every report, but the family's contact only the handling station does.
     page = client_as(admin_user).get(report.get_absolute_url()).content.decode()
-    assert report.reference in page and REPORTER["reporter_phone"] not in page
+    assert report.reference in page and reporter["reporter_phone"] not in page
 
 
-def test_a_station_head_reads_reports_but_takes_none(client_as, head, reception, committed):
+def test_a_station_head_reads_reports_but_takes_none(client_as, head, reception, committed, take_report):
     report = take_report(reception, committed, name="张德明", sex="M")
     assert client_as(head).get(report.get_absolute_url()).status_code == 200
     assert client_as(head).get(reverse("tracing:report_new")).status_code == 403
     assert client_as(head).post(reverse("tracing:report_photos", args=[report.pk]), {}).status_code == 403
 
 
-def test_photos_added_later_are_checked_and_searched(client_as, station, reception, committed):
+def test_photos_added_later_are_checked_and_searched(client_as, station, reception, committed, resident, take_report,
+                                                     upload):
     woman = resident(station, reception, committed, face="leslie_1", sex="F")
     report = take_report(reception, committed, name="李秀英", sex="F")
     assert not Candidate.objects.exists()
@@ -190,7 +198,7 @@ def test_photos_added_later_are_checked_and_searched(client_as, station, recepti
     assert "a.txt: This file is not a picture" in refused.content.decode() and report.photos.count() == 1
 
 
-def test_a_photo_without_a_face_is_kept_and_said_so(client_as, reception, committed):
+def test_a_photo_without_a_face_is_kept_and_said_so(client_as, reception, committed, take_report, upload):
     landscape = io.BytesIO()
     Image.linear_gradient("L").resize((640, 480)).convert("RGB").save(landscape, "JPEG")
     report = take_report(reception, committed, name="张德明", sex="M")
@@ -212,7 +220,7 @@ def test_a_photo_without_a_face_is_kept_and_said_so(client_as, reception, commit
     ({"date_of_birth": datetime.date.today() + datetime.timedelta(days=2)},
      {"date_of_birth": ["The date of birth is in the future."]}),
 ])
-def test_the_missing_person_is_described_by_the_rules_of_a_residents_file(values, expected):
+def test_the_missing_person_is_described_by_the_rules_of_a_residents_file(values, expected, reporter):
     """One set of rules (shelter.models.check_identity_fields): the same description is refused with the
     same messages in a report as in a file."""
     def refusal(obj):
@@ -220,7 +228,7 @@ def test_the_missing_person_is_described_by_the_rules_of_a_residents_file(values
             obj.clean()
         return e.value.message_dict
 
-    report, person = FamilyReport(**REPORTER, **values), Person(**values)
+    report, person = FamilyReport(**reporter, **values), Person(**values)
     assert refusal(report) == refusal(person) == expected
     if "sex" in expected:  # the number is normalised and gives the date of birth, in both
         assert report.id_number == person.id_number == "11010519491231002X"

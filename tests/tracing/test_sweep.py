@@ -1,6 +1,7 @@
 """The sweep and its reminders: once each, whether the sweep runs twice or two workers run it at once;
 who gets what, by e-mail and SMS; the `check_deadlines` command."""
 
+import datetime
 import io
 import json
 import threading
@@ -13,20 +14,25 @@ from django.db import connection
 from django.utils import timezone, translation
 
 from shelter.models import Notification
-from tests.conftest import make_user
-from tests.tracing_helpers import DAY, HOUR, arrive, case_of, publish, reminders
 from tracing import sweep
 from tracing.models import TracingCase
 
+HOUR = datetime.timedelta(hours=1)
+DAY = datetime.timedelta(days=1)
 
-def late_cases(station, staff):
-    """Three cases: notice overdue; notice at risk; notice met but DNA overdue."""
-    now = timezone.now()
-    overdue = case_of(arrive(station, staff, arrived_at=now - 30 * HOUR))
-    at_risk = case_of(arrive(station, staff, arrived_at=now - 20 * HOUR))
-    dna = case_of(arrive(station, staff, arrived_at=now - 8 * DAY))
-    publish(dna, staff, when=now - 7 * DAY - 20 * HOUR)
-    return overdue, at_risk, dna
+
+@pytest.fixture
+def late_cases(arrive, case_of, publish):
+    """late_cases(station, staff): three cases: notice overdue; notice at risk; notice met but DNA overdue."""
+    def late_cases(station, staff):
+        now = timezone.now()
+        overdue = case_of(arrive(station, staff, arrived_at=now - 30 * HOUR))
+        at_risk = case_of(arrive(station, staff, arrived_at=now - 20 * HOUR))
+        dna = case_of(arrive(station, staff, arrived_at=now - 8 * DAY))
+        publish(dna, staff, when=now - 7 * DAY - 20 * HOUR)
+        return overdue, at_risk, dna
+
+    return late_cases
 
 
 EXPECTED = {
@@ -35,7 +41,8 @@ EXPECTED = {
 }
 
 
-def test_a_second_sweep_sends_nothing_new(station, reception, supervisor, django_capture_on_commit_callbacks, settings):
+def test_a_second_sweep_sends_nothing_new(station, reception, supervisor, django_capture_on_commit_callbacks, settings,
+                                          late_cases, reminders):
     late_cases(station, reception)
     with django_capture_on_commit_callbacks(execute=True):
         first = sweep.run()
@@ -51,7 +58,7 @@ def test_a_second_sweep_sends_nothing_new(station, reception, supervisor, django
     assert any("Overdue: tracing notice for" in m["text"] for m in sms)
 
 
-def test_reminders_name_the_person_the_deadline_and_the_time(station, reception, supervisor):
+def test_reminders_name_the_person_the_deadline_and_the_time(station, reception, supervisor, late_cases):
     overdue, _at_risk, _dna = late_cases(station, reception)
     sweep.run()
     n = Notification.objects.get(kind="tracing_notice_overdue")
@@ -63,7 +70,8 @@ def test_reminders_name_the_person_the_deadline_and_the_time(station, reception,
     assert warn.subject.startswith("Due in 3\xa0hours")
 
 
-def test_escalations_go_to_the_supervisors_of_the_station_only(station, other_station, reception, supervisor):
+def test_escalations_go_to_the_supervisors_of_the_station_only(station, other_station, reception, supervisor, make_user,
+                                                               late_cases, reminders):
     make_user("sz-supervisor", "supervisor", other_station)
     make_user("old-supervisor", "supervisor", station, is_active=False)
     second = make_user("supervisor2", "supervisor", station)
@@ -72,7 +80,8 @@ def test_escalations_go_to_the_supervisors_of_the_station_only(station, other_st
     assert {u for k, u in reminders() if k.endswith("overdue")} == {"supervisor", second.username}
 
 
-def test_an_at_risk_case_without_staff_in_charge_warns_the_supervisors(station, reception, supervisor):
+def test_an_at_risk_case_without_staff_in_charge_warns_the_supervisors(station, reception, supervisor, arrive,
+                                                                       reminders):
     stay = arrive(station, reception, arrived_at=timezone.now() - 20 * HOUR)
     stay.staff_in_charge = None
     stay.save()
@@ -80,7 +89,8 @@ def test_an_at_risk_case_without_staff_in_charge_warns_the_supervisors(station, 
     assert reminders() == [("tracing_notice_at_risk", "supervisor")]
 
 
-def test_a_deadline_met_after_the_query_and_before_the_claim_sends_nothing(station, reception, supervisor):
+def test_a_deadline_met_after_the_query_and_before_the_claim_sends_nothing(station, reception, supervisor, arrive,
+                                                                           publish, case_of):
     stay = arrive(station, reception, arrived_at=timezone.now() - 30 * HOUR)
     now = timezone.now()
     [candidate] = TracingCase.objects.needing_reminder("notice", "overdue", now)
@@ -89,7 +99,8 @@ def test_a_deadline_met_after_the_query_and_before_the_claim_sends_nothing(stati
 
 
 @pytest.mark.django_db(transaction=True)
-def test_two_workers_sweeping_at_once_send_each_reminder_once(station, reception, supervisor, monkeypatch):
+def test_two_workers_sweeping_at_once_send_each_reminder_once(station, reception, supervisor, monkeypatch, late_cases,
+                                                              reminders):
     """Two threads, each with its own database connection, both read the same due cases before either
     claims one (a barrier holds them there); each reminder must still go out once. PostgreSQL runs
     the claims truly at once. The in-memory SQLite test database cannot take two writers at once
@@ -131,7 +142,7 @@ def test_two_workers_sweeping_at_once_send_each_reminder_once(station, reception
     assert sorted(reminders()) == sorted(EXPECTED)
 
 
-def test_check_deadlines_runs_one_sweep_and_says_what_it_did(station, reception, supervisor):
+def test_check_deadlines_runs_one_sweep_and_says_what_it_did(station, reception, supervisor, late_cases):
     overdue, at_risk, dna = late_cases(station, reception)
     out = io.StringIO()
     call_command("check_deadlines", stdout=out)
@@ -145,7 +156,7 @@ def test_check_deadlines_runs_one_sweep_and_says_what_it_did(station, reception,
     assert "0 reminder(s) sent" in out.getvalue()
 
 
-def test_the_celery_task_runs_the_sweep(station, reception, supervisor):
+def test_the_celery_task_runs_the_sweep(station, reception, supervisor, late_cases):
     from tracing.tasks import sweep_deadlines
 
     late_cases(station, reception)
@@ -153,7 +164,7 @@ def test_the_celery_task_runs_the_sweep(station, reception, supervisor):
     assert sweep_deadlines.delay().get() == 0
 
 
-def test_what_beat_schedules_is_the_sweep(station, reception, supervisor):
+def test_what_beat_schedules_is_the_sweep(station, reception, supervisor, late_cases, reminders):
     """The task beat names exists in the worker and sweeps (a renamed task would leave beat sending nothing)."""
     from config.celery import app
 
@@ -164,7 +175,7 @@ def test_what_beat_schedules_is_the_sweep(station, reception, supervisor):
     assert len(reminders()) == 3
 
 
-def test_reminders_are_in_the_sites_language_whoever_runs_the_sweep(station, reception, supervisor):
+def test_reminders_are_in_the_sites_language_whoever_runs_the_sweep(station, reception, supervisor, late_cases):
     late_cases(station, reception)
     with translation.override("zh-hans"):  # e.g. `check_deadlines` run from a shell in Chinese
         sweep.run()

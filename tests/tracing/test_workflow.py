@@ -9,12 +9,14 @@ from django.utils import timezone
 
 from lib import workflow
 from shelter.models import Death, Departure, StateLog, Stay
-from tests.tracing_helpers import DAY, HOUR, arrive, case_of, publish, query, refer
 from tracing.models import DnaReferral, Publication, TracingCase
+
+HOUR = datetime.timedelta(hours=1)
+DAY = datetime.timedelta(days=1)
 
 
 @pytest.fixture
-def case(station, reception):
+def case(station, reception, case_of, arrive):
     """A case whose person arrived two days ago (so times after the arrival are in the past)."""
     return case_of(arrive(station, reception, arrived_at=timezone.now() - 2 * DAY))
 
@@ -23,7 +25,7 @@ def reload(case):
     return TracingCase.objects.get(pk=case.pk)
 
 
-def test_a_stay_without_confirmed_identity_opens_a_case_with_its_deadlines(stay):  # conftest's stay
+def test_a_stay_without_confirmed_identity_opens_a_case_with_its_deadlines(stay, case_of):  # conftest's stay
     case = case_of(stay)
     assert case.state == "open" and case.station == stay.person.station
     assert case.notice_due_at == stay.arrived_at + 24 * HOUR
@@ -33,12 +35,12 @@ def test_a_stay_without_confirmed_identity_opens_a_case_with_its_deadlines(stay)
 
 
 @pytest.mark.parametrize("identity, opened", [("unknown", True), ("self_reported", True), ("confirmed", False)])
-def test_only_unconfirmed_identities_are_traced(station, reception, identity, opened):
+def test_only_unconfirmed_identities_are_traced(station, reception, identity, opened, arrive):
     stay = arrive(station, reception, identity=identity)
     assert TracingCase.objects.filter(stay=stay).exists() is opened
 
 
-def test_the_intake_form_opens_the_case(client_as, reception):
+def test_the_intake_form_opens_the_case(client_as, reception, case_of):
     response = client_as(reception).post("/people/new/", {
         "p-sex": "F", "p-age_min": "70", "p-age_max": "80", "s-arrived_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
         "s-found_place": "越秀公园东门", "s-brought_by": "police", "s-mental_state": "dementia", "s-identity": "unknown",
@@ -48,7 +50,7 @@ def test_the_intake_form_opens_the_case(client_as, reception):
     assert case_of(stay).state == "open"
 
 
-def test_a_query_that_does_not_confirm_is_recorded_and_the_case_stays_open(case, reception):
+def test_a_query_that_does_not_confirm_is_recorded_and_the_case_stays_open(case, reception, query):
     query(case, reception, result="no_result", kind="phone")
     case = reload(case)
     assert case.state == "open" and case.closed_at is None
@@ -57,7 +59,8 @@ def test_a_query_that_does_not_confirm_is_recorded_and_the_case_stays_open(case,
     assert case.stay.identity == "unknown"
 
 
-def test_a_confirming_query_confirms_the_identity_closes_the_case_and_withdraws_the_notice(case, reception):
+def test_a_confirming_query_confirms_the_identity_closes_the_case_and_withdraws_the_notice(
+        case, reception, publish, query):
     publish(case, reception, channel="national")
     publish(reload(case), reception, channel="toutiao", reference="TT-1")
     query(reload(case), reception, result="confirmed", kind="face")
@@ -77,7 +80,7 @@ def test_confirming_the_identity_elsewhere_closes_the_case(case):
     assert (reload(case).state, reload(case).close_cause) == ("closed", "identity")
 
 
-def test_publishing_meets_the_notice_deadline_and_starts_the_monthly_refresh(case, reception):
+def test_publishing_meets_the_notice_deadline_and_starts_the_monthly_refresh(case, reception, publish):
     when = case.stay.arrived_at + 5 * HOUR
     publish(case, reception, when=when)
     case = reload(case)
@@ -91,7 +94,7 @@ def test_publishing_meets_the_notice_deadline_and_starts_the_monthly_refresh(cas
     assert list(case.publications.values_list("channel", "state")) == [("national", "published"), ("wechat", "published")]
 
 
-def test_a_refresh_on_a_channel_restarts_the_month(case, reception, supervisor):
+def test_a_refresh_on_a_channel_restarts_the_month(case, reception, supervisor, publish):
     publish(case, reception, when=case.stay.arrived_at + HOUR)
     publication = Publication.objects.get()
     later = timezone.now()
@@ -102,14 +105,14 @@ def test_a_refresh_on_a_channel_restarts_the_month(case, reception, supervisor):
     assert (log.source_state, log.state, log.by) == ("published", "updated", reception)
 
 
-def test_a_refresh_before_the_publication_is_refused(case, reception):
+def test_a_refresh_before_the_publication_is_refused(case, reception, publish):
     publish(case, reception, when=case.stay.arrived_at + 2 * HOUR)
     with pytest.raises(ValidationError):
         workflow.apply(Publication.objects.get(), "update", reception, at=case.stay.arrived_at + HOUR)
     assert Publication.objects.get().state == "published"
 
 
-def test_a_publication_needs_a_reference_or_link_and_cannot_precede_the_arrival(case, reception):
+def test_a_publication_needs_a_reference_or_link_and_cannot_precede_the_arrival(case, reception, publish):
     with pytest.raises(ValidationError) as e:
         publish(case, reception, reference="")
     assert "reference" in e.value.message_dict
@@ -119,7 +122,7 @@ def test_a_publication_needs_a_reference_or_link_and_cannot_precede_the_arrival(
     assert not Publication.objects.exists() and reload(case).state == "open"
 
 
-def test_the_dna_steps_in_order(case, reception):
+def test_the_dna_steps_in_order(case, reception, refer):
     sent = timezone.now() - DAY
     refer(case, reception, when=sent)
     case = reload(case)
@@ -137,7 +140,7 @@ def test_the_dna_steps_in_order(case, reception):
     assert [log.state for log in StateLog.for_object(case)] == ["dna_referred", "dna_sampled", "result_received"]
 
 
-def test_the_dna_sample_cannot_come_before_the_request(case, reception):
+def test_the_dna_sample_cannot_come_before_the_request(case, reception, refer):
     refer(case, reception)
     with pytest.raises(ValidationError) as e:
         workflow.apply(reload(case), "record_sample", reception, sampled_at=timezone.now() - DAY, sampled_by="x",
@@ -157,14 +160,14 @@ def test_dna_steps_out_of_order_are_refused_with_a_message(case, reception, name
     assert reload(case).state == "open"
 
 
-def test_a_second_dna_request_is_refused(case, reception):
+def test_a_second_dna_request_is_refused(case, reception, refer):
     refer(case, reception)
     with pytest.raises(workflow.WorkflowError):
         refer(reload(case), reception)
     assert DnaReferral.objects.count() == 1
 
 
-def test_permissions_reception_traces_supervisor_closes_head_only_reads(case, reception, supervisor, head):
+def test_permissions_reception_traces_supervisor_closes_head_only_reads(case, reception, supervisor, head, publish):
     with pytest.raises(workflow.WorkflowError) as e:
         workflow.apply(case, "close", reception, reason="test")
     assert "not allowed" in e.value.message
@@ -178,7 +181,7 @@ def test_permissions_reception_traces_supervisor_closes_head_only_reads(case, re
     assert (log.by, log.reason) == (supervisor, "transferred to the police")
 
 
-def test_family_found_withdraws_every_publication_and_logs_each(case, reception, supervisor):
+def test_family_found_withdraws_every_publication_and_logs_each(case, reception, supervisor, publish):
     publish(case, reception, channel="national")
     publish(reload(case), reception, channel="newspaper", reference="羊城晚报 2025-10-02 A7")
     workflow.apply(reload(case), "find_family", supervisor, reason="儿子看到头条推送后来电")
@@ -199,7 +202,7 @@ def departure(kind="ticket", **kw):
     return Departure(**values)
 
 
-def test_departure_home_with_the_family_counts_as_family_found(case, reception):
+def test_departure_home_with_the_family_counts_as_family_found(case, reception, publish):
     publish(case, reception)
     workflow.apply(Stay.objects.get(pk=case.stay_id), "depart", reception, departure=departure("family"))
     case = reload(case)
@@ -224,7 +227,7 @@ def test_a_death_closes_the_case(case, reception):
     assert reload(case).close_cause == "stay_ended"
 
 
-def test_two_people_acting_on_one_case_at_once_cannot_both_win(case, reception, supervisor):
+def test_two_people_acting_on_one_case_at_once_cannot_both_win(case, reception, supervisor, refer):
     first, second = reload(case), reload(case)
     refer(first, reception)
     with pytest.raises(workflow.WorkflowError) as e:
@@ -233,7 +236,7 @@ def test_two_people_acting_on_one_case_at_once_cannot_both_win(case, reception, 
     assert reload(case).state == "dna_referred"
 
 
-def test_a_save_of_an_old_copy_never_clears_a_claimed_reminder(case, reception):
+def test_a_save_of_an_old_copy_never_clears_a_claimed_reminder(case, reception, publish):
     stale = reload(case)
     now = timezone.now()
     assert TracingCase.objects.filter(pk=case.pk).update(dna_at_risk_sent_at=now) == 1
@@ -241,7 +244,7 @@ def test_a_save_of_an_old_copy_never_clears_a_claimed_reminder(case, reception):
     assert reload(case).dna_at_risk_sent_at == now
 
 
-def test_the_person_file_shows_the_case_panel_and_timeline(client_as, reception, case):
+def test_the_person_file_shows_the_case_panel_and_timeline(client_as, reception, case, query, publish):
     query(case, reception)
     publish(reload(case), reception, channel="toutiao", reference="TT-99")
     page = client_as(reception).get(case.stay.person.get_absolute_url()).content.decode()
@@ -252,9 +255,8 @@ def test_the_person_file_shows_the_case_panel_and_timeline(client_as, reception,
     assert f"/tracing/cases/{case.pk}/do/dna/" in page  # one click to the DNA request
 
 
-def test_the_case_page_is_audited_and_hidden_from_other_stations(client_as, reception, case, other_station):
+def test_the_case_page_is_audited_and_hidden_from_other_stations(client_as, reception, case, other_station, make_user):
     from shelter.models import AuditEvent
-    from tests.conftest import make_user
 
     assert client_as(reception).get(f"/tracing/cases/{case.pk}/").status_code == 200
     assert AuditEvent.objects.filter(action="view", person=case.stay.person, user=reception).exists()
@@ -288,7 +290,7 @@ def test_a_step_not_possible_now_is_explained(client_as, reception, case):
     assert "not possible now" in response.content.decode()
 
 
-def test_every_arrival_counts_from_its_own_time(station, reception):
+def test_every_arrival_counts_from_its_own_time(station, reception, case_of, arrive):
     arrived = timezone.now() - datetime.timedelta(hours=30)
     case = case_of(arrive(station, reception, arrived_at=arrived))
     assert case.deadline_status("notice") == "overdue"
@@ -296,7 +298,7 @@ def test_every_arrival_counts_from_its_own_time(station, reception):
     assert case.deadline_status("refresh") is None
 
 
-def test_refresh_and_withdraw_through_the_page(client_as, reception, case):
+def test_refresh_and_withdraw_through_the_page(client_as, reception, case, publish):
     publish(case, reception, when=case.stay.arrived_at + HOUR)
     p = Publication.objects.get()
     client = client_as(reception)
@@ -314,7 +316,7 @@ def test_refresh_and_withdraw_through_the_page(client_as, reception, case):
     assert "not possible now" in page
 
 
-def test_stays_registered_before_tracing_existed_get_their_case_by_migration(station, reception):
+def test_stays_registered_before_tracing_existed_get_their_case_by_migration(station, reception, arrive):
     import importlib
     import types
 
@@ -332,7 +334,7 @@ def test_stays_registered_before_tracing_existed_get_their_case_by_migration(sta
     assert not TracingCase.objects.filter(stay=confirmed).exists()
 
 
-def test_receipt_by_the_police_is_recorded_once_and_never_overwritten(case, reception):
+def test_receipt_by_the_police_is_recorded_once_and_never_overwritten(case, reception, refer):
     sent = timezone.now() - DAY
     refer(case, reception, when=sent)
     reload(case).dna_referral.mark_received(sent + HOUR, "民警 王")
@@ -343,7 +345,7 @@ def test_receipt_by_the_police_is_recorded_once_and_never_overwritten(case, rece
     assert (r.received_at, r.received_by) == (sent + HOUR, "民警 王")
 
 
-def test_receipt_by_the_police_is_refused_on_a_closed_case(case, reception, supervisor):
+def test_receipt_by_the_police_is_refused_on_a_closed_case(case, reception, supervisor, refer):
     refer(case, reception, when=timezone.now() - DAY)
     workflow.apply(reload(case), "close", supervisor, reason="transferred")
     with pytest.raises(ValidationError) as e:
@@ -352,7 +354,8 @@ def test_receipt_by_the_police_is_refused_on_a_closed_case(case, reception, supe
     assert DnaReferral.objects.get().received_at is None
 
 
-def test_a_posted_receipt_on_a_closed_case_is_refused_and_keeps_what_was_typed(client_as, case, reception, supervisor):
+def test_a_posted_receipt_on_a_closed_case_is_refused_and_keeps_what_was_typed(client_as, case, reception, supervisor,
+                                                                               refer):
     refer(case, reception, when=timezone.now() - DAY)
     workflow.apply(reload(case), "close", supervisor, reason="transferred")
     response = client_as(reception).post(f"/tracing/cases/{case.pk}/do/dna-received/", {
@@ -364,7 +367,7 @@ def test_a_posted_receipt_on_a_closed_case_is_refused_and_keeps_what_was_typed(c
     assert DnaReferral.objects.get().received_at is None
 
 
-def test_a_second_posted_receipt_does_not_overwrite_the_first(client_as, case, reception):
+def test_a_second_posted_receipt_does_not_overwrite_the_first(client_as, case, reception, refer):
     sent = timezone.now() - DAY
     refer(case, reception, when=sent)
     reload(case).dna_referral.mark_received(sent + HOUR, "民警 王")

@@ -1,0 +1,170 @@
+"""Fixtures of the tracing tests. Each helper is a fixture that gives the function: a test asks for
+`arrive` and calls `arrive(station, reception, ...)`.
+
+Residents get real portraits (640x480 webcam-like frames of the photos in tests/faces, taken with
+take_portrait, so they are checked and encoded as at the desk); families bring the original photo
+files (phone photos of every size, some with EXIF orientation).
+"""
+
+from functools import lru_cache
+from pathlib import Path
+
+import pytest
+from django.utils import timezone
+from PIL import Image
+
+from face.management.commands.bench_face import frame, jpeg
+from face.models import Portrait
+from face.services import choose_main, take_portrait
+from lib import workflow
+from shelter.models import Notification, Person, Stay
+from tracing.models import DnaReferral, FamilyReport, Publication, QuickQuery, TracingCase
+from tracing.services import check_photo, register_report
+
+FACES = Path(__file__).parent.parent / "faces"  # tests/faces
+REPORTER = {"reporter_name": "张伟", "reporter_relation": "儿子", "reporter_phone": "13912345678",
+            "reporter_id_number": "11010519491231002X"}
+
+
+# --- Cases and their steps ---------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def arrive():
+    """arrive(station, staff, arrived_at=None, identity="unknown", **person): register a person and a stay
+    as the intake does; the stay opens its tracing case."""
+    def arrive(station, staff, arrived_at=None, identity="unknown", **person):
+        values = {"sex": "M", "age_min": 60, "age_max": 70}
+        values.update(person)
+        p = Person.objects.create(station=station, created_by=staff, **values)
+        return Stay.objects.create(
+            person=p, arrived_at=arrived_at or timezone.now(), found_place="天河客运站候车厅", brought_by="police",
+            identity=identity, entered_by=staff, staff_in_charge=staff, clothing="蓝色外套，黑裤",
+        )
+
+    return arrive
+
+
+@pytest.fixture
+def case_of():
+    """case_of(stay): the stay's tracing case."""
+    def case_of(stay):
+        return TracingCase.objects.get(stay=stay)
+
+    return case_of
+
+
+@pytest.fixture
+def publish():
+    """publish(case, user, when=None, channel="national", reference="GZ-2025-0001"): a notice published."""
+    def publish(case, user, when=None, channel="national", reference="GZ-2025-0001"):
+        return workflow.apply(case, "publish_notice", user, publication=Publication(
+            channel=channel, published_at=when or timezone.now(), reference=reference))
+
+    return publish
+
+
+@pytest.fixture
+def refer():
+    """refer(case, user, when=None): the DNA request sent to the police."""
+    def refer(case, user, when=None):
+        return workflow.apply(case, "refer_dna", user, referral=DnaReferral(
+            police_unit="广州市公安局天河区分局", sent_at=when or timezone.now()))
+
+    return refer
+
+
+@pytest.fixture
+def query():
+    """query(case, user, result="not_confirmed", kind="police_id", when=None): an identity query recorded."""
+    def query(case, user, result="not_confirmed", kind="police_id", when=None):
+        return workflow.apply(case, "record_query", user, query=QuickQuery(
+            kind=kind, result=result, made_at=when or timezone.now(), details="公安人口信息系统比对"))
+
+    return query
+
+
+@pytest.fixture
+def reminders():
+    """reminders(**filters): (kind, username) of the reminders sent, in order."""
+    def reminders(**filters):
+        qs = Notification.objects.filter(kind__startswith="tracing_", **filters).order_by("pk")
+        return [(n.kind, n.user.username) for n in qs.select_related("user")]
+
+    return reminders
+
+
+# --- Residents with portraits, family reports with photos ---------------------------------------------------
+
+
+@lru_cache(maxsize=None)
+def _photo(name):
+    return (FACES / f"{name}.jpg").read_bytes()
+
+
+@lru_cache(maxsize=None)
+def _webcam(name):
+    return jpeg(frame(Image.open(FACES / f"{name}.jpg"), (640, 480)))
+
+
+@pytest.fixture
+def committed(django_capture_on_commit_callbacks):
+    """Run what waits for the commit (encodings, searches: eager Celery tasks) when the block ends:
+    `with committed(): ...`."""
+    return lambda: django_capture_on_commit_callbacks(execute=True)
+
+
+@pytest.fixture
+def photo():
+    """photo(name): the original file of tests/faces/<name>.jpg, as a family brings it."""
+    return _photo
+
+
+@pytest.fixture
+def webcam():
+    """webcam(name): a 640x480 frame of the photo, as the desk's webcam takes it."""
+    return _webcam
+
+
+@pytest.fixture
+def reporter():
+    """Who reports, as take_report fills it in: name, relation, phone and ID number."""
+    return dict(REPORTER)
+
+
+@pytest.fixture
+def resident(arrive, webcam):
+    """resident(station, staff, committed, face=None, supervisor=None, **person): a person with an open stay
+    (and tracing case) and, if `face` names a photo, a portrait of it. A portrait that fails the check (a
+    turned head) is made main by `supervisor`, with a reason, so it is encoded like a real override."""
+    def resident(station, staff, committed, face=None, supervisor=None, **person):
+        stay = arrive(station, staff, **person)
+        if face:
+            with committed():
+                portrait, quality = take_portrait(person=stay.person, data=webcam(face), by=staff,
+                                                  source=Portrait.WEBCAM)
+            if not quality.accepted:
+                assert supervisor is not None, f"{face}: {quality.reasons}"
+                with committed():
+                    choose_main(portrait=portrait, by=supervisor, reason="the best picture we could take")
+            portrait.refresh_from_db()
+            assert portrait.encoding is not None
+        return stay
+
+    return resident
+
+
+@pytest.fixture
+def take_report(photo):
+    """take_report(by, committed, photos=(), **fields): a family report taken by `by` with these photo
+    files, registered and searched as the form does."""
+    def take_report(by, committed, photos=(), **fields):
+        values = dict(REPORTER)
+        values.update(fields)
+        checked = [(photo(name), check_photo(photo(name))) for name in photos]
+        with committed():
+            report = register_report(report=FamilyReport(**values), photos=checked, by=by)
+        report.refresh_from_db()
+        return report
+
+    return take_report
