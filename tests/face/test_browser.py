@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from django.urls import reverse
 from PIL import Image
+from playwright.sync_api import sync_playwright
 
 from face.management.commands.bench_face import frame, jpeg
 from face.models import Portrait
@@ -31,8 +32,6 @@ def webcam_file(tmp_path):
 
 @pytest.fixture
 def browser_page(tmp_path, webcam_file, monkeypatch):
-    from playwright.sync_api import sync_playwright
-
     # Playwright's sync API keeps an event loop in this thread; the test's own ORM calls are still
     # plain synchronous ones (the live server answers from its own thread).
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")

@@ -15,6 +15,7 @@ import cv2
 import face_recognition
 import numpy as np
 import pytest
+from django.utils import translation
 from PIL import Image, ImageFilter
 
 from face.detection import find_faces
@@ -187,8 +188,6 @@ def test_messages_are_actionable_and_follow_the_reasons(degraded_verdicts):
 
 
 def test_messages_in_chinese(degraded_verdicts):
-    from django.utils import translation
-
     with translation.override("zh-hans"):
         message = degraded_verdicts["blurred (out of focus)"].messages[0]
     assert "模糊" in message

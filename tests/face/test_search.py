@@ -20,6 +20,7 @@ from face import search
 from face.models import Portrait
 from face.search_backends import numpy_backend
 from face.search_backends.pgvector_backend import knn_queryset
+from face.signals import portrait_encoded
 from shelter.models import Person
 
 FACES = Path(__file__).parent.parent / "faces"  # tests/faces
@@ -270,8 +271,6 @@ def test_changes_from_other_processes_are_seen_within_the_recheck_interval(galle
 
 def test_encoding_task_updates_are_seen_at_once(gallery, encodings, people, settings):
     """face.tasks.encode_portrait stores with a bare UPDATE and then sends portrait_encoded."""
-    from face.signals import portrait_encoded
-
     settings.FACE_SEARCH_BACKEND = "numpy"
     settings.FACE_SEARCH_RECHECK_SECONDS = 3600
     search.nearest(encodings["biden_1"], k=1)

@@ -4,11 +4,16 @@ import datetime
 import uuid
 
 import pytest
+import time_machine
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from lib import idcard
-from shelter.models import AuditEvent, Person, Service, Stay
+from lib import idcard, workflow
+from shelter.forms import CorrectionForm
+from shelter.models import AuditEvent, Death, Departure, Notification, Person, Service, Stay, User
 
 VALID_ID = "43050219450101002" + idcard.check_char("43050219450101002")  # a woman born 1945-01-01
 
@@ -86,9 +91,6 @@ def test_reception_cannot_see_the_late_entries_page(client_as, reception):
 
 
 def test_a_returning_person_gets_a_new_stay_on_the_same_file(client_as, reception, stay):
-    from lib import workflow
-    from shelter.models import Departure
-
     workflow.apply(stay, "depart", reception, departure=Departure(kind="left", notes="走了", departed_at=timezone.now()))
     data = {k: v for k, v in intake_data().items() if k.startswith("s-")}
     client_as(reception).post(reverse("shelter:return", args=[stay.person.pk]), data)
@@ -96,9 +98,6 @@ def test_a_returning_person_gets_a_new_stay_on_the_same_file(client_as, receptio
 
 
 def test_the_file_shows_the_whole_stay_and_is_audited(client_as, reception, stay):
-    from lib import workflow
-    from shelter.models import Departure
-
     client = client_as(reception)
     client.post(reverse("shelter:transition", args=[stay.pk, "admit"]))
     client.post(reverse("shelter:add_service", args=[stay.pk]),
@@ -128,8 +127,6 @@ def test_departure_form_errors_keep_what_was_typed(client_as, reception, stay):
 
 
 def test_a_correction_keeps_the_old_value_and_the_reason(client_as, reception, person):
-    from shelter.forms import CorrectionForm
-
     data = {f: getattr(person, f) or "" for f in CorrectionForm.Meta.fields}
     data.update(name="王芳", sex="F", reason="家属电话确认")
     client_as(reception).post(reverse("shelter:correct", args=[person.pk]), data)
@@ -210,8 +207,6 @@ def test_an_english_browser_still_gets_chinese_until_english_is_chosen(client, r
 ])
 def test_the_admin_only_looks_records_up(client, stay, model):
     """Files and their records are entered through the pages (ledger rules, audit), not the admin."""
-    from shelter.models import User
-
     client.force_login(User.objects.create_superuser("boss", "boss@example.org", "pw"))
     response = client.get(f"/admin/{model}/")
     assert response.status_code == 200
@@ -229,8 +224,6 @@ def test_the_admin_shows_a_station_only_its_own_people(client, supervisor, perso
 
 
 def test_a_page_uploaded_as_a_handover_form_is_refused(client_as, reception):
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
     data = intake_data(**{"s-handover_document": SimpleUploadedFile("form.html", b"<script>alert(1)</script>", "text/html")})
     response = client_as(reception).post(reverse("shelter:intake"), data)
     assert response.status_code == 200 and not Person.objects.exists()
@@ -238,8 +231,6 @@ def test_a_page_uploaded_as_a_handover_form_is_refused(client_as, reception):
 
 
 def test_a_stored_document_that_is_not_a_scan_is_downloaded_not_shown(client_as, reception, stay):
-    from django.core.files.base import ContentFile
-
     stay.handover_document.save("old.html", ContentFile(b"<script>alert(1)</script>"))
     response = client_as(reception).get(reverse("shelter:document", args=["handover", stay.pk]))
     assert response["Content-Type"] == "application/octet-stream"
@@ -258,8 +249,6 @@ def test_a_person_still_in_the_station_cannot_arrive_again(client_as, reception,
 
 
 def test_the_database_refuses_a_second_open_stay(stay):
-    from django.db import IntegrityError, transaction
-
     with pytest.raises(IntegrityError), transaction.atomic():
         Stay.objects.create(person=stay.person, arrived_at=timezone.now(), found_place="x", brought_by="self")
 
@@ -270,8 +259,6 @@ def test_a_mangled_form_token_is_not_an_error(client_as, reception):
 
 
 def test_searching_by_age_works_on_29_february(client_as, reception, station):
-    import time_machine
-
     Person.objects.create(station=station, name="闰年生", date_of_birth=datetime.date(1988, 2, 29))
     with time_machine.travel(datetime.datetime(2028, 2, 29, 10, tzinfo=datetime.timezone.utc)):
         page = client_as(reception).get(reverse("shelter:people"), {"age": 40})
@@ -280,8 +267,6 @@ def test_searching_by_age_works_on_29_february(client_as, reception, station):
 
 
 def test_new_notifications_show_as_unread_once(client_as, reception):
-    from shelter.models import Notification
-
     Notification.objects.create(user=reception, kind="test", subject="新的提醒")
     client = client_as(reception)
     assert 'class="unread"' in client.get(reverse("shelter:notifications")).content.decode()
@@ -289,8 +274,6 @@ def test_new_notifications_show_as_unread_once(client_as, reception):
 
 
 def test_the_admin_audit_log_shows_a_station_only_its_own_events(client, supervisor, person, other_station):
-    from shelter.models import User
-
     stranger = Person.objects.create(station=other_station, name="外站人员")
     other_user = User.objects.create_user("other", station=other_station)
     AuditEvent.objects.create(user=other_user, station=other_station, action="view", person=stranger, target="外站人员")
@@ -304,11 +287,6 @@ def test_the_admin_audit_log_shows_a_station_only_its_own_events(client, supervi
 
 def test_a_departure_refused_by_the_workflow_keeps_what_was_typed(client_as, reception, stay):
     """Someone recorded a death while this departure form was open: the form comes back, filled in."""
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
-    from lib import workflow
-    from shelter.models import Death
-
     client = client_as(reception)
     client.get(reverse("shelter:depart", args=[stay.pk]))
     workflow.apply(Stay.objects.get(pk=stay.pk), "die", reception, death=Death(

@@ -1,11 +1,14 @@
 """The stay workflow: every transition allowed and refused, its history, and two people at once."""
 
 import datetime
+from io import StringIO
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core import mail
-from django.utils import timezone
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from django.utils import timezone, translation
 
 from lib import workflow
 from shelter.models import Death, Departure, Notification, StateLog, Stay
@@ -85,8 +88,6 @@ def test_no_transition_leaves_a_closed_stay(stay, reception, end):
     ("left", {"notes"}),
 ])
 def test_each_kind_of_departure_asks_for_what_it_needs(stay, reception, kind, missing):
-    from django.core.exceptions import ValidationError
-
     with pytest.raises(ValidationError) as e:
         workflow.apply(stay, "depart", reception, departure=Departure(kind=kind, departed_at=timezone.now()))
     assert set(e.value.message_dict) == missing
@@ -94,8 +95,6 @@ def test_each_kind_of_departure_asks_for_what_it_needs(stay, reception, kind, mi
 
 
 def test_family_receiver_id_number_is_checked(stay, reception):
-    from django.core.exceptions import ValidationError
-
     bad = departure(kind="family", receiver_name="李明", receiver_relation="儿子", receiver_id_number="110105194912310021")
     with pytest.raises(ValidationError) as e:
         workflow.apply(stay, "depart", reception, departure=bad)
@@ -103,8 +102,6 @@ def test_family_receiver_id_number_is_checked(stay, reception):
 
 
 def test_departure_before_arrival_is_refused(stay, reception):
-    from django.core.exceptions import ValidationError
-
     with pytest.raises(ValidationError):
         workflow.apply(stay, "depart", reception, departure=departure(departed_at=stay.arrived_at - datetime.timedelta(hours=1)))
 
@@ -125,8 +122,6 @@ def test_death_is_reported_at_once_to_supervisors_and_head(stay, reception, supe
 
 
 def test_death_needs_proof(stay, reception):
-    from django.core.exceptions import ValidationError
-
     d = death()
     d.proof = None
     with pytest.raises(ValidationError) as e:
@@ -154,10 +149,6 @@ def test_state_cannot_be_set_by_hand(stay):
 
 
 def test_graph_transitions_draws_the_stay_workflow():
-    from io import StringIO
-
-    from django.core.management import call_command
-
     out = StringIO()
     call_command("graph_transitions", "shelter.Stay", stdout=out)
     dot = out.getvalue()
@@ -167,8 +158,6 @@ def test_graph_transitions_draws_the_stay_workflow():
 
 
 def test_a_death_is_reported_in_the_stations_language_whatever_the_reporters(stay, reception, supervisor, settings):
-    from django.utils import translation
-
     settings.LANGUAGE_CODE = "zh-hans"
     with translation.override("en"):
         workflow.apply(stay, "die", reception, death=death())

@@ -3,11 +3,13 @@ run at each step; a week of holidays with the working-day setting; a sweep after
 
 import datetime
 import logging
-
-import pytest
-import time_machine
 import zoneinfo
 
+import chinese_calendar
+import pytest
+import time_machine
+
+from lib import workflow
 from tracing import sweep, workdays
 from tracing.models import TracingCase
 
@@ -76,8 +78,6 @@ def test_the_monthly_refresh_recurs_while_the_person_stays(station, reception, s
         assert status(case, "refresh") == "overdue"
         assert [(r.kind, r.stage) for r in sweep.run() if r.kind == "refresh"] == [("refresh", "overdue")]
         publication = case.publications.get()
-        from lib import workflow
-
         workflow.apply(publication, "update", reception, at=arrival + 2 * HOUR + 31 * DAY)
         assert status(case, "refresh") == "running"
         clock.move_to(arrival + 2 * HOUR + 55 * DAY)  # the next month's last quarter: reminded again
@@ -131,8 +131,6 @@ def test_calendar_days_are_the_default(station, reception, case_of, arrive):
 
 def test_a_year_without_holiday_data_falls_back_to_monday_to_friday_with_a_warning(caplog):
     with pytest.raises(NotImplementedError):  # the premise: the package has no data for 2040
-        import chinese_calendar
-
         chinese_calendar.is_workday(datetime.date(2040, 1, 2))
     with caplog.at_level(logging.WARNING, logger="tracing.workdays"):
         due = workdays.add_working_days(at(2040, 1, 2, 10, 0), 7)  # Monday 2 January 2040

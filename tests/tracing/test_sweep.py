@@ -13,9 +13,11 @@ from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone, translation
 
+from config.celery import app
 from shelter.models import Notification
 from tracing import sweep
 from tracing.models import TracingCase
+from tracing.tasks import sweep_deadlines
 
 HOUR = datetime.timedelta(hours=1)
 DAY = datetime.timedelta(days=1)
@@ -157,8 +159,6 @@ def test_check_deadlines_runs_one_sweep_and_says_what_it_did(station, reception,
 
 
 def test_the_celery_task_runs_the_sweep(station, reception, supervisor, late_cases):
-    from tracing.tasks import sweep_deadlines
-
     late_cases(station, reception)
     assert sweep_deadlines.delay().get() == 3
     assert sweep_deadlines.delay().get() == 0
@@ -166,8 +166,6 @@ def test_the_celery_task_runs_the_sweep(station, reception, supervisor, late_cas
 
 def test_what_beat_schedules_is_the_sweep(station, reception, supervisor, late_cases, reminders):
     """The task beat names exists in the worker and sweeps (a renamed task would leave beat sending nothing)."""
-    from config.celery import app
-
     app.loader.import_default_modules()  # as a worker starts: the apps' tasks modules are found
     late_cases(station, reception)
     task = app.tasks[app.conf.beat_schedule["sweep-deadlines"]["task"]]

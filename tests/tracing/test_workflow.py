@@ -2,13 +2,18 @@
 queries, publications per channel and their withdrawal, the DNA referral, and history."""
 
 import datetime
+import importlib
+import types
 
 import pytest
+from django.apps import apps
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.utils import timezone
 
 from lib import workflow
-from shelter.models import Death, Departure, StateLog, Stay
+from shelter.models import AuditEvent, Death, Departure, StateLog, Stay
 from tracing.models import DnaReferral, Publication, TracingCase
 
 HOUR = datetime.timedelta(hours=1)
@@ -219,8 +224,6 @@ def test_any_other_end_of_stay_closes_the_case_at_the_time_of_departure(case, re
 
 
 def test_a_death_closes_the_case(case, reception):
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
     death = Death(died_at=timezone.now(), place="站内医务室", cause="心脏骤停", proof_kind="medical",
                   proof=SimpleUploadedFile("cert.pdf", b"%PDF-1.4"))
     workflow.apply(Stay.objects.get(pk=case.stay_id), "die", reception, death=death)
@@ -256,8 +259,6 @@ def test_the_person_file_shows_the_case_panel_and_timeline(client_as, reception,
 
 
 def test_the_case_page_is_audited_and_hidden_from_other_stations(client_as, reception, case, other_station, make_user):
-    from shelter.models import AuditEvent
-
     assert client_as(reception).get(f"/tracing/cases/{case.pk}/").status_code == 200
     assert AuditEvent.objects.filter(action="view", person=case.stay.person, user=reception).exists()
     stranger = make_user("sz-reception", "reception", other_station)
@@ -317,12 +318,6 @@ def test_refresh_and_withdraw_through_the_page(client_as, reception, case, publi
 
 
 def test_stays_registered_before_tracing_existed_get_their_case_by_migration(station, reception, arrive):
-    import importlib
-    import types
-
-    from django.apps import apps
-    from django.db import connection
-
     migration = importlib.import_module("tracing.migrations.0003_open_cases_for_earlier_stays")
     open_stay = arrive(station, reception, arrived_at=timezone.now() - 30 * HOUR)
     confirmed = arrive(station, reception, identity="confirmed")
