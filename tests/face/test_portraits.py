@@ -11,10 +11,10 @@ import pytest
 from django.urls import reverse
 from PIL import Image, ImageFilter
 
-from face.services import choose_main, replace_image, take_portrait
 from face import tasks
 from face.management.commands.bench_face import frame, jpeg
 from face.models import Portrait, PortraitError, PortraitRefused
+from face.services import choose_main, replace_image, take_portrait
 from face.signals import portrait_encoded
 from shelter.models import AuditEvent
 

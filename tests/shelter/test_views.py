@@ -163,7 +163,7 @@ class TestStationIsolation:
 
 def test_people_list_filters(client_as, reception, station):
     old = Person.objects.create(station=station, name="张老汉", sex="M", age_min=70, age_max=80)
-    child = Person.objects.create(station=station, name="小明", sex="M", date_of_birth=datetime.date.today().replace(year=datetime.date.today().year - 10))
+    Person.objects.create(station=station, name="小明", sex="M", date_of_birth=datetime.date.today().replace(year=datetime.date.today().year - 10))
     Stay.objects.create(person=old, arrived_at=timezone.now(), found_place="x", brought_by="self")
     client = client_as(reception)
 

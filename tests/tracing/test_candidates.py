@@ -9,12 +9,11 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from face.services import take_portrait
-from tracing.services import request_search
 from lib import workflow
 from shelter.models import AuditEvent, Notification, StateLog, Station
-from tracing.models import Candidate
 from tracing.finding import rank_score
-from tracing.models import FamilyReport
+from tracing.models import Candidate, FamilyReport
+from tracing.services import request_search
 
 SEX = {"obama": "M", "biden": "M", "harington": "M", "leslie": "F", "lacamoire": "M"}  # the people in tests/faces
 

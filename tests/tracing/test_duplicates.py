@@ -5,12 +5,11 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from face.services import take_portrait
 from face.models import Portrait
+from face.services import take_portrait
 from lib import workflow
 from shelter.models import AuditEvent, Departure, Person, Stay
-from tracing.models import Candidate
-from tracing.models import PossibleDuplicate
+from tracing.models import Candidate, PossibleDuplicate
 
 ID_NUMBER = "11010519491231002X"  # a woman born 1949-12-31
 

@@ -13,8 +13,7 @@ from PIL import Image
 
 from lib import workflow
 from shelter.models import AuditEvent, Departure, Person, StateLog
-from tracing.models import Candidate
-from tracing.models import FamilyReport
+from tracing.models import Candidate, FamilyReport
 from tracing.views import reports as reports_view
 
 FORM = {
