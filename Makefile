@@ -43,7 +43,7 @@ run: venv
 	$(VENV)/bin/celery -A config worker -B --pool=solo --loglevel=warning & \
 	$(PY) manage.py runserver --noreload $(HOST)
 
-# PYTEST_ARGS narrows a run (make test PYTEST_ARGS=tests/test_x.py); DATABASE_URL in the environment
+# PYTEST_ARGS narrows a run (make test PYTEST_ARGS=tests/tracing/test_sweep.py); DATABASE_URL in the environment
 # runs the suite on that database instead of SQLite. pytest exits 5 when it collected no test: its
 # summary line ("no tests ran") says so, and that is reported, not taken for a crash.
 test: venv system-deps

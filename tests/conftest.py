@@ -105,3 +105,10 @@ def photos_of():
 def person_in(photos_of):
     """{photo name: the person in it}, for every photo of `photos_of`."""
     return {photo: person for person, photos in photos_of.items() for photo in photos}
+
+
+@pytest.fixture
+def committed(django_capture_on_commit_callbacks):
+    """Run what waits for the commit (encodings, searches: eager Celery tasks) when the block ends:
+    `with committed(): ...`."""
+    return lambda: django_capture_on_commit_callbacks(execute=True)

@@ -33,12 +33,6 @@ def blurred():
 
 
 @pytest.fixture
-def encoded(django_capture_on_commit_callbacks):
-    """Run what waits for the commit (the encoding task, eager in tests) when the block ends."""
-    return lambda: django_capture_on_commit_callbacks(execute=True)
-
-
-@pytest.fixture
 def received():
     calls = []
 
@@ -50,8 +44,8 @@ def received():
     portrait_encoded.disconnect(receiver)
 
 
-def test_accepted_portrait_becomes_main_and_is_encoded(person, reception, encoded, received):
-    with encoded():
+def test_accepted_portrait_becomes_main_and_is_encoded(person, reception, committed, received):
+    with committed():
         portrait, report = take_portrait(person=person, data=good(), by=reception, source=Portrait.WEBCAM)
     portrait.refresh_from_db()
     assert report.accepted and portrait.accepted and portrait.reasons == []
@@ -64,8 +58,8 @@ def test_accepted_portrait_becomes_main_and_is_encoded(person, reception, encode
     assert [p.pk for p in received] == [portrait.pk] and received[0].encoding is not None
 
 
-def test_failed_portrait_is_kept_but_not_main_nor_encoded(person, reception, encoded, received):
-    with encoded():
+def test_failed_portrait_is_kept_but_not_main_nor_encoded(person, reception, committed, received):
+    with committed():
         portrait, report = take_portrait(person=person, data=blurred(), by=reception)
     portrait.refresh_from_db()
     assert portrait.pk and portrait.image.name.endswith(".jpg")
@@ -85,8 +79,8 @@ def test_a_file_that_is_no_picture_stores_nothing(person, reception, settings):
     assert not list((Path(settings.MEDIA_ROOT)).rglob("*.*"))
 
 
-def test_a_later_good_portrait_does_not_replace_a_good_main(person, reception, encoded):
-    with encoded():
+def test_a_later_good_portrait_does_not_replace_a_good_main(person, reception, committed):
+    with committed():
         first, _ = take_portrait(person=person, data=good(), by=reception)
         second, _ = take_portrait(person=person, data=good("leslie_1.jpg"), by=reception)
     first.refresh_from_db()
@@ -95,8 +89,8 @@ def test_a_later_good_portrait_does_not_replace_a_good_main(person, reception, e
     assert second.accepted and second.encoding is not None  # not main, still searchable
 
 
-def test_main_portrait_rule(person, reception, supervisor, head, encoded):
-    with encoded():
+def test_main_portrait_rule(person, reception, supervisor, head, committed):
+    with committed():
         failed, _ = take_portrait(person=person, data=blurred(), by=reception)
         accepted, _ = take_portrait(person=person, data=good(), by=reception)
     assert Portrait.objects.main_for(person) == accepted
@@ -108,7 +102,7 @@ def test_main_portrait_rule(person, reception, supervisor, head, encoded):
         failed.make_main(supervisor, "   ")
     with pytest.raises(PortraitError, match="not allowed"):
         accepted.make_main(head)
-    with encoded():
+    with committed():
         choose_main(portrait=failed, by=supervisor, reason="the only picture: the person will not sit still")
     failed.refresh_from_db()
     accepted.refresh_from_db()
@@ -118,17 +112,17 @@ def test_main_portrait_rule(person, reception, supervisor, head, encoded):
     assert Portrait.objects.filter(person=person, is_main=True).count() == 1
 
     # An accepted portrait taken later replaces an overridden main one.
-    with encoded():
+    with committed():
         newer, _ = take_portrait(person=person, data=good("leslie_1.jpg"), by=reception)
     assert Portrait.objects.main_for(person) == newer
 
 
-def test_changed_image_is_checked_and_encoded_again(person, reception, encoded, received):
-    with encoded():
+def test_changed_image_is_checked_and_encoded_again(person, reception, committed, received):
+    with committed():
         portrait, _ = take_portrait(person=person, data=good(), by=reception)
     portrait.refresh_from_db()
     before = portrait.encoding
-    with encoded():
+    with committed():
         replace_image(portrait=portrait, data=good("leslie_1.jpg"))
     portrait.refresh_from_db()
     assert portrait.accepted and portrait.encoding is not None
@@ -137,9 +131,9 @@ def test_changed_image_is_checked_and_encoded_again(person, reception, encoded, 
     assert tasks.encode_portrait(portrait.pk) is False  # already done: nothing recomputed
 
 
-def test_task_does_not_store_an_encoding_for_a_replaced_image(person, reception, encoded, monkeypatch):
+def test_task_does_not_store_an_encoding_for_a_replaced_image(person, reception, committed, monkeypatch):
     """The conditional update: an encoding is stored only for the image it was computed from."""
-    with encoded():
+    with committed():
         portrait, _ = take_portrait(person=person, data=good(), by=reception)
     Portrait.objects.filter(pk=portrait.pk).update(encoding=None, encoded_at=None)
     real_encode = tasks.encode
@@ -153,8 +147,8 @@ def test_task_does_not_store_an_encoding_for_a_replaced_image(person, reception,
     assert Portrait.objects.get(pk=portrait.pk).encoding is None
 
 
-def test_for_user_keeps_stations_apart(person, reception, other_station, encoded, make_user):
-    with encoded():
+def test_for_user_keeps_stations_apart(person, reception, other_station, committed, make_user):
+    with committed():
         portrait, _ = take_portrait(person=person, data=good(), by=reception)
     stranger = make_user("stranger", "reception", other_station)
     assert list(Portrait.objects.for_user(reception)) == [portrait]
@@ -187,9 +181,9 @@ def test_station_head_cannot_take_portraits(client_as, head, person):
     assert client_as(head).get(reverse("face:capture", args=[person.pk])).status_code == 403
 
 
-def test_webcam_shot_gets_its_verdict_as_json(client_as, reception, person, encoded):
+def test_webcam_shot_gets_its_verdict_as_json(client_as, reception, person, committed):
     client = client_as(reception)
-    with encoded():
+    with committed():
         response = upload(client, person, good())
     answer = response.json()
     assert response.status_code == 200
@@ -224,9 +218,9 @@ def test_bad_file_gets_a_clear_error(client_as, reception, person):
     assert not Portrait.objects.exists()
 
 
-def test_file_upload_without_javascript(client_as, reception, person, encoded):
+def test_file_upload_without_javascript(client_as, reception, person, committed):
     client = client_as(reception)
-    with encoded():
+    with committed():
         response = upload(client, person, Path(FACES / "leslie_2.jpg").read_bytes(), source="upload", json=False)
     portrait = Portrait.objects.get()
     assert response.status_code == 302 and response.url == portrait.get_absolute_url()
@@ -245,14 +239,14 @@ def test_portrait_page_shows_reasons_and_the_override_form_to_supervisors(client
     assert "Override the check" in page
 
 
-def test_make_main_view(client_as, reception, supervisor, person, encoded):
+def test_make_main_view(client_as, reception, supervisor, person, committed):
     failed, _ = take_portrait(person=person, data=blurred(), by=reception)
     url = reverse("face:make_main", args=[failed.pk])
     response = client_as(reception).post(url, {"reason": "please"})
     assert response.status_code == 400 and "cannot be the main portrait" in response.content.decode()
     response = client_as(supervisor).post(url, {"reason": ""})
     assert response.status_code == 400 and "give the reason" in response.content.decode()
-    with encoded():
+    with committed():
         response = client_as(supervisor).post(url, {"reason": "no better picture possible"})
     assert response.status_code == 302
     failed.refresh_from_db()
@@ -279,11 +273,11 @@ def test_image_only_to_the_persons_station_and_audited(client_as, reception, per
     assert client_as(admin_user).get(url).status_code == 200  # administrators see every station
 
 
-def test_person_page_panel_and_timeline(client_as, reception, person, encoded):
+def test_person_page_panel_and_timeline(client_as, reception, person, committed):
     client = client_as(reception)
     page = client.get(person.get_absolute_url()).content.decode()
     assert reverse("face:capture", args=[person.pk]) in page and "No main portrait yet" in page
-    with encoded():
+    with committed():
         good_one, _ = take_portrait(person=person, data=good(), by=reception)
     take_portrait(person=person, data=blurred(), by=reception)
     page = client.get(person.get_absolute_url()).content.decode()

@@ -108,13 +108,6 @@ def _webcam(name):
 
 
 @pytest.fixture
-def committed(django_capture_on_commit_callbacks):
-    """Run what waits for the commit (encodings, searches: eager Celery tasks) when the block ends:
-    `with committed(): ...`."""
-    return lambda: django_capture_on_commit_callbacks(execute=True)
-
-
-@pytest.fixture
 def photo():
     """photo(name): the original file of tests/faces/<name>.jpg, as a family brings it."""
     return _photo
