@@ -52,11 +52,10 @@ import time
 
 import cv2
 import numpy as np
-from django.conf import settings
 
 from .detection import find_faces
 from .images import ImageRefused, open_portrait
-from .verdicts import QualityReport
+from .verdicts import QualityReport, thresholds
 
 # Generic 3-D face (millimetres; x right, y down, z away from the camera) for the pose fit, with the
 # landmark each point matches: nose tip, chin, outer eye corners, mouth corners.
@@ -72,13 +71,18 @@ POSE_LANDMARKS = [30, 8, 36, 45, 48, 54]
 SHARPNESS_EYE_DISTANCE = 64  # the face is compared at this scale, whatever the picture's size
 
 
-def check_portrait(data):
-    """The quality verdict on a portrait file (bytes). Never raises for a bad file: it says why."""
+def check_portrait(data, frame_size=None):
+    """The quality verdict on a portrait file (bytes). Never raises for a bad file: it says why.
+
+    frame_size: (width, height) of the camera frame a downscaled live-guidance copy was made from; the
+    measures in pixels (eye distance) are then given in the camera frame's pixels, as for the shot."""
     started = time.perf_counter()
     try:
         image = open_portrait(data)
     except ImageRefused as e:
         return QualityReport([e.code], dict(e.params))
+    if frame_size:
+        image.original_size = tuple(frame_size)
     report = assess(image)
     report.format = image.format
     report.measures["ms"] = round((time.perf_counter() - started) * 1000)
@@ -86,24 +90,24 @@ def check_portrait(data):
 
 
 def assess(image):
-    s = settings
+    t = thresholds()
     rgb = image.rgb
     grey = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
     measures = {"width": image.original_size[0], "height": image.original_size[1]}
     faces = find_faces(rgb)
     measures["faces_detected"] = len(faces)
     if not faces:
-        # Say why if we can: a face is often missed because the whole picture is too dark or too bright.
-        measures["brightness"] = round(float(grey.mean()), 1)
-        reasons = ["no_face"] + exposure_reasons(measures["brightness"], None, None)
-        return QualityReport(reasons, measures)
+        # Say why if we can, from the middle of the frame (where the oval puts the face).
+        measures.update(frame_measures(grey))
+        return QualityReport(["no_face"] + no_face_causes(measures, t), measures)
 
     face = faces[0]
-    counted = [f for f in faces if f.width >= s.FACE_OTHER_FACE_RATIO * face.width]
+    counted = [f for f in faces if f.width >= t["other_face_ratio"] * face.width]
     measures["faces"] = len(counted)
+    measures["detector"] = face.found_by
     eye_distance = face.eye_distance
     measures["eye_distance"] = round(eye_distance / image.scale, 1)
-    measures["margin"] = round(margin(face, grey.shape), 2)
+    measures["margin"] = round(float(margin(face, grey.shape)), 2)
     measures.update(pose(face, grey.shape))
     measures["eye_openness"] = round(eye_openness(face), 3)
     crop = inner_face(grey, face)
@@ -115,30 +119,81 @@ def assess(image):
     reasons = []
     if len(counted) > 1:
         reasons.append("multiple_faces")
-    if measures["margin"] < s.FACE_MIN_MARGIN:
+    if measures["margin"] < t["min_margin"]:
         reasons.append("cropped")
-    if measures["eye_distance"] < s.FACE_MIN_EYE_DISTANCE:
+    if measures["eye_distance"] < t["min_eye_distance"]:
         reasons.append("too_small")
-    frontal = (abs(measures["yaw"]) <= s.FACE_MAX_YAW and abs(measures["pitch"]) <= s.FACE_MAX_PITCH
-               and abs(measures["roll"]) <= s.FACE_MAX_ROLL)
-    if not frontal:
+    fix = pose_fix(measures, t)
+    if fix:
         reasons.append("pose")
-    elif measures["eye_openness"] < s.FACE_MIN_EYE_OPENNESS:
+        measures["pose_fix"] = fix
+    elif measures["eye_openness"] < t["min_eye_openness"]:
         reasons.append("eyes_closed")
-    if measures["sharpness"] < s.FACE_MIN_SHARPNESS:
+    if measures["sharpness"] < t["min_sharpness"]:
         reasons.append("blurred")
-    reasons += exposure_reasons(measures["brightness"], measures["contrast"], measures["clipped"])
+    reasons += exposure_reasons(measures["brightness"], measures["contrast"], measures["clipped"], t)
     return QualityReport(reasons, measures)
 
 
-def exposure_reasons(brightness, contrast, clipped):
-    s = settings
-    if brightness < s.FACE_MIN_BRIGHTNESS:
+def exposure_reasons(brightness, contrast, clipped, t):
+    if brightness < t["min_brightness"]:
         return ["too_dark"]
-    if brightness > s.FACE_MAX_BRIGHTNESS or (clipped is not None and clipped > s.FACE_MAX_CLIPPED):
+    if brightness > t["max_brightness"] or (clipped is not None and clipped > t["max_clipped"]):
         return ["overexposed"]
-    if contrast is not None and contrast < s.FACE_MIN_CONTRAST:
+    if contrast is not None and contrast < t["min_contrast"]:
         return ["low_contrast"]
+    return []
+
+
+def pose_fix(measures, t):
+    """Which way the head should move, as a code (POSE_FIXES in face.verdicts), or None when frontal.
+
+    The largest excess over its limit decides. Yaw > 0: the face points to the picture's left, which is
+    the person's own right, so they should turn to their left; pitch > 0: the chin is lowered."""
+    excess = {
+        "yaw": abs(measures["yaw"]) - t["max_yaw"],
+        "pitch": abs(measures["pitch"]) - t["max_pitch"],
+        "roll": abs(measures["roll"]) - t["max_roll"],
+    }
+    worst = max(excess, key=excess.get)
+    if excess[worst] <= 0:
+        return None
+    if worst == "yaw":
+        return "turn_left" if measures["yaw"] > 0 else "turn_right"
+    if worst == "pitch":
+        return "chin_up" if measures["pitch"] > 0 else "chin_down"
+    return "straighten"
+
+
+# The middle of the frame, where the capture page's oval puts the face (its box in a 640x480 frame).
+OVAL_BOX = (202 / 640, 67 / 480, 438 / 640, 383 / 480)
+
+
+def frame_measures(grey):
+    """Brightness, burnt share, contrast and sharpness of the oval's box, for a frame without a face."""
+    height, width = grey.shape
+    x0, y0, x1, y1 = (round(v) for v in (OVAL_BOX[0] * width, OVAL_BOX[1] * height,
+                                          OVAL_BOX[2] * width, OVAL_BOX[3] * height))
+    box = grey[y0:y1, x0:x1].astype(np.float32)
+    # A face filling the oval has its eyes about 0.38 of the box's width apart: compare at that scale.
+    sharp = sharpness(box, 0.38 * box.shape[1])
+    return {
+        "brightness": round(float(box.mean()), 1),
+        "clipped": round(float((box >= 250).mean()), 3),
+        "contrast": round(float(box.std()), 1),
+        "sharpness": sharp["sharpness"],
+    }
+
+
+def no_face_causes(measures, t):
+    """The likely reason no face was found, from the middle of the frame; [] when nothing explains it
+    (then the frame holds nothing face-like)."""
+    if measures["brightness"] < t["min_brightness"]:
+        return ["too_dark"]
+    if measures["brightness"] > t["max_brightness"] or measures["clipped"] > t["frame_max_clipped"]:
+        return ["overexposed"]
+    if measures["contrast"] >= t["min_contrast"] and measures["sharpness"] < t["frame_min_sharpness"]:
+        return ["blurred"]
     return []
 
 
