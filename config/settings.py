@@ -194,6 +194,7 @@ FACE_FRAME_MAX_CLIPPED = envfloat("FACE_FRAME_MAX_CLIPPED", 0.30)
 FACE_STRICT = envbool("FACE_STRICT", False)
 # Live guidance on the capture page: frames checked per second per camera (0: no live guidance).
 FACE_LIVE_RATE = envfloat("FACE_LIVE_RATE", 3)
+FACE_LIVE_MAX_BYTES = envint("FACE_LIVE_MAX_BYTES", 200_000)  # a 320x240 JPEG preview frame is about 15 KB
 # Files: bigger pictures are refused (decompression bombs); the rest is decoded to at most
 # FACE_WORK_SIDE pixels on the long side, and faces are looked for on a FACE_DETECT_SIDE copy.
 FACE_MAX_IMAGE_PIXELS = envint("FACE_MAX_IMAGE_PIXELS", 64_000_000)

@@ -118,6 +118,7 @@ def cut_faces(rgb):
 
 
 SMALL_FACE_MIN = 16  # pixels: the smallest face the Haar cascade proposes
+SMALL_FACE_MAX = 72  # pixels: larger faces are the HOG passes' (the cascade's cost halves with this cap)
 SMALL_FACE_ZOOM = 120  # pixels: a proposed face is enlarged to about this width before HOG confirms it
 SMALL_FACE_PAD = 0.2  # the frame is padded by this share of its size with its own edge pixels
 
@@ -130,7 +131,8 @@ def small_faces(rgb):
     pad_x, pad_y = round(width * SMALL_FACE_PAD), round(height * SMALL_FACE_PAD)
     padded = cv2.copyMakeBorder(rgb, pad_y, pad_y, pad_x, pad_x, cv2.BORDER_REPLICATE)
     grey = cv2.equalizeHist(cv2.cvtColor(padded, cv2.COLOR_RGB2GRAY))
-    proposals = m.haar.detectMultiScale(grey, scaleFactor=1.1, minNeighbors=3, minSize=(SMALL_FACE_MIN, SMALL_FACE_MIN))
+    proposals = m.haar.detectMultiScale(grey, scaleFactor=1.15, minNeighbors=3, minSize=(SMALL_FACE_MIN,) * 2,
+                                        maxSize=(SMALL_FACE_MAX,) * 2)
     found = []
     for x, y, w, h in proposals:
         x0, y0 = max(0, x - w), max(0, y - h)

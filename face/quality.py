@@ -83,13 +83,15 @@ def check_portrait(data, frame_size=None):
         return QualityReport([e.code], dict(e.params))
     if frame_size:
         image.original_size = tuple(frame_size)
-    report = assess(image)
+    report = assess(image, live=bool(frame_size))
     report.format = image.format
     report.measures["ms"] = round((time.perf_counter() - started) * 1000)
     return report
 
 
-def assess(image):
+def assess(image, live=False):
+    """The verdict on a decoded picture. live: a downscaled preview frame, whose face is judged for
+    sharpness at its own size (enlarging it to the comparison scale would blur it)."""
     t = thresholds()
     rgb = image.rgb
     grey = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
@@ -111,7 +113,7 @@ def assess(image):
     measures.update(pose(face, grey.shape))
     measures["eye_openness"] = round(eye_openness(face), 3)
     crop = inner_face(grey, face)
-    measures.update(sharpness(crop, eye_distance))
+    measures.update(sharpness(crop, eye_distance, enlarge=not live))
     measures["brightness"] = round(float(crop.mean()), 1)
     measures["contrast"] = round(float(crop.std()), 1)
     measures["clipped"] = round(float((crop >= 250).mean()), 3)
@@ -239,8 +241,10 @@ def inner_face(grey, face):
     return grey[y0:y1, x0:x1].astype(np.float32)
 
 
-def sharpness(crop, eye_distance):
+def sharpness(crop, eye_distance, enlarge=True):
     k = SHARPNESS_EYE_DISTANCE / eye_distance
+    if not enlarge:
+        k = min(k, 1.0)
     size = (max(8, round(crop.shape[1] * k)), max(8, round(crop.shape[0] * k)))
     face = cv2.resize(crop, size, interpolation=cv2.INTER_AREA if k < 1 else cv2.INTER_LINEAR)
     reblurred = cv2.GaussianBlur(face, (0, 0), 1.0)
