@@ -6,9 +6,9 @@ front of the camera: the instruction changes and the oval turns green before the
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 from django.urls import reverse
-import numpy as np
 from PIL import Image
 from playwright.sync_api import sync_playwright
 
