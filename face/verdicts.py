@@ -105,7 +105,8 @@ def instruction(reasons, measures=None):
         return str(READY)
     if reasons[0] == "no_face" and len(reasons) > 1 and reasons[1] in INSTRUCTIONS:
         return str(INSTRUCTIONS[reasons[1]])
-    return str(INSTRUCTIONS.get(message_key(reasons[0], measures), INSTRUCTIONS.get(reasons[0], reasons[0])))
+    key = message_key(reasons[0], measures)
+    return str(INSTRUCTIONS.get(key) or INSTRUCTIONS.get(reasons[0]) or messages_for(reasons[:1], measures)[0])
 
 
 def primary_reason(reasons, measures=None):
