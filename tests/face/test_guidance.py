@@ -65,7 +65,7 @@ def test_turned_heads_say_which_way_to_turn(verdicts):
             assert report.reasons == ["pose"], (name, report.measures)
             assert f"pose:{report.measures['pose_fix']}" == expected
             side = expected.removeprefix("pose:turn_")
-            assert report.messages == [f"Head turned: ask the person to turn their head a little to their {side}."]
+            assert report.messages == [f"Head turned or tilted: ask the person to turn their head a little to their {side}."]
             assert instruction(report.reasons, report.measures) == f"Turn your head a little to your {side}"
 
 
