@@ -129,3 +129,26 @@ def test_strict_mode_asks_for_a_passport_like_portrait(settings, verdicts):
     assert thresholds()["max_yaw"] == 5 and thresholds()["min_eye_distance"] == 90
     settings.FACE_MIN_EYE_DISTANCE = 120  # a station's own stricter setting stays
     assert thresholds()["min_eye_distance"] == 120
+
+
+@pytest.mark.parametrize("reasons, measures, said", [
+    (["multiple_faces", "too_small", "pose"], {"pose_fix": "turn_left"}, "Only one person in the frame"),
+    (["too_small", "blurred"], {}, "Move closer"),
+    (["pose", "blurred"], {"pose_fix": "chin_down"}, "Lower your chin a little"),
+    (["pose"], {}, "Look straight at the camera"),  # stored before the direction was
+    (["eyes_closed"], {}, "Open your eyes"),
+    (["blurred", "too_dark"], {}, "Hold still"),
+    (["too_dark"], {}, "More light on the face"),
+    (["no_face", "too_dark"], {}, "More light on the face"),
+    (["no_face", "overexposed"], {}, "Less light: out of direct light"),
+    (["cropped"], {}, "Centre the face in the oval"),
+    ([], {}, "Good: take the photo"),
+])
+def test_one_short_instruction_for_the_live_guidance(reasons, measures, said):
+    assert instruction(reasons, measures) == said
+
+
+def test_a_portrait_stored_before_the_direction_keeps_its_message():
+    from_before = check_portrait(jpeg(webcam_frame("obama_4")))
+    assert from_before.measures.pop("pose_fix") == "turn_right"
+    assert from_before.messages == ["Head turned or tilted: ask the person to look straight at the camera."]
