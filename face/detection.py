@@ -11,16 +11,18 @@ standing too far back gets "move closer" rather than "no face":
 
 1. "hog": dlib's HOG detector as it is (faces from about 80 px wide, eyes about 30 px apart);
 2. "hog_upsampled": the same on a copy upsampled twice (faces from about 40 px; +45 ms at 640x480);
-3. "hog_padded": HOG on the frame padded by a fifth of its size with its own mirror image: a face cut by
-   the frame's edge (a third of the forehead off the top) is found and called "cropped", not "no face";
-4. "haar_hog": OpenCV's Haar cascade for frontal faces (haarcascade_frontalface_default.xml, shipped with
-   opencv-python: nothing to download) proposes small faces from 16 px, in a frame padded by a fifth of
-   its size with its own edge pixels (so a face cut by the edge is still proposed); each proposal is
-   cut out with its surroundings, enlarged until the face is about 120 px and confirmed by the HOG
-   detector there (a Haar cascade alone takes a textured wall for a face). Measured on the webcam-like
-   frames of seven portraits in tests/faces shrunk until the eyes are 10 px apart (a face about 30 px
-   wide, 3 m from a laptop webcam): pass 2 finds 1 of 7, pass 4 five of the others, in about 10-20 ms, where a
-   HOG pass upsampled four times finds them too but takes 290 ms a frame.
+   left out for the live guidance's frames (quick=True), where the next pass covers these sizes too;
+3. "haar_hog": OpenCV's Haar cascade for frontal faces (haarcascade_frontalface_default.xml, shipped with
+   opencv-python: nothing to download) proposes faces of 16-72 px (96 in quick mode), in a frame padded
+   by a fifth of its size with its own edge pixels; each proposal is cut out with its surroundings,
+   enlarged until the face is about 120 px and confirmed by the HOG detector there (a Haar cascade
+   alone takes a textured wall for a face). Measured on the webcam-like frames of seven portraits in
+   tests/faces shrunk until the eyes are 10 px apart (a face about 30 px wide, 3 m from a laptop
+   webcam): pass 2 finds 1 of 7, this pass 5 of the others, in 10-20 ms, where a HOG pass upsampled
+   four times finds them too but takes 290 ms a frame; at 12 px all seven are found;
+4. "hog_padded": HOG on the frame padded by a fifth of its size with its own mirror image: a face cut by
+   the frame's edge (a third of the forehead off the top) is found and called "cropped", not "no face"
+   (7 of the 21 copies cut at the top need it). Only faces centred in the frame count.
 
 Each face says which pass found it (Face.found_by; the quality check stores it as measures["detector"]).
 Landmarks and encodings use the full working picture.
@@ -74,8 +76,12 @@ class Face:
         return float(np.linalg.norm(right - left))
 
 
-def find_faces(rgb):
-    """Faces in an RGB uint8 picture, largest first, each with its 68 landmarks and the pass that found it."""
+def find_faces(rgb, quick=False):
+    """Faces in an RGB uint8 picture, largest first, each with its 68 landmarks and the pass that found it.
+
+    quick: for the live guidance's small preview frames, the upsampled HOG pass (the costliest, 18 ms of
+    the 40 a far face took at 320x240) is left out and the Haar pass proposes faces up to 96 px instead,
+    covering the same sizes for about 14 ms."""
     m = models()
     height, width = rgb.shape[:2]
     scale = min(1.0, settings.FACE_DETECT_SIDE / max(width, height))
@@ -84,12 +90,12 @@ def find_faces(rgb):
         small = cv2.resize(rgb, (round(width * scale), round(height * scale)), interpolation=cv2.INTER_AREA)
     found_by = "hog"
     rects = list(m.detector(small, 0))
-    if not rects:
+    if not rects and not quick:
         found_by, rects = "hog_upsampled", list(m.detector(small, 1))
     if not rects:
-        found_by, rects = "hog_padded", cut_faces(small)
+        found_by, rects = "haar_hog", small_faces(small, SMALL_FACE_MAX_QUICK if quick else SMALL_FACE_MAX)
     if not rects:
-        found_by, rects = "haar_hog", small_faces(small)
+        found_by, rects = "hog_padded", cut_faces(small)
     faces = []
     for r in rects:
         rect = dlib.rectangle(
@@ -102,7 +108,7 @@ def find_faces(rgb):
 
 
 def cut_faces(rgb):
-    """Third pass: HOG on the frame padded with its own mirror image, for a face cut by the frame's edge
+    """Fourth pass: HOG on the frame padded with its own mirror image, for a face cut by the frame's edge
     (the detector looks at the forehead and chin around the eyes too). Only faces whose centre lies in
     the frame count (a face wholly in the mirrored band is a reflection)."""
     height, width = rgb.shape[:2]
@@ -119,11 +125,12 @@ def cut_faces(rgb):
 
 SMALL_FACE_MIN = 16  # pixels: the smallest face the Haar cascade proposes
 SMALL_FACE_MAX = 72  # pixels: larger faces are the HOG passes' (the cascade's cost halves with this cap)
+SMALL_FACE_MAX_QUICK = 96  # pixels: without the upsampled HOG pass, the cascade looks up to HOG's smallest
 SMALL_FACE_ZOOM = 120  # pixels: a proposed face is enlarged to about this width before HOG confirms it
 SMALL_FACE_PAD = 0.2  # the frame is padded by this share of its size with its own edge pixels
 
 
-def small_faces(rgb):
+def small_faces(rgb, max_size=None):
     """Third pass: small faces proposed by the Haar cascade, each confirmed by HOG on an enlarged cut-out.
     Rectangles in `rgb` pixels (they may reach beyond its edges for a face cut by the frame)."""
     m = models()
@@ -132,7 +139,7 @@ def small_faces(rgb):
     padded = cv2.copyMakeBorder(rgb, pad_y, pad_y, pad_x, pad_x, cv2.BORDER_REPLICATE)
     grey = cv2.equalizeHist(cv2.cvtColor(padded, cv2.COLOR_RGB2GRAY))
     proposals = m.haar.detectMultiScale(grey, scaleFactor=1.15, minNeighbors=3, minSize=(SMALL_FACE_MIN,) * 2,
-                                        maxSize=(SMALL_FACE_MAX,) * 2)
+                                        maxSize=(max_size or SMALL_FACE_MAX,) * 2)
     found = []
     for x, y, w, h in proposals:
         x0, y0 = max(0, x - w), max(0, y - h)

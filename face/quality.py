@@ -137,7 +137,7 @@ def assess(image, live=False):
     rgb = image.rgb
     grey = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
     measures = {"width": image.original_size[0], "height": image.original_size[1]}
-    faces = find_faces(rgb)
+    faces = find_faces(rgb, quick=live)
     measures["faces_detected"] = len(faces)
     if not faces:
         # Say why if we can, from the middle of the frame (where the oval puts the face).

@@ -8,7 +8,7 @@ with face.quality itself, rather than in the browser: the same rules and thresho
 the shot (a shot the oval called good passes), nothing to vendor or keep in step (an in-browser detector
 would be a second model with its own idea of "too small" or "turned"), and it works on any intranet
 browser. Its cost is measured by bench_face. The frames are checked in memory and never stored; they
-are not pictures of the file anyone looks at, so they are not audited one by one (3 a second would bury
+are not pictures of the file anyone looks at, so they are not audited one by one (several a second would bury
 the log): the first live check of each visit of the capture page is audited, with the visit's id,
 which the shots taken in that visit carry too.
 """

@@ -26,6 +26,7 @@
   var liveRate = parseFloat(root.dataset.liveRate) || 0;
   var liveCanvas = document.createElement("canvas");
   var liveWaiting = false, liveOn = false, liveTimer = null, liveStarted = 0;
+  var NO_FACE_DELAY = 1000; // nobody in front of the camera: one check a second is enough (and cheaper)
   var busy = false;
 
   if (!navigator.mediaDevices || !navigator.mediaDevices.getUserMedia) return; // file form only
@@ -84,12 +85,16 @@
     liveOn = true;
     liveStarted = performance.now();
     liveCheck(); // the first instruction right away, then every 1/rate seconds
-    liveTimer = window.setInterval(liveCheck, Math.max(100, 1000 / liveRate));
+  }
+
+  function nextLive(delay) {
+    if (liveTimer) window.clearTimeout(liveTimer);
+    if (liveOn) liveTimer = window.setTimeout(liveCheck, delay);
   }
 
   function stopLive(message) {
     liveOn = false;
-    if (liveTimer) window.clearInterval(liveTimer);
+    if (liveTimer) window.clearTimeout(liveTimer);
     viewfinder.classList.remove("ok");
     guidance.hidden = !message;
     guidance.textContent = message || "";
@@ -97,7 +102,8 @@
 
   function liveCheck() {
     // One check at a time, none while a shot is being checked or its verdict is on screen.
-    if (!liveOn || liveWaiting || busy || video.hidden || !video.videoWidth) return;
+    if (!liveOn || liveWaiting) return;
+    if (busy || video.hidden || !video.videoWidth) { nextLive(1000 / liveRate); return; }
     liveWaiting = true;
     liveCanvas.width = 320;
     liveCanvas.height = Math.round(320 * video.videoHeight / video.videoWidth);
@@ -116,7 +122,8 @@
         return response.json();
       }).then(function (answer) {
         liveWaiting = false;
-        if (!liveOn || busy || video.hidden) return;
+        nextLive(answer.reasons[0] === "no_face" ? NO_FACE_DELAY : Math.max(100, 1000 / liveRate));
+        if (busy || video.hidden) return;
         guidance.textContent = answer.instruction;
         if (guidance.hidden && !viewfinder.dataset.firstMs) { // how soon the first instruction came
           viewfinder.dataset.firstMs = Math.round(performance.now() - liveStarted);
