@@ -385,3 +385,13 @@ def test_a_visit_accepted_at_once_then_retaken_is_one_line(client_as, reception,
     page = client_as(reception).get(person.get_absolute_url()).content.decode()
     assert "Portrait taken (webcam): accepted, 2 shots in all" in page
     assert "failed attempt" not in page
+
+
+def test_portrait_page_shows_the_detection_pass_and_the_limits_in_force(client_as, reception, person, settings):
+    portrait, _ = take_portrait(person=person, data=good(), by=reception)
+    url = reverse("face:portrait", args=[portrait.pk])
+    page = client_as(reception).get(url).content.decode()
+    assert "found by (detection pass)" in page and "<td>hog</td>" in page
+    assert "≥ 40" in page and "≥ 90" not in page
+    settings.FACE_STRICT = True
+    assert "≥ 90" in client_as(reception).get(url).content.decode()
