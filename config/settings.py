@@ -187,6 +187,14 @@ FACE_MAX_PITCH = envfloat("FACE_MAX_PITCH", 20)
 FACE_MAX_ROLL = envfloat("FACE_MAX_ROLL", 20)
 FACE_MIN_MARGIN = envfloat("FACE_MIN_MARGIN", 0.0)  # face to frame edge, in eye distances
 FACE_MIN_EYE_OPENNESS = envfloat("FACE_MIN_EYE_OPENNESS", 0.15)  # eye aspect ratio
+# No face found: the middle of the frame says why (blurred below this sharpness, burnt above this share).
+FACE_FRAME_MIN_SHARPNESS = envfloat("FACE_FRAME_MIN_SHARPNESS", 0.06)
+FACE_FRAME_MAX_CLIPPED = envfloat("FACE_FRAME_MAX_CLIPPED", 0.30)
+# Passport-like portraits (ISO/IEC 19794-5 full frontal: eyes 90 px apart, yaw/pitch 5, roll 8 degrees).
+FACE_STRICT = envbool("FACE_STRICT", False)
+# Live guidance on the capture page: frames checked per second per camera (0: no live guidance).
+FACE_LIVE_RATE = envfloat("FACE_LIVE_RATE", 3)
+FACE_LIVE_MAX_BYTES = envint("FACE_LIVE_MAX_BYTES", 200_000)  # a 320x240 JPEG preview frame is about 15 KB
 # Files: bigger pictures are refused (decompression bombs); the rest is decoded to at most
 # FACE_WORK_SIDE pixels on the long side, and faces are looked for on a FACE_DETECT_SIDE copy.
 FACE_MAX_IMAGE_PIXELS = envint("FACE_MAX_IMAGE_PIXELS", 64_000_000)

@@ -17,6 +17,8 @@ class PortraitUploadForm(forms.Form):
         widget=forms.ClearableFileInput(attrs={"accept": "image/*"}),
     )
     source = forms.ChoiceField(choices=Portrait.SOURCES, initial=Portrait.UPLOAD, widget=forms.HiddenInput)
+    # The capture page's visit (a UUID the page made): its attempts are one line on the person's timeline.
+    session = forms.UUIDField(required=False, widget=forms.HiddenInput)
 
     def clean_image(self):
         f = self.cleaned_data["image"]
@@ -26,6 +28,21 @@ class PortraitUploadForm(forms.Form):
                 _("The file is too large (%(size)s MB; at most %(limit)s MB): send a smaller copy."),
                 params={"size": round(f.size / 2**20, 1), "limit": round(limit / 2**20)},
             )
+        return f
+
+
+class LiveFrameForm(forms.Form):
+    """A downscaled preview frame for the live guidance, with the size of the camera frame it came from."""
+
+    frame = forms.FileField()
+    width = forms.IntegerField(min_value=16, max_value=8000)
+    height = forms.IntegerField(min_value=16, max_value=8000)
+    session = forms.UUIDField()
+
+    def clean_frame(self):
+        f = self.cleaned_data["frame"]
+        if f.size > settings.FACE_LIVE_MAX_BYTES:
+            raise forms.ValidationError(_("The preview frame is too large."))
         return f
 
 

@@ -62,6 +62,9 @@ class Portrait(models.Model):
         related_name="+",
     )
     is_main = models.BooleanField(_("main portrait"), default=False)
+    # The capture page's visit that took it (a random id made by the page): the person's timeline shows
+    # the attempts of one visit as one line ("3 attempts, accepted at the 4th"). Null for other ways in.
+    session = models.UUIDField(_("capture session"), null=True, blank=True, editable=False, db_index=True)
     # Quality verdict (face.quality.check_portrait): accepted, reason codes, and the measured numbers.
     accepted = models.BooleanField(_("quality accepted"), null=True)
     reasons = models.JSONField(_("quality reasons"), default=list, blank=True)

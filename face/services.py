@@ -13,14 +13,15 @@ from .quality import check_portrait
 from .tasks import encode_portrait
 
 
-def take_portrait(*, person, data, by, source=Portrait.UPLOAD):
+def take_portrait(*, person, data, by, source=Portrait.UPLOAD, session=None):
     """A new portrait of `person` from picture bytes, checked and stored whatever the verdict.
 
     Raises PortraitRefused (nothing stored) only for a file that is not a usable picture. An accepted
     portrait becomes the main one when the person has none yet, or only one that failed the check; it
-    is encoded by the Celery task once the transaction has committed. Returns (portrait, QualityReport).
+    is encoded by the Celery task once the transaction has committed. `session`: the capture page's visit
+    (its attempts are one line on the timeline). Returns (portrait, QualityReport).
     """
-    portrait = Portrait(person=person, source=source, taken_by=by)
+    portrait = Portrait(person=person, source=source, taken_by=by, session=session)
     report = store_image(portrait, data)
     with transaction.atomic():
         portrait.save()

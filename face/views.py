@@ -1,14 +1,27 @@
-"""Portrait pages: capture (webcam or file), one portrait with its verdict, choosing the main one, and the
-picture itself. Thin: the writes are face.services (take_portrait, choose_main), the rules on Portrait
-(make_main); every look at a picture is audited."""
+"""Portrait pages: capture (webcam or file) with its live guidance, one portrait with its verdict, choosing
+the main one, and the picture itself. Thin: the writes are face.services (take_portrait, choose_main), the
+rules on Portrait (make_main); every look at a picture is audited.
+
+Live guidance (live_check): the capture page sends a 320x240 copy of the preview a few times a second
+(FACE_LIVE_RATE) and shows the one instruction that comes back next to the oval. The check runs here,
+with face.quality itself, rather than in the browser: the same rules and thresholds as the verdict on
+the shot (a shot the oval called good passes), nothing to vendor or keep in step (an in-browser detector
+would be a second model with its own idea of "too small" or "turned"), and it works on any intranet
+browser. Its cost is measured by bench_face. The frames are checked in memory and never stored; they
+are not pictures of the file anyone looks at, so they are not audited one by one (several a second would bury
+the log): the first live check of each visit of the capture page is audited, with the visit's id,
+which the shots taken in that visit carry too.
+"""
 
 import mimetypes
+import uuid
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.http import FileResponse, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -16,11 +29,13 @@ from lib.http import private
 from shelter.models import AuditEvent
 from shelter.selectors import person_for
 
-from .forms import MainPortraitForm, PortraitUploadForm
+from .forms import LiveFrameForm, MainPortraitForm, PortraitUploadForm
 from .images import ImageRefused, thumbnail_jpeg
 from .models import PortraitError, PortraitRefused
+from .quality import check_portrait
 from .selectors import image_url, portrait_for, thumbnail_size
 from .services import choose_main, take_portrait
+from .verdicts import instruction, thresholds
 
 
 def wants_json(request):
@@ -40,7 +55,8 @@ def capture(request, pk):
             f = form.cleaned_data["image"]
             try:
                 portrait, report = take_portrait(person=person, data=f.read(), by=request.user,
-                                                 source=form.cleaned_data["source"])
+                                                 source=form.cleaned_data["source"],
+                                                 session=form.cleaned_data.get("session"))
             except PortraitRefused as e:
                 error = e.message
             else:
@@ -48,7 +64,7 @@ def capture(request, pk):
                                   accepted=report.accepted, reasons=report.reasons)
                 portrait.refresh_from_db()  # the encoding may have been stored already (eager Celery)
                 if wants_json(request):
-                    return JsonResponse(verdict(portrait))
+                    return JsonResponse(verdict(portrait, portraits_html(request, person)))
                 if report.accepted:
                     messages.success(request, verdict_headline(portrait))
                 else:
@@ -59,9 +75,44 @@ def capture(request, pk):
         if wants_json(request):
             return JsonResponse({"error": error}, status=400)
         messages.error(request, error)
+    if not form.is_bound:
+        form = PortraitUploadForm(initial={"session": uuid.uuid4()})
     return render(request, "face/capture.html", {
         "person": person, "form": form, "portraits": person.portraits.select_related("taken_by"),
-        "camera_text": camera_text(),
+        "camera_text": camera_text(), "live_rate": settings.FACE_LIVE_RATE,
+    })
+
+
+def portraits_html(request, person):
+    """The capture page's list of portraits, rendered again after a shot."""
+    return render_to_string("face/_portraits.html", {"portraits": person.portraits.select_related("taken_by")},
+                            request=request)
+
+
+LIVE_AUDITED = "face_live_audited"  # the capture visits whose live guidance was audited (in the session)
+
+
+@login_required
+@permission_required("face.add_portrait", raise_exception=True)
+@require_POST
+def live_check(request, pk):
+    """One preview frame checked for the live guidance: the instruction to show, never stored."""
+    person = person_for(request.user, pk)
+    form = LiveFrameForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return JsonResponse({"error": " ".join(e for errors in form.errors.values() for e in errors)}, status=400)
+    visit = str(form.cleaned_data["session"])
+    audited = request.session.get(LIVE_AUDITED, [])
+    if visit not in audited:
+        AuditEvent.record(request, AuditEvent.VIEW, person, target=person, live_guidance=visit)
+        request.session[LIVE_AUDITED] = (audited + [visit])[-20:]
+    report = check_portrait(form.cleaned_data["frame"].read(),
+                            frame_size=(form.cleaned_data["width"], form.cleaned_data["height"]))
+    return JsonResponse({
+        "accepted": report.accepted,
+        "reasons": report.reasons,
+        "instruction": instruction(report.reasons, report.measures),
+        "ms": report.measures.get("ms"),
     })
 
 
@@ -76,6 +127,7 @@ def camera_text():
         "retake": _("Press “Retake” and take the portrait again."),
         "saved": _("Saved in the file. You can go back to the file, or retake."),
         "time": _("verdict in %(ms)s ms"),
+        "live_unavailable": _("No live guidance: the picture is checked when you press “Take photo”."),
     }
 
 
@@ -87,9 +139,10 @@ def verdict_headline(portrait):
     return _("Portrait not usable for recognition. It was kept in the file; please take another.")
 
 
-def verdict(portrait):
-    """What the capture page shows after the shutter."""
+def verdict(portrait, portraits=""):
+    """What the capture page shows after the shutter, with its list of portraits rendered again."""
     return {
+        "portraits_html": portraits,
         "id": portrait.pk,
         "accepted": bool(portrait.accepted),
         "headline": verdict_headline(portrait),
@@ -113,20 +166,21 @@ def portrait(request, pk):
 
 def measure_rows(measures):
     """(label, value, limit) of the stored measures, for the portrait's page."""
-    s = settings
+    t = thresholds()
     rows = [
         (_("faces found"), measures.get("faces", measures.get("faces_detected")), _("exactly 1")),
-        (_("distance between the eyes (pixels)"), measures.get("eye_distance"), f"≥ {s.FACE_MIN_EYE_DISTANCE:g}"),
-        (_("sharpness"), measures.get("sharpness"), f"≥ {s.FACE_MIN_SHARPNESS:g}"),
+        (_("distance between the eyes (pixels)"), measures.get("eye_distance"), f"≥ {t['min_eye_distance']:g}"),
+        (_("sharpness"), measures.get("sharpness"), f"≥ {t['min_sharpness']:g}"),
         (_("brightness of the face (0-255)"), measures.get("brightness"),
-         f"{s.FACE_MIN_BRIGHTNESS:g} – {s.FACE_MAX_BRIGHTNESS:g}"),
-        (_("contrast of the face"), measures.get("contrast"), f"≥ {s.FACE_MIN_CONTRAST:g}"),
-        (_("burnt-white share of the face"), measures.get("clipped"), f"≤ {s.FACE_MAX_CLIPPED:g}"),
-        (_("head turned left/right (degrees)"), measures.get("yaw"), f"± {s.FACE_MAX_YAW:g}"),
-        (_("head raised/lowered (degrees)"), measures.get("pitch"), f"± {s.FACE_MAX_PITCH:g}"),
-        (_("head tilted (degrees)"), measures.get("roll"), f"± {s.FACE_MAX_ROLL:g}"),
-        (_("space to the frame edge (eye distances)"), measures.get("margin"), f"≥ {s.FACE_MIN_MARGIN:g}"),
-        (_("eye openness"), measures.get("eye_openness"), f"≥ {s.FACE_MIN_EYE_OPENNESS:g}"),
+         f"{t['min_brightness']:g} – {t['max_brightness']:g}"),
+        (_("contrast of the face"), measures.get("contrast"), f"≥ {t['min_contrast']:g}"),
+        (_("burnt-white share of the face"), measures.get("clipped"), f"≤ {t['max_clipped']:g}"),
+        (_("head turned left/right (degrees)"), measures.get("yaw"), f"± {t['max_yaw']:g}"),
+        (_("head raised/lowered (degrees)"), measures.get("pitch"), f"± {t['max_pitch']:g}"),
+        (_("head tilted (degrees)"), measures.get("roll"), f"± {t['max_roll']:g}"),
+        (_("space to the frame edge (eye distances)"), measures.get("margin"), f"≥ {t['min_margin']:g}"),
+        (_("eye openness"), measures.get("eye_openness"), f"≥ {t['min_eye_openness']:g}"),
+        (_("found by (detection pass)"), measures.get("detector"), ""),
     ]
     return [row for row in rows if row[1] is not None]
 

@@ -3,6 +3,7 @@ supervisor's override, the encoding task and its signal, station isolation of th
 person's page and timeline. Real portraits from tests/faces."""
 
 import io
+import uuid
 from functools import lru_cache
 from pathlib import Path
 
@@ -12,7 +13,8 @@ from django.urls import reverse
 from PIL import Image, ImageFilter
 
 from face import tasks
-from face.management.commands.bench_face import frame, jpeg
+from face.detection import find_faces
+from face.management.commands.bench_face import far_away, frame, jpeg
 from face.models import Portrait, PortraitError, PortraitRefused
 from face.services import choose_main, replace_image, take_portrait
 from face.signals import portrait_encoded
@@ -287,3 +289,109 @@ def test_person_page_panel_and_timeline(client_as, reception, person, committed)
     assert "Portrait taken (uploaded file): accepted" in page
     assert "Portrait taken (uploaded file): failed the quality check" in page
     assert "Main portrait chosen" in page
+
+
+def test_attempts_of_one_capture_visit_are_one_timeline_line(client_as, reception, person, committed):
+    visit = uuid.uuid4()
+    for data in (blurred(), blurred(), blurred()):
+        take_portrait(person=person, data=data, by=reception, source=Portrait.WEBCAM, session=visit)
+    with committed():
+        take_portrait(person=person, data=good(), by=reception, source=Portrait.WEBCAM, session=visit)
+    take_portrait(person=person, data=blurred(), by=reception, source=Portrait.WEBCAM, session=uuid.uuid4())
+    assert Portrait.objects.filter(person=person).count() == 5  # every attempt is kept
+    page = client_as(reception).get(person.get_absolute_url()).content.decode()
+    assert page.count("Portrait taken (webcam): 3 failed attempts, accepted at attempt 4") == 1
+    assert page.count("Too blurred: hold still and retake.") == 2  # once for the visit, once for the next shot
+    assert page.count("Portrait taken (webcam): failed the quality check") == 1
+    client = client_as(reception)
+    client.cookies["django_language"] = "zh-hans"
+    page = client.get(person.get_absolute_url()).content.decode()
+    assert "拍摄人像（摄像头）：3 次未通过，第 4 次通过检查" in page
+
+
+def test_a_visit_without_a_usable_shot_says_so(client_as, reception, person):
+    visit = uuid.uuid4()
+    for _attempt in range(2):
+        take_portrait(person=person, data=blurred(), by=reception, source=Portrait.WEBCAM, session=visit)
+    page = client_as(reception).get(person.get_absolute_url()).content.decode()
+    assert "Portrait taken (webcam): 2 attempts, none passed the quality check" in page
+
+
+def test_the_shot_answer_carries_the_updated_list_of_portraits(client_as, reception, person, committed):
+    client = client_as(reception)
+    page = client.get(reverse("face:capture", args=[person.pk])).content.decode()
+    assert 'name="session"' in page and 'id="portraits"' in page and "No portrait yet." in page
+    with committed():
+        answer = upload(client, person, good()).json()
+    assert answer["portraits_html"].count('<li class="portrait') == 1
+    assert reverse("face:image", args=[answer["id"]]) in answer["portraits_html"]
+
+
+@lru_cache(maxsize=None)
+def preview(far=False):
+    """A 320x240 copy of a 640x480 webcam frame, as capture.js sends it for the live guidance."""
+    image = frame(Image.open(FACES / "obama_1.jpg"), (640, 480))
+    if far:
+        image = far_away(image, find_faces(np.asarray(image))[0], 30)
+    return jpeg(image.resize((320, 240), Image.Resampling.BILINEAR), 70)
+
+
+def live(client, person, content, session, **fields):
+    return client.post(reverse("face:live_check", args=[person.pk]), {
+        "frame": io.BytesIO(content), "width": 640, "height": 480, "session": session, **fields})
+
+
+def test_live_check_gives_one_instruction_and_stores_nothing(client_as, reception, person):
+    client = client_as(reception)
+    visit = str(uuid.uuid4())
+    far = live(client, person, preview(far=True), visit).json()
+    assert far["instruction"] == "Move closer" and far["accepted"] is False and far["reasons"][0] == "too_small"
+    near = live(client, person, preview(), visit).json()
+    assert near == {**near, "accepted": True, "reasons": [], "instruction": "Good: take the photo"}
+    blank = live(client, person, jpeg(Image.new("RGB", (320, 240), (150, 140, 125))), visit).json()
+    assert blank["instruction"] == "Face inside the oval"
+    assert live(client, person, b"not a picture", visit).json()["instruction"].startswith("This file is not a picture")
+    assert not Portrait.objects.filter(person=person).exists()
+    client.cookies["django_language"] = "zh-hans"
+    assert live(client, person, preview(far=True), visit).json()["instruction"] == "请靠近一点"
+
+
+def test_live_guidance_is_audited_once_per_capture_visit(client_as, reception, person):
+    client = client_as(reception)
+    first, second = str(uuid.uuid4()), str(uuid.uuid4())
+    for visit in (first, first, first, second):
+        assert live(client, person, preview(), visit).status_code == 200
+    events = AuditEvent.objects.filter(person=person, detail__has_key="live_guidance")
+    assert sorted(e.detail["live_guidance"] for e in events) == sorted([first, second])
+    assert {e.user for e in events} == {reception}
+
+
+def test_live_check_refusals(client_as, reception, head, person, other_station, make_user):
+    visit = str(uuid.uuid4())
+    assert live(client_as(reception), person, preview(), "").status_code == 400  # no visit id
+    assert live(client_as(reception), person, preview(), visit, width="x").status_code == 400
+    assert live(client_as(head), person, preview(), visit).status_code == 403  # may not take portraits
+    stranger = make_user("stranger", "reception", other_station)
+    assert live(client_as(stranger), person, preview(), visit).status_code == 404
+    assert client_as(reception).get(reverse("face:live_check", args=[person.pk])).status_code == 405
+    assert not AuditEvent.objects.filter(detail__has_key="live_guidance").exists()
+
+
+def test_a_visit_accepted_at_once_then_retaken_is_one_line(client_as, reception, person, committed):
+    visit = uuid.uuid4()
+    with committed():
+        take_portrait(person=person, data=good(), by=reception, source=Portrait.WEBCAM, session=visit)
+    take_portrait(person=person, data=good("leslie_2.jpg"), by=reception, source=Portrait.WEBCAM, session=visit)
+    page = client_as(reception).get(person.get_absolute_url()).content.decode()
+    assert "Portrait taken (webcam): accepted, 2 shots in all" in page
+    assert "failed attempt" not in page
+
+
+def test_portrait_page_shows_the_detection_pass_and_the_limits_in_force(client_as, reception, person, settings):
+    portrait, _ = take_portrait(person=person, data=good(), by=reception)
+    url = reverse("face:portrait", args=[portrait.pk])
+    page = client_as(reception).get(url).content.decode()
+    assert "found by (detection pass)" in page and "<td>hog</td>" in page
+    assert "≥ 40" in page and "≥ 90" not in page
+    settings.FACE_STRICT = True
+    assert "≥ 90" in client_as(reception).get(url).content.decode()

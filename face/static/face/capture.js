@@ -1,6 +1,10 @@
 // Webcam portrait: live preview with an oval guide, shutter, retake. The frame is sent as a JPEG to the
-// capture URL (the same one the file form posts to) and the verdict shown with its reasons.
-// Without a camera or without JavaScript the file form below still works.
+// capture URL (the same one the file form posts to) and the verdict shown with its reasons; the list of
+// portraits below is updated from the answer. Live guidance: a few times a second (data-live-rate) a
+// 320-pixel-wide copy of the preview goes to the live URL, and the one instruction that comes back is
+// shown next to the oval, which turns green when a shot would pass. The shutter works at all times; if
+// the live check fails, the page goes on without it. Without a camera or without JavaScript the file
+// form below still works.
 (function () {
   "use strict";
   var root = document.getElementById("capture");
@@ -15,6 +19,14 @@
   var verdict = document.getElementById("verdict");
   var guide = document.getElementById("guide");
   var csrf = document.querySelector("#upload-form [name=csrfmiddlewaretoken]").value;
+  var sessionInput = document.querySelector("#upload-form [name=session]");
+  var session = sessionInput ? sessionInput.value : "";
+  var viewfinder = root.querySelector(".viewfinder");
+  var guidance = document.getElementById("guidance");
+  var liveRate = parseFloat(root.dataset.liveRate) || 0;
+  var liveCanvas = document.createElement("canvas");
+  var liveWaiting = false, liveOn = false, liveTimer = null, liveStarted = 0;
+  var NO_FACE_DELAY = 1000; // nobody in front of the camera: one check a second is enough (and cheaper)
   var busy = false;
 
   if (!navigator.mediaDevices || !navigator.mediaDevices.getUserMedia) return; // file form only
@@ -29,6 +41,7 @@
     status.textContent = text.ready;
     shutter.disabled = false;
     shutter.focus();
+    startLive();
   }).catch(function (err) {
     status.textContent = text.no_camera + " (" + err.name + ")";
     status.className = "camera-status bad";
@@ -50,6 +63,7 @@
       var body = new FormData();
       body.append("image", blob, "webcam.jpg");
       body.append("source", "webcam");
+      body.append("session", session);
       fetch(root.dataset.url, {
         method: "POST", body: body, credentials: "same-origin",
         headers: { "Accept": "application/json", "X-CSRFToken": csrf }
@@ -65,6 +79,65 @@
     }, "image/jpeg", 0.92);
   }
 
+  // --- Live guidance --------------------------------------------------------------------------------
+  function startLive() {
+    if (!liveRate || !root.dataset.liveUrl || !session || !window.fetch) return;
+    liveOn = true;
+    liveStarted = performance.now();
+    liveCheck(); // the first instruction right away, then every 1/rate seconds
+  }
+
+  function nextLive(delay) {
+    if (liveTimer) window.clearTimeout(liveTimer);
+    if (liveOn) liveTimer = window.setTimeout(liveCheck, delay);
+  }
+
+  function stopLive(message) {
+    liveOn = false;
+    if (liveTimer) window.clearTimeout(liveTimer);
+    viewfinder.classList.remove("ok");
+    guidance.hidden = !message;
+    guidance.textContent = message || "";
+  }
+
+  function liveCheck() {
+    // One check at a time, none while a shot is being checked or its verdict is on screen.
+    if (!liveOn || liveWaiting) return;
+    if (busy || video.hidden || !video.videoWidth) { nextLive(1000 / liveRate); return; }
+    liveWaiting = true;
+    liveCanvas.width = 320;
+    liveCanvas.height = Math.round(320 * video.videoHeight / video.videoWidth);
+    liveCanvas.getContext("2d").drawImage(video, 0, 0, liveCanvas.width, liveCanvas.height);
+    liveCanvas.toBlob(function (blob) {
+      var body = new FormData();
+      body.append("frame", blob, "live.jpg");
+      body.append("width", video.videoWidth);
+      body.append("height", video.videoHeight);
+      body.append("session", session);
+      fetch(root.dataset.liveUrl, {
+        method: "POST", body: body, credentials: "same-origin",
+        headers: { "Accept": "application/json", "X-CSRFToken": csrf }
+      }).then(function (response) {
+        if (!response.ok) throw new Error(response.status);
+        return response.json();
+      }).then(function (answer) {
+        liveWaiting = false;
+        nextLive(answer.reasons[0] === "no_face" ? NO_FACE_DELAY : Math.max(100, 1000 / liveRate));
+        if (busy || video.hidden) return;
+        guidance.textContent = answer.instruction;
+        if (guidance.hidden && !viewfinder.dataset.firstMs) { // how soon the first instruction came
+          viewfinder.dataset.firstMs = Math.round(performance.now() - liveStarted);
+        }
+        guidance.hidden = false;
+        viewfinder.classList.toggle("ok", !!answer.accepted);
+        viewfinder.dataset.live = answer.accepted ? "ok" : answer.reasons.join(",");
+      }).catch(function () {
+        liveWaiting = false;
+        stopLive(text.live_unavailable); // the shutter and its verdict work as before
+      });
+    }, "image/jpeg", 0.7);
+  }
+
   function show(answer, ms) {
     busy = false;
     if (answer.error) {
@@ -74,6 +147,9 @@
       return;
     }
     guide.hidden = true;
+    guidance.hidden = true;
+    viewfinder.classList.remove("ok");
+    if (answer.portraits_html) document.getElementById("portraits").innerHTML = answer.portraits_html;
     verdict.hidden = false;
     verdict.className = "verdict " + (answer.accepted ? "ok" : "bad");
     verdict.dataset.accepted = answer.accepted ? "yes" : "no";
@@ -116,6 +192,7 @@
     status.textContent = text.ready;
     status.className = "camera-status";
     shutter.focus();
+    liveCheck();
   });
   document.addEventListener("keydown", function (ev) {
     var tag = (ev.target.tagName || "").toLowerCase();
