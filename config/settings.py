@@ -5,6 +5,7 @@ console. Production sets DATABASE_URL (PostgreSQL with pgvector), CELERY_BROKER_
 SECRET_KEY, ALLOWED_HOSTS and the mail/SMS gateways.
 """
 
+import datetime
 import os
 from pathlib import Path
 
@@ -43,6 +44,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_fsm",
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -54,6 +56,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -100,9 +103,21 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
 
-# Login lockout: this many failures for one user name within the window lock it for the window.
+# Login lockout (django-axes), for every way in: the site's login and the admin's alike. This many
+# failures within the window lock a user name from that address, and an address whatever names it
+# tries; a success resets the count; a supervisor (own station) or an administrator unlocks.
 LOGIN_MAX_FAILURES = envint("LOGIN_MAX_FAILURES", 5)
 LOGIN_LOCKOUT_MINUTES = envint("LOGIN_LOCKOUT_MINUTES", 15)
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_FAILURE_LIMIT = LOGIN_MAX_FAILURES
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=LOGIN_LOCKOUT_MINUTES)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "lib.http.client_ip_for_axes"
+AXES_VERBOSE = False
+AXES_LOCKOUT_CALLABLE = "shelter.views.locked_out"
+# The proxies in front of the app (nginx): only their X-Forwarded-For is believed (lib.http.client_ip).
+TRUSTED_PROXIES = [a for a in os.environ.get("TRUSTED_PROXIES", "").split(",") if a]
 
 # Chinese first, English selectable.
 LANGUAGE_CODE = "zh-hans"

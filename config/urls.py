@@ -5,7 +5,6 @@ from shelter import views as shelter_views
 
 urlpatterns = [
     path("", shelter_views.home, name="home"),
-    path("accounts/login/", shelter_views.LoginView.as_view(), name="login"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -3,11 +3,10 @@ import uuid
 
 from django import forms
 from django.conf import settings
-from django.contrib.auth.forms import AuthenticationForm
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .models import Death, Departure, LoginFailure, Person, Service, Sex, Stay, StayState, User
+from .models import Death, Departure, Person, Service, Sex, Stay, StayState, User
 
 DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -20,20 +19,6 @@ def parse_uuid(value):
         return uuid.UUID(str(value))
     except ValueError:
         return None
-
-
-class LockoutAuthenticationForm(AuthenticationForm):
-    """Refuses a user name with too many recent failures before the password is even checked."""
-
-    def clean(self):
-        username = self.cleaned_data.get("username")
-        if username and LoginFailure.is_locked(username):
-            raise forms.ValidationError(
-                _("Too many failed attempts for this user. Wait %(minutes)s minutes or ask an administrator."),
-                code="locked",
-                params={"minutes": settings.LOGIN_LOCKOUT_MINUTES},
-            )
-        return super().clean()
 
 
 class PersonForm(forms.ModelForm):

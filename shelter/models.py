@@ -23,6 +23,7 @@ from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from lib import idcard
 from lib.dates import years_before, years_between
 from lib.errors import Refusal
+from lib.http import client_ip
 
 from .signals import notifications_created, person_merged
 
@@ -73,7 +74,10 @@ class User(AbstractUser):
     class Meta:
         verbose_name = _("user")
         verbose_name_plural = _("users")
-        permissions = [("view_all_stations", _("Can see every station's people"))]
+        permissions = [
+            ("view_all_stations", _("Can see every station's people")),
+            ("unlock_account", _("Can unlock an account locked after failed log-ins")),
+        ]
 
     def __str__(self):
         return self.get_full_name() or self.username
@@ -769,7 +773,7 @@ class AuditEvent(models.Model):
             person=person,
             target=str(target or person or "")[:200],
             detail=detail,
-            ip=request.META.get("REMOTE_ADDR"),
+            ip=client_ip(request),
             path=request.get_full_path()[:300],
         )
 
@@ -784,17 +788,3 @@ class AuditEvent(models.Model):
         if changes:
             cls.record(request, cls.CHANGE, person, changes=changes, reason=reason)
         return changes
-
-
-class LoginFailure(models.Model):
-    """Failed logins per user name, for the lockout."""
-
-    username = models.CharField(max_length=150, db_index=True)
-    at = models.DateTimeField(default=timezone.now, db_index=True)
-    ip = models.GenericIPAddressField(null=True, blank=True)
-
-    @classmethod
-    def is_locked(cls, username):
-        since = timezone.now() - datetime.timedelta(minutes=settings.LOGIN_LOCKOUT_MINUTES)
-        return cls.objects.filter(username__iexact=username, at__gte=since).count() >= settings.LOGIN_MAX_FAILURES
-

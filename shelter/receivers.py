@@ -1,9 +1,8 @@
 """Shelter's receivers, connected in ShelterConfig.ready(): the transition log of every workflow, the
-login lockout count, the roles after each migrate, and the delivery of notifications after commit."""
+roles after each migrate, and the delivery of notifications after commit."""
 
 import logging
 
-from django.contrib.auth.signals import user_login_failed
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models.signals import post_migrate
@@ -12,7 +11,7 @@ from django_fsm.signals import post_transition
 
 from lib import notify
 
-from .models import LoginFailure, Notification, StateLog
+from .models import Notification, StateLog
 from .roles import sync_groups
 from .signals import notifications_created
 from .tasks import deliver_notifications
@@ -34,13 +33,6 @@ def log_transition(sender, instance, name, source, target, method_kwargs=None, *
         by=method_kwargs.get("by"),
         reason=method_kwargs.get("reason", "") or "",
     )
-
-
-@receiver(user_login_failed, dispatch_uid="shelter.count_login_failure")
-def count_login_failure(sender, credentials, request=None, **kwargs):
-    username = (credentials or {}).get("username", "")
-    if username:
-        LoginFailure.objects.create(username=username, ip=request.META.get("REMOTE_ADDR") if request else None)
 
 
 @receiver(post_migrate, dispatch_uid="shelter.sync_roles")

@@ -5,7 +5,7 @@ import mimetypes
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import views as auth_views
+
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -18,6 +18,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from axes.models import AccessAttempt
+from axes.utils import reset as axes_reset
+
 from lib import workflow
 from lib.http import private
 
@@ -26,7 +29,6 @@ from .forms import (
     CorrectionForm,
     DeathForm,
     DepartureForm,
-    LockoutAuthenticationForm,
     MergeForm,
     PersonFilterForm,
     PersonForm,
@@ -45,6 +47,7 @@ from .models import (
     Service,
     Stay,
     StayState,
+    User,
     age_overlaps,
 )
 from .selectors import person_for, stay_for
@@ -52,8 +55,31 @@ from .services import register_arrival
 from .steps import take_step
 
 
-class LoginView(auth_views.LoginView):
-    form_class = LockoutAuthenticationForm
+def locked_out(request, response, credentials):
+    """What django-axes shows at a locked log-in (the site's or the admin's): in the user's language."""
+    return render(request, "registration/locked.html", {"minutes": settings.LOGIN_LOCKOUT_MINUTES}, status=429)
+
+
+@login_required
+@permission_required("shelter.unlock_account", raise_exception=True)
+def locked_accounts(request):
+    """Accounts locked after failed log-ins: a supervisor unlocks their station's, an administrator any."""
+    users = User.objects.all() if request.user.sees_all_stations else User.objects.filter(station=request.user.station_id)
+    names = set(users.values_list("username", flat=True))
+    attempts = AccessAttempt.objects.order_by("-attempt_time")
+    if not request.user.sees_all_stations:
+        attempts = attempts.filter(username__in=names)
+    if request.method == "POST":
+        username = request.POST.get("username", "")
+        if username not in names:
+            raise Http404
+        unlocked = axes_reset(username=username)
+        AuditEvent.record(request, AuditEvent.CHANGE, target=f"account {username}", unlocked=unlocked)
+        messages.success(request, _("%(user)s can log in again.") % {"user": username})
+        return redirect("shelter:locked")
+    rows = [{"attempt": a, "known": a.username in names,
+             "locked": a.failures_since_start >= settings.LOGIN_MAX_FAILURES} for a in attempts[:200]]
+    return render(request, "shelter/locked.html", {"rows": rows})
 
 
 @login_required
