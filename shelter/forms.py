@@ -2,7 +2,6 @@ import re
 import uuid
 
 from django import forms
-from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 

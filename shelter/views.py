@@ -3,9 +3,10 @@ lib.workflow.apply(), every read or change of a file is written to the audit log
 
 import mimetypes
 
+from axes.models import AccessAttempt
+from axes.utils import reset as axes_reset
 from django.conf import settings
 from django.contrib import messages
-
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -17,9 +18,6 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
-
-from axes.models import AccessAttempt
-from axes.utils import reset as axes_reset
 
 from lib import workflow
 from lib.http import private
