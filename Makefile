@@ -41,7 +41,7 @@ run: venv
 	@echo "Starting the Celery worker (with beat) and the web server on http://$(HOST)/"
 	trap 'kill 0' INT TERM EXIT; \
 	$(VENV)/bin/celery -A config worker -B --pool=solo --loglevel=warning & \
-	$(PY) manage.py runserver --noreload $(HOST)
+	$(PY) manage.py runserver --noreload --insecure $(HOST)
 
 # PYTEST_ARGS narrows a run (make test PYTEST_ARGS=tests/tracing/test_sweep.py); DATABASE_URL in the environment
 # runs the suite on that database instead of SQLite. pytest exits 5 when it collected no test: its

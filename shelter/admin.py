@@ -2,7 +2,9 @@
 corrected through the pages, where the ledger rules and the audit log are; nothing is deleted."""
 
 from django.contrib import admin
+from django.contrib.auth.admin import GroupAdmin as BaseGroupAdmin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.models import Group
 from django.utils.translation import gettext_lazy as _
 
 from .models import AuditEvent, Notification, Person, StateLog, Station, StationQuerySet, Stay, User
@@ -34,7 +36,9 @@ class StationAdmin(NoDeleteMixin, admin.ModelAdmin):
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(NoDeleteMixin, BaseUserAdmin):
+    """Staff who leave are made inactive, never deleted: their names stay on what they recorded."""
+
     list_display = ("username", "get_full_name", "station", "is_active")
     list_filter = ("station", "groups", "is_active")
     fieldsets = BaseUserAdmin.fieldsets + ((_("Station"), {"fields": ("station", "phone")}),)
@@ -65,5 +69,21 @@ class StateLogAdmin(ReadOnlyAdmin):
     list_display = ("at", "content_type", "object_id", "source_state", "state", "by")
 
 
-admin.site.register(Notification)
+@admin.register(Notification)
+class NotificationAdmin(ReadOnlyAdmin):
+    list_display = ("created_at", "user", "kind", "subject", "read_at")
+    list_filter = ("kind",)
+
+    def get_queryset(self, request):
+        qs = super().get_queryset(request)
+        return qs if request.user.sees_all_stations else qs.filter(station=request.user.station_id)
+
+
+# The roles are shelter.roles' to define (synced after every migrate): looked at here, never deleted.
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class GroupAdmin(NoDeleteMixin, BaseGroupAdmin):
+    pass
 admin.site.site_header = _("Homeward administration")

@@ -2,10 +2,13 @@ import re
 import uuid
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .models import Death, Departure, Person, Service, Sex, Stay, StayState, User
+from lib.text import SingleLineInputs
+
+from .models import Belonging, Death, Departure, Person, Service, Sex, Stay, StayState, User
 
 DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -20,7 +23,7 @@ def parse_uuid(value):
         return None
 
 
-class PersonForm(forms.ModelForm):
+class PersonForm(SingleLineInputs, forms.ModelForm):
     class Meta:
         model = Person
         fields = [
@@ -38,7 +41,7 @@ class CorrectionForm(PersonForm):
     reason = forms.CharField(label=_("reason for the correction"), max_length=300)
 
 
-class StayForm(forms.ModelForm):
+class StayForm(SingleLineInputs, forms.ModelForm):
     belongings_text = forms.CharField(
         label=_("belongings"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("One item per line, with the count at the end, e.g. “mobile phone 1”."),
@@ -67,22 +70,40 @@ class StayForm(forms.ModelForm):
     def clean_intake_token(self):
         return parse_uuid(self.cleaned_data.get("intake_token"))
 
+    def clean_belongings_text(self):
+        """Each line checked as the model checks a belonging, the errors named by line, beside the box."""
+        text = self.cleaned_data.get("belongings_text", "")
+        errors = []
+        for number, (item, quantity) in enumerate(parse_belongings(text), 1):
+            try:
+                Belonging(item=item, quantity=quantity).clean_fields(exclude=["stay"])
+            except ValidationError as e:
+                errors += [_("Line %(n)s (%(item)s): %(error)s") % {"n": number, "item": item[:20], "error": message}
+                           for messages in e.message_dict.values() for message in messages]
+        if errors:
+            raise ValidationError(errors)
+        return text
+
     def belongings(self):
-        """[(item, quantity)] parsed from the text box: a trailing number is the count, else 1."""
-        items = []
-        for line in self.cleaned_data.get("belongings_text", "").splitlines():
-            line = line.strip()
-            if not line:
-                continue
-            m = re.match(r"^(.*?)[\s×xX*]*(\d+)\s*(件|个|部|张|只|双|元)?$", line)
-            if m and m.group(1).strip():
-                items.append((m.group(1).strip(), int(m.group(2))))
-            else:
-                items.append((line, 1))
-        return items
+        return parse_belongings(self.cleaned_data.get("belongings_text", ""))
 
 
-class ServiceForm(forms.ModelForm):
+def parse_belongings(text):
+    """[(item, quantity)] parsed from the text box: a trailing number is the count, else 1."""
+    items = []
+    for line in text.splitlines():
+        line = line.strip()
+        if not line:
+            continue
+        m = re.match(r"^(.*?)[\s×xX*]*(\d+)\s*(件|个|部|张|只|双|元)?$", line)
+        if m and m.group(1).strip():
+            items.append((m.group(1).strip(), int(m.group(2))))
+        else:
+            items.append((line, 1))
+    return items
+
+
+class ServiceForm(SingleLineInputs, forms.ModelForm):
     class Meta:
         model = Service
         fields = ["kind", "given_at", "notes"]
@@ -93,7 +114,7 @@ class ServiceForm(forms.ModelForm):
         self.fields["given_at"].initial = timezone.localtime().replace(second=0, microsecond=0)
 
 
-class DepartureForm(forms.ModelForm):
+class DepartureForm(SingleLineInputs, forms.ModelForm):
     class Meta:
         model = Departure
         fields = [
@@ -108,7 +129,7 @@ class DepartureForm(forms.ModelForm):
         self.fields["departed_at"].initial = timezone.localtime().replace(second=0, microsecond=0)
 
 
-class DeathForm(forms.ModelForm):
+class DeathForm(SingleLineInputs, forms.ModelForm):
     class Meta:
         model = Death
         fields = ["died_at", "place", "cause", "proof_kind", "proof", "notes"]
@@ -128,7 +149,7 @@ class PersonFilterForm(forms.Form):
     arrived_to = forms.DateField(label=_("arrived to"), required=False, widget=DATE_WIDGET)
 
 
-class MergeForm(forms.Form):
+class MergeForm(SingleLineInputs, forms.Form):
     """Which of two files of one person survives, and why they are one person."""
 
     survivor = forms.TypedChoiceField(label=_("file to keep"), coerce=int, widget=forms.RadioSelect)

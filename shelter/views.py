@@ -140,6 +140,9 @@ def intake(request, pk=None):
     if person and person.open_stay:
         messages.error(request, still_in_station(person))
         return redirect(person)
+    if person and person.arrival_refusal():
+        messages.error(request, person.arrival_refusal())
+        return redirect(person)
     station = person.station if person else request.user.station
     if station is None:
         messages.error(request, _("Your account belongs to no station, so you cannot register arrivals."))
@@ -315,10 +318,12 @@ def ending(request, pk, form_class, name, template):
     if request.method == "POST":
         if form.is_valid():
             record = {"departure" if name == "depart" else "death": form.instance}
-            if take_step(request, stay, name, person=stay.person, form=form, **record):
+            outcome = take_step(request, stay, name, person=stay.person, form=form, **record)
+            if outcome:
                 return redirect(stay.person)
             # Refused: shown above the form, with everything typed kept.
-            return render(request, template, {"stay": stay, "person": stay.person, "form": form}, status=409)
+            status = 409 if outcome.refusal in ("workflow", "conflict") else 400
+            return render(request, template, {"stay": stay, "person": stay.person, "form": form}, status=status)
         messages.error(request, _("Please correct the fields marked below; nothing you typed was lost."))
     elif not stay.is_open:
         messages.error(request, workflow.not_from_state(stay, workflow.label(stay, name)))
