@@ -30,9 +30,9 @@ def single_line_problem(value):
 
 
 def one_line(text):
-    """A text made safe for a one-line header (an e-mail subject): control characters and runs of white
-    space become one space."""
-    return " ".join(CONTROL.sub(" ", str(text)).split())
+    """A text made safe for a one-line header (an e-mail subject): control characters (line breaks
+    among them) become a space, and runs of spaces one space; other characters are kept as they are."""
+    return re.sub(r" {2,}", " ", CONTROL.sub(" ", str(text))).strip()
 
 
 class SingleLineFields(models.Model):

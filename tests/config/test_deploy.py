@@ -79,3 +79,11 @@ def test_no_template_has_inline_script_or_handlers():
 def test_the_notice_prints_without_inline_script(client_as, reception, stay):
     page = client_as(reception).get(reverse("tracing:notice", args=[stay.tracing_case.pk])).content.decode()
     assert "data-print" in page and "js/print.js" in page and "onclick" not in page
+
+
+def test_the_embedded_broker_folders_exist_wherever_the_app_starts(tmp_path):
+    """seed_demo or a shell before `make run`: a task queued then must not fail for a missing folder."""
+    env = {k: v for k, v in os.environ.items() if k != "CELERY_BROKER_URL"}
+    env.update(VAR_DIR=str(tmp_path), DJANGO_SETTINGS_MODULE="config.settings")
+    subprocess.run([sys.executable, "-c", "import django; django.setup()"], cwd=ROOT, env=env, check=True)
+    assert (tmp_path / "celery" / "queue").is_dir() and (tmp_path / "celery" / "processed").is_dir()
