@@ -310,6 +310,12 @@ TRACING_MAX_CANDIDATES = envint("TRACING_MAX_CANDIDATES", 10)  # proposed per se
 TRACING_DUPLICATE_CANDIDATES = envint("TRACING_DUPLICATE_CANDIDATES", 5)  # nearest other files per portrait
 TRACING_DESCRIPTION_SCAN = envint("TRACING_DESCRIPTION_SCAN", 500)  # files scored per description search
 # The sweep: every minute; a sweep not started within its interval is dropped (the next one does its work).
+# Work lost by the queue (or queued while it was down) is done by these, after this many seconds.
+CATCH_UP_SECONDS = envint("CATCH_UP_SECONDS", 60)
+CELERY_BEAT_SCHEDULE["catch-up-encodings"] = {"task": "face.tasks.catch_up_encodings", "schedule": CATCH_UP_SECONDS,
+                                              "options": {"expires": CATCH_UP_SECONDS}}
+CELERY_BEAT_SCHEDULE["catch-up-searches"] = {"task": "tracing.tasks.catch_up_searches", "schedule": CATCH_UP_SECONDS,
+                                             "options": {"expires": CATCH_UP_SECONDS}}
 CELERY_BEAT_SCHEDULE["sweep-deadlines"] = {
     "task": "tracing.tasks.sweep_deadlines",
     "schedule": TRACING_SWEEP_SECONDS,

@@ -124,6 +124,10 @@ class FamilyReport(ConcurrentTransitionMixin, SingleLineFields, models.Model):
     confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
     searched_at = models.DateTimeField(_("last searched"), null=True, blank=True)
+    # A search asked for and not yet started (lib.queue): the catch-up runs what the queue lost.
+    search_requested_at = models.DateTimeField(null=True, blank=True, editable=False, db_index=True)
+    search_requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, editable=False,
+                                            on_delete=models.PROTECT, related_name="+")
     submit_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
 
     objects = FamilyReportQuerySet.as_manager()
