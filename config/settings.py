@@ -159,6 +159,8 @@ MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 # Uploads (portraits, proofs of death) are read into memory up to this size; larger are refused.
 DATA_UPLOAD_MAX_MEMORY_SIZE = envint("DATA_UPLOAD_MAX_MEMORY_SIZE", 30 * 1024 * 1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = DATA_UPLOAD_MAX_MEMORY_SIZE
+# A scanned document (handover form, proof of death): PDF, JPEG or PNG, checked by content, at most this.
+SCAN_MAX_MB = envint("SCAN_MAX_MB", 20)
 
 SESSION_COOKIE_AGE = envint("SESSION_COOKIE_AGE", 12 * 3600)  # one shift
 

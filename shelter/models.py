@@ -24,6 +24,7 @@ from lib import idcard
 from lib.dates import not_before_1900, years_before, years_between
 from lib.errors import Refusal
 from lib.http import client_ip
+from lib.scans import check_scan
 from lib.text import SingleLineFields, one_line
 
 from .signals import notifications_created, person_merged
@@ -444,7 +445,7 @@ class Stay(ConcurrentTransitionMixin, LedgerEntry):
     )
     handover_ref = models.CharField(_("handover form number"), max_length=60, blank=True)
     handover_document = models.FileField(
-        _("handover form (scan)"), upload_to="handover/%Y/%m/", blank=True, validators=[DOCUMENT_EXTENSIONS],
+        _("handover form (scan)"), upload_to="handover/%Y/%m/", blank=True, validators=[DOCUMENT_EXTENSIONS, check_scan],
         help_text=_("PDF, JPEG or PNG."),
     )
     health_at_intake = models.TextField(_("health at intake"), blank=True)
@@ -662,7 +663,7 @@ class Death(LedgerEntry):
     cause = models.CharField(_("cause as stated"), max_length=300)
     proof_kind = models.CharField(_("proof"), max_length=10, choices=ProofKind.choices)
     proof = models.FileField(
-        _("proof document (scan)"), upload_to="death/%Y/%m/", validators=[DOCUMENT_EXTENSIONS],
+        _("proof document (scan)"), upload_to="death/%Y/%m/", validators=[DOCUMENT_EXTENSIONS, check_scan],
         help_text=_("PDF, JPEG or PNG."),
     )
     notes = models.TextField(_("notes"), blank=True)

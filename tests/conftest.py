@@ -3,7 +3,9 @@ and which photo in tests/faces is whom."""
 
 import pytest
 from django.contrib.auth.models import Group
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
+from fpdf import FPDF
 
 from config.celery import app
 from shelter.models import Person, Station, Stay, User
@@ -112,3 +114,18 @@ def committed(django_capture_on_commit_callbacks):
     """Run what waits for the commit (encodings, searches: eager Celery tasks) when the block ends:
     `with committed(): ...`."""
     return lambda: django_capture_on_commit_callbacks(execute=True)
+
+
+@pytest.fixture(scope="session")
+def pdf_bytes():
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.set_font("Helvetica", size=12)
+    pdf.cell(text="A scanned document, for the tests.")
+    return bytes(pdf.output())
+
+
+@pytest.fixture
+def scan(pdf_bytes):
+    """scan(name="scan.pdf"): an uploaded one-page PDF, as a scanner makes them (scans are checked by content)."""
+    return lambda name="scan.pdf": SimpleUploadedFile(name, pdf_bytes, "application/pdf")

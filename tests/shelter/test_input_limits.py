@@ -5,7 +5,6 @@ import uuid
 
 import pytest
 from django.core import mail
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
@@ -79,14 +78,14 @@ def test_a_reason_with_a_line_break_is_refused(client_as, supervisor, stay):
     assert response.status_code == 400 and "Line breaks and control characters" in response.content.decode()
 
 
-def test_a_name_with_a_line_break_already_stored_does_not_stop_the_mail(stay, reception, supervisor, committed):
+def test_a_name_with_a_line_break_already_stored_does_not_stop_the_mail(stay, reception, supervisor, committed, scan):
     """Files from before the rule: the death is still reported by e-mail, its subject on one line."""
     Person.objects.filter(pk=stay.person_id).update(name="张\n三")
     stay = Stay.objects.get(pk=stay.pk)
     with committed():
         workflow.apply(stay, "die", reception, death=Death(
             died_at=timezone.now(), place="医务室", cause="心脏骤停", proof_kind="medical",
-            proof=SimpleUploadedFile("c.pdf", b"%PDF-1.4")))
+            proof=scan()))
     assert [m.to for m in mail.outbox] == [[supervisor.email]]
     assert "\n" not in mail.outbox[0].subject and "张 三" in mail.outbox[0].subject
 
@@ -104,10 +103,10 @@ def test_impossible_ages_and_heights_are_refused(client_as, reception, field, va
     assert message in refused(response, field)
 
 
-def test_no_new_arrival_after_a_death(client_as, reception, stay):
+def test_no_new_arrival_after_a_death(client_as, reception, stay, scan):
     workflow.apply(stay, "die", reception, death=Death(
         died_at=timezone.now(), place="医务室", cause="心脏骤停", proof_kind="medical",
-        proof=SimpleUploadedFile("c.pdf", b"%PDF-1.4")))
+        proof=scan()))
     client = client_as(reception)
     page = client.get(stay.person.get_absolute_url()).content.decode()
     assert reverse("shelter:return", args=[stay.person.pk]) not in page
