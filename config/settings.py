@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "django_fsm",
     "axes",
     "csp",
+    "health_check",
 ]
 
 MIDDLEWARE = [
@@ -170,6 +171,7 @@ SECURE_COOKIES = envbool("SECURE_COOKIES", False)
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = SECURE_COOKIES
 SESSION_COOKIE_HTTPONLY = True
 SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", False)
+SECURE_REDIRECT_EXEMPT = [r"^healthz/$"]  # asked inside the compose network, over plain HTTP
 SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
 SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", False)

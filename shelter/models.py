@@ -820,3 +820,26 @@ class AuditEvent(models.Model):
         if changes:
             cls.record(request, cls.CHANGE, person, changes=changes, reason=reason)
         return changes
+
+
+class Heartbeat(models.Model):
+    """The last time a periodic piece of work ran (the deadline sweep, run by the worker when beat asks):
+    the health check says the worker or beat is down when it is too old."""
+
+    name = models.CharField(max_length=40, unique=True)
+    at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("heartbeat")
+        verbose_name_plural = _("heartbeats")
+
+    def __str__(self):
+        return f"{self.name} {self.at:%Y-%m-%d %H:%M:%S}"
+
+    @classmethod
+    def beat(cls, name, at=None):
+        cls.objects.update_or_create(name=name, defaults={"at": at or timezone.now()})
+
+    @classmethod
+    def last(cls, name):
+        return cls.objects.filter(name=name).values_list("at", flat=True).first()

@@ -5,7 +5,7 @@ from django.conf import settings
 
 from face.models import Portrait
 from lib.queue import claim, overdue
-from shelter.models import User
+from shelter.models import Heartbeat, User
 
 from . import finding, sweep
 from .models import FamilyReport
@@ -13,8 +13,11 @@ from .models import FamilyReport
 
 @shared_task(ignore_result=True)
 def sweep_deadlines():
-    """Beat runs this every minute (settings: CELERY_BEAT_SCHEDULE["sweep-deadlines"])."""
-    return len(sweep.run())
+    """Beat runs this every minute (settings: CELERY_BEAT_SCHEDULE["sweep-deadlines"]); its heartbeat tells
+    the health check that beat and a worker are alive."""
+    sent = sweep.run()
+    Heartbeat.beat("sweep")
+    return len(sent)
 
 
 @shared_task(ignore_result=True)
