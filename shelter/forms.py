@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from lib.text import SingleLineInputs
 
-from .models import Belonging, Death, Departure, Person, Service, Sex, Stay, StayState, User
+from .models import AuditEvent, Belonging, Death, Departure, Person, Service, Sex, Stay, StayState, User
 
 DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -147,6 +147,36 @@ class PersonFilterForm(forms.Form):
     age = forms.IntegerField(label=_("age"), required=False, min_value=0, max_value=130)
     arrived_from = forms.DateField(label=_("arrived from"), required=False, widget=DATE_WIDGET)
     arrived_to = forms.DateField(label=_("arrived to"), required=False, widget=DATE_WIDGET)
+
+
+class AuditFilterForm(forms.Form):
+    """The audit page's filters: who, what, which file, when."""
+
+    user = forms.CharField(label=_("user name"), required=False)
+    action = forms.ChoiceField(label=_("what"), required=False)
+    file_no = forms.CharField(label=_("file number"), required=False)
+    since = forms.DateField(label=_("from"), required=False, widget=DATE_WIDGET)
+    until = forms.DateField(label=_("to"), required=False, widget=DATE_WIDGET)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["action"].choices = [("", _("everything")), *AuditEvent.ACTIONS]
+
+    def filter(self, events):
+        if not self.is_valid():
+            return events
+        data = self.cleaned_data
+        if data["user"]:
+            events = events.filter(user__username__iexact=data["user"].strip())
+        if data["action"]:
+            events = events.filter(action=data["action"])
+        if data["file_no"]:
+            events = events.filter(person__file_no__iexact=data["file_no"].strip())
+        if data["since"]:
+            events = events.filter(at__date__gte=data["since"])
+        if data["until"]:
+            events = events.filter(at__date__lte=data["until"])
+        return events
 
 
 class MergeForm(SingleLineInputs, forms.Form):

@@ -766,16 +766,29 @@ class StateLog(models.Model):
 
 
 class AuditEvent(models.Model):
-    """Every view and change of a person's file, and every face search: who, what, when, from where."""
+    """Every view and change of a person's file, every list and search of people, every face search and
+    export, every log-in, log-out and refused request: who, what, when, from where. Never changed nor
+    deleted: the database itself refuses it (migration shelter 0009: triggers on SQLite and PostgreSQL)."""
 
     objects = StationQuerySet.as_manager()  # a station's supervisors read their own station's log
 
     VIEW = "view"
+    LIST = "list"
     CREATE = "create"
     CHANGE = "change"
     TRANSITION = "transition"
     FACE_SEARCH = "face_search"
     EXPORT = "export"
+    LOGIN = "login"
+    LOGIN_FAILED = "login_failed"
+    LOGOUT = "logout"
+    REFUSED = "refused"
+    ACTIONS = [
+        (VIEW, _("looked at a file")), (LIST, _("listed or searched")), (CREATE, _("created")),
+        (CHANGE, _("changed")), (TRANSITION, _("took a step")), (FACE_SEARCH, _("face search")),
+        (EXPORT, _("exported or printed")), (LOGIN, _("logged in")), (LOGIN_FAILED, _("failed log-in")),
+        (LOGOUT, _("logged out")), (REFUSED, _("refused request")),
+    ]
 
     at = models.DateTimeField(default=timezone.now, db_index=True)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")

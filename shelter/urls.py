@@ -18,4 +18,5 @@ urlpatterns = [
     path("late/", views.late_entries, name="late"),
     path("notifications/", views.notifications, name="notifications"),
     path("accounts/locked/", views.locked_accounts, name="locked"),
+    path("audit/", views.audit_log, name="audit"),
 ]

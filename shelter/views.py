@@ -1,6 +1,9 @@
 """Views of the station register. Thin: the rules are on the models, transitions go through
 lib.workflow.apply(), every read or change of a file is written to the audit log."""
 
+import csv
+import io
+import json
 import mimetypes
 
 from axes.models import AccessAttempt
@@ -12,7 +15,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import IntegrityError, models, transaction
 from django.forms.models import model_to_dict
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -24,6 +27,7 @@ from lib.http import private
 
 from . import hooks, timeline
 from .forms import (
+    AuditFilterForm,
     CorrectionForm,
     DeathForm,
     DepartureForm,
@@ -81,6 +85,43 @@ def locked_accounts(request):
 
 
 @login_required
+@permission_required("shelter.view_auditevent", raise_exception=True)
+def audit_log(request):
+    """Who looked at which file, searched, exported or changed what, and who was refused or failed to
+    log in: the station's own log (administrators: every station's), filterable, exportable as CSV."""
+    form = AuditFilterForm(request.GET or None)
+    events = form.filter(AuditEvent.objects.for_user(request.user).select_related("user", "person", "station"))
+    if request.GET.get("format") == "csv":
+        AuditEvent.record(request, AuditEvent.EXPORT, target="audit log", document="audit.csv",
+                          filters={k: v for k, v in request.GET.items() if v and k != "format"})
+        return audit_csv(events[:50_000])
+    page = Paginator(events, 100).get_page(request.GET.get("page"))
+    AuditEvent.record(request, AuditEvent.LIST, target="audit log", filters={k: v for k, v in request.GET.items() if v})
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "shelter/audit.html", {"form": form, "page": page, "query": query.urlencode(),
+                                                  "actions": dict(AuditEvent.ACTIONS)})
+
+
+def audit_csv(events):
+    """UTF-8 with a byte-order mark, so that a spreadsheet opens the Chinese correctly."""
+    out = io.StringIO()
+    out.write("\ufeff")
+    writer = csv.writer(out)
+    actions = dict(AuditEvent.ACTIONS)
+    writer.writerow([_("time"), _("user"), _("station"), _("what"), _("file number"), _("target"), _("network address"),
+                     _("page"), _("detail")])
+    for e in events:
+        writer.writerow([timezone.localtime(e.at).strftime("%Y-%m-%d %H:%M:%S"), e.user.username if e.user else "",
+                         e.station.code if e.station else "", str(actions.get(e.action, e.action)),
+                         e.person.file_no if e.person else "", e.target, e.ip or "", e.path,
+                         json.dumps(e.detail, ensure_ascii=False)])
+    response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="audit.csv"'
+    return private(response)
+
+
+@login_required
 def home(request):
     """Each user lands on the first page an app offers for their permissions (hooks.HOME_PAGES:
     supervisors on the deadline board), everyone else on the people list."""
@@ -103,6 +144,9 @@ def people(request):
         qs = filter_people(qs, form.cleaned_data)
     qs = qs.order_by(models.F("last_arrived_at").desc(nulls_last=True), "-pk")
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    # Who listed or searched whom (an ID-number search included): the filters and the files shown.
+    AuditEvent.record(request, AuditEvent.LIST, target="people", filters={k: v for k, v in request.GET.items() if v},
+                      files=[p.file_no for p in page.object_list])
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "shelter/people.html", {"form": form, "page": page, "query": query.urlencode(), "states": StayState.choices})
@@ -223,6 +267,8 @@ def person(request, pk):
 def correct(request, pk):
     """Correct the file. The old values stay in the audit log with the reason; nothing is overwritten unseen."""
     person = person_for(request.user, pk)
+    if request.method != "POST":
+        AuditEvent.record(request, AuditEvent.VIEW, person, page="correction")  # the whole file, in a form
     before = model_to_dict(person, fields=Person.TRACKED_FIELDS)
     form = CorrectionForm(request.POST or None, instance=person)
     if request.method == "POST":

@@ -88,6 +88,8 @@ def act(request, pk, action):
             messages.error(request, _("This step is not possible now."))
         return redirect(case)
     form = step_form(action, case, request.POST or None)
+    if request.method != "POST":
+        AuditEvent.record(request, AuditEvent.VIEW, case.stay.person, target=case, form=action)
     status = 200
     if request.method == "POST":
         # Refused, by the form, the model or the workflow: the same form again with the reason, nothing lost.

@@ -44,6 +44,7 @@ def report_list(request):
     if request.user.station_id:
         shared = (FamilyReport.objects.visible_to(request.user).exclude(station=request.user.station_id)
                   .filter(state__in=SEARCHING_STATES).select_related("station"))
+    AuditEvent.record(request, AuditEvent.LIST, target="family reports", all=show_all)
     return render(request, "tracing/reports/list.html", {
         "reports": mine.order_by("state", "-reported_at")[:200], "shared": shared, "show_all": show_all,
     })
