@@ -29,6 +29,16 @@ class ReadOnlyAdmin(NoDeleteMixin, admin.ModelAdmin):
         qs = super().get_queryset(request)
         return qs.for_user(request.user) if isinstance(qs, StationQuerySet) else qs
 
+    # Reads in the admin are audited like reads on the pages.
+    def changelist_view(self, request, extra_context=None):
+        AuditEvent.record(request, AuditEvent.LIST, target=f"admin {self.model._meta.label}",
+                          query=request.GET.urlencode()[:200])
+        return super().changelist_view(request, extra_context)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        AuditEvent.record(request, AuditEvent.VIEW, target=f"admin {self.model._meta.label} {object_id}"[:200])
+        return super().change_view(request, object_id, form_url, extra_context)
+
 
 @admin.register(Station)
 class StationAdmin(NoDeleteMixin, admin.ModelAdmin):

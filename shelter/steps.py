@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from lib import workflow
@@ -65,3 +66,11 @@ def refused(request, form, error):
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, error.messages if isinstance(error, ValidationError) else str(error))
+
+
+def then(request, outcome, response):
+    """The page after a step taken with a button (no form to show again): the redirect, except when
+    someone else was quicker, which answers 409 with the message and a link back to reload."""
+    if outcome.refusal == "conflict":
+        return render(request, "shelter/conflict.html", {"back": response.url}, status=409)
+    return response

@@ -54,7 +54,7 @@ from .models import (
 )
 from .selectors import person_for, stay_for
 from .services import register_arrival
-from .steps import take_step
+from .steps import take_step, then
 
 
 def locked_out(request, response, credentials):
@@ -320,8 +320,8 @@ def transition(request, pk, name):
     stay = stay_for(request.user, pk)
     if name not in ("admit",):
         raise Http404
-    take_step(request, stay, name, person=stay.person, reason=request.POST.get("reason", ""))
-    return redirect(stay.person)
+    outcome = take_step(request, stay, name, person=stay.person, reason=request.POST.get("reason", ""))
+    return then(request, outcome, redirect(stay.person))
 
 
 @login_required

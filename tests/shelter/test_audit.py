@@ -78,3 +78,12 @@ def test_the_database_refuses_to_change_or_delete_the_log(client_as, reception, 
         with pytest.raises((DatabaseError, IntegrityError, InternalError, ProgrammingError)), transaction.atomic():
             change()
     assert AuditEvent.objects.get(pk=event.pk).target == event.target
+
+
+def test_reads_in_the_admin_are_recorded(client_as, person, make_user):
+    boss = make_user("boss", "administrator", None, is_staff=True, is_superuser=True)
+    client = client_as(boss)
+    assert client.get(reverse("admin:shelter_person_changelist")).status_code == 200
+    assert client.get(reverse("admin:shelter_person_change", args=[person.pk])).status_code == 200
+    targets = list(AuditEvent.objects.filter(user=boss).exclude(action="login").order_by("pk").values_list("action", "target"))
+    assert targets == [("list", "admin shelter.Person"), ("view", f"admin shelter.Person {person.pk}")]

@@ -77,3 +77,20 @@ def test_a_tracing_step_lost_to_another_answers_409(client_as, supervisor, stay,
     response = client_as(supervisor).post(reverse("tracing:act", args=[case.pk, "family-found"]),
                                           {"reason": "儿子来电"})
     assert response.status_code == 409 and CHANGED in response.content.decode()
+
+
+def test_a_button_step_lost_to_another_answers_409(client_as, reception, stay, monkeypatch):
+    """Admit pressed on two desks: the second is told, with a way back to reload."""
+    real = workflow.locked_state
+    done = []
+
+    def other_desk_first(obj):
+        if not done and isinstance(obj, Stay):
+            done.append(True)
+            workflow.apply(Stay.objects.get(pk=obj.pk), "admit", reception)
+        return real(obj)
+
+    monkeypatch.setattr(workflow, "locked_state", other_desk_first)
+    response = client_as(reception).post(reverse("shelter:transition", args=[stay.pk, "admit"]))
+    html = response.content.decode()
+    assert response.status_code == 409 and CHANGED in html and stay.person.get_absolute_url() in html

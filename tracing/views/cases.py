@@ -14,7 +14,7 @@ from face.selectors import main_image_url
 from lib import workflow
 from shelter.models import AuditEvent
 from shelter.selectors import transition_history
-from shelter.steps import Outcome, refused, take_step
+from shelter.steps import Outcome, refused, take_step, then
 
 from ..forms import cases as forms
 from ..selectors import CASE_STEPS, case_for, case_steps, publication_for
@@ -142,9 +142,9 @@ def publication_step(request, pk, name):
             messages.error(request, _("The refresh was not recorded: %(errors)s") % {"errors": error_text(form.errors)})
             return redirect(case)
         at = form.cleaned_data["at"]
-    take_step(request, publication, name, person=case.stay.person, action=AuditEvent.CHANGE, audit={"tracing": name},
-              at=at, reason=request.POST.get("reason", ""))
-    return redirect(case)
+    outcome = take_step(request, publication, name, person=case.stay.person, action=AuditEvent.CHANGE,
+                        audit={"tracing": name}, at=at, reason=request.POST.get("reason", ""))
+    return then(request, outcome, redirect(case))
 
 
 def error_text(errors):
