@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1:8000
 
-.PHONY: run test lint bench venv system-deps graph
+.PHONY: run test lint bench backup restore venv system-deps graph
 
 venv: $(VENV)/.installed
 
@@ -41,7 +41,7 @@ run: venv
 	@echo "Starting the Celery worker (with beat) and the web server on http://$(HOST)/"
 	trap 'kill 0' INT TERM EXIT; \
 	$(VENV)/bin/celery -A config worker -B --pool=solo --loglevel=warning & \
-	$(PY) manage.py runserver --noreload $(HOST)
+	$(PY) manage.py runserver --noreload --insecure $(HOST)  # --insecure: static files with DEBUG off
 
 # PYTEST_ARGS narrows a run (make test PYTEST_ARGS=tests/tracing/test_sweep.py); DATABASE_URL in the environment
 # runs the suite on that database instead of SQLite. pytest exits 5 when it collected no test: its
@@ -63,6 +63,14 @@ bench: venv
 	@d=$$(mktemp -d "$${TMPDIR:-/tmp}/homeward-pg.XXXXXX"); url=$$($(PY) .ci/pgserver.py start $$d | tail -n 1); \
 	DATABASE_URL=$$url $(PY) manage.py bench_deadlines; status=$$?; \
 	$(PY) .ci/pgserver.py stop $$d >/dev/null; rm -rf $$d; exit $$status
+
+# The database and the media files in one file encrypted with $$BACKUP_PASSPHRASE (README: production).
+backup: venv
+	$(PY) manage.py backup
+
+# make restore FILE=var/backups/homeward-....tar.enc, into an empty database.
+restore: venv
+	$(PY) manage.py restore $(FILE)
 
 # Draws the stay workflow for the README (needs Graphviz's dot, from `make system-deps`).
 graph: venv

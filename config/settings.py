@@ -5,10 +5,14 @@ console. Production sets DATABASE_URL (PostgreSQL with pgvector), CELERY_BROKER_
 SECRET_KEY, ALLOWED_HOSTS and the mail/SMS gateways.
 """
 
+import datetime
 import os
+import secrets
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("VAR_DIR", BASE_DIR / "var"))
@@ -26,8 +30,24 @@ def envfloat(name, default):
     return float(os.environ.get(name, default))
 
 
-SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-not-secret-change-me-in-production")
-DEBUG = envbool("DEBUG", True)
+def local_secret_key():
+    """Without SECRET_KEY in the environment (the embedded set-up), a random key made once for this
+    machine and kept in VAR_DIR, readable by its owner only: never a key known to anyone else."""
+    path = VAR_DIR / "secret_key"
+    if not path.exists():
+        VAR_DIR.mkdir(parents=True, exist_ok=True)
+        path.touch(mode=0o600)
+        path.write_text(secrets.token_urlsafe(50))
+    return path.read_text().strip()
+
+
+# Off unless asked for: a debug page shows personal data and settings to whoever causes an error.
+DEBUG = envbool("DEBUG", False)
+SECRET_KEY = os.environ.get("SECRET_KEY") or local_secret_key()
+# Placeholders of the examples and the key of earlier versions: refused outside development.
+PUBLIC_KEYS = {"dev-only-not-secret-change-me-in-production", "change-me-to-50-random-characters"}
+if not DEBUG and (SECRET_KEY in PUBLIC_KEYS or len(SECRET_KEY) < 32):
+    raise ImproperlyConfigured("SECRET_KEY is a published example or too short: set 50 random characters.")
 ALLOWED_HOSTS = os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",")
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 
@@ -43,6 +63,9 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_fsm",
+    "axes",
+    "csp",
+    "health_check",
 ]
 
 MIDDLEWARE = [
@@ -52,8 +75,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "shelter.middleware.AuditRefusals",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -98,11 +124,26 @@ LOGOUT_REDIRECT_URL = "login"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "lib.passwords.NotLikeTheUserOrTheStation"},
 ]
 
-# Login lockout: this many failures for one user name within the window lock it for the window.
+# Login lockout (django-axes), for every way in: the site's login and the admin's alike. This many
+# failures within the window lock a user name from that address, and an address whatever names it
+# tries; a success resets the count; a supervisor (own station) or an administrator unlocks.
 LOGIN_MAX_FAILURES = envint("LOGIN_MAX_FAILURES", 5)
 LOGIN_LOCKOUT_MINUTES = envint("LOGIN_LOCKOUT_MINUTES", 15)
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_FAILURE_LIMIT = LOGIN_MAX_FAILURES
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=LOGIN_LOCKOUT_MINUTES)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "lib.http.client_ip_for_axes"
+AXES_VERBOSE = False
+AXES_ENABLE_ADMIN = False  # locked accounts are seen and unlocked on the site's page (shelter:locked)
+AXES_LOCKOUT_CALLABLE = "shelter.views.locked_out"
+# The proxies in front of the app (nginx): only their X-Forwarded-For is believed (lib.http.client_ip).
+TRUSTED_PROXIES = [a for a in os.environ.get("TRUSTED_PROXIES", "").split(",") if a]
 
 # Chinese first, English selectable.
 LANGUAGE_CODE = "zh-hans"
@@ -120,8 +161,46 @@ MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 # Uploads (portraits, proofs of death) are read into memory up to this size; larger are refused.
 DATA_UPLOAD_MAX_MEMORY_SIZE = envint("DATA_UPLOAD_MAX_MEMORY_SIZE", 30 * 1024 * 1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = DATA_UPLOAD_MAX_MEMORY_SIZE
+# A scanned document (handover form, proof of death): PDF, JPEG or PNG, checked by content, at most this.
+SCAN_MAX_MB = envint("SCAN_MAX_MB", 20)
 
 SESSION_COOKIE_AGE = envint("SESSION_COOKIE_AGE", 12 * 3600)  # one shift
+
+# HTTPS, set by the environment: off for the embedded set-up on a station's intranet over HTTP, on in
+# production behind TLS (deploy/env.example sets them; `check --deploy` is clean with those values).
+SECURE_COOKIES = envbool("SECURE_COOKIES", False)
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = SECURE_COOKIES
+SESSION_COOKIE_HTTPONLY = True
+SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", False)
+SECURE_REDIRECT_EXEMPT = [r"^healthz/$"]  # asked inside the compose network, over plain HTTP
+SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", False)
+# The TLS proxy in front says the request came over HTTPS with this header (only set it behind one).
+if envbool("BEHIND_TLS_PROXY", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+# Content security policy (django-csp): scripts and styles from this site only, no inline script;
+# style attributes are allowed for the score bars. The webcam's frames are blob: images.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "style-src-attr": ["'unsafe-inline'"],
+        "img-src": [SELF, "data:", "blob:"],
+        "media-src": [SELF, "blob:"],
+        "connect-src": [SELF],
+        "font-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
 
 # Mail. Console by default; production sets EMAIL_HOST etc.
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
@@ -153,6 +232,10 @@ CELERY_BROKER_TRANSPORT_OPTIONS = (
     if CELERY_BROKER_URL.startswith("filesystem")
     else {}
 )
+# The filesystem transport's folders exist wherever the app starts (seed_demo, a shell, the worker),
+# not only under `make run`: a task queued before they exist would fail.
+for _folder in {CELERY_BROKER_TRANSPORT_OPTIONS.get(k) for k in ("data_folder_in", "processed_folder")} - {None}:
+    Path(_folder).mkdir(parents=True, exist_ok=True)
 CELERY_TASK_ALWAYS_EAGER = envbool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_IGNORE_RESULT = True
@@ -240,6 +323,12 @@ TRACING_MAX_CANDIDATES = envint("TRACING_MAX_CANDIDATES", 10)  # proposed per se
 TRACING_DUPLICATE_CANDIDATES = envint("TRACING_DUPLICATE_CANDIDATES", 5)  # nearest other files per portrait
 TRACING_DESCRIPTION_SCAN = envint("TRACING_DESCRIPTION_SCAN", 500)  # files scored per description search
 # The sweep: every minute; a sweep not started within its interval is dropped (the next one does its work).
+# Work lost by the queue (or queued while it was down) is done by these, after this many seconds.
+CATCH_UP_SECONDS = envint("CATCH_UP_SECONDS", 60)
+CELERY_BEAT_SCHEDULE["catch-up-encodings"] = {"task": "face.tasks.catch_up_encodings", "schedule": CATCH_UP_SECONDS,
+                                              "options": {"expires": CATCH_UP_SECONDS}}
+CELERY_BEAT_SCHEDULE["catch-up-searches"] = {"task": "tracing.tasks.catch_up_searches", "schedule": CATCH_UP_SECONDS,
+                                             "options": {"expires": CATCH_UP_SECONDS}}
 CELERY_BEAT_SCHEDULE["sweep-deadlines"] = {
     "task": "tracing.tasks.sweep_deadlines",
     "schedule": TRACING_SWEEP_SECONDS,

@@ -1,11 +1,13 @@
 from django.contrib import admin
 from django.urls import include, path
+from health_check.views import HealthCheckView
 
+from config.health import CHECKS
 from shelter import views as shelter_views
 
 urlpatterns = [
+    path("healthz/", HealthCheckView.as_view(checks=CHECKS), name="healthz"),
     path("", shelter_views.home, name="home"),
-    path("accounts/login/", shelter_views.LoginView.as_view(), name="login"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

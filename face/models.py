@@ -77,6 +77,9 @@ class Portrait(models.Model):
     encoding = EmbeddingField(null=True, blank=True, editable=False)
     # Indexed: the numpy search backend asks for max(encoded_at) to see other processes' changes.
     encoded_at = models.DateTimeField(null=True, blank=True, editable=False, db_index=True)
+    # Recorded before the encoding is queued, cleared by whoever does it (lib.queue): the catch-up finds
+    # what the queue lost.
+    encoding_requested_at = models.DateTimeField(null=True, blank=True, editable=False, db_index=True)
     # When and by whom it was last made the main portrait (the person's timeline shows it).
     made_main_at = models.DateTimeField(_("made main"), null=True, blank=True, editable=False)
     made_main_by = models.ForeignKey(

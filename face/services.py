@@ -6,6 +6,9 @@ import uuid
 
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.utils import timezone
+
+from lib.queue import after_commit
 
 from .images import extension
 from .models import Portrait, PortraitRefused
@@ -63,7 +66,9 @@ def store_image(portrait, data):
 
 def request_encoding(portrait):
     """Encode in the Celery task once the transaction has committed (the task reads the saved row), if
-    the portrait is fit for recognition and not encoded yet. The task is idempotent."""
+    the portrait is fit for recognition and not encoded yet. The request is recorded on the row first:
+    with the queue down the catch-up (face.tasks.catch_up_encodings) does it. The task is idempotent."""
     if portrait.needs_encoding:
-        pk = portrait.pk
-        transaction.on_commit(lambda: encode_portrait.delay(pk))
+        portrait.encoding_requested_at = timezone.now()
+        Portrait.objects.filter(pk=portrait.pk).update(encoding_requested_at=portrait.encoding_requested_at)
+        after_commit(encode_portrait, portrait.pk)

@@ -1,7 +1,10 @@
 """Celery tasks of the face app."""
 
 from celery import shared_task
+from django.conf import settings
 from django.utils import timezone
+
+from lib.queue import claim, overdue
 
 from .encoding import encode
 from .models import Portrait
@@ -17,7 +20,10 @@ def encode_portrait(portrait_id):
     old picture's encoding (its own task follows). Returns True when an encoding was stored.
     """
     portrait = Portrait.objects.filter(pk=portrait_id).first()
-    if portrait is None or not portrait.encodable or portrait.encoding is not None:
+    if portrait is None:
+        return False
+    claim(Portrait.objects, "encoding_requested_at", portrait.pk, portrait.encoding_requested_at)
+    if not portrait.encodable or portrait.encoding is not None:
         return False
     name = portrait.image.name
     with portrait.image.open("rb") as f:
@@ -32,3 +38,14 @@ def encode_portrait(portrait_id):
     portrait.refresh_from_db()
     portrait_encoded.send(sender=Portrait, portrait=portrait)
     return True
+
+
+@shared_task(ignore_result=True)
+def catch_up_encodings():
+    """Beat, every CATCH_UP_SECONDS: encode the portraits whose request waited longer than that (the
+    queue lost it, or was down). Each request is claimed once; returns how many were encoded."""
+    done = 0
+    for pk, requested_at in overdue(Portrait.objects, "encoding_requested_at", settings.CATCH_UP_SECONDS):
+        if claim(Portrait.objects, "encoding_requested_at", pk, requested_at):
+            done += bool(encode_portrait(pk))
+    return done

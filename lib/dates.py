@@ -1,4 +1,11 @@
-"""Whole years between dates: one rule for ages, wherever an age is read from a date."""
+"""Dates: whole years between two (one rule for ages, wherever an age is read from a date), and the
+earliest date the register accepts."""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.utils.deconstruct import deconstructible
+from django.utils.translation import gettext_lazy as _
 
 
 def years_between(start, end):
@@ -13,3 +20,27 @@ def years_before(day, years):
         return day.replace(year=day.year - years)
     except ValueError:
         return day.replace(year=day.year - years, day=28)
+
+
+EARLIEST = datetime.date(1900, 1, 1)
+
+
+@deconstructible
+class NotBefore1900:
+    """A validator for every date or time a person types (arrivals, services, departures, deaths, DNA
+    steps, dates of birth): nothing in the register happened before 1900. A year typed as 0001 or 202
+    would otherwise be stored (on PostgreSQL as a BC timestamp) and break every page that shows it."""
+
+    message = _("This date is before 1900: check the year.")
+    code = "before_1900"
+
+    def __call__(self, value):
+        day = value.date() if isinstance(value, datetime.datetime) else value
+        if day is not None and day < EARLIEST:
+            raise ValidationError(self.message, code=self.code)
+
+    def __eq__(self, other):
+        return isinstance(other, NotBefore1900)
+
+
+not_before_1900 = NotBefore1900()

@@ -1,4 +1,8 @@
-"""Responses that carry personal data."""
+"""HTTP helpers: responses that carry personal data, and the client's address behind a proxy."""
+
+import ipaddress
+
+from django.conf import settings
 
 
 def private(response):
@@ -6,3 +10,37 @@ def private(response):
     response["Cache-Control"] = "private, max-age=300"
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+def client_ip(request):
+    """The address of the person at the other end. Behind the station's proxy (settings.TRUSTED_PROXIES:
+    addresses or networks of nginx, the intranet's reverse proxy) it is the last address in
+    X-Forwarded-For that is not one of those proxies; a forwarded header from anyone else is ignored, so
+    nobody can choose the address the audit log and the login lockout see."""
+    remote = request.META.get("REMOTE_ADDR") or None
+    if not is_trusted_proxy(remote):
+        return remote
+    forwarded = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if a.strip()]
+    for address in reversed(forwarded):
+        if not is_trusted_proxy(address):
+            return address if valid_address(address) else remote
+    return remote
+
+
+def valid_address(address):
+    try:
+        ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return True
+
+
+def is_trusted_proxy(address):
+    if not address or not valid_address(address):
+        return False
+    ip = ipaddress.ip_address(address)
+    return any(ip in ipaddress.ip_network(network, strict=False) for network in settings.TRUSTED_PROXIES)
+
+
+def client_ip_for_axes(request):
+    return client_ip(request)

@@ -14,7 +14,19 @@ from lib.errors import Refusal
 
 
 class WorkflowError(Refusal):
-    """A step refused: wrong state, record not complete, not allowed, or lost a race."""
+    """A step refused: wrong state, record not complete, not allowed, or lost a race (`conflict`: the
+    page answers 409 Conflict, and the person reloads to see what the other one did)."""
+
+    def __init__(self, message, conflict=False):
+        super().__init__(message)
+        self.conflict = conflict
+
+
+def changed_meanwhile():
+    return WorkflowError(
+        _("Someone else changed this record at the same moment; nothing was saved. Please reload and check."),
+        conflict=True,
+    )
 
 
 def label(obj, name):
@@ -40,15 +52,24 @@ def apply(obj, name, user, **kwargs):
         raise WorkflowError(_("You are not allowed to do this: %(action)s.") % {"action": action})
     try:
         with transaction.atomic():
+            # The row is locked first, so of two people taking a step at once the second waits, then
+            # finds the record changed and is told so, whatever the step would have refused instead
+            # (a second departure would otherwise fail the model's own checks with a confusing message).
+            if locked_state(obj) != obj.state:
+                raise changed_meanwhile()
             result = method(by=user, **kwargs)
             obj.save()
     except TransitionNotAllowed:
         raise WorkflowError(not_from_state(obj, action)) from None
     except ConcurrentTransition:
-        raise WorkflowError(
-            _("Someone else changed this record at the same moment; nothing was saved. Please reload and check.")
-        ) from None
+        raise changed_meanwhile() from None
     return result
+
+
+def locked_state(obj):
+    """The state of the object's row as committed, the row locked until the transaction ends."""
+    rows = type(obj)._default_manager.select_for_update().filter(pk=obj.pk)
+    return rows.values_list("state", flat=True).first()
 
 
 def not_from_state(obj, action):

@@ -2,12 +2,13 @@ import re
 import uuid
 
 from django import forms
-from django.conf import settings
-from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .models import Death, Departure, LoginFailure, Person, Service, Sex, Stay, StayState, User
+from lib.text import SingleLineInputs
+
+from .models import AuditEvent, Belonging, Death, Departure, Person, Service, Sex, Stay, StayState, User
 
 DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -22,21 +23,7 @@ def parse_uuid(value):
         return None
 
 
-class LockoutAuthenticationForm(AuthenticationForm):
-    """Refuses a user name with too many recent failures before the password is even checked."""
-
-    def clean(self):
-        username = self.cleaned_data.get("username")
-        if username and LoginFailure.is_locked(username):
-            raise forms.ValidationError(
-                _("Too many failed attempts for this user. Wait %(minutes)s minutes or ask an administrator."),
-                code="locked",
-                params={"minutes": settings.LOGIN_LOCKOUT_MINUTES},
-            )
-        return super().clean()
-
-
-class PersonForm(forms.ModelForm):
+class PersonForm(SingleLineInputs, forms.ModelForm):
     class Meta:
         model = Person
         fields = [
@@ -54,7 +41,7 @@ class CorrectionForm(PersonForm):
     reason = forms.CharField(label=_("reason for the correction"), max_length=300)
 
 
-class StayForm(forms.ModelForm):
+class StayForm(SingleLineInputs, forms.ModelForm):
     belongings_text = forms.CharField(
         label=_("belongings"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("One item per line, with the count at the end, e.g. “mobile phone 1”."),
@@ -83,22 +70,40 @@ class StayForm(forms.ModelForm):
     def clean_intake_token(self):
         return parse_uuid(self.cleaned_data.get("intake_token"))
 
+    def clean_belongings_text(self):
+        """Each line checked as the model checks a belonging, the errors named by line, beside the box."""
+        text = self.cleaned_data.get("belongings_text", "")
+        errors = []
+        for number, (item, quantity) in enumerate(parse_belongings(text), 1):
+            try:
+                Belonging(item=item, quantity=quantity).clean_fields(exclude=["stay"])
+            except ValidationError as e:
+                errors += [_("Line %(n)s (%(item)s): %(error)s") % {"n": number, "item": item[:20], "error": message}
+                           for messages in e.message_dict.values() for message in messages]
+        if errors:
+            raise ValidationError(errors)
+        return text
+
     def belongings(self):
-        """[(item, quantity)] parsed from the text box: a trailing number is the count, else 1."""
-        items = []
-        for line in self.cleaned_data.get("belongings_text", "").splitlines():
-            line = line.strip()
-            if not line:
-                continue
-            m = re.match(r"^(.*?)[\s×xX*]*(\d+)\s*(件|个|部|张|只|双|元)?$", line)
-            if m and m.group(1).strip():
-                items.append((m.group(1).strip(), int(m.group(2))))
-            else:
-                items.append((line, 1))
-        return items
+        return parse_belongings(self.cleaned_data.get("belongings_text", ""))
 
 
-class ServiceForm(forms.ModelForm):
+def parse_belongings(text):
+    """[(item, quantity)] parsed from the text box: a trailing number is the count, else 1."""
+    items = []
+    for line in text.splitlines():
+        line = line.strip()
+        if not line:
+            continue
+        m = re.match(r"^(.*?)[\s×xX*]*(\d+)\s*(件|个|部|张|只|双|元)?$", line)
+        if m and m.group(1).strip():
+            items.append((m.group(1).strip(), int(m.group(2))))
+        else:
+            items.append((line, 1))
+    return items
+
+
+class ServiceForm(SingleLineInputs, forms.ModelForm):
     class Meta:
         model = Service
         fields = ["kind", "given_at", "notes"]
@@ -109,7 +114,7 @@ class ServiceForm(forms.ModelForm):
         self.fields["given_at"].initial = timezone.localtime().replace(second=0, microsecond=0)
 
 
-class DepartureForm(forms.ModelForm):
+class DepartureForm(SingleLineInputs, forms.ModelForm):
     class Meta:
         model = Departure
         fields = [
@@ -124,7 +129,7 @@ class DepartureForm(forms.ModelForm):
         self.fields["departed_at"].initial = timezone.localtime().replace(second=0, microsecond=0)
 
 
-class DeathForm(forms.ModelForm):
+class DeathForm(SingleLineInputs, forms.ModelForm):
     class Meta:
         model = Death
         fields = ["died_at", "place", "cause", "proof_kind", "proof", "notes"]
@@ -144,7 +149,37 @@ class PersonFilterForm(forms.Form):
     arrived_to = forms.DateField(label=_("arrived to"), required=False, widget=DATE_WIDGET)
 
 
-class MergeForm(forms.Form):
+class AuditFilterForm(forms.Form):
+    """The audit page's filters: who, what, which file, when."""
+
+    user = forms.CharField(label=_("user name"), required=False)
+    action = forms.ChoiceField(label=_("what"), required=False)
+    file_no = forms.CharField(label=_("file number"), required=False)
+    since = forms.DateField(label=_("from"), required=False, widget=DATE_WIDGET)
+    until = forms.DateField(label=_("to"), required=False, widget=DATE_WIDGET)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["action"].choices = [("", _("everything")), *AuditEvent.ACTIONS]
+
+    def filter(self, events):
+        if not self.is_valid():
+            return events
+        data = self.cleaned_data
+        if data["user"]:
+            events = events.filter(user__username__iexact=data["user"].strip())
+        if data["action"]:
+            events = events.filter(action=data["action"])
+        if data["file_no"]:
+            events = events.filter(person__file_no__iexact=data["file_no"].strip())
+        if data["since"]:
+            events = events.filter(at__date__gte=data["since"])
+        if data["until"]:
+            events = events.filter(at__date__lte=data["until"])
+        return events
+
+
+class MergeForm(SingleLineInputs, forms.Form):
     """Which of two files of one person survives, and why they are one person."""
 
     survivor = forms.TypedChoiceField(label=_("file to keep"), coerce=int, widget=forms.RadioSelect)

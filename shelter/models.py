@@ -12,7 +12,7 @@ from django.contrib.auth.models import AbstractUser
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.core.validators import FileExtensionValidator
+from django.core.validators import FileExtensionValidator, MaxValueValidator
 from django.db import models, transaction
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -21,8 +21,11 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from lib import idcard
-from lib.dates import years_before, years_between
+from lib.dates import not_before_1900, years_before, years_between
 from lib.errors import Refusal
+from lib.http import client_ip
+from lib.scans import check_scan
+from lib.text import SingleLineFields, one_line
 
 from .signals import notifications_created, person_merged
 
@@ -73,7 +76,10 @@ class User(AbstractUser):
     class Meta:
         verbose_name = _("user")
         verbose_name_plural = _("users")
-        permissions = [("view_all_stations", _("Can see every station's people"))]
+        permissions = [
+            ("view_all_stations", _("Can see every station's people")),
+            ("unlock_account", _("Can unlock an account locked after failed log-ins")),
+        ]
 
     def __str__(self):
         return self.get_full_name() or self.username
@@ -145,7 +151,7 @@ class Build(models.TextChoices):
     HEAVY = "heavy", _("heavy")
 
 
-class Person(models.Model):
+class Person(SingleLineFields, models.Model):
     """The lifelong file of one person. What is not known is left blank; ages may be an estimate."""
 
     station = models.ForeignKey(Station, verbose_name=_("station"), on_delete=models.PROTECT)
@@ -155,7 +161,7 @@ class Person(models.Model):
         _("other names"), max_length=200, blank=True, help_text=_("Nicknames or names given, separated by commas.")
     )
     sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices, default=Sex.UNKNOWN)
-    date_of_birth = models.DateField(_("date of birth"), null=True, blank=True)
+    date_of_birth = models.DateField(_("date of birth"), null=True, blank=True, validators=[not_before_1900])
     age_min = models.PositiveSmallIntegerField(_("estimated age from"), null=True, blank=True)
     age_max = models.PositiveSmallIntegerField(_("estimated age to"), null=True, blank=True)
     id_number = models.CharField(
@@ -235,6 +241,23 @@ class Person(models.Model):
     def open_stay(self):
         return self.stays.filter(state__in=[StayState.RECEPTION, StayState.IN_CARE]).first()
 
+    @property
+    def is_deceased(self):
+        return self.stays.filter(state=StayState.DECEASED).exists()
+
+    @property
+    def may_arrive(self):
+        """A new arrival may be registered on this file: not while a stay is open, never after a death,
+        nor on a file merged into another."""
+        return not self.merged_into_id and not self.is_deceased and self.open_stay is None
+
+    def arrival_refusal(self):
+        """Why no arrival may be registered on this file now, or None."""
+        if self.is_deceased:
+            return gettext("%(name)s died in the station's care: no new arrival can be registered on this file. "
+                           "If this is someone else, register a new file.") % {"name": self.display_name}
+        return None
+
     def save(self, *args, **kwargs):
         if not self.file_no:
             self.file_no = self.station.allocate_file_no(timezone.localdate().year)
@@ -282,6 +305,13 @@ class MergeError(Refusal):
     """A merge refused, with a message for the user."""
 
 
+class ArrivalRefused(Refusal):
+    """An arrival that cannot be registered on this file (Person.arrival_refusal)."""
+
+
+OLDEST_AGE = 120
+
+
 def check_identity_fields(instance):
     """{field: message} for what describes a person, in a resident's file (Person) and in a family's
     report (tracing.FamilyReport) alike: the ID number is valid (and normalised), the sex agrees with
@@ -300,6 +330,11 @@ def check_identity_fields(instance):
                 instance.date_of_birth = idcard.birth_date(instance.id_number)
     if instance.age_min is not None and instance.age_max is not None and instance.age_min > instance.age_max:
         errors["age_max"] = _("The upper age must not be below the lower age.")
+    for name in ("age_min", "age_max"):
+        if (getattr(instance, name) or 0) > OLDEST_AGE and name not in errors:
+            errors[name] = _("An age above %(age)s is not possible: check the number.") % {"age": OLDEST_AGE}
+    if instance.height_cm is not None and not 30 <= instance.height_cm <= 250:
+        errors["height_cm"] = _("A height is between 30 and 250 cm: check the number.")
     if instance.date_of_birth and instance.date_of_birth > timezone.localdate():
         errors["date_of_birth"] = _("The date of birth is in the future.")
     return errors
@@ -401,7 +436,7 @@ class Stay(ConcurrentTransitionMixin, LedgerEntry):
 
     person = models.ForeignKey(Person, verbose_name=_("person"), on_delete=models.PROTECT, related_name="stays")
     state = FSMField(_("state"), default=StayState.RECEPTION, choices=StayState.choices, protected=True, db_index=True)
-    arrived_at = models.DateTimeField(_("arrived"), db_index=True)
+    arrived_at = models.DateTimeField(_("arrived"), db_index=True, validators=[not_before_1900])
     found_place = models.CharField(_("where found"), max_length=200)
     found_circumstances = models.TextField(_("how they came to be stranded"), blank=True)
     brought_by = models.CharField(_("brought by"), max_length=10, choices=BroughtBy.choices)
@@ -410,7 +445,7 @@ class Stay(ConcurrentTransitionMixin, LedgerEntry):
     )
     handover_ref = models.CharField(_("handover form number"), max_length=60, blank=True)
     handover_document = models.FileField(
-        _("handover form (scan)"), upload_to="handover/%Y/%m/", blank=True, validators=[DOCUMENT_EXTENSIONS],
+        _("handover form (scan)"), upload_to="handover/%Y/%m/", blank=True, validators=[DOCUMENT_EXTENSIONS, check_scan],
         help_text=_("PDF, JPEG or PNG."),
     )
     health_at_intake = models.TextField(_("health at intake"), blank=True)
@@ -510,7 +545,7 @@ class Belonging(models.Model):
 
     stay = models.ForeignKey(Stay, on_delete=models.PROTECT, related_name="belongings")
     item = models.CharField(_("item"), max_length=100)
-    quantity = models.PositiveSmallIntegerField(_("quantity"), default=1)
+    quantity = models.PositiveSmallIntegerField(_("quantity"), default=1, validators=[MaxValueValidator(32767)])
     notes = models.CharField(_("notes"), max_length=200, blank=True)
     returned_at = models.DateTimeField(_("returned"), null=True, blank=True)
 
@@ -540,7 +575,7 @@ class Service(LedgerEntry):
 
     stay = models.ForeignKey(Stay, on_delete=models.PROTECT, related_name="services")
     kind = models.CharField(_("service"), max_length=12, choices=ServiceKind.choices)
-    given_at = models.DateTimeField(_("when"), default=timezone.now)
+    given_at = models.DateTimeField(_("when"), default=timezone.now, validators=[not_before_1900])
     notes = models.CharField(_("notes"), max_length=300, blank=True)
 
     class Meta:
@@ -576,7 +611,7 @@ class Departure(LedgerEntry):
 
     stay = models.OneToOneField(Stay, on_delete=models.PROTECT, related_name="departure")
     kind = models.CharField(_("kind of departure"), max_length=10, choices=DepartureKind.choices)
-    departed_at = models.DateTimeField(_("time of departure"), default=timezone.now)
+    departed_at = models.DateTimeField(_("time of departure"), default=timezone.now, validators=[not_before_1900])
     receiver_name = models.CharField(_("received by"), max_length=60, blank=True)
     receiver_relation = models.CharField(_("relation to the person"), max_length=30, blank=True)
     receiver_id_number = models.CharField(_("receiver's ID number"), max_length=18, blank=True)
@@ -623,12 +658,12 @@ class Death(LedgerEntry):
     OCCURRED_FIELD = "died_at"
 
     stay = models.OneToOneField(Stay, on_delete=models.PROTECT, related_name="death")
-    died_at = models.DateTimeField(_("time of death"))
+    died_at = models.DateTimeField(_("time of death"), validators=[not_before_1900])
     place = models.CharField(_("place of death"), max_length=200)
     cause = models.CharField(_("cause as stated"), max_length=300)
     proof_kind = models.CharField(_("proof"), max_length=10, choices=ProofKind.choices)
     proof = models.FileField(
-        _("proof document (scan)"), upload_to="death/%Y/%m/", validators=[DOCUMENT_EXTENSIONS],
+        _("proof document (scan)"), upload_to="death/%Y/%m/", validators=[DOCUMENT_EXTENSIONS, check_scan],
         help_text=_("PDF, JPEG or PNG."),
     )
     notes = models.TextField(_("notes"), blank=True)
@@ -696,7 +731,8 @@ class Notification(models.Model):
     def send(cls, users, kind, subject, body="", url="", station=None):
         """Record the messages; e-mail and SMS leave after the commit (shelter.receivers)."""
         rows = [
-            cls(user=u, station=station, kind=kind, subject=str(subject), body=str(body), url=url) for u in users
+            cls(user=u, station=station, kind=kind, subject=one_line(subject)[:200], body=str(body), url=url)
+            for u in users
         ]
         cls.objects.bulk_create(rows)
         notifications_created.send(sender=cls, notifications=rows)
@@ -730,16 +766,29 @@ class StateLog(models.Model):
 
 
 class AuditEvent(models.Model):
-    """Every view and change of a person's file, and every face search: who, what, when, from where."""
+    """Every view and change of a person's file, every list and search of people, every face search and
+    export, every log-in, log-out and refused request: who, what, when, from where. Never changed nor
+    deleted: the database itself refuses it (migration shelter 0009: triggers on SQLite and PostgreSQL)."""
 
     objects = StationQuerySet.as_manager()  # a station's supervisors read their own station's log
 
     VIEW = "view"
+    LIST = "list"
     CREATE = "create"
     CHANGE = "change"
     TRANSITION = "transition"
     FACE_SEARCH = "face_search"
     EXPORT = "export"
+    LOGIN = "login"
+    LOGIN_FAILED = "login_failed"
+    LOGOUT = "logout"
+    REFUSED = "refused"
+    ACTIONS = [
+        (VIEW, _("looked at a file")), (LIST, _("listed or searched")), (CREATE, _("created")),
+        (CHANGE, _("changed")), (TRANSITION, _("took a step")), (FACE_SEARCH, _("face search")),
+        (EXPORT, _("exported or printed")), (LOGIN, _("logged in")), (LOGIN_FAILED, _("failed log-in")),
+        (LOGOUT, _("logged out")), (REFUSED, _("refused request")),
+    ]
 
     at = models.DateTimeField(default=timezone.now, db_index=True)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
@@ -769,7 +818,7 @@ class AuditEvent(models.Model):
             person=person,
             target=str(target or person or "")[:200],
             detail=detail,
-            ip=request.META.get("REMOTE_ADDR"),
+            ip=client_ip(request),
             path=request.get_full_path()[:300],
         )
 
@@ -786,15 +835,24 @@ class AuditEvent(models.Model):
         return changes
 
 
-class LoginFailure(models.Model):
-    """Failed logins per user name, for the lockout."""
+class Heartbeat(models.Model):
+    """The last time a periodic piece of work ran (the deadline sweep, run by the worker when beat asks):
+    the health check says the worker or beat is down when it is too old."""
 
-    username = models.CharField(max_length=150, db_index=True)
-    at = models.DateTimeField(default=timezone.now, db_index=True)
-    ip = models.GenericIPAddressField(null=True, blank=True)
+    name = models.CharField(max_length=40, unique=True)
+    at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("heartbeat")
+        verbose_name_plural = _("heartbeats")
+
+    def __str__(self):
+        return f"{self.name} {self.at:%Y-%m-%d %H:%M:%S}"
 
     @classmethod
-    def is_locked(cls, username):
-        since = timezone.now() - datetime.timedelta(minutes=settings.LOGIN_LOCKOUT_MINUTES)
-        return cls.objects.filter(username__iexact=username, at__gte=since).count() >= settings.LOGIN_MAX_FAILURES
+    def beat(cls, name, at=None):
+        cls.objects.update_or_create(name=name, defaults={"at": at or timezone.now()})
 
+    @classmethod
+    def last(cls, name):
+        return cls.objects.filter(name=name).values_list("at", flat=True).first()

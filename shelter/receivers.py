@@ -1,9 +1,9 @@
 """Shelter's receivers, connected in ShelterConfig.ready(): the transition log of every workflow, the
-login lockout count, the roles after each migrate, and the delivery of notifications after commit."""
+roles after each migrate, and the delivery of notifications after commit."""
 
 import logging
 
-from django.contrib.auth.signals import user_login_failed
+from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models.signals import post_migrate
@@ -11,8 +11,9 @@ from django.dispatch import receiver
 from django_fsm.signals import post_transition
 
 from lib import notify
+from lib.http import client_ip
 
-from .models import LoginFailure, Notification, StateLog
+from .models import AuditEvent, Notification, StateLog
 from .roles import sync_groups
 from .signals import notifications_created
 from .tasks import deliver_notifications
@@ -36,13 +37,6 @@ def log_transition(sender, instance, name, source, target, method_kwargs=None, *
     )
 
 
-@receiver(user_login_failed, dispatch_uid="shelter.count_login_failure")
-def count_login_failure(sender, credentials, request=None, **kwargs):
-    username = (credentials or {}).get("username", "")
-    if username:
-        LoginFailure.objects.create(username=username, ip=request.META.get("REMOTE_ADDR") if request else None)
-
-
 @receiver(post_migrate, dispatch_uid="shelter.sync_roles")
 def sync_roles(sender, using="default", **kwargs):
     # Runs after each app's permissions exist; the last app's run sees them all.
@@ -63,3 +57,19 @@ def deliver_after_commit(sender, notifications, **kwargs):
             notify.deliver(Notification.objects.filter(pk__in=ids).select_related("user"))
 
     transaction.on_commit(queue)
+
+
+@receiver(user_logged_in, dispatch_uid="shelter.audit_login")
+@receiver(user_logged_out, dispatch_uid="shelter.audit_logout")
+def audit_login(sender, request, user, signal, **kwargs):
+    if request is not None and user is not None:
+        action = AuditEvent.LOGIN if signal is user_logged_in else AuditEvent.LOGOUT
+        AuditEvent.objects.create(user=user, station=user.station, action=action, target=user.username,
+                                  ip=client_ip(request), path=request.get_full_path()[:300])
+
+
+@receiver(user_login_failed, dispatch_uid="shelter.audit_login_failed")
+def audit_login_failed(sender, credentials, request=None, **kwargs):
+    """The user name tried is kept (never the password): the lockout's evidence, for the audit page."""
+    if request is not None:
+        AuditEvent.record(request, AuditEvent.LOGIN_FAILED, target=str(credentials.get("username", ""))[:150])

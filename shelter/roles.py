@@ -17,11 +17,12 @@ ROLES = {
     # Registers arrivals, logs services, discharges: the night shift at the desk.
     "reception": VIEW_PEOPLE + REGISTER,
     # Everything reception does, and answers for deadlines and late entries.
-    "supervisor": VIEW_PEOPLE + REGISTER + ["face.override_quality", "shelter.view_auditevent"],
+    "supervisor": VIEW_PEOPLE + REGISTER + ["face.override_quality", "shelter.view_auditevent", "shelter.unlock_account"],
     # Reads the files and the monthly figures; changes nothing.
     "station_head": VIEW_PEOPLE + ["shelter.view_auditevent"],
     # Sees every station; manages users and reference data in the admin.
-    "administrator": VIEW_PEOPLE + REGISTER + ["shelter.view_all_stations", "shelter.view_auditevent"],
+    "administrator": VIEW_PEOPLE + REGISTER + ["shelter.view_all_stations", "shelter.view_auditevent",
+                                               "shelter.unlock_account"],
 }
 
 # Family tracing: the desk does the tracing work; supervisors answer for the deadlines (their landing

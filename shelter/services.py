@@ -4,7 +4,7 @@ the audit record of who did it from where."""
 
 from django.db import transaction
 
-from .models import Belonging
+from .models import ArrivalRefused, Belonging
 from .signals import arrival_registered
 
 
@@ -19,6 +19,9 @@ def register_arrival(*, person, stay, belongings=(), by, token=None, duplicates=
     (the caller says "already registered"). `duplicates` are the earlier files the desk was warned of
     and registered apart from (shelter.hooks); they travel on arrival_registered. Returns the stay.
     """
+    refusal = person.arrival_refusal() if person.pk else None
+    if refusal:
+        raise ArrivalRefused(refusal)
     if person.pk is None:
         if person.station_id is None:
             person.station = by.station

@@ -7,8 +7,11 @@ back as a message; with one, beside the field it concerns, so the page can be sh
 everything typed kept.
 """
 
+from dataclasses import dataclass
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from lib import workflow
@@ -20,19 +23,36 @@ def take_step(request, obj, name, *, person=None, form=None, done=None, audit=No
               **kwargs):
     """Run step `name` on `obj` as request.user (kwargs go to the transition). On success: an audit
     event (`action`, with `audit` as detail) and the message `done` (a text, or a function of the
-    step's result), and the step's result is returned in a one-element tuple; on refusal: None."""
+    step's result). Returns the Outcome: true when done, with the step's result; on refusal, false,
+    saying whether the workflow refused (wrong state, not allowed: `conflict` when someone else was
+    quicker) or the record was invalid."""
     try:
         result = workflow.apply(obj, name, request.user, **kwargs)
     except workflow.WorkflowError as e:
         refused(request, form, e.message)
-        return None
+        return Outcome(False, refusal="conflict" if e.conflict else "workflow")
     except ValidationError as e:
         refused(request, form, e)
-        return None
+        return Outcome(False, refusal="invalid")
     AuditEvent.record(request, action, person, target=obj, transition=name, **(audit or {}))
     text = done(result) if callable(done) else done
     messages.success(request, text or _("Done: %(action)s.") % {"action": workflow.label(obj, name)})
-    return (result,)
+    return Outcome(True, result)
+
+
+@dataclass
+class Outcome:
+    done: bool
+    result: object = None
+    refusal: str = ""  # "workflow", "conflict" or "invalid"
+
+    def __bool__(self):
+        return self.done
+
+    @property
+    def status(self):
+        """The HTTP status of a page that shows the refusal: 409 Conflict when someone else was quicker."""
+        return 409 if self.refusal == "conflict" else 400
 
 
 def refused(request, form, error):
@@ -46,3 +66,11 @@ def refused(request, form, error):
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, error.messages if isinstance(error, ValidationError) else str(error))
+
+
+def then(request, outcome, response):
+    """The page after a step taken with a button (no form to show again): the redirect, except when
+    someone else was quicker, which answers 409 with the message and a link back to reload."""
+    if outcome.refusal == "conflict":
+        return render(request, "shelter/conflict.html", {"back": response.url}, status=409)
+    return response

@@ -17,4 +17,6 @@ urlpatterns = [
     path("documents/<slug:kind>/<int:pk>/", views.document, name="document"),
     path("late/", views.late_entries, name="late"),
     path("notifications/", views.notifications, name="notifications"),
+    path("accounts/locked/", views.locked_accounts, name="locked"),
+    path("audit/", views.audit_log, name="audit"),
 ]

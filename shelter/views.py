@@ -1,17 +1,21 @@
 """Views of the station register. Thin: the rules are on the models, transitions go through
 lib.workflow.apply(), every read or change of a file is written to the audit log."""
 
+import csv
+import io
+import json
 import mimetypes
 
+from axes.models import AccessAttempt
+from axes.utils import reset as axes_reset
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import IntegrityError, models, transaction
 from django.forms.models import model_to_dict
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -23,10 +27,10 @@ from lib.http import private
 
 from . import hooks, timeline
 from .forms import (
+    AuditFilterForm,
     CorrectionForm,
     DeathForm,
     DepartureForm,
-    LockoutAuthenticationForm,
     MergeForm,
     PersonFilterForm,
     PersonForm,
@@ -45,15 +49,76 @@ from .models import (
     Service,
     Stay,
     StayState,
+    User,
     age_overlaps,
 )
 from .selectors import person_for, stay_for
 from .services import register_arrival
-from .steps import take_step
+from .steps import take_step, then
 
 
-class LoginView(auth_views.LoginView):
-    form_class = LockoutAuthenticationForm
+def locked_out(request, response, credentials):
+    """What django-axes shows at a locked log-in (the site's or the admin's): in the user's language."""
+    return render(request, "registration/locked.html", {"minutes": settings.LOGIN_LOCKOUT_MINUTES}, status=429)
+
+
+@login_required
+@permission_required("shelter.unlock_account", raise_exception=True)
+def locked_accounts(request):
+    """Accounts locked after failed log-ins: a supervisor unlocks their station's, an administrator any."""
+    users = User.objects.all() if request.user.sees_all_stations else User.objects.filter(station=request.user.station_id)
+    names = set(users.values_list("username", flat=True))
+    attempts = AccessAttempt.objects.order_by("-attempt_time")
+    if not request.user.sees_all_stations:
+        attempts = attempts.filter(username__in=names)
+    if request.method == "POST":
+        username = request.POST.get("username", "")
+        if username not in names:
+            raise Http404
+        unlocked = axes_reset(username=username)
+        AuditEvent.record(request, AuditEvent.CHANGE, target=f"account {username}", unlocked=unlocked)
+        messages.success(request, _("%(user)s can log in again.") % {"user": username})
+        return redirect("shelter:locked")
+    rows = [{"attempt": a, "known": a.username in names,
+             "locked": a.failures_since_start >= settings.LOGIN_MAX_FAILURES} for a in attempts[:200]]
+    return render(request, "shelter/locked.html", {"rows": rows})
+
+
+@login_required
+@permission_required("shelter.view_auditevent", raise_exception=True)
+def audit_log(request):
+    """Who looked at which file, searched, exported or changed what, and who was refused or failed to
+    log in: the station's own log (administrators: every station's), filterable, exportable as CSV."""
+    form = AuditFilterForm(request.GET or None)
+    events = form.filter(AuditEvent.objects.for_user(request.user).select_related("user", "person", "station"))
+    if request.GET.get("format") == "csv":
+        AuditEvent.record(request, AuditEvent.EXPORT, target="audit log", document="audit.csv",
+                          filters={k: v for k, v in request.GET.items() if v and k != "format"})
+        return audit_csv(events[:50_000])
+    page = Paginator(events, 100).get_page(request.GET.get("page"))
+    AuditEvent.record(request, AuditEvent.LIST, target="audit log", filters={k: v for k, v in request.GET.items() if v})
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "shelter/audit.html", {"form": form, "page": page, "query": query.urlencode(),
+                                                  "actions": dict(AuditEvent.ACTIONS)})
+
+
+def audit_csv(events):
+    """UTF-8 with a byte-order mark, so that a spreadsheet opens the Chinese correctly."""
+    out = io.StringIO()
+    out.write("\ufeff")
+    writer = csv.writer(out)
+    actions = dict(AuditEvent.ACTIONS)
+    writer.writerow([_("time"), _("user"), _("station"), _("what"), _("file number"), _("target"), _("network address"),
+                     _("page"), _("detail")])
+    for e in events:
+        writer.writerow([timezone.localtime(e.at).strftime("%Y-%m-%d %H:%M:%S"), e.user.username if e.user else "",
+                         e.station.code if e.station else "", str(actions.get(e.action, e.action)),
+                         e.person.file_no if e.person else "", e.target, e.ip or "", e.path,
+                         json.dumps(e.detail, ensure_ascii=False)])
+    response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="audit.csv"'
+    return private(response)
 
 
 @login_required
@@ -79,6 +144,9 @@ def people(request):
         qs = filter_people(qs, form.cleaned_data)
     qs = qs.order_by(models.F("last_arrived_at").desc(nulls_last=True), "-pk")
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    # Who listed or searched whom (an ID-number search included): the filters and the files shown.
+    AuditEvent.record(request, AuditEvent.LIST, target="people", filters={k: v for k, v in request.GET.items() if v},
+                      files=[p.file_no for p in page.object_list])
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "shelter/people.html", {"form": form, "page": page, "query": query.urlencode(), "states": StayState.choices})
@@ -115,6 +183,9 @@ def intake(request, pk=None):
         return redirect(person.merged_into)
     if person and person.open_stay:
         messages.error(request, still_in_station(person))
+        return redirect(person)
+    if person and person.arrival_refusal():
+        messages.error(request, person.arrival_refusal())
         return redirect(person)
     station = person.station if person else request.user.station
     if station is None:
@@ -196,6 +267,8 @@ def person(request, pk):
 def correct(request, pk):
     """Correct the file. The old values stay in the audit log with the reason; nothing is overwritten unseen."""
     person = person_for(request.user, pk)
+    if request.method != "POST":
+        AuditEvent.record(request, AuditEvent.VIEW, person, page="correction")  # the whole file, in a form
     before = model_to_dict(person, fields=Person.TRACKED_FIELDS)
     form = CorrectionForm(request.POST or None, instance=person)
     if request.method == "POST":
@@ -247,8 +320,8 @@ def transition(request, pk, name):
     stay = stay_for(request.user, pk)
     if name not in ("admit",):
         raise Http404
-    take_step(request, stay, name, person=stay.person, reason=request.POST.get("reason", ""))
-    return redirect(stay.person)
+    outcome = take_step(request, stay, name, person=stay.person, reason=request.POST.get("reason", ""))
+    return then(request, outcome, redirect(stay.person))
 
 
 @login_required
@@ -291,10 +364,12 @@ def ending(request, pk, form_class, name, template):
     if request.method == "POST":
         if form.is_valid():
             record = {"departure" if name == "depart" else "death": form.instance}
-            if take_step(request, stay, name, person=stay.person, form=form, **record):
+            outcome = take_step(request, stay, name, person=stay.person, form=form, **record)
+            if outcome:
                 return redirect(stay.person)
             # Refused: shown above the form, with everything typed kept.
-            return render(request, template, {"stay": stay, "person": stay.person, "form": form}, status=409)
+            status = 409 if outcome.refusal in ("workflow", "conflict") else 400
+            return render(request, template, {"stay": stay, "person": stay.person, "form": form}, status=status)
         messages.error(request, _("Please correct the fields marked below; nothing you typed was lost."))
     elif not stay.is_open:
         messages.error(request, workflow.not_from_state(stay, workflow.label(stay, name)))

@@ -1,11 +1,18 @@
 """Shared fixtures: stations, one user per role (and `make_user` for more), a person with an open stay,
 and which photo in tests/faces is whom."""
 
+from functools import lru_cache
+from pathlib import Path
+
 import pytest
 from django.contrib.auth.models import Group
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
+from fpdf import FPDF
+from PIL import Image
 
 from config.celery import app
+from face.management.commands.bench_face import frame, jpeg
 from shelter.models import Person, Station, Stay, User
 
 
@@ -112,3 +119,45 @@ def committed(django_capture_on_commit_callbacks):
     """Run what waits for the commit (encodings, searches: eager Celery tasks) when the block ends:
     `with committed(): ...`."""
     return lambda: django_capture_on_commit_callbacks(execute=True)
+
+
+@pytest.fixture(scope="session")
+def pdf_bytes():
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.set_font("Helvetica", size=12)
+    pdf.cell(text="A scanned document, for the tests.")
+    return bytes(pdf.output())
+
+
+@pytest.fixture
+def scan(pdf_bytes):
+    """scan(name="scan.pdf"): an uploaded one-page PDF, as a scanner makes them (scans are checked by content)."""
+    return lambda name="scan.pdf": SimpleUploadedFile(name, pdf_bytes, "application/pdf")
+
+
+# --- Photos of tests/faces, as a family brings them and as the desk's webcam takes them -------------------
+
+FACES = Path(__file__).parent / "faces"
+
+
+@lru_cache(maxsize=None)
+def _photo(name):
+    return (FACES / f"{name}.jpg").read_bytes()
+
+
+@lru_cache(maxsize=None)
+def _webcam(name):
+    return jpeg(frame(Image.open(FACES / f"{name}.jpg"), (640, 480)))
+
+
+@pytest.fixture
+def photo():
+    """photo(name): the original file of tests/faces/<name>.jpg, as a family brings it."""
+    return _photo
+
+
+@pytest.fixture
+def webcam():
+    """webcam(name): a 640x480 frame of the photo, as the desk's webcam takes it."""
+    return _webcam

@@ -14,13 +14,13 @@ These changes are made by the system, not chosen by the user: they call the tran
 inside the transaction of the change that caused them.
 """
 
-from django.db import transaction
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 from django_fsm.signals import post_transition
 
 from face.models import Portrait
 from face.signals import portrait_encoded
+from lib.queue import after_commit
 from shelter.models import DepartureKind, Identity, Person, Stay, StayState
 from shelter.signals import arrival_registered, person_merged
 
@@ -85,5 +85,4 @@ def follow_merge(sender, merged, survivor, by, **kwargs):
 
 @receiver(portrait_encoded, sender=Portrait, dispatch_uid="tracing.search_new_portrait")
 def search_new_portrait(sender, portrait, **kwargs):
-    pk = portrait.pk
-    transaction.on_commit(lambda: search_portrait.delay(pk))
+    after_commit(search_portrait, portrait.pk)

@@ -3,10 +3,12 @@ request: views, tasks, receivers, the demo data and the tests call the same func
 on the models (transitions, querysets); the searches themselves are tracing.finding, run by the tasks."""
 
 from django.db import models, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from face.quality import check_portrait
 from lib.errors import Refusal
+from lib.queue import after_commit
 
 from .models import Candidate, DuplicateState, FamilyReport, FoundBy, PossibleDuplicate, ReportPhoto
 from .tasks import search_report
@@ -48,9 +50,13 @@ def add_report_photos(*, report, photos, by):
 
 
 def request_search(*, report, by=None):
-    """Encode the photos and search, in the Celery task, once the transaction has committed."""
-    pk, user_id = report.pk, by.pk if by else None
-    transaction.on_commit(lambda: search_report.delay(pk, user_id))
+    """Encode the photos and search, in the Celery task, once the transaction has committed. The request
+    is recorded on the report first: with the queue down the catch-up (tracing.tasks.catch_up_searches)
+    runs it, for the same person."""
+    report.search_requested_at, report.search_requested_by = timezone.now(), by
+    FamilyReport.objects.filter(pk=report.pk).update(search_requested_at=report.search_requested_at,
+                                                     search_requested_by=by)
+    after_commit(search_report, report.pk, by.pk if by else None)
 
 
 def registered_apart(*, person, duplicates, by):

@@ -1,9 +1,11 @@
 """Celery tasks of tracing. Thin: each loads its rows and calls the sweep or the search."""
 
 from celery import shared_task
+from django.conf import settings
 
 from face.models import Portrait
-from shelter.models import User
+from lib.queue import claim, overdue
+from shelter.models import Heartbeat, User
 
 from . import finding, sweep
 from .models import FamilyReport
@@ -11,8 +13,11 @@ from .models import FamilyReport
 
 @shared_task(ignore_result=True)
 def sweep_deadlines():
-    """Beat runs this every minute (settings: CELERY_BEAT_SCHEDULE["sweep-deadlines"])."""
-    return len(sweep.run())
+    """Beat runs this every minute (settings: CELERY_BEAT_SCHEDULE["sweep-deadlines"]); its heartbeat tells
+    the health check that beat and a worker are alive."""
+    sent = sweep.run()
+    Heartbeat.beat("sweep")
+    return len(sent)
 
 
 @shared_task(ignore_result=True)
@@ -21,6 +26,7 @@ def search_report(report_id, user_id=None):
     report = FamilyReport.objects.filter(pk=report_id).select_related("station", "taken_by").first()
     if report is None:
         return 0
+    claim(FamilyReport.objects, "search_requested_at", report.pk, report.search_requested_at)
     by = User.objects.filter(pk=user_id).first() if user_id else None
     return len(finding.search_report(report, by))
 
@@ -30,3 +36,17 @@ def search_portrait(portrait_id):
     """A resident's new portrait against the open family reports and the other files."""
     portrait = Portrait.objects.filter(pk=portrait_id).select_related("person", "taken_by").first()
     return len(finding.search_portrait(portrait)) if portrait else 0
+
+
+@shared_task(ignore_result=True)
+def catch_up_searches():
+    """Beat, every CATCH_UP_SECONDS: run the family-report searches whose request waited longer than
+    that (the queue lost it, or was down), as the person who asked. Each is claimed once."""
+    done = 0
+    waiting = overdue(FamilyReport.objects, "search_requested_at", settings.CATCH_UP_SECONDS)
+    for pk, requested_at in list(waiting):
+        by_id = FamilyReport.objects.filter(pk=pk).values_list("search_requested_by", flat=True).first()
+        if claim(FamilyReport.objects, "search_requested_at", pk, requested_at):
+            search_report(pk, by_id)
+            done += 1
+    return done

@@ -6,7 +6,6 @@ from io import StringIO
 import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.utils import timezone, translation
 
@@ -20,9 +19,11 @@ def departure(**kw):
     return Departure(**values)
 
 
-def death():
-    return Death(died_at=timezone.now(), place="站内医务室", cause="心脏骤停", proof_kind="medical",
-                 proof=SimpleUploadedFile("cert.pdf", b"%PDF-1.4 certificate"))
+@pytest.fixture
+def death(scan):
+    """death(): a death record with its proof, as the form makes it."""
+    return lambda: Death(died_at=timezone.now(), place="站内医务室", cause="心脏骤停", proof_kind="medical",
+                         proof=scan("cert.pdf"))
 
 
 def reload(stay):
@@ -71,7 +72,7 @@ def test_departure_from_an_open_stay(stay, reception, start):
 
 
 @pytest.mark.parametrize("end", ["depart", "die"])
-def test_no_transition_leaves_a_closed_stay(stay, reception, end):
+def test_no_transition_leaves_a_closed_stay(stay, reception, end, death):
     workflow.apply(stay, end, reception, **({"departure": departure()} if end == "depart" else {"death": death()}))
     for name, kwargs in (("admit", {}), ("depart", {"departure": departure()}), ("die", {"death": death()})):
         with pytest.raises(workflow.WorkflowError):
@@ -107,7 +108,7 @@ def test_departure_before_arrival_is_refused(stay, reception):
 
 
 def test_death_is_reported_at_once_to_supervisors_and_head(stay, reception, supervisor, head, settings,
-                                                          django_capture_on_commit_callbacks):
+                                                          django_capture_on_commit_callbacks, death):
     workflow.apply(stay, "admit", reception)
     with django_capture_on_commit_callbacks(execute=True):
         workflow.apply(stay, "die", reception, death=death())
@@ -121,7 +122,7 @@ def test_death_is_reported_at_once_to_supervisors_and_head(stay, reception, supe
         assert "13800000002" in f.read()  # the supervisor's phone
 
 
-def test_death_needs_proof(stay, reception):
+def test_death_needs_proof(stay, reception, death):
     d = death()
     d.proof = None
     with pytest.raises(ValidationError) as e:
@@ -130,7 +131,7 @@ def test_death_needs_proof(stay, reception):
     assert reload(stay).state == "reception"
 
 
-def test_two_people_discharging_at_once_cannot_both_win(stay, reception, supervisor):
+def test_two_people_discharging_at_once_cannot_both_win(stay, reception, supervisor, death):
     """Both loaded the stay while it was open; the second save finds the state changed and rolls back."""
     first, second = reload(stay), reload(stay)
     workflow.apply(first, "depart", reception, departure=departure(ticket_no="T-1"))
@@ -157,7 +158,7 @@ def test_graph_transitions_draws_the_stay_workflow():
         assert f'state.{source}" -> "shelter.' in dot and f'state.{target}" [label={name}]' in dot
 
 
-def test_a_death_is_reported_in_the_stations_language_whatever_the_reporters(stay, reception, supervisor, settings):
+def test_a_death_is_reported_in_the_stations_language_whatever_the_reporters(stay, reception, supervisor, settings, death):
     settings.LANGUAGE_CODE = "zh-hans"
     with translation.override("en"):
         workflow.apply(stay, "die", reception, death=death())

@@ -6,14 +6,11 @@ take_portrait, so they are checked and encoded as at the desk); families bring t
 files (phone photos of every size, some with EXIF orientation).
 """
 
-from functools import lru_cache
 from pathlib import Path
 
 import pytest
 from django.utils import timezone
-from PIL import Image
 
-from face.management.commands.bench_face import frame, jpeg
 from face.models import Portrait
 from face.services import choose_main, take_portrait
 from lib import workflow
@@ -97,26 +94,6 @@ def reminders():
 # --- Residents with portraits, family reports with photos ---------------------------------------------------
 
 
-@lru_cache(maxsize=None)
-def _photo(name):
-    return (FACES / f"{name}.jpg").read_bytes()
-
-
-@lru_cache(maxsize=None)
-def _webcam(name):
-    return jpeg(frame(Image.open(FACES / f"{name}.jpg"), (640, 480)))
-
-
-@pytest.fixture
-def photo():
-    """photo(name): the original file of tests/faces/<name>.jpg, as a family brings it."""
-    return _photo
-
-
-@pytest.fixture
-def webcam():
-    """webcam(name): a 640x480 frame of the photo, as the desk's webcam takes it."""
-    return _webcam
 
 
 @pytest.fixture

@@ -5,6 +5,7 @@ Everything this test starts it stops: Redis and the worker run in their own proc
 terminated (then killed if need be) whatever happens.
 """
 
+import json
 import os
 import pathlib
 import shutil
@@ -152,3 +153,101 @@ def test_a_real_worker_and_beat_send_each_reminder_once(tmp_path, redis_url):
         assert claimed == 2
     finally:
         stop(worker, timeout=20)
+
+
+ACT = textwrap.dedent("""
+    import json, sys, time
+    sys.path.insert(0, {root!r})
+    import django
+    django.setup()
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.test import Client
+    from PIL import Image
+    from face.management.commands.bench_face import frame, jpeg
+    from shelter.models import Person, User
+
+    faces = {root!r} + "/tests/faces/"
+    client = Client()
+    client.force_login(User.objects.get(username="reception"))
+    person = Person.objects.get()
+    started = time.monotonic()
+    portrait = client.post("/face/people/%d/capture/" % person.pk, {{
+        "image": SimpleUploadedFile("w.jpg", jpeg(frame(Image.open(faces + "obama_1.jpg"), (640, 480)))),
+        "source": "webcam"}})
+    report = client.post("/tracing/reports/new/", {{
+        "reported_via": "counter", "reporter_name": "张伟", "reporter_relation": "儿子",
+        "reporter_phone": "13912345678", "name": "张德明", "sex": "M",
+        "photos": SimpleUploadedFile("p.jpg", open(faces + "obama_3.jpg", "rb").read(), "image/jpeg")}})
+    print(json.dumps([portrait.status_code, report.status_code, round(time.monotonic() - started, 1)]))
+""")
+
+
+def start_redis(port, folder):
+    return subprocess.Popen(
+        [REDIS_SERVER, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+         "--dir", str(folder)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+
+
+def test_work_queued_while_redis_is_down_is_done_when_it_returns(tmp_path):
+    """Redis stopped: a portrait and a family report are taken at the desk (no error page), the rows
+    record the work; Redis started again with a worker and beat: the catch-up encodes and searches."""
+    if REDIS_SERVER is None:
+        pytest.skip("redis-server is not installed: `make system-deps` installs Debian's redis-server")
+    port = free_port()
+    db = tmp_path / "homeward.sqlite3"
+    env = dict(
+        os.environ, DJANGO_SETTINGS_MODULE="config.settings", DATABASE_URL=f"sqlite:///{db}",
+        VAR_DIR=str(tmp_path / "var"), CELERY_BROKER_URL=f"redis://127.0.0.1:{port}/0", CELERY_TASK_ALWAYS_EAGER="0",
+        CATCH_UP_SECONDS="2", ALLOWED_HOSTS="testserver", EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
+        SMS_BACKEND="lib.sms.FileBackend", SMS_FILE_PATH=str(tmp_path / "sms.log"), MEDIA_ROOT=str(tmp_path / "media"),
+    )
+    python = sys.executable
+    subprocess.run([python, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True, timeout=120)
+    setup = tmp_path / "setup.py"
+    setup.write_text(SETUP.format(root=str(ROOT)), encoding="utf-8")
+    subprocess.run([python, str(setup)], cwd=ROOT, env=env, check=True, timeout=60, capture_output=True)
+    act = tmp_path / "act.py"
+    act.write_text(ACT.format(root=str(ROOT)), encoding="utf-8")
+    # The setup registered three people; the desk photographs the first of them.
+    with sqlite3.connect(db) as conn:
+        conn.execute("DELETE FROM tracing_tracingcase WHERE stay_id IN (SELECT id FROM shelter_stay WHERE person_id > "
+                     "(SELECT min(id) FROM shelter_person))")
+        conn.execute("DELETE FROM shelter_stay WHERE person_id > (SELECT min(id) FROM shelter_person)")
+        conn.execute("DELETE FROM shelter_person WHERE id > (SELECT min(id) FROM shelter_person)")
+
+    done = subprocess.run([python, str(act)], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-4000:]
+    portrait_status, report_status, seconds = json.loads(done.stdout.strip().splitlines()[-1])
+    assert (portrait_status, report_status) == (302, 302), done.stderr[-4000:]
+
+    def state():
+        with sqlite3.connect(db, timeout=20) as conn:
+            encoded = conn.execute("SELECT count(*) FROM face_portrait WHERE encoding IS NOT NULL").fetchone()[0]
+            searched = conn.execute("SELECT count(*) FROM tracing_familyreport WHERE searched_at IS NOT NULL"
+                                    ).fetchone()[0]
+            waiting = conn.execute("SELECT (SELECT count(*) FROM face_portrait WHERE encoding_requested_at IS NOT NULL)"
+                                   " + (SELECT count(*) FROM tracing_familyreport WHERE search_requested_at IS NOT NULL)"
+                                   ).fetchone()[0]
+        return encoded, searched, waiting
+
+    assert state() == (0, 0, 2)  # nothing done, both recorded
+
+    server = start_redis(port, tmp_path)
+    log = tmp_path / "worker.log"
+    celery = str(pathlib.Path(python).with_name("celery"))
+    try:
+        with open(log, "w") as out:
+            worker = subprocess.Popen(
+                [celery, "-A", "config", "worker", "-B", "--concurrency=1", "--loglevel=info", "--without-gossip",
+                 "--without-mingle", "-s", str(tmp_path / "beat-schedule")],
+                cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
+            )
+        try:
+            wait_for(lambda: state() == (1, 1, 0), 120, "the catch-up to encode and search", log)
+            with sqlite3.connect(db) as conn:
+                candidates = conn.execute("SELECT count(*) FROM tracing_candidate").fetchone()[0]
+            assert candidates == 1  # the son's photo found his father
+        finally:
+            stop(worker, timeout=20)
+    finally:
+        stop(server)

@@ -7,6 +7,7 @@ import pathlib
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
@@ -93,3 +94,11 @@ def test_downloads_are_audited_as_exports(client_as, reception, case, refer):
 
 def test_no_letter_before_the_request(client_as, reception, case):
     assert client_as(reception).get(f"/tracing/cases/{case.pk}/dna-request.pdf").status_code == 404
+
+
+def test_the_pdfs_are_kept_out_of_shared_caches(client_as, reception, case, refer):
+    refer(case, reception)
+    client = client_as(reception)
+    for name in ("tracing:notice_pdf", "tracing:dna_letter"):
+        response = client.get(reverse(name, args=[case.pk]))
+        assert response.status_code == 200 and response["Cache-Control"].startswith("private")

@@ -8,7 +8,6 @@ import types
 import pytest
 from django.apps import apps
 from django.core.exceptions import ValidationError
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.utils import timezone
 
@@ -223,9 +222,9 @@ def test_any_other_end_of_stay_closes_the_case_at_the_time_of_departure(case, re
     assert StateLog.for_object(case).get().by == reception
 
 
-def test_a_death_closes_the_case(case, reception):
+def test_a_death_closes_the_case(case, reception, scan):
     death = Death(died_at=timezone.now(), place="站内医务室", cause="心脏骤停", proof_kind="medical",
-                  proof=SimpleUploadedFile("cert.pdf", b"%PDF-1.4"))
+                  proof=scan("cert.pdf"))
     workflow.apply(Stay.objects.get(pk=case.stay_id), "die", reception, death=death)
     assert reload(case).close_cause == "stay_ended"
 

@@ -4,6 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from lib.text import SingleLineInputs
 from shelter.forms import DATETIME_WIDGET
 
 from ..models import CloseCause, DnaDatabase, DnaReferral, DnaResult, Publication, QuickQuery
@@ -13,7 +14,7 @@ def now_to_the_minute():
     return timezone.localtime().replace(second=0, microsecond=0)
 
 
-class CaseRecordForm(forms.ModelForm):
+class CaseRecordForm(SingleLineInputs, forms.ModelForm):
     """A record of the case (query, publication, DNA request) that the case's transition saves."""
 
     def __init__(self, *args, case=None, **kwargs):
@@ -69,12 +70,12 @@ class DnaReferralForm(CaseRecordForm):
         self.fields["sent_at"].initial = now_to_the_minute
 
 
-class DnaReceivedForm(forms.Form):
+class DnaReceivedForm(SingleLineInputs, forms.Form):
     received_at = forms.DateTimeField(label=_("received by the police"), widget=DATETIME_WIDGET, initial=now_to_the_minute)
     received_by = forms.CharField(label=_("received by"), max_length=60, required=False)
 
 
-class DnaSampleForm(forms.Form):
+class DnaSampleForm(SingleLineInputs, forms.Form):
     sampled_at = forms.DateTimeField(label=_("sample taken"), widget=DATETIME_WIDGET, initial=now_to_the_minute)
     sampled_by = forms.CharField(label=_("sample taken by"), max_length=100, help_text=_("Police officer and unit."))
     database = forms.ChoiceField(label=_("database"), choices=DnaDatabase.choices, initial=DnaDatabase.NATIONAL)
@@ -86,13 +87,13 @@ class DnaResultForm(forms.Form):
     result_notes = forms.CharField(label=_("notes on the result"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
 
-class FamilyFoundForm(forms.Form):
+class FamilyFoundForm(SingleLineInputs, forms.Form):
     reason = forms.CharField(
         label=_("how the family was found"), max_length=300,
         help_text=_("Channel and contact, e.g. “son called after the Toutiao notice”."),
     )
 
 
-class CloseForm(forms.Form):
+class CloseForm(SingleLineInputs, forms.Form):
     cause = forms.ChoiceField(label=_("closed because"), choices=CloseCause.choices, initial=CloseCause.OTHER)
     reason = forms.CharField(label=_("reason"), max_length=300)

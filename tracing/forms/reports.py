@@ -6,6 +6,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from lib.text import SingleLineInputs
 from shelter.forms import DATE_WIDGET
 
 from ..models import FamilyReport
@@ -58,7 +59,7 @@ PHOTO_HELP = _("One or more photos of the missing person (JPEG or PNG). A poor p
                "if it is the only one.")
 
 
-class FamilyReportForm(PhotoChecks, forms.ModelForm):
+class FamilyReportForm(SingleLineInputs, PhotoChecks, forms.ModelForm):
     photos = PhotosField(label=_("photos"), required=False, help_text=PHOTO_HELP)
     # The double-click guard (see report_new); a CharField so that a token that is not one (a tampered
     # page) guards nothing instead of refusing the form with an error the user cannot see or correct.
@@ -115,5 +116,5 @@ class AddPhotosForm(PhotoChecks, forms.Form):
     photos = PhotosField(label=_("photos"), help_text=PHOTO_HELP)
 
 
-class ClosingForm(forms.Form):
+class ClosingForm(SingleLineInputs, forms.Form):
     reason = forms.CharField(label=_("reason"), max_length=300, required=False)

@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, transition
 
+from lib.dates import not_before_1900
 from shelter.models import FUTURE_MESSAGE, Identity, LedgerEntry, Station, StationQuerySet, Stay
 
 from .. import workdays
@@ -459,7 +460,7 @@ class QuickQuery(LedgerEntry):
 
     case = models.ForeignKey(TracingCase, on_delete=models.PROTECT, related_name="queries")
     kind = models.CharField(_("query"), max_length=10, choices=QueryKind.choices)
-    made_at = models.DateTimeField(_("when"), default=timezone.now)
+    made_at = models.DateTimeField(_("when"), default=timezone.now, validators=[not_before_1900])
     result = models.CharField(_("result"), max_length=15, choices=QueryResult.choices)
     details = models.CharField(
         _("details"), max_length=300, blank=True, help_text=_("Who was asked, number called, what was found.")
@@ -501,7 +502,7 @@ class Publication(LedgerEntry):
 
     case = models.ForeignKey(TracingCase, on_delete=models.PROTECT, related_name="publications")
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
-    published_at = models.DateTimeField(_("published"), default=timezone.now)
+    published_at = models.DateTimeField(_("published"), default=timezone.now, validators=[not_before_1900])
     reference = models.CharField(
         _("reference"), max_length=120, blank=True, help_text=_("Notice number, newspaper issue, programme…")
     )
@@ -566,14 +567,14 @@ class DnaReferral(LedgerEntry):
     case = models.OneToOneField(TracingCase, on_delete=models.PROTECT, related_name="dna_referral")
     reference_no = models.CharField(_("reference number"), max_length=40, unique=True)
     police_unit = models.CharField(_("police unit"), max_length=120, help_text=_("The police station or bureau written to."))
-    sent_at = models.DateTimeField(_("sent"), default=timezone.now)
-    received_at = models.DateTimeField(_("received by the police"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent"), default=timezone.now, validators=[not_before_1900])
+    received_at = models.DateTimeField(_("received by the police"), null=True, blank=True, validators=[not_before_1900])
     received_by = models.CharField(_("received by"), max_length=60, blank=True)
-    sampled_at = models.DateTimeField(_("sample taken"), null=True, blank=True)
+    sampled_at = models.DateTimeField(_("sample taken"), null=True, blank=True, validators=[not_before_1900])
     sampled_by = models.CharField(_("sample taken by"), max_length=100, blank=True)
     database = models.CharField(_("database"), max_length=12, choices=DnaDatabase.choices, blank=True)
     result = models.CharField(_("comparison result"), max_length=12, choices=DnaResult.choices, blank=True)
-    result_at = models.DateTimeField(_("result received"), null=True, blank=True)
+    result_at = models.DateTimeField(_("result received"), null=True, blank=True, validators=[not_before_1900])
     result_notes = models.TextField(_("notes on the result"), blank=True)
 
     class Meta:

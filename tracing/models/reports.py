@@ -29,7 +29,8 @@ from face.fields import EmbeddingField
 from face.images import extension
 from face.verdicts import messages_for
 from lib import idcard
-from lib.dates import years_between
+from lib.dates import not_before_1900, years_between
+from lib.text import SingleLineFields
 from shelter.models import ID_NUMBER_MESSAGES, Person, Sex, Station, StationQuerySet, Stay, check_identity_fields
 
 from ..matching import Description, split_names
@@ -80,7 +81,7 @@ def check_id_number(value, field, errors):
         return value
 
 
-class FamilyReport(ConcurrentTransitionMixin, models.Model):
+class FamilyReport(ConcurrentTransitionMixin, SingleLineFields, models.Model):
     station = models.ForeignKey(Station, verbose_name=_("handled by"), on_delete=models.PROTECT, related_name="+")
     reported_via = models.CharField(_("how reported"), max_length=10, choices=ReportedVia.choices, default=ReportedVia.COUNTER)
     reported_at = models.DateTimeField(_("reported at"), default=timezone.now, db_index=True)
@@ -100,7 +101,7 @@ class FamilyReport(ConcurrentTransitionMixin, models.Model):
     aliases = models.CharField(_("other names"), max_length=200, blank=True,
                                help_text=_("Nicknames, childhood names, separated by commas."))
     sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices, default=Sex.UNKNOWN)
-    date_of_birth = models.DateField(_("date of birth"), null=True, blank=True)
+    date_of_birth = models.DateField(_("date of birth"), null=True, blank=True, validators=[not_before_1900])
     age_min = models.PositiveSmallIntegerField(_("age now, from"), null=True, blank=True,
                                                help_text=_("If the date of birth is not known."))
     age_max = models.PositiveSmallIntegerField(_("age now, to"), null=True, blank=True)
@@ -109,7 +110,7 @@ class FamilyReport(ConcurrentTransitionMixin, models.Model):
                                     help_text=_("Province, city, county, village, as far as known."))
     dialect = models.CharField(_("dialect or accent"), max_length=60, blank=True)
     height_cm = models.PositiveSmallIntegerField(_("height (cm)"), null=True, blank=True)
-    last_seen_on = models.DateField(_("last seen on"), null=True, blank=True)
+    last_seen_on = models.DateField(_("last seen on"), null=True, blank=True, validators=[not_before_1900])
     last_seen_place = models.CharField(_("last seen at"), max_length=200, blank=True)
     description = models.TextField(_("description"), blank=True,
                                    help_text=_("Build, hair, marks, scars, clothing when last seen."))
@@ -123,6 +124,10 @@ class FamilyReport(ConcurrentTransitionMixin, models.Model):
     confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
     searched_at = models.DateTimeField(_("last searched"), null=True, blank=True)
+    # A search asked for and not yet started (lib.queue): the catch-up runs what the queue lost.
+    search_requested_at = models.DateTimeField(null=True, blank=True, editable=False, db_index=True)
+    search_requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, editable=False,
+                                            on_delete=models.PROTECT, related_name="+")
     submit_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
 
     objects = FamilyReportQuerySet.as_manager()

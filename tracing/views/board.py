@@ -7,6 +7,8 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.functional import cached_property
 
+from shelter.models import AuditEvent
+
 from ..forms.board import StationFilterForm
 from ..models import Deadline, Stage, TracingCase
 from ..selectors import cases_in_stage, with_rows
@@ -77,6 +79,8 @@ def case_list(request, kind, stage):
     count = cases.stage_counts(kind, now)[stage]
     page = CountedPaginator(cases_in_stage(cases, kind, stage, now), PAGE_ROWS, count).get_page(request.GET.get("page"))
     page.object_list = with_rows(page.object_list, kind)
+    AuditEvent.record(request, AuditEvent.LIST, target=f"tracing {kind} {stage}",
+                      files=[case.stay.person.file_no for case in page.object_list])
     return render(request, "tracing/list.html", {
         "page": page, "kind": kind, "label": Deadline(kind).label, "stage": stage, "form": form, "now": now,
         "query": station_query(form),

@@ -14,7 +14,7 @@ from face.selectors import main_image_url
 from lib import workflow
 from shelter.models import AuditEvent
 from shelter.selectors import transition_history
-from shelter.steps import refused, take_step
+from shelter.steps import Outcome, refused, take_step, then
 
 from ..forms import cases as forms
 from ..selectors import CASE_STEPS, case_for, case_steps, publication_for
@@ -88,25 +88,30 @@ def act(request, pk, action):
             messages.error(request, _("This step is not possible now."))
         return redirect(case)
     form = step_form(action, case, request.POST or None)
+    if request.method != "POST":
+        AuditEvent.record(request, AuditEvent.VIEW, case.stay.person, target=case, form=action)
     status = 200
     if request.method == "POST":
         # Refused, by the form, the model or the workflow: the same form again with the reason, nothing lost.
         status = 400
-        if form.is_valid() and run_step(request, case, action, form):
-            return redirect(case)
+        if form.is_valid():
+            outcome = run_step(request, case, action, form)
+            if outcome:
+                return redirect(case)
+            status = outcome.status
         messages.error(request, _("Nothing was recorded: see the reason below; nothing you typed was lost."))
     return render(request, "tracing/act.html", {"case": case, "person": case.stay.person, "form": form,
                                                 "title": step.title, "action": action}, status=status)
 
 
 def run_step(request, case, action, form):
-    """Take the step with what the form holds; True when it was recorded."""
+    """Take the step with what the form holds; the Outcome (true when it was recorded)."""
     step = CASE_STEPS[action]
     _form, kwargs, done = STEP_FORMS[action]
     person = case.stay.person
     if step.transition:
-        return bool(take_step(request, case, step.transition, person=person, form=form, done=done(form),
-                              action=AuditEvent.CHANGE, audit={"tracing": action}, **kwargs(form)))
+        return take_step(request, case, step.transition, person=person, form=form, done=done(form),
+                         action=AuditEvent.CHANGE, audit={"tracing": action}, **kwargs(form))
     # The police's receipt: a record on the sent request, not a step of the workflow.
     referral = getattr(case, "dna_referral", None)
     try:
@@ -115,10 +120,10 @@ def run_step(request, case, action, form):
         referral.mark_received(form.cleaned_data["received_at"], form.cleaned_data["received_by"])
     except ValidationError as e:
         refused(request, form, e)
-        return False
+        return Outcome(False, refusal="invalid")
     AuditEvent.record(request, AuditEvent.CHANGE, person, target=case, tracing=action)
     messages.success(request, done(form))
-    return True
+    return Outcome(True)
 
 
 @login_required
@@ -137,9 +142,9 @@ def publication_step(request, pk, name):
             messages.error(request, _("The refresh was not recorded: %(errors)s") % {"errors": error_text(form.errors)})
             return redirect(case)
         at = form.cleaned_data["at"]
-    take_step(request, publication, name, person=case.stay.person, action=AuditEvent.CHANGE, audit={"tracing": name},
-              at=at, reason=request.POST.get("reason", ""))
-    return redirect(case)
+    outcome = take_step(request, publication, name, person=case.stay.person, action=AuditEvent.CHANGE,
+                        audit={"tracing": name}, at=at, reason=request.POST.get("reason", ""))
+    return then(request, outcome, redirect(case))
 
 
 def error_text(errors):

@@ -9,6 +9,7 @@ from django.shortcuts import render
 from django.utils import timezone, translation
 
 from face.selectors import main_image_url
+from lib.http import private
 from shelter.models import AuditEvent
 
 from .. import documents
@@ -50,4 +51,4 @@ def dna_letter(request, pk):
 def pdf_response(data, filename):
     response = HttpResponse(data, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{filename}"'
-    return response
+    return private(response)

@@ -19,7 +19,7 @@ from lib import workflow
 from lib.http import private
 from shelter.models import AuditEvent
 from shelter.selectors import transition_history
-from shelter.steps import take_step
+from shelter.steps import take_step, then
 
 from ..finding import FACE_SCORE_SPAN, face_score, in_language
 from ..forms.reports import AddPhotosForm, ClosingForm, FamilyReportForm
@@ -44,6 +44,7 @@ def report_list(request):
     if request.user.station_id:
         shared = (FamilyReport.objects.visible_to(request.user).exclude(station=request.user.station_id)
                   .filter(state__in=SEARCHING_STATES).select_related("station"))
+    AuditEvent.record(request, AuditEvent.LIST, target="family reports", all=show_all)
     return render(request, "tracing/reports/list.html", {
         "reports": mine.order_by("state", "-reported_at")[:200], "shared": shared, "show_all": show_all,
     })
@@ -193,5 +194,6 @@ def report_step(request, pk, name):
         return redirect(report)
     form = ClosingForm(request.POST)
     form.is_valid()
-    take_step(request, report, name, audit={"report": report.reference}, reason=form.cleaned_data.get("reason", ""))
-    return redirect(report)
+    outcome = take_step(request, report, name, audit={"report": report.reference},
+                        reason=form.cleaned_data.get("reason", ""))
+    return then(request, outcome, redirect(report))

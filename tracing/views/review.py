@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from shelter.models import AuditEvent
-from shelter.steps import take_step
+from shelter.steps import take_step, then
 
 from ..forms.review import ReasonForm
 from ..selectors import candidate_for_review, warning_for
@@ -42,9 +42,9 @@ def review(request, pk, name):
     else:
         done = _("Rejected: this resident will not be proposed again for report %(ref)s.") % {
             "ref": candidate.report.reference}
-    take_step(request, candidate, name, person=candidate.person, done=done,
-              audit={"report": candidate.report.reference, "reason": reason}, reason=reason)
-    return back(request, candidate.report)
+    outcome = take_step(request, candidate, name, person=candidate.person, done=done,
+                        audit={"report": candidate.report.reference, "reason": reason}, reason=reason)
+    return then(request, outcome, back(request, candidate.report))
 
 
 @login_required
@@ -58,7 +58,8 @@ def dismiss_duplicate(request, pk):
         messages.error(request, _("Give the reason why these are two different people."))
         return back(request, warning.person)
     reason = form.cleaned_data["reason"]
-    take_step(request, warning, "dismiss", person=warning.person, action=AuditEvent.CHANGE,
-              done=_("Noted: these are two different people."),
-              audit={"duplicate": "dismissed", "other": warning.other.file_no, "reason": reason}, reason=reason)
-    return back(request, warning.person)
+    outcome = take_step(request, warning, "dismiss", person=warning.person, action=AuditEvent.CHANGE,
+                        done=_("Noted: these are two different people."),
+                        audit={"duplicate": "dismissed", "other": warning.other.file_no, "reason": reason},
+                        reason=reason)
+    return then(request, outcome, back(request, warning.person))

@@ -1,0 +1,72 @@
+"""Single-line text: names, places, numbers, reasons. A line break or another control character in one
+breaks what is built from it later (an e-mail subject with a line break is refused by the mail library,
+and every message about that person with it), and a value made only of invisible characters looks
+filled in but says nothing. Both are refused where the text is typed, with a message beside the field."""
+
+import re
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+INVISIBLE = re.compile(r"[\s\u200b-\u200f\u2060-\u2064\ufeff\u00ad]*")
+MESSAGES = {
+    "control": _("Line breaks and control characters are not allowed here: type it on one line."),
+    "invisible": _("This contains only invisible characters: type the text again."),
+}
+
+
+def single_line_problem(value):
+    """"control", "invisible" or None for a value typed into a one-line field."""
+    if not value:
+        return None
+    if CONTROL.search(value):
+        return "control"
+    if INVISIBLE.fullmatch(value):
+        return "invisible"
+    return None
+
+
+def one_line(text):
+    """A text made safe for a one-line header (an e-mail subject): control characters (line breaks
+    among them) become a space, and runs of spaces one space; other characters are kept as they are."""
+    return re.sub(r" {2,}", " ", CONTROL.sub(" ", str(text))).strip()
+
+
+class SingleLineFields(models.Model):
+    """A model whose one-line text fields (CharField) refuse control and invisible-only characters."""
+
+    class Meta:
+        abstract = True
+
+    def clean_fields(self, exclude=None):
+        errors = {}
+        try:
+            super().clean_fields(exclude)
+        except ValidationError as e:
+            errors = e.update_error_dict(errors)
+        for field in self._meta.concrete_fields:
+            if not isinstance(field, models.CharField) or field.choices or field.name in (exclude or ()):
+                continue
+            problem = single_line_problem(getattr(self, field.attname))
+            if problem and field.name not in errors:
+                errors[field.name] = [MESSAGES[problem]]
+        if errors:
+            raise ValidationError(errors)
+
+
+class SingleLineInputs:
+    """A form whose one-line text inputs (CharField without a Textarea) refuse the same."""
+
+    def clean(self):
+        data = super().clean()
+        for name, field in self.fields.items():
+            if not isinstance(field, forms.CharField) or isinstance(field.widget, forms.Textarea):
+                continue
+            value = data.get(name)
+            problem = single_line_problem(value) if isinstance(value, str) else None
+            if problem and name not in self.errors:
+                self.add_error(name, MESSAGES[problem])
+        return data

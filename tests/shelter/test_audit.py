@@ -1,0 +1,89 @@
+"""The audit trail supervisors can read: log-ins and failures, lists and searches, forms that show a
+file, refused requests, face searches and exports; filterable and exportable; never changed."""
+
+import pytest
+from django.db import IntegrityError, InternalError, ProgrammingError, connection, transaction
+from django.db.utils import DatabaseError
+from django.test import Client
+from django.urls import reverse
+
+from shelter.models import AuditEvent
+
+
+def actions(**filters):
+    return list(AuditEvent.objects.filter(**filters).order_by("pk").values_list("action", flat=True))
+
+
+def test_log_ins_failures_and_log_outs_are_recorded_with_the_address(reception):
+    client = Client(REMOTE_ADDR="10.0.0.8")
+    client.post(reverse("login"), {"username": "reception", "password": "wrong"}, REMOTE_ADDR="10.0.0.8")
+    client.post(reverse("login"), {"username": "reception", "password": "pw-reception"}, REMOTE_ADDR="10.0.0.8")
+    client.post(reverse("logout"), REMOTE_ADDR="10.0.0.8")
+    events = AuditEvent.objects.filter(action__in=["login", "login_failed", "logout"]).order_by("pk")
+    assert [(e.action, e.target, e.ip) for e in events] == [
+        ("login_failed", "reception", "10.0.0.8"), ("login", "reception", "10.0.0.8"), ("logout", "reception", "10.0.0.8")]
+    assert "pw-reception" not in str(list(AuditEvent.objects.values_list("detail", flat=True)))
+
+
+def test_an_id_number_search_is_recorded_with_the_files_it_showed(client_as, reception, person):
+    client_as(reception).get(reverse("shelter:people"), {"q": "11010519491231002X"})
+    client_as(reception).get(reverse("shelter:people"))
+    searches = AuditEvent.objects.filter(action="list", target="people").order_by("pk")
+    assert searches[0].detail["filters"] == {"q": "11010519491231002X"} and searches[0].detail["files"] == []
+    assert searches[1].detail["files"] == [person.file_no] and searches[1].user == reception
+
+
+def test_forms_that_show_the_whole_file_are_recorded(client_as, reception, stay):
+    client_as(reception).get(reverse("shelter:correct", args=[stay.person.pk]))
+    client_as(reception).get(reverse("tracing:act", args=[stay.tracing_case.pk, "query"]))
+    views = AuditEvent.objects.filter(action="view", person=stay.person).order_by("pk")
+    assert [v.detail for v in views] == [{"page": "correction"}, {"form": "query"}]
+
+
+def test_a_request_for_another_stations_file_is_recorded_as_refused(client_as, person, other_station, make_user):
+    stranger = make_user("stranger", "reception", other_station)
+    response = client_as(stranger).get(person.get_absolute_url())
+    assert response.status_code == 404
+    refused = AuditEvent.objects.get(action="refused")
+    assert refused.user == stranger and refused.path == person.get_absolute_url() and refused.detail == {"status": 404}
+
+
+def test_a_supervisor_reads_filters_and_exports_the_stations_log(client_as, reception, supervisor, person, other_station,
+                                                                 make_user, settings):
+    stranger = make_user("stranger", "reception", other_station)
+    client_as(stranger).get(reverse("shelter:people"))  # another station's event: not shown here
+    client_as(reception).get(person.get_absolute_url())
+    client = client_as(supervisor)
+    page = client.get(reverse("shelter:audit"), {"action": "view"}).content.decode()
+    assert person.file_no in page and "stranger" not in page
+    settings.LANGUAGE_CODE = "zh-hans"
+    csv = client.get(reverse("shelter:audit"), {"action": "view", "format": "csv"})
+    text = csv.content.decode("utf-8")
+    assert csv["Content-Type"].startswith("text/csv") and text.startswith("\ufeff")
+    assert person.file_no in text and "stranger" not in text
+    assert AuditEvent.objects.filter(action="export", user=supervisor, detail__document="audit.csv").exists()
+
+
+def test_reception_cannot_read_the_log(client_as, reception):
+    assert client_as(reception).get(reverse("shelter:audit")).status_code == 403
+    assert actions(user=reception)[-1] == "refused"
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the trigger is PostgreSQL's (production)")
+def test_the_database_refuses_to_change_or_delete_the_log(client_as, reception, person):
+    client_as(reception).get(person.get_absolute_url())
+    event = AuditEvent.objects.get(action="view")
+    for change in (lambda: AuditEvent.objects.filter(pk=event.pk).update(target="nothing to see"),
+                   lambda: AuditEvent.objects.filter(pk=event.pk).delete()):
+        with pytest.raises((DatabaseError, IntegrityError, InternalError, ProgrammingError)), transaction.atomic():
+            change()
+    assert AuditEvent.objects.get(pk=event.pk).target == event.target
+
+
+def test_reads_in_the_admin_are_recorded(client_as, person, make_user):
+    boss = make_user("boss", "administrator", None, is_staff=True, is_superuser=True)
+    client = client_as(boss)
+    assert client.get(reverse("admin:shelter_person_changelist")).status_code == 200
+    assert client.get(reverse("admin:shelter_person_change", args=[person.pk])).status_code == 200
+    targets = list(AuditEvent.objects.filter(user=boss).exclude(action="login").order_by("pk").values_list("action", "target"))
+    assert targets == [("list", "admin shelter.Person"), ("view", f"admin shelter.Person {person.pk}")]
