@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('face', '0003_encoded_at_index'),
+        ('face', '0004_capture_session'),
     ]
 
     operations = [
