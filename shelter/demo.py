@@ -103,11 +103,18 @@ def person(station, rng, name, sex, ages, native, dialect, identity, hours_ago, 
         at = arrived + datetime.timedelta(hours=1 + 6 * i)
         Service.objects.create(stay=stay, kind=["meal", "bath", "medical"][i % 3], given_at=at,
                                entered_by=reception, entered_at=at + datetime.timedelta(minutes=5))
+    if name == "王磊":  # a service entered two days late, with its reason, for the supervisor's list
+        at = arrived + datetime.timedelta(hours=30)
+        Service.objects.create(stay=stay, kind="medical", given_at=at, entered_by=reception, notes="门诊复查",
+                               entered_at=at + datetime.timedelta(hours=50), late_reason="当晚系统停电，纸质登记后补录")
     left = arrived + datetime.timedelta(hours=hours_ago * 0.6)
     if state == "departed":
         departure = Departure(kind="family", departed_at=left, receiver_name="家属", receiver_relation="子女",
                               receiver_id_number="11010519491231002X", entered_at=left + datetime.timedelta(minutes=10))
-        workflow.apply(stay, "depart", reception, departure=departure)
+        # Counted out item by item: the cash handed to the family, the rest returned to the person.
+        counted_out = {b.pk: ("handed", "家属（子女）") if b.item.startswith("现金") else ("returned", "")
+                       for b in stay.belongings.all()}
+        workflow.apply(stay, "depart", reception, departure=departure, counted_out=counted_out)
         backdate_last_transition(stay, departure.entered_at)
     elif state == "deceased":
         death = Death(died_at=left, place="广州市第一人民医院", cause="多器官衰竭（医院诊断）", proof_kind="medical",

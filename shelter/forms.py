@@ -7,7 +7,18 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .models import Death, Departure, LoginFailure, Person, Service, Sex, Stay, StayState, User
+from .models import (
+    BelongingOutcome,
+    Death,
+    Departure,
+    LoginFailure,
+    Person,
+    Service,
+    Sex,
+    Stay,
+    StayState,
+    User,
+)
 
 DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -20,6 +31,14 @@ def parse_uuid(value):
         return uuid.UUID(str(value))
     except ValueError:
         return None
+
+
+def explain_late_reason(form):
+    """The late-entry reason of a ledger form: optional, saying when it is needed."""
+    field = form.fields.get("late_reason")
+    if field is not None:
+        field.help_text = _("Needed only when this is entered more than %(hours)s hours after it happened: "
+                            "say why it is entered late.") % {"hours": settings.LATE_ENTRY_HOURS}
 
 
 class LockoutAuthenticationForm(AuthenticationForm):
@@ -66,6 +85,7 @@ class StayForm(forms.ModelForm):
         fields = [
             "arrived_at", "found_place", "found_circumstances", "brought_by", "brought_by_name", "handover_ref",
             "handover_document", "health_at_intake", "mental_state", "clothing", "identity", "staff_in_charge",
+            "late_reason",
         ]
         widgets = {
             "arrived_at": DATETIME_WIDGET,
@@ -77,6 +97,7 @@ class StayForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["arrived_at"].initial = timezone.localtime().replace(second=0, microsecond=0)
         self.fields["intake_token"].initial = uuid.uuid4()
+        explain_late_reason(self)
         staff = User.objects.filter(is_active=True)
         self.fields["staff_in_charge"].queryset = staff.filter(station=station) if station else staff
 
@@ -101,12 +122,15 @@ class StayForm(forms.ModelForm):
 class ServiceForm(forms.ModelForm):
     class Meta:
         model = Service
-        fields = ["kind", "given_at", "notes"]
+        fields = ["kind", "given_at", "notes", "late_reason"]
         widgets = {"given_at": DATETIME_WIDGET}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, stay=None, **kwargs):
         super().__init__(*args, **kwargs)
+        if stay is not None:
+            self.instance.stay = stay
         self.fields["given_at"].initial = timezone.localtime().replace(second=0, microsecond=0)
+        explain_late_reason(self)
 
 
 class DepartureForm(forms.ModelForm):
@@ -114,7 +138,7 @@ class DepartureForm(forms.ModelForm):
         model = Departure
         fields = [
             "kind", "departed_at", "receiver_name", "receiver_relation", "receiver_id_number", "receiver_phone",
-            "escort_staff", "destination", "ticket_no", "allowance", "notes",
+            "escort_staff", "destination", "ticket_no", "allowance", "notes", "late_reason",
         ]
         widgets = {"departed_at": DATETIME_WIDGET, "notes": forms.Textarea(attrs={"rows": 2})}
 
@@ -122,17 +146,52 @@ class DepartureForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.instance.stay = stay
         self.fields["departed_at"].initial = timezone.localtime().replace(second=0, microsecond=0)
+        explain_late_reason(self)
+        # Each belonging counted in is counted out: no choice is made for the desk.
+        self.belongings = list(stay.belongings.all()) if stay is not None and stay.pk else []
+        for item in self.belongings:
+            self.fields[f"belonging_{item.pk}"] = forms.ChoiceField(
+                label=f"{item.item} × {item.quantity}", widget=forms.RadioSelect,
+                choices=BelongingOutcome.choices,
+                error_messages={"required": _("Say what became of this item: returned, kept by the station or "
+                                              "handed to someone.")},
+            )
+            self.fields[f"belonging_{item.pk}_to"] = forms.CharField(
+                label=_("handed to (name, relation or unit)"), max_length=100, required=False,
+            )
+
+    def belonging_rows(self):
+        """(outcome field, handed-to field) per item, for the template."""
+        return [(self[f"belonging_{b.pk}"], self[f"belonging_{b.pk}_to"]) for b in self.belongings]
+
+    def other_fields(self):
+        return [f for f in self.visible_fields() if not f.name.startswith("belonging_")]
+
+    def clean(self):
+        data = super().clean()
+        for item in self.belongings:
+            if data.get(f"belonging_{item.pk}") == BelongingOutcome.HANDED and not data.get(f"belonging_{item.pk}_to"):
+                self.add_error(f"belonging_{item.pk}_to", _("Say to whom this item was handed."))
+        return data
+
+    def counted_out(self):
+        """{belonging pk: (outcome, handed to)} for Stay.depart."""
+        return {
+            item.pk: (self.cleaned_data.get(f"belonging_{item.pk}", ""), self.cleaned_data.get(f"belonging_{item.pk}_to", ""))
+            for item in self.belongings
+        }
 
 
 class DeathForm(forms.ModelForm):
     class Meta:
         model = Death
-        fields = ["died_at", "place", "cause", "proof_kind", "proof", "notes"]
+        fields = ["died_at", "place", "cause", "proof_kind", "proof", "notes", "late_reason"]
         widgets = {"died_at": DATETIME_WIDGET, "notes": forms.Textarea(attrs={"rows": 2})}
 
     def __init__(self, *args, stay=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.instance.stay = stay
+        explain_late_reason(self)
 
 
 class PersonFilterForm(forms.Form):

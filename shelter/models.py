@@ -323,8 +323,10 @@ FUTURE_MESSAGE = _("This time is in the future.")
 class LedgerEntry(models.Model):
     """A record of something that happened: when it happened and when it was entered.
 
-    "Enter one when one arrives": an entry made more than LATE_ENTRY_HOURS after the event is
-    flagged late for the supervisor. Subclasses name the field that holds the event time.
+    "Enter one when one arrives", no silent back-filling: an entry made more than LATE_ENTRY_HOURS
+    after the event needs a reason typed by the person entering it (clean() refuses it without one),
+    is flagged late, and stays on the supervisors' list until a supervisor has marked it seen.
+    Subclasses name the field that holds the event time.
     """
 
     OCCURRED_FIELD = None
@@ -337,6 +339,15 @@ class LedgerEntry(models.Model):
         on_delete=models.PROTECT, related_name="+",
     )
     late = models.BooleanField(_("entered late"), default=False, editable=False, db_index=True)
+    late_reason = models.CharField(
+        _("reason for entering late"), max_length=300, blank=True,
+        help_text=_("Needed only when this is entered long after it happened."),
+    )
+    late_seen_at = models.DateTimeField(_("seen by a supervisor"), null=True, blank=True, editable=False)
+    late_seen_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("seen by"), null=True, blank=True, editable=False,
+        on_delete=models.PROTECT, related_name="+",
+    )
 
     class Meta:
         abstract = True
@@ -351,16 +362,46 @@ class LedgerEntry(models.Model):
         rule for every event time of the ledger and of the records that hang off it."""
         return at is not None and at > (now or timezone.now()) + cls.CLOCK_DRIFT
 
+    def entered_late(self):
+        """Whether this entry is made more than LATE_ENTRY_HOURS after its event: the one rule of lateness."""
+        occurred = self.occurred_at
+        limit = datetime.timedelta(hours=settings.LATE_ENTRY_HOURS)
+        return bool(occurred and self.entered_at and self.entered_at - occurred > limit)
+
     def clean(self):
         super().clean()
         if self.is_future(self.occurred_at, now=self.entered_at):
             raise ValidationError({self.OCCURRED_FIELD: FUTURE_MESSAGE})
+        self.late_reason = (self.late_reason or "").strip()
+        if self.entered_late() and not self.late_reason:
+            raise ValidationError({"late_reason": late_reason_message()})
 
     def save(self, *args, **kwargs):
-        occurred = self.occurred_at
-        limit = datetime.timedelta(hours=settings.LATE_ENTRY_HOURS)
-        self.late = bool(occurred and self.entered_at - occurred > limit)
+        self.late = self.entered_late()
         super().save(*args, **kwargs)
+
+    def mark_late_seen(self, by):
+        """A supervisor has seen this late entry: it leaves the list. Once; the conditional UPDATE keeps
+        the first supervisor's name when two mark it at once. Returns whether this call marked it."""
+        if not by.has_perm("shelter.review_late_entry"):
+            raise LateEntryError(gettext("Only a supervisor may mark a late entry as seen."))
+        now = timezone.now()
+        marked = type(self).objects.filter(pk=self.pk, late=True, late_seen_at__isnull=True).update(
+            late_seen_at=now, late_seen_by=by)
+        if marked:
+            self.late_seen_at, self.late_seen_by = now, by
+        return bool(marked)
+
+
+def late_reason_message():
+    return gettext(
+        "This is entered more than %(hours)s hours after it happened: say why it is entered late "
+        "(it will be shown to a supervisor)."
+    ) % {"hours": settings.LATE_ENTRY_HOURS}
+
+
+class LateEntryError(Refusal):
+    """A late entry's review refused, with a message for the user."""
 
 
 class BroughtBy(models.TextChoices):
@@ -439,6 +480,7 @@ class Stay(ConcurrentTransitionMixin, LedgerEntry):
             ("admit_stay", _("Can admit a person into care")),
             ("discharge_stay", _("Can record a departure")),
             ("record_death", _("Can record a death")),
+            ("review_late_entry", _("Can mark late entries as seen")),
         ]
 
     def __str__(self):
@@ -450,6 +492,11 @@ class Stay(ConcurrentTransitionMixin, LedgerEntry):
     @property
     def is_open(self):
         return self.state in (StayState.RECEPTION, StayState.IN_CARE)
+
+    @property
+    def arrival_minute(self):
+        """Times are typed to the minute: what happened in the minute of the arrival is not before it."""
+        return self.arrived_at.replace(second=0, microsecond=0)
 
     def days_in_station(self, now=None):
         end = now or timezone.now()
@@ -486,12 +533,27 @@ class Stay(ConcurrentTransitionMixin, LedgerEntry):
         field=state, source=[StayState.RECEPTION, StayState.IN_CARE], target=StayState.DEPARTED,
         permission="shelter.discharge_stay", custom={"label": _("Record departure")},
     )
-    def depart(self, departure, by=None, reason=""):
+    def depart(self, departure, counted_out=None, by=None, reason=""):
+        """The person leaves. Every belonging counted in is counted out, item by item (`counted_out`:
+        {belonging pk: (outcome, handed to whom)}): nothing is assumed returned."""
         departure.stay = self
         departure.entered_by = by
         departure.full_clean()
+        items = list(self.belongings.all())
+        counted_out = counted_out or {}
+        errors = {}
+        for item in items:
+            outcome, handed_to = counted_out.get(item.pk, ("", ""))
+            item.count_out(outcome, handed_to, at=departure.departed_at, by=by)
+            try:
+                item.full_clean()
+            except ValidationError as e:
+                errors[f"belonging_{item.pk}"] = [m for ms in e.message_dict.values() for m in ms]
+        if errors:
+            raise ValidationError(errors)
         departure.save()
-        self.belongings.filter(returned_at__isnull=True).update(returned_at=departure.departed_at)
+        for item in items:
+            item.save()
 
     @transition(
         field=state, source=[StayState.RECEPTION, StayState.IN_CARE], target=StayState.DECEASED,
@@ -505,14 +567,27 @@ class Stay(ConcurrentTransitionMixin, LedgerEntry):
         death.report(by)
 
 
+class BelongingOutcome(models.TextChoices):
+    RETURNED = "returned", _("returned to the person")
+    KEPT = "kept", _("kept by the station")
+    HANDED = "handed", _("handed to someone else")
+
+
 class Belonging(models.Model):
-    """What the person carried: counted in at intake, counted out at departure."""
+    """What the person carried: counted in at intake, counted out at departure, item by item."""
 
     stay = models.ForeignKey(Stay, on_delete=models.PROTECT, related_name="belongings")
     item = models.CharField(_("item"), max_length=100)
     quantity = models.PositiveSmallIntegerField(_("quantity"), default=1)
     notes = models.CharField(_("notes"), max_length=200, blank=True)
     returned_at = models.DateTimeField(_("returned"), null=True, blank=True)
+    outcome = models.CharField(_("counted out"), max_length=10, choices=BelongingOutcome.choices, blank=True)
+    handed_to = models.CharField(_("handed to"), max_length=100, blank=True,
+                                 help_text=_("Name and relation or unit of whoever took it."))
+    counted_out_at = models.DateTimeField(_("counted out on"), null=True, blank=True)
+    counted_out_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, editable=False, on_delete=models.PROTECT, related_name="+",
+    )
 
     class Meta:
         verbose_name = _("belonging")
@@ -520,6 +595,27 @@ class Belonging(models.Model):
 
     def __str__(self):
         return f"{self.item} × {self.quantity}"
+
+    def count_out(self, outcome, handed_to, at, by):
+        self.outcome, self.handed_to = outcome or "", (handed_to or "").strip()
+        self.counted_out_at, self.counted_out_by = at, by
+        self.returned_at = at if outcome == BelongingOutcome.RETURNED else None
+
+    def clean(self):
+        super().clean()
+        if self.counted_out_at is None:
+            return
+        if not self.outcome:
+            raise ValidationError({"outcome": _("Say what became of this item: returned, kept by the station or "
+                                                "handed to someone.")})
+        if self.outcome == BelongingOutcome.HANDED and not self.handed_to:
+            raise ValidationError({"handed_to": _("Say to whom this item was handed.")})
+
+    @property
+    def counted_out_text(self):
+        if self.outcome == BelongingOutcome.HANDED:
+            return _("handed to %(whom)s") % {"whom": self.handed_to}
+        return self.get_outcome_display()
 
 
 class ServiceKind(models.TextChoices):
@@ -550,6 +646,11 @@ class Service(LedgerEntry):
 
     def __str__(self):
         return self.get_kind_display()
+
+    def clean(self):
+        super().clean()
+        if self.stay_id and self.given_at and self.given_at < self.stay.arrival_minute:
+            raise ValidationError({"given_at": _("The service is before the arrival.")})
 
 
 class DepartureKind(models.TextChoices):
@@ -605,7 +706,7 @@ class Departure(LedgerEntry):
                 self.receiver_id_number = idcard.validate(self.receiver_id_number)
             except idcard.IdNumberError as e:
                 errors["receiver_id_number"] = ID_NUMBER_MESSAGES[e.code]
-        if self.stay_id and self.departed_at and self.departed_at < self.stay.arrived_at:
+        if self.stay_id and self.departed_at and self.departed_at < self.stay.arrival_minute:
             errors["departed_at"] = _("The departure is before the arrival.")
         if errors:
             raise ValidationError(errors)
@@ -643,7 +744,7 @@ class Death(LedgerEntry):
 
     def clean(self):
         super().clean()
-        if self.stay_id and self.died_at and self.died_at < self.stay.arrived_at:
+        if self.stay_id and self.died_at and self.died_at < self.stay.arrival_minute:
             raise ValidationError({"died_at": _("The time of death is before the arrival.")})
 
     def report(self, by):

@@ -16,5 +16,6 @@ urlpatterns = [
     path("stays/<int:pk>/death/", views.death, name="death"),
     path("documents/<slug:kind>/<int:pk>/", views.document, name="document"),
     path("late/", views.late_entries, name="late"),
+    path("late/<slug:kind>/<int:pk>/seen/", views.late_seen, name="late_seen"),
     path("notifications/", views.notifications, name="notifications"),
 ]

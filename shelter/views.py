@@ -39,6 +39,7 @@ from .models import (
     AuditEvent,
     Death,
     Departure,
+    LateEntryError,
     MergeError,
     Notification,
     Person,
@@ -256,19 +257,20 @@ def transition(request, pk, name):
 @require_POST
 def add_service(request, pk):
     stay = stay_for(request.user, pk)
-    form = ServiceForm(request.POST, prefix="svc")
+    form = ServiceForm(request.POST, prefix="svc", stay=stay)
     if not stay.is_open:
         messages.error(request, _("This stay has ended; services can no longer be added to it."))
     elif form.is_valid():
         service = form.save(commit=False)
-        service.stay = stay
         service.entered_by = request.user
         service.save()
         AuditEvent.record(request, AuditEvent.CREATE, stay.person, target=service)
         messages.success(request, _("Service recorded: %(kind)s.") % {"kind": service.get_kind_display()})
     else:
-        errors = "; ".join(f"{form.fields[f].label}: {' '.join(e)}" for f, e in form.errors.items())
-        messages.error(request, _("The service was not recorded: %(errors)s") % {"errors": errors})
+        # Shown again on its own page, each message beside its field, nothing typed lost.
+        messages.error(request, _("The service was not recorded: please correct the fields marked below; "
+                                  "nothing you typed was lost."))
+        return render(request, "shelter/service.html", {"stay": stay, "person": stay.person, "form": form}, status=400)
     return redirect(stay.person)
 
 
@@ -290,7 +292,10 @@ def ending(request, pk, form_class, name, template):
     form = form_class(request.POST or None, request.FILES or None, stay=stay)
     if request.method == "POST":
         if form.is_valid():
-            record = {"departure" if name == "depart" else "death": form.instance}
+            if name == "depart":
+                record = {"departure": form.instance, "counted_out": form.counted_out()}
+            else:
+                record = {"death": form.instance}
             if take_step(request, stay, name, person=stay.person, form=form, **record):
                 return redirect(stay.person)
             # Refused: shown above the form, with everything typed kept.
@@ -328,24 +333,62 @@ def document(request, kind, pk):
 SHOWN_TYPES = {"application/pdf", "image/jpeg", "image/png"}
 
 
+LATE_KINDS = {"arrival": Stay, "service": Service, "departure": Departure, "death": Death}
+
+
+def late_label(kind):
+    return {"arrival": _("arrival"), "service": _("service"), "departure": _("departure"), "death": _("death")}[kind]
+
+
 @login_required
 def late_entries(request):
-    """Entries made more than 24 hours after the event: what a supervisor must look into."""
+    """Entries made more than LATE_ENTRY_HOURS after the event, with the reason typed: what a supervisor
+    must look into. Listed until a supervisor marks them seen (?seen=1 lists those seen too)."""
     if not request.user.has_perm("shelter.view_auditevent"):
         raise PermissionDenied
+    show_seen = request.GET.get("seen") == "1"
     stays = Stay.objects.for_user(request.user)
     rows = []
-    for model, label in ((Stay, _("arrival")), (Service, _("service")), (Departure, _("departure")), (Death, _("death"))):
-        qs = model.objects.filter(late=True)
+    for kind, model in LATE_KINDS.items():
+        qs = model.objects.filter(late=True).select_related("entered_by", "late_seen_by")
+        if not show_seen:
+            qs = qs.filter(late_seen_at__isnull=True)
         if model is Stay:
-            qs = qs.filter(pk__in=stays).select_related("entered_by", "person")
+            qs = qs.filter(pk__in=stays).select_related("person")
         else:
-            qs = qs.filter(stay__in=stays).select_related("entered_by", "stay__person")
-        for entry in qs[:200]:
+            qs = qs.filter(stay__in=stays).select_related("stay__person")
+        for entry in qs.order_by("-entered_at")[:200]:
             stay = entry if model is Stay else entry.stay
-            rows.append({"label": label, "entry": entry, "person": stay.person})
+            rows.append({"kind": kind, "label": late_label(kind), "entry": entry, "person": stay.person})
     rows.sort(key=lambda r: r["entry"].entered_at, reverse=True)
-    return render(request, "shelter/late.html", {"rows": rows, "late_hours": settings.LATE_ENTRY_HOURS})
+    return render(request, "shelter/late.html", {
+        "rows": rows, "late_hours": settings.LATE_ENTRY_HOURS, "show_seen": show_seen,
+        "can_mark": request.user.has_perm("shelter.review_late_entry"),
+    })
+
+
+@login_required
+@require_POST
+def late_seen(request, kind, pk):
+    """A supervisor has seen a late entry and its reason: it leaves the list."""
+    model = LATE_KINDS.get(kind)
+    if model is None:
+        raise Http404
+    stays = Stay.objects.for_user(request.user)
+    qs = model.objects.filter(pk__in=stays) if model is Stay else model.objects.filter(stay__in=stays)
+    entry = get_object_or_404(qs.filter(late=True), pk=pk)
+    try:
+        marked = entry.mark_late_seen(request.user)
+    except LateEntryError as e:
+        raise PermissionDenied(e.message) from None
+    stay = entry if model is Stay else entry.stay
+    if marked:
+        AuditEvent.record(request, AuditEvent.CHANGE, stay.person, target=entry, late_entry_seen=kind)
+        messages.success(request, _("Marked as seen: %(what)s of %(person)s.") % {
+            "what": late_label(kind), "person": stay.person})
+    else:
+        messages.info(request, _("This late entry was already marked as seen."))
+    return redirect("shelter:late")
 
 
 @login_required

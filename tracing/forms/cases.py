@@ -4,7 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from shelter.forms import DATETIME_WIDGET
+from shelter.forms import DATETIME_WIDGET, explain_late_reason
 
 from ..models import CloseCause, DnaDatabase, DnaReferral, DnaResult, Publication, QuickQuery
 
@@ -19,12 +19,13 @@ class CaseRecordForm(forms.ModelForm):
     def __init__(self, *args, case=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.case = case
+        explain_late_reason(self)
 
 
 class QuickQueryForm(CaseRecordForm):
     class Meta:
         model = QuickQuery
-        fields = ["kind", "made_at", "result", "details"]
+        fields = ["kind", "made_at", "result", "details", "late_reason"]
         widgets = {"made_at": DATETIME_WIDGET, "kind": forms.RadioSelect, "result": forms.RadioSelect}
 
     def __init__(self, *args, **kwargs):
@@ -37,7 +38,7 @@ class PublicationForm(CaseRecordForm):
 
     class Meta:
         model = Publication
-        fields = ["channel", "published_at", "reference", "url"]
+        fields = ["channel", "published_at", "reference", "url", "late_reason"]
         widgets = {"published_at": DATETIME_WIDGET}
         labels = {"published_at": _("time of publication")}
 
@@ -61,7 +62,7 @@ class RefreshForm(forms.Form):
 class DnaReferralForm(CaseRecordForm):
     class Meta:
         model = DnaReferral
-        fields = ["police_unit", "sent_at"]
+        fields = ["police_unit", "sent_at", "late_reason"]
         widgets = {"sent_at": DATETIME_WIDGET}
 
     def __init__(self, *args, **kwargs):
