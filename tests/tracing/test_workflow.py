@@ -215,21 +215,6 @@ def test_departure_home_with_the_family_counts_as_family_found(case, reception, 
     assert Publication.objects.get().state == "withdrawn"
 
 
-def test_any_other_end_of_stay_closes_the_case_at_the_time_of_departure(case, reception):
-    left = timezone.now() - HOUR
-    workflow.apply(Stay.objects.get(pk=case.stay_id), "depart", reception, departure=departure("ticket", departed_at=left))
-    case = reload(case)
-    assert (case.state, case.close_cause, case.closed_at) == ("closed", "stay_ended", left)
-    assert StateLog.for_object(case).get().by == reception
-
-
-def test_a_death_closes_the_case(case, reception):
-    death = Death(died_at=timezone.now(), place="站内医务室", cause="心脏骤停", proof_kind="medical",
-                  proof=SimpleUploadedFile("cert.pdf", b"%PDF-1.4"))
-    workflow.apply(Stay.objects.get(pk=case.stay_id), "die", reception, death=death)
-    assert reload(case).close_cause == "stay_ended"
-
-
 def test_two_people_acting_on_one_case_at_once_cannot_both_win(case, reception, supervisor, refer):
     first, second = reload(case), reload(case)
     refer(first, reception)

@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, transition
 
-from shelter.models import FUTURE_MESSAGE, Identity, LedgerEntry, Station, StationQuerySet, Stay
+from shelter.models import FUTURE_MESSAGE, Identity, LedgerEntry, Station, StationQuerySet, Stay, StayState
 
 from .. import workdays
 
@@ -404,6 +404,18 @@ class TracingCase(ConcurrentTransitionMixin, models.Model):
 
     # --- The notice -------------------------------------------------------------------------------
 
+    @property
+    def person_died(self):
+        """The person died while still unknown: the notice is one for the unidentified deceased."""
+        return self.stay.state == StayState.DECEASED
+
+    @property
+    def stay_ended(self):
+        return not self.stay.is_open
+
+    def notice_title(self):
+        return _("Notice for an unidentified deceased person") if self.person_died else _("Family tracing notice")
+
     def notice_facts(self, with_station=True):
         """[(label, value)] of the tracing notice, in the order of the national tracing website."""
         person, stay = self.stay.person, self.stay
@@ -419,18 +431,26 @@ class TracingCase(ConcurrentTransitionMixin, models.Model):
         facts = [
             (_("Name"), person.name or _("unknown")),
             (_("Sex"), person.get_sex_display()),
+            (_("Ethnicity"), person.ethnicity or _("unknown")),
             (_("Estimated age"), age),
             (_("Height"), _("about %(cm)s cm") % {"cm": person.height_cm} if person.height_cm else _("unknown")),
             (_("Build"), person.get_build_display() or _("unknown")),
             (_("Health"), stay.health_at_intake or _("unknown")),
             (_("Mental and intellectual state"), stay.get_mental_state_display()),
             (_("Accent"), person.dialect or _("unknown")),
+            (_("Native place"), person.native_place or _("unknown")),
             (_("Distinguishing features"), features or _("none noted")),
             (_("Clothing"), stay.clothing or _("unknown")),
             (_("Date found"), found.strftime("%Y-%m-%d")),
             (_("Place found"), stay.found_place),
             (_("File number"), person.file_no),
         ]
+        death = getattr(stay, "death", None) if self.person_died else None
+        if death is not None:
+            facts += [
+                (_("Date of death"), timezone.localtime(death.died_at).strftime("%Y-%m-%d")),
+                (_("Place of death"), death.place),
+            ]
         if with_station:
             facts += [
                 (_("Station"), self.station.name),
