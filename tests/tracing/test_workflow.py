@@ -8,12 +8,11 @@ import types
 import pytest
 from django.apps import apps
 from django.core.exceptions import ValidationError
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.utils import timezone
 
 from lib import workflow
-from shelter.models import AuditEvent, Death, Departure, StateLog, Stay
+from shelter.models import AuditEvent, Departure, StateLog, Stay
 from tracing.models import DnaReferral, Publication, TracingCase
 
 HOUR = datetime.timedelta(hours=1)
