@@ -164,6 +164,11 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 LATE_ENTRY_HOURS = envint("LATE_ENTRY_HOURS", 24)
 # Adults of 16 and over with no mental or intellectual disability normally stay at most this long.
 STAY_REVIEW_DAYS = envint("STAY_REVIEW_DAYS", 10)
+# Anyone still unidentified is reviewed after one month, and after three months (when household
+# registration for long-stay people can be applied for). A review is "due" this many days before.
+UNIDENTIFIED_REVIEW_DAYS = envint("UNIDENTIFIED_REVIEW_DAYS", 30)
+HOUSEHOLD_REGISTRATION_REVIEW_DAYS = envint("HOUSEHOLD_REGISTRATION_REVIEW_DAYS", 90)
+STAY_REVIEW_WARN_DAYS = envint("STAY_REVIEW_WARN_DAYS", 2)
 
 LOGGING = {
     "version": 1,
@@ -234,6 +239,11 @@ TRACING_DESCRIPTION_SCAN = envint("TRACING_DESCRIPTION_SCAN", 500)  # files scor
 # The sweep: every minute; a sweep not started within its interval is dropped (the next one does its work).
 CELERY_BEAT_SCHEDULE["sweep-deadlines"] = {
     "task": "tracing.tasks.sweep_deadlines",
+    "schedule": TRACING_SWEEP_SECONDS,
+    "options": {"expires": TRACING_SWEEP_SECONDS},
+}
+CELERY_BEAT_SCHEDULE["sweep-stay-reviews"] = {
+    "task": "shelter.tasks.sweep_reviews",
     "schedule": TRACING_SWEEP_SECONDS,
     "options": {"expires": TRACING_SWEEP_SECONDS},
 }

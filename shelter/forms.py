@@ -16,6 +16,7 @@ from .models import (
     Service,
     Sex,
     Stay,
+    StayReview,
     StayState,
     User,
 )
@@ -180,6 +181,20 @@ class DepartureForm(forms.ModelForm):
             item.pk: (self.cleaned_data.get(f"belonging_{item.pk}", ""), self.cleaned_data.get(f"belonging_{item.pk}_to", ""))
             for item in self.belongings
         }
+
+
+class StayReviewForm(forms.ModelForm):
+    class Meta:
+        model = StayReview
+        fields = ["reviewed_at", "decision", "next_review_on", "notes", "late_reason"]
+        widgets = {"reviewed_at": DATETIME_WIDGET, "next_review_on": DATE_WIDGET, "decision": forms.RadioSelect,
+                   "notes": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, stay=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.stay = stay
+        self.fields["reviewed_at"].initial = timezone.localtime().replace(second=0, microsecond=0)
+        explain_late_reason(self)
 
 
 class DeathForm(forms.ModelForm):

@@ -435,6 +435,13 @@ class StayState(models.TextChoices):
     DECEASED = "deceased", _("deceased")
 
 
+class ReviewPoint(models.TextChoices):
+    ADULT = "adult", _("adult past the usual stay")
+    ONE_MONTH = "one_month", _("unidentified for a month")
+    THREE_MONTHS = "three_months", _("unidentified for three months (household registration)")
+    NEXT = "next", _("next review set by the last one")
+
+
 class Stay(ConcurrentTransitionMixin, LedgerEntry):
     """One arrival at the station, from reception to departure or death."""
 
@@ -463,6 +470,12 @@ class Stay(ConcurrentTransitionMixin, LedgerEntry):
         on_delete=models.PROTECT, related_name="stays_in_charge",
     )
     intake_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
+    # The next long-stay review (Stay.plan_review): when it falls due and why; the sweep's reminder is
+    # claimed once per due time (review_reminded_at, cleared whenever the due time moves).
+    review_due_at = models.DateTimeField(_("review due"), null=True, blank=True, editable=False)
+    review_point = models.CharField(_("review"), max_length=12, choices=ReviewPoint.choices, blank=True,
+                                    editable=False)
+    review_reminded_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = StayQuerySet.as_manager()
 
@@ -470,6 +483,11 @@ class Stay(ConcurrentTransitionMixin, LedgerEntry):
         verbose_name = _("stay")
         verbose_name_plural = _("stays")
         ordering = ["-arrived_at"]
+        indexes = [
+            # The review sweep and board: open stays whose review is due, one range on this index.
+            models.Index(fields=["review_due_at"], condition=models.Q(review_due_at__isnull=False),
+                         name="stay_review_due"),
+        ]
         constraints = [
             # A person is in the station once at a time: two desks registering the same file cannot both win.
             models.UniqueConstraint(
@@ -481,6 +499,7 @@ class Stay(ConcurrentTransitionMixin, LedgerEntry):
             ("discharge_stay", _("Can record a departure")),
             ("record_death", _("Can record a death")),
             ("review_late_entry", _("Can mark late entries as seen")),
+            ("review_stay", _("Can record long-stay reviews")),
         ]
 
     def __str__(self):
@@ -506,15 +525,56 @@ class Stay(ConcurrentTransitionMixin, LedgerEntry):
             end = self.death.died_at
         return (end - self.arrived_at).days
 
-    @property
-    def needs_stay_review(self):
-        """Adults of 16+ with no mental or intellectual disability normally stay at most 10 days."""
+    def review_overdue(self, now=None):
+        return self.review_due_at is not None and self.review_due_at <= (now or timezone.now())
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        self.plan_review()  # the arrival, the identity, the mental state or the end of the stay moved it
+
+    # --- Long-stay reviews: the one place that says when a stay is reviewed. ----------------------
+
+    def review_points(self):
+        """[(when, point)] a review is owed: an adult of 16+ with no mental or intellectual disability past
+        STAY_REVIEW_DAYS; anyone unidentified past one month and past three months."""
+        arrived = self.arrived_at
+        points = []
         youngest, _oldest = self.person.age_range()
         vulnerable = self.mental_state in (MentalState.DEMENTIA, MentalState.MENTAL_ILLNESS, MentalState.INTELLECTUAL)
-        return (
-            self.is_open and not vulnerable and youngest is not None and youngest >= 16
-            and self.days_in_station() > settings.STAY_REVIEW_DAYS
-        )
+        if not vulnerable and youngest is not None and youngest >= 16:
+            points.append((arrived + datetime.timedelta(days=settings.STAY_REVIEW_DAYS), ReviewPoint.ADULT))
+        if self.identity != Identity.CONFIRMED:
+            points.append((arrived + datetime.timedelta(days=settings.UNIDENTIFIED_REVIEW_DAYS), ReviewPoint.ONE_MONTH))
+            points.append((arrived + datetime.timedelta(days=settings.HOUSEHOLD_REGISTRATION_REVIEW_DAYS),
+                           ReviewPoint.THREE_MONTHS))
+        return points
+
+    def next_review(self):
+        """(due, point) of the next review, or (None, ""): the earliest point not covered by a review made
+        at or after it, or the next review date the last review set, whichever comes first."""
+        if not self.is_open or self.pk is None:
+            return None, ""
+        last = self.reviews.order_by("-reviewed_at", "-pk").first()
+        owed = [(at, point) for at, point in self.review_points() if last is None or last.reviewed_at < at]
+        if last is not None and last.next_review_on:
+            start = datetime.datetime.combine(last.next_review_on, datetime.time(8, 0))
+            owed.append((timezone.make_aware(start), ReviewPoint.NEXT))
+        return min(owed, default=(None, ""))
+
+    def plan_review(self):
+        """Store the next review's due time (a conditional UPDATE: the stay's other fields are left as
+        they are); a moved due time may be reminded of again."""
+        due, point = self.next_review()
+        if (due, point) != (self.review_due_at, self.review_point):
+            Stay.objects.filter(pk=self.pk).update(review_due_at=due, review_point=point, review_reminded_at=None)
+            self.review_due_at, self.review_point, self.review_reminded_at = due, point, None
+
+    def claim_review_reminder(self, now):
+        """Claim the reminder of the review due now, once, even with two sweeps at once."""
+        claimed = Stay.objects.filter(
+            pk=self.pk, review_due_at=self.review_due_at, review_due_at__lte=now, review_reminded_at__isnull=True,
+        ).update(review_reminded_at=now)
+        return bool(claimed)
 
     def intake_complete(self):
         return bool(self.found_place and self.brought_by)
@@ -616,6 +676,70 @@ class Belonging(models.Model):
         if self.outcome == BelongingOutcome.HANDED:
             return _("handed to %(whom)s") % {"whom": self.handed_to}
         return self.get_outcome_display()
+
+
+class ReviewDecision(models.TextChoices):
+    KEEP = "keep", _("keep in the station")
+    OUTSIDE_CARE = "outside_care", _("place in outside care (welfare institution)")
+    HOSPITAL = "hospital", _("send to hospital")
+    HOUSEHOLD = "household", _("apply for household registration")
+    ESCORT_HOME = "escort_home", _("escort home")
+    DEPART = "depart", _("prepare the departure")
+    OTHER = "other", _("other")
+
+
+class StayReview(LedgerEntry):
+    """A long-stay review (Stay.review_points): who reviewed, what was decided, when the next review is.
+    Saving one plans the stay's next review."""
+
+    OCCURRED_FIELD = "reviewed_at"
+
+    stay = models.ForeignKey(Stay, on_delete=models.PROTECT, related_name="reviews")
+    point = models.CharField(_("review"), max_length=12, choices=ReviewPoint.choices, blank=True, editable=False)
+    reviewed_at = models.DateTimeField(_("reviewed on"), default=timezone.now)
+    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("reviewer"), on_delete=models.PROTECT,
+                                 related_name="+")
+    decision = models.CharField(_("decision"), max_length=12, choices=ReviewDecision.choices)
+    next_review_on = models.DateField(_("next review"), null=True, blank=True)
+    notes = models.TextField(_("reasons and notes"), blank=True)
+
+    class Meta:
+        verbose_name = _("long-stay review")
+        verbose_name_plural = _("long-stay reviews")
+        ordering = ["-reviewed_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.get_decision_display()} {timezone.localtime(self.reviewed_at):%Y-%m-%d}"
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        if self.stay_id and self.reviewed_at and self.reviewed_at < self.stay.arrival_minute:
+            errors["reviewed_at"] = _("The review is before the arrival.")
+        if self.next_review_on and self.reviewed_at and self.next_review_on <= timezone.localtime(self.reviewed_at).date():
+            errors["next_review_on"] = _("The next review must come after this one.")
+        if self.decision == ReviewDecision.KEEP and not self.next_review_on and "next_review_on" not in errors:
+            errors["next_review_on"] = _("Keeping the person in the station needs a date for the next review.")
+        if errors:
+            raise ValidationError(errors)
+
+    def record(self, by):
+        """Save the review by `by` (who needs shelter.review_stay) and plan the stay's next review."""
+        if not by.has_perm("shelter.review_stay"):
+            raise ReviewError(gettext("Only a supervisor may record a long-stay review."))
+        if not self.stay.is_open:
+            raise ReviewError(gettext("This stay has ended; it is no longer reviewed."))
+        self.reviewer = self.entered_by = by
+        self.point = self.stay.review_point
+        self.full_clean()
+        with transaction.atomic():
+            self.save()
+            self.stay.plan_review()
+        return self
+
+
+class ReviewError(Refusal):
+    """A long-stay review refused, with a message for the user."""
 
 
 class ServiceKind(models.TextChoices):

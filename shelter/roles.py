@@ -18,7 +18,7 @@ ROLES = {
     "reception": VIEW_PEOPLE + REGISTER,
     # Everything reception does, and answers for deadlines and late entries.
     "supervisor": VIEW_PEOPLE + REGISTER + ["face.override_quality", "shelter.view_auditevent",
-                                            "shelter.review_late_entry"],
+                                            "shelter.review_late_entry", "shelter.review_stay"],
     # Reads the files and the monthly figures; changes nothing.
     "station_head": VIEW_PEOPLE + ["shelter.view_auditevent"],
     # Sees every station; manages users and reference data in the admin.

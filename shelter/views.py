@@ -7,7 +7,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required, permission_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import IntegrityError, models, transaction
 from django.forms.models import model_to_dict
@@ -32,6 +32,7 @@ from .forms import (
     PersonForm,
     ServiceForm,
     StayForm,
+    StayReviewForm,
     parse_uuid,
 )
 from .models import (
@@ -43,6 +44,7 @@ from .models import (
     MergeError,
     Notification,
     Person,
+    ReviewError,
     Service,
     Stay,
     StayState,
@@ -50,7 +52,7 @@ from .models import (
 )
 from .selectors import person_for, stay_for
 from .services import register_arrival
-from .steps import take_step
+from .steps import refused, take_step
 
 
 class LoginView(auth_views.LoginView):
@@ -177,18 +179,19 @@ def still_in_station(person):
 def person(request, pk):
     person = person_for(request.user, pk)
     AuditEvent.record(request, AuditEvent.VIEW, person)
-    stays = list(person.stays.select_related("staff_in_charge").prefetch_related("belongings"))
+    stays = list(person.stays.select_related("staff_in_charge").prefetch_related("belongings", "reviews__reviewer"))
     for stay in stays:
         stay.actions = [a for a in workflow.available(stay, request.user) if a[0] == "admit"]
         stay.can_depart = stay.is_open and request.user.has_perm("shelter.discharge_stay")
         stay.can_die = stay.is_open and request.user.has_perm("shelter.record_death")
+        stay.can_review = stay.is_open and request.user.has_perm("shelter.review_stay")
     return render(request, "shelter/person.html", {
         "person": person,
         "stays": stays,
         "events": timeline.for_person(person),
         "service_form": ServiceForm(prefix="svc"),
         "panels": timeline.panels(),
-        "review_days": settings.STAY_REVIEW_DAYS,
+        "now": timezone.now(),
     })
 
 
@@ -272,6 +275,28 @@ def add_service(request, pk):
                                   "nothing you typed was lost."))
         return render(request, "shelter/service.html", {"stay": stay, "person": stay.person, "form": form}, status=400)
     return redirect(stay.person)
+
+
+@login_required
+@permission_required("shelter.review_stay", raise_exception=True)
+def review(request, pk):
+    """A long-stay review: reviewer, decision, next review date (StayReview.record holds the rule)."""
+    stay = stay_for(request.user, pk)
+    form = StayReviewForm(request.POST or None, stay=stay)
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                review = form.instance.record(request.user)
+            except ReviewError as e:
+                form.add_error(None, e.message)
+            except ValidationError as e:
+                refused(request, form, e)
+            else:
+                AuditEvent.record(request, AuditEvent.CREATE, stay.person, target=review, review=review.decision)
+                messages.success(request, _("Review recorded: %(decision)s.") % {"decision": review.get_decision_display()})
+                return redirect(stay.person)
+        messages.error(request, _("Please correct the fields marked below; nothing you typed was lost."))
+    return render(request, "shelter/review.html", {"stay": stay, "person": stay.person, "form": form})
 
 
 @login_required

@@ -309,6 +309,7 @@ class TracingCase(ConcurrentTransitionMixin, models.Model):
             return self.state
         Stay.objects.filter(pk=self.stay_id).update(identity=Identity.CONFIRMED)
         self.stay.identity = Identity.CONFIRMED
+        self.stay.plan_review()  # the reviews owed to the unidentified are no longer owed
         self._close(CloseCause.IDENTITY_CONFIRMED, query.made_at, by, reason or query.details)
         return CaseState.CLOSED
 
