@@ -29,7 +29,7 @@ ROLES = {
 # page is the deadline board) and close cases; station heads watch the board.
 TRACING_WORK = ["tracing.view_tracingcase", "tracing.add_quickquery", "tracing.publish_notice", "tracing.refer_dna"]
 ROLES["reception"] += TRACING_WORK
-ROLES["supervisor"] += TRACING_WORK + ["tracing.view_board", "tracing.close_case"]
+ROLES["supervisor"] += TRACING_WORK + ["tracing.view_board", "tracing.close_case", "tracing.publish_without_portrait"]
 ROLES["station_head"] += ["tracing.view_tracingcase", "tracing.view_board"]
 ROLES["administrator"] += TRACING_WORK + ["tracing.view_board", "tracing.close_case"]
 

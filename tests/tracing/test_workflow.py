@@ -260,10 +260,16 @@ def test_a_form_error_keeps_what_was_typed(client_as, reception, case):
     assert not Publication.objects.exists()
 
 
-def test_publishing_through_the_page(client_as, reception, case):
-    response = client_as(reception).post(f"/tracing/cases/{case.pk}/do/publish/", {
-        "channel": "toutiao", "published_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"), "reference": "TT-1",
-    })
+def test_publishing_through_the_page(client_as, reception, supervisor, case):
+    data = {"channel": "toutiao", "published_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"), "reference": "TT-1"}
+    # No main portrait: refused, until a supervisor records why the notice cannot wait for one.
+    response = client_as(reception).post(f"/tracing/cases/{case.pk}/do/publish/", data)
+    assert response.status_code == 400 and "has no main portrait" in response.content.decode()
+    assert client_as(reception).get(f"/tracing/cases/{case.pk}/do/no-portrait/").status_code == 403
+    response = client_as(supervisor).post(f"/tracing/cases/{case.pk}/do/no-portrait/", {"reason": "面部受伤，一周后补拍"})
+    assert response.status_code == 302
+    assert (reload(case).no_portrait_reason, reload(case).no_portrait_by) == ("面部受伤，一周后补拍", supervisor)
+    response = client_as(reception).post(f"/tracing/cases/{case.pk}/do/publish/", data)
     assert response.status_code == 302
     assert reload(case).state == "notice_published"
     page = client_as(reception).get(f"/tracing/cases/{case.pk}/").content.decode()

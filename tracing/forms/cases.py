@@ -97,3 +97,10 @@ class FamilyFoundForm(forms.Form):
 class CloseForm(forms.Form):
     cause = forms.ChoiceField(label=_("closed because"), choices=CloseCause.choices, initial=CloseCause.OTHER)
     reason = forms.CharField(label=_("reason"), max_length=300)
+
+
+class NoPortraitForm(forms.Form):
+    reason = forms.CharField(
+        label=_("why the notice goes out without a portrait"), max_length=300,
+        help_text=_("e.g. “face injured, portrait in a week; family may be searching now”."),
+    )

@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, transition
 
+from face.models import Portrait
 from shelter.models import FUTURE_MESSAGE, Identity, LedgerEntry, Station, StationQuerySet, Stay, StayState
 
 from .. import workdays
@@ -170,6 +171,11 @@ class TracingCase(ConcurrentTransitionMixin, models.Model):
     refresh_warn_at = models.DateTimeField(null=True, blank=True)
     refresh_at_risk_sent_at = models.DateTimeField(null=True, blank=True)
     refresh_overdue_sent_at = models.DateTimeField(null=True, blank=True)
+    # A notice goes out with the main portrait, unless a supervisor has recorded why it cannot wait for one.
+    no_portrait_reason = models.CharField(_("why the notice goes out without a portrait"), max_length=300, blank=True)
+    no_portrait_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                       related_name="+", verbose_name=_("allowed by"))
+    no_portrait_at = models.DateTimeField(null=True, blank=True)
 
     objects = TracingCaseQuerySet.as_manager()
 
@@ -185,6 +191,7 @@ class TracingCase(ConcurrentTransitionMixin, models.Model):
             ("publish_notice", _("Can publish, refresh and withdraw tracing notices")),
             ("refer_dna", _("Can send DNA referrals and record their outcome")),
             ("close_case", _("Can record that the family was found or close a case")),
+            ("publish_without_portrait", _("Can let a notice be published without a main portrait")),
         ]
 
     def __str__(self):
@@ -319,7 +326,11 @@ class TracingCase(ConcurrentTransitionMixin, models.Model):
     )
     def publish_notice(self, publication, by=None, reason=""):
         """Record a publication on one channel. The first one meets the 24-hour deadline and starts
-        the monthly refresh; later ones (other channels) restart the refresh month."""
+        the monthly refresh; later ones (other channels) restart the refresh month. A notice needs the
+        main portrait, unless a supervisor recorded why it goes out without one (allow_without_portrait)."""
+        if not self.no_portrait_reason and not self.has_main_portrait():
+            raise ValidationError(_("This person has no main portrait: take one first, or a supervisor records on "
+                                    "the case why the notice goes out without one."))
         publication.case = self
         publication.entered_by = by
         publication.full_clean(exclude=["state"])  # the status is the workflow's (protected)
@@ -404,6 +415,33 @@ class TracingCase(ConcurrentTransitionMixin, models.Model):
         return case
 
     # --- The notice -------------------------------------------------------------------------------
+
+    def has_main_portrait(self):
+        return Portrait.objects.filter(person_id=self.stay.person_id, is_main=True).exists()
+
+    def portrait_waiver_refusal(self, by=None):
+        """Why a notice without a portrait cannot be allowed now, or None."""
+        if by is not None and not by.has_perm("tracing.publish_without_portrait"):
+            return _("Only a supervisor may let a notice go out without a portrait.")
+        if not self.is_open:
+            return _("The tracing case is closed.")
+        if self.no_portrait_reason:
+            return _("A notice without a portrait is already allowed for this case.")
+        if self.has_main_portrait():
+            return _("This person has a main portrait: the notice uses it.")
+        return None
+
+    def allow_without_portrait(self, by, reason):
+        """A supervisor records why the notice goes out without a main portrait (a record, not a step)."""
+        reason = (reason or "").strip()
+        refusal = self.portrait_waiver_refusal(by)
+        if refusal:
+            raise ValidationError(refusal)
+        if not reason:
+            raise ValidationError({"reason": _("Say why the notice cannot wait for a portrait.")})
+        self.no_portrait_reason, self.no_portrait_by, self.no_portrait_at = reason, by, timezone.now()
+        TracingCase.objects.filter(pk=self.pk).update(
+            no_portrait_reason=reason, no_portrait_by=by, no_portrait_at=self.no_portrait_at)
 
     @property
     def person_died(self):
