@@ -183,6 +183,19 @@ class DepartureForm(forms.ModelForm):
         }
 
 
+class HandoverForm(forms.ModelForm):
+    """The police's handover form, added to a stay registered without it."""
+
+    class Meta:
+        model = Stay
+        fields = ["handover_ref", "handover_document"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in self.Meta.fields:
+            self.fields[name].required = True
+
+
 class StayReviewForm(forms.ModelForm):
     class Meta:
         model = StayReview

@@ -513,6 +513,11 @@ class Stay(ConcurrentTransitionMixin, LedgerEntry):
         return self.state in (StayState.RECEPTION, StayState.IN_CARE)
 
     @property
+    def handover_missing(self):
+        """A person brought by the police comes with a written handover form: its number and its scan."""
+        return self.brought_by == BroughtBy.POLICE and not (self.handover_ref and self.handover_document)
+
+    @property
     def arrival_minute(self):
         """Times are typed to the minute: what happened in the minute of the arrival is not before it."""
         return self.arrived_at.replace(second=0, microsecond=0)

@@ -15,6 +15,7 @@ urlpatterns = [
     path("stays/<int:pk>/depart/", views.depart, name="depart"),
     path("stays/<int:pk>/death/", views.death, name="death"),
     path("stays/<int:pk>/review/", views.review, name="review"),
+    path("stays/<int:pk>/handover/", views.handover, name="handover"),
     path("documents/<slug:kind>/<int:pk>/", views.document, name="document"),
     path("late/", views.late_entries, name="late"),
     path("late/<slug:kind>/<int:pk>/seen/", views.late_seen, name="late_seen"),

@@ -16,6 +16,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from lib import workflow
@@ -26,6 +27,7 @@ from .forms import (
     CorrectionForm,
     DeathForm,
     DepartureForm,
+    HandoverForm,
     LockoutAuthenticationForm,
     MergeForm,
     PersonFilterForm,
@@ -159,6 +161,8 @@ def intake(request, pk=None):
                     return redirect(person)
                 raise
             AuditEvent.record(request, AuditEvent.CREATE, stay.person, target=stay, new_file=person is None)
+            if stay.handover_missing:
+                messages.warning(request, HANDOVER_MISSING)
             if stay.late:
                 messages.warning(request, _("Registered, but more than 24 hours after the arrival: the entry is flagged late."))
             else:
@@ -166,6 +170,10 @@ def intake(request, pk=None):
             return redirect(stay.person)
         messages.error(request, _("Please correct the fields marked below; nothing you typed was lost."))
     return render(request, "shelter/intake.html", {"person": person, "person_form": person_form, "stay_form": stay_form})
+
+
+HANDOVER_MISSING = _lazy("Brought by the police without the handover form's number and scan: ask the police "
+                         "for the form and add it to the stay.")
 
 
 def still_in_station(person):
@@ -275,6 +283,22 @@ def add_service(request, pk):
                                   "nothing you typed was lost."))
         return render(request, "shelter/service.html", {"stay": stay, "person": stay.person, "form": form}, status=400)
     return redirect(stay.person)
+
+
+@login_required
+@permission_required("shelter.change_stay", raise_exception=True)
+def handover(request, pk):
+    """Add the police's handover form (number and scan) to a stay registered without it."""
+    stay = stay_for(request.user, pk)
+    form = HandoverForm(request.POST or None, request.FILES or None, instance=stay)
+    if request.method == "POST":
+        if form.is_valid():
+            stay = form.save()
+            AuditEvent.record(request, AuditEvent.CHANGE, stay.person, target=stay, handover=stay.handover_ref)
+            messages.success(request, _("Handover form added."))
+            return redirect(stay.person)
+        messages.error(request, _("Please correct the fields marked below; nothing you typed was lost."))
+    return render(request, "shelter/handover.html", {"stay": stay, "person": stay.person, "form": form})
 
 
 @login_required

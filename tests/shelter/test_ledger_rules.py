@@ -5,6 +5,7 @@ import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
@@ -142,3 +143,32 @@ def test_a_service_dated_before_the_arrival_is_refused(client_as, reception, sta
     html = response.content.decode()
     assert response.status_code == 400 and "The service is before the arrival." in html and "早饭" in html
     assert not Service.objects.exists()
+
+
+# --- The police's handover form ------------------------------------------------------------------------------
+
+
+def test_a_police_arrival_without_the_handover_form_warns_until_it_is_added(client_as, reception):
+    client = client_as(reception)
+    data = {
+        "p-sex": "M", "p-age_min": "50", "p-age_max": "60", "s-arrived_at": minute(timezone.now()),
+        "s-found_place": "天河客运站", "s-brought_by": "police", "s-brought_by_name": "天河派出所 王警官",
+        "s-mental_state": "normal", "s-identity": "unknown",
+    }
+    response = client.post(reverse("shelter:intake"), data, follow=True)
+    html = response.content.decode()
+    assert "without the handover form" in html and "police handover form missing" in html
+    stay = Stay.objects.get()
+    assert stay.handover_missing
+    response = client.post(reverse("shelter:handover", args=[stay.pk]), {
+        "handover_ref": "天公移字2026-118",
+        "handover_document": SimpleUploadedFile("form.pdf", b"%PDF-1.4 handover", content_type="application/pdf")})
+    assert response.status_code == 302
+    stay = Stay.objects.get()
+    assert not stay.handover_missing and stay.handover_ref == "天公移字2026-118"
+    assert "police handover form missing" not in client.get(stay.person.get_absolute_url()).content.decode()
+
+
+def test_an_arrival_not_by_the_police_needs_no_handover_form(stay):
+    stay.brought_by = "self"
+    assert not stay.handover_missing

@@ -4,6 +4,7 @@ open with its notices, its monthly refresh and its DNA steps; the case closes on
 import datetime
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
@@ -100,3 +101,24 @@ def test_the_notice_shows_ethnicity_and_native_place(station, reception, arrive,
     case = case_of(arrive(station, reception, ethnicity="苗族", native_place="贵州省黔东南", dialect="贵州口音"))
     facts = dict((str(k), str(v)) for k, v in case.notice_facts())
     assert (facts["Ethnicity"], facts["Native place"], facts["Accent"]) == ("苗族", "贵州省黔东南", "贵州口音")
+
+
+def test_a_notice_with_a_main_portrait_needs_no_reason(station, reception, resident, committed, case_of):
+    case = case_of(resident(station, reception, committed, face="obama_1"))
+    assert case.has_main_portrait() and case.portrait_waiver_refusal() is not None
+    workflow.apply(case, "publish_notice", reception, publication=Publication(channel="national", reference="N-7"))
+    assert TracingCase.objects.get(pk=case.pk).notice_met_at is not None
+
+
+def test_without_a_portrait_the_notice_waits_for_a_supervisors_reason(station, reception, supervisor, arrive, case_of):
+    case = case_of(arrive(station, reception))
+    with pytest.raises(ValidationError):
+        workflow.apply(case, "publish_notice", reception, publication=Publication(channel="national", reference="N-8"))
+    with pytest.raises(ValidationError):
+        case.allow_without_portrait(reception, "急")
+    with pytest.raises(ValidationError):
+        case.allow_without_portrait(supervisor, "  ")
+    case.allow_without_portrait(supervisor, "面部受伤")
+    case = TracingCase.objects.get(pk=case.pk)
+    workflow.apply(case, "publish_notice", reception, publication=Publication(channel="national", reference="N-8"))
+    assert case.notice_met_at is not None and case.no_portrait_by == supervisor
