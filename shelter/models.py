@@ -899,6 +899,7 @@ class Death(LedgerEntry):
             },
             url=person.get_absolute_url(),
             station=person.station,
+            reference=person.file_no,
         )
 
 
@@ -911,6 +912,8 @@ class Notification(models.Model):
     subject = models.CharField(max_length=200)
     body = models.TextField(blank=True)
     url = models.CharField(max_length=200, blank=True)
+    # What an SMS may name: a file number or a report reference, never a name (lib.notify.sms_text).
+    reference = models.CharField(max_length=40, blank=True)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     read_at = models.DateTimeField(null=True, blank=True)
 
@@ -923,10 +926,12 @@ class Notification(models.Model):
         return self.subject
 
     @classmethod
-    def send(cls, users, kind, subject, body="", url="", station=None):
-        """Record the messages; e-mail and SMS leave after the commit (shelter.receivers)."""
+    def send(cls, users, kind, subject, body="", url="", station=None, reference=""):
+        """Record the messages; e-mail and SMS leave after the commit (shelter.receivers). The e-mail
+        carries subject and body; the SMS only the `reference` (file number) and the link."""
         rows = [
-            cls(user=u, station=station, kind=kind, subject=str(subject), body=str(body), url=url) for u in users
+            cls(user=u, station=station, kind=kind, subject=str(subject), body=str(body), url=url, reference=reference)
+            for u in users
         ]
         cls.objects.bulk_create(rows)
         notifications_created.send(sender=cls, notifications=rows)

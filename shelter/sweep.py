@@ -30,6 +30,6 @@ def run(now=None):
                 subject = _("Long-stay review due: %(name)s (%(file)s)") % values
                 body = _("The long-stay review of %(name)s (%(file)s) is due since %(due)s: %(why)s.") % values
             Notification.send(station.who_is_told(), kind="stay_review", subject=subject, body=body,
-                              url=stay.get_absolute_url(), station=station)
+                              url=stay.get_absolute_url(), station=station, reference=stay.person.file_no)
         sent.append(stay)
     return sent
