@@ -225,6 +225,8 @@ TRACING_SWEEP_SECONDS = envfloat("TRACING_SWEEP_SECONDS", 60)
 TRACING_DOCUMENT_LANGUAGE = os.environ.get("TRACING_DOCUMENT_LANGUAGE", "zh-hans")
 # A CJK font for the PDFs (Debian fonts-wqy-zenhei, installed by `make system-deps`).
 TRACING_PDF_FONT = os.environ.get("TRACING_PDF_FONT", "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc")
+# The register's printed documents (the death report): the same CJK font unless set apart.
+REGISTER_PDF_FONT = os.environ.get("REGISTER_PDF_FONT", TRACING_PDF_FONT)
 # Family reports and duplicate files (tracing.finding). A resident is proposed as
 # a candidate within this face distance (two photos of one person in tests/faces: 0.11-0.43; of two
 # people: 0.70 or more), or on a strong description: a name that sounds the same with a description

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from .models import (
     BelongingOutcome,
     Death,
+    DeathReportSending,
     Departure,
     LoginFailure,
     Person,
@@ -207,6 +208,19 @@ class StayReviewForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.instance.stay = stay
         self.fields["reviewed_at"].initial = timezone.localtime().replace(second=0, microsecond=0)
+        explain_late_reason(self)
+
+
+class DeathReportSendingForm(forms.ModelForm):
+    class Meta:
+        model = DeathReportSending
+        fields = ["sent_at", "recipient_kind", "recipient", "method", "reference", "late_reason"]
+        widgets = {"sent_at": DATETIME_WIDGET, "recipient_kind": forms.RadioSelect}
+
+    def __init__(self, *args, death=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.death = death
+        self.fields["sent_at"].initial = timezone.localtime().replace(second=0, microsecond=0)
         explain_late_reason(self)
 
 

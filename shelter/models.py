@@ -903,6 +903,39 @@ class Death(LedgerEntry):
         )
 
 
+class ReportRecipient(models.TextChoices):
+    CIVIL_AFFAIRS = "civil_affairs", _("civil-affairs bureau")
+    POLICE = "police", _("police")
+    OTHER = "other", _("other authority")
+
+
+class DeathReportSending(LedgerEntry):
+    """The death report sent up the chain: when, to whom, how (civil-affairs bureau, police)."""
+
+    OCCURRED_FIELD = "sent_at"
+
+    death = models.ForeignKey(Death, on_delete=models.PROTECT, related_name="sendings")
+    sent_at = models.DateTimeField(_("sent"), default=timezone.now)
+    recipient_kind = models.CharField(_("sent to"), max_length=15, choices=ReportRecipient.choices)
+    recipient = models.CharField(_("office"), max_length=120, help_text=_("e.g. “白云区民政局社会事务科”."))
+    method = models.CharField(_("how it was sent"), max_length=60, blank=True,
+                              help_text=_("By hand, post, fax, government system…"))
+    reference = models.CharField(_("reference"), max_length=60, blank=True)
+
+    class Meta:
+        verbose_name = _("death report sent")
+        verbose_name_plural = _("death reports sent")
+        ordering = ["sent_at", "pk"]
+
+    def __str__(self):
+        return f"{self.get_recipient_kind_display()} {self.recipient}"
+
+    def clean(self):
+        super().clean()
+        if self.death_id and self.sent_at and self.sent_at < self.death.died_at.replace(second=0, microsecond=0):
+            raise ValidationError({"sent_at": _("The report cannot be sent before the death.")})
+
+
 class Notification(models.Model):
     """A message to a staff member: kept as a record, and sent by e-mail and SMS after commit."""
 

@@ -11,21 +11,22 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import IntegrityError, models, transaction
 from django.forms.models import model_to_dict
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from lib import workflow
 from lib.http import private
 
-from . import hooks, timeline
+from . import documents, hooks, timeline
 from .forms import (
     CorrectionForm,
     DeathForm,
+    DeathReportSendingForm,
     DepartureForm,
     HandoverForm,
     LockoutAuthenticationForm,
@@ -172,8 +173,8 @@ def intake(request, pk=None):
     return render(request, "shelter/intake.html", {"person": person, "person_form": person_form, "stay_form": stay_form})
 
 
-HANDOVER_MISSING = _lazy("Brought by the police without the handover form's number and scan: ask the police "
-                         "for the form and add it to the stay.")
+HANDOVER_MISSING = gettext_lazy("Brought by the police without the handover form's number and scan: ask the "
+                                "police for the form and add it to the stay.")
 
 
 def still_in_station(person):
@@ -354,6 +355,41 @@ def ending(request, pk, form_class, name, template):
         messages.error(request, workflow.not_from_state(stay, workflow.label(stay, name)))
         return redirect(stay.person)
     return render(request, template, {"stay": stay, "person": stay.person, "form": form})
+
+
+@login_required
+@permission_required("shelter.view_person", raise_exception=True)
+def death_report(request, pk):
+    """The death report of a stay: the PDF to send up the chain, and when and to whom it was sent."""
+    stay = stay_for(request.user, pk)
+    death = get_object_or_404(Death, stay=stay)
+    can_record = request.user.has_perm("shelter.record_death")
+    form = DeathReportSendingForm(request.POST or None, death=death) if can_record else None
+    if request.method == "POST":
+        if form is None:
+            raise PermissionDenied
+        if form.is_valid():
+            sending = form.save(commit=False)
+            sending.entered_by = request.user
+            sending.save()
+            AuditEvent.record(request, AuditEvent.CREATE, stay.person, target=sending, death_report_sent=sending.recipient_kind)
+            messages.success(request, _("Recorded: the death report was sent to %(to)s.") % {"to": sending.recipient})
+            return redirect("shelter:death_report", pk=stay.pk)
+        messages.error(request, _("Please correct the fields marked below; nothing you typed was lost."))
+    return render(request, "shelter/death_report.html", {
+        "stay": stay, "person": stay.person, "death": death, "form": form,
+        "sendings": death.sendings.select_related("entered_by")})
+
+
+@login_required
+@permission_required("shelter.view_person", raise_exception=True)
+def death_report_pdf(request, pk):
+    stay = stay_for(request.user, pk)
+    death = get_object_or_404(Death, stay=stay)
+    AuditEvent.record(request, AuditEvent.EXPORT, stay.person, target=death, document="death-report.pdf")
+    response = HttpResponse(documents.death_report_pdf(death), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="death-report-{stay.person.file_no}.pdf"'
+    return private(response)
 
 
 @login_required
