@@ -12,7 +12,7 @@ from fpdf import FPDF
 
 from lib import workflow
 
-from .models import Death, Departure, Person, Service, StateLog, Station, Stay, User
+from .models import Death, DeathReportSending, Departure, Person, Service, StateLog, Station, Stay, User
 from .services import register_arrival
 
 STATIONS = [("GZ", "广州市救助管理站", "020-8666 0000", "广州市白云区"), ("FS", "佛山市救助管理站", "0757-8222 0000", "佛山市禅城区")]
@@ -37,12 +37,12 @@ PEOPLE = [
 ]
 
 
-def demo_certificate():
-    """A one-page PDF standing in for the scanned proof of death."""
+def demo_certificate(what="a scanned medical death certificate"):
+    """A one-page PDF standing in for a scanned document."""
     pdf = FPDF()
     pdf.add_page()
     pdf.set_font("Helvetica", size=16)
-    pdf.cell(text="Demo data: stands in for a scanned medical death certificate.")
+    pdf.cell(text=f"Demo data: stands in for {what}.")
     return bytes(pdf.output())
 
 
@@ -93,6 +93,10 @@ def person(station, rng, name, sex, ages, native, dialect, identity, hours_ago, 
         mental_state=mental, identity=identity, clothing=rng.choice(["蓝色外套，黑裤", "灰色毛衣，拖鞋", "红色T恤"]),
         staff_in_charge=reception, entered_at=arrived + datetime.timedelta(minutes=20),
     )
+    if stay.brought_by == "police" and hours_ago > 2:  # the newest arrival still waits for its handover form
+        stay.handover_ref = f"公移字{arrived:%Y%m%d}-{rng.randint(10, 99)}"
+        stay.handover_document.save("demo-handover.pdf", ContentFile(demo_certificate("a police handover form")),
+                                    save=False)
     belongings = [("手机", 1), ("现金（元）", rng.randint(5, 80))]
     stay = register_arrival(person=new, stay=stay, belongings=belongings, by=reception)
     if state == "reception":
@@ -109,10 +113,15 @@ def person(station, rng, name, sex, ages, native, dialect, identity, hours_ago, 
                                entered_at=at + datetime.timedelta(hours=50), late_reason="当晚系统停电，纸质登记后补录")
     left = arrived + datetime.timedelta(hours=hours_ago * 0.6)
     if state == "departed":
-        departure = Departure(kind="family", departed_at=left, receiver_name="家属", receiver_relation="子女",
-                              receiver_id_number="11010519491231002X", entered_at=left + datetime.timedelta(minutes=10))
-        # Counted out item by item: the cash handed to the family, the rest returned to the person.
-        counted_out = {b.pk: ("handed", "家属（子女）") if b.item.startswith("现金") else ("returned", "")
+        if identity == "unknown":  # still unknown: transferred to a welfare institution, tracing goes on
+            departure = Departure(kind="transfer", departed_at=left, destination="广州市社会福利院",
+                                  receiver_name="福利院 刘主任", entered_at=left + datetime.timedelta(minutes=10))
+        else:
+            departure = Departure(kind="family", departed_at=left, receiver_name="家属", receiver_relation="子女",
+                                  receiver_id_number="11010519491231002X",
+                                  entered_at=left + datetime.timedelta(minutes=10))
+        # Counted out item by item: the cash handed to the receiver, the rest returned to the person.
+        counted_out = {b.pk: ("handed", departure.receiver_name) if b.item.startswith("现金") else ("returned", "")
                        for b in stay.belongings.all()}
         workflow.apply(stay, "depart", reception, departure=departure, counted_out=counted_out)
         backdate_last_transition(stay, departure.entered_at)
@@ -122,4 +131,8 @@ def person(station, rng, name, sex, ages, native, dialect, identity, hours_ago, 
         death.proof.save("demo-certificate.pdf", ContentFile(demo_certificate()), save=False)
         workflow.apply(stay, "die", reception, death=death)
         backdate_last_transition(stay, death.entered_at)
+        DeathReportSending.objects.create(
+            death=death, sent_at=death.entered_at + datetime.timedelta(hours=2), recipient_kind="civil_affairs",
+            recipient=f"{station.address[:5]}民政局社会事务科", method="传真", entered_by=reception,
+            entered_at=death.entered_at + datetime.timedelta(hours=2, minutes=5))
     return stay
