@@ -16,6 +16,7 @@ from .models import (
     Person,
     Service,
     Sex,
+    Station,
     Stay,
     StayReview,
     StayState,
@@ -140,7 +141,7 @@ class DepartureForm(forms.ModelForm):
         model = Departure
         fields = [
             "kind", "departed_at", "receiver_name", "receiver_relation", "receiver_id_number", "receiver_phone",
-            "escort_staff", "destination", "ticket_no", "allowance", "notes", "late_reason",
+            "escort_staff", "destination", "ticket_no", "allowance", "notes", "to_station", "late_reason",
         ]
         widgets = {"departed_at": DATETIME_WIDGET, "notes": forms.Textarea(attrs={"rows": 2})}
 
@@ -149,6 +150,8 @@ class DepartureForm(forms.ModelForm):
         self.instance.stay = stay
         self.fields["departed_at"].initial = timezone.localtime().replace(second=0, microsecond=0)
         explain_late_reason(self)
+        if stay is not None and stay.pk:
+            self.fields["to_station"].queryset = Station.objects.exclude(pk=stay.person.station_id)
         # Each belonging counted in is counted out: no choice is made for the desk.
         self.belongings = list(stay.belongings.all()) if stay is not None and stay.pk else []
         for item in self.belongings:
@@ -195,6 +198,29 @@ class HandoverForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         for name in self.Meta.fields:
             self.fields[name].required = True
+
+
+class TransferAcceptForm(forms.ModelForm):
+    """The arrival at the receiving station of a person transferred with their file."""
+
+    class Meta:
+        model = Stay
+        fields = ["arrived_at", "brought_by_name", "health_at_intake", "mental_state", "clothing", "staff_in_charge",
+                  "late_reason"]
+        widgets = {"arrived_at": DATETIME_WIDGET, "health_at_intake": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, transfer=None, **kwargs):
+        sent = transfer.stay
+        initial = {"mental_state": sent.mental_state, "clothing": sent.clothing,
+                   "brought_by_name": transfer.from_station.name}
+        super().__init__(*args, initial=initial, **kwargs)
+        self.fields["arrived_at"].initial = timezone.localtime().replace(second=0, microsecond=0)
+        self.fields["staff_in_charge"].queryset = User.objects.filter(is_active=True, station=transfer.to_station)
+        explain_late_reason(self)
+
+
+class RefuseTransferForm(forms.Form):
+    reason = forms.CharField(label=_("why the transfer is refused"), max_length=300)
 
 
 class StayReviewForm(forms.ModelForm):

@@ -248,7 +248,8 @@ class Person(models.Model):
         what only this file knew is corrected into it by hand, with the usual correction log.
 
         Refused (MergeError, nothing changed): without shelter.merge_person, without a reason, across
-        stations, a file merged already, or when both files have a stay still open (end the duplicate
+        stations unless by an administrator (who sees every station; the surviving file keeps its station),
+        a file merged already, or when both files have a stay still open (end the duplicate
         stay first, so the person is never in the station twice at once). Returns the stays moved.
         """
         reason = (reason or "").strip()
@@ -258,8 +259,8 @@ class Person(models.Model):
             raise MergeError(gettext("Give the reason why these two files are the same person."))
         if survivor.pk == self.pk:
             raise MergeError(gettext("A file cannot be merged into itself."))
-        if survivor.station_id != self.station_id:
-            raise MergeError(gettext("Only two files of the same station can be merged."))
+        if survivor.station_id != self.station_id and not by.sees_all_stations:
+            raise MergeError(gettext("Only an administrator can merge two files of different stations."))
         with transaction.atomic():
             # Lock both rows, in id order, so two merges of the same files take turns.
             locked = {p.pk: p for p in Person.objects.select_for_update().filter(pk__in=[self.pk, survivor.pk]).order_by("pk")}
@@ -470,6 +471,11 @@ class Stay(ConcurrentTransitionMixin, LedgerEntry):
         on_delete=models.PROTECT, related_name="stays_in_charge",
     )
     intake_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
+    # A stay opened by accepting a transfer from another station: the sending station's stay.
+    transferred_from = models.OneToOneField(
+        "self", null=True, blank=True, editable=False, on_delete=models.PROTECT, related_name="transferred_to",
+        verbose_name=_("transferred from"),
+    )
     # The next long-stay review (Stay.plan_review): when it falls due and why; the sweep's reminder is
     # claimed once per due time (review_reminded_at, cleared whenever the due time moves).
     review_due_at = models.DateTimeField(_("review due"), null=True, blank=True, editable=False)
@@ -619,6 +625,11 @@ class Stay(ConcurrentTransitionMixin, LedgerEntry):
         departure.save()
         for item in items:
             item.save()
+        if departure.to_station_id:
+            transfer = Transfer.objects.create(
+                stay=self, person=self.person, from_station=self.person.station, to_station=departure.to_station,
+                requested_by=by, requested_at=departure.departed_at)
+            transfer.announce()
 
     @transition(
         field=state, source=[StayState.RECEPTION, StayState.IN_CARE], target=StayState.DECEASED,
@@ -816,6 +827,12 @@ class Departure(LedgerEntry):
     ticket_no = models.CharField(_("ticket number"), max_length=60, blank=True)
     allowance = models.DecimalField(_("travel allowance (yuan)"), max_digits=8, decimal_places=2, null=True, blank=True)
     notes = models.TextField(_("notes"), blank=True)
+    # A transfer to another station that uses Homeward: the file is handed over (Transfer).
+    to_station = models.ForeignKey(
+        Station, verbose_name=_("to a station using Homeward"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+", help_text=_("For a transfer to another rescue station on this system: its staff accept "
+                                      "the file, with its history and tracing case."),
+    )
 
     class Meta:
         verbose_name = _("departure")
@@ -837,6 +854,10 @@ class Departure(LedgerEntry):
                 errors["receiver_id_number"] = ID_NUMBER_MESSAGES[e.code]
         if self.stay_id and self.departed_at and self.departed_at < self.stay.arrival_minute:
             errors["departed_at"] = _("The departure is before the arrival.")
+        if self.to_station_id and self.kind != DepartureKind.TRANSFER:
+            errors["to_station"] = _("Only a transfer goes to another station.")
+        elif self.to_station_id and self.stay_id and self.to_station_id == self.stay.person.station_id:
+            errors["to_station"] = _("The person is already at this station.")
         if errors:
             raise ValidationError(errors)
 
@@ -901,6 +922,118 @@ class Death(LedgerEntry):
             station=person.station,
             reference=person.file_no,
         )
+
+
+class TransferState(models.TextChoices):
+    PROPOSED = "proposed", _("waiting for the receiving station")
+    ACCEPTED = "accepted", _("accepted")
+    REFUSED = "refused", _("refused")
+
+
+class TransferQuerySet(models.QuerySet):
+    def for_user(self, user):
+        """A transfer is seen by both stations (administrators see all)."""
+        if user.sees_all_stations:
+            return self
+        return self.filter(models.Q(from_station=user.station_id) | models.Q(to_station=user.station_id))
+
+
+class Transfer(ConcurrentTransitionMixin, models.Model):
+    """A person transferred to another station that uses Homeward: one file, handed over. The receiving
+    station accepts it (the file moves there with its history, a stay opens, and the tracing case moves
+    with the person) or refuses it with a reason. The sending station keeps a read-only view of the
+    stay it recorded (shelter.selectors.sent_stay)."""
+
+    stay = models.OneToOneField(Stay, on_delete=models.PROTECT, related_name="transfer", verbose_name=_("stay"))
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="transfers", verbose_name=_("person"))
+    from_station = models.ForeignKey(Station, on_delete=models.PROTECT, related_name="transfers_out",
+                                     verbose_name=_("from station"))
+    to_station = models.ForeignKey(Station, on_delete=models.PROTECT, related_name="transfers_in",
+                                   verbose_name=_("to station"))
+    state = FSMField(_("state"), default=TransferState.PROPOSED, choices=TransferState.choices, protected=True,
+                     db_index=True)
+    requested_at = models.DateTimeField(_("transferred"), default=timezone.now)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+")
+    refusal_reason = models.CharField(_("reason for refusing"), max_length=300, blank=True)
+
+    objects = TransferQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("transfer")
+        verbose_name_plural = _("transfers")
+        ordering = ["-requested_at"]
+        permissions = [("receive_transfer", _("Can accept or refuse a transfer from another station"))]
+
+    def __str__(self):
+        return f"{self.person.file_no}: {self.from_station} → {self.to_station}"
+
+    def get_absolute_url(self):
+        return reverse("shelter:transfer", args=[self.pk])
+
+    def of_receiving_station(self, by):
+        return by is not None and (by.sees_all_stations or by.station_id == self.to_station_id)
+
+    @transition(
+        field=state, source=TransferState.PROPOSED, target=TransferState.ACCEPTED,
+        permission=lambda instance, user: user.has_perm("shelter.receive_transfer") and instance.of_receiving_station(user),
+        custom={"label": _("Accept the transfer")},
+    )
+    def accept(self, stay, by=None, reason=""):
+        """The receiving station takes the person in: the file moves to it and `stay` (not saved: its
+        arrival time, staff in charge...) opens there, from the sending stay. Returns the new stay."""
+        if Stay.objects.filter(person=self.person, state__in=[StayState.RECEPTION, StayState.IN_CARE]).exists():
+            raise ValidationError(gettext("This person has a stay open: it must end before the transfer is accepted."))
+        sent = self.stay
+        stay.person = self.person
+        stay.transferred_from = sent
+        stay.entered_by = by
+        stay.brought_by = BroughtBy.STATION
+        stay.brought_by_name = stay.brought_by_name or self.from_station.name
+        stay.identity = sent.identity
+        stay.mental_state = stay.mental_state or sent.mental_state
+        stay.found_place = sent.found_place
+        stay.found_circumstances = sent.found_circumstances
+        stay.full_clean(exclude=["state", "intake_token"], validate_constraints=False)
+        if stay.arrived_at < sent.departure.departed_at.replace(second=0, microsecond=0):
+            raise ValidationError({"arrived_at": gettext("The arrival is before the departure from the sending station.")})
+        Person.objects.filter(pk=self.person_id).update(station=self.to_station)
+        self.person.station = self.to_station
+        stay.save()
+        self.decided_at, self.decided_by = timezone.now(), by
+        self._tell(_("Transfer accepted: %(file)s by %(station)s"))
+        return stay
+
+    @transition(
+        field=state, source=TransferState.PROPOSED, target=TransferState.REFUSED,
+        permission=lambda instance, user: user.has_perm("shelter.receive_transfer") and instance.of_receiving_station(user),
+        custom={"label": _("Refuse the transfer")},
+    )
+    def refuse(self, by=None, reason=""):
+        """The receiving station does not take the person in; why is said. The file stays with the sender."""
+        reason = (reason or "").strip()
+        if not reason:
+            raise ValidationError({"reason": gettext("Say why the transfer is refused.")})
+        self.refusal_reason, self.decided_at, self.decided_by = reason, timezone.now(), by
+        self._tell(_("Transfer refused: %(file)s by %(station)s"), body=reason)
+
+    def _tell(self, subject, body=""):
+        """The sending station hears of the decision: who transferred the person and the staff in charge."""
+        with translation.override(settings.LANGUAGE_CODE):
+            subject = str(subject % {"file": self.person.file_no, "station": self.to_station.name})
+        told = self.from_station.who_is_told(self.requested_by, self.stay.staff_in_charge)
+        Notification.send(told, kind="transfer", subject=subject, body=body, url=self.get_absolute_url(),
+                          station=self.from_station, reference=self.person.file_no)
+
+    def announce(self):
+        """The receiving station hears of a transfer waiting for it (its supervisors)."""
+        with translation.override(settings.LANGUAGE_CODE):
+            subject = gettext("Transfer from %(station)s waiting: file %(file)s") % {
+                "station": self.from_station.name, "file": self.person.file_no}
+        Notification.send(self.to_station.who_is_told(), kind="transfer", subject=subject,
+                          url=self.get_absolute_url(), station=self.to_station, reference=self.person.file_no)
 
 
 class ReportRecipient(models.TextChoices):

@@ -10,6 +10,7 @@ VIEW_PEOPLE = ["shelter.view_person", "shelter.view_stay", "shelter.view_service
 REGISTER = [
     "shelter.add_person", "shelter.change_person", "shelter.add_stay", "shelter.change_stay",
     "shelter.add_service", "shelter.admit_stay", "shelter.discharge_stay", "shelter.record_death",
+    "shelter.receive_transfer",
     "face.add_portrait", "face.change_portrait",  # take portraits, choose the main one (accepted ones only)
 ]
 

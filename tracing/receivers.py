@@ -38,6 +38,8 @@ def follow_stay(sender, instance, created, raw=False, **kwargs):
         if case and case.is_open:
             case.close(cause=CloseCause.IDENTITY_CONFIRMED, reason=str(CloseCause.IDENTITY_CONFIRMED.label))
             case.save()
+    elif created and instance.transferred_from_id and services.follow_transfer(stay=instance):
+        pass  # the open case of the sending station's stay moved with the person
     elif case is None and instance.is_open:
         TracingCase.open_for(instance)
 
