@@ -70,7 +70,20 @@ def load():
         people = PEOPLE if station is stations[0] else PEOPLE[:4]
         for row in people:
             person(station, rng, *row)
+    transfer(stations[0], stations[1], rng)
     return stations
+
+
+def transfer(sender, receiver, rng):
+    """An unknown man transferred from the first station to the second an hour ago, waiting for it."""
+    reception = User.objects.get(username=f"{sender.code.lower()}-reception")
+    stay = person(sender, rng, "", "M", (45, 55), "", "潮汕口音", "unknown", 3 * 24, "in_care", "海珠区客村", "intellectual")
+    left = timezone.now() - datetime.timedelta(hours=1)
+    counted_out = {b.pk: ("returned", "") for b in stay.belongings.all()}
+    workflow.apply(stay, "depart", reception, counted_out=counted_out, departure=Departure(
+        kind="transfer", departed_at=left, destination=receiver.name, receiver_name="本站护送员 陈", to_station=receiver,
+        notes="其自述老家在佛山一带，转佛山站便于寻亲"))
+    backdate_last_transition(stay, left)
 
 
 def usernames():
