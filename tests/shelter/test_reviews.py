@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
+from config.celery import app
 from shelter import sweep
 from shelter.models import Notification, Person, ReviewError, Stay, StayReview
 
@@ -110,3 +111,10 @@ def test_a_review_through_the_page(resident, client_as, supervisor):
     assert response.status_code == 302
     page = client.get(stay.person.get_absolute_url()).content.decode()
     assert "keep in the station" in page and "等待车票" in page
+
+
+def test_beat_schedules_the_review_sweep(resident):
+    task = app.tasks[app.conf.beat_schedule["sweep-stay-reviews"]["task"]]
+    stay = resident(11, identity="confirmed")
+    assert task.delay().get() == 1
+    assert Stay.objects.get(pk=stay.pk).review_reminded_at is not None
