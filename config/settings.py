@@ -247,6 +247,11 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 LATE_ENTRY_HOURS = envint("LATE_ENTRY_HOURS", 24)
 # Adults of 16 and over with no mental or intellectual disability normally stay at most this long.
 STAY_REVIEW_DAYS = envint("STAY_REVIEW_DAYS", 10)
+# Anyone still unidentified is reviewed after one month, and after three months (when household
+# registration for long-stay people can be applied for). A review is "due" this many days before.
+UNIDENTIFIED_REVIEW_DAYS = envint("UNIDENTIFIED_REVIEW_DAYS", 30)
+HOUSEHOLD_REGISTRATION_REVIEW_DAYS = envint("HOUSEHOLD_REGISTRATION_REVIEW_DAYS", 90)
+STAY_REVIEW_WARN_DAYS = envint("STAY_REVIEW_WARN_DAYS", 2)
 
 LOGGING = {
     "version": 1,
@@ -311,6 +316,8 @@ TRACING_SWEEP_SECONDS = envfloat("TRACING_SWEEP_SECONDS", 60)
 TRACING_DOCUMENT_LANGUAGE = os.environ.get("TRACING_DOCUMENT_LANGUAGE", "zh-hans")
 # A CJK font for the PDFs (Debian fonts-wqy-zenhei, installed by `make system-deps`).
 TRACING_PDF_FONT = os.environ.get("TRACING_PDF_FONT", "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc")
+# The register's printed documents (the death report): the same CJK font unless set apart.
+REGISTER_PDF_FONT = os.environ.get("REGISTER_PDF_FONT", TRACING_PDF_FONT)
 # Family reports and duplicate files (tracing.finding). A resident is proposed as
 # a candidate within this face distance (two photos of one person in tests/faces: 0.11-0.43; of two
 # people: 0.70 or more), or on a strong description: a name that sounds the same with a description
@@ -331,6 +338,11 @@ CELERY_BEAT_SCHEDULE["catch-up-searches"] = {"task": "tracing.tasks.catch_up_sea
                                              "options": {"expires": CATCH_UP_SECONDS}}
 CELERY_BEAT_SCHEDULE["sweep-deadlines"] = {
     "task": "tracing.tasks.sweep_deadlines",
+    "schedule": TRACING_SWEEP_SECONDS,
+    "options": {"expires": TRACING_SWEEP_SECONDS},
+}
+CELERY_BEAT_SCHEDULE["sweep-stay-reviews"] = {
+    "task": "shelter.tasks.sweep_reviews",
     "schedule": TRACING_SWEEP_SECONDS,
     "options": {"expires": TRACING_SWEEP_SECONDS},
 }

@@ -1,14 +1,31 @@
 """Delivery of notifications to staff by e-mail and SMS. A failure of one channel is logged, not raised:
-the notification record is already saved and shows on the staff member's page."""
+the notification record is already saved and shows on the staff member's page.
+
+An SMS leaves the system for a telephone company and lies unlocked on a phone: it carries no personal
+data. Never the subject or body (names, causes of death, places): only the file number or report
+reference and the link to the page, where the staff member logs in to read the rest.
+"""
 
 import logging
 
 from django.conf import settings
 from django.core.mail import send_mail
+from django.utils import translation
+from django.utils.translation import gettext as _
 
 from lib import sms
 
 log = logging.getLogger(__name__)
+
+
+def sms_text(reference, url):
+    """The whole text of an SMS: a reference (file number) and a link, in the site's language."""
+    with translation.override(settings.LANGUAGE_CODE):
+        if reference:
+            text = _("Homeward: new notification about %(ref)s.") % {"ref": reference}
+        else:
+            text = _("Homeward: new notification.")
+    return f"{text} {settings.SITE_URL}{url}" if url else text
 
 
 def deliver(notifications):
@@ -23,6 +40,6 @@ def deliver(notifications):
                 log.exception("e-mail to %s failed", user.email)
         if user.phone:
             try:
-                backend.send(user.phone, f"{n.subject}. {n.body}"[:300])
+                backend.send(user.phone, sms_text(n.reference, n.url))
             except Exception:
                 log.exception("SMS to %s failed", user.phone)

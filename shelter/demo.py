@@ -12,7 +12,7 @@ from fpdf import FPDF
 
 from lib import workflow
 
-from .models import Death, Departure, Person, Service, StateLog, Station, Stay, User
+from .models import Death, DeathReportSending, Departure, Person, Service, StateLog, Station, Stay, User
 from .services import register_arrival
 
 STATIONS = [("GZ", "广州市救助管理站", "020-8666 0000", "广州市白云区"), ("FS", "佛山市救助管理站", "0757-8222 0000", "佛山市禅城区")]
@@ -37,12 +37,12 @@ PEOPLE = [
 ]
 
 
-def demo_certificate():
-    """A one-page PDF standing in for the scanned proof of death."""
+def demo_certificate(what="a scanned medical death certificate"):
+    """A one-page PDF standing in for a scanned document."""
     pdf = FPDF()
     pdf.add_page()
     pdf.set_font("Helvetica", size=16)
-    pdf.cell(text="Demo data: stands in for a scanned medical death certificate.")
+    pdf.cell(text=f"Demo data: stands in for {what}.")
     return bytes(pdf.output())
 
 
@@ -70,7 +70,20 @@ def load():
         people = PEOPLE if station is stations[0] else PEOPLE[:4]
         for row in people:
             person(station, rng, *row)
+    transfer(stations[0], stations[1], rng)
     return stations
+
+
+def transfer(sender, receiver, rng):
+    """An unknown man transferred from the first station to the second an hour ago, waiting for it."""
+    reception = User.objects.get(username=f"{sender.code.lower()}-reception")
+    stay = person(sender, rng, "", "M", (45, 55), "", "潮汕口音", "unknown", 3 * 24, "in_care", "海珠区客村", "intellectual")
+    left = timezone.now() - datetime.timedelta(hours=1)
+    counted_out = {b.pk: ("returned", "") for b in stay.belongings.all()}
+    workflow.apply(stay, "depart", reception, counted_out=counted_out, departure=Departure(
+        kind="transfer", departed_at=left, destination=receiver.name, receiver_name="本站护送员 陈", to_station=receiver,
+        notes="其自述老家在佛山一带，转佛山站便于寻亲"))
+    backdate_last_transition(stay, left)
 
 
 def usernames():
@@ -93,6 +106,10 @@ def person(station, rng, name, sex, ages, native, dialect, identity, hours_ago, 
         mental_state=mental, identity=identity, clothing=rng.choice(["蓝色外套，黑裤", "灰色毛衣，拖鞋", "红色T恤"]),
         staff_in_charge=reception, entered_at=arrived + datetime.timedelta(minutes=20),
     )
+    if stay.brought_by == "police" and hours_ago > 2:  # the newest arrival still waits for its handover form
+        stay.handover_ref = f"公移字{arrived:%Y%m%d}-{rng.randint(10, 99)}"
+        stay.handover_document.save("demo-handover.pdf", ContentFile(demo_certificate("a police handover form")),
+                                    save=False)
     belongings = [("手机", 1), ("现金（元）", rng.randint(5, 80))]
     stay = register_arrival(person=new, stay=stay, belongings=belongings, by=reception)
     if state == "reception":
@@ -103,11 +120,23 @@ def person(station, rng, name, sex, ages, native, dialect, identity, hours_ago, 
         at = arrived + datetime.timedelta(hours=1 + 6 * i)
         Service.objects.create(stay=stay, kind=["meal", "bath", "medical"][i % 3], given_at=at,
                                entered_by=reception, entered_at=at + datetime.timedelta(minutes=5))
+    if name == "王磊":  # a service entered two days late, with its reason, for the supervisor's list
+        at = arrived + datetime.timedelta(hours=30)
+        Service.objects.create(stay=stay, kind="medical", given_at=at, entered_by=reception, notes="门诊复查",
+                               entered_at=at + datetime.timedelta(hours=50), late_reason="当晚系统停电，纸质登记后补录")
     left = arrived + datetime.timedelta(hours=hours_ago * 0.6)
     if state == "departed":
-        departure = Departure(kind="family", departed_at=left, receiver_name="家属", receiver_relation="子女",
-                              receiver_id_number="11010519491231002X", entered_at=left + datetime.timedelta(minutes=10))
-        workflow.apply(stay, "depart", reception, departure=departure)
+        if identity == "unknown":  # still unknown: transferred to a welfare institution, tracing goes on
+            departure = Departure(kind="transfer", departed_at=left, destination="广州市社会福利院",
+                                  receiver_name="福利院 刘主任", entered_at=left + datetime.timedelta(minutes=10))
+        else:
+            departure = Departure(kind="family", departed_at=left, receiver_name="家属", receiver_relation="子女",
+                                  receiver_id_number="11010519491231002X",
+                                  entered_at=left + datetime.timedelta(minutes=10))
+        # Counted out item by item: the cash handed to the receiver, the rest returned to the person.
+        counted_out = {b.pk: ("handed", departure.receiver_name) if b.item.startswith("现金") else ("returned", "")
+                       for b in stay.belongings.all()}
+        workflow.apply(stay, "depart", reception, departure=departure, counted_out=counted_out)
         backdate_last_transition(stay, departure.entered_at)
     elif state == "deceased":
         death = Death(died_at=left, place="广州市第一人民医院", cause="多器官衰竭（医院诊断）", proof_kind="medical",
@@ -115,4 +144,8 @@ def person(station, rng, name, sex, ages, native, dialect, identity, hours_ago, 
         death.proof.save("demo-certificate.pdf", ContentFile(demo_certificate()), save=False)
         workflow.apply(stay, "die", reception, death=death)
         backdate_last_transition(stay, death.entered_at)
+        DeathReportSending.objects.create(
+            death=death, sent_at=death.entered_at + datetime.timedelta(hours=2), recipient_kind="civil_affairs",
+            recipient=f"{station.address[:5]}民政局社会事务科", method="传真", entered_by=reception,
+            entered_at=death.entered_at + datetime.timedelta(hours=2, minutes=5))
     return stay

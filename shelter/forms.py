@@ -2,13 +2,29 @@ import re
 import uuid
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from lib.text import SingleLineInputs
 
-from .models import AuditEvent, Belonging, Death, Departure, Person, Service, Sex, Stay, StayState, User
+from .models import (
+    AuditEvent,
+    Belonging,
+    BelongingOutcome,
+    Death,
+    DeathReportSending,
+    Departure,
+    Person,
+    Service,
+    Sex,
+    Station,
+    Stay,
+    StayReview,
+    StayState,
+    User,
+)
 
 DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -21,6 +37,14 @@ def parse_uuid(value):
         return uuid.UUID(str(value))
     except ValueError:
         return None
+
+
+def explain_late_reason(form):
+    """The late-entry reason of a ledger form: optional, saying when it is needed."""
+    field = form.fields.get("late_reason")
+    if field is not None:
+        field.help_text = _("Needed only when this is entered more than %(hours)s hours after it happened: "
+                            "say why it is entered late.") % {"hours": settings.LATE_ENTRY_HOURS}
 
 
 class PersonForm(SingleLineInputs, forms.ModelForm):
@@ -53,6 +77,7 @@ class StayForm(SingleLineInputs, forms.ModelForm):
         fields = [
             "arrived_at", "found_place", "found_circumstances", "brought_by", "brought_by_name", "handover_ref",
             "handover_document", "health_at_intake", "mental_state", "clothing", "identity", "staff_in_charge",
+            "late_reason",
         ]
         widgets = {
             "arrived_at": DATETIME_WIDGET,
@@ -64,6 +89,7 @@ class StayForm(SingleLineInputs, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["arrived_at"].initial = timezone.localtime().replace(second=0, microsecond=0)
         self.fields["intake_token"].initial = uuid.uuid4()
+        explain_late_reason(self)
         staff = User.objects.filter(is_active=True)
         self.fields["staff_in_charge"].queryset = staff.filter(station=station) if station else staff
 
@@ -106,12 +132,15 @@ def parse_belongings(text):
 class ServiceForm(SingleLineInputs, forms.ModelForm):
     class Meta:
         model = Service
-        fields = ["kind", "given_at", "notes"]
+        fields = ["kind", "given_at", "notes", "late_reason"]
         widgets = {"given_at": DATETIME_WIDGET}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, stay=None, **kwargs):
         super().__init__(*args, **kwargs)
+        if stay is not None:
+            self.instance.stay = stay
         self.fields["given_at"].initial = timezone.localtime().replace(second=0, microsecond=0)
+        explain_late_reason(self)
 
 
 class DepartureForm(SingleLineInputs, forms.ModelForm):
@@ -119,7 +148,7 @@ class DepartureForm(SingleLineInputs, forms.ModelForm):
         model = Departure
         fields = [
             "kind", "departed_at", "receiver_name", "receiver_relation", "receiver_id_number", "receiver_phone",
-            "escort_staff", "destination", "ticket_no", "allowance", "notes",
+            "escort_staff", "destination", "ticket_no", "allowance", "notes", "to_station", "late_reason",
         ]
         widgets = {"departed_at": DATETIME_WIDGET, "notes": forms.Textarea(attrs={"rows": 2})}
 
@@ -127,17 +156,117 @@ class DepartureForm(SingleLineInputs, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.instance.stay = stay
         self.fields["departed_at"].initial = timezone.localtime().replace(second=0, microsecond=0)
+        explain_late_reason(self)
+        if stay is not None and stay.pk:
+            self.fields["to_station"].queryset = Station.objects.exclude(pk=stay.person.station_id)
+        # Each belonging counted in is counted out: no choice is made for the desk.
+        self.belongings = list(stay.belongings.all()) if stay is not None and stay.pk else []
+        for item in self.belongings:
+            self.fields[f"belonging_{item.pk}"] = forms.ChoiceField(
+                label=f"{item.item} × {item.quantity}", widget=forms.RadioSelect,
+                choices=BelongingOutcome.choices,
+                error_messages={"required": _("Say what became of this item: returned, kept by the station or "
+                                              "handed to someone.")},
+            )
+            self.fields[f"belonging_{item.pk}_to"] = forms.CharField(
+                label=_("handed to (name, relation or unit)"), max_length=100, required=False,
+            )
+
+    def belonging_rows(self):
+        """(outcome field, handed-to field) per item, for the template."""
+        return [(self[f"belonging_{b.pk}"], self[f"belonging_{b.pk}_to"]) for b in self.belongings]
+
+    def other_fields(self):
+        return [f for f in self.visible_fields() if not f.name.startswith("belonging_")]
+
+    def clean(self):
+        data = super().clean()
+        for item in self.belongings:
+            if data.get(f"belonging_{item.pk}") == BelongingOutcome.HANDED and not data.get(f"belonging_{item.pk}_to"):
+                self.add_error(f"belonging_{item.pk}_to", _("Say to whom this item was handed."))
+        return data
+
+    def counted_out(self):
+        """{belonging pk: (outcome, handed to)} for Stay.depart."""
+        return {
+            item.pk: (self.cleaned_data.get(f"belonging_{item.pk}", ""), self.cleaned_data.get(f"belonging_{item.pk}_to", ""))
+            for item in self.belongings
+        }
+
+
+class HandoverForm(SingleLineInputs, forms.ModelForm):
+    """The police's handover form, added to a stay registered without it."""
+
+    class Meta:
+        model = Stay
+        fields = ["handover_ref", "handover_document"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in self.Meta.fields:
+            self.fields[name].required = True
+
+
+class TransferAcceptForm(SingleLineInputs, forms.ModelForm):
+    """The arrival at the receiving station of a person transferred with their file."""
+
+    class Meta:
+        model = Stay
+        fields = ["arrived_at", "brought_by_name", "health_at_intake", "mental_state", "clothing", "staff_in_charge",
+                  "late_reason"]
+        widgets = {"arrived_at": DATETIME_WIDGET, "health_at_intake": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, transfer=None, **kwargs):
+        sent = transfer.stay
+        initial = {"mental_state": sent.mental_state, "clothing": sent.clothing,
+                   "brought_by_name": transfer.from_station.name}
+        super().__init__(*args, initial=initial, **kwargs)
+        self.fields["arrived_at"].initial = timezone.localtime().replace(second=0, microsecond=0)
+        self.fields["staff_in_charge"].queryset = User.objects.filter(is_active=True, station=transfer.to_station)
+        explain_late_reason(self)
+
+
+class RefuseTransferForm(SingleLineInputs, forms.Form):
+    reason = forms.CharField(label=_("why the transfer is refused"), max_length=300)
+
+
+class StayReviewForm(SingleLineInputs, forms.ModelForm):
+    class Meta:
+        model = StayReview
+        fields = ["reviewed_at", "decision", "next_review_on", "notes", "late_reason"]
+        widgets = {"reviewed_at": DATETIME_WIDGET, "next_review_on": DATE_WIDGET, "decision": forms.RadioSelect,
+                   "notes": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, stay=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.stay = stay
+        self.fields["reviewed_at"].initial = timezone.localtime().replace(second=0, microsecond=0)
+        explain_late_reason(self)
+
+
+class DeathReportSendingForm(SingleLineInputs, forms.ModelForm):
+    class Meta:
+        model = DeathReportSending
+        fields = ["sent_at", "recipient_kind", "recipient", "method", "reference", "late_reason"]
+        widgets = {"sent_at": DATETIME_WIDGET, "recipient_kind": forms.RadioSelect}
+
+    def __init__(self, *args, death=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.death = death
+        self.fields["sent_at"].initial = timezone.localtime().replace(second=0, microsecond=0)
+        explain_late_reason(self)
 
 
 class DeathForm(SingleLineInputs, forms.ModelForm):
     class Meta:
         model = Death
-        fields = ["died_at", "place", "cause", "proof_kind", "proof", "notes"]
+        fields = ["died_at", "place", "cause", "proof_kind", "proof", "notes", "late_reason"]
         widgets = {"died_at": DATETIME_WIDGET, "notes": forms.Textarea(attrs={"rows": 2})}
 
     def __init__(self, *args, stay=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.instance.stay = stay
+        explain_late_reason(self)
 
 
 class PersonFilterForm(forms.Form):

@@ -271,7 +271,8 @@ class Person(SingleLineFields, models.Model):
         what only this file knew is corrected into it by hand, with the usual correction log.
 
         Refused (MergeError, nothing changed): without shelter.merge_person, without a reason, across
-        stations, a file merged already, or when both files have a stay still open (end the duplicate
+        stations unless by an administrator (who sees every station; the surviving file keeps its station),
+        a file merged already, or when both files have a stay still open (end the duplicate
         stay first, so the person is never in the station twice at once). Returns the stays moved.
         """
         reason = (reason or "").strip()
@@ -281,8 +282,8 @@ class Person(SingleLineFields, models.Model):
             raise MergeError(gettext("Give the reason why these two files are the same person."))
         if survivor.pk == self.pk:
             raise MergeError(gettext("A file cannot be merged into itself."))
-        if survivor.station_id != self.station_id:
-            raise MergeError(gettext("Only two files of the same station can be merged."))
+        if survivor.station_id != self.station_id and not by.sees_all_stations:
+            raise MergeError(gettext("Only an administrator can merge two files of different stations."))
         with transaction.atomic():
             # Lock both rows, in id order, so two merges of the same files take turns.
             locked = {p.pk: p for p in Person.objects.select_for_update().filter(pk__in=[self.pk, survivor.pk]).order_by("pk")}
@@ -358,8 +359,10 @@ FUTURE_MESSAGE = _("This time is in the future.")
 class LedgerEntry(models.Model):
     """A record of something that happened: when it happened and when it was entered.
 
-    "Enter one when one arrives": an entry made more than LATE_ENTRY_HOURS after the event is
-    flagged late for the supervisor. Subclasses name the field that holds the event time.
+    "Enter one when one arrives", no silent back-filling: an entry made more than LATE_ENTRY_HOURS
+    after the event needs a reason typed by the person entering it (clean() refuses it without one),
+    is flagged late, and stays on the supervisors' list until a supervisor has marked it seen.
+    Subclasses name the field that holds the event time.
     """
 
     OCCURRED_FIELD = None
@@ -372,6 +375,15 @@ class LedgerEntry(models.Model):
         on_delete=models.PROTECT, related_name="+",
     )
     late = models.BooleanField(_("entered late"), default=False, editable=False, db_index=True)
+    late_reason = models.CharField(
+        _("reason for entering late"), max_length=300, blank=True,
+        help_text=_("Needed only when this is entered long after it happened."),
+    )
+    late_seen_at = models.DateTimeField(_("seen by a supervisor"), null=True, blank=True, editable=False)
+    late_seen_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("seen by"), null=True, blank=True, editable=False,
+        on_delete=models.PROTECT, related_name="+",
+    )
 
     class Meta:
         abstract = True
@@ -386,16 +398,46 @@ class LedgerEntry(models.Model):
         rule for every event time of the ledger and of the records that hang off it."""
         return at is not None and at > (now or timezone.now()) + cls.CLOCK_DRIFT
 
+    def entered_late(self):
+        """Whether this entry is made more than LATE_ENTRY_HOURS after its event: the one rule of lateness."""
+        occurred = self.occurred_at
+        limit = datetime.timedelta(hours=settings.LATE_ENTRY_HOURS)
+        return bool(occurred and self.entered_at and self.entered_at - occurred > limit)
+
     def clean(self):
         super().clean()
         if self.is_future(self.occurred_at, now=self.entered_at):
             raise ValidationError({self.OCCURRED_FIELD: FUTURE_MESSAGE})
+        self.late_reason = (self.late_reason or "").strip()
+        if self.entered_late() and not self.late_reason:
+            raise ValidationError({"late_reason": late_reason_message()})
 
     def save(self, *args, **kwargs):
-        occurred = self.occurred_at
-        limit = datetime.timedelta(hours=settings.LATE_ENTRY_HOURS)
-        self.late = bool(occurred and self.entered_at - occurred > limit)
+        self.late = self.entered_late()
         super().save(*args, **kwargs)
+
+    def mark_late_seen(self, by):
+        """A supervisor has seen this late entry: it leaves the list. Once; the conditional UPDATE keeps
+        the first supervisor's name when two mark it at once. Returns whether this call marked it."""
+        if not by.has_perm("shelter.review_late_entry"):
+            raise LateEntryError(gettext("Only a supervisor may mark a late entry as seen."))
+        now = timezone.now()
+        marked = type(self).objects.filter(pk=self.pk, late=True, late_seen_at__isnull=True).update(
+            late_seen_at=now, late_seen_by=by)
+        if marked:
+            self.late_seen_at, self.late_seen_by = now, by
+        return bool(marked)
+
+
+def late_reason_message():
+    return gettext(
+        "This is entered more than %(hours)s hours after it happened: say why it is entered late "
+        "(it will be shown to a supervisor)."
+    ) % {"hours": settings.LATE_ENTRY_HOURS}
+
+
+class LateEntryError(Refusal):
+    """A late entry's review refused, with a message for the user."""
 
 
 class BroughtBy(models.TextChoices):
@@ -429,6 +471,13 @@ class StayState(models.TextChoices):
     DECEASED = "deceased", _("deceased")
 
 
+class ReviewPoint(models.TextChoices):
+    ADULT = "adult", _("adult past the usual stay")
+    ONE_MONTH = "one_month", _("unidentified for a month")
+    THREE_MONTHS = "three_months", _("unidentified for three months (household registration)")
+    NEXT = "next", _("next review set by the last one")
+
+
 class Stay(ConcurrentTransitionMixin, LedgerEntry):
     """One arrival at the station, from reception to departure or death."""
 
@@ -457,6 +506,17 @@ class Stay(ConcurrentTransitionMixin, LedgerEntry):
         on_delete=models.PROTECT, related_name="stays_in_charge",
     )
     intake_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
+    # A stay opened by accepting a transfer from another station: the sending station's stay.
+    transferred_from = models.OneToOneField(
+        "self", null=True, blank=True, editable=False, on_delete=models.PROTECT, related_name="transferred_to",
+        verbose_name=_("transferred from"),
+    )
+    # The next long-stay review (Stay.plan_review): when it falls due and why; the sweep's reminder is
+    # claimed once per due time (review_reminded_at, cleared whenever the due time moves).
+    review_due_at = models.DateTimeField(_("review due"), null=True, blank=True, editable=False)
+    review_point = models.CharField(_("review"), max_length=12, choices=ReviewPoint.choices, blank=True,
+                                    editable=False)
+    review_reminded_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = StayQuerySet.as_manager()
 
@@ -464,6 +524,11 @@ class Stay(ConcurrentTransitionMixin, LedgerEntry):
         verbose_name = _("stay")
         verbose_name_plural = _("stays")
         ordering = ["-arrived_at"]
+        indexes = [
+            # The review sweep and board: open stays whose review is due, one range on this index.
+            models.Index(fields=["review_due_at"], condition=models.Q(review_due_at__isnull=False),
+                         name="stay_review_due"),
+        ]
         constraints = [
             # A person is in the station once at a time: two desks registering the same file cannot both win.
             models.UniqueConstraint(
@@ -474,6 +539,8 @@ class Stay(ConcurrentTransitionMixin, LedgerEntry):
             ("admit_stay", _("Can admit a person into care")),
             ("discharge_stay", _("Can record a departure")),
             ("record_death", _("Can record a death")),
+            ("review_late_entry", _("Can mark late entries as seen")),
+            ("review_stay", _("Can record long-stay reviews")),
         ]
 
     def __str__(self):
@@ -486,6 +553,16 @@ class Stay(ConcurrentTransitionMixin, LedgerEntry):
     def is_open(self):
         return self.state in (StayState.RECEPTION, StayState.IN_CARE)
 
+    @property
+    def handover_missing(self):
+        """A person brought by the police comes with a written handover form: its number and its scan."""
+        return self.brought_by == BroughtBy.POLICE and not (self.handover_ref and self.handover_document)
+
+    @property
+    def arrival_minute(self):
+        """Times are typed to the minute: what happened in the minute of the arrival is not before it."""
+        return self.arrived_at.replace(second=0, microsecond=0)
+
     def days_in_station(self, now=None):
         end = now or timezone.now()
         if hasattr(self, "departure"):
@@ -494,15 +571,56 @@ class Stay(ConcurrentTransitionMixin, LedgerEntry):
             end = self.death.died_at
         return (end - self.arrived_at).days
 
-    @property
-    def needs_stay_review(self):
-        """Adults of 16+ with no mental or intellectual disability normally stay at most 10 days."""
+    def review_overdue(self, now=None):
+        return self.review_due_at is not None and self.review_due_at <= (now or timezone.now())
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        self.plan_review()  # the arrival, the identity, the mental state or the end of the stay moved it
+
+    # --- Long-stay reviews: the one place that says when a stay is reviewed. ----------------------
+
+    def review_points(self):
+        """[(when, point)] a review is owed: an adult of 16+ with no mental or intellectual disability past
+        STAY_REVIEW_DAYS; anyone unidentified past one month and past three months."""
+        arrived = self.arrived_at
+        points = []
         youngest, _oldest = self.person.age_range()
         vulnerable = self.mental_state in (MentalState.DEMENTIA, MentalState.MENTAL_ILLNESS, MentalState.INTELLECTUAL)
-        return (
-            self.is_open and not vulnerable and youngest is not None and youngest >= 16
-            and self.days_in_station() > settings.STAY_REVIEW_DAYS
-        )
+        if not vulnerable and youngest is not None and youngest >= 16:
+            points.append((arrived + datetime.timedelta(days=settings.STAY_REVIEW_DAYS), ReviewPoint.ADULT))
+        if self.identity != Identity.CONFIRMED:
+            points.append((arrived + datetime.timedelta(days=settings.UNIDENTIFIED_REVIEW_DAYS), ReviewPoint.ONE_MONTH))
+            points.append((arrived + datetime.timedelta(days=settings.HOUSEHOLD_REGISTRATION_REVIEW_DAYS),
+                           ReviewPoint.THREE_MONTHS))
+        return points
+
+    def next_review(self):
+        """(due, point) of the next review, or (None, ""): the earliest point not covered by a review made
+        at or after it, or the next review date the last review set, whichever comes first."""
+        if not self.is_open or self.pk is None:
+            return None, ""
+        last = self.reviews.order_by("-reviewed_at", "-pk").first()
+        owed = [(at, point) for at, point in self.review_points() if last is None or last.reviewed_at < at]
+        if last is not None and last.next_review_on:
+            start = datetime.datetime.combine(last.next_review_on, datetime.time(8, 0))
+            owed.append((timezone.make_aware(start), ReviewPoint.NEXT))
+        return min(owed, default=(None, ""))
+
+    def plan_review(self):
+        """Store the next review's due time (a conditional UPDATE: the stay's other fields are left as
+        they are); a moved due time may be reminded of again."""
+        due, point = self.next_review()
+        if (due, point) != (self.review_due_at, self.review_point):
+            Stay.objects.filter(pk=self.pk).update(review_due_at=due, review_point=point, review_reminded_at=None)
+            self.review_due_at, self.review_point, self.review_reminded_at = due, point, None
+
+    def claim_review_reminder(self, now):
+        """Claim the reminder of the review due now, once, even with two sweeps at once."""
+        claimed = Stay.objects.filter(
+            pk=self.pk, review_due_at=self.review_due_at, review_due_at__lte=now, review_reminded_at__isnull=True,
+        ).update(review_reminded_at=now)
+        return bool(claimed)
 
     def intake_complete(self):
         return bool(self.found_place and self.brought_by)
@@ -521,12 +639,32 @@ class Stay(ConcurrentTransitionMixin, LedgerEntry):
         field=state, source=[StayState.RECEPTION, StayState.IN_CARE], target=StayState.DEPARTED,
         permission="shelter.discharge_stay", custom={"label": _("Record departure")},
     )
-    def depart(self, departure, by=None, reason=""):
+    def depart(self, departure, counted_out=None, by=None, reason=""):
+        """The person leaves. Every belonging counted in is counted out, item by item (`counted_out`:
+        {belonging pk: (outcome, handed to whom)}): nothing is assumed returned."""
         departure.stay = self
         departure.entered_by = by
         departure.full_clean()
+        items = list(self.belongings.all())
+        counted_out = counted_out or {}
+        errors = {}
+        for item in items:
+            outcome, handed_to = counted_out.get(item.pk, ("", ""))
+            item.count_out(outcome, handed_to, at=departure.departed_at, by=by)
+            try:
+                item.full_clean()
+            except ValidationError as e:
+                errors[f"belonging_{item.pk}"] = [m for ms in e.message_dict.values() for m in ms]
+        if errors:
+            raise ValidationError(errors)
         departure.save()
-        self.belongings.filter(returned_at__isnull=True).update(returned_at=departure.departed_at)
+        for item in items:
+            item.save()
+        if departure.to_station_id:
+            transfer = Transfer.objects.create(
+                stay=self, person=self.person, from_station=self.person.station, to_station=departure.to_station,
+                requested_by=by, requested_at=departure.departed_at)
+            transfer.announce()
 
     @transition(
         field=state, source=[StayState.RECEPTION, StayState.IN_CARE], target=StayState.DECEASED,
@@ -540,14 +678,27 @@ class Stay(ConcurrentTransitionMixin, LedgerEntry):
         death.report(by)
 
 
+class BelongingOutcome(models.TextChoices):
+    RETURNED = "returned", _("returned to the person")
+    KEPT = "kept", _("kept by the station")
+    HANDED = "handed", _("handed to someone else")
+
+
 class Belonging(models.Model):
-    """What the person carried: counted in at intake, counted out at departure."""
+    """What the person carried: counted in at intake, counted out at departure, item by item."""
 
     stay = models.ForeignKey(Stay, on_delete=models.PROTECT, related_name="belongings")
     item = models.CharField(_("item"), max_length=100)
     quantity = models.PositiveSmallIntegerField(_("quantity"), default=1, validators=[MaxValueValidator(32767)])
     notes = models.CharField(_("notes"), max_length=200, blank=True)
     returned_at = models.DateTimeField(_("returned"), null=True, blank=True)
+    outcome = models.CharField(_("counted out"), max_length=10, choices=BelongingOutcome.choices, blank=True)
+    handed_to = models.CharField(_("handed to"), max_length=100, blank=True,
+                                 help_text=_("Name and relation or unit of whoever took it."))
+    counted_out_at = models.DateTimeField(_("counted out on"), null=True, blank=True)
+    counted_out_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, editable=False, on_delete=models.PROTECT, related_name="+",
+    )
 
     class Meta:
         verbose_name = _("belonging")
@@ -555,6 +706,91 @@ class Belonging(models.Model):
 
     def __str__(self):
         return f"{self.item} × {self.quantity}"
+
+    def count_out(self, outcome, handed_to, at, by):
+        self.outcome, self.handed_to = outcome or "", (handed_to or "").strip()
+        self.counted_out_at, self.counted_out_by = at, by
+        self.returned_at = at if outcome == BelongingOutcome.RETURNED else None
+
+    def clean(self):
+        super().clean()
+        if self.counted_out_at is None:
+            return
+        if not self.outcome:
+            raise ValidationError({"outcome": _("Say what became of this item: returned, kept by the station or "
+                                                "handed to someone.")})
+        if self.outcome == BelongingOutcome.HANDED and not self.handed_to:
+            raise ValidationError({"handed_to": _("Say to whom this item was handed.")})
+
+    @property
+    def counted_out_text(self):
+        if self.outcome == BelongingOutcome.HANDED:
+            return _("handed to %(whom)s") % {"whom": self.handed_to}
+        return self.get_outcome_display()
+
+
+class ReviewDecision(models.TextChoices):
+    KEEP = "keep", _("keep in the station")
+    OUTSIDE_CARE = "outside_care", _("place in outside care (welfare institution)")
+    HOSPITAL = "hospital", _("send to hospital")
+    HOUSEHOLD = "household", _("apply for household registration")
+    ESCORT_HOME = "escort_home", _("escort home")
+    DEPART = "depart", _("prepare the departure")
+    OTHER = "other", _("other")
+
+
+class StayReview(LedgerEntry):
+    """A long-stay review (Stay.review_points): who reviewed, what was decided, when the next review is.
+    Saving one plans the stay's next review."""
+
+    OCCURRED_FIELD = "reviewed_at"
+
+    stay = models.ForeignKey(Stay, on_delete=models.PROTECT, related_name="reviews")
+    point = models.CharField(_("review"), max_length=12, choices=ReviewPoint.choices, blank=True, editable=False)
+    reviewed_at = models.DateTimeField(_("reviewed on"), default=timezone.now)
+    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("reviewer"), on_delete=models.PROTECT,
+                                 related_name="+")
+    decision = models.CharField(_("decision"), max_length=12, choices=ReviewDecision.choices)
+    next_review_on = models.DateField(_("next review"), null=True, blank=True)
+    notes = models.TextField(_("reasons and notes"), blank=True)
+
+    class Meta:
+        verbose_name = _("long-stay review")
+        verbose_name_plural = _("long-stay reviews")
+        ordering = ["-reviewed_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.get_decision_display()} {timezone.localtime(self.reviewed_at):%Y-%m-%d}"
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        if self.stay_id and self.reviewed_at and self.reviewed_at < self.stay.arrival_minute:
+            errors["reviewed_at"] = _("The review is before the arrival.")
+        if self.next_review_on and self.reviewed_at and self.next_review_on <= timezone.localtime(self.reviewed_at).date():
+            errors["next_review_on"] = _("The next review must come after this one.")
+        if self.decision == ReviewDecision.KEEP and not self.next_review_on and "next_review_on" not in errors:
+            errors["next_review_on"] = _("Keeping the person in the station needs a date for the next review.")
+        if errors:
+            raise ValidationError(errors)
+
+    def record(self, by):
+        """Save the review by `by` (who needs shelter.review_stay) and plan the stay's next review."""
+        if not by.has_perm("shelter.review_stay"):
+            raise ReviewError(gettext("Only a supervisor may record a long-stay review."))
+        if not self.stay.is_open:
+            raise ReviewError(gettext("This stay has ended; it is no longer reviewed."))
+        self.reviewer = self.entered_by = by
+        self.point = self.stay.review_point
+        self.full_clean()
+        with transaction.atomic():
+            self.save()
+            self.stay.plan_review()
+        return self
+
+
+class ReviewError(Refusal):
+    """A long-stay review refused, with a message for the user."""
 
 
 class ServiceKind(models.TextChoices):
@@ -585,6 +821,11 @@ class Service(LedgerEntry):
 
     def __str__(self):
         return self.get_kind_display()
+
+    def clean(self):
+        super().clean()
+        if self.stay_id and self.given_at and self.given_at < self.stay.arrival_minute:
+            raise ValidationError({"given_at": _("The service is before the arrival.")})
 
 
 class DepartureKind(models.TextChoices):
@@ -621,6 +862,12 @@ class Departure(LedgerEntry):
     ticket_no = models.CharField(_("ticket number"), max_length=60, blank=True)
     allowance = models.DecimalField(_("travel allowance (yuan)"), max_digits=8, decimal_places=2, null=True, blank=True)
     notes = models.TextField(_("notes"), blank=True)
+    # A transfer to another station that uses Homeward: the file is handed over (Transfer).
+    to_station = models.ForeignKey(
+        Station, verbose_name=_("to a station using Homeward"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+", help_text=_("For a transfer to another rescue station on this system: its staff accept "
+                                      "the file, with its history and tracing case."),
+    )
 
     class Meta:
         verbose_name = _("departure")
@@ -640,8 +887,12 @@ class Departure(LedgerEntry):
                 self.receiver_id_number = idcard.validate(self.receiver_id_number)
             except idcard.IdNumberError as e:
                 errors["receiver_id_number"] = ID_NUMBER_MESSAGES[e.code]
-        if self.stay_id and self.departed_at and self.departed_at < self.stay.arrived_at:
+        if self.stay_id and self.departed_at and self.departed_at < self.stay.arrival_minute:
             errors["departed_at"] = _("The departure is before the arrival.")
+        if self.to_station_id and self.kind != DepartureKind.TRANSFER:
+            errors["to_station"] = _("Only a transfer goes to another station.")
+        elif self.to_station_id and self.stay_id and self.to_station_id == self.stay.person.station_id:
+            errors["to_station"] = _("The person is already at this station.")
         if errors:
             raise ValidationError(errors)
 
@@ -678,7 +929,7 @@ class Death(LedgerEntry):
 
     def clean(self):
         super().clean()
-        if self.stay_id and self.died_at and self.died_at < self.stay.arrived_at:
+        if self.stay_id and self.died_at and self.died_at < self.stay.arrival_minute:
             raise ValidationError({"died_at": _("The time of death is before the arrival.")})
 
     def report(self, by):
@@ -704,7 +955,153 @@ class Death(LedgerEntry):
             },
             url=person.get_absolute_url(),
             station=person.station,
+            reference=person.file_no,
         )
+
+
+class TransferState(models.TextChoices):
+    PROPOSED = "proposed", _("waiting for the receiving station")
+    ACCEPTED = "accepted", _("accepted")
+    REFUSED = "refused", _("refused")
+
+
+class TransferQuerySet(models.QuerySet):
+    def for_user(self, user):
+        """A transfer is seen by both stations (administrators see all)."""
+        if user.sees_all_stations:
+            return self
+        return self.filter(models.Q(from_station=user.station_id) | models.Q(to_station=user.station_id))
+
+
+class Transfer(ConcurrentTransitionMixin, models.Model):
+    """A person transferred to another station that uses Homeward: one file, handed over. The receiving
+    station accepts it (the file moves there with its history, a stay opens, and the tracing case moves
+    with the person) or refuses it with a reason. The sending station keeps a read-only view of the
+    stay it recorded (shelter.selectors.sent_stay)."""
+
+    stay = models.OneToOneField(Stay, on_delete=models.PROTECT, related_name="transfer", verbose_name=_("stay"))
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="transfers", verbose_name=_("person"))
+    from_station = models.ForeignKey(Station, on_delete=models.PROTECT, related_name="transfers_out",
+                                     verbose_name=_("from station"))
+    to_station = models.ForeignKey(Station, on_delete=models.PROTECT, related_name="transfers_in",
+                                   verbose_name=_("to station"))
+    state = FSMField(_("state"), default=TransferState.PROPOSED, choices=TransferState.choices, protected=True,
+                     db_index=True)
+    requested_at = models.DateTimeField(_("transferred"), default=timezone.now)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+")
+    refusal_reason = models.CharField(_("reason for refusing"), max_length=300, blank=True)
+
+    objects = TransferQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("transfer")
+        verbose_name_plural = _("transfers")
+        ordering = ["-requested_at"]
+        permissions = [("receive_transfer", _("Can accept or refuse a transfer from another station"))]
+
+    def __str__(self):
+        return f"{self.person.file_no}: {self.from_station} → {self.to_station}"
+
+    def get_absolute_url(self):
+        return reverse("shelter:transfer", args=[self.pk])
+
+    def of_receiving_station(self, by):
+        return by is not None and (by.sees_all_stations or by.station_id == self.to_station_id)
+
+    @transition(
+        field=state, source=TransferState.PROPOSED, target=TransferState.ACCEPTED,
+        permission=lambda instance, user: user.has_perm("shelter.receive_transfer") and instance.of_receiving_station(user),
+        custom={"label": _("Accept the transfer")},
+    )
+    def accept(self, stay, by=None, reason=""):
+        """The receiving station takes the person in: the file moves to it and `stay` (not saved: its
+        arrival time, staff in charge...) opens there, from the sending stay. Returns the new stay."""
+        if Stay.objects.filter(person=self.person, state__in=[StayState.RECEPTION, StayState.IN_CARE]).exists():
+            raise ValidationError(gettext("This person has a stay open: it must end before the transfer is accepted."))
+        sent = self.stay
+        stay.person = self.person
+        stay.transferred_from = sent
+        stay.entered_by = by
+        stay.brought_by = BroughtBy.STATION
+        stay.brought_by_name = stay.brought_by_name or self.from_station.name
+        stay.identity = sent.identity
+        stay.mental_state = stay.mental_state or sent.mental_state
+        stay.found_place = sent.found_place
+        stay.found_circumstances = sent.found_circumstances
+        stay.full_clean(exclude=["state", "intake_token"], validate_constraints=False)
+        if stay.arrived_at < sent.departure.departed_at.replace(second=0, microsecond=0):
+            raise ValidationError({"arrived_at": gettext("The arrival is before the departure from the sending station.")})
+        Person.objects.filter(pk=self.person_id).update(station=self.to_station)
+        self.person.station = self.to_station
+        stay.save()
+        self.decided_at, self.decided_by = timezone.now(), by
+        self._tell(_("Transfer accepted: %(file)s by %(station)s"))
+        return stay
+
+    @transition(
+        field=state, source=TransferState.PROPOSED, target=TransferState.REFUSED,
+        permission=lambda instance, user: user.has_perm("shelter.receive_transfer") and instance.of_receiving_station(user),
+        custom={"label": _("Refuse the transfer")},
+    )
+    def refuse(self, by=None, reason=""):
+        """The receiving station does not take the person in; why is said. The file stays with the sender."""
+        reason = (reason or "").strip()
+        if not reason:
+            raise ValidationError({"reason": gettext("Say why the transfer is refused.")})
+        self.refusal_reason, self.decided_at, self.decided_by = reason, timezone.now(), by
+        self._tell(_("Transfer refused: %(file)s by %(station)s"), body=reason)
+
+    def _tell(self, subject, body=""):
+        """The sending station hears of the decision: who transferred the person and the staff in charge."""
+        with translation.override(settings.LANGUAGE_CODE):
+            subject = str(subject % {"file": self.person.file_no, "station": self.to_station.name})
+        told = self.from_station.who_is_told(self.requested_by, self.stay.staff_in_charge)
+        Notification.send(told, kind="transfer", subject=subject, body=body, url=self.get_absolute_url(),
+                          station=self.from_station, reference=self.person.file_no)
+
+    def announce(self):
+        """The receiving station hears of a transfer waiting for it (its supervisors)."""
+        with translation.override(settings.LANGUAGE_CODE):
+            subject = gettext("Transfer from %(station)s waiting: file %(file)s") % {
+                "station": self.from_station.name, "file": self.person.file_no}
+        Notification.send(self.to_station.who_is_told(), kind="transfer", subject=subject,
+                          url=self.get_absolute_url(), station=self.to_station, reference=self.person.file_no)
+
+
+class ReportRecipient(models.TextChoices):
+    CIVIL_AFFAIRS = "civil_affairs", _("civil-affairs bureau")
+    POLICE = "police", _("police")
+    OTHER = "other", _("other authority")
+
+
+class DeathReportSending(LedgerEntry):
+    """The death report sent up the chain: when, to whom, how (civil-affairs bureau, police)."""
+
+    OCCURRED_FIELD = "sent_at"
+
+    death = models.ForeignKey(Death, on_delete=models.PROTECT, related_name="sendings")
+    sent_at = models.DateTimeField(_("sent"), default=timezone.now)
+    recipient_kind = models.CharField(_("sent to"), max_length=15, choices=ReportRecipient.choices)
+    recipient = models.CharField(_("office"), max_length=120, help_text=_("e.g. “白云区民政局社会事务科”."))
+    method = models.CharField(_("how it was sent"), max_length=60, blank=True,
+                              help_text=_("By hand, post, fax, government system…"))
+    reference = models.CharField(_("reference"), max_length=60, blank=True)
+
+    class Meta:
+        verbose_name = _("death report sent")
+        verbose_name_plural = _("death reports sent")
+        ordering = ["sent_at", "pk"]
+
+    def __str__(self):
+        return f"{self.get_recipient_kind_display()} {self.recipient}"
+
+    def clean(self):
+        super().clean()
+        if self.death_id and self.sent_at and self.sent_at < self.death.died_at.replace(second=0, microsecond=0):
+            raise ValidationError({"sent_at": _("The report cannot be sent before the death.")})
 
 
 class Notification(models.Model):
@@ -716,6 +1113,8 @@ class Notification(models.Model):
     subject = models.CharField(max_length=200)
     body = models.TextField(blank=True)
     url = models.CharField(max_length=200, blank=True)
+    # What an SMS may name: a file number or a report reference, never a name (lib.notify.sms_text).
+    reference = models.CharField(max_length=40, blank=True)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     read_at = models.DateTimeField(null=True, blank=True)
 
@@ -728,10 +1127,12 @@ class Notification(models.Model):
         return self.subject
 
     @classmethod
-    def send(cls, users, kind, subject, body="", url="", station=None):
-        """Record the messages; e-mail and SMS leave after the commit (shelter.receivers)."""
+    def send(cls, users, kind, subject, body="", url="", station=None, reference=""):
+        """Record the messages; e-mail and SMS leave after the commit (shelter.receivers). The e-mail
+        carries subject and body; the SMS only the `reference` (file number) and the link."""
         rows = [
-            cls(user=u, station=station, kind=kind, subject=one_line(subject)[:200], body=str(body), url=url)
+            cls(user=u, station=station, kind=kind, subject=one_line(subject)[:200], body=str(body), url=url,
+                reference=reference)
             for u in users
         ]
         cls.objects.bulk_create(rows)

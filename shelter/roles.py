@@ -10,6 +10,7 @@ VIEW_PEOPLE = ["shelter.view_person", "shelter.view_stay", "shelter.view_service
 REGISTER = [
     "shelter.add_person", "shelter.change_person", "shelter.add_stay", "shelter.change_stay",
     "shelter.add_service", "shelter.admit_stay", "shelter.discharge_stay", "shelter.record_death",
+    "shelter.receive_transfer",
     "face.add_portrait", "face.change_portrait",  # take portraits, choose the main one (accepted ones only)
 ]
 
@@ -17,7 +18,8 @@ ROLES = {
     # Registers arrivals, logs services, discharges: the night shift at the desk.
     "reception": VIEW_PEOPLE + REGISTER,
     # Everything reception does, and answers for deadlines and late entries.
-    "supervisor": VIEW_PEOPLE + REGISTER + ["face.override_quality", "shelter.view_auditevent", "shelter.unlock_account"],
+    "supervisor": VIEW_PEOPLE + REGISTER + ["face.override_quality", "shelter.view_auditevent", "shelter.unlock_account",
+                                            "shelter.review_late_entry", "shelter.review_stay"],
     # Reads the files and the monthly figures; changes nothing.
     "station_head": VIEW_PEOPLE + ["shelter.view_auditevent"],
     # Sees every station; manages users and reference data in the admin.
@@ -29,7 +31,7 @@ ROLES = {
 # page is the deadline board) and close cases; station heads watch the board.
 TRACING_WORK = ["tracing.view_tracingcase", "tracing.add_quickquery", "tracing.publish_notice", "tracing.refer_dna"]
 ROLES["reception"] += TRACING_WORK
-ROLES["supervisor"] += TRACING_WORK + ["tracing.view_board", "tracing.close_case"]
+ROLES["supervisor"] += TRACING_WORK + ["tracing.view_board", "tracing.close_case", "tracing.publish_without_portrait"]
 ROLES["station_head"] += ["tracing.view_tracingcase", "tracing.view_board"]
 ROLES["administrator"] += TRACING_WORK + ["tracing.view_board", "tracing.close_case"]
 

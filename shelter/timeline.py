@@ -21,6 +21,7 @@ class Event:
     by: object = None
     entered_at: object = None
     late: bool = False
+    late_reason: str = ""
 
 
 SOURCES = []
@@ -32,18 +33,22 @@ def shelter_events(person):
     for stay in stays:
         yield Event(stay.arrived_at, "arrival", _("Arrived: found at %(place)s, brought by %(by)s") % {
             "place": stay.found_place, "by": stay.get_brought_by_display()}, stay.found_circumstances,
-            stay.entered_by, stay.entered_at, stay.late)
+            stay.entered_by, stay.entered_at, stay.late, stay.late_reason)
         for s in stay.services.select_related("entered_by"):
-            yield Event(s.given_at, "service", s.get_kind_display(), s.notes, s.entered_by, s.entered_at, s.late)
+            yield Event(s.given_at, "service", s.get_kind_display(), s.notes, s.entered_by, s.entered_at, s.late,
+                        s.late_reason)
         if hasattr(stay, "departure"):
             d = stay.departure
             detail = ", ".join(str(v) for v in (d.receiver_name, d.receiver_relation, d.destination, d.ticket_no, d.notes) if v)
+            counted = "; ".join(f"{b.item} × {b.quantity}: {b.counted_out_text}" for b in stay.belongings.all() if b.outcome)
+            if counted:
+                detail = " · ".join(v for v in (detail, str(_("belongings: %(items)s") % {"items": counted})) if v)
             yield Event(d.departed_at, "departure", _("Departed: %(kind)s") % {"kind": d.get_kind_display()}, detail,
-                        d.entered_by, d.entered_at, d.late)
+                        d.entered_by, d.entered_at, d.late, d.late_reason)
         if hasattr(stay, "death"):
             d = stay.death
             yield Event(d.died_at, "death", _("Died at %(place)s") % {"place": d.place}, d.cause, d.entered_by,
-                        d.entered_at, d.late)
+                        d.entered_at, d.late, d.late_reason)
     states = dict(Stay._meta.get_field("state").flatchoices)
     logs = StateLog.objects.filter(
         content_type=ContentType.objects.get_for_model(Stay), object_id__in=[s.pk for s in stays]

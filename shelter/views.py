@@ -11,7 +11,7 @@ from axes.utils import reset as axes_reset
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import IntegrityError, models, transaction
 from django.forms.models import model_to_dict
@@ -20,22 +20,28 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from lib import workflow
 from lib.http import private
 
-from . import hooks, timeline
+from . import documents, hooks, timeline
 from .forms import (
     AuditFilterForm,
     CorrectionForm,
     DeathForm,
+    DeathReportSendingForm,
     DepartureForm,
+    HandoverForm,
     MergeForm,
     PersonFilterForm,
     PersonForm,
+    RefuseTransferForm,
     ServiceForm,
     StayForm,
+    StayReviewForm,
+    TransferAcceptForm,
     parse_uuid,
 )
 from .models import (
@@ -43,18 +49,22 @@ from .models import (
     AuditEvent,
     Death,
     Departure,
+    LateEntryError,
     MergeError,
     Notification,
     Person,
+    ReviewError,
     Service,
     Stay,
     StayState,
+    Transfer,
+    TransferState,
     User,
     age_overlaps,
 )
-from .selectors import person_for, stay_for
+from .selectors import person_for, sent_stay, stay_for, transfer_for
 from .services import register_arrival
-from .steps import take_step, then
+from .steps import refused, take_step, then
 
 
 def locked_out(request, response, credentials):
@@ -227,6 +237,8 @@ def intake(request, pk=None):
                     return redirect(person)
                 raise
             AuditEvent.record(request, AuditEvent.CREATE, stay.person, target=stay, new_file=person is None)
+            if stay.handover_missing:
+                messages.warning(request, HANDOVER_MISSING)
             if stay.late:
                 messages.warning(request, _("Registered, but more than 24 hours after the arrival: the entry is flagged late."))
             else:
@@ -234,6 +246,10 @@ def intake(request, pk=None):
             return redirect(stay.person)
         messages.error(request, _("Please correct the fields marked below; nothing you typed was lost."))
     return render(request, "shelter/intake.html", {"person": person, "person_form": person_form, "stay_form": stay_form})
+
+
+HANDOVER_MISSING = gettext_lazy("Brought by the police without the handover form's number and scan: ask the "
+                                "police for the form and add it to the stay.")
 
 
 def still_in_station(person):
@@ -247,18 +263,19 @@ def still_in_station(person):
 def person(request, pk):
     person = person_for(request.user, pk)
     AuditEvent.record(request, AuditEvent.VIEW, person)
-    stays = list(person.stays.select_related("staff_in_charge").prefetch_related("belongings"))
+    stays = list(person.stays.select_related("staff_in_charge").prefetch_related("belongings", "reviews__reviewer"))
     for stay in stays:
         stay.actions = [a for a in workflow.available(stay, request.user) if a[0] == "admit"]
         stay.can_depart = stay.is_open and request.user.has_perm("shelter.discharge_stay")
         stay.can_die = stay.is_open and request.user.has_perm("shelter.record_death")
+        stay.can_review = stay.is_open and request.user.has_perm("shelter.review_stay")
     return render(request, "shelter/person.html", {
         "person": person,
         "stays": stays,
         "events": timeline.for_person(person),
         "service_form": ServiceForm(prefix="svc"),
         "panels": timeline.panels(),
-        "review_days": settings.STAY_REVIEW_DAYS,
+        "now": timezone.now(),
     })
 
 
@@ -329,20 +346,59 @@ def transition(request, pk, name):
 @require_POST
 def add_service(request, pk):
     stay = stay_for(request.user, pk)
-    form = ServiceForm(request.POST, prefix="svc")
+    form = ServiceForm(request.POST, prefix="svc", stay=stay)
     if not stay.is_open:
         messages.error(request, _("This stay has ended; services can no longer be added to it."))
     elif form.is_valid():
         service = form.save(commit=False)
-        service.stay = stay
         service.entered_by = request.user
         service.save()
         AuditEvent.record(request, AuditEvent.CREATE, stay.person, target=service)
         messages.success(request, _("Service recorded: %(kind)s.") % {"kind": service.get_kind_display()})
     else:
-        errors = "; ".join(f"{form.fields[f].label}: {' '.join(e)}" for f, e in form.errors.items())
-        messages.error(request, _("The service was not recorded: %(errors)s") % {"errors": errors})
+        # Shown again on its own page, each message beside its field, nothing typed lost.
+        messages.error(request, _("The service was not recorded: please correct the fields marked below; "
+                                  "nothing you typed was lost."))
+        return render(request, "shelter/service.html", {"stay": stay, "person": stay.person, "form": form}, status=400)
     return redirect(stay.person)
+
+
+@login_required
+@permission_required("shelter.change_stay", raise_exception=True)
+def handover(request, pk):
+    """Add the police's handover form (number and scan) to a stay registered without it."""
+    stay = stay_for(request.user, pk)
+    form = HandoverForm(request.POST or None, request.FILES or None, instance=stay)
+    if request.method == "POST":
+        if form.is_valid():
+            stay = form.save()
+            AuditEvent.record(request, AuditEvent.CHANGE, stay.person, target=stay, handover=stay.handover_ref)
+            messages.success(request, _("Handover form added."))
+            return redirect(stay.person)
+        messages.error(request, _("Please correct the fields marked below; nothing you typed was lost."))
+    return render(request, "shelter/handover.html", {"stay": stay, "person": stay.person, "form": form})
+
+
+@login_required
+@permission_required("shelter.review_stay", raise_exception=True)
+def review(request, pk):
+    """A long-stay review: reviewer, decision, next review date (StayReview.record holds the rule)."""
+    stay = stay_for(request.user, pk)
+    form = StayReviewForm(request.POST or None, stay=stay)
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                review = form.instance.record(request.user)
+            except ReviewError as e:
+                form.add_error(None, e.message)
+            except ValidationError as e:
+                refused(request, form, e)
+            else:
+                AuditEvent.record(request, AuditEvent.CREATE, stay.person, target=review, review=review.decision)
+                messages.success(request, _("Review recorded: %(decision)s.") % {"decision": review.get_decision_display()})
+                return redirect(stay.person)
+        messages.error(request, _("Please correct the fields marked below; nothing you typed was lost."))
+    return render(request, "shelter/review.html", {"stay": stay, "person": stay.person, "form": form})
 
 
 @login_required
@@ -363,7 +419,10 @@ def ending(request, pk, form_class, name, template):
     form = form_class(request.POST or None, request.FILES or None, stay=stay)
     if request.method == "POST":
         if form.is_valid():
-            record = {"departure" if name == "depart" else "death": form.instance}
+            if name == "depart":
+                record = {"departure": form.instance, "counted_out": form.counted_out()}
+            else:
+                record = {"death": form.instance}
             outcome = take_step(request, stay, name, person=stay.person, form=form, **record)
             if outcome:
                 return redirect(stay.person)
@@ -375,6 +434,41 @@ def ending(request, pk, form_class, name, template):
         messages.error(request, workflow.not_from_state(stay, workflow.label(stay, name)))
         return redirect(stay.person)
     return render(request, template, {"stay": stay, "person": stay.person, "form": form})
+
+
+@login_required
+@permission_required("shelter.view_person", raise_exception=True)
+def death_report(request, pk):
+    """The death report of a stay: the PDF to send up the chain, and when and to whom it was sent."""
+    stay = stay_for(request.user, pk)
+    death = get_object_or_404(Death, stay=stay)
+    can_record = request.user.has_perm("shelter.record_death")
+    form = DeathReportSendingForm(request.POST or None, death=death) if can_record else None
+    if request.method == "POST":
+        if form is None:
+            raise PermissionDenied
+        if form.is_valid():
+            sending = form.save(commit=False)
+            sending.entered_by = request.user
+            sending.save()
+            AuditEvent.record(request, AuditEvent.CREATE, stay.person, target=sending, death_report_sent=sending.recipient_kind)
+            messages.success(request, _("Recorded: the death report was sent to %(to)s.") % {"to": sending.recipient})
+            return redirect("shelter:death_report", pk=stay.pk)
+        messages.error(request, _("Please correct the fields marked below; nothing you typed was lost."))
+    return render(request, "shelter/death_report.html", {
+        "stay": stay, "person": stay.person, "death": death, "form": form,
+        "sendings": death.sendings.select_related("entered_by")})
+
+
+@login_required
+@permission_required("shelter.view_person", raise_exception=True)
+def death_report_pdf(request, pk):
+    stay = stay_for(request.user, pk)
+    death = get_object_or_404(Death, stay=stay)
+    AuditEvent.record(request, AuditEvent.EXPORT, stay.person, target=death, document="death-report.pdf")
+    response = HttpResponse(documents.death_report_pdf(death), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="death-report-{stay.person.file_no}.pdf"'
+    return private(response)
 
 
 @login_required
@@ -403,24 +497,112 @@ def document(request, kind, pk):
 SHOWN_TYPES = {"application/pdf", "image/jpeg", "image/png"}
 
 
+LATE_KINDS = {"arrival": Stay, "service": Service, "departure": Departure, "death": Death}
+
+
+def late_label(kind):
+    return {"arrival": _("arrival"), "service": _("service"), "departure": _("departure"), "death": _("death")}[kind]
+
+
 @login_required
 def late_entries(request):
-    """Entries made more than 24 hours after the event: what a supervisor must look into."""
+    """Entries made more than LATE_ENTRY_HOURS after the event, with the reason typed: what a supervisor
+    must look into. Listed until a supervisor marks them seen (?seen=1 lists those seen too)."""
     if not request.user.has_perm("shelter.view_auditevent"):
         raise PermissionDenied
+    show_seen = request.GET.get("seen") == "1"
     stays = Stay.objects.for_user(request.user)
     rows = []
-    for model, label in ((Stay, _("arrival")), (Service, _("service")), (Departure, _("departure")), (Death, _("death"))):
-        qs = model.objects.filter(late=True)
+    for kind, model in LATE_KINDS.items():
+        qs = model.objects.filter(late=True).select_related("entered_by", "late_seen_by")
+        if not show_seen:
+            qs = qs.filter(late_seen_at__isnull=True)
         if model is Stay:
-            qs = qs.filter(pk__in=stays).select_related("entered_by", "person")
+            qs = qs.filter(pk__in=stays).select_related("person")
         else:
-            qs = qs.filter(stay__in=stays).select_related("entered_by", "stay__person")
-        for entry in qs[:200]:
+            qs = qs.filter(stay__in=stays).select_related("stay__person")
+        for entry in qs.order_by("-entered_at")[:200]:
             stay = entry if model is Stay else entry.stay
-            rows.append({"label": label, "entry": entry, "person": stay.person})
+            rows.append({"kind": kind, "label": late_label(kind), "entry": entry, "person": stay.person})
     rows.sort(key=lambda r: r["entry"].entered_at, reverse=True)
-    return render(request, "shelter/late.html", {"rows": rows, "late_hours": settings.LATE_ENTRY_HOURS})
+    return render(request, "shelter/late.html", {
+        "rows": rows, "late_hours": settings.LATE_ENTRY_HOURS, "show_seen": show_seen,
+        "can_mark": request.user.has_perm("shelter.review_late_entry"),
+    })
+
+
+@login_required
+@require_POST
+def late_seen(request, kind, pk):
+    """A supervisor has seen a late entry and its reason: it leaves the list."""
+    model = LATE_KINDS.get(kind)
+    if model is None:
+        raise Http404
+    stays = Stay.objects.for_user(request.user)
+    qs = model.objects.filter(pk__in=stays) if model is Stay else model.objects.filter(stay__in=stays)
+    entry = get_object_or_404(qs.filter(late=True), pk=pk)
+    try:
+        marked = entry.mark_late_seen(request.user)
+    except LateEntryError as e:
+        raise PermissionDenied(e.message) from None
+    stay = entry if model is Stay else entry.stay
+    if marked:
+        AuditEvent.record(request, AuditEvent.CHANGE, stay.person, target=entry, late_entry_seen=kind)
+        messages.success(request, _("Marked as seen: %(what)s of %(person)s.") % {
+            "what": late_label(kind), "person": stay.person})
+    else:
+        messages.info(request, _("This late entry was already marked as seen."))
+    return redirect("shelter:late")
+
+
+@login_required
+@permission_required("shelter.view_person", raise_exception=True)
+def transfers(request):
+    """Transfers between stations: those waiting for this station, and those it sent or received."""
+    qs = Transfer.objects.for_user(request.user).select_related("person", "from_station", "to_station")
+    station = request.user.station_id
+    return render(request, "shelter/transfers.html", {
+        "waiting": [t for t in qs.filter(state=TransferState.PROPOSED) if request.user.sees_all_stations
+                    or t.to_station_id == station],
+        "transfers": qs[:100],
+    })
+
+
+@login_required
+@permission_required("shelter.view_person", raise_exception=True)
+def transfer(request, pk):
+    """One transfer: the sending station's record of the stay (read-only for both stations), and for the
+    receiving station the accept and refuse forms (Transfer.accept / refuse hold the rules)."""
+    transfer = transfer_for(request.user, pk)
+    deciding = (transfer.state == TransferState.PROPOSED and request.user.has_perm("shelter.receive_transfer")
+                and transfer.of_receiving_station(request.user))
+    accept_form = refuse_form = None
+    if deciding:
+        data = request.POST or None
+        accept_form = TransferAcceptForm(data if request.POST.get("step") == "accept" else None, transfer=transfer)
+        refuse_form = RefuseTransferForm(data if request.POST.get("step") == "refuse" else None)
+    if request.method == "POST":
+        if not deciding:
+            raise PermissionDenied
+        step = request.POST.get("step")
+        form = accept_form if step == "accept" else refuse_form if step == "refuse" else None
+        if form is None:
+            raise Http404
+        if form.is_valid():
+            kwargs = {"stay": form.instance} if step == "accept" else {"reason": form.cleaned_data["reason"]}
+            done = (_("Transfer accepted: the file is now this station's, with its history and tracing case.")
+                    if step == "accept" else _("Transfer refused; the sending station is told why."))
+            if take_step(request, transfer, step, person=transfer.person, form=form, done=done, **kwargs):
+                return redirect(transfer.person if step == "accept" else transfer)
+        else:
+            messages.error(request, _("Please correct the fields marked below; nothing you typed was lost."))
+    AuditEvent.record(request, AuditEvent.VIEW, transfer.person, target=transfer, transfer=True)
+    stay = sent_stay(transfer)
+    return render(request, "shelter/transfer.html", {
+        "transfer": transfer, "stay": stay, "person": transfer.person, "accept_form": accept_form,
+        "refuse_form": refuse_form,
+        "can_open_file": Person.objects.for_user(request.user).filter(pk=transfer.person_id).exists(),
+    }, status=400 if request.method == "POST" else 200)
 
 
 @login_required

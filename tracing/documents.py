@@ -26,6 +26,17 @@ PAGE_WIDTH = 210 - 2 * 20  # A4 with 20 mm margins
 def notice_text(case):
     """The paragraph of the notice (also on the printable page)."""
     stay = case.stay
+    if case.person_died:
+        return _(
+            "On %(date)s a person was found at %(place)s and taken into the care of %(station)s, where they died "
+            "without their identity being known. We are looking for their family. Anyone who recognises this "
+            "person is asked to contact the station on %(phone)s."
+        ) % {
+            "date": timezone.localtime(stay.arrived_at).strftime("%Y-%m-%d"),
+            "place": stay.found_place,
+            "station": case.station.name,
+            "phone": case.station.phone or "-",
+        }
     return _(
         "On %(date)s a person was found at %(place)s and taken into the care of %(station)s. We are looking for "
         "their family. Anyone who recognises this person is asked to contact the station on %(phone)s."
@@ -40,8 +51,9 @@ def notice_text(case):
 def notice_pdf(case):
     with translation.override(settings.TRACING_DOCUMENT_LANGUAGE):
         pdf = _document()
-        pdf.set_title(_("Family tracing notice"))
-        _heading(pdf, _("Family tracing notice"), case.station.name)
+        title = case.notice_title()
+        pdf.set_title(str(title))
+        _heading(pdf, title, case.station.name)
         top = pdf.get_y()
         photo_width = 52
         if _portrait(pdf, case.stay.person, x=pdf.l_margin, y=top, w=photo_width):

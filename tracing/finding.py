@@ -268,7 +268,7 @@ def notify_new(report, candidates):
             subject=_("Family report %(ref)s: %(n)s new candidate(s)") % {"ref": report.reference, "n": len(candidates)},
             body=_("The search found new candidates for the family report %(ref)s. Review them on the report page.")
             % {"ref": report.reference},
-            url=report.get_absolute_url(), station=report.station,
+            url=report.get_absolute_url(), station=report.station, reference=report.reference,
         )
     for candidate in candidates:
         if candidate.person.station_id == report.station_id:
@@ -282,7 +282,7 @@ def notify_new(report, candidates):
             body=_("Family report %(ref)s of %(station)s may concern your resident. Compare the report with the "
                    "person and confirm or reject; call %(station)s (%(phone)s) for the family's contact.") % {
                 "ref": report.reference, "station": report.station.name, "phone": report.station.phone or "-"},
-            url=candidate.get_absolute_url(), station=candidate.person.station,
+            url=candidate.get_absolute_url(), station=candidate.person.station, reference=candidate.person.file_no,
         )
 
 

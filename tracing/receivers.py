@@ -3,8 +3,8 @@ nothing of it:
 
 - A stay registered without a confirmed identity opens a case (post_save); a stay whose identity
   becomes confirmed outside tracing (e.g. in the admin) closes it.
-- A stay that ends closes its case (post_transition): a departure with the family counts as the family
-  found, and the family reports confirmed for that stay are reunited.
+- A departure with the family counts as the family found (post_transition), and the family reports
+  confirmed for that stay are reunited. Any other end of the stay leaves an unknown person's case open.
 - An arrival registered after the duplicate warning records the pairs as judged different.
 - Two files merged: candidates, confirmed reports and warnings follow the surviving file.
 - A resident's portrait encoded (face.signals.portrait_encoded): it is searched against the open family
@@ -38,25 +38,28 @@ def follow_stay(sender, instance, created, raw=False, **kwargs):
         if case and case.is_open:
             case.close(cause=CloseCause.IDENTITY_CONFIRMED, reason=str(CloseCause.IDENTITY_CONFIRMED.label))
             case.save()
+    elif created and instance.transferred_from_id and services.follow_transfer(stay=instance):
+        pass  # the open case of the sending station's stay moved with the person
     elif case is None and instance.is_open:
         TracingCase.open_for(instance)
 
 
 @receiver(post_transition, sender=Stay, dispatch_uid="tracing.close_with_stay")
 def close_with_stay(sender, instance, name, source, target, method_kwargs=None, **kwargs):
-    if kwargs.get("exception") or target not in (StayState.DEPARTED, StayState.DECEASED):
+    """A departure with the family is the family found. Any other end of the stay (a transfer to a
+    welfare institution, a hospital or another station, leaving, death) does not close the case of a
+    person still unknown: the notices stay up, the monthly refresh and the DNA steps go on, until the
+    identity is confirmed or the family found (a death turns the notice into one for the unidentified
+    deceased: TracingCase.person_died)."""
+    if kwargs.get("exception") or target != StayState.DEPARTED:
+        return
+    departure = (method_kwargs or {}).get("departure")
+    if departure is None or departure.kind != DepartureKind.FAMILY:
         return
     case = TracingCase.objects.filter(stay=instance, closed_at__isnull=True).first()
     if case is None:
         return
-    method_kwargs = method_kwargs or {}
-    by = method_kwargs.get("by")
-    departure, death = method_kwargs.get("departure"), method_kwargs.get("death")
-    at = departure.departed_at if departure is not None else death.died_at if death is not None else None
-    if departure is not None and departure.kind == DepartureKind.FAMILY:
-        case.find_family(by=by, reason=str(DepartureKind.FAMILY.label), at=at)
-    else:
-        case.close(cause=CloseCause.STAY_ENDED, by=by, reason=str(dict(StayState.choices)[target]), at=at)
+    case.find_family(by=method_kwargs.get("by"), reason=str(DepartureKind.FAMILY.label), at=departure.departed_at)
     case.save()
 
 

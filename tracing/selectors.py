@@ -66,13 +66,18 @@ class CaseStep:
     def possible(self, case, user, transitions):
         if self.transition:
             return self.transition in transitions
+        if not user.has_perm(self.permission):
+            return False
+        if self.permission == "tracing.publish_without_portrait":
+            return case.portrait_waiver_refusal(user) is None
         referral = getattr(case, "dna_referral", None)
-        return user.has_perm(self.permission) and referral is not None and referral.receipt_refusal() is None
+        return referral is not None and referral.receipt_refusal() is None
 
 
 CASE_STEPS = {
     "query": CaseStep(_("Record an identity query"), "tracing.add_quickquery", "record_query"),
     "publish": CaseStep(_("Publish the notice"), "tracing.publish_notice", "publish_notice"),
+    "no-portrait": CaseStep(_("Allow the notice without a portrait"), "tracing.publish_without_portrait"),
     "dna": CaseStep(_("Send the DNA request"), "tracing.refer_dna", "refer_dna"),
     "dna-received": CaseStep(_("Record receipt by the police"), "tracing.refer_dna"),
     "dna-sample": CaseStep(_("Record the DNA sample"), "tracing.refer_dna", "record_sample"),

@@ -10,7 +10,7 @@ from face.quality import check_portrait
 from lib.errors import Refusal
 from lib.queue import after_commit
 
-from .models import Candidate, DuplicateState, FamilyReport, FoundBy, PossibleDuplicate, ReportPhoto
+from .models import Candidate, DuplicateState, FamilyReport, FoundBy, PossibleDuplicate, ReportPhoto, TracingCase
 from .tasks import search_report
 
 
@@ -70,6 +70,13 @@ def registered_apart(*, person, duplicates, by):
             warning.save()
 
 
+def follow_transfer(*, stay):
+    """A transfer accepted: the open case of the sending station's stay moves to `stay`, the receiving
+    station's, with its notices and deadlines. Returns whether a case moved."""
+    return bool(TracingCase.objects.filter(stay_id=stay.transferred_from_id, closed_at__isnull=True).update(
+        stay=stay, station=stay.person.station_id))
+
+
 def follow_merge(*, merged, survivor, by):
     """What tracing keeps per person follows the surviving file, inside the merge's transaction.
 
@@ -78,6 +85,9 @@ def follow_merge(*, merged, survivor, by):
     at the surviving file. Warnings about the two files: theirs is "merged", the others move unless the
     surviving file already has one with the same file.
     """
+    # Files of two stations merged by an administrator: the moved stays' cases are the surviving station's.
+    TracingCase.objects.filter(stay__person=survivor).exclude(station=survivor.station_id).update(
+        station=survivor.station_id)
     taken = Candidate.objects.filter(person=survivor).values("report")
     Candidate.objects.filter(person=merged).exclude(report__in=taken).update(person=survivor)
     FamilyReport.objects.filter(matched_person=merged).update(matched_person=survivor)

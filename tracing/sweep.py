@@ -59,7 +59,7 @@ def send(case, kind, stage, now):
         with translation.override(settings.LANGUAGE_CODE):  # whoever runs the sweep: the site's language
             subject, body = message(case, kind, stage, now)
         Notification.send(recipients, kind=f"tracing_{kind}_{stage}", subject=subject, body=body,
-                          url=case.get_absolute_url(), station=case.station)
+                          url=case.get_absolute_url(), station=case.station, reference=case.stay.person.file_no)
     return Reminder(case, kind, stage, recipients)
 
 

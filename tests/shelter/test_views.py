@@ -68,14 +68,13 @@ def test_a_double_click_registers_the_arrival_once(client_as, reception):
 
 def test_an_arrival_entered_more_than_24_hours_late_is_flagged(client_as, reception, supervisor):
     arrived = timezone.localtime() - datetime.timedelta(hours=25)
-    response = client_as(reception).post(
-        reverse("shelter:intake"), intake_data(**{"s-arrived_at": arrived.strftime("%Y-%m-%dT%H:%M")}), follow=True
-    )
+    response = client_as(reception).post(reverse("shelter:intake"), intake_data(**{
+        "s-arrived_at": arrived.strftime("%Y-%m-%dT%H:%M"), "s-late_reason": "夜班系统故障，纸质登记"}), follow=True)
     assert "flagged late" in response.content.decode()
     stay = Stay.objects.get()
-    assert stay.late
+    assert stay.late and stay.late_reason == "夜班系统故障，纸质登记"
     page = client_as(supervisor).get(reverse("shelter:late")).content.decode()
-    assert stay.person.file_no in page
+    assert stay.person.file_no in page and "夜班系统故障，纸质登记" in page
 
 
 def test_an_entry_within_24_hours_is_not_late(stay, reception):

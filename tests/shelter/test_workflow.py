@@ -63,8 +63,8 @@ def test_station_head_may_read_but_not_admit(stay, head):
 def test_departure_from_an_open_stay(stay, reception, start):
     if start == "in_care":
         workflow.apply(stay, "admit", reception)
-    stay.belongings.create(item="手机", quantity=1)
-    workflow.apply(stay, "depart", reception, departure=departure())
+    phone = stay.belongings.create(item="手机", quantity=1)
+    workflow.apply(stay, "depart", reception, departure=departure(), counted_out={phone.pk: ("returned", "")})
     stay = reload(stay)
     assert stay.state == "departed"
     assert stay.departure.entered_by == reception

@@ -53,30 +53,40 @@ def case_of():
 
 @pytest.fixture
 def publish():
-    """publish(case, user, when=None, channel="national", reference="GZ-2025-0001"): a notice published."""
+    """publish(case, user, when=None, channel="national", reference="GZ-2025-0001"): a notice published,
+    entered when it happened (the clock of these tests moves; a late entry is another test's matter)."""
     def publish(case, user, when=None, channel="national", reference="GZ-2025-0001"):
+        when = when or timezone.now()
+        if not case.no_portrait_reason and not case.has_main_portrait():
+            # Set-up, like a stay made with objects.create: these tests are not about the portrait rule
+            # (tests/tracing/test_after_the_stay.py is), so the supervisor's reason is written directly.
+            case.no_portrait_reason = "测试：本测试不涉及照片"
+            TracingCase.objects.filter(pk=case.pk).update(no_portrait_reason=case.no_portrait_reason)
         return workflow.apply(case, "publish_notice", user, publication=Publication(
-            channel=channel, published_at=when or timezone.now(), reference=reference))
+            channel=channel, published_at=when, reference=reference, entered_at=when))
 
     return publish
 
 
 @pytest.fixture
 def refer():
-    """refer(case, user, when=None): the DNA request sent to the police."""
+    """refer(case, user, when=None): the DNA request sent to the police, entered when it was sent."""
     def refer(case, user, when=None):
+        when = when or timezone.now()
         return workflow.apply(case, "refer_dna", user, referral=DnaReferral(
-            police_unit="广州市公安局天河区分局", sent_at=when or timezone.now()))
+            police_unit="广州市公安局天河区分局", sent_at=when, entered_at=when))
 
     return refer
 
 
 @pytest.fixture
 def query():
-    """query(case, user, result="not_confirmed", kind="police_id", when=None): an identity query recorded."""
+    """query(case, user, result="not_confirmed", kind="police_id", when=None): an identity query recorded
+    when it was made."""
     def query(case, user, result="not_confirmed", kind="police_id", when=None):
+        when = when or timezone.now()
         return workflow.apply(case, "record_query", user, query=QuickQuery(
-            kind=kind, result=result, made_at=when or timezone.now(), details="公安人口信息系统比对"))
+            kind=kind, result=result, made_at=when, details="公安人口信息系统比对", entered_at=when))
 
     return query
 

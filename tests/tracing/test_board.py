@@ -63,6 +63,7 @@ def test_overdue_and_at_risk_by_kind_oldest_first_with_time_and_action(client_as
 
 def test_publishing_a_notice_takes_the_case_off_the_list_at_once(client_as, supervisor, late):
     client = client_as(supervisor)
+    client.post(f'/tracing/cases/{late["older"].pk}/do/no-portrait/', {"reason": "面部受伤，照片待补"})
     response = client.post(f'/tracing/cases/{late["older"].pk}/do/publish/', {
         "channel": "national", "published_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"), "reference": "N-1"})
     assert response.status_code == 302

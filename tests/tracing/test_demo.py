@@ -4,9 +4,11 @@ as the pages, and nothing twice."""
 from io import StringIO
 
 from django.core.management import call_command
+from django.utils import timezone
 
 from face.models import Portrait
-from shelter.models import Belonging, Person, Station, Stay
+from lib import workflow
+from shelter.models import Belonging, DeathReportSending, Person, Service, Station, Stay, Transfer, User
 from tracing.models import Candidate, FamilyReport, TracingCase
 
 
@@ -23,6 +25,19 @@ def test_the_demo_loads_every_app_once(db, django_capture_on_commit_callbacks):
     assert Portrait.objects.filter(encoding__isnull=False).count() == 3
     assert FamilyReport.objects.count() == 2 and Candidate.objects.exists()
     people = Person.objects.count()
+    # What the issue's roles look at: belongings counted out, a late entry with its reason, an unknown
+    # person transferred or dead whose case stays open, reviews due, a death report sent, a transfer waiting.
+    assert not Belonging.objects.filter(stay__state="departed", outcome="").exists()
+    assert Service.objects.filter(late=True).exclude(late_reason="").exists()
+    assert TracingCase.objects.open().filter(stay__state__in=["departed", "deceased"]).count() >= 2
+    assert Stay.objects.filter(review_due_at__lte=timezone.now()).exists()
+    assert DeathReportSending.objects.exists()
+    transfer = Transfer.objects.get(state="proposed", from_station__code="GZ", to_station__code="FS")
+    case = TracingCase.objects.get(stay=transfer.stay)
+    stay = workflow.apply(transfer, "accept", User.objects.get(username="fs-reception"),
+                          stay=Stay(arrived_at=timezone.now()))
+    case.refresh_from_db()
+    assert (case.stay, case.station.code, case.is_open) == (stay, "FS", True)
 
     again = StringIO()
     call_command("seed_demo", stdout=again)

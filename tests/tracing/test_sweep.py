@@ -57,7 +57,10 @@ def test_a_second_sweep_sends_nothing_new(station, reception, supervisor, django
     with open(settings.SMS_FILE_PATH, encoding="utf-8") as f:
         sms = [json.loads(line) for line in f]
     assert sorted(m["phone"] for m in sms) == ["13800000001", "13800000002", "13800000002"]
-    assert any("Overdue: tracing notice for" in m["text"] for m in sms)
+    # An SMS names the file and links to the case, nothing more (the e-mail carries the text).
+    files = {r.case.stay.person.file_no for r in first}
+    assert all(any(f in m["text"] for f in files) and "/tracing/cases/" in m["text"] for m in sms)
+    assert not any("tracing notice" in m["text"] for m in sms)
 
 
 def test_reminders_name_the_person_the_deadline_and_the_time(station, reception, supervisor, late_cases):

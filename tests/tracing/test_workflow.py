@@ -12,7 +12,7 @@ from django.db import connection
 from django.utils import timezone
 
 from lib import workflow
-from shelter.models import AuditEvent, Death, Departure, StateLog, Stay
+from shelter.models import AuditEvent, Departure, StateLog, Stay
 from tracing.models import DnaReferral, Publication, TracingCase
 
 HOUR = datetime.timedelta(hours=1)
@@ -214,21 +214,6 @@ def test_departure_home_with_the_family_counts_as_family_found(case, reception, 
     assert Publication.objects.get().state == "withdrawn"
 
 
-def test_any_other_end_of_stay_closes_the_case_at_the_time_of_departure(case, reception):
-    left = timezone.now() - HOUR
-    workflow.apply(Stay.objects.get(pk=case.stay_id), "depart", reception, departure=departure("ticket", departed_at=left))
-    case = reload(case)
-    assert (case.state, case.close_cause, case.closed_at) == ("closed", "stay_ended", left)
-    assert StateLog.for_object(case).get().by == reception
-
-
-def test_a_death_closes_the_case(case, reception, scan):
-    death = Death(died_at=timezone.now(), place="站内医务室", cause="心脏骤停", proof_kind="medical",
-                  proof=scan("cert.pdf"))
-    workflow.apply(Stay.objects.get(pk=case.stay_id), "die", reception, death=death)
-    assert reload(case).close_cause == "stay_ended"
-
-
 def test_two_people_acting_on_one_case_at_once_cannot_both_win(case, reception, supervisor, refer):
     first, second = reload(case), reload(case)
     refer(first, reception)
@@ -275,10 +260,16 @@ def test_a_form_error_keeps_what_was_typed(client_as, reception, case):
     assert not Publication.objects.exists()
 
 
-def test_publishing_through_the_page(client_as, reception, case):
-    response = client_as(reception).post(f"/tracing/cases/{case.pk}/do/publish/", {
-        "channel": "toutiao", "published_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"), "reference": "TT-1",
-    })
+def test_publishing_through_the_page(client_as, reception, supervisor, case):
+    data = {"channel": "toutiao", "published_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"), "reference": "TT-1"}
+    # No main portrait: refused, until a supervisor records why the notice cannot wait for one.
+    response = client_as(reception).post(f"/tracing/cases/{case.pk}/do/publish/", data)
+    assert response.status_code == 400 and "has no main portrait" in response.content.decode()
+    assert client_as(reception).get(f"/tracing/cases/{case.pk}/do/no-portrait/").status_code == 403
+    response = client_as(supervisor).post(f"/tracing/cases/{case.pk}/do/no-portrait/", {"reason": "面部受伤，一周后补拍"})
+    assert response.status_code == 302
+    assert (reload(case).no_portrait_reason, reload(case).no_portrait_by) == ("面部受伤，一周后补拍", supervisor)
+    response = client_as(reception).post(f"/tracing/cases/{case.pk}/do/publish/", data)
     assert response.status_code == 302
     assert reload(case).state == "notice_published"
     page = client_as(reception).get(f"/tracing/cases/{case.pk}/").content.decode()

@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from lib.text import SingleLineInputs
-from shelter.forms import DATETIME_WIDGET
+from shelter.forms import DATETIME_WIDGET, explain_late_reason
 
 from ..models import CloseCause, DnaDatabase, DnaReferral, DnaResult, Publication, QuickQuery
 
@@ -20,12 +20,13 @@ class CaseRecordForm(SingleLineInputs, forms.ModelForm):
     def __init__(self, *args, case=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.case = case
+        explain_late_reason(self)
 
 
 class QuickQueryForm(CaseRecordForm):
     class Meta:
         model = QuickQuery
-        fields = ["kind", "made_at", "result", "details"]
+        fields = ["kind", "made_at", "result", "details", "late_reason"]
         widgets = {"made_at": DATETIME_WIDGET, "kind": forms.RadioSelect, "result": forms.RadioSelect}
 
     def __init__(self, *args, **kwargs):
@@ -38,7 +39,7 @@ class PublicationForm(CaseRecordForm):
 
     class Meta:
         model = Publication
-        fields = ["channel", "published_at", "reference", "url"]
+        fields = ["channel", "published_at", "reference", "url", "late_reason"]
         widgets = {"published_at": DATETIME_WIDGET}
         labels = {"published_at": _("time of publication")}
 
@@ -62,7 +63,7 @@ class RefreshForm(forms.Form):
 class DnaReferralForm(CaseRecordForm):
     class Meta:
         model = DnaReferral
-        fields = ["police_unit", "sent_at"]
+        fields = ["police_unit", "sent_at", "late_reason"]
         widgets = {"sent_at": DATETIME_WIDGET}
 
     def __init__(self, *args, **kwargs):
@@ -97,3 +98,10 @@ class FamilyFoundForm(SingleLineInputs, forms.Form):
 class CloseForm(SingleLineInputs, forms.Form):
     cause = forms.ChoiceField(label=_("closed because"), choices=CloseCause.choices, initial=CloseCause.OTHER)
     reason = forms.CharField(label=_("reason"), max_length=300)
+
+
+class NoPortraitForm(forms.Form):
+    reason = forms.CharField(
+        label=_("why the notice goes out without a portrait"), max_length=300,
+        help_text=_("e.g. “face injured, portrait in a week; family may be searching now”."),
+    )

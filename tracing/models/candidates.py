@@ -138,4 +138,4 @@ class Candidate(ConcurrentTransitionMixin, models.Model):
                 "station": report.station.name, "name": person.display_name, "file": person.file_no,
                 "reason": self.review_reason}
         Notification.send(self.recipients(), kind="family_confirmed", subject=subject, body=body,
-                          url=self.get_absolute_url(), station=person.station)
+                          url=self.get_absolute_url(), station=person.station, reference=person.file_no)

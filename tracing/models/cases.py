@@ -22,8 +22,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, transition
 
+from face.models import Portrait
 from lib.dates import not_before_1900
-from shelter.models import FUTURE_MESSAGE, Identity, LedgerEntry, Station, StationQuerySet, Stay
+from shelter.models import FUTURE_MESSAGE, Identity, LedgerEntry, Station, StationQuerySet, Stay, StayState
 
 from .. import workdays
 
@@ -171,6 +172,11 @@ class TracingCase(ConcurrentTransitionMixin, models.Model):
     refresh_warn_at = models.DateTimeField(null=True, blank=True)
     refresh_at_risk_sent_at = models.DateTimeField(null=True, blank=True)
     refresh_overdue_sent_at = models.DateTimeField(null=True, blank=True)
+    # A notice goes out with the main portrait, unless a supervisor has recorded why it cannot wait for one.
+    no_portrait_reason = models.CharField(_("why the notice goes out without a portrait"), max_length=300, blank=True)
+    no_portrait_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                       related_name="+", verbose_name=_("allowed by"))
+    no_portrait_at = models.DateTimeField(null=True, blank=True)
 
     objects = TracingCaseQuerySet.as_manager()
 
@@ -186,6 +192,7 @@ class TracingCase(ConcurrentTransitionMixin, models.Model):
             ("publish_notice", _("Can publish, refresh and withdraw tracing notices")),
             ("refer_dna", _("Can send DNA referrals and record their outcome")),
             ("close_case", _("Can record that the family was found or close a case")),
+            ("publish_without_portrait", _("Can let a notice be published without a main portrait")),
         ]
 
     def __str__(self):
@@ -310,6 +317,7 @@ class TracingCase(ConcurrentTransitionMixin, models.Model):
             return self.state
         Stay.objects.filter(pk=self.stay_id).update(identity=Identity.CONFIRMED)
         self.stay.identity = Identity.CONFIRMED
+        self.stay.plan_review()  # the reviews owed to the unidentified are no longer owed
         self._close(CloseCause.IDENTITY_CONFIRMED, query.made_at, by, reason or query.details)
         return CaseState.CLOSED
 
@@ -319,7 +327,11 @@ class TracingCase(ConcurrentTransitionMixin, models.Model):
     )
     def publish_notice(self, publication, by=None, reason=""):
         """Record a publication on one channel. The first one meets the 24-hour deadline and starts
-        the monthly refresh; later ones (other channels) restart the refresh month."""
+        the monthly refresh; later ones (other channels) restart the refresh month. A notice needs the
+        main portrait, unless a supervisor recorded why it goes out without one (allow_without_portrait)."""
+        if not self.no_portrait_reason and not self.has_main_portrait():
+            raise ValidationError(_("This person has no main portrait: take one first, or a supervisor records on "
+                                    "the case why the notice goes out without one."))
         publication.case = self
         publication.entered_by = by
         publication.full_clean(exclude=["state"])  # the status is the workflow's (protected)
@@ -405,6 +417,45 @@ class TracingCase(ConcurrentTransitionMixin, models.Model):
 
     # --- The notice -------------------------------------------------------------------------------
 
+    def has_main_portrait(self):
+        return Portrait.objects.filter(person_id=self.stay.person_id, is_main=True).exists()
+
+    def portrait_waiver_refusal(self, by=None):
+        """Why a notice without a portrait cannot be allowed now, or None."""
+        if by is not None and not by.has_perm("tracing.publish_without_portrait"):
+            return _("Only a supervisor may let a notice go out without a portrait.")
+        if not self.is_open:
+            return _("The tracing case is closed.")
+        if self.no_portrait_reason:
+            return _("A notice without a portrait is already allowed for this case.")
+        if self.has_main_portrait():
+            return _("This person has a main portrait: the notice uses it.")
+        return None
+
+    def allow_without_portrait(self, by, reason):
+        """A supervisor records why the notice goes out without a main portrait (a record, not a step)."""
+        reason = (reason or "").strip()
+        refusal = self.portrait_waiver_refusal(by)
+        if refusal:
+            raise ValidationError(refusal)
+        if not reason:
+            raise ValidationError({"reason": _("Say why the notice cannot wait for a portrait.")})
+        self.no_portrait_reason, self.no_portrait_by, self.no_portrait_at = reason, by, timezone.now()
+        TracingCase.objects.filter(pk=self.pk).update(
+            no_portrait_reason=reason, no_portrait_by=by, no_portrait_at=self.no_portrait_at)
+
+    @property
+    def person_died(self):
+        """The person died while still unknown: the notice is one for the unidentified deceased."""
+        return self.stay.state == StayState.DECEASED
+
+    @property
+    def stay_ended(self):
+        return not self.stay.is_open
+
+    def notice_title(self):
+        return _("Notice for an unidentified deceased person") if self.person_died else _("Family tracing notice")
+
     def notice_facts(self, with_station=True):
         """[(label, value)] of the tracing notice, in the order of the national tracing website."""
         person, stay = self.stay.person, self.stay
@@ -420,18 +471,26 @@ class TracingCase(ConcurrentTransitionMixin, models.Model):
         facts = [
             (_("Name"), person.name or _("unknown")),
             (_("Sex"), person.get_sex_display()),
+            (_("Ethnicity"), person.ethnicity or _("unknown")),
             (_("Estimated age"), age),
             (_("Height"), _("about %(cm)s cm") % {"cm": person.height_cm} if person.height_cm else _("unknown")),
             (_("Build"), person.get_build_display() or _("unknown")),
             (_("Health"), stay.health_at_intake or _("unknown")),
             (_("Mental and intellectual state"), stay.get_mental_state_display()),
             (_("Accent"), person.dialect or _("unknown")),
+            (_("Native place"), person.native_place or _("unknown")),
             (_("Distinguishing features"), features or _("none noted")),
             (_("Clothing"), stay.clothing or _("unknown")),
             (_("Date found"), found.strftime("%Y-%m-%d")),
             (_("Place found"), stay.found_place),
             (_("File number"), person.file_no),
         ]
+        death = getattr(stay, "death", None) if self.person_died else None
+        if death is not None:
+            facts += [
+                (_("Date of death"), timezone.localtime(death.died_at).strftime("%Y-%m-%d")),
+                (_("Place of death"), death.place),
+            ]
         if with_station:
             facts += [
                 (_("Station"), self.station.name),

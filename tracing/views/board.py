@@ -7,7 +7,8 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.functional import cached_property
 
-from shelter.models import AuditEvent
+from shelter.models import AuditEvent, Stay
+from shelter.selectors import reviews_due
 
 from ..forms.board import StationFilterForm
 from ..models import Deadline, Stage, TracingCase
@@ -51,10 +52,19 @@ def board(request):
     summary = [
         (label, [s for s in sections if s["kind"] == kind]) for kind, label in Deadline.choices
     ]
+    reviews = reviews_due(board_stays(request, form), now)
     return render(request, "tracing/board.html", {
         "sections": sections, "summary": summary, "form": form, "now": now, "query": station_query(form),
-        "any_due": any(s["count"] for s in sections),
+        "reviews": reviews, "any_due": any(s["count"] for s in sections) or any(reviews.values()),
     })
+
+
+def board_stays(request, form):
+    """The stays whose long-stay reviews the board shows beside the tracing deadlines: the same station."""
+    stays = Stay.objects.for_user(request.user)
+    if form is not None and form.is_valid() and form.cleaned_data["station"]:
+        stays = stays.filter(person__station=form.cleaned_data["station"])
+    return stays
 
 
 class CountedPaginator(Paginator):

@@ -63,6 +63,8 @@ STEP_FORMS = {
                      lambda form: _("Family found: the case is closed and the notice withdrawn everywhere it was "
                                     "published.")),
     "close": (forms.CloseForm, lambda form: form.cleaned_data, lambda form: _("The tracing case is closed.")),
+    "no-portrait": (forms.NoPortraitForm, None,
+                    lambda form: _("Recorded: the notice may go out without a portrait.")),
 }
 
 
@@ -112,12 +114,16 @@ def run_step(request, case, action, form):
     if step.transition:
         return take_step(request, case, step.transition, person=person, form=form, done=done(form),
                          action=AuditEvent.CHANGE, audit={"tracing": action}, **kwargs(form))
-    # The police's receipt: a record on the sent request, not a step of the workflow.
+    # Records that are not steps of the workflow: the police's receipt on the sent request, and a
+    # supervisor's reason for a notice without a portrait.
     referral = getattr(case, "dna_referral", None)
     try:
-        if referral is None:
+        if action == "no-portrait":
+            case.allow_without_portrait(request.user, form.cleaned_data["reason"])
+        elif referral is None:
             raise ValidationError(_("There is no DNA request yet."))
-        referral.mark_received(form.cleaned_data["received_at"], form.cleaned_data["received_by"])
+        else:
+            referral.mark_received(form.cleaned_data["received_at"], form.cleaned_data["received_by"])
     except ValidationError as e:
         refused(request, form, e)
         return Outcome(False, refusal="invalid")

@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from shelter import sweep as review_sweep
 from tracing import sweep
 from tracing.models import Deadline, Stage
 
@@ -18,5 +19,8 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"{Stage(r.stage).label}: {Deadline(r.kind).label} · {person.display_name} ({person.file_no}) -> {to}"
             )
+        reviews = review_sweep.run(now)
+        for stay in reviews:
+            self.stdout.write(f"{stay.get_review_point_display()} · {stay.person.display_name} ({stay.person.file_no})")
         self.stdout.write(_("%(count)s reminder(s) sent at %(time)s.") % {
-            "count": len(reminders), "time": timezone.localtime(now).strftime("%Y-%m-%d %H:%M:%S")})
+            "count": len(reminders) + len(reviews), "time": timezone.localtime(now).strftime("%Y-%m-%d %H:%M:%S")})

@@ -1,0 +1,35 @@
+"""The long-stay review sweep, run every minute by Celery beat (shelter.tasks.sweep_reviews) and by
+`manage.py check_deadlines`: the pattern of tracing.sweep. One indexed query finds the stays whose
+review fell due and whose reminder is not claimed; each reminder is claimed by a conditional UPDATE
+(Stay.claim_review_reminder) and sent in the same transaction, so it goes out once with two workers.
+"""
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from .models import Notification, Stay
+
+
+def run(now=None):
+    """One sweep; returns the stays whose review reminder this call sent."""
+    now = now or timezone.now()
+    sent = []
+    due = (Stay.objects.filter(review_due_at__lte=now, review_reminded_at__isnull=True)
+           .select_related("person__station", "staff_in_charge").order_by("review_due_at"))
+    for stay in due:
+        with transaction.atomic():
+            if not stay.claim_review_reminder(now):
+                continue
+            station = stay.person.station
+            with translation.override(settings.LANGUAGE_CODE):
+                values = {"file": stay.person.file_no, "name": stay.person.display_name,
+                          "why": stay.get_review_point_display(),
+                          "due": timezone.localtime(stay.review_due_at).strftime("%Y-%m-%d %H:%M")}
+                subject = _("Long-stay review due: %(name)s (%(file)s)") % values
+                body = _("The long-stay review of %(name)s (%(file)s) is due since %(due)s: %(why)s.") % values
+            Notification.send(station.who_is_told(), kind="stay_review", subject=subject, body=body,
+                              url=stay.get_absolute_url(), station=station, reference=stay.person.file_no)
+        sent.append(stay)
+    return sent

@@ -1,0 +1,50 @@
+"""SMS carry no personal data: a file number and a link only. Names, causes of death and places stay
+in the system (and in the e-mail to the staff member's work address)."""
+
+import json
+
+from django.core import mail
+from django.utils import timezone
+
+from lib import workflow
+from lib.notify import sms_text
+from shelter import sweep
+from shelter.models import Death, Person
+
+
+def sent_sms(settings):
+    with open(settings.SMS_FILE_PATH, encoding="utf-8") as f:
+        return [json.loads(line) for line in f]
+
+
+def test_a_death_report_sms_names_the_file_and_links_to_it_but_names_no_one(
+        stay, reception, supervisor, settings, django_capture_on_commit_callbacks, scan):
+    Person.objects.filter(pk=stay.person_id).update(name="王大明")
+    stay.person.refresh_from_db()
+    death = Death(died_at=timezone.now(), place="广州市第一人民医院", cause="心脏骤停", proof_kind="medical",
+                  proof=scan("cert.pdf"))
+    with django_capture_on_commit_callbacks(execute=True):
+        workflow.apply(stay, "die", reception, death=death)
+    [sms] = sent_sms(settings)
+    assert sms["phone"] == supervisor.phone
+    assert stay.person.file_no in sms["text"] and settings.SITE_URL + stay.person.get_absolute_url() in sms["text"]
+    for private in ("王大明", "心脏骤停", "广州市第一人民医院"):
+        assert private not in sms["text"]
+    assert "王大明" in mail.outbox[0].subject and "心脏骤停" in mail.outbox[0].body  # the e-mail keeps the text
+
+
+def test_a_review_reminder_sms_names_no_one(stay, supervisor, settings, django_capture_on_commit_callbacks):
+    Person.objects.filter(pk=stay.person_id).update(name="李秀英")
+    stay.arrived_at = timezone.now() - timezone.timedelta(days=40)
+    stay.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert sweep.run()
+    [sms] = sent_sms(settings)
+    assert "李秀英" not in sms["text"] and stay.person.file_no in sms["text"]
+
+
+def test_the_sms_text_is_a_reference_and_a_link(settings):
+    settings.SITE_URL = "https://homeward.example.org"
+    assert sms_text("GZ-2026-00042", "/people/42/") == (
+        "Homeward: new notification about GZ-2026-00042. https://homeward.example.org/people/42/")
+    assert sms_text("", "") == "Homeward: new notification."
