@@ -37,6 +37,58 @@ PEOPLE = [
 ]
 
 
+# How the demo's departures went (by name; the others go home with their family, found on the website).
+FAMILY = {"kind": "family", "receiver_name": "家属", "receiver_relation": "子女", "receiver_id_number": "11010519491231002X",
+          "found_channel": "website"}
+DEPARTURES = {
+    "陈美华": {"kind": "ticket", "destination": "江西省赣州市", "ticket_no": "G6012 05车12F", "ticket_amount": "268.50",
+            "allowance": "50.00", "paid_out_by": "财务 王会计"},
+    "刘志强": {"kind": "escorted", "destination": "四川省南充市", "escort_staff": "李明、周强", "receiver_name": "南充市救助站",
+            "allowance": "100.00", "paid_out_by": "财务 王会计", "found_channel": "interview"},
+    "周桂兰": {"kind": "ticket", "destination": "湖北省黄冈市", "ticket_no": "K1156 08车033", "ticket_amount": "121.00",
+            "allowance": "30.00", "paid_out_by": "财务 王会计"},
+    "黄海": {**FAMILY, "receiver_name": "黄丽", "receiver_relation": "姐姐", "found_channel": "police"},
+    "": FAMILY,
+}
+# People of the previous month, so the month-on-month figures have two months: (name, sex, ages, day of
+# arrival, days stayed, ended by "departed"/"deceased"/None, and a repeat arrival this month).
+PREVIOUS = [
+    ("周桂兰", "F", (62, 68), 3, 2, "departed", False),
+    ("黄海", "M", (30, 35), 10, 4, "departed", True),
+    ("", "M", (16, 17), 18, 3, "departed", False),
+    ("", "F", (50, 60), 25, None, None, False),
+]
+
+
+def previous_month(station, rng):
+    """Arrivals and departures of the previous month (one of them comes back this month)."""
+    reception = User.objects.get(username=f"{station.code.lower()}-reception")
+    now = timezone.localtime()
+    first = (now.replace(day=1) - datetime.timedelta(days=1)).replace(day=1, hour=10, minute=0, second=0, microsecond=0)
+    for name, sex, ages, day, stayed, end, returns in PREVIOUS:
+        arrived = first.replace(day=day)
+        new = Person(station=station, name=name, sex=sex, age_min=ages[0], age_max=ages[1], created_at=arrived,
+                     height_cm=rng.randint(150, 180))
+        stay = register_arrival(person=new, by=reception, stay=Stay(
+            arrived_at=arrived, found_place="广州火车站广场", brought_by=rng.choice(["police", "public", "self"]),
+            identity="confirmed" if name else "unknown", mental_state="normal", staff_in_charge=reception,
+            entered_at=arrived + datetime.timedelta(minutes=15)))
+        workflow.apply(stay, "admit", reception)
+        backdate_last_transition(stay, arrived + datetime.timedelta(minutes=30))
+        if end == "departed":
+            left = arrived + datetime.timedelta(days=stayed, hours=3)
+            departure = Departure(**DEPARTURES[name], departed_at=left, entered_at=left + datetime.timedelta(minutes=10))
+            if departure.ticket_amount or departure.allowance:
+                departure.receipt_no = f"{station.code}-{left:%Y%m}-{stay.pk:04d}"
+            workflow.apply(stay, "depart", reception, departure=departure)
+            backdate_last_transition(stay, departure.entered_at)
+        if returns:
+            again = min(now.replace(day=1, hour=9), now - datetime.timedelta(hours=1))
+            register_arrival(person=stay.person, by=reception, stay=Stay(
+                arrived_at=again, found_place="广州火车站广场", brought_by="police", identity="confirmed",
+                mental_state="normal", staff_in_charge=reception, entered_at=again + datetime.timedelta(minutes=15)))
+
+
 def demo_certificate():
     """A one-page PDF standing in for the scanned proof of death."""
     pdf = FPDF()
@@ -70,6 +122,7 @@ def load():
         people = PEOPLE if station is stations[0] else PEOPLE[:4]
         for row in people:
             person(station, rng, *row)
+        previous_month(station, rng)
     return stations
 
 
@@ -105,8 +158,10 @@ def person(station, rng, name, sex, ages, native, dialect, identity, hours_ago, 
                                entered_by=reception, entered_at=at + datetime.timedelta(minutes=5))
     left = arrived + datetime.timedelta(hours=hours_ago * 0.6)
     if state == "departed":
-        departure = Departure(kind="family", departed_at=left, receiver_name="家属", receiver_relation="子女",
-                              receiver_id_number="11010519491231002X", entered_at=left + datetime.timedelta(minutes=10))
+        departure = Departure(**DEPARTURES.get(name, FAMILY), departed_at=left,
+                              entered_at=left + datetime.timedelta(minutes=10))
+        if departure.ticket_amount or departure.allowance:
+            departure.receipt_no = f"{station.code}-{left:%Y%m}-{stay.pk:04d}"
         workflow.apply(stay, "depart", reception, departure=departure)
         backdate_last_transition(stay, departure.entered_at)
     elif state == "deceased":

@@ -7,7 +7,18 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .models import Death, Departure, LoginFailure, Person, Service, Sex, Stay, StayState, User
+from .models import (
+    FOUND_CHANNEL_CHOICES,
+    Death,
+    Departure,
+    LoginFailure,
+    Person,
+    Service,
+    Sex,
+    Stay,
+    StayState,
+    User,
+)
 
 DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -114,7 +125,8 @@ class DepartureForm(forms.ModelForm):
         model = Departure
         fields = [
             "kind", "departed_at", "receiver_name", "receiver_relation", "receiver_id_number", "receiver_phone",
-            "escort_staff", "destination", "ticket_no", "allowance", "notes",
+            "found_channel", "escort_staff", "destination", "ticket_no", "ticket_amount", "allowance", "receipt_no",
+            "paid_out_by", "referrer_letter_no", "notes",
         ]
         widgets = {"departed_at": DATETIME_WIDGET, "notes": forms.Textarea(attrs={"rows": 2})}
 
@@ -122,6 +134,11 @@ class DepartureForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.instance.stay = stay
         self.fields["departed_at"].initial = timezone.localtime().replace(second=0, microsecond=0)
+        # "unknown" is only for departures recorded before the question was asked.
+        self.fields["found_channel"].choices = [("", "---------")] + FOUND_CHANNEL_CHOICES
+        self.fields["found_channel"].help_text = _("Needed when the family takes the person home.")
+        for name in ("ticket_amount", "allowance"):
+            self.fields[name].widget.attrs["min"] = "0"
 
 
 class DeathForm(forms.ModelForm):

@@ -12,7 +12,7 @@ from django.contrib.auth.models import AbstractUser
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.core.validators import FileExtensionValidator
+from django.core.validators import FileExtensionValidator, MinValueValidator
 from django.db import models, transaction
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -561,12 +561,38 @@ class DepartureKind(models.TextChoices):
     OTHER = "other", _("other")
 
 
+class FoundChannel(models.TextChoices):
+    """How the family was found: on "family found", a confirmed candidate and a departure with the family
+    (tracing counts them by channel). "unknown" is for records made before the channel was asked."""
+
+    NATIONAL_WEBSITE = "website", _("national rescue tracing website")
+    TOUTIAO = "toutiao", _("Toutiao")
+    OTHER_NOTICE = "notice", _("other notice (TV, newspaper, social media)")
+    DNA = "dna", _("DNA match")
+    FACE = "face", _("face match in the system")
+    FAMILY_REPORT = "report", _("family report at a station")
+    POLICE_CHECK = "police", _("police identity check")
+    INTERVIEW = "interview", _("interview (the person's own account)")
+    REMEMBERED = "remembered", _("the person remembered, or went home")
+    OTHER = "other", _("other")
+    UNKNOWN = "unknown", _("unknown (recorded before the channel was asked)")
+
+
+# What a user may choose: "unknown" is only for records older than the question.
+FOUND_CHANNEL_CHOICES = [(v, label) for v, label in FoundChannel.choices if v != FoundChannel.UNKNOWN]
+
+MONEY = [MinValueValidator(0, message=_("An amount cannot be negative."))]
+
+
 class Departure(LedgerEntry):
-    """How a stay ended, when the person left alive. Each kind asks for what it needs (REQUIRED)."""
+    """How a stay ended, when the person left alive. Each kind asks for what it needs (REQUIRED).
+
+    Money paid out on departure (a ticket home, a travel allowance) records its amounts, the receipt
+    number and who paid it out; the finance comparison (tracing) matches it by receipt number."""
 
     OCCURRED_FIELD = "departed_at"
     REQUIRED = {
-        DepartureKind.FAMILY: ("receiver_name", "receiver_relation", "receiver_id_number"),
+        DepartureKind.FAMILY: ("receiver_name", "receiver_relation", "receiver_id_number", "found_channel"),
         DepartureKind.ESCORTED: ("destination", "escort_staff", "receiver_name"),
         DepartureKind.TICKET: ("destination", "ticket_no"),
         DepartureKind.TRANSFER: ("destination", "receiver_name"),
@@ -584,12 +610,24 @@ class Departure(LedgerEntry):
     escort_staff = models.CharField(_("escorting staff"), max_length=100, blank=True)
     destination = models.CharField(_("destination"), max_length=200, blank=True)
     ticket_no = models.CharField(_("ticket number"), max_length=60, blank=True)
-    allowance = models.DecimalField(_("travel allowance (yuan)"), max_digits=8, decimal_places=2, null=True, blank=True)
+    ticket_amount = models.DecimalField(_("ticket price (yuan)"), max_digits=8, decimal_places=2, null=True,
+                                        blank=True, validators=MONEY)
+    allowance = models.DecimalField(_("travel allowance (yuan)"), max_digits=8, decimal_places=2, null=True, blank=True,
+                                    validators=MONEY)
+    receipt_no = models.CharField(_("receipt number"), max_length=40, blank=True, db_index=True)
+    paid_out_by = models.CharField(_("paid out by"), max_length=60, blank=True)
+    found_channel = models.CharField(_("how the family was found"), max_length=12, choices=FoundChannel.choices,
+                                     blank=True)
+    referrer_letter_no = models.CharField(
+        _("letter back to the referring station"), max_length=60, blank=True,
+        help_text=_("Reference of the letter telling the station that referred the person how they went home."),
+    )
     notes = models.TextField(_("notes"), blank=True)
 
     class Meta:
         verbose_name = _("departure")
         verbose_name_plural = _("departures")
+        indexes = [models.Index(fields=["departed_at"], name="departure_at")]
 
     def __str__(self):
         return self.get_kind_display()
@@ -607,8 +645,28 @@ class Departure(LedgerEntry):
                 errors["receiver_id_number"] = ID_NUMBER_MESSAGES[e.code]
         if self.stay_id and self.departed_at and self.departed_at < self.stay.arrived_at:
             errors["departed_at"] = _("The departure is before the arrival.")
+        errors.update(self.money_errors())
         if errors:
             raise ValidationError(errors)
+
+
+    def money_errors(self):
+        """Money paid out needs its receipt number and who paid it; an amount is never negative."""
+        errors = {}
+        for name in ("ticket_amount", "allowance"):
+            value = getattr(self, name)
+            if value is not None and value < 0:
+                errors[name] = MONEY[0].message
+        if self.money_paid:
+            for name in ("receipt_no", "paid_out_by"):
+                if not getattr(self, name):
+                    errors[name] = _("Needed when money is paid out.")
+        return errors
+
+    @property
+    def money_paid(self):
+        """Ticket and allowance together (0 when nothing was paid)."""
+        return sum(v for v in (self.ticket_amount, self.allowance) if v and v > 0) or 0
 
 
 class ProofKind(models.TextChoices):
@@ -637,6 +695,7 @@ class Death(LedgerEntry):
     class Meta:
         verbose_name = _("death")
         verbose_name_plural = _("deaths")
+        indexes = [models.Index(fields=["died_at"], name="death_at")]
 
     def __str__(self):
         return f"{self.stay.person} {timezone.localtime(self.died_at):%Y-%m-%d}"

@@ -21,7 +21,7 @@ from django_fsm.signals import post_transition
 
 from face.models import Portrait
 from face.signals import portrait_encoded
-from shelter.models import DepartureKind, Identity, Person, Stay, StayState
+from shelter.models import DepartureKind, FoundChannel, Identity, Person, Stay, StayState
 from shelter.signals import arrival_registered, person_merged
 
 from . import services
@@ -54,7 +54,8 @@ def close_with_stay(sender, instance, name, source, target, method_kwargs=None, 
     departure, death = method_kwargs.get("departure"), method_kwargs.get("death")
     at = departure.departed_at if departure is not None else death.died_at if death is not None else None
     if departure is not None and departure.kind == DepartureKind.FAMILY:
-        case.find_family(by=by, reason=str(DepartureKind.FAMILY.label), at=at)
+        case.find_family(by=by, reason=str(DepartureKind.FAMILY.label), at=at,
+                         channel=departure.found_channel or FoundChannel.OTHER)
     else:
         case.close(cause=CloseCause.STAY_ENDED, by=by, reason=str(dict(StayState.choices)[target]), at=at)
     case.save()

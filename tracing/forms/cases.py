@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from shelter.forms import DATETIME_WIDGET
+from shelter.models import FOUND_CHANNEL_CHOICES
 
 from ..models import CloseCause, DnaDatabase, DnaReferral, DnaResult, Publication, QuickQuery
 
@@ -87,6 +88,8 @@ class DnaResultForm(forms.Form):
 
 
 class FamilyFoundForm(forms.Form):
+    channel = forms.ChoiceField(label=_("channel"), choices=FOUND_CHANNEL_CHOICES,
+                                help_text=_("Which way of searching brought the family: counted every month."))
     reason = forms.CharField(
         label=_("how the family was found"), max_length=300,
         help_text=_("Channel and contact, e.g. “son called after the Toutiao notice”."),
