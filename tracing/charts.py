@@ -21,19 +21,20 @@ def month_bars(title, months, series, width=640, height=220):
     for k in range(5):  # grid lines with their values
         value = peak * k / 4
         y = top + plot_h - plot_h * k / 4
-        parts.append(format_html('<line x1="{}" x2="{}" y1="{:.1f}" y2="{:.1f}" class="grid"/>'
-                                 '<text x="{}" y="{:.1f}" class="axis" text-anchor="end">{}</text>',
-                                 left, left + plot_w, y, y, left - 4, y + 4, _fmt(round(value))))
+        parts.append(format_html('<line x1="{}" x2="{}" y1="{}" y2="{}" class="grid"/>'
+                                 '<text x="{}" y="{}" class="axis" text-anchor="end">{}</text>',
+                                 left, left + plot_w, f"{y:.1f}", f"{y:.1f}", left - 4, f"{y + 4:.1f}", _fmt(round(value))))
     for i, month in enumerate(months):
         x0 = left + group * i + (group - bar * len(series)) / 2
         for j, (label, values) in enumerate(series):
             value = values[i]
             h = plot_h * float(value) / peak
             parts.append(format_html(
-                '<rect x="{:.1f}" y="{:.1f}" width="{:.1f}" height="{:.1f}" fill="{}"><title>{} {}: {}</title></rect>',
-                x0 + bar * j, top + plot_h - h, bar - 1, h, COLOURS[j % len(COLOURS)], month, label, value))
-        parts.append(format_html('<text x="{:.1f}" y="{}" class="axis" text-anchor="middle">{}</text>',
-                                 left + group * i + group / 2, top + plot_h + 14, month))
+                '<rect x="{}" y="{}" width="{}" height="{}" fill="{}"><title>{} {}: {}</title></rect>',
+                f"{x0 + bar * j:.1f}", f"{top + plot_h - h:.1f}", f"{bar - 1:.1f}", f"{h:.1f}", COLOURS[j % len(COLOURS)],
+                month, label, value))
+        parts.append(format_html('<text x="{}" y="{}" class="axis" text-anchor="middle">{}</text>',
+                                 f"{left + group * i + group / 2:.1f}", top + plot_h + 14, month))
     x = left
     for j, (label, _values) in enumerate(series):  # legend
         parts.append(format_html('<rect x="{}" y="{}" width="10" height="10" fill="{}"/>'
@@ -54,8 +55,8 @@ def breakdown_bars(title, rows, width=640):
         w = (width - label_w - 50) * float(value) / peak
         parts.append(format_html(
             '<text x="{}" y="{}" class="axis" text-anchor="end">{}</text>'
-            '<rect x="{}" y="{}" width="{:.1f}" height="16" fill="{}"/><text x="{:.1f}" y="{}" class="axis">{}</text>',
-            label_w - 6, y + 12, label, label_w, y, w, COLOURS[0], label_w + w + 4, y + 12, value))
+            '<rect x="{}" y="{}" width="{}" height="16" fill="{}"/><text x="{}" y="{}" class="axis">{}</text>',
+            label_w - 6, y + 12, label, label_w, y, f"{w:.1f}", COLOURS[0], f"{label_w + w + 4:.1f}", y + 12, value))
     if not rows:
         parts.append(format_html('<text x="0" y="40" class="axis">—</text>'))
     return _svg(width, height, title, parts)
