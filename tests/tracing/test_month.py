@@ -2,12 +2,10 @@
 ledgers that agree with them to the row, and the pages and files that show them."""
 
 import datetime
-import io
 from decimal import Decimal
 
 import pytest
 from django.utils import translation
-from openpyxl import load_workbook
 
 from shelter.models import BroughtBy, DepartureKind, FoundChannel, Identity, Sex
 from tracing import ledgers
