@@ -8,7 +8,7 @@
 - tracing (寻亲台账): the tracing cases of the period's arrivals and those open in the period.
 
 Each row's values are worked out here in Python, from the records, independently of the grouped SQL
-of tracing.statistics: the test that counts the ledger's rows for every figure then checks both.
+of tracing.figures: the test that counts the ledger's rows for every figure then checks both.
 Values are plain (text, numbers, local naive datetimes), ready for XLSX, CSV or a page.
 """
 
@@ -20,8 +20,8 @@ from django.utils import timezone, translation
 
 from shelter.models import Death, Departure, DepartureKind, Notification, Stay
 
+from .figures import cutoff, month_end, month_start, station_zone
 from .models import CloseCause, TracingCase
-from .statistics import cutoff, month_end, month_start, station_zone
 
 KINDS = ("register", "return_home", "deaths", "tracing")
 TITLES = {"register": "入离站登记台账", "return_home": "返乡台账", "deaths": "死亡台账", "tracing": "寻亲台账"}

@@ -10,8 +10,8 @@ from lib.errors import Refusal
 from shelter.models import Departure
 
 from . import finance
+from .figures import month_end, month_start
 from .models import Candidate, DuplicateState, FamilyReport, FinanceComparison, FoundBy, PossibleDuplicate, ReportPhoto
-from .statistics import month_end, month_start
 from .tasks import search_report
 
 

@@ -8,8 +8,8 @@ import pytest
 from django.utils import translation
 
 from shelter.models import BroughtBy, DepartureKind, FoundChannel, Identity, Sex
+from tracing import figures as stats
 from tracing import ledgers
-from tracing import statistics as stats
 
 MARCH, FEB, APRIL = datetime.date(2026, 3, 1), datetime.date(2026, 2, 1), datetime.date(2026, 4, 1)
 

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from shelter.models import Station
 
-from ..statistics import month_range, parse_month, this_month
+from ..figures import month_range, parse_month, this_month
 
 MAX_MONTHS = 36
 MONTH_WIDGET = forms.TextInput(attrs={"type": "month", "placeholder": "YYYY-MM"})

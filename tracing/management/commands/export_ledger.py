@@ -14,7 +14,7 @@ from django.core.management.base import BaseCommand, CommandError
 from shelter.models import AuditEvent, Station
 
 from ... import exports, ledgers
-from ...statistics import parse_month
+from ...figures import parse_month
 
 
 class Command(BaseCommand):

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from shelter.models import AuditEvent, Death, Departure, FoundChannel, Stay
 
 from .. import charts, documents, exports, ledgers
-from .. import statistics as stats
+from .. import figures as stats
 from ..finance import SheetRefused
 from ..forms.month import FinanceSheetForm, PeriodForm
 from ..models import FinanceComparison, TracingCase
