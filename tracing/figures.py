@@ -23,6 +23,7 @@ Definitions (where the rules are silent):
 
 import datetime
 from dataclasses import dataclass
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -38,6 +39,7 @@ from shelter.models import BroughtBy, Death, Departure, DepartureKind, FoundChan
 
 from .models import CloseCause, TracingCase
 
+CENT = Decimal("0.01")
 STAY_DAYS = (10, 30, 90)  # "over 10 days, over a month, over three months"
 
 
@@ -276,7 +278,8 @@ class Statistics:
         figure = BY_KEY[key]
         months = [month] if month else ([self.months[-1]] if figure.stock else self.months)
         stations = [station] if station else self.station_ids
-        return sum(self.values.get((key, s, m), 0) or 0 for s in stations for m in months)
+        value = sum(self.values.get((key, s, m), 0) or 0 for s in stations for m in months)
+        return Decimal(value).quantize(CENT) if figure.total else value
 
     def sections(self):
         """[(label, [(figure key, label, [value per month], value over the range)])] for the pages."""
