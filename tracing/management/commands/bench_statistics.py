@@ -42,7 +42,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, stays, stations, runs, **options):
         settings.DEBUG = False
-        with throwaway_database() as (name, _folder):
+        with throwaway_database("bench_statistics") as (name, _folder):
             self.stdout.write(f"bench_statistics: {connection.vendor} database {name} (throwaway)")
             start = time.perf_counter()
             head, admin = self.populate(stays, stations)
