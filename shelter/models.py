@@ -6,6 +6,7 @@ Every record keeps when it happened and when it was entered (the ledger rule); n
 """
 
 import datetime
+import zoneinfo
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
@@ -131,6 +132,11 @@ def age_overlaps(age, prefix="", today=None):
 class StayQuerySet(StationQuerySet):
     station_path = "person__station"
 
+    def mark_repeats(self):
+        """Set repeat_arrival on these stays from the file's other stays (one UPDATE)."""
+        earlier = Stay.objects.filter(person=models.OuterRef("person"), arrived_at__lt=models.OuterRef("arrived_at"))
+        return self.update(repeat_arrival=models.Exists(earlier))
+
 
 class Sex(models.TextChoices):
     MALE = "M", _("male")
@@ -235,10 +241,24 @@ class Person(models.Model):
     def open_stay(self):
         return self.stays.filter(state__in=[StayState.RECEPTION, StayState.IN_CARE]).first()
 
+    def age_at(self, at):
+        """Age on the day of `at` in the station's zone, as the monthly figures count it: from the date of
+        birth, else the middle of the estimated range (its one end if the other is missing), else None."""
+        youngest, oldest = self.age_range(timezone.localtime(at, zoneinfo.ZoneInfo(settings.TIME_ZONE)).date())
+        if self.date_of_birth or youngest is None or oldest is None:
+            return youngest if youngest is not None else oldest
+        return (youngest + oldest) // 2
+
     def save(self, *args, **kwargs):
         if not self.file_no:
             self.file_no = self.station.allocate_file_no(timezone.localdate().year)
+        adding = self._state.adding
         super().save(*args, **kwargs)
+        if not adding:  # a correction of the ages or the date of birth reaches the stays' kept age
+            for stay in Stay.objects.filter(person=self).only("pk", "arrived_at", "age_at_arrival"):
+                age = self.age_at(stay.arrived_at)
+                if age != stay.age_at_arrival:
+                    Stay.objects.filter(pk=stay.pk).update(age_at_arrival=age)
 
     def merge_into(self, survivor, by, reason):
         """This file is a second file of `survivor`'s person: its stays (and with them their tracing
@@ -272,6 +292,7 @@ class Person(models.Model):
                     "(kind “other”, noting the double registration), then merge."
                 ))
             moved = Stay.objects.filter(person=self).update(person=survivor)
+            Stay.objects.filter(person=survivor).mark_repeats()
             self.merged_into, self.merged_at, self.merged_by, self.merge_reason = survivor, timezone.now(), by, reason
             self.save(update_fields=["merged_into", "merged_at", "merged_by", "merge_reason"])
             person_merged.send(sender=Person, merged=self, survivor=survivor, by=by)
@@ -422,6 +443,14 @@ class Stay(ConcurrentTransitionMixin, LedgerEntry):
         on_delete=models.PROTECT, related_name="stays_in_charge",
     )
     intake_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
+    # Kept for the monthly figures (tracing.figures), which count them in one grouped query: whether the
+    # file had an earlier stay, and the age on the day of arrival (Person.age_at). Set when the stay is
+    # registered; again when the file's ages are corrected (Person.save) or two files merge (merge_into).
+    repeat_arrival = models.BooleanField(_("repeat arrival"), default=False, editable=False)
+    age_at_arrival = models.PositiveSmallIntegerField(_("age at arrival"), null=True, blank=True, editable=False)
+    # When the stay ended (its departure or death), set by those transitions: who was in the station at a
+    # month end is one range on the stays, without joining departures and deaths.
+    ended_at = models.DateTimeField(_("ended"), null=True, blank=True, editable=False)
 
     objects = StayQuerySet.as_manager()
 
@@ -446,6 +475,16 @@ class Stay(ConcurrentTransitionMixin, LedgerEntry):
 
     def get_absolute_url(self):
         return self.person.get_absolute_url() + f"#stay-{self.pk}"
+
+    def save(self, *args, **kwargs):
+        adding = self._state.adding
+        if adding:
+            self.age_at_arrival = self.person.age_at(self.arrived_at)
+            self.repeat_arrival = Stay.objects.filter(person=self.person_id, arrived_at__lt=self.arrived_at).exists()
+        super().save(*args, **kwargs)
+        if adding:  # an earlier stay entered late makes the later ones repeats
+            Stay.objects.filter(person=self.person_id, arrived_at__gt=self.arrived_at, repeat_arrival=False).update(
+                repeat_arrival=True)
 
     @property
     def is_open(self):
@@ -491,6 +530,7 @@ class Stay(ConcurrentTransitionMixin, LedgerEntry):
         departure.entered_by = by
         departure.full_clean()
         departure.save()
+        self.ended_at = departure.departed_at
         self.belongings.filter(returned_at__isnull=True).update(returned_at=departure.departed_at)
 
     @transition(
@@ -502,6 +542,7 @@ class Stay(ConcurrentTransitionMixin, LedgerEntry):
         death.entered_by = by
         death.full_clean()
         death.save()
+        self.ended_at = death.died_at
         death.report(by)
 
 

@@ -11,11 +11,12 @@ all of them use settings.TIME_ZONE (Asia/Shanghai by default), so a departure at
 belongs to that month and one at 00:01 to the next, whatever the server's clock.
 
 Definitions (where the rules are silent):
-- arrivals: stays arrived in the month; age at arrival from the date of birth, else the middle of the
-  estimated range (age_min..age_max, the lower end if one is missing); repeat arrival: the file has
-  an earlier stay; identity unknown: the stay's identity as the file says now.
+- arrivals: stays arrived in the month; age at arrival and repeat arrival as the stay keeps them
+  (Stay.age_at_arrival: from the date of birth, else the middle of the estimated range;
+  Stay.repeat_arrival: the file has an earlier stay); identity unknown: the stay's identity as the
+  file says now.
 - in the station at month end (or now, for the current month): arrived before and not yet departed
-  or dead; how long: more than 10, 30 or 90 whole days since the arrival.
+  or dead (Stay.ended_at, set by the departure and the death); how long: more than 10, 30 or 90 whole days since the arrival.
 - notices and DNA requests: of the cases of the month's arrivals, met by the deadline, late, or still
   missing (deadline passed while the case was open, nothing sent).
 - families found: tracing cases closed "family found" in the month, by channel.
@@ -27,9 +28,8 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db import models
-from django.db.models import Case, Count, Exists, F, OuterRef, Q, Sum, Value, When
-from django.db.models.functions import Coalesce, ExtractDay, ExtractMonth, ExtractYear, TruncMonth
+from django.db.models import Count, F, Q, Sum
+from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.functional import lazy
 from django.utils.translation import gettext
@@ -88,29 +88,6 @@ def this_month():
 # --- Tables and figures ----------------------------------------------------------------------------------
 
 
-def stays_annotated(qs):
-    """Stays with what the figures ask of them: age at arrival (_age), an earlier stay on the file
-    (_repeat) and when the stay ended (_ended)."""
-    zone = station_zone()
-    qs = qs.alias(
-        _ay=ExtractYear("arrived_at", tzinfo=zone), _am=ExtractMonth("arrived_at", tzinfo=zone),
-        _ad=ExtractDay("arrived_at", tzinfo=zone), _by=ExtractYear("person__date_of_birth"),
-        _bm=ExtractMonth("person__date_of_birth"), _bd=ExtractDay("person__date_of_birth"),
-    )
-    before_birthday = Case(
-        When(Q(_am__lt=F("_bm")) | Q(_am=F("_bm"), _ad__lt=F("_bd")), then=Value(1)), default=Value(0),
-        output_field=models.IntegerField(),
-    )
-    years = F("_ay") - F("_by") - before_birthday
-    middle = (F("person__age_min") + F("person__age_max")) / 2
-    earlier = Stay.objects.filter(person=OuterRef("person"), arrived_at__lt=OuterRef("arrived_at"))
-    return qs.alias(
-        _age=Coalesce(years, middle, "person__age_min", "person__age_max", output_field=models.IntegerField()),
-        _repeat=Exists(earlier),
-        _ended=Coalesce("departure__departed_at", "death__died_at"),
-    )
-
-
 @dataclass(frozen=True)
 class Table:
     """Where a table's rows come from: the model, the field that places a row in a month and the path
@@ -122,8 +99,7 @@ class Table:
     station: str
 
     def queryset(self):
-        qs = self.model.objects.all()
-        return stays_annotated(qs) if self.model is Stay else qs
+        return self.model.objects.all()
 
     def in_period(self, station_ids, start, end):
         return self.queryset().filter(**{f"{self.station}__in": station_ids, f"{self.at}__gte": start,
@@ -173,7 +149,7 @@ SECTIONS = [
 def in_station_at(end, days=0):
     """Q on stays: in the station at `end`, and there more than `days` whole days (Stay.days_in_station)."""
     arrived = Q(arrived_at__lte=end - datetime.timedelta(days=days + 1)) if days else Q(arrived_at__lt=end)
-    return arrived & (Q(_ended__isnull=True) | Q(_ended__gte=end))
+    return arrived & (Q(ended_at__isnull=True) | Q(ended_at__gte=end))
 
 
 def notice_missing(kind):
@@ -197,10 +173,10 @@ def _figures():
         Figure("arrivals_male", "arrivals", _("men and boys"), ARRIVALS, Q(person__sex=Sex.MALE)),
         Figure("arrivals_female", "arrivals", _("women and girls"), ARRIVALS, Q(person__sex=Sex.FEMALE)),
         Figure("arrivals_sex_unknown", "arrivals", _("sex not recorded"), ARRIVALS, Q(person__sex=Sex.UNKNOWN)),
-        Figure("age_under_18", "arrivals", _("under 18"), ARRIVALS, Q(_age__lt=18)),
-        Figure("age_18_59", "arrivals", _("18 to 59"), ARRIVALS, Q(_age__gte=18, _age__lt=60)),
-        Figure("age_60_plus", "arrivals", _("60 and over"), ARRIVALS, Q(_age__gte=60)),
-        Figure("age_unknown", "arrivals", _("age unknown"), ARRIVALS, Q(_age__isnull=True)),
+        Figure("age_under_18", "arrivals", _("under 18"), ARRIVALS, Q(age_at_arrival__lt=18)),
+        Figure("age_18_59", "arrivals", _("18 to 59"), ARRIVALS, Q(age_at_arrival__gte=18, age_at_arrival__lt=60)),
+        Figure("age_60_plus", "arrivals", _("60 and over"), ARRIVALS, Q(age_at_arrival__gte=60)),
+        Figure("age_unknown", "arrivals", _("age unknown"), ARRIVALS, Q(age_at_arrival__isnull=True)),
     ]
     figures += [
         Figure(f"brought_{value}", "arrivals", lazy_format("brought by: %(who)s", who=label), ARRIVALS,
@@ -209,7 +185,7 @@ def _figures():
     ]
     figures += [
         Figure("identity_unknown", "arrivals", _("identity unknown"), ARRIVALS, Q(identity="unknown")),
-        Figure("repeat_arrivals", "arrivals", _("repeat arrivals"), ARRIVALS, Q(_repeat=True)),
+        Figure("repeat_arrivals", "arrivals", _("repeat arrivals"), ARRIVALS, Q(repeat_arrival=True)),
         Figure("in_station", "population", _("in the station"), POPULATION, stock=True),
     ]
     figures += [
@@ -337,7 +313,7 @@ def _population(station_ids, months, now):
     }
     rows = (
         POPULATION.queryset().filter(person__station__in=station_ids, arrived_at__lt=last_cut)
-        .filter(Q(_ended__isnull=True) | Q(_ended__gte=first_cut))
+        .filter(Q(ended_at__isnull=True) | Q(ended_at__gte=first_cut))
         .annotate(_station=F("person__station")).values("_station").annotate(**counts).order_by()
     )
     values = {}

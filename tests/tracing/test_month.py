@@ -2,12 +2,16 @@
 ledgers that agree with them to the row, and the pages and files that show them."""
 
 import datetime
+import importlib
+import types
 from decimal import Decimal
 
 import pytest
+from django.apps import apps
+from django.db import connection
 from django.utils import translation
 
-from shelter.models import BroughtBy, DepartureKind, FoundChannel, Identity, Sex
+from shelter.models import BroughtBy, DepartureKind, FoundChannel, Identity, Sex, Stay
 from tracing import figures as stats
 from tracing import ledgers
 
@@ -130,3 +134,34 @@ def test_each_figure_links_to_its_rows(month_station, station, head, client_as):
     rows = client.get("/tracing/month/figures/departed_family/?start=2026-03&end=2026-03")
     assert rows.status_code == 200 and month_station["B"].person.file_no in rows.content.decode()
     assert month_station["C"].person.file_no not in rows.content.decode()
+
+
+def test_the_kept_age_and_repeat_follow_corrections_merges_and_late_entries(station, reception, supervisor, arrive):
+    stay = arrive(station, reception, arrived_at=stats.month_start(MARCH) + datetime.timedelta(days=3),
+                  age_min=15, age_max=19)
+    assert (stay.age_at_arrival, stay.repeat_arrival) == (17, False)
+    person = stay.person
+    person.date_of_birth, person.age_min, person.age_max = datetime.date(1960, 1, 1), None, None
+    person.save()  # a correction of the file
+    stay.refresh_from_db()
+    assert stay.age_at_arrival == 66
+    # An earlier stay of the same file, entered late: the later stay becomes a repeat arrival.
+    Stay.objects.create(person=person, arrived_at=stats.month_start(FEB), found_place="广州站", brought_by="self",
+                        state="departed", entered_by=reception)
+    stay.refresh_from_db()
+    assert stay.repeat_arrival
+    # Two files merged: the surviving file's stays are counted again.
+    other = arrive(station, reception, arrived_at=stats.month_start(APRIL), sex="M").person
+    Stay.objects.filter(person=other).update(state="departed")
+    other.merge_into(person, supervisor, "同一人：身份证号相同")
+    assert Stay.objects.get(person=person, arrived_at=stats.month_start(APRIL)).repeat_arrival
+
+
+def test_stays_registered_before_get_their_kept_figures_by_migration(month_station):
+    Stay.objects.update(age_at_arrival=None, repeat_arrival=False, ended_at=None)
+    importlib.import_module("shelter.migrations.0005_stay_figures").fill(
+        apps, types.SimpleNamespace(connection=connection))
+    got = {k: Stay.objects.values_list("age_at_arrival", "repeat_arrival", "ended_at").get(pk=s.pk)
+           for k, s in month_station.items()}
+    assert got == {k: (s.age_at_arrival, s.repeat_arrival, s.ended_at) for k, s in month_station.items()}
+    assert got["B"][0] == 15 and got["D"][1] and got["A"][2] == month_station["A"].departure.departed_at
