@@ -101,9 +101,13 @@ class Table:
     def queryset(self):
         return self.model.objects.all()
 
+    def of_stations(self, station_ids):
+        """The rows of these stations (None: of every station)."""
+        qs = self.queryset()
+        return qs if station_ids is None else qs.filter(**{f"{self.station}__in": list(station_ids)})
+
     def in_period(self, station_ids, start, end):
-        return self.queryset().filter(**{f"{self.station}__in": station_ids, f"{self.at}__gte": start,
-                                         f"{self.at}__lt": end})
+        return self.of_stations(station_ids).filter(**{f"{self.at}__gte": start, f"{self.at}__lt": end})
 
 
 ARRIVALS = Table("arrivals", Stay, "arrived_at", "person__station")
@@ -243,18 +247,17 @@ def cutoff(month, now):
 
 
 class Statistics:
-    """The figures of some stations over some months: value(key, month=None, station=None)."""
+    """The figures of some stations over some months, added up over the stations: value(key, month=None)."""
 
     def __init__(self, station_ids, months, values, now):
-        self.station_ids, self.months, self.values, self.now = list(station_ids), months, values, now
+        self.station_ids, self.months, self.values, self.now = station_ids, months, values, now
 
-    def value(self, key, month=None, station=None):
+    def value(self, key, month=None):
         if key == MONEY_TOTAL:
-            return self.value("money_tickets", month, station) + self.value("money_allowances", month, station)
+            return self.value("money_tickets", month) + self.value("money_allowances", month)
         figure = BY_KEY[key]
         months = [month] if month else ([self.months[-1]] if figure.stock else self.months)
-        stations = [station] if station else self.station_ids
-        value = sum(self.values.get((key, s, m), 0) or 0 for s in stations for m in months)
+        value = sum(self.values.get((key, m), 0) or 0 for m in months)
         return Decimal(value).quantize(CENT) if figure.total else value
 
     def sections(self):
@@ -280,9 +283,10 @@ def _month_of(value):
 
 
 def compute(station_ids, first, last, now=None):
-    """The figures of these stations for the months first..last: one grouped query per table."""
+    """The figures of these stations (None: every station, which spares the joins that reach a row's
+    station) for the months first..last: one query per table, grouped by month."""
     now = now or timezone.now()
-    station_ids = list(station_ids)
+    station_ids = None if station_ids is None else list(station_ids)
     months = month_range(first, last)
     start, end = month_start(months[0]), month_end(months[-1])
     values = {}
@@ -290,38 +294,30 @@ def compute(station_ids, first, last, now=None):
         figures = [f for f in FIGURES if f.table is table]
         rows = (
             table.in_period(station_ids, start, end)
-            .annotate(_month=TruncMonth(table.at, tzinfo=station_zone()), _station=F(table.station))
-            .values("_month", "_station")
+            .annotate(_month=TruncMonth(table.at, tzinfo=station_zone()))
+            .values("_month")
             .annotate(**{f"n_{f.key}": f.aggregate(now) for f in figures})
             .order_by()
         )
         for row in rows:
             month = _month_of(row["_month"])
             for f in figures:
-                values[(f.key, row["_station"], month)] = row[f"n_{f.key}"] or 0
+                values[(f.key, month)] = row[f"n_{f.key}"] or 0
     values.update(_population(station_ids, months, now))
     return Statistics(station_ids, months, values, now)
 
 
 def _population(station_ids, months, now):
-    """People in the station at each month end: one query, grouped by station, one count per month."""
+    """People in the station at each month end: one query, one count per month and figure."""
     figures = [f for f in FIGURES if f.table is POPULATION]
     first_cut, last_cut = cutoff(months[0], now), cutoff(months[-1], now)
     counts = {
         f"m{i}_{f.key}": Count("pk", filter=population_condition(f, cutoff(month, now)))
         for i, month in enumerate(months) for f in figures
     }
-    rows = (
-        POPULATION.queryset().filter(person__station__in=station_ids, arrived_at__lt=last_cut)
-        .filter(Q(ended_at__isnull=True) | Q(ended_at__gte=first_cut))
-        .annotate(_station=F("person__station")).values("_station").annotate(**counts).order_by()
-    )
-    values = {}
-    for row in rows:
-        for i, month in enumerate(months):
-            for f in figures:
-                values[(f.key, row["_station"], month)] = row[f"m{i}_{f.key}"]
-    return values
+    stays = POPULATION.of_stations(station_ids).filter(arrived_at__lt=last_cut)
+    row = stays.filter(Q(ended_at__isnull=True) | Q(ended_at__gte=first_cut)).aggregate(**counts)
+    return {(f.key, month): row[f"m{i}_{f.key}"] for i, month in enumerate(months) for f in figures}
 
 
 def rows_of(key, station_ids, first, last, now=None):
@@ -330,7 +326,6 @@ def rows_of(key, station_ids, first, last, now=None):
     now = now or timezone.now()
     figure = BY_KEY[key]
     if figure.table is POPULATION:
-        qs = POPULATION.queryset().filter(person__station__in=list(station_ids))
-        return qs.filter(population_condition(figure, cutoff(last, now)))
-    qs = figure.table.in_period(list(station_ids), month_start(first), month_end(last))
+        return POPULATION.of_stations(station_ids).filter(population_condition(figure, cutoff(last, now)))
+    qs = figure.table.in_period(station_ids, month_start(first), month_end(last))
     return qs.filter(figure.q(now))

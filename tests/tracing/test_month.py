@@ -65,8 +65,13 @@ def test_a_repeat_arrival_is_counted_once_and_its_first_stay_not(month_station, 
     assert list(stats.rows_of("repeat_arrivals", [station.pk], MARCH, MARCH)) == [month_station["D"]]
 
 
-def test_another_station_is_not_counted(month_station, station, other_station):
-    assert stats.compute([other_station.pk], MARCH, MARCH).value("arrivals") == 0
+def test_stations_count_apart_and_every_station_counts_them_all(month_station, station, other_station, reception,
+                                                                 arrive):
+    arrive(other_station, reception, arrived_at=stats.month_start(MARCH) + datetime.timedelta(hours=1))
+    mine, theirs = (stats.compute([s.pk], MARCH, MARCH) for s in (station, other_station))
+    every = stats.compute(None, MARCH, MARCH)
+    assert (mine.value("arrivals"), theirs.value("arrivals"), every.value("arrivals")) == (4, 1, 5)
+    assert {k: every.value(k) for k in stats.BY_KEY} == {k: mine.value(k) + theirs.value(k) for k in stats.BY_KEY}
 
 
 def chinese(choice):

@@ -48,6 +48,14 @@ class PeriodForm(forms.Form):
         data["start"], data["end"] = start, end
         return data
 
+    def station_ids(self):
+        """The stations' ids for the figures, or None for every station (the figures then skip the joins
+        that reach a row's station)."""
+        chosen = self.cleaned_data.get("station") if self.is_bound and self.is_valid() else None
+        if self.user.sees_all_stations and not chosen:
+            return None
+        return [s.pk for s in self.stations()]
+
     def stations(self):
         """The stations shown: the user's own, or those chosen (all if none) for users who see every station."""
         if not self.user.sees_all_stations:

@@ -50,7 +50,7 @@ def audit_detail(stations, first, last, **more):
 @permission_required("tracing.view_statistics", raise_exception=True)
 def month(request):
     form, stations, first, last = period(request)
-    figures = stats.compute([s.pk for s in stations], first, last)
+    figures = stats.compute(form.station_ids(), first, last)
     labels = [f"{m:%Y-%m}" for m in figures.months]
     series = [(_("arrivals"), [figures.value("arrivals", m) for m in figures.months]),
               (_("departures"), [figures.value("departures", m) for m in figures.months]),
@@ -99,7 +99,7 @@ def figure_rows(request, key):
         raise Http404
     form, stations, first, last = period(request)
     figure = stats.BY_KEY[key]
-    rows = stats.rows_of(key, [s.pk for s in stations], first, last)
+    rows = stats.rows_of(key, form.station_ids(), first, last)
     model = rows.model
     related = {Stay: ["person__station"], Departure: ["stay__person__station"], Death: ["stay__person__station"],
                TracingCase: ["stay__person", "station"]}[model]
@@ -132,8 +132,8 @@ def ledger_export(request, kind, fmt):
 @permission_required("tracing.export_ledger", raise_exception=True)
 def table_pdf(request):
     """The monthly table, printable: the figures month by month and over the period."""
-    _form, stations, first, last = period(request)
-    figures = stats.compute([s.pk for s in stations], first, last)
+    form, stations, first, last = period(request)
+    figures = stats.compute(form.station_ids(), first, last)
     names = "、".join(s.name for s in stations) if len(stations) <= 3 else _("%(n)s stations") % {"n": len(stations)}
     headers = [_("figure")] + [f"{m:%Y-%m}" for m in figures.months] + ([_("period")] if len(figures.months) > 1 else [])
     sections = [(title, [(label, values + ([total] if len(figures.months) > 1 else [])) for _k, label, values, total in rows])
