@@ -2,9 +2,10 @@
 
 Each figure is a count (or a sum) of the rows of one table that fall in a month and meet the figure's
 condition (a Q object). The same condition gives the figure's rows (`rows_of`), so a figure and the
-list behind it cannot disagree. Figures are computed with one grouped query per table (grouped by
-station and month), never a loop over rows; people in the station at each month end with one
-conditional count per month in one query.
+list behind it cannot disagree. Figures are computed with one query per table, grouped by month,
+never a loop over rows; people in the station at each month end with one conditional count per month
+in one query. What a figure needs of a stay is kept on the stay (age at arrival, repeat arrival, end),
+so no count runs a subquery per row; for every station no join reaches the row's station.
 
 Months are calendar months in the station's time zone. Stations have no time zone of their own today:
 all of them use settings.TIME_ZONE (Asia/Shanghai by default), so a departure at 23:59 on the 31st
@@ -16,7 +17,8 @@ Definitions (where the rules are silent):
   Stay.repeat_arrival: the file has an earlier stay); identity unknown: the stay's identity as the
   file says now.
 - in the station at month end (or now, for the current month): arrived before and not yet departed
-  or dead (Stay.ended_at, set by the departure and the death); how long: more than 10, 30 or 90 whole days since the arrival.
+  or dead (Stay.ended_at, set by the departure and the death); how long: more than 10, 30 or 90
+  whole days since the arrival.
 - notices and DNA requests: of the cases of the month's arrivals, met by the deadline, late, or still
   missing (deadline passed while the case was open, nothing sent).
 - families found: tracing cases closed "family found" in the month, by channel.
