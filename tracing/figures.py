@@ -25,6 +25,7 @@ Definitions (where the rules are silent):
 """
 
 import datetime
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -55,7 +56,10 @@ def station_zone():
 
 def parse_month(text):
     """date(YYYY, MM, 1) from "YYYY-MM"; ValueError if it is not a month."""
-    day = datetime.datetime.strptime((text or "").strip(), "%Y-%m").date()
+    text = (text or "").strip()
+    if not re.fullmatch(r"\d{4}-\d{2}", text):
+        raise ValueError(text)
+    day = datetime.datetime.strptime(text, "%Y-%m").date()
     if day.year < 2000:
         raise ValueError(text)
     return day

@@ -75,7 +75,8 @@ def test_export_ledger_from_the_command_line(month_station, tmp_path):
 
 @pytest.mark.parametrize("code, month, message", [("XX", "2026-03", "unknown station 'XX'"),
                                                       ("GZ", "2026-13", "bad month '2026-13'"),
-                                                      ("GZ", "March", "bad month 'March'")])
+                                                      ("GZ", "March", "bad month 'March'"),
+                                                      ("GZ", "2026-3", "bad month '2026-3'")])
 def test_export_ledger_refuses_an_unknown_station_or_a_bad_month_with_status_2(station, code, month, message):
     err = io.StringIO()
     with pytest.raises(SystemExit) as e:
