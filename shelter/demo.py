@@ -118,6 +118,10 @@ def load():
             user.groups.add(Group.objects.get(name=role))
     admin = User.objects.create_superuser("admin", "admin@example.org", PASSWORD, first_name="管理员")
     admin.groups.add(Group.objects.get(name="administrator"))
+    # The civil-affairs bureau reads every station's month and changes nothing.
+    inspector = User.objects.create_user("inspector", password=PASSWORD, first_name="民政局督查员",
+                                         email="inspector@example.org")
+    inspector.groups.add(Group.objects.get(name="inspector"))
     for station in stations:
         people = PEOPLE if station is stations[0] else PEOPLE[:4]
         for row in people:
@@ -127,7 +131,7 @@ def load():
 
 
 def usernames():
-    return ["admin"] + [f"{c.lower()}-{r}" for c, *_ in STATIONS for r, _l in ROLES]
+    return ["admin", "inspector"] + [f"{c.lower()}-{r}" for c, *_ in STATIONS for r, _l in ROLES]
 
 
 def person(station, rng, name, sex, ages, native, dialect, identity, hours_ago, state, place, mental):
