@@ -37,6 +37,58 @@ PEOPLE = [
 ]
 
 
+# How the demo's departures went (by name; the others go home with their family, found on the website).
+FAMILY = {"kind": "family", "receiver_name": "家属", "receiver_relation": "子女", "receiver_id_number": "11010519491231002X",
+          "found_channel": "website"}
+DEPARTURES = {
+    "陈美华": {"kind": "ticket", "destination": "江西省赣州市", "ticket_no": "G6012 05车12F", "ticket_amount": "268.50",
+            "allowance": "50.00", "paid_out_by": "财务 王会计"},
+    "刘志强": {"kind": "escorted", "destination": "四川省南充市", "escort_staff": "李明、周强", "receiver_name": "南充市救助站",
+            "allowance": "100.00", "paid_out_by": "财务 王会计", "found_channel": "interview"},
+    "周桂兰": {"kind": "ticket", "destination": "湖北省黄冈市", "ticket_no": "K1156 08车033", "ticket_amount": "121.00",
+            "allowance": "30.00", "paid_out_by": "财务 王会计"},
+    "黄海": {**FAMILY, "receiver_name": "黄丽", "receiver_relation": "姐姐", "found_channel": "police"},
+    "": FAMILY,
+}
+# People of the previous month, so the month-on-month figures have two months: (name, sex, ages, day of
+# arrival, days stayed, ended by "departed"/"deceased"/None, and a repeat arrival this month).
+PREVIOUS = [
+    ("周桂兰", "F", (62, 68), 3, 2, "departed", False),
+    ("黄海", "M", (30, 35), 10, 4, "departed", True),
+    ("", "M", (16, 17), 18, 3, "departed", False),
+    ("", "F", (50, 60), 25, None, None, False),
+]
+
+
+def previous_month(station, rng):
+    """Arrivals and departures of the previous month (one of them comes back this month)."""
+    reception = User.objects.get(username=f"{station.code.lower()}-reception")
+    now = timezone.localtime()
+    first = (now.replace(day=1) - datetime.timedelta(days=1)).replace(day=1, hour=10, minute=0, second=0, microsecond=0)
+    for name, sex, ages, day, stayed, end, returns in PREVIOUS:
+        arrived = first.replace(day=day)
+        new = Person(station=station, name=name, sex=sex, age_min=ages[0], age_max=ages[1], created_at=arrived,
+                     height_cm=rng.randint(150, 180))
+        stay = register_arrival(person=new, by=reception, stay=Stay(
+            arrived_at=arrived, found_place="广州火车站广场", brought_by=rng.choice(["police", "public", "self"]),
+            identity="confirmed" if name else "unknown", mental_state="normal", staff_in_charge=reception,
+            entered_at=arrived + datetime.timedelta(minutes=15)))
+        workflow.apply(stay, "admit", reception)
+        backdate_last_transition(stay, arrived + datetime.timedelta(minutes=30))
+        if end == "departed":
+            left = arrived + datetime.timedelta(days=stayed, hours=3)
+            departure = Departure(**DEPARTURES[name], departed_at=left, entered_at=left + datetime.timedelta(minutes=10))
+            if departure.ticket_amount or departure.allowance:
+                departure.receipt_no = f"{station.code}-{left:%Y%m}-{stay.pk:04d}"
+            workflow.apply(stay, "depart", reception, departure=departure)
+            backdate_last_transition(stay, departure.entered_at)
+        if returns:
+            again = min(now.replace(day=1, hour=9), now - datetime.timedelta(hours=1))
+            register_arrival(person=stay.person, by=reception, stay=Stay(
+                arrived_at=again, found_place="广州火车站广场", brought_by="police", identity="confirmed",
+                mental_state="normal", staff_in_charge=reception, entered_at=again + datetime.timedelta(minutes=15)))
+
+
 def demo_certificate(what="a scanned medical death certificate"):
     """A one-page PDF standing in for a scanned document."""
     pdf = FPDF()
@@ -66,10 +118,15 @@ def load():
             user.groups.add(Group.objects.get(name=role))
     admin = User.objects.create_superuser("admin", "admin@example.org", PASSWORD, first_name="管理员")
     admin.groups.add(Group.objects.get(name="administrator"))
+    # The civil-affairs bureau reads every station's month and changes nothing.
+    inspector = User.objects.create_user("inspector", password=PASSWORD, first_name="民政局督查员",
+                                         email="inspector@example.org")
+    inspector.groups.add(Group.objects.get(name="inspector"))
     for station in stations:
         people = PEOPLE if station is stations[0] else PEOPLE[:4]
         for row in people:
             person(station, rng, *row)
+        previous_month(station, rng)
     transfer(stations[0], stations[1], rng)
     return stations
 
@@ -87,7 +144,7 @@ def transfer(sender, receiver, rng):
 
 
 def usernames():
-    return ["admin"] + [f"{c.lower()}-{r}" for c, *_ in STATIONS for r, _l in ROLES]
+    return ["admin", "inspector"] + [f"{c.lower()}-{r}" for c, *_ in STATIONS for r, _l in ROLES]
 
 
 def person(station, rng, name, sex, ages, native, dialect, identity, hours_ago, state, place, mental):
@@ -130,12 +187,13 @@ def person(station, rng, name, sex, ages, native, dialect, identity, hours_ago, 
             departure = Departure(kind="transfer", departed_at=left, destination="广州市社会福利院",
                                   receiver_name="福利院 刘主任", entered_at=left + datetime.timedelta(minutes=10))
         else:
-            departure = Departure(kind="family", departed_at=left, receiver_name="家属", receiver_relation="子女",
-                                  receiver_id_number="11010519491231002X",
+            departure = Departure(**DEPARTURES.get(name, FAMILY), departed_at=left,
                                   entered_at=left + datetime.timedelta(minutes=10))
+            if departure.ticket_amount or departure.allowance:
+                departure.receipt_no = f"{station.code}-{left:%Y%m}-{stay.pk:04d}"
         # Counted out item by item: the cash handed to the receiver, the rest returned to the person.
-        counted_out = {b.pk: ("handed", departure.receiver_name) if b.item.startswith("现金") else ("returned", "")
-                       for b in stay.belongings.all()}
+        counted_out = {b.pk: ("handed", departure.receiver_name or "本人") if b.item.startswith("现金")
+                       else ("returned", "") for b in stay.belongings.all()}
         workflow.apply(stay, "depart", reception, departure=departure, counted_out=counted_out)
         backdate_last_transition(stay, departure.entered_at)
     elif state == "deceased":

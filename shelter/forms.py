@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from lib.text import SingleLineInputs
 
 from .models import (
+    FOUND_CHANNEL_CHOICES,
     AuditEvent,
     Belonging,
     BelongingOutcome,
@@ -148,7 +149,8 @@ class DepartureForm(SingleLineInputs, forms.ModelForm):
         model = Departure
         fields = [
             "kind", "departed_at", "receiver_name", "receiver_relation", "receiver_id_number", "receiver_phone",
-            "escort_staff", "destination", "ticket_no", "allowance", "notes", "to_station", "late_reason",
+            "found_channel", "escort_staff", "destination", "ticket_no", "ticket_amount", "allowance", "receipt_no",
+            "paid_out_by", "referrer_letter_no", "notes", "to_station", "late_reason",
         ]
         widgets = {"departed_at": DATETIME_WIDGET, "notes": forms.Textarea(attrs={"rows": 2})}
 
@@ -156,6 +158,11 @@ class DepartureForm(SingleLineInputs, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.instance.stay = stay
         self.fields["departed_at"].initial = timezone.localtime().replace(second=0, microsecond=0)
+        # "unknown" is only for departures recorded before the question was asked.
+        self.fields["found_channel"].choices = [("", "---------")] + FOUND_CHANNEL_CHOICES
+        self.fields["found_channel"].help_text = _("Needed when the family takes the person home.")
+        for name in ("ticket_amount", "allowance"):
+            self.fields[name].widget.attrs["min"] = "0"
         explain_late_reason(self)
         if stay is not None and stay.pk:
             self.fields["to_station"].queryset = Station.objects.exclude(pk=stay.person.station_id)

@@ -6,13 +6,14 @@ Every record keeps when it happened and when it was entered (the ledger rule); n
 """
 
 import datetime
+import zoneinfo
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.core.validators import FileExtensionValidator, MaxValueValidator
+from django.core.validators import FileExtensionValidator, MaxValueValidator, MinValueValidator
 from django.db import models, transaction
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -137,6 +138,11 @@ def age_overlaps(age, prefix="", today=None):
 class StayQuerySet(StationQuerySet):
     station_path = "person__station"
 
+    def mark_repeats(self):
+        """Set repeat_arrival on these stays from the file's other stays (one UPDATE)."""
+        earlier = Stay.objects.filter(person=models.OuterRef("person"), arrived_at__lt=models.OuterRef("arrived_at"))
+        return self.update(repeat_arrival=models.Exists(earlier))
+
 
 class Sex(models.TextChoices):
     MALE = "M", _("male")
@@ -258,10 +264,24 @@ class Person(SingleLineFields, models.Model):
                            "If this is someone else, register a new file.") % {"name": self.display_name}
         return None
 
+    def age_at(self, at):
+        """Age on the day of `at` in the station's zone, as the monthly figures count it: from the date of
+        birth, else the middle of the estimated range (its one end if the other is missing), else None."""
+        youngest, oldest = self.age_range(timezone.localtime(at, zoneinfo.ZoneInfo(settings.TIME_ZONE)).date())
+        if self.date_of_birth or youngest is None or oldest is None:
+            return youngest if youngest is not None else oldest
+        return (youngest + oldest) // 2
+
     def save(self, *args, **kwargs):
         if not self.file_no:
             self.file_no = self.station.allocate_file_no(timezone.localdate().year)
+        adding = self._state.adding
         super().save(*args, **kwargs)
+        if not adding:  # a correction of the ages or the date of birth reaches the stays' kept age
+            for stay in Stay.objects.filter(person=self).only("pk", "arrived_at", "age_at_arrival"):
+                age = self.age_at(stay.arrived_at)
+                if age != stay.age_at_arrival:
+                    Stay.objects.filter(pk=stay.pk).update(age_at_arrival=age)
 
     def merge_into(self, survivor, by, reason):
         """This file is a second file of `survivor`'s person: its stays (and with them their tracing
@@ -296,6 +316,7 @@ class Person(SingleLineFields, models.Model):
                     "(kind “other”, noting the double registration), then merge."
                 ))
             moved = Stay.objects.filter(person=self).update(person=survivor)
+            Stay.objects.filter(person=survivor).mark_repeats()
             self.merged_into, self.merged_at, self.merged_by, self.merge_reason = survivor, timezone.now(), by, reason
             self.save(update_fields=["merged_into", "merged_at", "merged_by", "merge_reason"])
             person_merged.send(sender=Person, merged=self, survivor=survivor, by=by)
@@ -517,6 +538,14 @@ class Stay(ConcurrentTransitionMixin, LedgerEntry):
     review_point = models.CharField(_("review"), max_length=12, choices=ReviewPoint.choices, blank=True,
                                     editable=False)
     review_reminded_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Kept for the monthly figures (tracing.figures), which count them in one grouped query: whether the
+    # file had an earlier stay, and the age on the day of arrival (Person.age_at). Set when the stay is
+    # registered; again when the file's ages are corrected (Person.save) or two files merge (merge_into).
+    repeat_arrival = models.BooleanField(_("repeat arrival"), default=False, editable=False)
+    age_at_arrival = models.PositiveSmallIntegerField(_("age at arrival"), null=True, blank=True, editable=False)
+    # When the stay ended (its departure or death), set by those transitions: who was in the station at a
+    # month end is one range on the stays, without joining departures and deaths.
+    ended_at = models.DateTimeField(_("ended"), null=True, blank=True, editable=False)
 
     objects = StayQuerySet.as_manager()
 
@@ -549,6 +578,18 @@ class Stay(ConcurrentTransitionMixin, LedgerEntry):
     def get_absolute_url(self):
         return self.person.get_absolute_url() + f"#stay-{self.pk}"
 
+    def save(self, *args, **kwargs):
+        """Keeps what the monthly figures count (age at arrival, repeat arrival) and the next review."""
+        adding = self._state.adding
+        if adding:
+            self.age_at_arrival = self.person.age_at(self.arrived_at)
+            self.repeat_arrival = Stay.objects.filter(person=self.person_id, arrived_at__lt=self.arrived_at).exists()
+        super().save(*args, **kwargs)
+        if adding:  # an earlier stay entered late makes the later ones repeats
+            Stay.objects.filter(person=self.person_id, arrived_at__gt=self.arrived_at, repeat_arrival=False).update(
+                repeat_arrival=True)
+        self.plan_review()  # the arrival, the identity, the mental state or the end of the stay moved it
+
     @property
     def is_open(self):
         return self.state in (StayState.RECEPTION, StayState.IN_CARE)
@@ -573,10 +614,6 @@ class Stay(ConcurrentTransitionMixin, LedgerEntry):
 
     def review_overdue(self, now=None):
         return self.review_due_at is not None and self.review_due_at <= (now or timezone.now())
-
-    def save(self, *args, **kwargs):
-        super().save(*args, **kwargs)
-        self.plan_review()  # the arrival, the identity, the mental state or the end of the stay moved it
 
     # --- Long-stay reviews: the one place that says when a stay is reviewed. ----------------------
 
@@ -665,6 +702,7 @@ class Stay(ConcurrentTransitionMixin, LedgerEntry):
                 stay=self, person=self.person, from_station=self.person.station, to_station=departure.to_station,
                 requested_by=by, requested_at=departure.departed_at)
             transfer.announce()
+        self.ended_at = departure.departed_at
 
     @transition(
         field=state, source=[StayState.RECEPTION, StayState.IN_CARE], target=StayState.DECEASED,
@@ -675,6 +713,7 @@ class Stay(ConcurrentTransitionMixin, LedgerEntry):
         death.entered_by = by
         death.full_clean()
         death.save()
+        self.ended_at = death.died_at
         death.report(by)
 
 
@@ -837,12 +876,38 @@ class DepartureKind(models.TextChoices):
     OTHER = "other", _("other")
 
 
+class FoundChannel(models.TextChoices):
+    """How the family was found: on "family found", a confirmed candidate and a departure with the family
+    (tracing counts them by channel). "unknown" is for records made before the channel was asked."""
+
+    NATIONAL_WEBSITE = "website", _("national rescue tracing website")
+    TOUTIAO = "toutiao", _("Toutiao")
+    OTHER_NOTICE = "notice", _("other notice (TV, newspaper, social media)")
+    DNA = "dna", _("DNA match")
+    FACE = "face", _("face match in the system")
+    FAMILY_REPORT = "report", _("family report at a station")
+    POLICE_CHECK = "police", _("police identity check")
+    INTERVIEW = "interview", _("interview (the person's own account)")
+    REMEMBERED = "remembered", _("the person remembered, or went home")
+    OTHER = "other", _("other")
+    UNKNOWN = "unknown", _("unknown (recorded before the channel was asked)")
+
+
+# What a user may choose: "unknown" is only for records older than the question.
+FOUND_CHANNEL_CHOICES = [(v, label) for v, label in FoundChannel.choices if v != FoundChannel.UNKNOWN]
+
+MONEY = [MinValueValidator(0, message=_("An amount cannot be negative."))]
+
+
 class Departure(LedgerEntry):
-    """How a stay ended, when the person left alive. Each kind asks for what it needs (REQUIRED)."""
+    """How a stay ended, when the person left alive. Each kind asks for what it needs (REQUIRED).
+
+    Money paid out on departure (a ticket home, a travel allowance) records its amounts, the receipt
+    number and who paid it out; the finance comparison (tracing) matches it by receipt number."""
 
     OCCURRED_FIELD = "departed_at"
     REQUIRED = {
-        DepartureKind.FAMILY: ("receiver_name", "receiver_relation", "receiver_id_number"),
+        DepartureKind.FAMILY: ("receiver_name", "receiver_relation", "receiver_id_number", "found_channel"),
         DepartureKind.ESCORTED: ("destination", "escort_staff", "receiver_name"),
         DepartureKind.TICKET: ("destination", "ticket_no"),
         DepartureKind.TRANSFER: ("destination", "receiver_name"),
@@ -860,7 +925,18 @@ class Departure(LedgerEntry):
     escort_staff = models.CharField(_("escorting staff"), max_length=100, blank=True)
     destination = models.CharField(_("destination"), max_length=200, blank=True)
     ticket_no = models.CharField(_("ticket number"), max_length=60, blank=True)
-    allowance = models.DecimalField(_("travel allowance (yuan)"), max_digits=8, decimal_places=2, null=True, blank=True)
+    ticket_amount = models.DecimalField(_("ticket price (yuan)"), max_digits=8, decimal_places=2, null=True,
+                                        blank=True, validators=MONEY)
+    allowance = models.DecimalField(_("travel allowance (yuan)"), max_digits=8, decimal_places=2, null=True, blank=True,
+                                    validators=MONEY)
+    receipt_no = models.CharField(_("receipt number"), max_length=40, blank=True, db_index=True)
+    paid_out_by = models.CharField(_("paid out by"), max_length=60, blank=True)
+    found_channel = models.CharField(_("how the family was found"), max_length=12, choices=FoundChannel.choices,
+                                     blank=True)
+    referrer_letter_no = models.CharField(
+        _("letter back to the referring station"), max_length=60, blank=True,
+        help_text=_("Reference of the letter telling the station that referred the person how they went home."),
+    )
     notes = models.TextField(_("notes"), blank=True)
     # A transfer to another station that uses Homeward: the file is handed over (Transfer).
     to_station = models.ForeignKey(
@@ -872,6 +948,7 @@ class Departure(LedgerEntry):
     class Meta:
         verbose_name = _("departure")
         verbose_name_plural = _("departures")
+        indexes = [models.Index(fields=["departed_at"], name="departure_at")]
 
     def __str__(self):
         return self.get_kind_display()
@@ -893,8 +970,28 @@ class Departure(LedgerEntry):
             errors["to_station"] = _("Only a transfer goes to another station.")
         elif self.to_station_id and self.stay_id and self.to_station_id == self.stay.person.station_id:
             errors["to_station"] = _("The person is already at this station.")
+        errors.update(self.money_errors())
         if errors:
             raise ValidationError(errors)
+
+
+    def money_errors(self):
+        """Money paid out needs its receipt number and who paid it; an amount is never negative."""
+        errors = {}
+        for name in ("ticket_amount", "allowance"):
+            value = getattr(self, name)
+            if value is not None and value < 0:
+                errors[name] = MONEY[0].message
+        if self.money_paid:
+            for name in ("receipt_no", "paid_out_by"):
+                if not getattr(self, name):
+                    errors[name] = _("Needed when money is paid out.")
+        return errors
+
+    @property
+    def money_paid(self):
+        """Ticket and allowance together (0 when nothing was paid)."""
+        return sum(v for v in (self.ticket_amount, self.allowance) if v and v > 0) or 0
 
 
 class ProofKind(models.TextChoices):
@@ -923,6 +1020,7 @@ class Death(LedgerEntry):
     class Meta:
         verbose_name = _("death")
         verbose_name_plural = _("deaths")
+        indexes = [models.Index(fields=["died_at"], name="death_at")]
 
     def __str__(self):
         return f"{self.stay.person} {timezone.localtime(self.died_at):%Y-%m-%d}"

@@ -46,6 +46,18 @@ ROLES["supervisor"] += FAMILY_WORK + FAMILY_REVIEW
 ROLES["station_head"] += ["tracing.view_familyreport"]
 ROLES["administrator"] += FAMILY_WORK + FAMILY_REVIEW
 
+# The month (tracing's statistics, ledgers and the finance comparison): station heads and supervisors
+# read and export their station's; supervisors upload the finance sheet; administrators all stations'.
+MONTH = ["tracing.view_statistics", "tracing.export_ledger", "tracing.view_financecomparison"]
+ROLES["supervisor"] += MONTH + ["tracing.add_financecomparison"]
+ROLES["station_head"] += MONTH
+ROLES["administrator"] += MONTH + ["tracing.add_financecomparison"]
+
+# The civil-affairs bureau's inspector: every station's figures, ledgers and warnings (the deadline
+# board), and nothing else: no file, no face, and no permission that changes anything (tested).
+ROLES["inspector"] = ["shelter.view_all_stations", "tracing.view_board", *MONTH]
+
+
 def sync_groups(using="default"):
     for name, perms in ROLES.items():
         group, _ = Group.objects.using(using).get_or_create(name=name)

@@ -21,7 +21,7 @@ from django_fsm.signals import post_transition
 from face.models import Portrait
 from face.signals import portrait_encoded
 from lib.queue import after_commit
-from shelter.models import DepartureKind, Identity, Person, Stay, StayState
+from shelter.models import DepartureKind, FoundChannel, Identity, Person, Stay, StayState
 from shelter.signals import arrival_registered, person_merged
 
 from . import services
@@ -59,7 +59,8 @@ def close_with_stay(sender, instance, name, source, target, method_kwargs=None, 
     case = TracingCase.objects.filter(stay=instance, closed_at__isnull=True).first()
     if case is None:
         return
-    case.find_family(by=method_kwargs.get("by"), reason=str(DepartureKind.FAMILY.label), at=departure.departed_at)
+    case.find_family(by=(method_kwargs or {}).get("by"), reason=str(DepartureKind.FAMILY.label),
+                     at=departure.departed_at, channel=departure.found_channel or FoundChannel.OTHER)
     case.save()
 
 

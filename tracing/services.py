@@ -9,8 +9,20 @@ from django.utils.translation import gettext as _
 from face.quality import check_portrait
 from lib.errors import Refusal
 from lib.queue import after_commit
+from shelter.models import Departure
 
-from .models import Candidate, DuplicateState, FamilyReport, FoundBy, PossibleDuplicate, ReportPhoto, TracingCase
+from . import finance
+from .figures import month_end, month_start
+from .models import (
+    Candidate,
+    DuplicateState,
+    FamilyReport,
+    FinanceComparison,
+    FoundBy,
+    PossibleDuplicate,
+    ReportPhoto,
+    TracingCase,
+)
 from .tasks import search_report
 
 
@@ -102,3 +114,26 @@ def follow_merge(*, merged, survivor, by):
         person, other = PossibleDuplicate.ordered(survivor, far)
         if not PossibleDuplicate.objects.filter(person=person, other=other).exists():
             PossibleDuplicate.objects.filter(pk=warning.pk).update(person=person, other=other)
+
+
+def payments(*, station, month):
+    """The money the station's departures of the month record, one entry a receipt number (two departures
+    on one receipt count together): [{"receipt_no", "amount", "departure"}]."""
+    paid = models.Q(ticket_amount__gt=0) | models.Q(allowance__gt=0)
+    departures = Departure.objects.filter(
+        stay__person__station=station, departed_at__gte=month_start(month), departed_at__lt=month_end(month)
+    ).filter(paid).order_by("departed_at", "pk")
+    by_receipt = {}
+    for d in departures:
+        entry = by_receipt.setdefault(d.receipt_no, {"receipt_no": d.receipt_no, "amount": 0, "departure": d.pk})
+        entry["amount"] += d.money_paid
+    return [{**e, "amount": str(e["amount"])} for e in by_receipt.values()]
+
+
+def compare_finance(*, station, month, file_name, data, by):
+    """Read the finance office's sheet for a station's month, set it against the departures' money and
+    keep the comparison. finance.SheetRefused (nothing kept) if the file cannot be read."""
+    sheet = finance.read_sheet(data, file_name)
+    result = finance.compare(payments(station=station, month=month), sheet)
+    return FinanceComparison.objects.create(station=station, month=month, file_name=file_name[:200], uploaded_by=by,
+                                            sheet=sheet, result=result)

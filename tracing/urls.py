@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import board, cases, documents, reports, review
+from .views import board, cases, documents, month, reports, review
 
 app_name = "tracing"
 urlpatterns = [
@@ -22,4 +22,12 @@ urlpatterns = [
     path("report-photos/<int:pk>/image/", reports.photo_image, name="report_photo"),
     path("candidates/<int:pk>/<slug:name>/", review.review, name="review"),
     path("duplicates/<int:pk>/dismiss/", review.dismiss_duplicate, name="dismiss_duplicate"),
+    # The month: statistics, the rows behind each figure, ledgers, the finance comparison.
+    path("month/", month.month, name="month"),
+    path("month/figures/<slug:key>/", month.figure_rows, name="figure"),
+    path("month/ledgers/<slug:kind>.<slug:fmt>", month.ledger_export, name="ledger"),
+    path("month/statistics.pdf", month.table_pdf, name="month_pdf"),
+    path("month/finance/", month.finance, name="finance"),
+    path("month/finance/upload/", month.finance_upload, name="finance_upload"),
+    path("month/finance/<int:pk>/", month.finance_result, name="finance_result"),
 ]

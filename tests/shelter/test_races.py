@@ -75,7 +75,7 @@ def test_a_tracing_step_lost_to_another_answers_409(client_as, supervisor, stay,
 
     monkeypatch.setattr(workflow, "locked_state", closed_meanwhile)
     response = client_as(supervisor).post(reverse("tracing:act", args=[case.pk, "family-found"]),
-                                          {"reason": "儿子来电"})
+                                          {"reason": "儿子来电", "channel": "toutiao"})
     assert response.status_code == 409 and CHANGED in response.content.decode()
 
 

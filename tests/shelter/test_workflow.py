@@ -82,7 +82,7 @@ def test_no_transition_leaves_a_closed_stay(stay, reception, end, death):
 
 
 @pytest.mark.parametrize("kind, missing", [
-    ("family", {"receiver_name", "receiver_relation", "receiver_id_number"}),
+    ("family", {"receiver_name", "receiver_relation", "receiver_id_number", "found_channel"}),
     ("ticket", {"destination", "ticket_no"}),
     ("transfer", {"destination", "receiver_name"}),
     ("escorted", {"destination", "escort_staff", "receiver_name"}),

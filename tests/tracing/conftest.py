@@ -6,15 +6,19 @@ take_portrait, so they are checked and encoded as at the desk); families bring t
 files (phone photos of every size, some with EXIF orientation).
 """
 
+import datetime
+from decimal import Decimal
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
+from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from face.models import Portrait
 from face.services import choose_main, take_portrait
 from lib import workflow
-from shelter.models import Notification, Person, Stay
+from shelter.models import Death, Departure, Notification, Person, Stay
 from tracing.models import DnaReferral, FamilyReport, Publication, QuickQuery, TracingCase
 from tracing.services import check_photo, register_report
 
@@ -148,3 +152,68 @@ def take_report(photo):
         return report
 
     return take_report
+
+
+# --- The month: a hand-counted station ---------------------------------------------------------------------
+
+
+def local(*args):
+    """An aware datetime in the station's zone (Asia/Shanghai)."""
+    return datetime.datetime(*args, tzinfo=ZoneInfo("Asia/Shanghai"))
+
+
+@pytest.fixture
+def month_station(settings, station, reception, arrive, publish, refer, pdf_bytes):
+    """GZ from December 2025 to April 2026, counted by hand (tests/tracing/test_month.py says what each
+    figure should be). Returns {letter: stay}.
+
+    A  M 60-70  arrived 02-25 10:00 (police)     departed 03-03 10:00 by ticket, 100 + 20 yuan, receipt R-1
+    B  F 15     arrived 03-05 09:00 (public)     notice +2 h, DNA +3 d; departed 03-31 23:59 with family (Toutiao)
+    C  M 30-40  arrived 03-10 12:00 (urban)      notice +30 h (late), DNA +9 d (late); left 04-01 00:01
+    D  U ?      arrived 01-10, left 01-20; again 03-20 08:00 (self, identity confirmed: no case), still there
+    E  M 45-55  arrived 2025-12-01 10:00 (police), still there
+    F  M 80-90  arrived 03-12 10:00 (police)     no notice, no DNA request; died 03-20 10:00
+    """
+    settings.TIME_ZONE = "Asia/Shanghai"
+    stays = {}
+    stays["A"] = _arrive(arrive, station, reception, local(2026, 2, 25, 10), "police", age_min=60, age_max=70)
+    stays["B"] = _arrive(arrive, station, reception, local(2026, 3, 5, 9), "public", sex="F", age_min=None,
+                         age_max=None, date_of_birth=datetime.date(2010, 3, 10))
+    stays["C"] = _arrive(arrive, station, reception, local(2026, 3, 10, 12), "urban", age_min=30, age_max=40)
+    first_d = _arrive(arrive, station, reception, local(2026, 1, 10, 10), "self", sex="U", age_min=None, age_max=None)
+    stays["E"] = _arrive(arrive, station, reception, local(2025, 12, 1, 10), "police", age_min=45, age_max=55)
+    stays["F"] = _arrive(arrive, station, reception, local(2026, 3, 12, 10), "police", age_min=80, age_max=90)
+
+    case_b, case_c = stays["B"].tracing_case, stays["C"].tracing_case
+    publish(case_b, reception, local(2026, 3, 5, 11), reference="B-1")
+    refer(TracingCase.objects.get(pk=case_b.pk), reception, local(2026, 3, 8, 9))
+    publish(case_c, reception, local(2026, 3, 11, 18), reference="C-1")
+    refer(TracingCase.objects.get(pk=case_c.pk), reception, local(2026, 3, 19, 12))
+
+    depart(first_d, reception, kind="left", departed_at=local(2026, 1, 20, 10), notes="自行离开")
+    stays["D"] = Stay.objects.create(person=first_d.person, arrived_at=local(2026, 3, 20, 8), found_place="广州站",
+                                     brought_by="self", identity="confirmed", entered_by=reception)
+    depart(stays["A"], reception, kind="ticket", departed_at=local(2026, 3, 3, 10), destination="湖南省邵阳市",
+           ticket_no="G1234", ticket_amount=Decimal("100.00"), allowance=Decimal("20.00"), receipt_no="R-1",
+           paid_out_by="财务 王会计")
+    depart(Stay.objects.get(pk=stays["B"].pk), reception, kind="family", departed_at=local(2026, 3, 31, 23, 59),
+           receiver_name="李明", receiver_relation="父亲", receiver_id_number="11010519491231002X",
+           found_channel="toutiao")
+    depart(Stay.objects.get(pk=stays["C"].pk), reception, kind="left", departed_at=local(2026, 4, 1, 0, 1),
+           notes="自行离站")
+    death = Death(died_at=local(2026, 3, 20, 10), place="市第一人民医院", cause="心力衰竭", proof_kind="medical",
+                  entered_at=local(2026, 3, 20, 10))
+    death.proof.save("proof.pdf", ContentFile(pdf_bytes), save=False)
+    workflow.apply(stays["F"], "die", reception, death=death)
+    return {k: Stay.objects.get(pk=v.pk) for k, v in stays.items()}
+
+
+def _arrive(arrive, station, staff, at, brought_by, **person):
+    stay = arrive(station, staff, arrived_at=at, **person)
+    Stay.objects.filter(pk=stay.pk).update(brought_by=brought_by)
+    return Stay.objects.get(pk=stay.pk)
+
+
+def depart(stay, user, **values):
+    """A departure entered when it happened (the history of these fixtures is not entered late)."""
+    return workflow.apply(stay, "depart", user, departure=Departure(entered_at=values["departed_at"], **values))

@@ -82,7 +82,7 @@ def test_the_case_closes_when_the_identity_is_confirmed_after_the_transfer(ended
 
 def test_the_case_closes_when_the_family_is_found_after_the_person_left(ended, supervisor):
     case = ended("left")
-    workflow.apply(case, "find_family", supervisor, reason="家属来电，经视频确认")
+    workflow.apply(case, "find_family", supervisor, reason="家属来电，经视频确认", channel="website")
     case = TracingCase.objects.get(pk=case.pk)
     assert (case.state, case.close_cause) == ("family_found", "family")
 

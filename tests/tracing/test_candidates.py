@@ -59,6 +59,7 @@ def test_done_when_the_resident_is_the_top_candidate_and_confirming_finds_the_fa
     assert report.state == "confirmed" and report.matched_person == father.person and report.matched_stay == father
     assert top.state == "confirmed" and top.reviewed_by == supervisor and top.review_reason == "儿子到站当面认出父亲"
     assert case.state == "family_found" and case.close_cause == "family"
+    assert case.found_channel == "face"  # not chosen: the face brought this candidate
     assert "GZ-R" in StateLog.for_object(case).get(state="family_found").reason
     told = Notification.objects.filter(kind="family_confirmed")
     assert {n.user for n in told} == {reception, taker}  # staff in charge of the stay, and the report's taker
@@ -163,9 +164,11 @@ def test_stations_see_only_their_own_candidates(client_as, station, other_statio
     # A cannot review B's resident; B can.
     assert client_as(a_supervisor).post(reverse("tracing:review", args=[candidate.pk, "confirm"]),
                                         {"reason": "x"}).status_code == 404
-    client_as(b_supervisor).post(reverse("tracing:review", args=[candidate.pk, "confirm"]), {"reason": "视频核对"})
+    client_as(b_supervisor).post(reverse("tracing:review", args=[candidate.pk, "confirm"]),
+                                 {"reason": "视频核对", "channel": "report"})
     report.refresh_from_db()
     assert report.state == "confirmed" and case_of(woman).state == "family_found"
+    assert case_of(woman).found_channel == "report"  # chosen by the reviewer
     # A third station sees nothing of it.
     third = make_user("c", "supervisor", Station.objects.create(code="FS", name="Foshan Rescue Station"))
     assert client_as(third).get(report.get_absolute_url()).status_code == 404

@@ -1,6 +1,7 @@
 """`make run` loads the demo through `manage.py seed_demo`: every app's demo, through the same services
 as the pages, and nothing twice."""
 
+import datetime
 from io import StringIO
 
 from django.core.management import call_command
@@ -9,6 +10,7 @@ from django.utils import timezone
 from face.models import Portrait
 from lib import workflow
 from shelter.models import Belonging, DeathReportSending, Person, Service, Station, Stay, Transfer, User
+from tracing import figures
 from tracing.models import Candidate, FamilyReport, TracingCase
 
 
@@ -25,6 +27,15 @@ def test_the_demo_loads_every_app_once(db, django_capture_on_commit_callbacks):
     assert Portrait.objects.filter(encoding__isnull=False).count() == 3
     assert FamilyReport.objects.count() == 2 and Candidate.objects.exists()
     people = Person.objects.count()
+    # The month has something to show for this month and the last, and the inspector logs in.
+    this = figures.this_month()
+    last = (this - datetime.timedelta(days=1)).replace(day=1)
+    month = figures.compute(None, last, this)
+    for key in ("arrivals", "departures", "in_station", "payments", "families_found"):
+        assert month.value(key, last) > 0, key  # the previous month's demo people (shelter.demo.PREVIOUS)
+    assert month.value("in_station", this) > 0
+    assert month.value("repeat_arrivals") == 2  # 黄海 came back, at GZ and at FS
+    assert "inspector" in out.getvalue()
     # What the issue's roles look at: belongings counted out, a late entry with its reason, an unknown
     # person transferred or dead whose case stays open, reviews due, a death report sent, a transfer waiting.
     assert not Belonging.objects.filter(stay__state="departed", outcome="").exists()

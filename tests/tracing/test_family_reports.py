@@ -137,7 +137,7 @@ def test_the_report_workflow_keeps_its_history(client_as, station, reception, su
     departed_at = timezone.now()
     workflow.apply(father, "depart", reception, departure=Departure(
         kind="family", departed_at=departed_at, receiver_name="王芳", receiver_relation="女儿",
-        receiver_id_number="11010519491231002X"))
+        receiver_id_number="11010519491231002X", found_channel="face"))
     report.refresh_from_db()
     assert report.state == "reunited" and report.closed_at == departed_at
     steps = list(StateLog.for_object(report).values_list("transition", "state", "by__username"))

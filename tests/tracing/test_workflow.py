@@ -188,7 +188,7 @@ def test_permissions_reception_traces_supervisor_closes_head_only_reads(case, re
 def test_family_found_withdraws_every_publication_and_logs_each(case, reception, supervisor, publish):
     publish(case, reception, channel="national")
     publish(reload(case), reception, channel="newspaper", reference="羊城晚报 2025-10-02 A7")
-    workflow.apply(reload(case), "find_family", supervisor, reason="儿子看到头条推送后来电")
+    workflow.apply(reload(case), "find_family", supervisor, reason="儿子看到头条推送后来电", channel="toutiao")
     case = reload(case)
     assert (case.state, case.close_cause) == ("family_found", "family")
     for p in case.publications.all():
@@ -208,9 +208,10 @@ def departure(kind="ticket", **kw):
 
 def test_departure_home_with_the_family_counts_as_family_found(case, reception, publish):
     publish(case, reception)
-    workflow.apply(Stay.objects.get(pk=case.stay_id), "depart", reception, departure=departure("family"))
+    workflow.apply(Stay.objects.get(pk=case.stay_id), "depart", reception,
+                   departure=departure("family", found_channel="toutiao"))
     case = reload(case)
-    assert (case.state, case.close_cause) == ("family_found", "family")
+    assert (case.state, case.close_cause, case.found_channel) == ("family_found", "family", "toutiao")
     assert Publication.objects.get().state == "withdrawn"
 
 
@@ -381,7 +382,7 @@ def test_a_step_refused_by_the_workflow_keeps_what_was_typed(client_as, case, re
 
 
 def test_closing_refused_by_the_workflow_keeps_the_reason_typed(client_as, case, supervisor):
-    workflow.apply(case, "find_family", supervisor, reason="family came")
+    workflow.apply(case, "find_family", supervisor, reason="family came", channel="report")
     response = client_as(supervisor).post(f"/tracing/cases/{case.pk}/do/close/",
                                           {"cause": "other", "reason": "moved to a care home"})
     assert response.status_code == 400

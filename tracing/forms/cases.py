@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from lib.text import SingleLineInputs
 from shelter.forms import DATETIME_WIDGET, explain_late_reason
+from shelter.models import FOUND_CHANNEL_CHOICES
 
 from ..models import CloseCause, DnaDatabase, DnaReferral, DnaResult, Publication, QuickQuery
 
@@ -89,6 +90,8 @@ class DnaResultForm(forms.Form):
 
 
 class FamilyFoundForm(SingleLineInputs, forms.Form):
+    channel = forms.ChoiceField(label=_("channel"), choices=FOUND_CHANNEL_CHOICES,
+                                help_text=_("Which way of searching brought the family: counted every month."))
     reason = forms.CharField(
         label=_("how the family was found"), max_length=300,
         help_text=_("Channel and contact, e.g. “son called after the Toutiao notice”."),

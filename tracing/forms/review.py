@@ -4,7 +4,16 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from lib.text import SingleLineInputs
+from shelter.models import FOUND_CHANNEL_CHOICES
 
 
 class ReasonForm(SingleLineInputs, forms.Form):
     reason = forms.CharField(label=_("reason"), max_length=300, widget=forms.TextInput(attrs={"size": 40}))
+
+
+class ConfirmForm(ReasonForm):
+    """Confirming a candidate also says how the family was found (by default: the face search if the face
+    brought the candidate, else the family's report)."""
+
+    channel = forms.ChoiceField(label=_("how the family was found"), required=False,
+                                choices=[("", _("as the search found it"))] + FOUND_CHANNEL_CHOICES)

@@ -33,12 +33,13 @@ from .cases import (
     warn_field,
 )
 from .duplicates import DuplicateState, FoundBy, PossibleDuplicate
+from .finance import FinanceComparison
 from .reports import SEARCHING_STATES, FamilyReport, FamilyReportQuerySet, ReportedVia, ReportPhoto, ReportState
 
 __all__ = [
     "OPEN_STATES", "SEARCHING_STATES", "Candidate", "CandidateQuerySet", "CandidateState", "CaseState", "Channel",
     "CloseCause", "Deadline", "DnaDatabase", "DnaReferral", "DnaResult", "DuplicateState", "FamilyReport",
-    "FamilyReportQuerySet", "FoundBy", "PossibleDuplicate", "Publication", "PublicationState", "QueryKind",
+    "FamilyReportQuerySet", "FinanceComparison", "FoundBy", "PossibleDuplicate", "Publication", "PublicationState", "QueryKind",
     "QueryResult", "QuickQuery", "ReportPhoto", "ReportState", "ReportedVia", "Stage", "TracingCase",
     "TracingCaseQuerySet", "due_field", "in_stage", "sent_field", "warn_field",
 ]

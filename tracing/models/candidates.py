@@ -18,7 +18,7 @@ from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from face.models import Portrait
 from lib import workflow
-from shelter.models import Notification, Person, StationQuerySet, Stay
+from shelter.models import FoundChannel, Notification, Person, StationQuerySet, Stay
 
 from .reports import FamilyReport, ReportPhoto, ReportState
 
@@ -90,10 +90,13 @@ class Candidate(ConcurrentTransitionMixin, models.Model):
     @transition(field=state, source=CandidateState.PROPOSED, target=CandidateState.CONFIRMED,
                 permission="tracing.review_candidate", conditions=[reviewable],
                 custom={"label": _("Confirm: this is the missing person")})
-    def confirm(self, by=None, reason=""):
+    def confirm(self, by=None, reason="", channel=""):
         """The family's missing relative is this resident. One transaction (lib.workflow.apply): the
         report is confirmed and linked to the person and stay, the stay's open tracing case moves to
-        "family found" (its own transition, with its permission), and the staff in charge are told."""
+        "family found" (its own transition, with its permission, and the channel: as chosen, else a
+        face match when the face brought the candidate, a family report otherwise), and the staff in
+        charge are told."""
+        channel = channel or self.default_channel()
         self._reviewed(by, reason)
         self.stay = self.person.current_stay or self.stay  # the person may have arrived again since
         report = FamilyReport.objects.select_for_update().get(pk=self.report_id)
@@ -104,8 +107,11 @@ class Candidate(ConcurrentTransitionMixin, models.Model):
         if case is not None and case.is_open:
             with translation.override(settings.LANGUAGE_CODE):  # the history is in the site's language
                 message = _("Family report %(ref)s confirmed: %(reason)s") % {"ref": report.reference, "reason": reason}
-            workflow.apply(case, "find_family", by, reason=str(message))
+            workflow.apply(case, "find_family", by, reason=str(message), channel=channel)
         self.notify_confirmed(by)
+
+    def default_channel(self):
+        return FoundChannel.FACE if self.face_distance is not None else FoundChannel.FAMILY_REPORT
 
     @transition(field=state, source=CandidateState.PROPOSED, target=CandidateState.REJECTED,
                 permission="tracing.review_candidate", conditions=[reviewable],

@@ -24,7 +24,16 @@ from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, transi
 
 from face.models import Portrait
 from lib.dates import not_before_1900
-from shelter.models import FUTURE_MESSAGE, Identity, LedgerEntry, Station, StationQuerySet, Stay, StayState
+from shelter.models import (
+    FUTURE_MESSAGE,
+    FoundChannel,
+    Identity,
+    LedgerEntry,
+    Station,
+    StationQuerySet,
+    Stay,
+    StayState,
+)
 
 from .. import workdays
 
@@ -154,6 +163,8 @@ class TracingCase(ConcurrentTransitionMixin, models.Model):
     opened_at = models.DateTimeField(_("opened"), default=timezone.now)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
     close_cause = models.CharField(_("closed because"), max_length=12, choices=CloseCause.choices, blank=True)
+    found_channel = models.CharField(_("how the family was found"), max_length=12, choices=FoundChannel.choices,
+                                     blank=True)
 
     # Deadlines (see "Deadline rules"). *_warn_at: start of the at-risk window; *_met_at: when it was met;
     # *_<stage>_sent_at: the reminder was claimed (only the sweep writes these, see save()); at-risk is
@@ -186,7 +197,7 @@ class TracingCase(ConcurrentTransitionMixin, models.Model):
         verbose_name = _("tracing case")
         verbose_name_plural = _("tracing cases")
         ordering = ["-opened_at"]
-        indexes = deadline_indexes()
+        indexes = deadline_indexes() + [models.Index(fields=["closed_at"], name="tc_closed_at")]
         permissions = [
             ("view_board", _("Can see the deadline board")),
             ("publish_notice", _("Can publish, refresh and withdraw tracing notices")),
@@ -380,8 +391,12 @@ class TracingCase(ConcurrentTransitionMixin, models.Model):
         field=state, source=OPEN_STATES, target=CaseState.FAMILY_FOUND,
         permission="tracing.close_case", custom={"label": _("Family found")},
     )
-    def find_family(self, by=None, reason="", at=None):
-        """Reunification: the case closes and the notice is withdrawn everywhere it was published."""
+    def find_family(self, by=None, reason="", at=None, channel=""):
+        """Reunification: the case closes and the notice is withdrawn everywhere it was published. How the
+        family was found (shelter.models.FoundChannel) is asked every time: it is counted each month."""
+        if channel not in FoundChannel.values or channel == FoundChannel.UNKNOWN:
+            raise ValidationError({"channel": _("Say how the family was found.")})
+        self.found_channel = channel
         self._close(CloseCause.FAMILY_FOUND, at or timezone.now(), by, reason)
 
     @transition(

@@ -23,6 +23,7 @@ from shelter.steps import take_step, then
 
 from ..finding import FACE_SCORE_SPAN, face_score, in_language
 from ..forms.reports import AddPhotosForm, ClosingForm, FamilyReportForm
+from ..forms.review import ConfirmForm
 from ..models import SEARCHING_STATES, Candidate, CandidateState, FamilyReport, ReportPhoto, ReportState
 from ..selectors import handles, own_report, report_for
 from ..services import add_report_photos, register_report, request_search
@@ -103,6 +104,7 @@ def report(request, pk):
         "contact": report.shows_contact_to(request.user), "steps": [s for s in workflow.available(report, request.user) if s[0] in REPORT_STEPS] if own else [],
         "photo_form": AddPhotosForm(), "age": report.age_range(),
         "face_limit": f"{settings.FACE_MATCH_DISTANCE:.2f}", "face_sure": f"{settings.FACE_MATCH_DISTANCE - FACE_SCORE_SPAN:.2f}",
+        "channels": ConfirmForm.base_fields["channel"].choices,
     })
 
 

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from shelter.models import AuditEvent
 from shelter.steps import take_step, then
 
-from ..forms.review import ReasonForm
+from ..forms.review import ConfirmForm, ReasonForm
 from ..selectors import candidate_for_review, warning_for
 
 
@@ -31,11 +31,12 @@ def review(request, pk, name):
     candidate = candidate_for_review(request.user, pk)
     if name not in ("confirm", "reject"):
         return back(request, candidate.report)
-    form = ReasonForm(request.POST)
+    form = (ConfirmForm if name == "confirm" else ReasonForm)(request.POST)
     if not form.is_valid():
         messages.error(request, _("Give the reason for your decision; nothing was changed."))
         return back(request, candidate.report)
     reason = form.cleaned_data["reason"]
+    step = {"channel": form.cleaned_data["channel"]} if name == "confirm" else {}
     if name == "confirm":
         done = _("Confirmed: report %(ref)s is %(name)s. The tracing case is marked “family found” and the staff "
                  "in charge were notified.") % {"ref": candidate.report.reference, "name": candidate.person.display_name}
@@ -43,7 +44,7 @@ def review(request, pk, name):
         done = _("Rejected: this resident will not be proposed again for report %(ref)s.") % {
             "ref": candidate.report.reference}
     outcome = take_step(request, candidate, name, person=candidate.person, done=done,
-                        audit={"report": candidate.report.reference, "reason": reason}, reason=reason)
+                        audit={"report": candidate.report.reference, "reason": reason, **step}, reason=reason, **step)
     return then(request, outcome, back(request, candidate.report))
 
 

@@ -35,7 +35,7 @@ DAY = datetime.timedelta(days=1)
 
 
 @contextlib.contextmanager
-def throwaway_database():
+def throwaway_database(suffix="bench_deadlines"):
     creation = connection.creation
     old_name = connection.settings_dict["NAME"]
     test = connection.settings_dict.setdefault("TEST", {})
@@ -44,7 +44,7 @@ def throwaway_database():
         folder = tempfile.mkdtemp(prefix="homeward-bench-")
         test["NAME"] = os.path.join(folder, "bench.sqlite3")
     else:
-        test["NAME"] = f"{old_name}_bench_deadlines"
+        test["NAME"] = f"{old_name}_{suffix}"
     name = creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
     try:
         yield name, folder or tempfile.gettempdir()
