@@ -166,6 +166,18 @@ SCAN_MAX_MB = envint("SCAN_MAX_MB", 20)
 
 SESSION_COOKIE_AGE = envint("SESSION_COOKIE_AGE", 12 * 3600)  # one shift
 
+# Thumbnails of portraits and family photos, kept on disk (face.thumbnails); personal data like the
+# pictures: under VAR_DIR, never served as files.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "thumbnails": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": os.environ.get("THUMBNAIL_CACHE_DIR", str(VAR_DIR / "cache" / "thumbnails")),
+        "TIMEOUT": None,
+        "OPTIONS": {"MAX_ENTRIES": envint("THUMBNAIL_CACHE_ENTRIES", 20_000)},
+    },
+}
+
 # HTTPS, set by the environment: off for the embedded set-up on a station's intranet over HTTP, on in
 # production behind TLS (deploy/env.example sets them; `check --deploy` is clean with those values).
 SECURE_COOKIES = envbool("SECURE_COOKIES", False)

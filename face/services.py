@@ -16,13 +16,14 @@ from .quality import check_portrait
 from .tasks import encode_portrait
 
 
-def take_portrait(*, person, data, by, source=Portrait.UPLOAD, session=None):
+def take_portrait(*, person, data, by, source=Portrait.UPLOAD, session=None, origin=None):
     """A new portrait of `person` from picture bytes, checked and stored whatever the verdict.
 
     Raises PortraitRefused (nothing stored) only for a file that is not a usable picture. An accepted
     portrait becomes the main one when the person has none yet, or only one that failed the check; it
     is encoded by the Celery task once the transaction has committed. `session`: the capture page's visit
-    (its attempts are one line on the timeline). Returns (portrait, QualityReport).
+    (its attempts are one line on the timeline); `origin`: where the request came from (lib.http.origin),
+    carried to the face searches the new encoding starts. Returns (portrait, QualityReport).
     """
     portrait = Portrait(person=person, source=source, taken_by=by, session=session)
     report = store_image(portrait, data)
@@ -31,7 +32,7 @@ def take_portrait(*, person, data, by, source=Portrait.UPLOAD, session=None):
         current = Portrait.objects.main_for(person)
         if report.accepted and (current is None or not current.accepted) and by.has_perm("face.change_portrait"):
             portrait.make_main(by)
-        request_encoding(portrait)
+        request_encoding(portrait, origin=origin)
     return portrait, report
 
 
@@ -64,11 +65,11 @@ def store_image(portrait, data):
     return report
 
 
-def request_encoding(portrait):
+def request_encoding(portrait, origin=None):
     """Encode in the Celery task once the transaction has committed (the task reads the saved row), if
     the portrait is fit for recognition and not encoded yet. The request is recorded on the row first:
     with the queue down the catch-up (face.tasks.catch_up_encodings) does it. The task is idempotent."""
     if portrait.needs_encoding:
         portrait.encoding_requested_at = timezone.now()
         Portrait.objects.filter(pk=portrait.pk).update(encoding_requested_at=portrait.encoding_requested_at)
-        after_commit(encode_portrait, portrait.pk)
+        after_commit(encode_portrait, portrait.pk, origin)

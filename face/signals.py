@@ -1,6 +1,6 @@
 """Signals of the face app.
 
-portrait_encoded(sender=Portrait, portrait=...): sent by face.tasks.encode_portrait after a portrait's
+portrait_encoded(sender=Portrait, portrait=..., origin=...): sent by face.tasks.encode_portrait after a portrait's
 encoding was stored (a new portrait, a changed image, or a failed portrait overridden by a supervisor).
 Tracing listens to it (tracing.receivers) to search the new face against the open family reports and the
 other files.

@@ -12,7 +12,7 @@ from .signals import portrait_encoded
 
 
 @shared_task
-def encode_portrait(portrait_id):
+def encode_portrait(portrait_id, origin=None):
     """Compute and store the encoding of an accepted (or overridden) portrait, then send portrait_encoded.
 
     Idempotent: a portrait already encoded, gone, or not fit for recognition is left alone. The update
@@ -36,7 +36,7 @@ def encode_portrait(portrait_id):
     if not stored:
         return False
     portrait.refresh_from_db()
-    portrait_encoded.send(sender=Portrait, portrait=portrait)
+    portrait_encoded.send(sender=Portrait, portrait=portrait, origin=origin)
     return True
 
 

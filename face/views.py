@@ -25,16 +25,16 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from lib.http import private
+from lib.http import origin, private
 from shelter.models import AuditEvent
 from shelter.selectors import person_for
 
 from .forms import LiveFrameForm, MainPortraitForm, PortraitUploadForm
-from .images import ImageRefused, thumbnail_jpeg
 from .models import PortraitError, PortraitRefused
 from .quality import check_portrait
 from .selectors import image_url, portrait_for, thumbnail_size
 from .services import choose_main, take_portrait
+from .thumbnails import cached_thumbnail
 from .verdicts import instruction, thresholds
 
 
@@ -54,7 +54,7 @@ def capture(request, pk):
         if form.is_valid():
             f = form.cleaned_data["image"]
             try:
-                portrait, report = take_portrait(person=person, data=f.read(), by=request.user,
+                portrait, report = take_portrait(person=person, data=f.read(), by=request.user, origin=origin(request),
                                                  source=form.cleaned_data["source"],
                                                  session=form.cleaned_data.get("session"))
             except PortraitRefused as e:
@@ -221,13 +221,8 @@ def image(request, pk):
     portrait = portrait_for(request.user, pk)
     size = thumbnail_size(request.GET.get("size"))
     AuditEvent.record(request, AuditEvent.VIEW, portrait.person, target=portrait, portrait=portrait.pk, picture=size or "full")
-    if size:
-        with portrait.image.open("rb") as f:
-            try:
-                response = HttpResponse(thumbnail_jpeg(f.read(), size), content_type="image/jpeg")
-            except ImageRefused:
-                response = None
-        if response is not None:
-            return private(response)
+    thumbnail = cached_thumbnail(portrait.image, size) if size else None
+    if thumbnail is not None:
+        return private(HttpResponse(thumbnail, content_type="image/jpeg"))
     content_type = mimetypes.guess_type(portrait.image.name)[0] or "application/octet-stream"
     return private(FileResponse(portrait.image.open("rb"), content_type=content_type))

@@ -42,5 +42,11 @@ def is_trusted_proxy(address):
     return any(ip in ipaddress.ip_network(network, strict=False) for network in settings.TRUSTED_PROXIES)
 
 
+def origin(request):
+    """Where a request came from, for work done later on its behalf (a face search in a task): the
+    client's address and the page, as the audit log records them."""
+    return {"ip": client_ip(request), "path": request.get_full_path()[:300]}
+
+
 def client_ip_for_axes(request):
     return client_ip(request)

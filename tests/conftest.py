@@ -25,6 +25,7 @@ def _isolated_settings(settings, tmp_path):
     settings.SMS_FILE_PATH = str(tmp_path / "sms.log")
     settings.LANGUAGE_CODE = "en"
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.CACHES = {**settings.CACHES, "thumbnails": {**settings.CACHES["thumbnails"], "LOCATION": str(tmp_path / "thumbs")}}
     app.conf.task_always_eager = True
 
 

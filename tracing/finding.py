@@ -148,11 +148,13 @@ def description_matches(description, id_number="", exclude=()):
     return found
 
 
-def log_face_search(by, target, person=None, **detail):
-    """The audit record of one face search (the searches run in tasks, without a request)."""
+def log_face_search(by, target, person=None, origin=None, **detail):
+    """The audit record of one face search. The searches run in tasks, without a request: `origin`
+    (lib.http.origin) carries the address and page of the request that caused it."""
+    origin = origin or {}
     return AuditEvent.objects.create(
         user=by, station=getattr(by, "station", None), action=AuditEvent.FACE_SEARCH, person=person,
-        target=str(target)[:200], detail=detail,
+        target=str(target)[:200], detail=detail, ip=origin.get("ip"), path=origin.get("path", ""),
     )
 
 
@@ -187,7 +189,7 @@ def nearest_pair(photos, portraits):
 # --- A family report against the register ----------------------------------------------------------
 
 
-def search_report(report, by=None):
+def search_report(report, by=None, origin=None):
     """Encode the report's new photos, search, and store the candidates. Returns the new candidates."""
     for photo in report.photos.filter(encoded_at__isnull=True):
         encode_photo(photo)
@@ -198,7 +200,7 @@ def search_report(report, by=None):
     for photo in photos:
         hits = nearest(photo.encoding, k=settings.TRACING_FACE_CANDIDATES, sex=report.sex,
                        max_distance=settings.TRACING_CANDIDATE_DISTANCE)
-        log_face_search(by, photo, report=report.reference, photo=photo.pk, poor=photo.poor,
+        log_face_search(by, photo, origin=origin, report=report.reference, photo=photo.pk, poor=photo.poor,
                         results=[hit_summary(p.person, d) for p, d in hits])
         for portrait, distance in hits:
             if portrait.person_id not in faces or distance < faces[portrait.person_id].distance:
@@ -289,7 +291,7 @@ def notify_new(report, candidates):
 # --- A resident's new portrait against the open reports --------------------------------------------
 
 
-def search_portrait(portrait):
+def search_portrait(portrait, origin=None):
     """Compare a newly encoded portrait with every open report's search photos, propose the resident
     where the face is near enough, and look for another file of the same person. Returns the new
     candidates."""
@@ -306,7 +308,7 @@ def search_portrait(portrait):
         if face and face.distance <= settings.TRACING_CANDIDATE_DISTANCE:
             hits.append((report, face))
     twins = face_duplicates(portrait)
-    log_face_search(by, portrait, person=person, portrait=portrait.pk,
+    log_face_search(by, portrait, person=person, origin=origin, portrait=portrait.pk,
                     reports=[{"report": r.reference, "distance": round(f.distance, 4)} for r, f in hits],
                     people=[hit_summary(p.person, d) for p, d in twins])
     new = []

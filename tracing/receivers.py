@@ -88,5 +88,5 @@ def follow_merge(sender, merged, survivor, by, **kwargs):
 
 
 @receiver(portrait_encoded, sender=Portrait, dispatch_uid="tracing.search_new_portrait")
-def search_new_portrait(sender, portrait, **kwargs):
-    after_commit(search_portrait, portrait.pk)
+def search_new_portrait(sender, portrait, origin=None, **kwargs):
+    after_commit(search_portrait, portrait.pk, origin)

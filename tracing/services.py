@@ -39,7 +39,7 @@ def check_photo(data):
     return quality
 
 
-def register_report(*, report, photos=(), by):
+def register_report(*, report, photos=(), by, origin=None):
     """Save a new family report taken by `by` for their station, with its checked photos ([(bytes,
     QualityReport)], see check_photo), and search once the transaction has committed. The form's
     one-time token (report.submit_token) is unique in the database: a second click at the same moment
@@ -49,26 +49,27 @@ def register_report(*, report, photos=(), by):
         # The token's uniqueness is the database's to check: two clicks at once both pass a query.
         report.full_clean(exclude=["state", "station", "submit_token"])
         report.save()
-        add_report_photos(report=report, photos=photos, by=by)
+        add_report_photos(report=report, photos=photos, by=by, origin=origin)
     return report
 
 
-def add_report_photos(*, report, photos, by):
+def add_report_photos(*, report, photos, by, origin=None):
     """Add checked photos to a report; the search runs again with them once committed."""
     with transaction.atomic():
         added = [ReportPhoto.add(report, data, quality, by) for data, quality in photos]
-        request_search(report=report, by=by)
+        request_search(report=report, by=by, origin=origin)
     return added
 
 
-def request_search(*, report, by=None):
+def request_search(*, report, by=None, origin=None):
     """Encode the photos and search, in the Celery task, once the transaction has committed. The request
     is recorded on the report first: with the queue down the catch-up (tracing.tasks.catch_up_searches)
-    runs it, for the same person."""
+    runs it, for the same person. `origin` (lib.http.origin): the request's address and page, for the
+    audit record of the face searches."""
     report.search_requested_at, report.search_requested_by = timezone.now(), by
     FamilyReport.objects.filter(pk=report.pk).update(search_requested_at=report.search_requested_at,
                                                      search_requested_by=by)
-    after_commit(search_report, report.pk, by.pk if by else None)
+    after_commit(search_report, report.pk, by.pk if by else None, origin)
 
 
 def registered_apart(*, person, duplicates, by):

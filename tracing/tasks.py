@@ -21,21 +21,21 @@ def sweep_deadlines():
 
 
 @shared_task(ignore_result=True)
-def search_report(report_id, user_id=None):
+def search_report(report_id, user_id=None, origin=None):
     """Encode a family report's new photos and search for the missing person (tracing.finding)."""
     report = FamilyReport.objects.filter(pk=report_id).select_related("station", "taken_by").first()
     if report is None:
         return 0
     claim(FamilyReport.objects, "search_requested_at", report.pk, report.search_requested_at)
     by = User.objects.filter(pk=user_id).first() if user_id else None
-    return len(finding.search_report(report, by))
+    return len(finding.search_report(report, by, origin=origin))
 
 
 @shared_task(ignore_result=True)
-def search_portrait(portrait_id):
+def search_portrait(portrait_id, origin=None):
     """A resident's new portrait against the open family reports and the other files."""
     portrait = Portrait.objects.filter(pk=portrait_id).select_related("person", "taken_by").first()
-    return len(finding.search_portrait(portrait)) if portrait else 0
+    return len(finding.search_portrait(portrait, origin=origin)) if portrait else 0
 
 
 @shared_task(ignore_result=True)

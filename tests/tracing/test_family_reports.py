@@ -108,11 +108,11 @@ def test_two_clicks_at_the_same_moment_register_one_report(client_as, reception,
     token = "0b6f1c58-7c1e-4a0c-a4f4-3a7f1c7d9e12"
     register = reports_view.register_report
 
-    def other_click_first(*, report, photos, by):
+    def other_click_first(*, report, photos, by, origin=None):
         monkeypatch.undo()
         register(report=FamilyReport(**{k: v for k, v in FORM.items() if k.startswith("reporter_")}, name="张德明",
                                      sex="M", submit_token=token), photos=[], by=by)
-        return register(report=report, photos=photos, by=by)
+        return register(report=report, photos=photos, by=by, origin=origin)
 
     monkeypatch.setattr(reports_view, "register_report", other_click_first)
     with committed():
@@ -232,3 +232,16 @@ def test_the_missing_person_is_described_by_the_rules_of_a_residents_file(values
     if "sex" in expected:  # the number is normalised and gives the date of birth, in both
         assert report.id_number == person.id_number == "11010519491231002X"
         assert report.date_of_birth == person.date_of_birth == datetime.date(1949, 12, 31)
+
+
+def test_face_searches_record_the_address_and_page_that_caused_them(client_as, station, reception, committed, resident,
+                                                                    photo):
+    resident(station, reception, committed, face="obama_1", sex="M")
+    client = client_as(reception)
+    with committed():
+        client.post(reverse("tracing:report_new"), {
+            "reported_via": "counter", "reporter_name": "张伟", "reporter_relation": "儿子",
+            "reporter_phone": "13912345678", "name": "张德明", "sex": "M",
+            "photos": SimpleUploadedFile("p.jpg", photo("obama_3"), "image/jpeg")}, REMOTE_ADDR="10.0.0.9")
+    search = AuditEvent.objects.filter(action="face_search", person=None).get()
+    assert (search.ip, search.path, search.user) == ("10.0.0.9", reverse("tracing:report_new"), reception)

@@ -13,10 +13,10 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from face.images import ImageRefused, thumbnail_jpeg
 from face.selectors import image_url, thumbnail_size
+from face.thumbnails import cached_thumbnail
 from lib import workflow
-from lib.http import private
+from lib.http import origin, private
 from shelter.models import AuditEvent
 from shelter.selectors import transition_history
 from shelter.steps import take_step, then
@@ -66,7 +66,7 @@ def report_new(request):
             return already_registered(request, existing)
         if valid:
             try:
-                report = register_report(report=form.save(commit=False), photos=form.cleaned_data["photos"],
+                report = register_report(report=form.save(commit=False), photos=form.cleaned_data["photos"], origin=origin(request),
                                          by=request.user)
             except IntegrityError:  # two clicks at the same moment: the other one registered it
                 existing = FamilyReport.objects.filter(submit_token=token).first() if token else None
@@ -145,13 +145,11 @@ def photo_image(request, pk):
     size = thumbnail_size(request.GET.get("size"))
     AuditEvent.record(request, AuditEvent.VIEW, target=photo, report=photo.report.reference, photo=photo.pk,
                       picture=size or "full")
+    thumbnail = cached_thumbnail(photo.image, size) if size else None
+    if thumbnail is not None:
+        return private(HttpResponse(thumbnail, content_type="image/jpeg"))
     with photo.image.open("rb") as f:
         data = f.read()
-    if size:
-        try:
-            return private(HttpResponse(thumbnail_jpeg(data, size), content_type="image/jpeg"))
-        except ImageRefused:
-            pass
     return private(HttpResponse(data, content_type=mimetypes.guess_type(photo.image.name)[0] or "image/jpeg"))
 
 
@@ -164,7 +162,8 @@ def add_photos(request, pk):
     if not report.is_searching:
         messages.error(request, _("This report is no longer searched; photos cannot be added."))
     elif form.is_valid():
-        added = add_report_photos(report=report, photos=form.cleaned_data["photos"], by=request.user)
+        added = add_report_photos(report=report, photos=form.cleaned_data["photos"], by=request.user,
+                                  origin=origin(request))
         AuditEvent.record(request, AuditEvent.CHANGE, target=report, report=report.reference, photos=[p.pk for p in added])
         poor = sum(p.poor for p in added)
         messages.success(request, _("%(n)s photo(s) added (%(poor)s poor). The search runs again.") % {
@@ -182,7 +181,7 @@ def search_again(request, pk):
     if not report.is_searching:
         messages.error(request, _("This report is no longer searched."))
     else:
-        request_search(report=report, by=request.user)
+        request_search(report=report, by=request.user, origin=origin(request))
         messages.success(request, _("The search runs again; new candidates appear on this page."))
     return redirect(report)
 
