@@ -14,6 +14,8 @@ import dj_database_url
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
+from lib.observability import start_sentry
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("VAR_DIR", BASE_DIR / "var"))
 
@@ -69,6 +71,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "lib.observability.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "lib.locale.ChosenLanguageMiddleware",
@@ -265,12 +268,23 @@ UNIDENTIFIED_REVIEW_DAYS = envint("UNIDENTIFIED_REVIEW_DAYS", 30)
 HOUSEHOLD_REGISTRATION_REVIEW_DAYS = envint("HOUSEHOLD_REGISTRATION_REVIEW_DAYS", 90)
 STAY_REVIEW_WARN_DAYS = envint("STAY_REVIEW_WARN_DAYS", 2)
 
+# Logs to the console (the container's log), each line with its request id; LOG_FORMAT=json writes one
+# JSON object a line for a log collector. Sentry only if SENTRY_DSN is set, with personal data removed
+# (lib.observability).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "lib.observability.RequestIdFilter"}},
+    "formatters": {
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {"()": "lib.observability.JsonFormatter"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["request_id"],
+                             "formatter": "json" if os.environ.get("LOG_FORMAT") == "json" else "text"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
+SENTRY_DSN = os.environ.get("SENTRY_DSN", "")
+start_sentry(SENTRY_DSN, os.environ.get("SENTRY_ENVIRONMENT", ""))
 
 # --- face (portraits, quality, encodings, search): settings below this line belong to the face app.
 
