@@ -18,9 +18,10 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt requirements-nodeps.tx
 	touch $@
 
 # Debian packages the tests need (the one list): Chromium for the browser tests, a CJK font for PDFs
-# and screenshots, Graphviz for `make graph`, Redis for the Celery integration test. apt-get update
-# runs only when something is missing; as root no sudo is needed (CI runs as root).
-SYSTEM_PACKAGES := chromium fonts-wqy-zenhei graphviz redis-server
+# and screenshots, Graphviz for `make graph`, Redis for the Celery integration test, gettext for the
+# catalogue check (every text translated). apt-get update runs only when something is missing; as root
+# no sudo is needed (CI runs as root).
+SYSTEM_PACKAGES := chromium fonts-wqy-zenhei gettext graphviz redis-server
 
 system-deps:
 	@missing=""; \

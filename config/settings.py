@@ -65,6 +65,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_fsm",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "axes",
     "csp",
     "health_check",
@@ -78,6 +80,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "shelter.middleware.AuditRefusals",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -143,7 +146,10 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_CLIENT_IP_CALLABLE = "lib.http.client_ip_for_axes"
 AXES_VERBOSE = False
-AXES_ENABLE_ADMIN = False  # locked accounts are seen and unlocked on the site's page (shelter:locked)
+AXES_ENABLE_ADMIN = False
+# Two-factor sign-in (django-otp, TOTP): each user may turn it on (recommended for supervisors, heads and
+# administrators); then the log-in asks for the authenticator app's code too.
+OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "Homeward")  # locked accounts are seen and unlocked on the site's page (shelter:locked)
 AXES_LOCKOUT_CALLABLE = "shelter.views.locked_out"
 # The proxies in front of the app (nginx): only their X-Forwarded-For is believed (lib.http.client_ip).
 TRUSTED_PROXIES = [a for a in os.environ.get("TRUSTED_PROXIES", "").split(",") if a]

@@ -25,5 +25,6 @@ urlpatterns = [
     path("late/<slug:kind>/<int:pk>/seen/", views.late_seen, name="late_seen"),
     path("notifications/", views.notifications, name="notifications"),
     path("accounts/locked/", views.locked_accounts, name="locked"),
+    path("accounts/two-factor/", views.two_factor, name="two_factor"),
     path("audit/", views.audit_log, name="audit"),
 ]

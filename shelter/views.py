@@ -1,11 +1,14 @@
 """Views of the station register. Thin: the rules are on the models, transitions go through
 lib.workflow.apply(), every read or change of a file is written to the audit log."""
 
+import base64
 import csv
 import io
 import json
 import mimetypes
+from urllib.parse import urlencode
 
+import segno
 from axes.models import AccessAttempt
 from axes.utils import reset as axes_reset
 from django.conf import settings
@@ -19,9 +22,11 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from lib import workflow
 from lib.http import private
@@ -42,6 +47,7 @@ from .forms import (
     StayForm,
     StayReviewForm,
     TransferAcceptForm,
+    TwoFactorCodeForm,
     parse_uuid,
 )
 from .models import (
@@ -129,6 +135,43 @@ def audit_csv(events):
     response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="audit.csv"'
     return private(response)
+
+
+@login_required
+def two_factor(request):
+    """Turn two-factor sign-in on (scan the code with an authenticator app, type the code it shows) or
+    off (with a current code). Recommended for supervisors, station heads and administrators."""
+    device = TOTPDevice.objects.filter(user=request.user).first()
+    form = TwoFactorCodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid() and device is not None:
+        if not device.verify_token(form.cleaned_data["code"].strip()):
+            form.add_error("code", _("This code is not right, or has expired: enter the current one."))
+        elif device.confirmed:
+            device.delete()  # the user's own credential: a new one is made to turn it on again
+            AuditEvent.record(request, AuditEvent.CHANGE, target=f"two-factor {request.user.username}", two_factor="off")
+            messages.success(request, _("Two-factor sign-in is off."))
+            return redirect("shelter:two_factor")
+        else:
+            device.confirmed = True
+            device.save(update_fields=["confirmed"])
+            AuditEvent.record(request, AuditEvent.CHANGE, target=f"two-factor {request.user.username}", two_factor="on")
+            messages.success(request, _("Two-factor sign-in is on: from now on the log-in asks for the code."))
+            return redirect("shelter:two_factor")
+    if device is None:
+        device = TOTPDevice.objects.create(user=request.user, name="Homeward", confirmed=False)
+    secret = base64.b32encode(device.bin_key).decode()
+    return render(request, "shelter/two_factor.html", {
+        "device": device, "form": form, "qr": None if device.confirmed else segno.make(device.config_url).svg_data_uri(scale=4),
+        "secret": " ".join(secret[i:i + 4] for i in range(0, len(secret), 4)),
+    })
+
+
+def admin_login(request):
+    """The admin logs in through the site's own form: one lockout and one two-factor check for every way in."""
+    target = request.GET.get("next") or reverse("admin:index")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        target = reverse("admin:index")
+    return redirect(f"{reverse('login')}?{urlencode({'next': target})}")
 
 
 @login_required
