@@ -304,12 +304,12 @@ class DeathForm(SingleLineInputs, forms.ModelForm):
         explain_late_reason(self)
 
 
-class TwoFactorCodeForm(forms.Form):
+class TwoFactorCodeForm(SingleLineInputs, forms.Form):
     code = forms.CharField(label=_("code from the authenticator app"), max_length=8,
                            widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}))
 
 
-class PersonFilterForm(forms.Form):
+class PersonFilterForm(SingleLineInputs, forms.Form):
     q = forms.CharField(label=_("name, file or ID number"), required=False)
     state = forms.ChoiceField(label=_("state"), required=False, choices=[("", _("all"))] + list(StayState.choices))
     sex = forms.ChoiceField(label=_("sex"), required=False, choices=[("", _("all"))] + list(Sex.choices))
@@ -318,7 +318,7 @@ class PersonFilterForm(forms.Form):
     arrived_to = forms.DateField(label=_("arrived to"), required=False, widget=DATE_WIDGET)
 
 
-class AuditFilterForm(forms.Form):
+class AuditFilterForm(SingleLineInputs, forms.Form):
     """The audit page's filters: who, what, which file, when."""
 
     user = forms.CharField(label=_("user name"), required=False)

@@ -786,11 +786,11 @@ class StayReview(LedgerEntry):
 
     stay = models.ForeignKey(Stay, on_delete=models.PROTECT, related_name="reviews")
     point = models.CharField(_("review"), max_length=12, choices=ReviewPoint.choices, blank=True, editable=False)
-    reviewed_at = models.DateTimeField(_("reviewed on"), default=timezone.now)
+    reviewed_at = models.DateTimeField(_("reviewed on"), default=timezone.now, validators=[not_before_1900])
     reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("reviewer"), on_delete=models.PROTECT,
                                  related_name="+")
     decision = models.CharField(_("decision"), max_length=12, choices=ReviewDecision.choices)
-    next_review_on = models.DateField(_("next review"), null=True, blank=True)
+    next_review_on = models.DateField(_("next review"), null=True, blank=True, validators=[not_before_1900])
     notes = models.TextField(_("reasons and notes"), blank=True)
 
     class Meta:
@@ -1181,7 +1181,7 @@ class DeathReportSending(LedgerEntry):
     OCCURRED_FIELD = "sent_at"
 
     death = models.ForeignKey(Death, on_delete=models.PROTECT, related_name="sendings")
-    sent_at = models.DateTimeField(_("sent"), default=timezone.now)
+    sent_at = models.DateTimeField(_("sent"), default=timezone.now, validators=[not_before_1900])
     recipient_kind = models.CharField(_("sent to"), max_length=15, choices=ReportRecipient.choices)
     recipient = models.CharField(_("office"), max_length=120, help_text=_("e.g. “白云区民政局社会事务科”."))
     method = models.CharField(_("how it was sent"), max_length=60, blank=True,

@@ -103,7 +103,7 @@ class CloseForm(SingleLineInputs, forms.Form):
     reason = forms.CharField(label=_("reason"), max_length=300)
 
 
-class NoPortraitForm(forms.Form):
+class NoPortraitForm(SingleLineInputs, forms.Form):
     reason = forms.CharField(
         label=_("why the notice goes out without a portrait"), max_length=300,
         help_text=_("e.g. “face injured, portrait in a week; family may be searching now”."),

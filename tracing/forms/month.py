@@ -4,6 +4,7 @@ finance office's sheet."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from lib.text import SingleLineInputs
 from shelter.models import Station
 
 from ..figures import month_range, parse_month, this_month
@@ -25,7 +26,7 @@ class MonthField(forms.CharField):
             raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
 
 
-class PeriodForm(forms.Form):
+class PeriodForm(SingleLineInputs, forms.Form):
     station = forms.ModelMultipleChoiceField(label=_("stations"), queryset=Station.objects.all(), required=False,
                                              help_text=_("None chosen: all stations."))
     start = MonthField(label=_("from month"), required=False, widget=MONTH_WIDGET)
@@ -64,7 +65,7 @@ class PeriodForm(forms.Form):
         return list(chosen) if chosen else list(Station.objects.all())
 
 
-class FinanceSheetForm(forms.Form):
+class FinanceSheetForm(SingleLineInputs, forms.Form):
     station = forms.ModelChoiceField(label=_("station"), queryset=Station.objects.all())
     month = MonthField(label=_("month"), widget=MONTH_WIDGET)
     sheet = forms.FileField(label=_("finance sheet (XLSX or CSV)"),

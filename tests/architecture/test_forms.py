@@ -1,0 +1,53 @@
+"""Every date or time a person types is refused before 1900 (lib.dates.not_before_1900), on every form
+of every app: checked on the forms themselves, so a new form or field cannot forget it."""
+
+import inspect
+
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+from django.db import models
+
+from lib.dates import not_before_1900
+from lib.text import SingleLineInputs
+from shelter import forms as shelter_forms
+from tracing.forms import board, cases, month, reports, review
+
+MODULES = [shelter_forms, board, cases, month, reports, review]
+
+
+def model_forms():
+    for module in MODULES:
+        for _name, form in inspect.getmembers(module, inspect.isclass):
+            if issubclass(form, forms.ModelForm) and form.__module__ == module.__name__ and form._meta.model:
+                yield form
+
+
+def test_every_typed_date_refuses_the_years_before_1900():
+    missing = []
+    for form in model_forms():
+        for name in form.base_fields:
+            try:
+                field = form._meta.model._meta.get_field(name)
+            except Exception:
+                continue  # a form-only field
+            if isinstance(field, (models.DateField, models.DateTimeField)) and not_before_1900 not in field.validators:
+                missing.append(f"{form.__name__}.{name}")
+    assert missing == []
+    assert len(list(model_forms())) >= 10  # the forms were found
+
+
+def all_forms():
+    for module in MODULES:
+        for _name, form in inspect.getmembers(module, inspect.isclass):
+            if issubclass(form, forms.BaseForm) and form.__module__ == module.__name__:
+                yield form
+
+
+def test_every_form_with_one_line_text_refuses_control_characters():
+    """lib.text.SingleLineInputs on every form with a one-line text input (the log-in's fields are
+    checked by the authentication itself)."""
+    missing = [form.__name__ for form in all_forms()
+               if not issubclass(form, (SingleLineInputs, AuthenticationForm))
+               and any(isinstance(f, forms.CharField) and not isinstance(f.widget, (forms.Textarea, forms.HiddenInput))
+                       for f in form.base_fields.values())]
+    assert missing == []
