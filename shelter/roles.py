@@ -53,9 +53,13 @@ ROLES["supervisor"] += MONTH + ["tracing.add_financecomparison"]
 ROLES["station_head"] += MONTH
 ROLES["administrator"] += MONTH + ["tracing.add_financecomparison"]
 
-# The civil-affairs bureau's inspector: every station's figures, ledgers and warnings (the deadline
-# board), and nothing else: no file, no face, and no permission that changes anything (tested).
-ROLES["inspector"] = ["shelter.view_all_stations", "tracing.view_board", *MONTH]
+# The civil-affairs bureau's inspector reads everything of every station (figures, ledgers, warnings on
+# the deadline board, the files and the tracing behind them, the audit log) and changes nothing: no
+# permission that adds, changes, deletes or takes a step (tested). Every read is audited, as anyone's.
+ROLES["inspector"] = [
+    "shelter.view_all_stations", *VIEW_PEOPLE, "shelter.view_auditevent", "tracing.view_board",
+    "tracing.view_tracingcase", "tracing.view_familyreport", *MONTH,
+]
 
 
 def sync_groups(using="default"):

@@ -374,6 +374,7 @@ def merge(request, pk, other):
 
 
 @login_required
+@permission_required("shelter.admit_stay", raise_exception=True)
 @require_POST
 def transition(request, pk, name):
     """Run a transition that needs no form (admit). Refusals come back as a message on the file."""

@@ -153,6 +153,10 @@ def test_the_inspector_sees_every_station_and_changes_nothing(month_station, oth
     assert set(ROLES["inspector"]) <= {f"{a}.{c}" for a, c in Group.objects.get(name="inspector").permissions
                                        .values_list("content_type__app_label", "codename")}
     assert not inspector.is_staff
-    for url in (f"/people/{stay.person_id}/", "/people/new/", f"/stays/{stay.pk}/depart/", "/tracing/reports/new/"):
-        assert client.post(url, {}).status_code in (403, 404), url
+    # Reads everything, audited like anyone's reads; changes nothing.
+    assert client.get(f"/people/{stay.person_id}/").status_code == 200
+    assert AuditEvent.objects.filter(user=inspector, action="view", person=stay.person).exists()
+    for url in ("/people/new/", f"/people/{stay.person_id}/correct/", f"/stays/{stay.pk}/depart/",
+                f"/stays/{stay.pk}/do/admit/", "/tracing/reports/new/"):
+        assert client.post(url, {}).status_code in (403, 404, 405), url
     assert client.post("/tracing/month/finance/upload/", {}).status_code == 403
