@@ -20,7 +20,7 @@ from shelter.models import StationQuerySet, Stay
 
 
 class InterviewQuerySet(StationQuerySet):
-    station_path = "stay__station"
+    station_path = "stay__person__station"
 
 
 class Interview(SingleLineFields, models.Model):
@@ -69,7 +69,7 @@ class ClueState(models.TextChoices):
 
 
 class ClueQuerySet(StationQuerySet):
-    station_path = "interview__stay__station"
+    station_path = "interview__stay__person__station"
 
     def accepted(self):
         return self.filter(state=ClueState.ACCEPTED)
