@@ -146,11 +146,11 @@ def compare_finance(*, station, month, file_name, data, by):
 
 
 def record_interview(*, stay, by, words, interviewer, held_at=None, language="", interpreter="", conclusion="",
-                     show_on_notice=False):
+                     show_on_notice=False, audio=None):
     """Save an interview on the stay and the clues its words suggest (proposed, for staff to judge)."""
     interview = Interview(stay=stay, words=words, interviewer=interviewer, held_at=held_at or timezone.now(),
                           language=language, interpreter=interpreter, conclusion=conclusion,
-                          show_on_notice=show_on_notice, entered_by=by)
+                          show_on_notice=show_on_notice, entered_by=by, audio=audio)
     interview.full_clean()
     with transaction.atomic():
         interview.save()

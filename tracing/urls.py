@@ -25,6 +25,7 @@ urlpatterns = [
     # Interviews and their clues.
     path("stays/<int:pk>/interviews/", interviews.interviews, name="interviews"),
     path("interviews/<int:pk>/", interviews.interview, name="interview"),
+    path("interviews/<int:pk>/audio/", interviews.audio, name="interview_audio"),
     path("interviews/<int:pk>/police-letter.pdf", interviews.police_letter, name="police_letter"),
     path("clues/<int:pk>/<slug:name>/", interviews.clue_step, name="clue"),
     # The month: statistics, the rows behind each figure, ledgers, the finance comparison.

@@ -3,6 +3,7 @@ the timeline), and what accepted clues do: the family reports from that place ra
 compared with the reports', the notice says where the person may come from, the letter to the police."""
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
@@ -154,3 +155,32 @@ def test_an_interview_before_the_arrival_is_refused_and_nothing_typed_is_lost(ar
     assert page.status_code == 200
     assert "held_at" in page.context["form"].errors
     assert WORDS in page.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_recording_is_kept_privately_and_each_listening_audited(arrive, station, reception, client_as,
+                                                                  other_station, make_user):
+    stay = arrive(station, reception)
+    client = client_as(reception)
+    sound = SimpleUploadedFile("access.mp3", b"ID3\x04\x00\x00" + b"\x00" * 200, content_type="audio/mpeg")
+    response = client.post(reverse("tracing:interviews", args=[stay.pk]), {
+        "held_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"), "interviewer": "李娟", "words": WORDS,
+        "audio": sound})
+    interview = stay.interviews.get()
+    assert response.status_code == 302 and interview.audio
+    heard = client.get(reverse("tracing:interview_audio", args=[interview.pk]))
+    assert heard.status_code == 200 and heard["Content-Type"] == "audio/mpeg"
+    assert AuditEvent.objects.filter(action=AuditEvent.VIEW, detail__document="interview-audio").exists()
+    stranger = make_user("stranger", "reception", other_station)
+    assert client_as(stranger).get(reverse("tracing:interview_audio", args=[interview.pk])).status_code == 404
+
+
+@pytest.mark.django_db
+def test_a_file_that_is_no_recording_is_refused_and_the_words_are_kept(arrive, station, reception, client_as):
+    stay = arrive(station, reception)
+    fake = SimpleUploadedFile("voice.mp3", b"<html>not a sound</html>", content_type="audio/mpeg")
+    page = client_as(reception).post(reverse("tracing:interviews", args=[stay.pk]), {
+        "held_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"), "interviewer": "李娟", "words": WORDS,
+        "audio": fake})
+    assert page.status_code == 200 and "audio" in page.context["form"].errors
+    assert WORDS in page.content.decode() and not stay.interviews.exists()

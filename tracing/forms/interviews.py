@@ -14,7 +14,7 @@ from .cases import now_to_the_minute
 class InterviewForm(SingleLineInputs, forms.ModelForm):
     class Meta:
         model = Interview
-        fields = ["held_at", "interviewer", "language", "interpreter", "words", "conclusion", "show_on_notice"]
+        fields = ["held_at", "interviewer", "language", "interpreter", "words", "conclusion", "audio", "show_on_notice"]
         widgets = {"held_at": DATETIME_WIDGET, "words": forms.Textarea(attrs={"rows": 8}),
                    "conclusion": forms.Textarea(attrs={"rows": 2})}
 

@@ -8,6 +8,8 @@ an accepted clue keeps the sentence it came from. Accepted places and names rank
 """
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import FileExtensionValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -17,6 +19,25 @@ from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from lib.dates import not_before_1900
 from lib.text import SingleLineFields
 from shelter.models import StationQuerySet, Stay
+
+AUDIO_EXTENSIONS = FileExtensionValidator(["mp3", "m4a", "wav", "ogg", "amr", "aac"])
+# The first bytes of the audio kinds accepted: a recording is checked by its content, not its name.
+AUDIO_SIGNATURES = (b"ID3", b"\xff\xfb", b"\xff\xf3", b"\xff\xf2", b"\xff\xf1", b"\xff\xf9", b"RIFF", b"OggS",
+                    b"#!AMR")
+
+
+def check_audio(file):
+    """A recording of the interview: an audio file by its content (MP3, M4A, WAV, OGG, AMR, AAC), at most
+    settings.INTERVIEW_AUDIO_MAX_MB."""
+    limit = settings.INTERVIEW_AUDIO_MAX_MB
+    if file.size > limit * 2**20:
+        raise ValidationError(_("The recording is too large (%(size)s MB; at most %(limit)s MB).") % {
+            "size": round(file.size / 2**20, 1), "limit": limit})
+    file.seek(0)
+    head = file.read(12)
+    file.seek(0)
+    if not (head.startswith(AUDIO_SIGNATURES) or head[4:8] == b"ftyp"):
+        raise ValidationError(_("This file is not a sound recording the station can keep (MP3, M4A, WAV, OGG, AMR)."))
 
 
 class InterviewQuerySet(StationQuerySet):
@@ -32,6 +53,9 @@ class Interview(SingleLineFields, models.Model):
     interpreter = models.CharField(_("interpreter"), max_length=60, blank=True)
     words = models.TextField(_("the person's words"), help_text=_("As the person said them, as closely as possible."))
     conclusion = models.TextField(_("what the interviewer concluded"), blank=True)
+    # Kept privately like the scans: served only to the person's station, each listening audited.
+    audio = models.FileField(_("recording (optional)"), upload_to="interviews/%Y/%m/", blank=True,
+                             validators=[AUDIO_EXTENSIONS, check_audio])
     show_on_notice = models.BooleanField(_("show accepted places on the tracing notice"), default=False)
     entered_at = models.DateTimeField(_("entered"), default=timezone.now, editable=False)
     entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("entered by"), null=True, blank=True,

@@ -1,13 +1,16 @@
 """Interviews on a stay: record one, see the clues beside the words and accept or dismiss each, the
 family reports ranked by the accepted clues, and the letter to the county's police."""
 
+import mimetypes
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from lib.http import private
 from shelter.models import AuditEvent
 from shelter.selectors import stay_for
 from shelter.steps import take_step
@@ -27,7 +30,7 @@ CLUE_STEPS = ("accept", "dismiss")
 def interviews(request, pk):
     """The stay's interviews, and the form to record one."""
     stay = stay_for(request.user, pk)
-    form = InterviewForm(request.POST or None, stay=stay)
+    form = InterviewForm(request.POST or None, request.FILES or None, stay=stay)
     if request.method == "POST":
         if not request.user.has_perm("tracing.add_interview"):
             raise Http404
@@ -36,7 +39,7 @@ def interviews(request, pk):
             interview = record_interview(
                 stay=stay, by=request.user, words=data["words"], interviewer=data["interviewer"],
                 held_at=data["held_at"], language=data["language"], interpreter=data["interpreter"],
-                conclusion=data["conclusion"], show_on_notice=data["show_on_notice"])
+                conclusion=data["conclusion"], show_on_notice=data["show_on_notice"], audio=data["audio"] or None)
             AuditEvent.record(request, AuditEvent.CREATE, stay.person, target=interview,
                               clues=interview.clues.count())
             messages.success(request, _("Interview recorded: %(n)s clue(s) found in the words. Accept or dismiss "
@@ -97,3 +100,15 @@ def police_letter(request, pk):
     AuditEvent.record(request, AuditEvent.EXPORT, item.stay.person, target=item, document="clue-letter.pdf",
                       county=letter.county.code)
     return pdf_response(documents.clue_letter_pdf(letter), f"clues-{item.stay.person.file_no}.pdf")
+
+
+@login_required
+@permission_required("tracing.view_interview", raise_exception=True)
+def audio(request, pk):
+    """The interview's recording, served only to the person's station, each listening audited."""
+    item = interview_for(request.user, pk)
+    if not item.audio:
+        raise Http404
+    AuditEvent.record(request, AuditEvent.VIEW, item.stay.person, target=item.audio.name, document="interview-audio")
+    content_type = mimetypes.guess_type(item.audio.name)[0] or "application/octet-stream"
+    return private(FileResponse(item.audio.open("rb"), content_type=content_type))
