@@ -10,6 +10,7 @@ from django.utils import timezone
 from lib import idcard, workflow
 from shelter.models import AuditEvent
 from shelter.timeline import for_person
+from tracing import figures
 from tracing.finding import rank_reports
 from tracing.models import Clue, ClueState
 from tracing.services import record_interview
@@ -184,3 +185,12 @@ def test_a_file_that_is_no_recording_is_refused_and_the_words_are_kept(arrive, s
         "audio": fake})
     assert page.status_code == 200 and "audio" in page.context["form"].errors
     assert WORDS in page.content.decode() and not stay.interviews.exists()
+
+
+@pytest.mark.django_db
+def test_a_family_found_through_interview_clues_counts_in_the_month(interviewed, reception, supervisor, station):
+    workflow.apply(clue(interviewed, "place", "湖南省邵阳市隆回县"), "accept", reception)
+    case = interviewed.stay.tracing_case
+    workflow.apply(case, "find_family", supervisor, reason="隆回县公安局按问询线索找到其兄王建军", channel="interview")
+    month = figures.this_month()
+    assert figures.compute([station.pk], month, month).value("found_interview", month) == 1
