@@ -79,8 +79,7 @@ def test_an_ambiguous_place_is_accepted_as_the_candidate_chosen(interviewed, rep
 def test_accepted_names_are_compared_with_the_reports_pinyin_aware(arrive, station, reception, reports):
     _sichuan, _hunan, longhui = reports
     stay = arrive(station, reception)
-    # 王建军 said, the family reports 王建国: not the same. 王建果 sounds alike in a southern accent? No:
-    # the reporter's own name 张伟 (tests' REPORTER) heard as 章伟 sounds the same.
+    # Every report here was taken by 张伟 (the tests' REPORTER); the person said 章伟, which sounds the same.
     interview = record_interview(stay=stay, by=reception, words="我爸叫章伟。", interviewer="李娟")
     workflow.apply(clue(interview, "name", "章伟"), "accept", reception)
     fits = rank_reports(stay.person)
