@@ -61,6 +61,7 @@ bench: venv
 	$(PY) manage.py bench_search
 	$(PY) manage.py bench_deadlines
 	$(PY) manage.py bench_statistics
+	$(PY) manage.py bench_interview
 	@echo "bench_deadlines and bench_statistics again on a throwaway PostgreSQL (the statistics' goal is PostgreSQL's):"
 	@d=$$(mktemp -d "$${TMPDIR:-/tmp}/homeward-pg.XXXXXX"); url=$$($(PY) .ci/pgserver.py start $$d | tail -n 1); \
 	DATABASE_URL=$$url $(PY) manage.py bench_deadlines && DATABASE_URL=$$url $(PY) manage.py bench_statistics; status=$$?; \

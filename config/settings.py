@@ -172,6 +172,8 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = envint("DATA_UPLOAD_MAX_MEMORY_SIZE", 30 * 1024 * 
 FILE_UPLOAD_MAX_MEMORY_SIZE = DATA_UPLOAD_MAX_MEMORY_SIZE
 # A scanned document (handover form, proof of death): PDF, JPEG or PNG, checked by content, at most this.
 SCAN_MAX_MB = envint("SCAN_MAX_MB", 20)
+# An interview's recording (tracing.models.interviews.check_audio).
+INTERVIEW_AUDIO_MAX_MB = envint("INTERVIEW_AUDIO_MAX_MB", 50)
 
 SESSION_COOKIE_AGE = envint("SESSION_COOKIE_AGE", 12 * 3600)  # one shift
 

@@ -46,6 +46,13 @@ ROLES["supervisor"] += FAMILY_WORK + FAMILY_REVIEW
 ROLES["station_head"] += ["tracing.view_familyreport"]
 ROLES["administrator"] += FAMILY_WORK + FAMILY_REVIEW
 
+# Interviews and their clues: the desk records them and judges the clues; station heads read them.
+INTERVIEWS = ["tracing.view_interview", "tracing.add_interview", "tracing.judge_clue"]
+ROLES["reception"] += INTERVIEWS
+ROLES["supervisor"] += INTERVIEWS
+ROLES["station_head"] += ["tracing.view_interview"]
+ROLES["administrator"] += INTERVIEWS
+
 # The month (tracing's statistics, ledgers and the finance comparison): station heads and supervisors
 # read and export their station's; supervisors upload the finance sheet; administrators all stations'.
 MONTH = ["tracing.view_statistics", "tracing.export_ledger", "tracing.view_financecomparison"]

@@ -5,6 +5,8 @@ face.services.take_portrait so they are quality-checked and encoded like any oth
 missing relative with another photo of the same person:
 - at GZ, the son of the unnamed man found at 天河客运站: he should be the top candidate;
 - at FS, the daughter of 李秀英, who is at GZ: FS sees "possible match at GZ", GZ reviews it.
+李秀英 was interviewed at GZ: her words name 隆回 and her daughter 王芳; the desk accepted both clues,
+so the FS report (from 隆回, taken by 王芳) ranks first on the interview page.
 The searches run in the Celery worker that `make run` starts (or at once when tasks are eager).
 """
 
@@ -15,10 +17,11 @@ from django.conf import settings
 from django.utils import timezone
 
 from face.services import take_portrait
+from lib import workflow
 from shelter.models import Person, Station, Stay, User
 
 from .models import FamilyReport
-from .services import check_photo, register_report
+from .services import check_photo, record_interview, register_report
 
 FACES = Path(settings.BASE_DIR) / "tests" / "faces"
 
@@ -45,6 +48,21 @@ def load():
            reporter_phone="13787654321", name="李秀英", sex="F", age_min=78, age_max=80,
            native_place="湖南省邵阳市隆回县", dialect="湘语", last_seen_on=today - datetime.timedelta(days=5),
            last_seen_place="佛山市禅城区祖庙", health="轻度认知障碍")
+    interview(li.current_stay, gz_reception)
+
+
+INTERVIEW = ("问她家在哪里，她说屋里在隆回，门口有条河，小时候在六都寨镇赶集。问她家里有什么人，她说我女儿叫王芳，"
+             "在佛山打工。说话带湖南口音，晓得自己姓李，记不清门牌号。")
+
+
+def interview(stay, by):
+    """An interview whose accepted clues (隆回, the daughter 王芳) point to the FS family report."""
+    held = max(stay.arrived_at, timezone.now() - datetime.timedelta(days=1))
+    item = record_interview(stay=stay, by=by, words=INTERVIEW, interviewer="陈静", language="湖南话",
+                            held_at=held, conclusion="可能是湖南邵阳隆回人，女儿王芳在佛山。", show_on_notice=True)
+    for clue in item.clues.filter(normalised__in=["湖南省邵阳市隆回县", "王芳"]):
+        workflow.apply(clue, "accept", by)
+    return item
 
 
 def report(by, photo_name, **fields):

@@ -1,4 +1,5 @@
-"""The printed documents: the tracing notice and the DNA request to the police, as PDF.
+"""The printed documents: the tracing notice, the DNA request to the police and the letter listing an
+interview's clues to the county's police, as PDF.
 
 Both are public documents in Chinese whatever the user's screen language (TRACING_DOCUMENT_LANGUAGE),
 drawn with fpdf2 in a CJK font (TRACING_PDF_FONT, Debian's WenQuanYi Zen Hei by default), so the
@@ -7,6 +8,7 @@ Chinese text is real text: it prints, copies and can be searched.
 
 import io
 import logging
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
@@ -16,6 +18,9 @@ from fpdf import FPDF
 from PIL import Image, ImageOps
 
 from face.models import Portrait
+
+from . import clues
+from .models import Clue, ClueKind, ClueState
 
 logging.getLogger("fontTools.subset").setLevel(logging.ERROR)
 
@@ -48,6 +53,18 @@ def notice_text(case):
     }
 
 
+def may_come_from(stay):
+    """The places staff chose to show on the notice: accepted place clues of interviews marked for it."""
+    places = Clue.objects.filter(interview__stay=stay, interview__show_on_notice=True, state=ClueState.ACCEPTED,
+                                 kind=ClueKind.PLACE).exclude(code="").order_by("position")
+    return list(dict.fromkeys(c.normalised for c in places))
+
+
+def may_come_from_text(stay):
+    places = may_come_from(stay)
+    return _("The person may come from %(places)s.") % {"places": "、".join(places)} if places else ""
+
+
 def notice_pdf(case):
     with translation.override(settings.TRACING_DOCUMENT_LANGUAGE):
         pdf = _document()
@@ -64,6 +81,8 @@ def notice_pdf(case):
         pdf.set_y(max(pdf.get_y(), top + photo_width * 4 / 3) + 6)
         pdf.set_font(FONT, size=12)
         pdf.multi_cell(0, 7, notice_text(case), align="L")
+        if may_come_from_text(case.stay):
+            pdf.multi_cell(0, 7, may_come_from_text(case.stay), align="L")
         pdf.ln(4)
         pdf.set_font(FONT, size=10)
         pdf.multi_cell(0, 6, _("Issued by %(station)s on %(date)s.") % {
@@ -103,6 +122,81 @@ def dna_letter_pdf(referral):
             align="L")
         pdf.ln(10)
         for line in (case.station.name, _("(seal)"), timezone.localtime(referral.sent_at).strftime("%Y-%m-%d")):
+            pdf.cell(0, 8, line, align="R", new_x="LMARGIN", new_y="NEXT")
+        return bytes(pdf.output())
+
+
+@dataclass
+class ClueLetter:
+    """The letter to the police of the most precise place the accepted clues name, listing them."""
+
+    stay: object
+    county: clues.Division
+    clues: list
+
+    @property
+    def bureau(self):
+        return _("%(place)s Public Security Bureau") % {"place": self.county.name}
+
+    @property
+    def civil_affairs(self):
+        return _("%(place)s Civil Affairs Bureau") % {"place": self.county.name}
+
+
+def clue_letter(stay):
+    """The letter for the stay's accepted clues, or None when no accepted clue names a place."""
+    accepted = list(Clue.objects.filter(interview__stay=stay, state=ClueState.ACCEPTED)
+                    .select_related("interview").order_by("interview__held_at", "position"))
+    codes = [c.code for c in accepted if c.kind in (ClueKind.PLACE, ClueKind.ID_NUMBER) and c.code]
+    if not codes:
+        return None
+    code = max(codes, key=lambda c: (2 if c.endswith("0000") else 4 if c.endswith("00") else 6))
+    return ClueLetter(stay, clues.gazetteer().division(code), accepted)
+
+
+def clue_letter_pdf(letter):
+    stay, person = letter.stay, letter.stay.person
+    with translation.override(settings.TRACING_DOCUMENT_LANGUAGE):
+        pdf = _document()
+        title = _("Request for help in finding the family of a person in our care")
+        pdf.set_title(title)
+        _heading(pdf, title, _("File number: %(file)s") % {"file": person.file_no})
+        pdf.set_font(FONT, size=12)
+        pdf.multi_cell(0, 7, f"{letter.bureau}：", align="L", new_x="LMARGIN", new_y="NEXT")
+        pdf.ln(2)
+        pdf.multi_cell(0, 7, _(
+            "On %(date)s our station took into its care a person found at %(place)s (file number %(file)s), who "
+            "cannot tell us clearly who they are. In interviews the person said the following, which points to "
+            "your area. We ask you to check them against your household registers and let us know what you find."
+        ) % {"date": timezone.localtime(stay.arrived_at).strftime("%Y-%m-%d"), "place": stay.found_place,
+             "file": person.file_no}, align="L")
+        pdf.ln(3)
+        for clue in letter.clues:
+            line = f"· {clue.get_kind_display()}：{clue.normalised or clue.value}"
+            pdf.set_font(FONT, size=11)
+            pdf.multi_cell(0, 7, line, align="L", new_x="LMARGIN", new_y="NEXT")
+            if clue.sentence:
+                pdf.set_font(FONT, size=9)
+                pdf.set_text_color(90, 90, 90)
+                pdf.multi_cell(0, 6, _("In the person's words: “%(sentence)s” (%(date)s)") % {
+                    "sentence": clue.sentence,
+                    "date": timezone.localtime(clue.interview.held_at).strftime("%Y-%m-%d")}, align="L",
+                    new_x="LMARGIN", new_y="NEXT")
+                pdf.set_text_color(0, 0, 0)
+        pdf.ln(3)
+        top = pdf.get_y()
+        if _portrait(pdf, person, x=pdf.w - pdf.r_margin - 40, y=top, w=40):
+            pdf.set_right_margin(pdf.r_margin + 46)
+        pdf.set_font(FONT, size=12)
+        pdf.set_xy(pdf.l_margin, top)
+        pdf.multi_cell(0, 7, _("Contact: %(station)s, telephone %(phone)s, %(address)s.") % {
+            "station": person.station.name, "phone": person.station.phone or "-", "address": person.station.address or "-"},
+            align="L", new_x="LMARGIN", new_y="NEXT")
+        pdf.multi_cell(0, 7, _("Copy to: %(office)s") % {"office": letter.civil_affairs}, align="L",
+                       new_x="LMARGIN", new_y="NEXT")
+        pdf.set_right_margin(20)
+        pdf.set_y(max(pdf.get_y(), top + 55) + 6)
+        for line in (person.station.name, _("(seal)"), timezone.localdate().strftime("%Y-%m-%d")):
             pdf.cell(0, 8, line, align="R", new_x="LMARGIN", new_y="NEXT")
         return bytes(pdf.output())
 

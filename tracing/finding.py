@@ -43,8 +43,18 @@ from face.models import Portrait
 from face.search import nearest
 from shelter.models import AuditEvent, Notification, Person, Sex
 
-from .matching import Description, compare
-from .models import Candidate, CandidateState, FamilyReport, FoundBy, PossibleDuplicate, ReportState
+from . import clues
+from .matching import Description, compare, name_score, split_names
+from .models import (
+    Candidate,
+    CandidateState,
+    Clue,
+    ClueKind,
+    FamilyReport,
+    FoundBy,
+    PossibleDuplicate,
+    ReportState,
+)
 
 FACE_WEIGHT = 2.0
 DESCRIPTION_WEIGHT = 1.0
@@ -357,3 +367,88 @@ def face_duplicates(portrait):
     for other, distance in hits:
         PossibleDuplicate.record(portrait.person, other.person, FoundBy.FACE, face_distance=distance)
     return hits
+
+
+# --- What an interview's accepted clues say about the family reports ---------------------------------
+
+PLACE_SCORES = {6: 1.0, 4: 0.7, 2: 0.4}  # the same county, city, province (digits of the code in common)
+ACCENT_SCORE = 0.1  # an accent only adds; it never takes away
+CONTRADICTS = -1.0  # a report whose home place is known and in another province
+
+
+@dataclass
+class ReportFit:
+    """A family report measured against what a person said: place, name and accent scores, the
+    candidate (if the searches proposed one), and the reasons; best first by `score`."""
+
+    report: FamilyReport
+    place: float = 0.0
+    name: float = 0.0
+    accent: float = 0.0
+    candidate: object = None
+    reasons: list = None
+
+    @property
+    def score(self):
+        base = self.candidate.score if self.candidate and self.candidate.score is not None else 0.0
+        return self.place + self.name + self.accent + base
+
+
+def report_places(report):
+    """The division codes a report's home place (else where they were last seen) names."""
+    codes = []
+    for text in (report.native_place, report.last_seen_place):
+        for clue in clues.places(text or ""):
+            codes += clue.place_codes
+        if codes:
+            break
+    return codes
+
+
+def precision(code):
+    """How many digits of a division code count: 2 for a province, 4 for a city, 6 for a county."""
+    return 2 if code.endswith("0000") else 4 if code.endswith("00") else 6
+
+
+def place_score(said, known):
+    """How far two lists of division codes agree: the same county 1, city 0.7, province 0.4; only
+    other provinces, -1; nothing known, 0."""
+    if not said or not known:
+        return 0.0
+    best = CONTRADICTS
+    for a in said:
+        for b in known:
+            common = 6 if a == b else 4 if a[:4] == b[:4] else 2 if a[:2] == b[:2] else 0
+            best = max(best, PLACE_SCORES.get(min(common, precision(a), precision(b)), CONTRADICTS))
+    return best
+
+
+def rank_reports(person):
+    """The family reports still searching, ranked by the person's accepted interview clues: a report
+    from the county they named ranks first; names they gave are compared with the missing person's
+    and the reporter's names (pinyin-aware, tracing.matching); accent words add regions, never remove
+    one. Reports already proposed as candidates for the person keep their search score as a base."""
+    accepted = list(Clue.objects.accepted().filter(interview__stay__person=person))
+    places = [code for c in accepted if c.kind in (ClueKind.PLACE, ClueKind.ID_NUMBER) for code in c.place_codes]
+    names = [c.normalised for c in accepted if c.kind == ClueKind.NAME]
+    regions = {r for c in accepted if c.kind == ClueKind.ACCENT for r in c.regions}
+    candidates = {c.report_id: c for c in Candidate.objects.filter(person=person)}
+    fits = []
+    for report in FamilyReport.objects.searching().select_related("station"):
+        fit = ReportFit(report, candidate=candidates.get(report.pk), reasons=[])
+        known = report_places(report)
+        fit.place = place_score(places, known)
+        if fit.place > 0:
+            fit.reasons.append(report.native_place or report.last_seen_place)
+        wanted = split_names(report.name, report.aliases) + [report.reporter_name]
+        for said in names:
+            for other in wanted:
+                score, reason = name_score(said, other)
+                if score >= settings.TRACING_MIN_NAME_SCORE and score > fit.name:
+                    fit.name, fit.reasons = score, fit.reasons + [str(reason)]
+        if regions and any(code[:2] in regions for code in known):
+            fit.accent = ACCENT_SCORE
+        if fit.candidate or fit.place > 0 or fit.name > 0:
+            fits.append(fit)
+    fits.sort(key=lambda f: (-f.score, -f.report.reported_at.timestamp()))
+    return fits

@@ -11,14 +11,16 @@ from lib.errors import Refusal
 from lib.queue import after_commit
 from shelter.models import Departure
 
-from . import finance
+from . import clues, finance
 from .figures import month_end, month_start
 from .models import (
     Candidate,
+    Clue,
     DuplicateState,
     FamilyReport,
     FinanceComparison,
     FoundBy,
+    Interview,
     PossibleDuplicate,
     ReportPhoto,
     TracingCase,
@@ -138,3 +140,34 @@ def compare_finance(*, station, month, file_name, data, by):
     result = finance.compare(payments(station=station, month=month), sheet)
     return FinanceComparison.objects.create(station=station, month=month, file_name=file_name[:200], uploaded_by=by,
                                             sheet=sheet, result=result)
+
+
+# --- Interviews -------------------------------------------------------------------------------------
+
+
+def record_interview(*, stay, by, words, interviewer, held_at=None, language="", interpreter="", conclusion="",
+                     show_on_notice=False, audio=None):
+    """Save an interview on the stay and the clues its words suggest (proposed, for staff to judge)."""
+    interview = Interview(stay=stay, words=words, interviewer=interviewer, held_at=held_at or timezone.now(),
+                          language=language, interpreter=interpreter, conclusion=conclusion,
+                          show_on_notice=show_on_notice, entered_by=by, audio=audio)
+    interview.full_clean()
+    with transaction.atomic():
+        interview.save()
+        propose_clues(interview)
+    return interview
+
+
+def propose_clues(interview):
+    """Store the clues of the interview's words (its language recorded by staff counts as an accent)."""
+    found = clues.extract(interview.words)
+    regions = clues.dialect_regions(interview.language)
+    if regions:
+        found.append(clues.Clue("accent", interview.language, interview.language, "", "", len(interview.words),
+                                regions=regions))
+    Clue.objects.bulk_create([
+        Clue(interview=interview, kind=c.kind, value=c.value[:100], normalised=c.normalised[:100], code=c.code[:20],
+             candidates=[list(x) for x in c.candidates], regions=c.regions, valid=c.valid, sentence=c.sentence,
+             position=c.start)
+        for c in found
+    ])

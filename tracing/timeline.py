@@ -8,7 +8,18 @@ from django.utils.translation import gettext_lazy as _
 from shelter.models import StateLog
 from shelter.timeline import Event
 
-from .models import Candidate, CandidateState, CaseState, Publication, PublicationState, QuickQuery, TracingCase
+from .models import (
+    Candidate,
+    CandidateState,
+    CaseState,
+    Clue,
+    ClueState,
+    Interview,
+    Publication,
+    PublicationState,
+    QuickQuery,
+    TracingCase,
+)
 
 
 def tracing_events(person):
@@ -73,4 +84,15 @@ def family_events(person):
         yield Event(c.reviewed_at, "tracing", title, c.review_reason, c.reviewed_by)
 
 
-SOURCES = [tracing_events, family_events]
+def interview_events(person):
+    """Interviews (with the number of clues found) and the clues staff accepted, with their sentence."""
+    for i in Interview.objects.filter(stay__person=person).select_related("entered_by"):
+        yield Event(i.held_at, "tracing", _("Interview by %(who)s: %(n)s clue(s) found") % {
+            "who": i.interviewer, "n": i.clues.count()}, i.conclusion, i.entered_by, i.entered_at)
+    accepted = Clue.objects.filter(interview__stay__person=person, state=ClueState.ACCEPTED).select_related("decided_by")
+    for c in accepted:
+        yield Event(c.decided_at, "tracing", _("Clue accepted: %(kind)s %(value)s") % {
+            "kind": c.get_kind_display(), "value": c.normalised or c.value}, c.sentence, c.decided_by)
+
+
+SOURCES = [tracing_events, family_events, interview_events]

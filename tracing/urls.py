@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import board, cases, documents, month, reports, review
+from .views import board, cases, documents, interviews, month, reports, review
 
 app_name = "tracing"
 urlpatterns = [
@@ -22,6 +22,12 @@ urlpatterns = [
     path("report-photos/<int:pk>/image/", reports.photo_image, name="report_photo"),
     path("candidates/<int:pk>/<slug:name>/", review.review, name="review"),
     path("duplicates/<int:pk>/dismiss/", review.dismiss_duplicate, name="dismiss_duplicate"),
+    # Interviews and their clues.
+    path("stays/<int:pk>/interviews/", interviews.interviews, name="interviews"),
+    path("interviews/<int:pk>/", interviews.interview, name="interview"),
+    path("interviews/<int:pk>/audio/", interviews.audio, name="interview_audio"),
+    path("interviews/<int:pk>/police-letter.pdf", interviews.police_letter, name="police_letter"),
+    path("clues/<int:pk>/<slug:name>/", interviews.clue_step, name="clue"),
     # The month: statistics, the rows behind each figure, ledgers, the finance comparison.
     path("month/", month.month, name="month"),
     path("month/figures/<slug:key>/", month.figure_rows, name="figure"),

@@ -11,7 +11,8 @@ from face.models import Portrait
 from lib import workflow
 from shelter.models import Belonging, DeathReportSending, Person, Service, Station, Stay, Transfer, User
 from tracing import figures
-from tracing.models import Candidate, FamilyReport, TracingCase
+from tracing.finding import rank_reports
+from tracing.models import Candidate, Clue, FamilyReport, TracingCase
 
 
 def test_the_demo_loads_every_app_once(db, django_capture_on_commit_callbacks):
@@ -26,6 +27,10 @@ def test_the_demo_loads_every_app_once(db, django_capture_on_commit_callbacks):
     assert TracingCase.objects.open().filter(notice_met_at__isnull=False).exists()
     assert Portrait.objects.filter(encoding__isnull=False).count() == 3
     assert FamilyReport.objects.count() == 2 and Candidate.objects.exists()
+    # 李秀英's interview at GZ: the accepted clues (隆回, her daughter 王芳) put FS's report first.
+    li = Person.objects.get(station__code="GZ", name="李秀英")
+    assert Clue.objects.filter(interview__stay__person=li, state="accepted").count() == 2
+    assert rank_reports(li)[0].report.station.code == "FS"
     people = Person.objects.count()
     # The month has something to show for this month and the last, and the inspector logs in.
     this = figures.this_month()

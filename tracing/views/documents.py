@@ -25,6 +25,7 @@ def notice(request, pk):
     with translation.override(settings.TRACING_DOCUMENT_LANGUAGE):
         return render(request, "tracing/notice.html", {
             "case": case, "facts": case.notice_facts(), "text": documents.notice_text(case),
+            "may_come_from": documents.may_come_from_text(case.stay),
             "title": case.notice_title(),
             "portrait_url": main_image_url(case.stay.person, size=800), "today": timezone.localdate(),
         })
