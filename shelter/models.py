@@ -1202,8 +1202,24 @@ class DeathReportSending(LedgerEntry):
             raise ValidationError({"sent_at": _("The report cannot be sent before the death.")})
 
 
+class NotificationQuerySet(models.QuerySet):
+    def unread(self):
+        return self.filter(read_at__isnull=True)
+
+    def unread_count(self, user):
+        return self.filter(user=user).unread().count()
+
+    def mark_read(self, user, pks=None):
+        """Mark the user's unread notifications (or those among `pks`) read now; returns how many."""
+        rows = self.filter(user=user).unread()
+        if pks is not None:
+            rows = rows.filter(pk__in=pks)
+        return rows.update(read_at=timezone.now())
+
+
 class Notification(models.Model):
-    """A message to a staff member: kept as a record, and sent by e-mail and SMS after commit."""
+    """A message to a staff member: kept as a record, and sent by e-mail and SMS after commit.
+    Unread until its user opens it or marks it read (the header counts the unread ones)."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
     station = models.ForeignKey(Station, null=True, blank=True, on_delete=models.PROTECT)
@@ -1215,6 +1231,8 @@ class Notification(models.Model):
     reference = models.CharField(max_length=40, blank=True)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     read_at = models.DateTimeField(null=True, blank=True)
+
+    objects = NotificationQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("notification")

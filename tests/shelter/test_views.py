@@ -257,13 +257,6 @@ def test_searching_by_age_works_on_29_february(client_as, reception, station):
         assert [p.name for p in page.context["page"]] == ["闰年生"]
 
 
-def test_new_notifications_show_as_unread_once(client_as, reception):
-    Notification.objects.create(user=reception, kind="test", subject="新的提醒")
-    client = client_as(reception)
-    assert 'class="unread"' in client.get(reverse("shelter:notifications")).content.decode()
-    assert 'class="unread"' not in client.get(reverse("shelter:notifications")).content.decode()
-
-
 def test_the_admin_audit_log_shows_a_station_only_its_own_events(client, supervisor, person, other_station):
     stranger = Person.objects.create(station=other_station, name="外站人员")
     other_user = User.objects.create_user("other", station=other_station)

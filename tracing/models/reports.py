@@ -157,6 +157,11 @@ class FamilyReport(ConcurrentTransitionMixin, SingleLineFields, models.Model):
     def is_searching(self):
         return self.state in SEARCHING_STATES
 
+    @property
+    def search_pending(self):
+        """The search is asked for and not yet finished (or a new report was never searched)."""
+        return self.is_searching and (self.search_requested_at is not None or self.searched_at is None)
+
     def shows_contact_to(self, user):
         """The reporter's contact details are for the staff of the station handling the report only."""
         return bool(user.station_id) and user.station_id == self.station_id
