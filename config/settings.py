@@ -380,3 +380,8 @@ CELERY_BEAT_SCHEDULE["sweep-stay-reviews"] = {
     "schedule": TRACING_SWEEP_SECONDS,
     "options": {"expires": TRACING_SWEEP_SECONDS},
 }
+
+# Pages that update themselves (htmx polling): the header's unread-notifications count, and a family
+# report's candidates while its search runs (then once a minute while the report is searched for).
+NOTIFICATION_POLL_SECONDS = envint("NOTIFICATION_POLL_SECONDS", 30)
+SEARCH_POLL_SECONDS = envint("SEARCH_POLL_SECONDS", 3)

@@ -134,7 +134,7 @@ def search_progress(report):
         int(latest["last"].timestamp()) if latest["last"] else 0,
         int(report.searched_at.timestamp()) if report.searched_at else 0,
     ))
-    return {"pending": pending, "seen": seen}
+    return {"pending": pending, "seen": seen, "search_poll": settings.SEARCH_POLL_SECONDS}
 
 
 def audit_rows(request, report, rows):
