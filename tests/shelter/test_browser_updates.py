@@ -56,10 +56,10 @@ def test_the_unread_count_and_the_candidates_arrive_without_a_reload(page_as, li
     page = page_as("reception")
     page.goto(live_server.url + report.get_absolute_url())
     expect(page.locator("#search-status")).to_be_visible()
-    expect(page.locator("#notifications-link .badge")).to_have_count(0)
+    expect(page.locator("#notifications-link .count-badge")).to_have_count(0)
 
     Notification.objects.create(user=reception, kind="test", subject="新的候选人", url=report.get_absolute_url())
-    expect(page.locator("#notifications-link .badge")).to_have_text("1", timeout=5000)
+    expect(page.locator("#notifications-link .count-badge")).to_have_text("1", timeout=5000)
 
     FamilyReport.objects.filter(pk=report.pk).update(search_requested_at=None, searched_at=timezone.now())
     expect(page.locator("#search-status")).to_have_count(0, timeout=5000)

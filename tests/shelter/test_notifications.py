@@ -21,7 +21,7 @@ def test_the_header_counts_unread_notifications_on_every_page(client_as, recepti
     client = client_as(reception)
     for url in (reverse("shelter:people"), person.get_absolute_url()):
         link = badge(client.get(url).content.decode())
-        assert '<span class="badge">2</span>' in link.group(1)
+        assert '<span class="count-badge">2</span>' in link.group(1)
 
 
 def test_the_badge_is_polled_without_a_reload(client_as, reception):
@@ -30,10 +30,10 @@ def test_the_badge_is_polled_without_a_reload(client_as, reception):
     tag = badge(page).group(0)
     assert f'hx-get="{reverse("shelter:notification_badge")}"' in tag and 'hx-trigger="every 30s"' in tag
     assert "htmx-2.0.11.min.js" in page and "js/htmx-config.js" in page
-    assert '<span class="badge">' not in client.get(reverse("shelter:notification_badge")).content.decode()
+    assert '<span class="count-badge">' not in client.get(reverse("shelter:notification_badge")).content.decode()
     Notification.objects.create(user=reception, kind="test", subject="新的提醒")
     fragment = client.get(reverse("shelter:notification_badge"), headers={"HX-Request": "true"}).content.decode()
-    assert '<span class="badge">1</span>' in fragment and "<html" not in fragment
+    assert '<span class="count-badge">1</span>' in fragment and "<html" not in fragment
 
 
 def test_opening_the_list_does_not_mark_everything_read(client_as, reception):
@@ -52,7 +52,8 @@ def test_opening_a_notification_marks_it_read_and_goes_to_its_record(client_as, 
     assert f'href="{reverse("shelter:notification_open", args=[note.pk])}"' in page
     response = client.get(reverse("shelter:notification_open", args=[note.pk]))
     assert response.status_code == 302 and response.url == person.get_absolute_url()
-    note.refresh_from_db(); other.refresh_from_db()
+    note.refresh_from_db()
+    other.refresh_from_db()
     assert note.read_at is not None and other.read_at is None
 
 

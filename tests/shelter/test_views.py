@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from lib import idcard, workflow
 from shelter.forms import CorrectionForm
-from shelter.models import AuditEvent, Death, Departure, Notification, Person, Service, Stay, User
+from shelter.models import AuditEvent, Death, Departure, Person, Service, Stay, User
 
 VALID_ID = "43050219450101002" + idcard.check_char("43050219450101002")  # a woman born 1945-01-01
 

@@ -149,7 +149,11 @@
     guide.hidden = true;
     guidance.hidden = true;
     viewfinder.classList.remove("ok");
-    if (answer.portraits_html) document.getElementById("portraits").innerHTML = answer.portraits_html;
+    if (answer.portraits_html) {
+      var list = document.getElementById("portraits");
+      list.innerHTML = answer.portraits_html;
+      if (window.htmx) window.htmx.process(list);  // the list polls while the new portrait is encoded
+    }
     verdict.hidden = false;
     verdict.className = "verdict " + (answer.accepted ? "ok" : "bad");
     verdict.dataset.accepted = answer.accepted ? "yes" : "no";
