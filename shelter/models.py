@@ -25,6 +25,7 @@ from lib import idcard
 from lib.dates import not_before_1900, years_before, years_between
 from lib.errors import Refusal
 from lib.http import client_ip
+from lib.phones import validate_phones
 from lib.scans import check_scan
 from lib.text import SingleLineFields, one_line
 
@@ -177,7 +178,7 @@ class Person(SingleLineFields, models.Model):
     ethnicity = models.CharField(_("ethnicity"), max_length=20, blank=True)
     native_place = models.CharField(_("native place"), max_length=100, blank=True)
     dialect = models.CharField(_("dialect or accent"), max_length=60, blank=True)
-    relatives_phone = models.CharField(_("relatives' phone"), max_length=60, blank=True)
+    relatives_phone = models.CharField(_("relatives' phone"), max_length=60, blank=True, validators=[validate_phones])
     height_cm = models.PositiveSmallIntegerField(_("height (cm)"), null=True, blank=True)
     build = models.CharField(_("build"), max_length=10, choices=Build.choices, blank=True)
     hair = models.CharField(_("hair"), max_length=60, blank=True)
