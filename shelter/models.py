@@ -240,6 +240,17 @@ class Person(SingleLineFields, models.Model):
             return years, years
         return self.age_min, self.age_max
 
+    def age_conflict(self, on=None):
+        """(age from the date of birth, estimated youngest, oldest) when the two disagree by more than
+        AGE_CONFLICT_YEARS, else None. Both are kept: staff are asked which is right."""
+        if not self.date_of_birth or self.age_min is None:
+            return None
+        years = years_between(self.date_of_birth, on or timezone.localdate())
+        oldest = self.age_max if self.age_max is not None else self.age_min
+        if self.age_min - AGE_CONFLICT_YEARS <= years <= oldest + AGE_CONFLICT_YEARS:
+            return None
+        return years, self.age_min, oldest
+
     @property
     def current_stay(self):
         return self.stays.order_by("-arrived_at", "-pk").first()
@@ -333,6 +344,10 @@ class ArrivalRefused(Refusal):
 
 
 OLDEST_AGE = 120
+
+
+# An estimated age this many years away from the age the date of birth (or ID number) gives is a conflict.
+AGE_CONFLICT_YEARS = 3
 
 
 def check_identity_fields(instance):
