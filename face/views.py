@@ -136,6 +136,9 @@ def camera_text():
         "checking": _("Checking the portrait…"),
         "no_camera": _("No camera could be opened. Check that one is plugged in and allowed in the browser, "
                        "or upload a photo file below."),
+        "camera_none": _("No camera was found."),
+        "camera_denied": _("The browser was not allowed to use the camera."),
+        "camera_busy": _("The camera is in use by another program, or did not start."),
         "failed": _("The portrait could not be sent: check the connection and take it again."),
         "retake": _("Press “Retake” and take the portrait again."),
         "saved": _("Saved in the file. You can go back to the file, or retake."),
