@@ -84,6 +84,7 @@ MIDDLEWARE = [
     "shelter.middleware.AuditRefusals",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
     "csp.middleware.CSPMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
@@ -102,6 +103,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "shelter.context.unread_notifications",
             ],
         },
     },
@@ -380,3 +382,8 @@ CELERY_BEAT_SCHEDULE["sweep-stay-reviews"] = {
     "schedule": TRACING_SWEEP_SECONDS,
     "options": {"expires": TRACING_SWEEP_SECONDS},
 }
+
+# Pages that update themselves (htmx polling): the header's unread-notifications count, and a family
+# report's candidates while its search runs (then once a minute while the report is searched for).
+NOTIFICATION_POLL_SECONDS = envint("NOTIFICATION_POLL_SECONDS", 30)
+SEARCH_POLL_SECONDS = envint("SEARCH_POLL_SECONDS", 3)

@@ -103,6 +103,11 @@ class Portrait(models.Model):
     def __str__(self):
         return f"{self.person} {timezone.localtime(self.taken_at):%Y-%m-%d %H:%M}"
 
+    @property
+    def encoding_pending(self):
+        """Its encoding is asked for and not stored yet (the main portrait is always encoded)."""
+        return self.encoding_requested_at is not None or (self.is_main and self.encoded_at is None)
+
     def get_absolute_url(self):
         return reverse("face:portrait", args=[self.pk])
 

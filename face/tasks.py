@@ -22,7 +22,15 @@ def encode_portrait(portrait_id, origin=None):
     portrait = Portrait.objects.filter(pk=portrait_id).first()
     if portrait is None:
         return False
-    claim(Portrait.objects, "encoding_requested_at", portrait.pk, portrait.encoding_requested_at)
+    request = claim(Portrait.objects, "encoding_requested_at", portrait.pk, portrait.encoding_requested_at)
+    if not request.mine:
+        return False  # another worker is at it
+    stored = store_encoding(portrait, origin)  # a crash here leaves the request for the catch-up
+    request.done()
+    return stored
+
+
+def store_encoding(portrait, origin):
     if not portrait.encodable or portrait.encoding is not None:
         return False
     name = portrait.image.name
@@ -45,7 +53,6 @@ def catch_up_encodings():
     """Beat, every CATCH_UP_SECONDS: encode the portraits whose request waited longer than that (the
     queue lost it, or was down). Each request is claimed once; returns how many were encoded."""
     done = 0
-    for pk, requested_at in overdue(Portrait.objects, "encoding_requested_at", settings.CATCH_UP_SECONDS):
-        if claim(Portrait.objects, "encoding_requested_at", pk, requested_at):
-            done += bool(encode_portrait(pk))
+    for pk, _requested_at in list(overdue(Portrait.objects, "encoding_requested_at", settings.CATCH_UP_SECONDS)):
+        done += bool(encode_portrait(pk))  # which claims the request, once
     return done

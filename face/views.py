@@ -78,15 +78,28 @@ def capture(request, pk):
     if not form.is_bound:
         form = PortraitUploadForm(initial={"session": uuid.uuid4()})
     return render(request, "face/capture.html", {
-        "person": person, "form": form, "portraits": person.portraits.select_related("taken_by"),
+        "person": person, "form": form, **portraits_context(person),
         "camera_text": camera_text(), "live_rate": settings.FACE_LIVE_RATE,
     })
 
 
 def portraits_html(request, person):
-    """The capture page's list of portraits, rendered again after a shot."""
-    return render_to_string("face/_portraits.html", {"portraits": person.portraits.select_related("taken_by")},
-                            request=request)
+    """The list of portraits, rendered again after a shot and while an encoding runs."""
+    return render_to_string("face/_portraits.html", portraits_context(person), request=request)
+
+
+def portraits_context(person):
+    portraits = list(person.portraits.select_related("taken_by"))
+    return {"person": person, "portraits": portraits, "portraits_pending": any(p.encoding_pending for p in portraits)}
+
+
+@login_required
+@permission_required("face.view_portrait", raise_exception=True)
+def portraits(request, pk):
+    """The person's portraits with their encoding status, polled by htmx while an encoding runs; the
+    answer stops the polling once none waits. Only the list: the pictures audit themselves."""
+    person = person_for(request.user, pk)
+    return HttpResponse(portraits_html(request, person))
 
 
 LIVE_AUDITED = "face_live_audited"  # the capture visits whose live guidance was audited (in the session)
@@ -123,6 +136,9 @@ def camera_text():
         "checking": _("Checking the portrait…"),
         "no_camera": _("No camera could be opened. Check that one is plugged in and allowed in the browser, "
                        "or upload a photo file below."),
+        "camera_none": _("No camera was found."),
+        "camera_denied": _("The browser was not allowed to use the camera."),
+        "camera_busy": _("The camera is in use by another program, or did not start."),
         "failed": _("The portrait could not be sent: check the connection and take it again."),
         "retake": _("Press “Retake” and take the portrait again."),
         "saved": _("Saved in the file. You can go back to the file, or retake."),

@@ -2,8 +2,12 @@
 
 The work is recorded in the database first (a `*_requested_at` column on its row), then queued after
 the commit; if the broker cannot be reached, that is logged and the request goes on. A periodic task of
-each app (beat, settings.CATCH_UP_SECONDS) claims every request older than that with a conditional
-UPDATE and does the work, so it is done once whichever of the queue and the catch-up gets there first.
+each app (beat, settings.CATCH_UP_SECONDS) takes every request older than that and does the work.
+
+Whoever does the work first claims the request with a conditional UPDATE that stamps it anew (a lease:
+two workers never both win), and clears it once the work is done. A worker that dies in the middle leaves
+the request stamped, so the catch-up takes it again once the stamp is older than CATCH_UP_SECONDS:
+the work is done once, and never lost.
 """
 
 import logging
@@ -26,11 +30,26 @@ def after_commit(task, *args):
     transaction.on_commit(send)
 
 
+class Claim:
+    """The outcome of claiming a request: `mine` (go ahead, then call done()), or someone else's."""
+
+    def __init__(self, queryset, field, pk, stamp, mine):
+        self.queryset, self.field, self.pk, self.stamp, self.mine = queryset, field, pk, stamp, mine
+
+    def done(self):
+        """The work is done: the request is cleared, unless a newer one came meanwhile."""
+        if self.stamp is not None:
+            self.queryset.filter(pk=self.pk, **{self.field: self.stamp}).update(**{self.field: None})
+
+
 def claim(queryset, field, pk, requested_at):
-    """Take the request on row `pk` if it is still the one seen (`requested_at`): one caller wins."""
+    """Take the request on row `pk` if it is still the one seen (`requested_at`), stamping it now. Work
+    that was never requested (requested_at None: older rows, direct calls) is anyone's to do."""
     if requested_at is None:
-        return False
-    return bool(queryset.filter(pk=pk, **{field: requested_at}).update(**{field: None}))
+        return Claim(queryset, field, pk, None, True)
+    stamp = timezone.now()
+    won = queryset.filter(pk=pk, **{field: requested_at}).update(**{field: stamp})
+    return Claim(queryset, field, pk, stamp if won else None, bool(won))
 
 
 def overdue(queryset, field, seconds, now=None):

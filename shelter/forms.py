@@ -89,6 +89,22 @@ class PersonForm(SingleLineInputs, forms.ModelForm):
             "sex": forms.RadioSelect,
         }
 
+    ages_checked = forms.BooleanField(
+        label=_("I have checked: keep both ages as they are"), required=False,
+        help_text=_("Only when the estimated age and the date of birth (or the ID number) disagree."))
+
+    def _post_clean(self):
+        """The estimated age and the age from the date of birth (typed, or from the ID number) disagree:
+        both are kept, but the form asks which is right before saving, unless the box is ticked."""
+        super()._post_clean()
+        conflict = None if self.errors else self.instance.age_conflict()
+        if conflict and not self.cleaned_data.get("ages_checked"):
+            years, youngest, oldest = conflict
+            self.add_error("age_min", _(
+                "The date of birth gives age %(years)s, the estimate says %(youngest)s–%(oldest)s: check which is "
+                "right and correct it, or tick “keep both” below.") % {
+                "years": years, "youngest": youngest, "oldest": oldest})
+
 
 class CorrectionForm(PersonForm):
     reason = forms.CharField(label=_("reason for the correction"), max_length=300)

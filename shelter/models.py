@@ -25,6 +25,7 @@ from lib import idcard
 from lib.dates import not_before_1900, years_before, years_between
 from lib.errors import Refusal
 from lib.http import client_ip
+from lib.phones import validate_phones
 from lib.scans import check_scan
 from lib.text import SingleLineFields, one_line
 
@@ -177,7 +178,7 @@ class Person(SingleLineFields, models.Model):
     ethnicity = models.CharField(_("ethnicity"), max_length=20, blank=True)
     native_place = models.CharField(_("native place"), max_length=100, blank=True)
     dialect = models.CharField(_("dialect or accent"), max_length=60, blank=True)
-    relatives_phone = models.CharField(_("relatives' phone"), max_length=60, blank=True)
+    relatives_phone = models.CharField(_("relatives' phone"), max_length=60, blank=True, validators=[validate_phones])
     height_cm = models.PositiveSmallIntegerField(_("height (cm)"), null=True, blank=True)
     build = models.CharField(_("build"), max_length=10, choices=Build.choices, blank=True)
     hair = models.CharField(_("hair"), max_length=60, blank=True)
@@ -238,6 +239,17 @@ class Person(SingleLineFields, models.Model):
             years = years_between(self.date_of_birth, on or timezone.localdate())
             return years, years
         return self.age_min, self.age_max
+
+    def age_conflict(self, on=None):
+        """(age from the date of birth, estimated youngest, oldest) when the two disagree by more than
+        AGE_CONFLICT_YEARS, else None. Both are kept: staff are asked which is right."""
+        if not self.date_of_birth or self.age_min is None:
+            return None
+        years = years_between(self.date_of_birth, on or timezone.localdate())
+        oldest = self.age_max if self.age_max is not None else self.age_min
+        if self.age_min - AGE_CONFLICT_YEARS <= years <= oldest + AGE_CONFLICT_YEARS:
+            return None
+        return years, self.age_min, oldest
 
     @property
     def current_stay(self):
@@ -332,6 +344,10 @@ class ArrivalRefused(Refusal):
 
 
 OLDEST_AGE = 120
+
+
+# An estimated age this many years away from the age the date of birth (or ID number) gives is a conflict.
+AGE_CONFLICT_YEARS = 3
 
 
 def check_identity_fields(instance):
@@ -1202,8 +1218,24 @@ class DeathReportSending(LedgerEntry):
             raise ValidationError({"sent_at": _("The report cannot be sent before the death.")})
 
 
+class NotificationQuerySet(models.QuerySet):
+    def unread(self):
+        return self.filter(read_at__isnull=True)
+
+    def unread_count(self, user):
+        return self.filter(user=user).unread().count()
+
+    def mark_read(self, user, pks=None):
+        """Mark the user's unread notifications (or those among `pks`) read now; returns how many."""
+        rows = self.filter(user=user).unread()
+        if pks is not None:
+            rows = rows.filter(pk__in=pks)
+        return rows.update(read_at=timezone.now())
+
+
 class Notification(models.Model):
-    """A message to a staff member: kept as a record, and sent by e-mail and SMS after commit."""
+    """A message to a staff member: kept as a record, and sent by e-mail and SMS after commit.
+    Unread until its user opens it or marks it read (the header counts the unread ones)."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
     station = models.ForeignKey(Station, null=True, blank=True, on_delete=models.PROTECT)
@@ -1215,6 +1247,8 @@ class Notification(models.Model):
     reference = models.CharField(max_length=40, blank=True)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     read_at = models.DateTimeField(null=True, blank=True)
+
+    objects = NotificationQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("notification")

@@ -6,6 +6,8 @@ import csv
 import io
 import json
 import mimetypes
+import os
+import uuid
 from urllib.parse import urlencode
 
 import segno
@@ -15,6 +17,9 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.paginator import Paginator
 from django.db import IntegrityError, models, transaction
 from django.forms.models import model_to_dict
@@ -245,7 +250,8 @@ def intake(request, pk=None):
         messages.error(request, _("Your account belongs to no station, so you cannot register arrivals."))
         return redirect("shelter:people")
     person_form = None if person else PersonForm(request.POST or None, prefix="p")
-    stay_form = StayForm(request.POST or None, request.FILES or None, prefix="s", station=station)
+    files, held = with_held_scan(request, "s-handover_document")
+    stay_form = StayForm(request.POST or None, files or None, prefix="s", station=station)
     if request.method == "POST":
         token = parse_uuid(request.POST.get("s-intake_token"))
         existing = Stay.objects.filter(intake_token=token).select_related("person").first() if token else None
@@ -263,7 +269,8 @@ def intake(request, pk=None):
                 messages.warning(request, _("This may be a person registered before: check the files below. "
                                             "Nothing was registered yet, and nothing you typed was lost."))
                 return render(request, "shelter/intake.html", {
-                    "person": person, "person_form": person_form, "stay_form": stay_form, "duplicates": duplicates})
+                    "person": person, "person_form": person_form, "stay_form": stay_form, "duplicates": duplicates,
+                    "held_scan": hold_scan(request, stay_form, "handover_document", held)})
             try:
                 stay = register_arrival(
                     person=new_person, stay=stay_form.save(commit=False), belongings=stay_form.belongings(),
@@ -280,6 +287,7 @@ def intake(request, pk=None):
                     return redirect(person)
                 raise
             AuditEvent.record(request, AuditEvent.CREATE, stay.person, target=stay, new_file=person is None)
+            drop_held_scan(request, held)
             if stay.handover_missing:
                 messages.warning(request, HANDOVER_MISSING)
             if stay.late:
@@ -288,7 +296,65 @@ def intake(request, pk=None):
                 messages.success(request, _("Arrival registered: file %(file)s.") % {"file": stay.person.file_no})
             return redirect(stay.person)
         messages.error(request, _("Please correct the fields marked below; nothing you typed was lost."))
-    return render(request, "shelter/intake.html", {"person": person, "person_form": person_form, "stay_form": stay_form})
+    return render(request, "shelter/intake.html", {
+        "person": person, "person_form": person_form, "stay_form": stay_form,
+        "held_scan": hold_scan(request, stay_form, "handover_document", held) if request.method == "POST" else None,
+    })
+
+
+# A scan chosen on a form that comes back (an error elsewhere, the duplicate warning) is held on the server
+# for this session, shown as "attached: name.pdf" with a box to remove it, and used when the form is sent
+# again without a new file. Held files are under HELD_DIR of the default storage, named by a random id.
+HELD_SESSION_KEY = "held_scans"
+HELD_DIR = "held"
+
+
+def with_held_scan(request, name):
+    """The request's files, with the held scan in `name` when the form sent back its id (and no new file
+    and no "remove"); and the held scan's record (or None)."""
+    if request.method != "POST":
+        return request.FILES, None
+    held = request.session.get(HELD_SESSION_KEY, {}).get(request.POST.get(f"{name}-held", ""))
+    if held is None:
+        return request.FILES, None
+    if request.POST.get(f"{name}-held-remove") or name in request.FILES:
+        drop_held_scan(request, held)
+        return request.FILES, None
+    try:
+        with default_storage.open(held["path"]) as f:
+            data = f.read()
+    except OSError:
+        drop_held_scan(request, held)
+        return request.FILES, None
+    files = request.FILES.copy()
+    files[name] = SimpleUploadedFile(held["name"], data, held["type"])
+    return files, held
+
+
+def hold_scan(request, form, field, held):
+    """Keep the form's scan (if it passed its own checks) for the next submission: {id, name} or None."""
+    upload = form.files.get(form.add_prefix(field))
+    if upload is None or form.errors.get(field):
+        if held is not None and upload is None:
+            drop_held_scan(request, held)
+        return None
+    if held is not None:
+        return held
+    upload.seek(0)
+    key = uuid.uuid4().hex
+    path = default_storage.save(f"{HELD_DIR}/{key}", ContentFile(upload.read()))
+    held = {"id": key, "name": os.path.basename(upload.name)[:100], "type": upload.content_type or "", "path": path}
+    request.session[HELD_SESSION_KEY] = {**request.session.get(HELD_SESSION_KEY, {}), key: held}
+    return held
+
+
+def drop_held_scan(request, held):
+    if held is None:
+        return
+    default_storage.delete(held["path"])
+    scans = dict(request.session.get(HELD_SESSION_KEY, {}))
+    scans.pop(held["id"], None)
+    request.session[HELD_SESSION_KEY] = scans
 
 
 HANDOVER_MISSING = gettext_lazy("Brought by the police without the handover form's number and scan: ask the "
@@ -651,6 +717,31 @@ def transfer(request, pk):
 
 @login_required
 def notifications(request):
-    items = list(Notification.objects.filter(user=request.user)[:100])  # read before marking them read
-    Notification.objects.filter(user=request.user, read_at__isnull=True).update(read_at=timezone.now())
+    """The user's notifications, the unread ones marked until opened or marked read."""
+    items = Notification.objects.filter(user=request.user)[:100]
     return render(request, "shelter/notifications.html", {"items": items})
+
+
+@login_required
+def notification_open(request, pk):
+    """Open one notification: it is read now, and the user goes to its record (or back to the list)."""
+    note = get_object_or_404(Notification, pk=pk, user=request.user)
+    Notification.objects.mark_read(request.user, pks=[note.pk])
+    if note.url and url_has_allowed_host_and_scheme(note.url, allowed_hosts={request.get_host()}):
+        return redirect(note.url)
+    return redirect("shelter:notifications")
+
+
+@login_required
+@require_POST
+def notifications_read(request):
+    """Mark one notification (`pk`) or all of the user's notifications read."""
+    pk = request.POST.get("pk")
+    Notification.objects.mark_read(request.user, pks=[pk] if pk and pk.isdigit() else None)
+    return redirect("shelter:notifications")
+
+
+@login_required
+def notification_badge(request):
+    """The header's unread count, polled by htmx on every page (no audit: it shows only a number)."""
+    return render(request, "shelter/_badge.html")

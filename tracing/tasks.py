@@ -26,9 +26,13 @@ def search_report(report_id, user_id=None, origin=None):
     report = FamilyReport.objects.filter(pk=report_id).select_related("station", "taken_by").first()
     if report is None:
         return 0
-    claim(FamilyReport.objects, "search_requested_at", report.pk, report.search_requested_at)
+    request = claim(FamilyReport.objects, "search_requested_at", report.pk, report.search_requested_at)
+    if not request.mine:
+        return 0  # another worker is at it
     by = User.objects.filter(pk=user_id).first() if user_id else None
-    return len(finding.search_report(report, by, origin=origin))
+    found = finding.search_report(report, by, origin=origin)  # a crash here leaves the request for the catch-up
+    request.done()
+    return len(found)
 
 
 @shared_task(ignore_result=True)
@@ -44,9 +48,9 @@ def catch_up_searches():
     that (the queue lost it, or was down), as the person who asked. Each is claimed once."""
     done = 0
     waiting = overdue(FamilyReport.objects, "search_requested_at", settings.CATCH_UP_SECONDS)
-    for pk, requested_at in list(waiting):
+    for pk, _requested_at in list(waiting):
         by_id = FamilyReport.objects.filter(pk=pk).values_list("search_requested_by", flat=True).first()
-        if claim(FamilyReport.objects, "search_requested_at", pk, requested_at):
-            search_report(pk, by_id)
-            done += 1
+        before = FamilyReport.objects.filter(pk=pk).values_list("searched_at", flat=True).first()
+        search_report(pk, by_id)  # which claims the request, once
+        done += FamilyReport.objects.filter(pk=pk).values_list("searched_at", flat=True).first() != before
     return done

@@ -11,6 +11,7 @@ from kombu.exceptions import OperationalError
 
 from face import tasks as face_tasks
 from face.models import Portrait
+from lib.queue import claim
 from tracing import tasks as tracing_tasks
 from tracing.models import Candidate, FamilyReport
 
@@ -85,3 +86,40 @@ def test_a_recent_request_is_left_to_the_queue(client_as, reception, person, com
                                   {"image": io.BytesIO(webcam("obama_1")), "source": "webcam"})
     assert face_tasks.catch_up_encodings() == 0  # younger than CATCH_UP_SECONDS: the queue may still do it
     assert Portrait.objects.get().encoding_requested_at is not None
+
+
+def test_work_a_worker_died_doing_is_taken_again_by_the_catch_up(client_as, reception, person, committed, webcam,
+                                                                stop_the_queue, settings, monkeypatch):
+    """The worker claims the request and dies in the middle (the encoder crashes): the request stays,
+    stamped, and the catch-up does the work once the stamp is older than CATCH_UP_SECONDS."""
+    stop_the_queue()
+    with committed():
+        client_as(reception).post(reverse("face:capture", args=[person.pk]),
+                                  {"image": io.BytesIO(webcam("obama_1")), "source": "webcam"})
+    portrait = Portrait.objects.get()
+    real_encode = face_tasks.encode
+
+    def crash(data):
+        raise MemoryError("the worker was killed")
+
+    monkeypatch.setattr(face_tasks, "encode", crash)
+    with pytest.raises(MemoryError):
+        face_tasks.encode_portrait(portrait.pk)
+    portrait.refresh_from_db()
+    assert portrait.encoding is None and portrait.encoding_requested_at is not None
+    monkeypatch.setattr(face_tasks, "encode", real_encode)
+    settings.CATCH_UP_SECONDS = 0
+    assert face_tasks.catch_up_encodings() == 1
+    portrait.refresh_from_db()
+    assert portrait.encoding is not None and portrait.encoding_requested_at is None
+
+
+def test_two_workers_do_a_request_once(client_as, reception, person, committed, webcam, stop_the_queue):
+    stop_the_queue()
+    with committed():
+        client_as(reception).post(reverse("face:capture", args=[person.pk]),
+                                  {"image": io.BytesIO(webcam("obama_1")), "source": "webcam"})
+    portrait = Portrait.objects.get()
+    stale = Portrait.objects.get(pk=portrait.pk)  # what a second worker read before the first claimed it
+    assert face_tasks.encode_portrait(portrait.pk) is True
+    assert not claim(Portrait.objects, "encoding_requested_at", stale.pk, stale.encoding_requested_at).mine

@@ -302,9 +302,11 @@ def test_refresh_and_withdraw_through_the_page(client_as, reception, case, publi
     client.post(f"/tracing/publications/{p.pk}/update/", {f"p{p.pk}-at": now.strftime("%Y-%m-%dT%H:%M")})
     assert Publication.objects.get().state == "updated"
     assert reload(case).refresh_due_at == now + 30 * DAY
-    client.post(f"/tracing/publications/{p.pk}/withdraw/")
-    assert Publication.objects.get().state == "withdrawn"
     page = client.post(f"/tracing/publications/{p.pk}/withdraw/", follow=True).content.decode()
+    assert "Say why the notice is withdrawn." in page and Publication.objects.get().state == "updated"
+    client.post(f"/tracing/publications/{p.pk}/withdraw/", {"reason": "网站链接失效"})
+    assert Publication.objects.get().state == "withdrawn"
+    page = client.post(f"/tracing/publications/{p.pk}/withdraw/", {"reason": "再次"}, follow=True).content.decode()
     assert "not possible now" in page
 
 

@@ -32,7 +32,7 @@ class InterviewForm(SingleLineInputs, forms.ModelForm):
         return at
 
 
-class ChoosePlaceForm(forms.Form):
+class ChoosePlaceForm(SingleLineInputs, forms.Form):
     """Which of the places of that name the person meant, when the name was ambiguous."""
 
     code = forms.CharField(required=False, max_length=6)

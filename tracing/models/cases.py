@@ -263,6 +263,24 @@ class TracingCase(ConcurrentTransitionMixin, models.Model):
         for name, value in values.items():
             setattr(self, name, value)
 
+    def recount_notice(self, without):
+        """A notice withdrawn from a case still open: the notice deadline is met by the first notice still
+        out (else it is due again, and the case is back to "open"), and the refresh month runs from the
+        newest publication or refresh still out (else there is none)."""
+        out = [p for p in self.publications.exclude(state=PublicationState.WITHDRAWN) if p.pk != without.pk]
+        first = min((p.published_at for p in out), default=None)
+        latest = max((p.updated_at or p.published_at for p in out), default=None)
+        values = {"notice_met_at": first, "refresh_due_at": None, "refresh_warn_at": None}
+        if latest is not None:
+            values["refresh_due_at"] = self.refresh_due(latest)
+            values["refresh_warn_at"] = self.warn_from(latest, values["refresh_due_at"])
+        values.update({sent_field(Deadline.REFRESH, s): None for s in Stage.values})
+        if first is None and self.state == CaseState.NOTICE_PUBLISHED:
+            values["state"] = CaseState.OPEN
+        TracingCase.objects.filter(pk=self.pk).update(**values)
+        for name, value in values.items():
+            self.__dict__[name] = value  # state is protected against assignment; this copy follows the row
+
     def deadline_status(self, kind, now=None):
         """One of "met", "overdue", "at_risk", "running", or None when there is no such deadline."""
         now = now or timezone.now()
@@ -410,7 +428,7 @@ class TracingCase(ConcurrentTransitionMixin, models.Model):
         self.closed_at = at
         self.close_cause = cause
         for publication in self.publications.exclude(state=PublicationState.WITHDRAWN):
-            publication.withdraw(at=at, by=by, reason=reason or str(CloseCause(cause).label))
+            publication.withdraw(at=at, by=by, reason=reason or str(CloseCause(cause).label), closing=True)
             publication.save()
 
     def save(self, *args, **kwargs):
@@ -617,8 +635,15 @@ class Publication(LedgerEntry):
         field=state, source=[PublicationState.PUBLISHED, PublicationState.UPDATED], target=PublicationState.WITHDRAWN,
         permission="tracing.publish_notice", custom={"label": _("Withdraw")},
     )
-    def withdraw(self, at, by=None, reason=""):
+    def withdraw(self, at, by=None, reason="", closing=False):
+        """The notice is taken down on this channel, for a reason the history keeps. Unless the case is
+        closing, a withdrawn notice no longer meets the notice deadline nor starts the refresh month
+        (TracingCase.recount_notice)."""
+        if not str(reason).strip():
+            raise ValidationError({"reason": _("Say why the notice is withdrawn.")})
         self.withdrawn_at = at
+        if not closing:
+            self.case.recount_notice(without=self)
 
 
 class DnaDatabase(models.TextChoices):

@@ -30,6 +30,7 @@ from face.images import extension
 from face.verdicts import messages_for
 from lib import idcard
 from lib.dates import not_before_1900, years_between
+from lib.phones import validate_phones
 from lib.text import SingleLineFields
 from shelter.models import ID_NUMBER_MESSAGES, Person, Sex, Station, StationQuerySet, Stay, check_identity_fields
 
@@ -93,7 +94,7 @@ class FamilyReport(ConcurrentTransitionMixin, SingleLineFields, models.Model):
     reporter_name = models.CharField(_("reporter's name"), max_length=60)
     reporter_relation = models.CharField(_("relation to the missing person"), max_length=30,
                                          help_text=_("e.g. son, daughter, wife, neighbour"))
-    reporter_phone = models.CharField(_("reporter's phone"), max_length=40)
+    reporter_phone = models.CharField(_("reporter's phone"), max_length=40, validators=[validate_phones])
     reporter_id_number = models.CharField(_("reporter's ID number"), max_length=18, blank=True,
                                           help_text=_("18 characters; the last may be X."))
     # The missing person.
@@ -156,6 +157,11 @@ class FamilyReport(ConcurrentTransitionMixin, SingleLineFields, models.Model):
     @property
     def is_searching(self):
         return self.state in SEARCHING_STATES
+
+    @property
+    def search_pending(self):
+        """The search is asked for and not yet finished (or a new report was never searched)."""
+        return self.is_searching and (self.search_requested_at is not None or self.searched_at is None)
 
     def shows_contact_to(self, user):
         """The reporter's contact details are for the staff of the station handling the report only."""

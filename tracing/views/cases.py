@@ -36,9 +36,18 @@ def case(request, pk):
         "queries": case.queries.select_related("entered_by"),
         "publications": publications,
         "referral": getattr(case, "dna_referral", None),
-        "history": transition_history(case),
+        "history": case_history(case, publications),
         "actions": case_steps(case, request.user),
     })
+
+
+def case_history(case, publications):
+    """The case's steps and its notices' (refreshed, withdrawn: with the channel), in time order."""
+    rows = list(transition_history(case))
+    for p in publications:
+        rows += [(at, f"{step} · {p}", source, target, reason, by)
+                 for at, step, source, target, reason, by in transition_history(p)]
+    return sorted(rows, key=lambda row: row[0])
 
 
 def query_done(state):

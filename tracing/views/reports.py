@@ -92,10 +92,7 @@ def already_registered(request, report):
 def report(request, pk):
     report = report_for(request.user, pk)
     rows = candidate_rows(report, request.user)
-    for row in rows:
-        if row["full"]:
-            AuditEvent.record(request, AuditEvent.VIEW, row["candidate"].person, target=report,
-                              candidate=row["candidate"].pk, report=report.reference)
+    audit_rows(request, report, rows)
     AuditEvent.record(request, AuditEvent.VIEW, target=report, report=report.reference,
                       contact_shown=report.shows_contact_to(request.user))
     own = handles(report, request.user)
@@ -104,8 +101,48 @@ def report(request, pk):
         "contact": report.shows_contact_to(request.user), "steps": [s for s in workflow.available(report, request.user) if s[0] in REPORT_STEPS] if own else [],
         "photo_form": AddPhotosForm(), "age": report.age_range(),
         "face_limit": f"{settings.FACE_MATCH_DISTANCE:.2f}", "face_sure": f"{settings.FACE_MATCH_DISTANCE - FACE_SCORE_SPAN:.2f}",
-        "channels": ConfirmForm.base_fields["channel"].choices,
+        "channels": ConfirmForm.base_fields["channel"].choices, **search_progress(report),
     })
+
+
+@login_required
+@permission_required("tracing.view_familyreport", raise_exception=True)
+def report_candidates(request, pk):
+    """The report page's candidates, polled by htmx while the report is searched for: nothing (204)
+    while nothing changed, else the section again (audited as the page is); it stops polling once the
+    search is over and the report no longer searched for."""
+    report = report_for(request.user, pk)
+    progress = search_progress(report)
+    if request.GET.get("seen") == progress["seen"]:
+        return HttpResponse(status=204)
+    rows = candidate_rows(report, request.user)
+    audit_rows(request, report, rows)
+    return render(request, "tracing/reports/_candidates.html", {
+        "report": report, "rows": rows, "own": handles(report, request.user),
+        "face_limit": f"{settings.FACE_MATCH_DISTANCE:.2f}", "face_sure": f"{settings.FACE_MATCH_DISTANCE - FACE_SCORE_SPAN:.2f}",
+        "channels": ConfirmForm.base_fields["channel"].choices, **progress,
+    })
+
+
+def search_progress(report):
+    """Whether the report's search is still to run or running, and a mark of what the candidates
+    section shows (the page asks again until it changes)."""
+    latest = report.candidates.aggregate(n=models.Count("pk"), last=models.Max("reviewed_at"), top=models.Max("pk"))
+    pending = report.search_pending
+    seen = "-".join(str(v) for v in (
+        int(pending), report.state, latest["n"], latest["top"] or 0,
+        int(latest["last"].timestamp()) if latest["last"] else 0,
+        int(report.searched_at.timestamp()) if report.searched_at else 0,
+    ))
+    return {"pending": pending, "seen": seen, "search_poll": settings.SEARCH_POLL_SECONDS}
+
+
+def audit_rows(request, report, rows):
+    """Each candidate shown in full is a read of that resident's file."""
+    for row in rows:
+        if row["full"]:
+            AuditEvent.record(request, AuditEvent.VIEW, row["candidate"].person, target=report,
+                              candidate=row["candidate"].pk, report=report.reference)
 
 
 FIELD_LABELS = {

@@ -43,7 +43,11 @@
     shutter.focus();
     startLive();
   }).catch(function (err) {
-    status.textContent = text.no_camera + " (" + err.name + ")";
+    // The browser's error names (NotFoundError...) are English codes: say the cause in the user's language.
+    var cause = {NotFoundError: text.camera_none, OverconstrainedError: text.camera_none,
+                 NotAllowedError: text.camera_denied, SecurityError: text.camera_denied,
+                 NotReadableError: text.camera_busy, AbortError: text.camera_busy}[err && err.name];
+    status.textContent = cause ? cause + " " + text.no_camera : text.no_camera;
     status.className = "camera-status bad";
   });
 
@@ -149,7 +153,11 @@
     guide.hidden = true;
     guidance.hidden = true;
     viewfinder.classList.remove("ok");
-    if (answer.portraits_html) document.getElementById("portraits").innerHTML = answer.portraits_html;
+    if (answer.portraits_html) {
+      var list = document.getElementById("portraits");
+      list.innerHTML = answer.portraits_html;
+      if (window.htmx) window.htmx.process(list);  // the list polls while the new portrait is encoded
+    }
     verdict.hidden = false;
     verdict.className = "verdict " + (answer.accepted ? "ok" : "bad");
     verdict.dataset.accepted = answer.accepted ? "yes" : "no";
