@@ -93,11 +93,17 @@ def restore_backup(path):
         raise BackupError("This database already holds records: restore into an empty database only.")
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
+        unreadable = BackupError("The backup cannot be decrypted: wrong passphrase, or the file is damaged.")
         if not openssl("-d", "-in", str(path), "-out", str(tmp / "backup.tar")):
-            raise BackupError("The backup cannot be decrypted: wrong passphrase, or the file is damaged.")
-        with tarfile.open(tmp / "backup.tar") as tar:
-            tar.extractall(tmp / "backup", filter="data")
-        manifest = json.loads((tmp / "backup" / "manifest.json").read_text())
+            raise unreadable
+        # AES-CBC has no check of its own: a wrong passphrase now and then "decrypts" to noise, which is
+        # then no tar file with our manifest.
+        try:
+            with tarfile.open(tmp / "backup.tar") as tar:
+                tar.extractall(tmp / "backup", filter="data")
+            manifest = json.loads((tmp / "backup" / "manifest.json").read_text())
+        except (tarfile.TarError, OSError, ValueError, UnicodeDecodeError):
+            raise unreadable from None
         call_command("loaddata", str(tmp / "backup" / "data.json"), verbosity=0)
         if (tmp / "backup" / "media").exists():
             shutil.copytree(tmp / "backup" / "media", settings.MEDIA_ROOT, dirs_exist_ok=True)
