@@ -57,6 +57,13 @@ ROLES["administrator"] += MONTH + ["tracing.add_financecomparison"]
 # board), and nothing else: no file, no face, and no permission that changes anything (tested).
 ROLES["inspector"] = ["shelter.view_all_stations", "tracing.view_board", *MONTH]
 
+# Data-quality problems (问题清单): supervisors and station heads see their station's, the inspector every
+# station's (and changes nothing); supervisors accept a problem as it is, with a reason.
+ROLES["supervisor"] += ["tracing.view_problem", "tracing.accept_problem"]
+ROLES["station_head"] += ["tracing.view_problem"]
+ROLES["administrator"] += ["tracing.view_problem", "tracing.accept_problem"]
+ROLES["inspector"] += ["tracing.view_problem"]
+
 
 def sync_groups(using="default"):
     for name, perms in ROLES.items():

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import board, cases, documents, month, reports, review
+from .views import board, cases, documents, month, problems, reports, review
 
 app_name = "tracing"
 urlpatterns = [
@@ -23,6 +23,9 @@ urlpatterns = [
     path("candidates/<int:pk>/<slug:name>/", review.review, name="review"),
     path("duplicates/<int:pk>/dismiss/", review.dismiss_duplicate, name="dismiss_duplicate"),
     # The month: statistics, the rows behind each figure, ledgers, the finance comparison.
+    path("problems/", problems.problem_list, name="problems"),
+    path("problems/ledger.xlsx", problems.ledger, name="problem_ledger"),
+    path("problems/<int:pk>/accept/", problems.accept, name="problem_accept"),
     path("month/", month.month, name="month"),
     path("month/figures/<slug:key>/", month.figure_rows, name="figure"),
     path("month/ledgers/<slug:kind>.<slug:fmt>", month.ledger_export, name="ledger"),
