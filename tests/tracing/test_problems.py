@@ -8,6 +8,7 @@ import threading
 from contextlib import nullcontext
 
 import pytest
+from openpyxl import load_workbook
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.db import connection
@@ -271,3 +272,40 @@ def test_check_data_quality_runs_one_sweep_and_says_what_it_did(station, recepti
     assert "GZ reminder: 2 -> reception" in out.getvalue()
     assert "2 problem(s) raised, 0 closed as fixed" in out.getvalue()
     assert Problem.objects.count() == 2
+
+
+def test_the_problem_page_lists_my_station_and_a_supervisor_accepts_with_a_reason(station, other_station, reception,
+                                                                                  supervisor, arrive, later,
+                                                                                  client_as):
+    stay = arrive(station, reception)
+    arrive(other_station, None)
+    problem_sweep.run(later())
+    client = client_as(supervisor)
+    page = client.get("/tracing/problems/")
+    assert page.status_code == 200
+    assert list({p.station_id for p in page.context["page"]}) == [station.pk]
+    problem = Problem.objects.get(key=f"handover_missing:stay:{stay.pk}")
+    refused = client.post(f"/tracing/problems/{problem.pk}/accept/", {"reason": ""}, follow=True)
+    assert refused.status_code == 200
+    problem.refresh_from_db()
+    assert problem.state == ProblemState.OPEN
+    client.post(f"/tracing/problems/{problem.pk}/accept/", {"reason": "交接单由派出所补送"})
+    problem.refresh_from_db()
+    assert problem.state == ProblemState.ACCEPTED and problem.accept_reason == "交接单由派出所补送"
+    assert client_as(reception).post(f"/tracing/problems/{problem.pk}/accept/", {"reason": "x"}).status_code == 403
+
+
+def test_the_problem_ledger_is_an_xlsx_of_every_state(station, reception, supervisor, arrive, later, client_as):
+    arrive(station, reception)
+    problem_sweep.run(later())
+    response = client_as(supervisor).get("/tracing/problems/ledger.xlsx?state=")
+    assert response.status_code == 200
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    assert sheet.max_row == 1 + Problem.objects.count() == 3
+
+
+def test_the_supervisors_board_counts_the_open_problems(station, reception, supervisor, arrive, client_as):
+    arrive(station, reception, arrived_at=timezone.now() - datetime.timedelta(days=3))
+    problem_sweep.run(timezone.now() - datetime.timedelta(days=1.5))  # no portrait: a day to fix, now past
+    page = client_as(supervisor).get("/tracing/")
+    assert page.context["problems"] == {"open": 2, "overdue": 1}
