@@ -8,11 +8,11 @@ import threading
 from contextlib import nullcontext
 
 import pytest
-from openpyxl import load_workbook
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
+from openpyxl import load_workbook
 
 from lib import idcard, workflow
 from shelter.models import Belonging, Notification, Person, Stay
