@@ -59,10 +59,13 @@ ROLES["inspector"] = ["shelter.view_all_stations", "tracing.view_board", *MONTH]
 
 # Data-quality problems (问题清单): supervisors and station heads see their station's, the inspector every
 # station's (and changes nothing); supervisors accept a problem as it is, with a reason.
-ROLES["supervisor"] += ["tracing.view_problem", "tracing.accept_problem"]
-ROLES["station_head"] += ["tracing.view_problem"]
-ROLES["administrator"] += ["tracing.view_problem", "tracing.accept_problem"]
-ROLES["inspector"] += ["tracing.view_problem"]
+# Supervisors also upload other departments' lists for comparison (数据比对).
+ROLES["supervisor"] += ["tracing.view_problem", "tracing.accept_problem", "tracing.view_datacomparison",
+                        "tracing.add_datacomparison"]
+ROLES["station_head"] += ["tracing.view_problem", "tracing.view_datacomparison"]
+ROLES["administrator"] += ["tracing.view_problem", "tracing.accept_problem", "tracing.view_datacomparison",
+                           "tracing.add_datacomparison"]
+ROLES["inspector"] += ["tracing.view_problem", "tracing.view_datacomparison"]
 
 
 def sync_groups(using="default"):

@@ -39,7 +39,8 @@ def run(now=None, found=None):
     now = now or timezone.now()
     result = Result()
     found = checks.find_all(now) if found is None else found
-    open_keys = set(Problem.objects.open().values_list("key", flat=True))
+    # Only the kinds the checks find are closed by the sweep (a comparison hit waits for a supervisor).
+    open_keys = set(Problem.objects.open().filter(kind__in=list(checks.CHECKS)).values_list("key", flat=True))
     accepted = set(Problem.objects.filter(state=ProblemState.ACCEPTED).values_list("key", flat=True))
     new = [Problem.build(kind=f.kind, key=f.key, station_id=f.station_id, person_id=f.person_id, stay_id=f.stay_id,
                          owner_id=f.owner_id, params=f.params, now=now)

@@ -40,6 +40,10 @@ def what_is_wrong(problem):
         return _("%(items)s belonging(s) not counted out at the end of the stay.") % {"items": p.get("items", 0)}
     if kind == ProblemKind.DUPLICATE_DISMISSED:
         return _("A possible duplicate file was dismissed without a supervisor.")
+    if kind == ProblemKind.COMPARISON_HIT:
+        if p.get("how") == "id":
+            return _("Line %(line)s of the list from %(source)s has this file's ID number.") % p
+        return _("Line %(line)s of the list from %(source)s has a name alike and the same date of birth.") % p
     return str(problem.get_kind_display())
 
 
@@ -57,4 +61,5 @@ def how_to_fix(problem):
         ProblemKind.LATE_NOT_SEEN: lambda: _("A supervisor looks at the late entry and marks it seen."),
         ProblemKind.BELONGINGS: lambda: _("Record for each item whether it was returned, kept or handed over."),
         ProblemKind.DUPLICATE_DISMISSED: lambda: _("A supervisor checks the two files again: merge them, or accept."),
+        ProblemKind.COMPARISON_HIT: lambda: _("Check the line with the department; correct the file, or accept."),
     }.get(kind, lambda: "")()

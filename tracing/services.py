@@ -9,17 +9,20 @@ from django.utils.translation import gettext as _
 from face.quality import check_portrait
 from lib.errors import Refusal
 from lib.queue import after_commit
-from shelter.models import Departure
+from shelter.models import Departure, Person, Stay, StayState
 
-from . import finance
+from . import comparison, finance
 from .figures import month_end, month_start
 from .models import (
     Candidate,
+    DataComparison,
     DuplicateState,
     FamilyReport,
     FinanceComparison,
     FoundBy,
     PossibleDuplicate,
+    Problem,
+    ProblemKind,
     ReportPhoto,
     TracingCase,
 )
@@ -138,3 +141,27 @@ def compare_finance(*, station, month, file_name, data, by):
     result = finance.compare(payments(station=station, month=month), sheet)
     return FinanceComparison.objects.create(station=station, month=month, file_name=file_name[:200], uploaded_by=by,
                                             sheet=sheet, result=result)
+
+
+def compare_list(*, station, source, file_name, data, columns, by):
+    """Read another department's list, match it against the station's files (tracing.comparison) and keep
+    the upload with its hits, each hit a problem to check. comparison's SheetRefused (nothing kept) if
+    the file or its columns cannot be read."""
+    rows = comparison.read_list(data, file_name, columns)
+    people = [{"pk": pk, "id_number": number, "birth_date": born.isoformat() if born else "",
+               "names": [name, *[a.strip() for a in aliases.replace("，", ",").split(",")]]}
+              for pk, number, born, name, aliases in Person.objects.filter(station=station, merged_into__isnull=True)
+              .values_list("pk", "id_number", "date_of_birth", "name", "aliases")]
+    hits = comparison.match(rows, people)
+    upload = DataComparison.objects.create(station=station, source=source[:120], file_name=file_name[:200],
+                                           columns=columns, rows=rows, hits=hits, uploaded_by=by)
+    staff = dict(Stay.objects.filter(person__in=[h["person"] for h in hits], state__in=(StayState.RECEPTION, StayState.IN_CARE))
+                 .values_list("person_id", "staff_in_charge_id"))
+    now = timezone.now()
+    Problem.objects.bulk_create([
+        Problem.build(kind=ProblemKind.COMPARISON_HIT, key=f"comparison_hit:{upload.pk}:{h['line']}:{h['person']}",
+                      station_id=station.pk, person_id=h["person"], owner_id=staff.get(h["person"]), now=now,
+                      params={"comparison": upload.pk, "source": upload.source, "line": h["line"], "how": h["how"],
+                              "score": h["score"]})
+        for h in hits])
+    return upload

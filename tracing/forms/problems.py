@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from lib.text import SingleLineInputs
+from shelter.models import Station
 
 from ..models import ProblemKind, ProblemState, Severity
 
@@ -18,3 +19,25 @@ class ProblemFilterForm(forms.Form):
 class AcceptProblemForm(SingleLineInputs, forms.Form):
     reason = forms.CharField(label=_("reason for accepting"), max_length=300,
                              help_text=_("Why the record stays as it is; kept in the problem ledger."))
+
+
+class ComparisonForm(SingleLineInputs, forms.Form):
+    station = forms.ModelChoiceField(label=_("station"), queryset=Station.objects.all())
+    source = forms.CharField(label=_("from"), max_length=120,
+                             help_text=_("The department the list comes from, e.g. 公安局户籍科."))
+    sheet = forms.FileField(label=_("list (XLSX or CSV)"), help_text=_("The first row holds the column names."))
+    name_column = forms.CharField(label=_("column of the names"), max_length=60, required=False, initial="姓名")
+    id_column = forms.CharField(label=_("column of the ID numbers"), max_length=60, required=False,
+                                initial="身份证号")
+    birth_column = forms.CharField(label=_("column of the dates of birth"), max_length=60, required=False,
+                                   initial="出生日期")
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not user.sees_all_stations:
+            self.fields["station"].queryset = Station.objects.filter(pk=user.station_id)
+            self.fields["station"].initial = user.station_id
+
+    def columns(self):
+        data = self.cleaned_data
+        return {"name": data["name_column"], "id_number": data["id_column"], "birth_date": data["birth_column"]}

@@ -35,6 +35,7 @@ class ProblemKind(models.TextChoices):
     LATE_NOT_SEEN = "late_not_seen", _("late entry not seen by a supervisor")
     BELONGINGS = "belongings", _("belongings not counted out")
     DUPLICATE_DISMISSED = "duplicate_dismissed", _("duplicate warning dismissed by reception")
+    COMPARISON_HIT = "comparison_hit", _("found in another department's list")
 
 
 class Severity(models.IntegerChoices):
@@ -56,6 +57,7 @@ RULES = {
     ProblemKind.LATE_NOT_SEEN: (Severity.LOW, 7),
     ProblemKind.BELONGINGS: (Severity.MEDIUM, 7),
     ProblemKind.DUPLICATE_DISMISSED: (Severity.LOW, 7),
+    ProblemKind.COMPARISON_HIT: (Severity.HIGH, 7),
 }
 
 
@@ -155,3 +157,29 @@ class Problem(ConcurrentTransitionMixin, models.Model):
             setattr(self, field, now)
         return bool(claimed)
 
+
+
+class DataComparison(models.Model):
+    """One upload of another department's list (the police's found identities, the cremation register,
+    the household register's hits) compared with a station's files; kept with its rows and hits, each
+    hit also a Problem (COMPARISON_HIT) to check."""
+
+    station = models.ForeignKey(Station, verbose_name=_("station"), on_delete=models.PROTECT, related_name="+")
+    source = models.CharField(_("from"), max_length=120, help_text=_("The department the list comes from."))
+    file_name = models.CharField(_("file"), max_length=200)
+    columns = models.JSONField(default=dict)  # {"name": header, "id_number": header, "birth_date": header}
+    rows = models.JSONField(default=list)  # [{"line", "name", "id_number", "birth_date"}]
+    hits = models.JSONField(default=list)  # [{"line", "person", "how", "score"}]
+    uploaded_at = models.DateTimeField(_("uploaded"), default=timezone.now)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), on_delete=models.PROTECT,
+                                    related_name="+")
+
+    objects = StationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("data comparison")
+        verbose_name_plural = _("data comparisons")
+        ordering = ["-uploaded_at"]
+
+    def __str__(self):
+        return f"{self.station.code} {self.source} {self.uploaded_at:%Y-%m-%d}"

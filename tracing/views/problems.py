@@ -16,9 +16,11 @@ from shelter.models import AuditEvent
 from shelter.steps import take_step
 
 from .. import exports
-from ..forms.problems import AcceptProblemForm, ProblemFilterForm
-from ..models import Problem, ProblemState
+from ..finance import SheetRefused
+from ..forms.problems import AcceptProblemForm, ComparisonForm, ProblemFilterForm
+from ..models import DataComparison, Problem, ProblemState
 from ..problem_text import how_to_fix, what_is_wrong
+from ..services import compare_list
 
 
 def filtered(request):
@@ -84,3 +86,48 @@ def ledger(request):
                             content_type=exports.CONTENT_TYPES["xlsx"])
     response["Content-Disposition"] = f'attachment; filename="problems-{timezone.localdate():%Y%m%d}.xlsx"'
     return response
+
+
+@login_required
+@permission_required("tracing.view_datacomparison", raise_exception=True)
+def comparisons(request):
+    """The comparison ledger: each upload of another department's list, with its hits; the upload form."""
+    form = ComparisonForm(user=request.user)
+    return render_comparisons(request, form)
+
+
+def render_comparisons(request, form, status=200):
+    uploads = DataComparison.objects.for_user(request.user).select_related("station", "uploaded_by")[:100]
+    return render(request, "tracing/comparisons.html", {"uploads": uploads, "form": form}, status=status)
+
+
+@login_required
+@permission_required("tracing.add_datacomparison", raise_exception=True)
+@require_POST
+def comparison_upload(request):
+    form = ComparisonForm(request.POST, request.FILES, user=request.user)
+    if form.is_valid():
+        upload = form.cleaned_data["sheet"]
+        try:
+            done = compare_list(station=form.cleaned_data["station"], source=form.cleaned_data["source"],
+                                file_name=upload.name, data=upload.read(), columns=form.columns(), by=request.user)
+        except SheetRefused as e:
+            form.add_error("sheet", e.message)
+        else:
+            AuditEvent.record(request, AuditEvent.CREATE, target=done, comparison=done.pk, hits=len(done.hits))
+            messages.success(request, _("The list was compared with the files; each hit is a problem to check."))
+            return redirect("tracing:comparison", pk=done.pk)
+    messages.error(request, _("Please correct the fields marked below; nothing was compared."))
+    return render_comparisons(request, form, status=400)
+
+
+@login_required
+@permission_required("tracing.view_datacomparison", raise_exception=True)
+def comparison(request, pk):
+    upload = get_object_or_404(DataComparison.objects.for_user(request.user).select_related("station"), pk=pk)
+    problems = (Problem.objects.for_user(request.user).filter(kind="comparison_hit", params__comparison=upload.pk)
+                .select_related("person").order_by("pk"))
+    for p in problems:
+        p.what = what_is_wrong(p)
+    AuditEvent.record(request, AuditEvent.LIST, target=upload, comparison=upload.pk)
+    return render(request, "tracing/comparison.html", {"upload": upload, "problems": problems})
