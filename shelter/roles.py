@@ -66,6 +66,11 @@ ROLES["station_head"] += ["tracing.view_problem", "tracing.view_datacomparison"]
 ROLES["administrator"] += ["tracing.view_problem", "tracing.accept_problem", "tracing.view_datacomparison",
                            "tracing.add_datacomparison"]
 ROLES["inspector"] += ["tracing.view_problem", "tracing.view_datacomparison"]
+# The monthly inspection register (工作检查登记表): supervisors file it; heads and the inspector read it.
+ROLES["supervisor"] += ["tracing.view_monthlyinspection", "tracing.add_monthlyinspection"]
+ROLES["administrator"] += ["tracing.view_monthlyinspection", "tracing.add_monthlyinspection"]
+ROLES["station_head"] += ["tracing.view_monthlyinspection"]
+ROLES["inspector"] += ["tracing.view_monthlyinspection"]
 
 
 def sync_groups(using="default"):

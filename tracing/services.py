@@ -20,6 +20,7 @@ from .models import (
     FamilyReport,
     FinanceComparison,
     FoundBy,
+    MonthlyInspection,
     PossibleDuplicate,
     Problem,
     ProblemKind,
@@ -165,3 +166,21 @@ def compare_list(*, station, source, file_name, data, columns, by):
                               "score": h["score"]})
         for h in hits])
     return upload
+
+
+class InspectionRefused(Refusal):
+    """The month's inspection cannot be filed (already filed, or a month not yet begun)."""
+
+
+def file_inspection(*, station, month, items, findings, by):
+    """A supervisor files the month's inspection, signed off now, with the station's open problems attached."""
+    if month > timezone.localdate().replace(day=1):
+        raise InspectionRefused(_("This month has not begun: it cannot be inspected yet."))
+    with transaction.atomic():
+        if MonthlyInspection.objects.filter(station=station, month=month).exists():
+            raise InspectionRefused(_("The inspection of %(month)s is already filed.") % {"month": f"{month:%Y-%m}"})
+        inspection = MonthlyInspection.objects.create(station=station, month=month, items=items.strip(),
+                                                      findings=findings.strip(), signed_by=by)
+        inspection.problems.set(Problem.objects.open().filter(station=station))
+    return inspection
+

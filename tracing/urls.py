@@ -26,6 +26,7 @@ urlpatterns = [
     path("problems/", problems.problem_list, name="problems"),
     path("problems/ledger.xlsx", problems.ledger, name="problem_ledger"),
     path("problems/<int:pk>/accept/", problems.accept, name="problem_accept"),
+    path("inspections/", problems.inspections, name="inspections"),
     path("comparisons/", problems.comparisons, name="comparisons"),
     path("comparisons/upload/", problems.comparison_upload, name="comparison_upload"),
     path("comparisons/<int:pk>/", problems.comparison, name="comparison"),

@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from lib.dates import not_before_1900
 from lib.text import SingleLineInputs
 from shelter.models import Station
 
@@ -41,3 +42,21 @@ class ComparisonForm(SingleLineInputs, forms.Form):
     def columns(self):
         data = self.cleaned_data
         return {"name": data["name_column"], "id_number": data["id_column"], "birth_date": data["birth_column"]}
+
+
+class InspectionForm(SingleLineInputs, forms.Form):
+    station = forms.ModelChoiceField(label=_("station"), queryset=Station.objects.all())
+    month = forms.DateField(label=_("month"), widget=forms.DateInput(attrs={"type": "date"}),
+                            validators=[not_before_1900], help_text=_("Any day of the month checked."))
+    items = forms.CharField(label=_("items checked"), widget=forms.Textarea(attrs={"rows": 3}),
+                            initial="台账登记、寻亲公告、DNA采样、长期滞留评估、物品清点、问题清单整改")
+    findings = forms.CharField(label=_("problems found"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not user.sees_all_stations:
+            self.fields["station"].queryset = Station.objects.filter(pk=user.station_id)
+            self.fields["station"].initial = user.station_id
+
+    def clean_month(self):
+        return self.cleaned_data["month"].replace(day=1)

@@ -34,13 +34,13 @@ from .cases import (
 )
 from .duplicates import DuplicateState, FoundBy, PossibleDuplicate
 from .finance import FinanceComparison
-from .problems import DataComparison, Problem, ProblemKind, ProblemState, Severity
+from .problems import DataComparison, MonthlyInspection, Problem, ProblemKind, ProblemState, Severity
 from .reports import SEARCHING_STATES, FamilyReport, FamilyReportQuerySet, ReportedVia, ReportPhoto, ReportState
 
 __all__ = [
     "OPEN_STATES", "SEARCHING_STATES", "Candidate", "CandidateQuerySet", "CandidateState", "CaseState", "Channel",
     "CloseCause", "DataComparison", "Deadline", "DnaDatabase", "DnaReferral", "DnaResult", "DuplicateState", "FamilyReport",
-    "FamilyReportQuerySet", "FinanceComparison", "FoundBy", "PossibleDuplicate", "Problem", "ProblemKind", "ProblemState", "Severity", "Publication", "PublicationState", "QueryKind",
+    "FamilyReportQuerySet", "MonthlyInspection", "FinanceComparison", "FoundBy", "PossibleDuplicate", "Problem", "ProblemKind", "ProblemState", "Severity", "Publication", "PublicationState", "QueryKind",
     "QueryResult", "QuickQuery", "ReportPhoto", "ReportState", "ReportedVia", "Stage", "TracingCase",
     "TracingCaseQuerySet", "due_field", "in_stage", "sent_field", "warn_field",
 ]

@@ -183,3 +183,30 @@ class DataComparison(models.Model):
 
     def __str__(self):
         return f"{self.station.code} {self.source} {self.uploaded_at:%Y-%m-%d}"
+
+
+class MonthlyInspection(models.Model):
+    """The month's check of a station's work (工作检查登记表): what a supervisor checked, what was found,
+    signed off, with the problems open at that moment attached. One per station and month; the station
+    head sees the months without one."""
+
+    station = models.ForeignKey(Station, verbose_name=_("station"), on_delete=models.PROTECT, related_name="+")
+    month = models.DateField(_("month"), help_text="The first day of the month checked.")
+    items = models.TextField(_("items checked"))
+    findings = models.TextField(_("problems found"), blank=True)
+    signed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("signed off by"), on_delete=models.PROTECT,
+                                  related_name="+")
+    signed_at = models.DateTimeField(_("signed off"), default=timezone.now)
+    problems = models.ManyToManyField(Problem, verbose_name=_("open problems"), related_name="inspections",
+                                      blank=True)
+
+    objects = StationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("monthly inspection")
+        verbose_name_plural = _("monthly inspections")
+        ordering = ["-month"]
+        constraints = [models.UniqueConstraint(fields=["station", "month"], name="one_inspection_per_month")]
+
+    def __str__(self):
+        return f"{self.station.code} {self.month:%Y-%m}"

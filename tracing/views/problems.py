@@ -4,6 +4,7 @@ The list and the export are written to the audit log."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import HttpResponse
@@ -12,15 +13,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from shelter.models import AuditEvent
+from shelter.models import AuditEvent, Station
 from shelter.steps import take_step
 
 from .. import exports
 from ..finance import SheetRefused
-from ..forms.problems import AcceptProblemForm, ComparisonForm, ProblemFilterForm
-from ..models import DataComparison, Problem, ProblemState
+from ..forms.problems import AcceptProblemForm, ComparisonForm, InspectionForm, ProblemFilterForm
+from ..models import DataComparison, MonthlyInspection, Problem, ProblemState
 from ..problem_text import how_to_fix, what_is_wrong
-from ..services import compare_list
+from ..selectors import missing_inspections
+from ..services import InspectionRefused, compare_list, file_inspection
 
 
 def filtered(request):
@@ -131,3 +133,34 @@ def comparison(request, pk):
         p.what = what_is_wrong(p)
     AuditEvent.record(request, AuditEvent.LIST, target=upload, comparison=upload.pk)
     return render(request, "tracing/comparison.html", {"upload": upload, "problems": problems})
+
+
+@login_required
+@permission_required("tracing.view_monthlyinspection", raise_exception=True)
+def inspections(request):
+    """The monthly inspection register of the user's station(s), the months missing, and the form."""
+    rows = (MonthlyInspection.objects.for_user(request.user).select_related("station", "signed_by")
+            .annotate(open_problems=Count("problems"))[:60])
+    stations = Station.objects.all() if request.user.sees_all_stations else Station.objects.filter(
+        pk=request.user.station_id)
+    missing = [(s, missing_inspections(s)) for s in stations]
+    form = InspectionForm(request.POST or None, user=request.user, initial={"month": timezone.localdate()})
+    status = 200
+    if request.method == "POST":
+        if not request.user.has_perm("tracing.add_monthlyinspection"):
+            raise PermissionDenied
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                done = file_inspection(station=data["station"], month=data["month"], items=data["items"],
+                                       findings=data["findings"], by=request.user)
+            except InspectionRefused as e:
+                form.add_error("month", e.message)
+            else:
+                AuditEvent.record(request, AuditEvent.CREATE, target=done, inspection=done.pk)
+                messages.success(request, _("The month's inspection is filed and signed off."))
+                return redirect("tracing:inspections")
+        messages.error(request, _("Please correct the fields marked below; nothing was filed."))
+        status = 400
+    return render(request, "tracing/inspections.html", {"rows": rows, "missing": missing, "form": form},
+                  status=status)
