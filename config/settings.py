@@ -381,6 +381,10 @@ DATA_QUALITY_DNA_SAMPLE_DAYS = envint("DATA_QUALITY_DNA_SAMPLE_DAYS", 30)
 DATA_QUALITY_DNA_RESULT_DAYS = envint("DATA_QUALITY_DNA_RESULT_DAYS", 60)
 DATA_QUALITY_REVIEW_GRACE_DAYS = envint("DATA_QUALITY_REVIEW_GRACE_DAYS", 3)
 DATA_QUALITY_LATE_SEEN_DAYS = envint("DATA_QUALITY_LATE_SEEN_DAYS", 7)
+# A station's arrivals or residents changing by more than this percentage from one month to the next
+# (either month counting at least DATA_QUALITY_MONTH_CHANGE_MIN) is a problem to explain.
+DATA_QUALITY_MONTH_CHANGE_PERCENT = envint("DATA_QUALITY_MONTH_CHANGE_PERCENT", 50)
+DATA_QUALITY_MONTH_CHANGE_MIN = envint("DATA_QUALITY_MONTH_CHANGE_MIN", 10)
 CELERY_BEAT_SCHEDULE["check-data-quality"] = {
     "task": "tracing.tasks.check_data_quality",
     "schedule": DATA_QUALITY_SWEEP_SECONDS,

@@ -13,12 +13,14 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db.models import Count, Exists, OuterRef, Q
+from django.utils import timezone
 
 from face.models import Portrait
 from lib import idcard
 from lib.dates import years_between
-from shelter.models import Belonging, BroughtBy, Departure, Identity, Person, Sex, Stay, StayState
+from shelter.models import Belonging, BroughtBy, Departure, Identity, Person, Sex, Station, Stay, StayState
 
+from . import figures
 from .models import DnaReferral, DuplicateState, PossibleDuplicate, ProblemKind, Publication
 
 OPEN_STAYS = (StayState.RECEPTION, StayState.IN_CARE)
@@ -197,6 +199,41 @@ def duplicate_dismissed(now):
                     None, None, {"other": other, "by": by})
 
 
+def last_months(now):
+    """(the month before the last, the last complete month), first days, in the stations' zone."""
+    this = timezone.localtime(now, figures.station_zone()).date().replace(day=1)
+    last = (this - datetime.timedelta(days=1)).replace(day=1)
+    return (last - datetime.timedelta(days=1)).replace(day=1), last
+
+
+MONTH_FIGURES = ("arrivals", "in_station")
+
+
+def month_change(now):
+    """A station's arrivals or residents (at month end) of the last complete month changed from the month
+    before by more than DATA_QUALITY_MONTH_CHANGE_PERCENT, when either month counts at least
+    DATA_QUALITY_MONTH_CHANGE_MIN (tracing.figures: the same counts as the monthly statistics)."""
+    before, last = last_months(now)
+    percent = getattr(settings, "DATA_QUALITY_MONTH_CHANGE_PERCENT", 50)
+    smallest = getattr(settings, "DATA_QUALITY_MONTH_CHANGE_MIN", 10)
+    for station_id in Station.objects.order_by("pk").values_list("pk", flat=True):
+        stats = figures.compute([station_id], before, last, now=now)
+        for key in MONTH_FIGURES:
+            was, now_ = stats.value(key, before), stats.value(key, last)
+            if max(was, now_) >= smallest and abs(now_ - was) * 100 > percent * max(was, 1):
+                yield Found(ProblemKind.MONTH_CHANGE, f"month_change:station:{station_id}:{last:%Y-%m}:{key}",
+                            station_id, params={"figure": key, "month": f"{last:%Y-%m}", "before": was,
+                                                "after": now_, "percent": round((now_ - was) * 100 / max(was, 1))})
+
+
+def closes(key, now):
+    """Whether an open problem the checks no longer find is fixed: a month's change only while that month
+    is the one checked (a later month does not make last month's change go away)."""
+    if key.startswith("month_change:"):
+        return key.split(":")[3] == f"{last_months(now)[1]:%Y-%m}"
+    return True
+
+
 CHECKS = {
     ProblemKind.ID_CONTRADICTS: id_contradicts,
     ProblemKind.ID_TWICE: id_twice,
@@ -209,6 +246,7 @@ CHECKS = {
     ProblemKind.LATE_NOT_SEEN: late_not_seen,
     ProblemKind.BELONGINGS: belongings,
     ProblemKind.DUPLICATE_DISMISSED: duplicate_dismissed,
+    ProblemKind.MONTH_CHANGE: month_change,
 }
 
 

@@ -48,7 +48,7 @@ def run(now=None, found=None):
     before = Problem.objects.count()
     Problem.objects.bulk_create(new, batch_size=BATCH, ignore_conflicts=True)
     result.raised = Problem.objects.count() - before
-    gone = sorted(open_keys - found.keys())
+    gone = sorted(key for key in open_keys - found.keys() if checks.closes(key, now))
     for start in range(0, len(gone), BATCH):
         result.fixed += Problem.objects.close_fixed(gone[start:start + BATCH], now)
     result.reminders = remind(now) + escalate(now)

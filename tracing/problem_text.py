@@ -11,6 +11,11 @@ FIELD_LABELS = {
     "age": lambda: _("age estimate"),
 }
 
+MONTH_FIGURE_LABELS = {
+    "arrivals": lambda: _("arrivals"),
+    "in_station": lambda: _("in the station at month end"),
+}
+
 
 def what_is_wrong(problem):
     p, kind = problem.params or {}, problem.kind
@@ -40,6 +45,9 @@ def what_is_wrong(problem):
         return _("%(items)s belonging(s) not counted out at the end of the stay.") % {"items": p.get("items", 0)}
     if kind == ProblemKind.DUPLICATE_DISMISSED:
         return _("A possible duplicate file was dismissed without a supervisor.")
+    if kind == ProblemKind.MONTH_CHANGE:
+        values = {**p, "figure": MONTH_FIGURE_LABELS.get(p.get("figure"), lambda: p.get("figure"))()}
+        return _("%(figure)s in %(month)s: %(after)s against %(before)s the month before (%(percent)+d%%).") % values
     if kind == ProblemKind.COMPARISON_HIT:
         if p.get("how") == "id":
             return _("Line %(line)s of the list from %(source)s has this file's ID number.") % p
@@ -61,5 +69,7 @@ def how_to_fix(problem):
         ProblemKind.LATE_NOT_SEEN: lambda: _("A supervisor looks at the late entry and marks it seen."),
         ProblemKind.BELONGINGS: lambda: _("Record for each item whether it was returned, kept or handed over."),
         ProblemKind.DUPLICATE_DISMISSED: lambda: _("A supervisor checks the two files again: merge them, or accept."),
+        ProblemKind.MONTH_CHANGE: lambda: _("Check the month's entries for errors; if the change is real, accept it "
+                                            "with the explanation."),
         ProblemKind.COMPARISON_HIT: lambda: _("Check the line with the department; correct the file, or accept."),
     }.get(kind, lambda: "")()

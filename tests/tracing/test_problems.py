@@ -16,7 +16,7 @@ from openpyxl import load_workbook
 
 from lib import idcard, workflow
 from shelter.models import Belonging, Notification, Person, Stay
-from tracing import problem_sweep
+from tracing import checks, figures, problem_sweep
 from tracing.models import DnaReferral, PossibleDuplicate, Problem, ProblemKind, ProblemState, Publication
 from tracing.problem_text import how_to_fix, what_is_wrong
 
@@ -309,3 +309,27 @@ def test_the_supervisors_board_counts_the_open_problems(station, reception, supe
     problem_sweep.run(timezone.now() - datetime.timedelta(days=1.5))  # no portrait: a day to fix, now past
     page = client_as(supervisor).get("/tracing/")
     assert page.context["problems"] == {"open": 2, "overdue": 1}
+
+
+def test_a_large_change_in_arrivals_from_one_month_to_the_next(station, reception, arrive):
+    now = timezone.now()
+    before, last = checks.last_months(now)
+    in_month = lambda month, day: timezone.make_aware(  # noqa: E731
+        datetime.datetime(month.year, month.month, day, 10, 0), figures.station_zone())
+    for i in range(10):
+        arrive(station, reception, arrived_at=in_month(before, 1 + i))
+    moved = [arrive(station, reception, arrived_at=in_month(last, 1 + i)).pk for i in range(25)][:10]
+    rows = Stay.objects.filter(pk__in=moved)
+    key = f"month_change:station:{station.pk}:{last:%Y-%m}:arrivals"
+    problem = cycle(ProblemKind.MONTH_CHANGE, key, now,
+                    # Ten arrivals typed in the wrong month: corrected, 20 against 15 is no large change.
+                    fix=lambda: rows.update(arrived_at=in_month(before, 20)),
+                    rebreak=lambda: rows.update(arrived_at=in_month(last, 20)))
+    assert problem.params == {"figure": "arrivals", "month": f"{last:%Y-%m}", "before": 10, "after": 25,
+                              "percent": 150}
+    assert "150" in what_is_wrong(problem)
+    # Next month last month's change is still there to explain: not closed as fixed.
+    problem_sweep.run(timezone.make_aware(datetime.datetime.combine(
+        (last + datetime.timedelta(days=70)).replace(day=2), datetime.time(12)), figures.station_zone()))
+    problem.refresh_from_db()
+    assert problem.state == ProblemState.OPEN

@@ -35,6 +35,7 @@ class ProblemKind(models.TextChoices):
     LATE_NOT_SEEN = "late_not_seen", _("late entry not seen by a supervisor")
     BELONGINGS = "belongings", _("belongings not counted out")
     DUPLICATE_DISMISSED = "duplicate_dismissed", _("duplicate warning dismissed by reception")
+    MONTH_CHANGE = "month_change", _("large change from the month before")
     COMPARISON_HIT = "comparison_hit", _("found in another department's list")
 
 
@@ -57,6 +58,7 @@ RULES = {
     ProblemKind.LATE_NOT_SEEN: (Severity.LOW, 7),
     ProblemKind.BELONGINGS: (Severity.MEDIUM, 7),
     ProblemKind.DUPLICATE_DISMISSED: (Severity.LOW, 7),
+    ProblemKind.MONTH_CHANGE: (Severity.LOW, 14),
     ProblemKind.COMPARISON_HIT: (Severity.HIGH, 7),
 }
 
