@@ -333,3 +333,12 @@ def test_a_large_change_in_arrivals_from_one_month_to_the_next(station, receptio
         (last + datetime.timedelta(days=70)).replace(day=2), datetime.time(12)), figures.station_zone()))
     problem.refresh_from_db()
     assert problem.state == ProblemState.OPEN
+
+
+def test_the_problem_page_speaks_chinese(station, reception, supervisor, arrive, client_as):
+    arrive(station, reception, arrived_at=timezone.now() - datetime.timedelta(days=3))
+    problem_sweep.run()
+    client = client_as(supervisor)
+    client.cookies["django_language"] = "zh-hans"
+    html = client.get("/tracing/problems/").content.decode()
+    assert "数据质量问题清单" in html and "身份不明，档案没有主照片。" in html and "拍摄照片并设为主照片。" in html
