@@ -377,6 +377,23 @@ CELERY_BEAT_SCHEDULE["sweep-deadlines"] = {
     "schedule": TRACING_SWEEP_SECONDS,
     "options": {"expires": TRACING_SWEEP_SECONDS},
 }
+# The data-quality sweep (tracing.problem_sweep): daily; the grace days before each rule fires.
+DATA_QUALITY_SWEEP_SECONDS = envint("DATA_QUALITY_SWEEP_SECONDS", 24 * 3600)
+DATA_QUALITY_PORTRAIT_DAYS = envint("DATA_QUALITY_PORTRAIT_DAYS", 1)
+DATA_QUALITY_HANDOVER_DAYS = envint("DATA_QUALITY_HANDOVER_DAYS", 1)
+DATA_QUALITY_DNA_SAMPLE_DAYS = envint("DATA_QUALITY_DNA_SAMPLE_DAYS", 30)
+DATA_QUALITY_DNA_RESULT_DAYS = envint("DATA_QUALITY_DNA_RESULT_DAYS", 60)
+DATA_QUALITY_REVIEW_GRACE_DAYS = envint("DATA_QUALITY_REVIEW_GRACE_DAYS", 3)
+DATA_QUALITY_LATE_SEEN_DAYS = envint("DATA_QUALITY_LATE_SEEN_DAYS", 7)
+# A station's arrivals or residents changing by more than this percentage from one month to the next
+# (either month counting at least DATA_QUALITY_MONTH_CHANGE_MIN) is a problem to explain.
+DATA_QUALITY_MONTH_CHANGE_PERCENT = envint("DATA_QUALITY_MONTH_CHANGE_PERCENT", 50)
+DATA_QUALITY_MONTH_CHANGE_MIN = envint("DATA_QUALITY_MONTH_CHANGE_MIN", 10)
+CELERY_BEAT_SCHEDULE["check-data-quality"] = {
+    "task": "tracing.tasks.check_data_quality",
+    "schedule": DATA_QUALITY_SWEEP_SECONDS,
+    "options": {"expires": DATA_QUALITY_SWEEP_SECONDS},
+}
 CELERY_BEAT_SCHEDULE["sweep-stay-reviews"] = {
     "task": "shelter.tasks.sweep_reviews",
     "schedule": TRACING_SWEEP_SECONDS,

@@ -68,6 +68,21 @@ ROLES["inspector"] = [
     "tracing.view_tracingcase", "tracing.view_familyreport", *MONTH,
 ]
 
+# Data-quality problems (问题清单): supervisors and station heads see their station's, the inspector every
+# station's (and changes nothing); supervisors accept a problem as it is, with a reason.
+# Supervisors also upload other departments' lists for comparison (数据比对).
+ROLES["supervisor"] += ["tracing.view_problem", "tracing.accept_problem", "tracing.view_datacomparison",
+                        "tracing.add_datacomparison"]
+ROLES["station_head"] += ["tracing.view_problem", "tracing.view_datacomparison"]
+ROLES["administrator"] += ["tracing.view_problem", "tracing.accept_problem", "tracing.view_datacomparison",
+                           "tracing.add_datacomparison"]
+ROLES["inspector"] += ["tracing.view_problem", "tracing.view_datacomparison"]
+# The monthly inspection register (工作检查登记表): supervisors file it; heads and the inspector read it.
+ROLES["supervisor"] += ["tracing.view_monthlyinspection", "tracing.add_monthlyinspection"]
+ROLES["administrator"] += ["tracing.view_monthlyinspection", "tracing.add_monthlyinspection"]
+ROLES["station_head"] += ["tracing.view_monthlyinspection"]
+ROLES["inspector"] += ["tracing.view_monthlyinspection"]
+
 
 def sync_groups(using="default"):
     for name, perms in ROLES.items():

@@ -24,7 +24,8 @@ class SheetRefused(Refusal):
     """The file cannot be read as a sheet of payments: nothing is compared or kept."""
 
 
-def _cells(data, file_name):
+def read_cells(data, file_name):
+    """The first sheet's rows (lists of cells) of an XLSX or CSV file; SheetRefused if it cannot be read."""
     if file_name.lower().endswith(".xlsx"):
         try:
             sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).worksheets[0]
@@ -57,7 +58,7 @@ def amount(value):
 def read_sheet(data, file_name):
     """[{"receipt_no", "amount" (text), "name", "date", "line"}] from the file; SheetRefused with the reason
     if it has no receipt or amount column or a line has a receipt number without a readable amount."""
-    cells = _cells(data, file_name)
+    cells = read_cells(data, file_name)
     if not cells:
         raise SheetRefused(_("The sheet is empty."))
     header = [str(h or "").strip().lower() for h in cells[0]]

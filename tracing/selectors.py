@@ -1,9 +1,11 @@
 """Reads of tracing that views, template tags and the admin share. Each is scoped to what the user's
 station may see: anything else is a 404, as if it did not exist."""
 
+import datetime
 from dataclasses import dataclass
 
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from face.selectors import thumbnails
@@ -14,6 +16,7 @@ from .models import (
     Candidate,
     CandidateState,
     FamilyReport,
+    MonthlyInspection,
     PossibleDuplicate,
     Publication,
     ReportState,
@@ -148,3 +151,14 @@ def family_panel(person, user):
             .exclude(state=CandidateState.REJECTED).select_related("report__station").order_by("-score")
         )
     return warnings, candidates
+
+
+def missing_inspections(station, months=12):
+    """The first days of the last `months` months (this one included) with no inspection filed."""
+    first = timezone.localdate().replace(day=1)
+    wanted = []
+    for _i in range(months):
+        wanted.append(first)
+        first = (first - datetime.timedelta(days=1)).replace(day=1)
+    filed = set(MonthlyInspection.objects.filter(station=station, month__in=wanted).values_list("month", flat=True))
+    return [m for m in wanted if m not in filed]

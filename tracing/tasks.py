@@ -7,7 +7,7 @@ from face.models import Portrait
 from lib.queue import claim, overdue
 from shelter.models import Heartbeat, User
 
-from . import finding, sweep
+from . import finding, problem_sweep, sweep
 from .models import FamilyReport
 
 
@@ -18,6 +18,13 @@ def sweep_deadlines():
     sent = sweep.run()
     Heartbeat.beat("sweep")
     return len(sent)
+
+
+@shared_task(ignore_result=True)
+def check_data_quality():
+    """Beat runs this daily (settings: CELERY_BEAT_SCHEDULE["check-data-quality"]): the problem sweep."""
+    result = problem_sweep.run()
+    return result.raised
 
 
 @shared_task(ignore_result=True)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import board, cases, documents, interviews, month, reports, review
+from .views import board, cases, documents, interviews, month, problems, reports, review
 
 app_name = "tracing"
 urlpatterns = [
@@ -30,6 +30,13 @@ urlpatterns = [
     path("interviews/<int:pk>/police-letter.pdf", interviews.police_letter, name="police_letter"),
     path("clues/<int:pk>/<slug:name>/", interviews.clue_step, name="clue"),
     # The month: statistics, the rows behind each figure, ledgers, the finance comparison.
+    path("problems/", problems.problem_list, name="problems"),
+    path("problems/ledger.xlsx", problems.ledger, name="problem_ledger"),
+    path("problems/<int:pk>/accept/", problems.accept, name="problem_accept"),
+    path("inspections/", problems.inspections, name="inspections"),
+    path("comparisons/", problems.comparisons, name="comparisons"),
+    path("comparisons/upload/", problems.comparison_upload, name="comparison_upload"),
+    path("comparisons/<int:pk>/", problems.comparison, name="comparison"),
     path("month/", month.month, name="month"),
     path("month/figures/<slug:key>/", month.figure_rows, name="figure"),
     path("month/ledgers/<slug:kind>.<slug:fmt>", month.ledger_export, name="ledger"),

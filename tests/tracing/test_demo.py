@@ -12,7 +12,7 @@ from lib import workflow
 from shelter.models import Belonging, DeathReportSending, Person, Service, Station, Stay, Transfer, User
 from tracing import figures
 from tracing.finding import rank_reports
-from tracing.models import Candidate, Clue, FamilyReport, TracingCase
+from tracing.models import Candidate, Clue, DataComparison, FamilyReport, Problem, ProblemKind, TracingCase
 
 
 def test_the_demo_loads_every_app_once(db, django_capture_on_commit_callbacks):
@@ -41,6 +41,10 @@ def test_the_demo_loads_every_app_once(db, django_capture_on_commit_callbacks):
     assert month.value("in_station", this) > 0
     assert month.value("repeat_arrivals") == 2  # 黄海 came back, at GZ and at FS
     assert "inspector" in out.getvalue()
+    # The GZ supervisor sees data-quality problems of several kinds, comparison hits among them.
+    kinds = set(Problem.objects.filter(station__code="GZ").values_list("kind", flat=True))
+    assert {ProblemKind.ID_CONTRADICTS, ProblemKind.COMPARISON_HIT} <= kinds and len(kinds) >= 4, kinds
+    assert len(DataComparison.objects.get().hits) == 2
     # What the roles look at: belongings counted out, a late entry with its reason, an unknown
     # person transferred or dead whose case stays open, reviews due, a death report sent, a transfer waiting.
     assert not Belonging.objects.filter(stay__state="departed", outcome="").exists()

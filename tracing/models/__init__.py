@@ -35,12 +35,15 @@ from .cases import (
 from .duplicates import DuplicateState, FoundBy, PossibleDuplicate
 from .finance import FinanceComparison
 from .interviews import Clue, ClueKind, ClueState, Interview
+from .problems import DataComparison, MonthlyInspection, Problem, ProblemKind, ProblemState, Severity
 from .reports import SEARCHING_STATES, FamilyReport, FamilyReportQuerySet, ReportedVia, ReportPhoto, ReportState
 
 __all__ = [
     "OPEN_STATES", "SEARCHING_STATES", "Candidate", "CandidateQuerySet", "CandidateState", "CaseState", "Channel",
-    "CloseCause", "Clue", "ClueKind", "ClueState", "Interview", "Deadline", "DnaDatabase", "DnaReferral", "DnaResult", "DuplicateState", "FamilyReport",
-    "FamilyReportQuerySet", "FinanceComparison", "FoundBy", "PossibleDuplicate", "Publication", "PublicationState", "QueryKind",
+    "CloseCause", "Clue", "ClueKind", "ClueState", "DataComparison", "Deadline", "DnaDatabase", "DnaReferral",
+    "DnaResult", "DuplicateState", "FamilyReport", "FamilyReportQuerySet", "FinanceComparison", "FoundBy", "Interview",
+    "MonthlyInspection", "PossibleDuplicate", "Problem", "ProblemKind", "ProblemState", "Publication",
+    "PublicationState", "QueryKind", "Severity",
     "QueryResult", "QuickQuery", "ReportPhoto", "ReportState", "ReportedVia", "Stage", "TracingCase",
     "TracingCaseQuerySet", "due_field", "in_stage", "sent_field", "warn_field",
 ]

@@ -2,6 +2,7 @@
 
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.paginator import Paginator
+from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
@@ -11,7 +12,7 @@ from shelter.models import AuditEvent, Stay
 from shelter.selectors import reviews_due
 
 from ..forms.board import StationFilterForm
-from ..models import Deadline, Stage, TracingCase
+from ..models import Deadline, Problem, Stage, TracingCase
 from ..selectors import cases_in_stage, with_rows
 
 BOARD_ROWS = 20
@@ -53,10 +54,17 @@ def board(request):
         (label, [s for s in sections if s["kind"] == kind]) for kind, label in Deadline.choices
     ]
     reviews = reviews_due(board_stays(request, form), now)
+    problems = problem_counts(request.user, now) if request.user.has_perm("tracing.view_problem") else None
     return render(request, "tracing/board.html", {
-        "sections": sections, "summary": summary, "form": form, "now": now, "query": station_query(form),
+        "problems": problems, "sections": sections, "summary": summary, "form": form, "now": now, "query": station_query(form),
         "reviews": reviews, "any_due": any(s["count"] for s in sections) or any(reviews.values()),
     })
+
+
+def problem_counts(user, now):
+    """The open data-quality problems of the user's station(s): all, and past their fix-by date."""
+    rows = Problem.objects.for_user(user).open()
+    return rows.aggregate(open=Count("pk"), overdue=Count("pk", filter=Q(fix_by__lt=now)))
 
 
 def board_stays(request, form):

@@ -13,7 +13,7 @@ from shelter import demo as register_demo
 from shelter.models import Station, User
 
 from ... import demo as tracing_demo
-from ... import demo_family
+from ... import demo_family, demo_problems
 
 
 class Command(BaseCommand):
@@ -27,6 +27,7 @@ class Command(BaseCommand):
                 register_demo.load()
                 tracing_demo.load()  # notices, queries and DNA requests for the board
                 demo_family.load()  # residents' portraits and family reports for the search
+                demo_problems.load()  # data-quality problems and a comparison with the police's list
             self.stdout.write(self.style.SUCCESS("Demo data loaded."))
         self.print_logins()
 
