@@ -76,7 +76,7 @@ ROLES["supervisor"] += ["tracing.view_problem", "tracing.accept_problem", "traci
 ROLES["station_head"] += ["tracing.view_problem", "tracing.view_datacomparison"]
 ROLES["administrator"] += ["tracing.view_problem", "tracing.accept_problem", "tracing.view_datacomparison",
                            "tracing.add_datacomparison"]
-ROLES["inspector"] += ["tracing.view_problem", "tracing.view_datacomparison"]
+ROLES["inspector"] += ["tracing.view_problem", "tracing.view_datacomparison", "tracing.view_interview"]
 # The monthly inspection register (工作检查登记表): supervisors file it; heads and the inspector read it.
 ROLES["supervisor"] += ["tracing.view_monthlyinspection", "tracing.add_monthlyinspection"]
 ROLES["administrator"] += ["tracing.view_monthlyinspection", "tracing.add_monthlyinspection"]
