@@ -43,7 +43,9 @@ def search(query, k, scope, excluded_persons):
     filtered = bool(scope.query.where) or bool(excluded_persons)
     hits = _run(knn, scope.db, _settings(scope.db, k, filtered))
     if filtered and len(hits) < k:
-        hits = _run(knn, scope.db, {"enable_indexscan": "off"})  # no HNSW; B-tree filters work as bitmap scans
+        # The HNSW walk came back short (a small or sparse filtered set): the exact scan, without HNSW (B-tree
+        # filters work as bitmap scans), and with a plain scan allowed even where a session turned it off.
+        hits = _run(knn, scope.db, {"enable_indexscan": "off", "enable_seqscan": "on"})
     return sorted(((p, float(p.distance)) for p in hits), key=lambda hit: (hit[1], hit[0].pk))
 
 
