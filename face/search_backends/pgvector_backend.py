@@ -45,7 +45,8 @@ def search(query, k, scope, excluded_persons):
     if filtered and len(hits) < k:
         # The HNSW walk came back short (a small or sparse filtered set): the exact scan, without HNSW (B-tree
         # filters work as bitmap scans), and with a plain scan allowed even where a session turned it off.
-        hits = _run(knn, scope.db, {"enable_indexscan": "off", "enable_seqscan": "on"})
+        hits = _run(knn.all(), scope.db, {"enable_indexscan": "off", "enable_seqscan": "on"})  # a new query:
+        # the first one's results are cached on its queryset
     return sorted(((p, float(p.distance)) for p in hits), key=lambda hit: (hit[1], hit[0].pk))
 
 

@@ -18,7 +18,7 @@ from PIL import Image, ImageOps
 
 from face import search
 from face.models import Portrait
-from face.search_backends import numpy_backend
+from face.search_backends import numpy_backend, pgvector_backend
 from face.search_backends.pgvector_backend import knn_queryset
 from face.signals import portrait_encoded
 from shelter.models import Person
@@ -295,3 +295,18 @@ def test_hnsw_settings_outside_a_transaction_stay_on_the_connection(gallery, enc
         assert len(women) == 3 and all(p.person.sex in ("F", "U") for p, _ in women)
         cursor.execute("SELECT current_setting('hnsw.ef_search')")
         assert cursor.fetchone() == ("120",)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the HNSW index exists on PostgreSQL only")
+def test_a_filtered_search_that_the_index_answers_short_falls_back_to_the_exact_scan(
+        gallery, encodings, people, settings, person_in, monkeypatch):
+    """An HNSW walk that finds fewer than k of the filtered set (here made to: one candidate, no
+    iterative scan) is followed by an exact scan: the search still returns the k nearest."""
+    settings.FACE_SEARCH_BACKEND = "pgvector"
+    monkeypatch.setattr(pgvector_backend, "_settings",
+                        lambda alias, k, filtered=False: {"hnsw.ef_search": "1", "hnsw.iterative_scan": "off",
+                                                          "enable_seqscan": "off"})
+    women = search.nearest(encodings["obama_1"], k=3, sex="F")
+    exact = sorted((float(np.linalg.norm(encodings[n] - encodings["obama_1"])), n)
+                   for n in encodings if person_in[n] in ("leslie", "lacamoire"))[:3]
+    assert names(women, gallery) == [n for _, n in exact]
