@@ -7,9 +7,11 @@ from pathlib import Path
 import pytest
 from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 from django.utils import timezone
 from fpdf import FPDF
 from PIL import Image
+from playwright.sync_api import sync_playwright
 
 from config.celery import app
 from face.management.commands.bench_face import frame, jpeg
@@ -162,3 +164,29 @@ def photo():
 def webcam():
     """webcam(name): a 640x480 frame of the photo, as the desk's webcam takes it."""
     return _webcam
+
+
+@pytest.fixture
+def browser(monkeypatch, live_server):
+    """browser(username): a Chromium page logged in as that user (password "pw-<username>"), with the
+    page's console errors (a refusal by the content security policy is one) collected in `page.errors`."""
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path="/usr/bin/chromium", headless=True,
+                                     args=["--no-sandbox", "--disable-gpu", "--no-first-run"])
+
+        def login(username):
+            page = chromium.new_context(viewport={"width": 1280, "height": 900}).new_page()
+            page.errors = []
+            page.on("console", lambda m: m.type == "error" and page.errors.append(m.text))
+            page.goto(live_server.url + reverse("login"))
+            page.fill("input[name=username]", username)
+            page.fill("input[name=password]", f"pw-{username}")
+            page.click("button[type=submit], input[type=submit]")
+            page.wait_for_url(lambda url: "/accounts/login" not in url)
+            return page
+
+        try:
+            yield login
+        finally:
+            chromium.close()

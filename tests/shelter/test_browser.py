@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 from django.urls import reverse
 from django.utils import timezone
-from playwright.sync_api import sync_playwright
 
 from lib import workflow
 from shelter.models import Departure, Person, Service, Stay, Transfer
@@ -20,29 +19,6 @@ pytestmark = [
     pytest.mark.browser,
     pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="needs Debian's chromium (make system-deps)"),
 ]
-
-
-@pytest.fixture
-def browser(monkeypatch, live_server):
-    """browser(username): a Chromium page logged in as that user (password "pw-<username>")."""
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, headless=True,
-                                     args=["--no-sandbox", "--disable-gpu", "--no-first-run"])
-
-        def login(username):
-            page = chromium.new_context(viewport={"width": 1280, "height": 900}).new_page()
-            page.goto(live_server.url + reverse("login"))
-            page.fill("input[name=username]", username)
-            page.fill("input[name=password]", f"pw-{username}")
-            page.click("button[type=submit], input[type=submit]")
-            page.wait_for_url(lambda url: "/accounts/login" not in url)
-            return page
-
-        try:
-            yield login
-        finally:
-            chromium.close()
 
 
 def test_the_desk_counts_belongings_out_and_the_supervisor_sees_a_late_entry(browser, live_server, reception,

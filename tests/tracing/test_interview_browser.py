@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from django.urls import reverse
 from django.utils import timezone
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from shelter.models import AuditEvent
 from tracing.models import Clue, ClueState
@@ -20,29 +20,6 @@ pytestmark = [
 ]
 
 WORDS = "问她家在哪里，她说俺是湖南的，屋里在隆回，门口有条河。她说女儿叫王芳，在佛山打工。"
-
-
-@pytest.fixture
-def browser(monkeypatch, live_server):
-    """browser(username): a Chromium page logged in as that user (password "pw-<username>")."""
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, headless=True,
-                                     args=["--no-sandbox", "--disable-gpu", "--no-first-run"])
-
-        def login(username):
-            page = chromium.new_context(viewport={"width": 1280, "height": 900}).new_page()
-            page.goto(live_server.url + reverse("login"))
-            page.fill("input[name=username]", username)
-            page.fill("input[name=password]", f"pw-{username}")
-            page.click("button[type=submit], input[type=submit]")
-            page.wait_for_url(lambda url: "/accounts/login" not in url)
-            return page
-
-        try:
-            yield login
-        finally:
-            chromium.close()
 
 
 def test_reception_records_an_interview_and_the_report_from_that_place_rises(
