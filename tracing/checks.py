@@ -18,7 +18,7 @@ from django.utils import timezone
 from face.models import Portrait
 from lib import idcard
 from lib.dates import years_between
-from shelter.models import Belonging, BroughtBy, Departure, Identity, Person, Sex, Station, Stay, StayState
+from shelter.models import Belonging, BroughtBy, Departure, Identity, Person, Sex, Stay, StayState
 
 from . import figures
 from .models import DnaReferral, DuplicateState, PossibleDuplicate, ProblemKind, Publication
@@ -216,8 +216,7 @@ def month_change(now):
     before, last = last_months(now)
     percent = getattr(settings, "DATA_QUALITY_MONTH_CHANGE_PERCENT", 50)
     smallest = getattr(settings, "DATA_QUALITY_MONTH_CHANGE_MIN", 10)
-    for station_id in Station.objects.order_by("pk").values_list("pk", flat=True):
-        stats = figures.compute([station_id], before, last, now=now)
+    for station_id, stats in sorted(figures.compute_per_station(before, last, now=now).items()):
         for key in MONTH_FIGURES:
             was, now_ = stats.value(key, before), stats.value(key, last)
             if max(was, now_) >= smallest and abs(now_ - was) * 100 > percent * max(was, 1):

@@ -294,27 +294,48 @@ def compute(station_ids, first, last, now=None):
     now = now or timezone.now()
     station_ids = None if station_ids is None else list(station_ids)
     months = month_range(first, last)
+    values = {(key, month): value for (_station, key, month), value in _count(station_ids, months, now).items()}
+    return Statistics(station_ids, months, values, now)
+
+
+def compute_per_station(first, last, now=None):
+    """The figures of each station on its own, {station id: Statistics}, for the months first..last: the
+    same queries as compute() for every station, grouped by station as well (a station with no rows in
+    the period is absent)."""
+    now = now or timezone.now()
+    months = month_range(first, last)
+    values = {}
+    for (station, key, month), value in _count(None, months, now, by_station=True).items():
+        values.setdefault(station, {})[(key, month)] = value
+    return {station: Statistics([station], months, rows, now) for station, rows in values.items()}
+
+
+def _count(station_ids, months, now, by_station=False):
+    """{(station id or None, figure key, month): value}: one query per table grouped by month (and by
+    station), and one for the people in the station at the month ends."""
     start, end = month_start(months[0]), month_end(months[-1])
     values = {}
     for table in (ARRIVALS, DEPARTURES, DEATHS, CASES, FOUND):
         figures = [f for f in FIGURES if f.table is table]
+        group = ("_month", table.station) if by_station else ("_month",)
         rows = (
             table.in_period(station_ids, start, end)
             .annotate(_month=TruncMonth(table.at, tzinfo=station_zone()))
-            .values("_month")
+            .values(*group)
             .annotate(**{f"n_{f.key}": f.aggregate(now) for f in figures})
             .order_by()
         )
         for row in rows:
-            month = _month_of(row["_month"])
+            month, station = _month_of(row["_month"]), row.get(table.station)
             for f in figures:
-                values[(f.key, month)] = row[f"n_{f.key}"] or 0
-    values.update(_population(station_ids, months, now))
-    return Statistics(station_ids, months, values, now)
+                values[(station, f.key, month)] = row[f"n_{f.key}"] or 0
+    values.update(_population(station_ids, months, now, by_station))
+    return values
 
 
-def _population(station_ids, months, now):
-    """People in the station at each month end: one query, one count per month and figure."""
+def _population(station_ids, months, now, by_station=False):
+    """People in the station at each month end: one query, one count per month and figure (per station
+    when `by_station`)."""
     figures = [f for f in FIGURES if f.table is POPULATION]
     first_cut, last_cut = cutoff(months[0], now), cutoff(months[-1], now)
     counts = {
@@ -322,8 +343,13 @@ def _population(station_ids, months, now):
         for i, month in enumerate(months) for f in figures
     }
     stays = POPULATION.of_stations(station_ids).filter(arrived_at__lt=last_cut)
-    row = stays.filter(Q(ended_at__isnull=True) | Q(ended_at__gte=first_cut)).aggregate(**counts)
-    return {(f.key, month): row[f"m{i}_{f.key}"] for i, month in enumerate(months) for f in figures}
+    stays = stays.filter(Q(ended_at__isnull=True) | Q(ended_at__gte=first_cut))
+    if by_station:
+        rows = stays.values(POPULATION.station).annotate(**counts).order_by()
+    else:
+        rows = [stays.aggregate(**counts)]
+    return {(row.get(POPULATION.station), f.key, month): row[f"m{i}_{f.key}"] or 0
+            for row in rows for i, month in enumerate(months) for f in figures}
 
 
 def rows_of(key, station_ids, first, last, now=None):

@@ -74,6 +74,19 @@ def test_stations_count_apart_and_every_station_counts_them_all(month_station, s
     assert {k: every.value(k) for k in stats.BY_KEY} == {k: mine.value(k) + theirs.value(k) for k in stats.BY_KEY}
 
 
+
+def test_each_station_on_its_own_counts_as_it_does_alone(month_station, station, other_station, reception, arrive,
+                                                         django_assert_max_num_queries):
+    arrive(other_station, reception, arrived_at=stats.month_start(MARCH) + datetime.timedelta(hours=1))
+    with django_assert_max_num_queries(6):  # one query per table, however many stations
+        apart = stats.compute_per_station(FEB, APRIL)
+    assert set(apart) == {station.pk, other_station.pk}
+    for s in (station, other_station):
+        alone = stats.compute([s.pk], FEB, APRIL)
+        for month in (FEB, MARCH, APRIL):
+            assert {k: apart[s.pk].value(k, month) for k in stats.BY_KEY} == {
+                k: alone.value(k, month) for k in stats.BY_KEY}
+
 def chinese(choice):
     with translation.override("zh-hans"):
         return str(choice.label)
