@@ -3,6 +3,10 @@ view, seed_demo, tasks and tests call the same functions. The rules stay on the 
 the audit record of who did it from where."""
 
 from django.db import transaction
+from django.utils.translation import gettext as _
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from lib.errors import Refusal
 
 from .models import ArrivalRefused, Belonging
 from .signals import arrival_registered
@@ -40,3 +44,29 @@ def register_arrival(*, person, stay, belongings=(), by, token=None, duplicates=
     Belonging.objects.bulk_create(rows)
     arrival_registered.send(sender=type(stay), stay=stay, by=by, duplicates=list(duplicates))
     return stay
+
+
+class TwoFactorRefused(Refusal):
+    """The code typed does not belong to the user's authenticator now."""
+
+
+def two_factor_device(*, user):
+    """The user's authenticator device: made, unconfirmed, the first time it is asked for (its code is
+    shown to be scanned), confirmed by switch_two_factor."""
+    device = TOTPDevice.objects.filter(user=user).first()
+    return device or TOTPDevice.objects.create(user=user, name="Homeward", confirmed=False)
+
+
+@transaction.atomic
+def switch_two_factor(*, user, code):
+    """Turn two-factor sign-in on (the first code from the app confirms the device) or off (a current code
+    deletes it: a new one is made to turn it on again). Returns True when it is now on."""
+    device = TOTPDevice.objects.select_for_update().filter(user=user).first()
+    if device is None or not device.verify_token(code.strip()):
+        raise TwoFactorRefused(_("This code is not right, or has expired: enter the current one."))
+    if device.confirmed:
+        device.delete()
+        return False
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    return True

@@ -31,7 +31,6 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from lib import workflow
 from lib.http import private
@@ -74,7 +73,7 @@ from .models import (
     age_overlaps,
 )
 from .selectors import person_for, sent_stay, stay_for, transfer_for
-from .services import register_arrival
+from .services import TwoFactorRefused, register_arrival, switch_two_factor, two_factor_device
 from .steps import refused, take_step, then
 
 
@@ -146,24 +145,19 @@ def audit_csv(events):
 def two_factor(request):
     """Turn two-factor sign-in on (scan the code with an authenticator app, type the code it shows) or
     off (with a current code). Recommended for supervisors, station heads and administrators."""
-    device = TOTPDevice.objects.filter(user=request.user).first()
     form = TwoFactorCodeForm(request.POST or None)
-    if request.method == "POST" and form.is_valid() and device is not None:
-        if not device.verify_token(form.cleaned_data["code"].strip()):
-            form.add_error("code", _("This code is not right, or has expired: enter the current one."))
-        elif device.confirmed:
-            device.delete()  # the user's own credential: a new one is made to turn it on again
-            AuditEvent.record(request, AuditEvent.CHANGE, target=f"two-factor {request.user.username}", two_factor="off")
-            messages.success(request, _("Two-factor sign-in is off."))
-            return redirect("shelter:two_factor")
+    if request.method == "POST" and form.is_valid():
+        try:
+            on = switch_two_factor(user=request.user, code=form.cleaned_data["code"])
+        except TwoFactorRefused as refusal:
+            form.add_error("code", refusal.message)
         else:
-            device.confirmed = True
-            device.save(update_fields=["confirmed"])
-            AuditEvent.record(request, AuditEvent.CHANGE, target=f"two-factor {request.user.username}", two_factor="on")
-            messages.success(request, _("Two-factor sign-in is on: from now on the log-in asks for the code."))
+            AuditEvent.record(request, AuditEvent.CHANGE, target=f"two-factor {request.user.username}",
+                              two_factor="on" if on else "off")
+            messages.success(request, _("Two-factor sign-in is on: from now on the log-in asks for the code.") if on
+                             else _("Two-factor sign-in is off."))
             return redirect("shelter:two_factor")
-    if device is None:
-        device = TOTPDevice.objects.create(user=request.user, name="Homeward", confirmed=False)
+    device = two_factor_device(user=request.user)
     secret = base64.b32encode(device.bin_key).decode()
     return render(request, "shelter/two_factor.html", {
         "device": device, "form": form, "qr": None if device.confirmed else segno.make(device.config_url).svg_data_uri(scale=4),

@@ -10,6 +10,7 @@ from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from shelter.models import AuditEvent
+from shelter.services import TwoFactorRefused, switch_two_factor, two_factor_device
 
 
 @pytest.fixture(autouse=True)
@@ -84,3 +85,17 @@ def test_it_is_turned_off_with_a_current_code(client_as, supervisor):
     assert not TOTPDevice.objects.filter(user=supervisor).exists()
     _client, response = log_in("supervisor", "pw-supervisor")
     assert response.status_code == 302
+
+
+
+def test_the_service_turns_it_on_and_off_only_with_the_current_code(supervisor):
+    device = two_factor_device(user=supervisor)
+    assert two_factor_device(user=supervisor) == device and not device.confirmed  # made once
+    wrong = "000000" if code(device) != "000000" else "111111"
+    with pytest.raises(TwoFactorRefused):
+        switch_two_factor(user=supervisor, code=wrong)
+    assert not TOTPDevice.objects.get(user=supervisor).confirmed
+    assert switch_two_factor(user=supervisor, code=code(device)) is True
+    assert TOTPDevice.objects.get(user=supervisor).confirmed
+    assert switch_two_factor(user=supervisor, code=code(device, later=30)) is False
+    assert not TOTPDevice.objects.filter(user=supervisor).exists()
