@@ -28,14 +28,22 @@ def sms_text(reference, url):
     return f"{text} {settings.SITE_URL}{url}" if url else text
 
 
+def language_of(user):
+    """The language a user reads messages in away from the screen: the project keeps no preference per
+    user (the screen's language is a cookie of one browser), so the site's language."""
+    return settings.LANGUAGE_CODE
+
+
 def deliver(notifications):
+    """Each e-mail worded in its recipient's language (`n.worded(language)`), whoever queued it."""
     backend = sms.get_backend()
     for n in notifications:
         user = n.user
         link = f"\n{settings.SITE_URL}{n.url}" if n.url else ""
         if user.email:
             try:
-                send_mail(n.subject, f"{n.body}{link}", settings.DEFAULT_FROM_EMAIL, [user.email])
+                subject, body = n.worded(language_of(user))
+                send_mail(subject, f"{body}{link}", settings.DEFAULT_FROM_EMAIL, [user.email])
             except Exception:
                 log.exception("e-mail to %s failed", user.email)
         if user.phone:

@@ -82,7 +82,17 @@ class StateLogAdmin(ReadOnlyAdmin):
 
 @admin.register(Notification)
 class NotificationAdmin(ReadOnlyAdmin):
-    list_display = ("created_at", "user", "kind", "subject", "read_at")
+    list_display = ("created_at", "user", "kind", "worded_subject", "read_at")
+    exclude = ("params", "stored_subject", "stored_body")
+    readonly_fields = ("worded_subject", "worded_body")
+
+    @admin.display(description=_("subject"))
+    def worded_subject(self, obj):
+        return obj.subject
+
+    @admin.display(description=_("text"))
+    def worded_body(self, obj):
+        return obj.body
     list_filter = ("kind",)
 
     def get_queryset(self, request):

@@ -16,12 +16,12 @@ from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator, MaxValueValidator, MinValueValidator
 from django.db import models, transaction
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
-from lib import idcard
+from lib import idcard, messages
 from lib.dates import not_before_1900, years_before, years_between
 from lib.errors import Refusal
 from lib.http import client_ip
@@ -1051,21 +1051,13 @@ class Death(LedgerEntry):
         person = self.stay.person
         self.reported_at = timezone.now()
         self.save(update_fields=["reported_at"])
-        with translation.override(settings.LANGUAGE_CODE):  # the station's language, not the reporter's
-            self._notify(person, by)
-
-    def _notify(self, person, by):
         Notification.send(
             person.station.staff("supervisor", "station_head"),
             kind="death",
-            subject=_("Death reported: %(name)s (%(file)s)") % {"name": person.display_name, "file": person.file_no},
-            body=_("%(name)s died at %(place)s on %(time)s. Cause as stated: %(cause)s. Reported by %(by)s.")
-            % {
-                "name": person.display_name,
-                "place": self.place,
-                "time": timezone.localtime(self.died_at).strftime("%Y-%m-%d %H:%M"),
-                "cause": self.cause,
-                "by": by.get_full_name() or by.username if by else "-",
+            params={
+                "name": person.name, "file": person.file_no, "place": self.place,
+                "time": timezone.localtime(self.died_at).strftime("%Y-%m-%d %H:%M"), "cause": self.cause,
+                "by": (by.get_full_name() or by.username) if by else "-",
             },
             url=person.get_absolute_url(),
             station=person.station,
@@ -1152,7 +1144,7 @@ class Transfer(ConcurrentTransitionMixin, models.Model):
         self.person.station = self.to_station
         stay.save()
         self.decided_at, self.decided_by = timezone.now(), by
-        self._tell(_("Transfer accepted: %(file)s by %(station)s"))
+        self._tell("transfer_accepted")
         return stay
 
     @transition(
@@ -1166,22 +1158,18 @@ class Transfer(ConcurrentTransitionMixin, models.Model):
         if not reason:
             raise ValidationError({"reason": gettext("Say why the transfer is refused.")})
         self.refusal_reason, self.decided_at, self.decided_by = reason, timezone.now(), by
-        self._tell(_("Transfer refused: %(file)s by %(station)s"), body=reason)
+        self._tell("transfer_refused", reason=reason)
 
-    def _tell(self, subject, body=""):
+    def _tell(self, kind, **params):
         """The sending station hears of the decision: who transferred the person and the staff in charge."""
-        with translation.override(settings.LANGUAGE_CODE):
-            subject = str(subject % {"file": self.person.file_no, "station": self.to_station.name})
         told = self.from_station.who_is_told(self.requested_by, self.stay.staff_in_charge)
-        Notification.send(told, kind="transfer", subject=subject, body=body, url=self.get_absolute_url(),
-                          station=self.from_station, reference=self.person.file_no)
+        Notification.send(told, kind=kind, params={"file": self.person.file_no, "station": self.to_station.name, **params},
+                          url=self.get_absolute_url(), station=self.from_station, reference=self.person.file_no)
 
     def announce(self):
         """The receiving station hears of a transfer waiting for it (its supervisors)."""
-        with translation.override(settings.LANGUAGE_CODE):
-            subject = gettext("Transfer from %(station)s waiting: file %(file)s") % {
-                "station": self.from_station.name, "file": self.person.file_no}
-        Notification.send(self.to_station.who_is_told(), kind="transfer", subject=subject,
+        Notification.send(self.to_station.who_is_told(), kind="transfer_waiting",
+                          params={"station": self.from_station.name, "file": self.person.file_no},
                           url=self.get_absolute_url(), station=self.to_station, reference=self.person.file_no)
 
 
@@ -1235,13 +1223,19 @@ class NotificationQuerySet(models.QuerySet):
 
 class Notification(models.Model):
     """A message to a staff member: kept as a record, and sent by e-mail and SMS after commit.
-    Unread until its user opens it or marks it read (the header counts the unread ones)."""
+    Unread until its user opens it or marks it read (the header counts the unread ones).
+
+    It stores a message code (`kind`, registered in lib.messages by the app that sends it) and its
+    parameters, never a sentence: `subject` and `body` are worded when read, in the reader's language.
+    Rows from before the codes (`params` NULL) keep the sentences they were written with."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
     station = models.ForeignKey(Station, null=True, blank=True, on_delete=models.PROTECT)
     kind = models.CharField(max_length=30, db_index=True)
-    subject = models.CharField(max_length=200)
-    body = models.TextField(blank=True)
+    params = models.JSONField(null=True, blank=True)
+    # The sentences of rows written before the codes (shown as they were stored).
+    stored_subject = models.CharField(max_length=200, blank=True, db_column="subject")
+    stored_body = models.TextField(blank=True, db_column="body")
     url = models.CharField(max_length=200, blank=True)
     # What an SMS may name: a file number or a report reference, never a name (lib.notify.sms_text).
     reference = models.CharField(max_length=40, blank=True)
@@ -1258,15 +1252,30 @@ class Notification(models.Model):
     def __str__(self):
         return self.subject
 
+    def worded(self, language=None):
+        """(subject, body) in `language` (default: the active one, the reader's)."""
+        if self.params is None or not messages.known(self.kind):
+            return self.stored_subject, self.stored_body
+        subject, body = messages.render(self.kind, self.params, language)
+        return one_line(subject)[:200], body
+
+    @property
+    def subject(self):
+        return self.worded()[0]
+
+    @property
+    def body(self):
+        return self.worded()[1]
+
     @classmethod
-    def send(cls, users, kind, subject, body="", url="", station=None, reference=""):
-        """Record the messages; e-mail and SMS leave after the commit (shelter.receivers). The e-mail
-        carries subject and body; the SMS only the `reference` (file number) and the link."""
-        rows = [
-            cls(user=u, station=station, kind=kind, subject=one_line(subject)[:200], body=str(body), url=url,
-                reference=reference)
-            for u in users
-        ]
+    def send(cls, users, kind, params=None, url="", station=None, reference=""):
+        """Record the messages (a registered code and its parameters, JSON); e-mail and SMS leave after
+        the commit (shelter.receivers), worded in the recipient's language. The e-mail carries subject
+        and body; the SMS only the `reference` (file number) and the link."""
+        if not messages.known(kind):
+            raise ValueError(f"unknown message code {kind!r}")
+        params = dict(params or {})
+        rows = [cls(user=u, station=station, kind=kind, params=params, url=url, reference=reference) for u in users]
         cls.objects.bulk_create(rows)
         notifications_created.send(sender=cls, notifications=rows)
         return rows
@@ -1282,7 +1291,10 @@ class StateLog(models.Model):
     source_state = models.CharField(max_length=30)
     state = models.CharField(max_length=30)
     by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    reason = models.TextField(blank=True)
+    reason = models.TextField(blank=True)  # as the user typed it
+    # A reason the system gave (lib.messages.Said): its code and parameters, worded when read.
+    reason_code = models.CharField(max_length=40, blank=True)
+    reason_params = models.JSONField(null=True, blank=True)
     at = models.DateTimeField(default=timezone.now, db_index=True)
 
     class Meta:
@@ -1292,6 +1304,13 @@ class StateLog(models.Model):
 
     def __str__(self):
         return f"{self.source_state} → {self.state}"
+
+    @property
+    def reason_text(self):
+        """The reason in the reader's language when the system gave it, else as typed."""
+        if self.reason_code and messages.known(self.reason_code):
+            return messages.render(self.reason_code, self.reason_params)[0]
+        return self.reason
 
     @classmethod
     def for_object(cls, obj):

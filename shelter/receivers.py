@@ -10,7 +10,7 @@ from django.db.models.signals import post_migrate
 from django.dispatch import receiver
 from django_fsm.signals import post_transition
 
-from lib import notify
+from lib import messages, notify
 from lib.http import client_ip
 
 from .models import AuditEvent, Notification, StateLog
@@ -26,6 +26,8 @@ def log_transition(sender, instance, name, source, target, method_kwargs=None, *
     if kwargs.get("exception"):
         return
     method_kwargs = method_kwargs or {}
+    reason = method_kwargs.get("reason", "") or ""
+    said = isinstance(reason, messages.Said)  # the system's own reason: its code, worded when read
     StateLog.objects.create(
         content_type=ContentType.objects.get_for_model(instance),
         object_id=instance.pk,
@@ -33,7 +35,9 @@ def log_transition(sender, instance, name, source, target, method_kwargs=None, *
         source_state=source,
         state=target,
         by=method_kwargs.get("by"),
-        reason=method_kwargs.get("reason", "") or "",
+        reason=str(reason),
+        reason_code=reason.code if said else "",
+        reason_params=reason.params if said else None,
     )
 
 

@@ -26,7 +26,7 @@ def transition_history(obj):
     states = dict(obj._meta.get_field("state").flatchoices)
     return [
         (log.at, workflow.label(obj, log.transition), states.get(log.source_state, log.source_state),
-         states.get(log.state, log.state), log.reason, log.by)
+         states.get(log.state, log.state), log.reason_text, log.by)
         for log in StateLog.for_object(obj).select_related("by")
     ]
 

@@ -4,10 +4,8 @@ review fell due and whose reminder is not claimed; each reminder is claimed by a
 (Stay.claim_review_reminder) and sent in the same transaction, so it goes out once with two workers.
 """
 
-from django.conf import settings
 from django.db import transaction
-from django.utils import timezone, translation
-from django.utils.translation import gettext as _
+from django.utils import timezone
 
 from .models import Notification, Stay
 
@@ -23,13 +21,9 @@ def run(now=None):
             if not stay.claim_review_reminder(now):
                 continue
             station = stay.person.station
-            with translation.override(settings.LANGUAGE_CODE):
-                values = {"file": stay.person.file_no, "name": stay.person.display_name,
-                          "why": stay.get_review_point_display(),
-                          "due": timezone.localtime(stay.review_due_at).strftime("%Y-%m-%d %H:%M")}
-                subject = _("Long-stay review due: %(name)s (%(file)s)") % values
-                body = _("The long-stay review of %(name)s (%(file)s) is due since %(due)s: %(why)s.") % values
-            Notification.send(station.who_is_told(), kind="stay_review", subject=subject, body=body,
+            params = {"file": stay.person.file_no, "name": stay.person.name, "point": stay.review_point,
+                      "due": timezone.localtime(stay.review_due_at).strftime("%Y-%m-%d %H:%M")}
+            Notification.send(station.who_is_told(), kind="stay_review", params=params,
                               url=stay.get_absolute_url(), station=station, reference=stay.person.file_no)
         sent.append(stay)
     return sent

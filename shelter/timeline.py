@@ -56,7 +56,7 @@ def shelter_events(person):
     for log in logs:
         yield Event(log.at, "transition", _("%(from)s → %(to)s") % {
             "from": states.get(log.source_state, log.source_state), "to": states.get(log.state, log.state)},
-            log.reason, log.by)
+            log.reason_text, log.by)
     for change in person.audit_events.filter(action=AuditEvent.CHANGE).select_related("user"):
         fields = {f.name: f.verbose_name for f in person._meta.fields}
         detail = "; ".join(f"{fields.get(k, k)}: “{old}” → “{new}”" for k, (old, new) in change.detail.get("changes", {}).items())

@@ -11,7 +11,7 @@ class TracingConfig(AppConfig):
         """Tracing plugs into the register through its hooks; the register never imports tracing."""
         from shelter import hooks, timeline
 
-        from . import finding, receivers  # noqa: F401  (receivers: connects them)
+        from . import finding, messages, receivers  # noqa: F401  (messages: registers the codes; receivers: connects them)
         from .timeline import SOURCES
 
         for source in SOURCES:

@@ -41,6 +41,7 @@ from django.utils.translation import gettext_lazy as _
 from face.encoding import encode
 from face.models import Portrait
 from face.search import nearest
+from lib.messages import Said
 from shelter.models import AuditEvent, Notification, Person, Sex
 
 from . import clues
@@ -256,17 +257,16 @@ def store(report, person, face, scored):
 
 def finish(report, new, by):
     """After a search: the report moves to "candidate found" on its first proposal; staff are told.
-    What the search writes for people to read (history, messages) is in the site's language: it runs
-    in a worker, for nobody's screen."""
-    with transaction.atomic(), translation.override(settings.LANGUAGE_CODE):
+    What the search writes for people to read (history, messages) is stored as codes and parameters
+    (tracing.messages), worded in each reader's language."""
+    with transaction.atomic():
         report = FamilyReport.objects.select_for_update().get(pk=report.pk)
         if report.state == ReportState.OPEN and report.candidates.proposed().exists():
-            report.propose(by=by, reason=str(_("Found by the automatic search.")))
+            report.propose(by=by, reason=Said("found_by_search"))
             report.save()
         FamilyReport.objects.filter(pk=report.pk).update(searched_at=timezone.now())
     if new:
-        with translation.override(settings.LANGUAGE_CODE):
-            notify_new(report, new)
+        notify_new(report, new)
     return new
 
 
@@ -276,10 +276,7 @@ def notify_new(report, candidates):
     taker = report.taken_by if report.taken_by and report.taken_by.is_active else None
     if taker:
         Notification.send(
-            [taker], kind="family_candidate",
-            subject=_("Family report %(ref)s: %(n)s new candidate(s)") % {"ref": report.reference, "n": len(candidates)},
-            body=_("The search found new candidates for the family report %(ref)s. Review them on the report page.")
-            % {"ref": report.reference},
+            [taker], kind="family_candidate", params={"ref": report.reference, "n": len(candidates)},
             url=report.get_absolute_url(), station=report.station, reference=report.reference,
         )
     for candidate in candidates:
@@ -288,12 +285,9 @@ def notify_new(report, candidates):
         stay = candidate.stay
         staff = candidate.person.station.who_is_told(stay.staff_in_charge if stay else None)
         Notification.send(
-            staff, kind="family_candidate",
-            subject=_("A family at %(station)s may be looking for %(name)s (%(file)s)") % {
-                "station": report.station.name, "name": candidate.person.display_name, "file": candidate.person.file_no},
-            body=_("Family report %(ref)s of %(station)s may concern your resident. Compare the report with the "
-                   "person and confirm or reject; call %(station)s (%(phone)s) for the family's contact.") % {
-                "ref": report.reference, "station": report.station.name, "phone": report.station.phone or "-"},
+            staff, kind="family_candidate_here", params={
+                "station": report.station.name, "name": candidate.person.name, "file": candidate.person.file_no,
+                "ref": report.reference, "phone": report.station.phone or "-"},
             url=candidate.get_absolute_url(), station=candidate.person.station, reference=candidate.person.file_no,
         )
 

@@ -13,11 +13,9 @@
 
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone, translation
-from django.utils.translation import gettext as _
+from django.utils import timezone
 
 from shelter.models import Notification, Station, User
 
@@ -69,11 +67,7 @@ def remind(now):
             station = Station.objects.get(pk=station_id)
             owner = User.objects.filter(pk=owner_id).first() if owner_id else None
             recipients = station.who_is_told(owner)
-            with translation.override(settings.LANGUAGE_CODE):
-                subject = _("%(count)s new data-quality problem(s) to fix") % {"count": claimed}
-                body = _("The data-quality sweep found %(count)s new problem(s) in your files. "
-                         "Open the problem list to see what is wrong and how to fix it.") % {"count": claimed}
-            Notification.send(recipients, kind="problem_new", subject=subject, body=body,
+            Notification.send(recipients, kind="problem_new", params={"count": claimed},
                               url=reverse("tracing:problems"), station=station)
             sent.append((station, recipients, claimed, "reminder"))
     return sent
@@ -90,11 +84,7 @@ def escalate(now):
                 continue
             station = Station.objects.get(pk=station_id)
             recipients = list(station.staff("supervisor"))
-            with translation.override(settings.LANGUAGE_CODE):
-                subject = _("%(count)s data-quality problem(s) past their fix-by date") % {"count": claimed}
-                body = _("%(count)s problem(s) of your station were not fixed by their fix-by date.") % {
-                    "count": claimed}
-            Notification.send(recipients, kind="problem_overdue", subject=subject, body=body,
+            Notification.send(recipients, kind="problem_overdue", params={"count": claimed},
                               url=reverse("tracing:problems"), station=station)
             sent.append((station, recipients, claimed, "escalation"))
     return sent

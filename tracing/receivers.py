@@ -20,6 +20,7 @@ from django_fsm.signals import post_transition
 
 from face.models import Portrait
 from face.signals import portrait_encoded
+from lib.messages import Said
 from lib.queue import after_commit
 from shelter.models import DepartureKind, FoundChannel, Identity, Person, Stay, StayState
 from shelter.signals import arrival_registered, person_merged
@@ -36,7 +37,7 @@ def follow_stay(sender, instance, created, raw=False, **kwargs):
     case = None if created else TracingCase.objects.filter(stay=instance).first()
     if instance.identity == Identity.CONFIRMED:
         if case and case.is_open:
-            case.close(cause=CloseCause.IDENTITY_CONFIRMED, reason=str(CloseCause.IDENTITY_CONFIRMED.label))
+            case.close(cause=CloseCause.IDENTITY_CONFIRMED, reason=Said("close_cause", cause=CloseCause.IDENTITY_CONFIRMED))
             case.save()
     elif created and instance.transferred_from_id and services.follow_transfer(stay=instance):
         pass  # the open case of the sending station's stay moved with the person
@@ -59,7 +60,7 @@ def close_with_stay(sender, instance, name, source, target, method_kwargs=None, 
     case = TracingCase.objects.filter(stay=instance, closed_at__isnull=True).first()
     if case is None:
         return
-    case.find_family(by=(method_kwargs or {}).get("by"), reason=str(DepartureKind.FAMILY.label),
+    case.find_family(by=(method_kwargs or {}).get("by"), reason=Said("departed_with_family"),
                      at=departure.departed_at, channel=departure.found_channel or FoundChannel.OTHER)
     case.save()
 
@@ -72,7 +73,7 @@ def reunite_on_departure(sender, instance, name, source, target, method_kwargs=N
     if departure.kind != DepartureKind.FAMILY:
         return
     for report in FamilyReport.objects.filter(matched_stay=instance, state=ReportState.CONFIRMED):
-        report.reunite(by=method_kwargs.get("by"), reason=str(DepartureKind.FAMILY.label), at=departure.departed_at)
+        report.reunite(by=method_kwargs.get("by"), reason=Said("departed_with_family"), at=departure.departed_at)
         report.save()
 
 

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from face.quality import check_portrait
 from lib.errors import Refusal
+from lib.messages import Said
 from lib.queue import after_commit
 from shelter.models import Departure, Person, Stay, StayState
 
@@ -81,11 +82,10 @@ def request_search(*, report, by=None, origin=None):
 def registered_apart(*, person, duplicates, by):
     """The intake went ahead after the warning: these pairs were judged different people (the desk's
     own judgement, made on the intake page), so they are not raised again."""
-    reason = _("Registered as a different person at intake, after the warning.")
     for duplicate in duplicates:
         warning = PossibleDuplicate.record(person, duplicate.person, FoundBy.INTAKE)
         if warning.state == DuplicateState.OPEN:
-            warning.dismiss(by=by, reason=str(reason))
+            warning.dismiss(by=by, reason=Said("registered_apart"))
             warning.save()
 
 
@@ -110,7 +110,7 @@ def follow_merge(*, merged, survivor, by):
     taken = Candidate.objects.filter(person=survivor).values("report")
     Candidate.objects.filter(person=merged).exclude(report__in=taken).update(person=survivor)
     FamilyReport.objects.filter(matched_person=merged).update(matched_person=survivor)
-    reason = _("Files merged: %(reason)s") % {"reason": merged.merge_reason}
+    reason = Said("files_merged", reason=merged.merge_reason)
     for warning in PossibleDuplicate.objects.filter(models.Q(person=merged) | models.Q(other=merged)):
         far = warning.other_side(merged)
         if far.pk == survivor.pk:

@@ -9,11 +9,8 @@ case, because it looks at the due times, not at messages scheduled in advance.
 
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.db import transaction
-from django.utils import timezone, translation
-from django.utils.timesince import timesince, timeuntil
-from django.utils.translation import gettext as _
+from django.utils import timezone
 
 from shelter.models import Notification
 
@@ -56,28 +53,17 @@ def send(case, kind, stage, now):
         if not case.claim_reminder(kind, stage, now):
             return None  # another worker had it, or the deadline was met meanwhile
         recipients = case.reminder_recipients(stage)
-        with translation.override(settings.LANGUAGE_CODE):  # whoever runs the sweep: the site's language
-            subject, body = message(case, kind, stage, now)
-        Notification.send(recipients, kind=f"tracing_{kind}_{stage}", subject=subject, body=body,
+        Notification.send(recipients, kind=f"tracing_{kind}_{stage}", params=params(case, kind, now),
                           url=case.get_absolute_url(), station=case.station, reference=case.stay.person.file_no)
     return Reminder(case, kind, stage, recipients)
 
 
-def message(case, kind, stage, now):
+def params(case, kind, now):
+    """What the reminder says (tracing.messages words it): the due time, and when it was sent."""
     person = case.stay.person
     due = getattr(case, due_field(kind))
-    values = {
-        "what": Deadline(kind).label, "name": person.display_name, "file": person.file_no,
-        "due": timezone.localtime(due).strftime("%Y-%m-%d %H:%M"),
-        "staff": case.stay.staff_in_charge or "-",
+    return {
+        "deadline": kind, "name": person.name, "file": person.file_no,
+        "due": timezone.localtime(due).strftime("%Y-%m-%d %H:%M"), "due_at": due.isoformat(),
+        "sent_at": now.isoformat(), "staff": str(case.stay.staff_in_charge or "-"),
     }
-    if stage == Stage.AT_RISK:
-        values["left"] = timeuntil(due, now)
-        subject = _("Due in %(left)s: %(what)s for %(name)s (%(file)s)") % values
-        body = _("The %(what)s for %(name)s (%(file)s) is due by %(due)s, in %(left)s.") % values
-    else:
-        values["late"] = timesince(due, now)
-        subject = _("Overdue: %(what)s for %(name)s (%(file)s)") % values
-        body = _("The %(what)s for %(name)s (%(file)s) was due by %(due)s and is %(late)s overdue. "
-                 "Staff in charge: %(staff)s.") % values
-    return subject, body

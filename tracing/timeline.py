@@ -53,11 +53,11 @@ def tracing_events(person):
     states = dict(PublicationState.choices)
     for log in _logs(Publication, [p.pk for p in publications]):
         yield Event(log.at, "tracing", _("Notice %(state)s: %(channel)s") % {
-            "state": states.get(log.state, log.state), "channel": _channel(publications, log.object_id)}, log.reason, log.by)
+            "state": states.get(log.state, log.state), "channel": _channel(publications, log.object_id)}, log.reason_text, log.by)
     # Publishing, queries and DNA steps show above with their own times; the ends of a case show here.
     case_states = dict(CaseState.choices)
     for log in _logs(TracingCase, ids).filter(state__in=[CaseState.FAMILY_FOUND, CaseState.CLOSED]):
-        yield Event(log.at, "tracing", _("Tracing case: %(state)s") % {"state": case_states[log.state]}, log.reason, log.by)
+        yield Event(log.at, "tracing", _("Tracing case: %(state)s") % {"state": case_states[log.state]}, log.reason_text, log.by)
 
 
 def _logs(model, ids):

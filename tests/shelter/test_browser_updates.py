@@ -31,7 +31,7 @@ def test_the_unread_count_and_the_candidates_arrive_without_a_reload(browser, li
     expect(page.locator("#search-status")).to_be_visible()
     expect(page.locator("#notifications-link .count-badge")).to_have_count(0)
 
-    Notification.objects.create(user=reception, kind="test", subject="新的候选人", url=report.get_absolute_url())
+    Notification.objects.create(user=reception, kind="test", stored_subject="新的候选人", url=report.get_absolute_url())
     expect(page.locator("#notifications-link .count-badge")).to_have_text("1", timeout=5000)
 
     FamilyReport.objects.filter(pk=report.pk).update(search_requested_at=None, searched_at=timezone.now())

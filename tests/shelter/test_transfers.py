@@ -6,7 +6,7 @@ import datetime
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from lib import workflow
 from shelter.models import Departure, MergeError, Notification, Person, Stay, Transfer
@@ -44,7 +44,7 @@ def accept_data(**kw):
 
 def test_a_transfer_to_a_station_using_homeward_waits_for_it_and_tells_it(transferred, fs):
     assert transferred.state == "proposed" and transferred.to_station == fs["station"]
-    assert Notification.objects.filter(kind="transfer", user=fs["supervisor"]).exists()
+    assert Notification.objects.filter(kind="transfer_waiting", user=fs["supervisor"]).exists()
     case = TracingCase.objects.get(stay=transferred.stay)
     assert case.is_open  # the unknown person's tracing goes on during the transfer
 
@@ -77,7 +77,9 @@ def test_an_accepted_transfer_moves_the_file_its_history_and_the_tracing_case(tr
     view = sender.get(reverse("shelter:transfer", args=[transferred.pk])).content.decode()
     assert "午饭" in view and 'name="step"' not in view
     assert sender.post(reverse("shelter:transfer", args=[transferred.pk]), accept_data()).status_code == 403
-    assert Notification.objects.filter(kind="transfer", user=reception, subject__startswith="Transfer accepted").exists()
+    told = Notification.objects.get(kind="transfer_accepted", user=reception)
+    with translation.override("en"):
+        assert told.subject.startswith("Transfer accepted")
 
 
 def test_a_refused_transfer_keeps_the_file_with_the_sender_and_says_why(transferred, fs, client_as, reception, station):
@@ -90,8 +92,9 @@ def test_a_refused_transfer_keeps_the_file_with_the_sender_and_says_why(transfer
     transferred.refresh_from_db()
     assert (transferred.state, transferred.refusal_reason) == ("refused", "本站床位已满，请转市福利院")
     assert Person.objects.get(pk=transferred.person_id).station == station
-    told = Notification.objects.get(kind="transfer", user=reception, subject__startswith="Transfer refused")
-    assert told.body == "本站床位已满，请转市福利院"
+    told = Notification.objects.get(kind="transfer_refused", user=reception)
+    with translation.override("en"):
+        assert told.subject.startswith("Transfer refused") and told.body == "本站床位已满，请转市福利院"
     assert client_as(reception).get(transferred.person.get_absolute_url()).status_code == 200
     with pytest.raises(workflow.WorkflowError):
         workflow.apply(transferred, "accept", fs["reception"], stay=Stay(arrived_at=timezone.now()))

@@ -7,6 +7,7 @@ taken with Portrait.take; the families bring the original files."""
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import translation
 
 from face.services import take_portrait
 from lib import workflow
@@ -229,8 +230,12 @@ def test_the_confirmation_is_told_in_the_sites_language_whoever_confirms(client_
     page = client.post(reverse("tracing:review", args=[candidate.pk, "confirm"]), {"reason": "当面核对"}, follow=True)
     assert "已确认：寻亲登记" in page.content.decode()
     told = Notification.objects.get(kind="family_confirmed")
-    assert told.subject.startswith("Family found: report") and "confirmed that the relative" in told.body
-    assert StateLog.for_object(case_of(mother)).get(state="family_found").reason.startswith("Family report ")
+    log = StateLog.for_object(case_of(mother)).get(state="family_found")
+    with translation.override("en"):
+        assert told.subject.startswith("Family found: report") and "confirmed that the relative" in told.body
+        assert log.reason_text.startswith("Family report ") and log.reason_text.endswith("当面核对")
+    with translation.override("zh-hans"):
+        assert told.subject.startswith("已找到亲属") and log.reason_text.startswith("寻亲登记")
 
 
 def test_a_confirmation_nobody_in_charge_is_told_to_the_active_supervisors_of_the_residents_station(

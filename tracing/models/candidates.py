@@ -12,12 +12,13 @@ proposes it again.
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from face.models import Portrait
 from lib import workflow
+from lib.messages import Said
 from shelter.models import FoundChannel, Notification, Person, StationQuerySet, Stay
 
 from .reports import FamilyReport, ReportPhoto, ReportState
@@ -105,9 +106,8 @@ class Candidate(ConcurrentTransitionMixin, models.Model):
         self.report = report
         case = getattr(self.stay, "tracing_case", None) if self.stay else None
         if case is not None and case.is_open:
-            with translation.override(settings.LANGUAGE_CODE):  # the history is in the site's language
-                message = _("Family report %(ref)s confirmed: %(reason)s") % {"ref": report.reference, "reason": reason}
-            workflow.apply(case, "find_family", by, reason=str(message), channel=channel)
+            reason_said = Said("candidate_confirmed", ref=report.reference, reason=str(reason))
+            workflow.apply(case, "find_family", by, reason=reason_said, channel=channel)
         self.notify_confirmed(by)
 
     def default_channel(self):
@@ -133,15 +133,9 @@ class Candidate(ConcurrentTransitionMixin, models.Model):
         return self.person.station.who_is_told(self.stay.staff_in_charge if self.stay else None, self.report.taken_by)
 
     def notify_confirmed(self, by):
-        """Told in the site's language, like every notification: not in that of whoever confirmed."""
+        """Worded in each reader's language (tracing.messages "family_confirmed")."""
         report, person = self.report, self.person
-        with translation.override(settings.LANGUAGE_CODE):
-            subject = _("Family found: report %(ref)s is %(name)s (%(file)s)") % {
-                "ref": report.reference, "name": person.display_name, "file": person.file_no}
-            body = _("%(by)s confirmed that the relative reported by the family (%(relation)s, report %(ref)s, "
-                     "station %(station)s) is %(name)s, file %(file)s. Reason: %(reason)s") % {
-                "by": by, "relation": report.reporter_relation, "ref": report.reference,
-                "station": report.station.name, "name": person.display_name, "file": person.file_no,
-                "reason": self.review_reason}
-        Notification.send(self.recipients(), kind="family_confirmed", subject=subject, body=body,
-                          url=self.get_absolute_url(), station=person.station, reference=person.file_no)
+        Notification.send(self.recipients(), kind="family_confirmed", params={
+            "ref": report.reference, "name": person.name, "file": person.file_no, "by": str(by or "-"),
+            "relation": report.reporter_relation, "station": report.station.name, "reason": self.review_reason},
+            url=self.get_absolute_url(), station=person.station, reference=person.file_no)

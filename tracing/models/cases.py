@@ -24,6 +24,7 @@ from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, transi
 
 from face.models import Portrait
 from lib.dates import not_before_1900
+from lib.messages import Said
 from shelter.models import (
     FUTURE_MESSAGE,
     FoundChannel,
@@ -428,7 +429,7 @@ class TracingCase(ConcurrentTransitionMixin, models.Model):
         self.closed_at = at
         self.close_cause = cause
         for publication in self.publications.exclude(state=PublicationState.WITHDRAWN):
-            publication.withdraw(at=at, by=by, reason=reason or str(CloseCause(cause).label), closing=True)
+            publication.withdraw(at=at, by=by, reason=reason or Said("close_cause", cause=str(cause)), closing=True)
             publication.save()
 
     def save(self, *args, **kwargs):

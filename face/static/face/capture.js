@@ -202,11 +202,18 @@
     shutter.focus();
     liveCheck();
   });
+  // The keyboard: Space or Enter takes the shot when the focus is on the shutter, or on nothing that
+  // takes keys itself (a place to type, or another button or link, which keeps its own Space and Enter).
+  function takesKeys(el) {
+    if (!el || el === document.body || el === document.documentElement) return false;
+    var tag = el.tagName.toLowerCase();
+    return tag === "input" || tag === "textarea" || tag === "select" || tag === "button" || tag === "summary" ||
+      (tag === "a" && el.hasAttribute("href")) || el.isContentEditable;
+  }
   document.addEventListener("keydown", function (ev) {
-    var tag = (ev.target.tagName || "").toLowerCase();
-    if (ev.code === "Space" && tag !== "input" && tag !== "textarea" && tag !== "select" && tag !== "button" && tag !== "a") {
-      ev.preventDefault();
-      shoot();
-    }
+    if ((ev.key !== " " && ev.key !== "Enter") || ev.altKey || ev.ctrlKey || ev.metaKey || ev.shiftKey) return;
+    if (shutter.hidden || (ev.target !== shutter && takesKeys(ev.target))) return;
+    ev.preventDefault(); // the shutter's own click would come on key up: one shot, taken now
+    if (!ev.repeat) shoot();
   });
 })();
