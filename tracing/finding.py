@@ -218,10 +218,14 @@ def search_report(report, by=None, origin=None):
                 faces[portrait.person_id] = FaceHit(distance, portrait, photo)
     description = report.as_description()
     by_description = dict((p.pk, (p, s)) for p, s in description_matches(description, report.id_number))
-    people = Person.objects.filter(pk__in=set(faces) | set(by_description), merged_into__isnull=True)
+    # A resident who said the missing person's name in an interview (an accepted clue of their own name)
+    # is measured too, even when the file itself has no name.
+    by_clue = said_names(report)
+    people = Person.objects.filter(pk__in=set(faces) | set(by_description) | by_clue, merged_into__isnull=True)
     # A file found by its description is measured against the photos too: a far face speaks against it.
     portraits = {}
-    for portrait in Portrait.objects.filter(person__in=set(by_description) - set(faces), encoding__isnull=False):
+    for portrait in Portrait.objects.filter(person__in=(set(by_description) | by_clue) - set(faces),
+                                            encoding__isnull=False):
         portraits.setdefault(portrait.person_id, []).append(portrait)
     said = accepted_clues([p.pk for p in people])
     rows = []
@@ -551,6 +555,25 @@ def clue_effect(report, said, description_name=0.0):
         effect.delta += delta
         effect.entries.append(clue_entry(clue, role=role, other=other, delta=round(delta, 3)))
     return effect
+
+
+def said_names(report):
+    """Ids of the people who gave, in an accepted interview clue, their own name sounding like the missing
+    person's (pinyin-aware, at least TRACING_MIN_NAME_SCORE). Narrowed to the clues beginning with a
+    surname of the same sound."""
+    wanted = split_names(report.name, report.aliases)
+    if not wanted:
+        return set()
+    narrow = models.Q(pk__in=[])
+    for name in wanted:
+        for surname in sounding_surnames(name):
+            narrow |= models.Q(normalised__startswith=surname)
+    found = set()
+    for person_id, said in (Clue.objects.accepted().filter(narrow, kind=ClueKind.NAME, code__in=["self", ""])
+                            .values_list("interview__stay__person", "normalised")):
+        if any(name_score(said, name)[0] >= settings.TRACING_MIN_NAME_SCORE for name in wanted):
+            found.add(person_id)
+    return found
 
 
 def rerank(person_id, changed=None):

@@ -111,3 +111,20 @@ def test_a_name_the_person_gave_adds_to_the_description(station, reception, comm
     assert order(report) == [second.person, first.person]
     entry = Candidate.objects.get(report=report, person=second.person).reasons["clues"][0]
     assert (entry["kind"], entry["role"], entry["other"]) == ("name", "reporter", "张伟")
+
+
+@pytest.mark.django_db
+def test_a_resident_who_said_the_missing_persons_name_is_proposed(station, reception, committed, take_report, resident):
+    """The file has no name (the person could not give it at intake); in an interview he said 我叫刘德民.
+    A family reporting 刘德明 (the same sound) finds him by that clue, from Yibin as he said."""
+    stay = resident(station, reception, committed, name="", sex="M", age_min=60, age_max=70)
+    resident(station, reception, committed, name="", sex="M", age_min=60, age_max=70)  # said nothing
+    interview = record_interview(stay=stay, by=reception, interviewer="李娟",
+                                 words="问了好几遍，他才说：我叫刘德民，老家是四川宜宾长宁县的。")
+    workflow.apply(clue(interview, "name", "刘德民"), "accept", reception)
+    workflow.apply(clue(interview, "place", "四川省宜宾市长宁县"), "accept", reception)
+    report = take_report(reception, committed, name="刘德明", sex="M", age_min=65, age_max=65,
+                         native_place="四川省宜宾市长宁县")
+    found = list(Candidate.objects.filter(report=report))
+    assert [c.person for c in found] == [stay.person]
+    assert {e["kind"] for e in found[0].reasons["clues"]} == {"name", "place"}
