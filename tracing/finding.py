@@ -45,12 +45,13 @@ from lib.messages import Said
 from shelter.models import AuditEvent, Notification, Person, Sex
 
 from . import clues
-from .matching import Description, compare, name_score, split_names
+from .matching import Description, compare, fold, name_score, pinyin, split_names
 from .models import (
     Candidate,
     CandidateState,
     Clue,
     ClueKind,
+    ClueState,
     FamilyReport,
     FoundBy,
     PossibleDuplicate,
@@ -218,18 +219,26 @@ def search_report(report, by=None, origin=None):
                 faces[portrait.person_id] = FaceHit(distance, portrait, photo)
     description = report.as_description()
     by_description = dict((p.pk, (p, s)) for p, s in description_matches(description, report.id_number))
-    people = Person.objects.filter(pk__in=set(faces) | set(by_description), merged_into__isnull=True)
+    # A resident who said the missing person's name in an interview (an accepted clue of their own name)
+    # is measured too, even when the file itself has no name.
+    by_clue = said_names(report)
+    people = Person.objects.filter(pk__in=set(faces) | set(by_description) | by_clue, merged_into__isnull=True)
     # A file found by its description is measured against the photos too: a far face speaks against it.
     portraits = {}
-    for portrait in Portrait.objects.filter(person__in=set(by_description) - set(faces), encoding__isnull=False):
+    for portrait in Portrait.objects.filter(person__in=(set(by_description) | by_clue) - set(faces),
+                                            encoding__isnull=False):
         portraits.setdefault(portrait.person_id, []).append(portrait)
+    said = accepted_clues([p.pk for p in people])
     rows = []
     for person in people.select_related("station"):
         face = faces.get(person.pk) or nearest_pair(photos, portraits.get(person.pk, []))
         scored = by_description[person.pk][1] if person.pk in by_description else score_description(
             description, person, report.id_number)
-        rows.append((person, face, scored))
-    rows.sort(key=lambda r: (-rank_score(r[1].distance if r[1] else None, r[2].score), r[1].distance if r[1] else 9))
+        effect = clue_effect(report, said.get(person.pk, []), scored.name_score)
+        rows.append((person, face, scored, effect))
+    # The resident's accepted interview clues move a candidate up or down (never out).
+    rows.sort(key=lambda r: (-(rank_score(r[1].distance if r[1] else None, r[2].score) + r[3].delta),
+                             r[1].distance if r[1] else 9))
     new = [c for c in (store(report, *row) for row in rows[:settings.TRACING_MAX_CANDIDATES]) if c]
     return finish(report, new, by)
 
@@ -240,14 +249,18 @@ def encode_photo(photo):
         return photo.store_encoding(encode(f.read()))
 
 
-def store(report, person, face, scored):
-    """Create or rescore the candidate (report, person); a reviewed pair is left as it was. Returns the
-    candidate if it is new."""
+def store(report, person, face, scored, effect=None):
+    """Create or rescore the candidate (report, person); a reviewed pair is left as it was. `effect`: what
+    the resident's accepted interview clues do to it (looked up when not given). Returns the candidate if
+    it is new."""
     distance = face.distance if face else None
+    if effect is None:
+        effect = clue_effect(report, accepted_clues([person.pk]).get(person.pk, []), scored.name_score)
     values = {
         "stay": person.current_stay, "portrait": face.portrait if face else None, "photo": face.photo if face else None,
-        "face_distance": distance, "description_score": scored.score, "score": rank_score(distance, scored.score),
-        "reasons": {"fields": scored.fields}, "scored_at": timezone.now(),
+        "face_distance": distance, "description_score": scored.score,
+        "score": rank_score(distance, scored.score) + effect.delta, "clue_score": effect.delta,
+        "reasons": {"fields": scored.fields, "clues": effect.entries}, "scored_at": timezone.now(),
     }
     candidate, created = Candidate.objects.get_or_create(report=report, person=person, defaults=values)
     if not created:
@@ -446,3 +459,176 @@ def rank_reports(person):
             fits.append(fit)
     fits.sort(key=lambda f: (-f.score, -f.report.reported_at.timestamp()))
     return fits
+
+
+# --- Accepted clues in the automatic matching ------------------------------------------------------
+#
+# A resident's accepted interview clues also move the candidates the searches propose (family report ->
+# residents, resident's portrait -> reports): the rank score of a candidate whose report names the county
+# the person named gains CLUE_PLACE[6], the city CLUE_PLACE[4], the province CLUE_PLACE[2]; a report that
+# names only other provinces loses CLUE_ELSEWHERE (lower, never excluded). A name the person gave that
+# sounds like the missing person's (their own name) or the reporter's (a relative's name) adds
+# CLUE_NAME_WEIGHT × its name score to the description score (on top of it: a description that already
+# agrees in full still gains; a name the file has already counts once). These are small beside the
+# face (weight 2 of 3): a clue reorders candidates of like evidence, it never outweighs a face.
+
+CLUE_PLACE = {6: 0.15, 4: 0.10, 2: 0.05}
+CLUE_ELSEWHERE = -0.05
+CLUE_NAME_WEIGHT = 0.3
+LEVELS = {6: "county", 4: "city", 2: "province", 0: "elsewhere"}
+CLUE_KINDS = (ClueKind.PLACE, ClueKind.ID_NUMBER, ClueKind.NAME)
+
+
+@dataclass
+class ClueEffect:
+    delta: float = 0.0  # added to the rank score
+    entries: list = None  # what each clue did, as codes and parameters (Candidate.clue_reasons words them)
+
+
+def accepted_clues(people, changed=None):
+    """{person id: [Clue]}: the accepted place, ID-number and name clues of these people's interviews.
+    `changed`: a clue whose step has just run and is not saved yet (it counts as it now stands)."""
+    clues_ = Clue.objects.accepted().filter(interview__stay__person__in=list(people), kind__in=CLUE_KINDS)
+    if changed is not None:
+        clues_ = clues_.exclude(pk=changed.pk)
+    found = {}
+    for clue in clues_.select_related("interview__stay"):
+        found.setdefault(clue.interview.stay.person_id, []).append(clue)
+    if changed is not None and changed.state == ClueState.ACCEPTED and changed.kind in CLUE_KINDS:
+        found.setdefault(changed.interview.stay.person_id, []).append(changed)
+    return found
+
+
+def agreement(said, known):
+    """Digits two division codes share, as far as both are precise: 6 (county), 4 (city), 2 (province), 0."""
+    common = 6 if said == known else 4 if said[:4] == known[:4] else 2 if said[:2] == known[:2] else 0
+    return min(common, precision(said), precision(known))
+
+
+def clue_entry(clue, **more):
+    value = clue.normalised or clue.value
+    if clue.kind == ClueKind.ID_NUMBER:  # the ID number's county, not the number
+        value = next((name for _code, name in clue.candidates or []), value)
+    on = timezone.localtime(clue.interview.held_at).date().isoformat()
+    return {"kind": clue.kind, "clue": clue.pk, "value": value, "on": on, **more}
+
+
+def clue_effect(report, said, description_name=0.0):
+    """What a resident's accepted clues (`said`) do to their candidacy for `report`: a ClueEffect."""
+    effect = ClueEffect(0.0, [])
+    known = report_places(report) if any(c.kind != ClueKind.NAME for c in said) else []
+    best = None  # (digits in common, clue)
+    for clue in said:
+        if clue.kind == ClueKind.NAME:
+            continue
+        for code in clue.place_codes:
+            for other in known:
+                level = agreement(code, other)
+                if best is None or level > best[0]:
+                    best = (level, clue)
+    if best is not None:
+        level, clue = best
+        delta = CLUE_PLACE.get(level, CLUE_ELSEWHERE)
+        effect.delta += delta
+        effect.entries.append(clue_entry(clue, level=LEVELS[level], delta=round(delta, 3)))
+    heard = None  # (name score, clue, the report's name, whose)
+    for clue in said:
+        if clue.kind != ClueKind.NAME:
+            continue
+        targets = [(n, "missing") for n in split_names(report.name, report.aliases)] if clue.code in ("self", "") else []
+        if clue.code != "self" and report.reporter_name:
+            targets.append((report.reporter_name, "reporter"))
+        for other, role in targets:
+            score, _reason = name_score(clue.normalised, other)
+            if score >= settings.TRACING_MIN_NAME_SCORE and (heard is None or score > heard[0]):
+                heard = (score, clue, other, role)
+    # A name the file already has, and that the description scored as high, counts once.
+    if heard is not None and not (heard[3] == "missing" and description_name >= heard[0]):
+        score, clue, other, role = heard
+        delta = DESCRIPTION_WEIGHT * CLUE_NAME_WEIGHT * score / (FACE_WEIGHT + DESCRIPTION_WEIGHT)
+        effect.delta += delta
+        effect.entries.append(clue_entry(clue, role=role, other=other, delta=round(delta, 3)))
+    return effect
+
+
+def said_names(report):
+    """Ids of the people who gave, in an accepted interview clue, their own name sounding like the missing
+    person's (pinyin-aware, at least TRACING_MIN_NAME_SCORE). Narrowed to the clues beginning with a
+    surname of the same sound."""
+    wanted = split_names(report.name, report.aliases)
+    if not wanted:
+        return set()
+    narrow = models.Q(pk__in=[])
+    for name in wanted:
+        for surname in sounding_surnames(name):
+            narrow |= models.Q(normalised__startswith=surname)
+    found = set()
+    for person_id, said in (Clue.objects.accepted().filter(narrow, kind=ClueKind.NAME, code__in=["self", ""])
+                            .values_list("interview__stay__person", "normalised")):
+        if any(name_score(said, name)[0] >= settings.TRACING_MIN_NAME_SCORE for name in wanted):
+            found.add(person_id)
+    return found
+
+
+def rerank(person_id, changed=None):
+    """Score the proposed candidates of a resident again after a clue was accepted or dismissed (only
+    the clues' part changes; the face and description stay as the last search measured them). Cheap:
+    a resident is a candidate for a few reports. Returns how many candidates were rescored."""
+    said = accepted_clues([person_id], changed).get(person_id, [])
+    done = 0
+    for candidate in Candidate.objects.proposed().filter(person_id=person_id).select_related("report"):
+        name = next((f["score"] for f in candidate.reasons.get("fields", []) if f.get("field") == "name"), 0.0)
+        effect = clue_effect(candidate.report, said, name)
+        if effect.entries == candidate.reasons.get("clues", []) and effect.delta == candidate.clue_score:
+            continue
+        base = rank_score(candidate.face_distance, candidate.description_score)
+        done += Candidate.objects.filter(pk=candidate.pk, state=CandidateState.PROPOSED).update(
+            score=base + effect.delta, clue_score=effect.delta, reasons={**candidate.reasons, "clues": effect.entries},
+            scored_at=timezone.now())
+    return done
+
+
+# --- Names the person gave, against the files of other stations -------------------------------------
+
+
+@dataclass
+class Lead:
+    """A file at another station whose name sounds like a name the person gave: shown as a lead with
+    only what a station may see of another station's file (station, file number, how the names agree)."""
+
+    clue: object
+    person: Person
+    score: float
+
+    @property
+    def station(self):
+        return self.person.station
+
+
+def sounding_surnames(name):
+    """The surname characters that sound like the first of `name` (章 for 张), itself included."""
+    first = fold(pinyin(name[:1]))
+    return {s for s in clues.SURNAMES if fold(pinyin(s)) == first} | {name[:1]}
+
+
+def name_leads(person):
+    """Files of other stations (not merged) whose name or an alias sounds like an accepted name clue of
+    the person (pinyin-aware, matching.name_score at least TRACING_MIN_NAME_SCORE), best first. The
+    register is narrowed to the names beginning with a surname of the same sound."""
+    said = list(Clue.objects.accepted().filter(kind=ClueKind.NAME, interview__stay__person=person)
+                .select_related("interview"))
+    if not said:
+        return []
+    narrow = models.Q(pk__in=[])
+    for clue in said:
+        for surname in sounding_surnames(clue.normalised):
+            narrow |= models.Q(name__startswith=surname) | models.Q(aliases__contains=surname)
+    files = (Person.objects.filter(narrow, merged_into__isnull=True).exclude(station=person.station_id)
+             .exclude(pk=person.pk).select_related("station").order_by("-created_at")[:settings.TRACING_DESCRIPTION_SCAN])
+    leads = {}
+    for other in files:
+        for clue in said:
+            score = max(name_score(clue.normalised, n)[0] for n in split_names(other.name, other.aliases))
+            if score >= settings.TRACING_MIN_NAME_SCORE and (other.pk not in leads or score > leads[other.pk].score):
+                leads[other.pk] = Lead(clue, other, score)
+    return sorted(leads.values(), key=lambda lead: (-lead.score, lead.person.file_no))

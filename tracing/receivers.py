@@ -7,6 +7,8 @@ nothing of it:
   confirmed for that stay are reunited. Any other end of the stay leaves an unknown person's case open.
 - An arrival registered after the duplicate warning records the pairs as judged different.
 - Two files merged: candidates, confirmed reports and warnings follow the surviving file.
+- A clue of an interview accepted or dismissed (post_transition): the resident's candidates are ranked
+  again by their accepted clues (services.rerank_candidates), in the same transaction.
 - A resident's portrait encoded (face.signals.portrait_encoded): it is searched against the open family
   reports and the other files, in a Celery task once the transaction has committed.
 
@@ -26,7 +28,7 @@ from shelter.models import DepartureKind, FoundChannel, Identity, Person, Stay, 
 from shelter.signals import arrival_registered, person_merged
 
 from . import services
-from .models import CloseCause, FamilyReport, ReportState, TracingCase
+from .models import CloseCause, Clue, FamilyReport, ReportState, TracingCase
 from .tasks import search_portrait
 
 
@@ -91,3 +93,12 @@ def follow_merge(sender, merged, survivor, by, **kwargs):
 @receiver(portrait_encoded, sender=Portrait, dispatch_uid="tracing.search_new_portrait")
 def search_new_portrait(sender, portrait, origin=None, **kwargs):
     after_commit(search_portrait, portrait.pk, origin)
+
+
+@receiver(post_transition, sender=Clue, dispatch_uid="tracing.rerank_on_clue")
+def rerank_on_clue(sender, instance, name, source, target, **kwargs):
+    """Accepting or dismissing a clue re-ranks the resident's candidates (the clue is not saved yet: it
+    counts as it now stands)."""
+    if kwargs.get("exception") or source == target:
+        return
+    services.rerank_candidates(clue=instance)

@@ -15,6 +15,9 @@ from .models import (
     SEARCHING_STATES,
     Candidate,
     CandidateState,
+    Clue,
+    ClueKind,
+    ClueState,
     FamilyReport,
     MonthlyInspection,
     PossibleDuplicate,
@@ -104,6 +107,16 @@ def cases_of(person, user):
             case.deadline_rows = case.deadlines()
             case.actions = case_steps(case, user)
     return cases
+
+
+def id_number_clue_for(user, case, pk):
+    """An accepted, valid ID number from an interview of the case's person, seen by the user's station;
+    None otherwise (an invalid number never proposes the identity check)."""
+    if not str(pk or "").isdigit():
+        return None
+    return Clue.objects.for_user(user).filter(
+        pk=pk, kind=ClueKind.ID_NUMBER, valid=True, state=ClueState.ACCEPTED, interview__stay__person=case.stay.person_id,
+    ).select_related("interview").first()
 
 
 # --- Family reports ---------------------------------------------------------------------------------

@@ -12,7 +12,7 @@ from lib.messages import Said
 from lib.queue import after_commit
 from shelter.models import Departure, Person, Stay, StayState
 
-from . import clues, comparison, finance
+from . import clues, comparison, finance, finding
 from .figures import month_end, month_start
 from .models import (
     Candidate,
@@ -175,6 +175,13 @@ def propose_clues(interview):
              position=c.start)
         for c in found
     ])
+
+
+def rerank_candidates(*, clue):
+    """A clue accepted or dismissed: the proposed candidates of that person are ranked again by what
+    their accepted clues now say (tracing.finding.rerank). Done at once, in the step's transaction: a
+    person is a candidate for a few reports, and each is rescored without a search."""
+    return finding.rerank(clue.interview.stay.person_id, changed=clue)
 
 
 def compare_list(*, station, source, file_name, data, columns, by):

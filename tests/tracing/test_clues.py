@@ -101,3 +101,19 @@ def test_a_whole_interview():
     assert ("name", "王建军") in kinds
     assert ("phone", "13873912345") in kinds
     assert ("accent", "俺") in kinds
+
+
+def test_a_township_is_a_place_in_its_county():
+    """Townships from the 2023 division codes (tracing/data/townships.csv.gz): written after the county,
+    alone, or narrowed by the province named before; a name too common (城关镇) stays a landmark, and so
+    does a township renamed before 2023 (桃花坪镇 is 桃花坪街道 now)."""
+    after = found("俺屋里在隆回县六都寨镇，门口有条河。", "place")
+    assert [(c.normalised, c.code) for c in after] == [("湖南省邵阳市隆回县六都寨镇", "430524")]
+    alone = found("他说老家在六都寨镇，离县城远得很。", "place")
+    assert [(c.normalised, c.code) for c in alone] == [("湖南省邵阳市隆回县六都寨镇", "430524")]
+    assert not found("他说老家在六都寨镇，离县城远得很。", "landmark")
+    narrowed = found("我是四川人，家在竹海镇。", "place")
+    assert ("四川省宜宾市长宁县竹海镇", "511524") in [(c.normalised, c.code) for c in narrowed]
+    assert not found("我家在城关镇", "place") and [c.value for c in found("我家在城关镇", "landmark")] == ["城关镇"]
+    assert [c.value for c in found("俺在桃花坪镇读书", "landmark")] == ["桃花坪镇"]
+    assert not found("俺在桃花坪镇读书", "place")  # not 花坪镇 inside it

@@ -31,6 +31,9 @@ def test_the_demo_loads_every_app_once(db, django_capture_on_commit_callbacks):
     li = Person.objects.get(station__code="GZ", name="李秀英")
     assert Clue.objects.filter(interview__stay__person=li, state="accepted").count() == 2
     assert rank_reports(li)[0].report.station.code == "FS"
+    # ... and rank her up among the FS report's candidates, saying which clue did it.
+    found = Candidate.objects.get(report__station__code="FS", person=li)
+    assert found.clue_score > 0 and any("湖南省邵阳市隆回县" in text for text in found.clue_reasons())
     people = Person.objects.count()
     # The month has something to show for this month and the last, and the inspector logs in.
     this = figures.this_month()
@@ -39,6 +42,7 @@ def test_the_demo_loads_every_app_once(db, django_capture_on_commit_callbacks):
     for key in ("arrivals", "departures", "in_station", "payments", "families_found"):
         assert month.value(key, last) > 0, key  # the previous month's demo people (shelter.demo.PREVIOUS)
     assert month.value("in_station", this) > 0
+    assert month.value("found_interview", this) == 1  # a family found through interview clues (营山县)
     assert month.value("repeat_arrivals") == 2  # 黄海 came back, at GZ and at FS
     assert "inspector" in out.getvalue()
     # The GZ supervisor sees data-quality problems of several kinds, comparison hits among them.

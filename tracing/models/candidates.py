@@ -23,6 +23,28 @@ from shelter.models import FoundChannel, Notification, Person, StationQuerySet, 
 
 from .reports import FamilyReport, ReportPhoto, ReportState
 
+# What an accepted clue did to a candidate (stored as codes and parameters, worded for the reader).
+CLUE_REASONS = {
+    ("place", "county"): _("ranked up: place clue %(value)s from the interview of %(on)s (the report's county)"),
+    ("place", "city"): _("ranked up: place clue %(value)s from the interview of %(on)s (the report's city)"),
+    ("place", "province"): _("ranked up: place clue %(value)s from the interview of %(on)s (the report's province)"),
+    ("place", "elsewhere"): _("ranked down: place clue %(value)s from the interview of %(on)s (the report names "
+                              "another province)"),
+    ("name", "missing"): _("ranked up: name clue %(value)s from the interview of %(on)s sounds like %(other)s, "
+                           "the missing person"),
+    ("name", "reporter"): _("ranked up: name clue %(value)s from the interview of %(on)s sounds like %(other)s, "
+                            "who reported"),
+}
+
+
+def clue_reason(entry):
+    kind = "place" if entry.get("kind") in ("place", "id_number") else entry.get("kind")
+    key = (kind, entry.get("level") if kind == "place" else entry.get("role"))
+    message = CLUE_REASONS.get(key)
+    if message is None:
+        return entry.get("value", "")
+    return message % {"value": entry.get("value", ""), "on": entry.get("on", ""), "other": entry.get("other", "")}
+
 
 class CandidateState(models.TextChoices):
     PROPOSED = "proposed", _("proposed")
@@ -54,7 +76,10 @@ class Candidate(ConcurrentTransitionMixin, models.Model):
     face_distance = models.FloatField(_("face distance"), null=True, blank=True)
     description_score = models.FloatField(_("description score"), null=True, blank=True)
     score = models.FloatField(_("rank score"), db_index=True)
-    # {"fields": [{"field", "score", "reason": {language: text}}], "same_id_number": bool}
+    # What the resident's accepted interview clues added to (or took from) the rank score: already in `score`.
+    clue_score = models.FloatField(_("interview clues"), default=0.0)
+    # {"fields": [{"field", "score", "reason": {language: text}}], "same_id_number": bool,
+    #  "clues": [{"kind", "clue", "value", "on", "level", "delta", "other", "role"}] (tracing.finding.clue_effect)}
     reasons = models.JSONField(default=dict, blank=True)
     state = FSMField(_("state"), default=CandidateState.PROPOSED, choices=CandidateState.choices, protected=True)
     found_at = models.DateTimeField(_("found"), default=timezone.now)
@@ -78,6 +103,10 @@ class Candidate(ConcurrentTransitionMixin, models.Model):
 
     def get_absolute_url(self):
         return self.report.get_absolute_url() + f"#candidate-{self.pk}"
+
+    def clue_reasons(self):
+        """Why the resident's accepted interview clues moved this candidate, in the reader's language."""
+        return [clue_reason(entry) for entry in (self.reasons or {}).get("clues", [])]
 
     def reviewable(self):
         return self.report.is_searching

@@ -17,7 +17,8 @@ from shelter.selectors import transition_history
 from shelter.steps import Outcome, refused, take_step, then
 
 from ..forms import cases as forms
-from ..selectors import CASE_STEPS, case_for, case_steps, publication_for
+from ..models import QueryKind
+from ..selectors import CASE_STEPS, case_for, case_steps, id_number_clue_for, publication_for
 
 
 @login_required
@@ -77,11 +78,21 @@ STEP_FORMS = {
 }
 
 
-def step_form(action, case, data):
+def step_form(action, case, data, initial=None):
     form_class = STEP_FORMS[action][0]
     if issubclass(form_class, forms.CaseRecordForm):  # a record of the case, saved by its transition
-        return form_class(data, instance=form_class._meta.model(case=case), case=case)
-    return form_class(data)
+        return form_class(data, instance=form_class._meta.model(case=case), case=case, initial=initial)
+    return form_class(data, initial=initial)
+
+
+def query_from_clue(request, case):
+    """The identity query proposed by an accepted, valid ID number of an interview (?clue=): the police
+    identity check, with the number filled in."""
+    clue = id_number_clue_for(request.user, case, request.GET.get("clue"))
+    if clue is None:
+        return None
+    return {"kind": QueryKind.POLICE_ID, "details": _("ID number %(number)s, given in the interview of %(on)s") % {
+        "number": clue.normalised, "on": f"{timezone.localtime(clue.interview.held_at):%Y-%m-%d}"}}
 
 
 @login_required
@@ -98,7 +109,8 @@ def act(request, pk, action):
         else:
             messages.error(request, _("This step is not possible now."))
         return redirect(case)
-    form = step_form(action, case, request.POST or None)
+    initial = query_from_clue(request, case) if action == "query" and request.method != "POST" else None
+    form = step_form(action, case, request.POST or None, initial)
     if request.method != "POST":
         AuditEvent.record(request, AuditEvent.VIEW, case.stay.person, target=case, form=action)
     status = 200

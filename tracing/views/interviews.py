@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -16,9 +17,10 @@ from shelter.selectors import stay_for
 from shelter.steps import take_step
 
 from .. import documents
-from ..finding import rank_reports
+from ..finding import name_leads, rank_reports
 from ..forms.interviews import ChoosePlaceForm, InterviewForm
 from ..models import Clue, ClueKind, ClueState, Interview
+from ..selectors import case_steps
 from ..services import record_interview
 from .documents import pdf_response
 
@@ -64,10 +66,19 @@ def interview(request, pk):
     person = item.stay.person
     fits = rank_reports(person)
     AuditEvent.record(request, AuditEvent.VIEW, person, target=item, reports=[f.report.reference for f in fits[:20]])
+    leads = name_leads(person)
+    if leads:  # a search of the other stations' register by name: audited as one
+        AuditEvent.record(request, AuditEvent.LIST, person, target="name leads at other stations",
+                          names=sorted({lead.clue.normalised for lead in leads}),
+                          files=[lead.person.file_no for lead in leads])
     clues = list(item.clues.select_related("decided_by"))
+    case = getattr(item.stay, "tracing_case", None)
+    may_query = case is not None and case.is_open and "query" in dict(case_steps(case, request.user))
     return render(request, "tracing/interviews/interview.html", {
         "interview": item, "stay": item.stay, "person": person, "clues": clues, "fits": fits[:20],
         "identity_check": any(c.proposes_identity_check and c.state != ClueState.DISMISSED for c in clues),
+        "leads": leads,
+        "query_url": reverse("tracing:act", args=[case.pk, "query"]) if may_query else "",
         "has_place": any(c.state == ClueState.ACCEPTED and c.place_codes for c in clues),
         "kinds": ClueKind,
     })

@@ -127,12 +127,14 @@ def report_candidates(request, pk):
 def search_progress(report):
     """Whether the report's search is still to run or running, and a mark of what the candidates
     section shows (the page asks again until it changes)."""
-    latest = report.candidates.aggregate(n=models.Count("pk"), last=models.Max("reviewed_at"), top=models.Max("pk"))
+    latest = report.candidates.aggregate(n=models.Count("pk"), last=models.Max("reviewed_at"), top=models.Max("pk"),
+                                         scored=models.Max("scored_at"))
     pending = report.search_pending
     seen = "-".join(str(v) for v in (
         int(pending), report.state, latest["n"], latest["top"] or 0,
         int(latest["last"].timestamp()) if latest["last"] else 0,
         int(report.searched_at.timestamp()) if report.searched_at else 0,
+        int(latest["scored"].timestamp()) if latest["scored"] else 0,  # re-ranked by an interview's clue
     ))
     return {"pending": pending, "seen": seen, "search_poll": settings.SEARCH_POLL_SECONDS}
 
@@ -167,6 +169,7 @@ def candidate_rows(report, user):
             "fields": [{**f, "label": FIELD_LABELS.get(f["field"], f["field"]), "text": in_language(f["reason"], language)}
                        for f in c.reasons.get("fields", [])] if full else [],
             "thumbnail": image_url(c.portrait_id, size=160) if full and c.portrait_id else None,
+            "clues": c.clue_reasons() if full else [],
             "can_review": full and c.state == CandidateState.PROPOSED and report.is_searching
             and user.has_perm("tracing.review_candidate"),
         })
