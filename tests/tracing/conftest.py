@@ -297,7 +297,8 @@ def desk_browser(live_server, monkeypatch, tmp_path):
             "--use-fake-ui-for-media-stream", f"--use-file-for-fake-video-capture={video}"])
 
         def login(username, language="zh-hans", width=1280, height=800, bypass_csp=False):
-            context = chromium.new_context(viewport={"width": width, "height": height}, bypass_csp=bypass_csp)
+            context = chromium.new_context(viewport={"width": width, "height": height}, bypass_csp=bypass_csp,
+                                           locale="zh-CN" if language == "zh-hans" else "en-GB")
             context.add_cookies([{"name": settings.LANGUAGE_COOKIE_NAME, "value": language, "url": live_server.url}])
             page = context.new_page()
             page.errors = []
