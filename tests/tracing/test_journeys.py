@@ -133,6 +133,7 @@ def test_the_supervisor_publishes_a_notice_and_confirms_a_candidate(demo, desk_b
     candidate = Candidate.objects.filter(person__station__code="GZ", state="proposed").order_by("pk").first()
     page.goto(live_server.url + candidate.report.get_absolute_url())
     page.fill(f"#confirm-reason-{candidate.pk}", "家属到站当面辨认")
+    page.evaluate(f"document.getElementById('candidate-{candidate.pk}').scrollIntoView()")
     journey.shot("candidate")
     page.click(f"#candidate-{candidate.pk} form[action$='/confirm/'] button")
     page.wait_for_load_state()
