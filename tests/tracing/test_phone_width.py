@@ -1,5 +1,6 @@
 """The supervisor's board, the people list, a person's file, a case, a family report and a portrait on
-a phone (390 x 844 CSS pixels, an iPhone 12-15): the page never scrolls sideways; wide tables scroll inside themselves."""
+a phone (390 x 844 CSS pixels, an iPhone 12-15): the page never scrolls sideways; wide tables scroll
+inside themselves."""
 
 from pathlib import Path
 
