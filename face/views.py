@@ -181,24 +181,35 @@ def portrait(request, pk):
 
 
 def measure_rows(measures):
-    """(label, value, limit) of the stored measures, for the portrait's page."""
+    """(label, value, limit, passes) of the stored measures, for the portrait's page: `passes` is False for a
+    measure outside its threshold (the row is marked), None where there is nothing to compare."""
     t = thresholds()
+
+    def at_least(key):
+        return lambda v: v >= t[key]
+
+    def at_most(key):
+        return lambda v: abs(v) <= t[key]
+
     rows = [
-        (_("faces found"), measures.get("faces", measures.get("faces_detected")), _("exactly 1")),
-        (_("distance between the eyes (pixels)"), measures.get("eye_distance"), f"≥ {t['min_eye_distance']:g}"),
-        (_("sharpness"), measures.get("sharpness"), f"≥ {t['min_sharpness']:g}"),
+        (_("faces found"), measures.get("faces", measures.get("faces_detected")), _("exactly 1"), lambda v: v == 1),
+        (_("distance between the eyes (pixels)"), measures.get("eye_distance"), f"≥ {t['min_eye_distance']:g}",
+         at_least("min_eye_distance")),
+        (_("sharpness"), measures.get("sharpness"), f"≥ {t['min_sharpness']:g}", at_least("min_sharpness")),
         (_("brightness of the face (0-255)"), measures.get("brightness"),
-         f"{t['min_brightness']:g} – {t['max_brightness']:g}"),
-        (_("contrast of the face"), measures.get("contrast"), f"≥ {t['min_contrast']:g}"),
-        (_("burnt-white share of the face"), measures.get("clipped"), f"≤ {t['max_clipped']:g}"),
-        (_("head turned left/right (degrees)"), measures.get("yaw"), f"± {t['max_yaw']:g}"),
-        (_("head raised/lowered (degrees)"), measures.get("pitch"), f"± {t['max_pitch']:g}"),
-        (_("head tilted (degrees)"), measures.get("roll"), f"± {t['max_roll']:g}"),
-        (_("space to the frame edge (eye distances)"), measures.get("margin"), f"≥ {t['min_margin']:g}"),
-        (_("eye openness"), measures.get("eye_openness"), f"≥ {t['min_eye_openness']:g}"),
-        (_("found by (detection pass)"), measures.get("detector"), ""),
+         f"{t['min_brightness']:g} – {t['max_brightness']:g}", lambda v: t["min_brightness"] <= v <= t["max_brightness"]),
+        (_("contrast of the face"), measures.get("contrast"), f"≥ {t['min_contrast']:g}", at_least("min_contrast")),
+        (_("burnt-white share of the face"), measures.get("clipped"), f"≤ {t['max_clipped']:g}", at_most("max_clipped")),
+        (_("head turned left/right (degrees)"), measures.get("yaw"), f"± {t['max_yaw']:g}", at_most("max_yaw")),
+        (_("head raised/lowered (degrees)"), measures.get("pitch"), f"± {t['max_pitch']:g}", at_most("max_pitch")),
+        (_("head tilted (degrees)"), measures.get("roll"), f"± {t['max_roll']:g}", at_most("max_roll")),
+        (_("space to the frame edge (eye distances)"), measures.get("margin"), f"≥ {t['min_margin']:g}",
+         at_least("min_margin")),
+        (_("eye openness"), measures.get("eye_openness"), f"≥ {t['min_eye_openness']:g}", at_least("min_eye_openness")),
+        (_("found by (detection pass)"), measures.get("detector"), "", None),
     ]
-    return [row for row in rows if row[1] is not None]
+    return [(label, value, limit, passes(value) if passes and isinstance(value, int | float) else None)
+            for label, value, limit, passes in rows if value is not None]
 
 
 @login_required

@@ -8,18 +8,25 @@ files (phone photos of every size, some with EXIF orientation).
 
 import datetime
 from decimal import Decimal
+from io import StringIO
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.conf import settings
 from django.core.files.base import ContentFile
+from django.core.management import call_command
+from django.urls import reverse
 from django.utils import timezone
+from PIL import Image
+from playwright.sync_api import sync_playwright
 
+from face.management.commands.bench_face import frame, jpeg
 from face.models import Portrait
 from face.services import choose_main, take_portrait
 from lib import workflow
-from shelter.models import Death, Departure, Notification, Person, Stay
-from tracing.models import DnaReferral, FamilyReport, Publication, QuickQuery, TracingCase
+from shelter.models import Death, Departure, Notification, Person, Station, Stay
+from tracing.models import DnaReferral, FamilyReport, Interview, Publication, QuickQuery, TracingCase
 from tracing.services import check_photo, register_report
 
 FACES = Path(__file__).parent.parent / "faces"  # tests/faces
@@ -217,3 +224,93 @@ def _arrive(arrive, station, staff, at, brought_by, **person):
 def depart(stay, user, **values):
     """A departure entered when it happened (the history of these fixtures is not entered late)."""
     return workflow.apply(stay, "depart", user, departure=Departure(entered_at=values["departed_at"], **values))
+
+
+# --- The demo, as `make run` shows it, for page-by-page checks (labels, a phone's width, axe, journeys) ------
+
+
+class DemoPages:
+    """The main pages of the demo loaded by seed_demo, found by what they show (GZ station)."""
+
+    def __init__(self):
+        gz = Station.objects.get(code="GZ")
+        li = Person.objects.get(station=gz, name="李秀英")
+        self.person = li
+        self.waiting = Stay.objects.filter(person__station=gz, state="reception").order_by("arrived_at").first()
+        self.case = TracingCase.objects.filter(station=gz).exclude(publications=None).order_by("pk").first()
+        self.report = FamilyReport.objects.filter(candidates__person__station=gz,
+                                                  candidates__state="proposed").order_by("pk").first()
+        self.interview = Interview.objects.filter(stay__person=li).first()
+        self.portrait = Portrait.objects.filter(person=li).first()
+
+    def supervisor_pages(self):
+        """{name: path} of what a supervisor reads in a day."""
+        return {
+            "board": reverse("tracing:board"),
+            "people": reverse("shelter:people"),
+            "person": self.person.get_absolute_url(),
+            "case": self.case.get_absolute_url(),
+            "reports": reverse("tracing:reports"),
+            "report": self.report.get_absolute_url(),
+            "month": reverse("tracing:month"),
+            "notifications": reverse("shelter:notifications"),
+            "interviews": reverse("tracing:interviews", args=[self.interview.stay_id]),
+            "interview": self.interview.get_absolute_url(),
+            "portrait": reverse("face:portrait", args=[self.portrait.pk]),
+            "problems": reverse("tracing:problems"),
+        }
+
+    def reception_pages(self):
+        """{name: path} of the desk's pages."""
+        return {
+            "intake": reverse("shelter:intake"),
+            "waiting": self.waiting.person.get_absolute_url(),
+            "capture": reverse("face:capture", args=[self.waiting.person_id]),
+            "depart": reverse("shelter:depart", args=[self.waiting.pk]),
+        }
+
+
+@pytest.fixture
+def demo(db, django_capture_on_commit_callbacks):
+    """The demo of `make run` (seed_demo: two stations, a user per role with the password "homeward-demo",
+    people in every state), and its main pages."""
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("seed_demo", stdout=StringIO())
+    return DemoPages()
+
+
+DEMO_PASSWORD = "homeward-demo"
+CHROMIUM = "/usr/bin/chromium"
+
+
+@pytest.fixture
+def desk_browser(live_server, monkeypatch, tmp_path):
+    """desk_browser(username, language="zh-hans", width=1280, height=800, bypass_csp=False): a Chromium page
+    logged in as that demo user, in that language, whose webcam films obama_1.jpg (Chromium's fake camera).
+    The page's console errors are in `page.errors`. bypass_csp only for injecting a test tool (axe-core)."""
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    video = tmp_path / "webcam.mjpeg"
+    video.write_bytes(jpeg(frame(Image.open(FACES / "obama_1.jpg"), (640, 480))) * 30)
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=[
+            "--no-sandbox", "--disable-gpu", "--no-first-run", "--use-fake-device-for-media-stream",
+            "--use-fake-ui-for-media-stream", f"--use-file-for-fake-video-capture={video}"])
+
+        def login(username, language="zh-hans", width=1280, height=800, bypass_csp=False):
+            context = chromium.new_context(viewport={"width": width, "height": height}, bypass_csp=bypass_csp,
+                                           locale="zh-CN" if language == "zh-hans" else "en-GB")
+            context.add_cookies([{"name": settings.LANGUAGE_COOKIE_NAME, "value": language, "url": live_server.url}])
+            page = context.new_page()
+            page.errors = []
+            page.on("console", lambda m: m.type == "error" and page.errors.append(m.text))
+            page.goto(live_server.url + reverse("login"))
+            page.fill("input[name=username]", username)
+            page.fill("input[name=password]", DEMO_PASSWORD)
+            page.click("button[type=submit], input[type=submit]")
+            page.wait_for_url(lambda url: "/accounts/login" not in url)
+            return page
+
+        try:
+            yield login
+        finally:
+            chromium.close()
