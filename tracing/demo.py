@@ -26,6 +26,8 @@ LONG_STAYS = [
     ("M", (45, 55), 6 * D + 2 * H, "白云区三元里地铁站", "黑色棉衣，迷彩裤", 10 * H, None, None),
     ("F", (65, 75), 26 * D, "海珠区江南西路", "紫色外套，布鞋", 5 * H, 5 * D, None),
     ("M", (30, 40), 40 * D, "天河区珠江新城", "白色衬衫，牛仔裤", 8 * H, 6 * D, 9 * D),
+    # He names 营山县 and his brother in an interview (demo_family): his family is found through it.
+    ("M", (30, 40), 4 * D, "广州火车站东广场", "灰色夹克，运动鞋", 9 * H, None, None),
 ]
 
 
