@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1:8000
 
-.PHONY: run test lint bench backup restore venv system-deps graph
+.PHONY: run test lint bench backup restore venv system-deps graph loadtest
 
 venv: $(VENV)/.installed
 
@@ -80,3 +80,8 @@ restore: venv
 # Draws the stay workflow for the README (needs Graphviz's dot, from `make system-deps`).
 graph: venv
 	$(PY) manage.py graph_transitions shelter.Stay -o docs/stay-workflow.png
+
+# Fifty simulated staff for three minutes against gunicorn, PostgreSQL, Redis and a Celery worker, all
+# started and stopped by deploy/loadtest/run.sh; Locust's report and CSV files land in var/loadtest/.
+loadtest: venv system-deps
+	deploy/loadtest/run.sh
