@@ -56,7 +56,7 @@ echo "== Celery worker ($CELERY_CONCURRENCY processes, beat embedded) and gunico
 .venv/bin/celery -A config worker -B --concurrency "$CELERY_CONCURRENCY" --loglevel=warning \
   --schedule "$OUT/var/celerybeat-schedule" >"$OUT/celery.log" 2>&1 &
 pids+=($!)
-.venv/bin/gunicorn config.wsgi --bind "127.0.0.1:$WEB_PORT" --workers "$WEB_WORKERS" --timeout 60 \
+.venv/bin/gunicorn config.wsgi -c deploy/gunicorn.conf.py --bind "127.0.0.1:$WEB_PORT" --workers "$WEB_WORKERS" \
   --error-logfile "$OUT/gunicorn.log" &
 pids+=($!)
 for _ in $(seq 60); do
