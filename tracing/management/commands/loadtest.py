@@ -15,11 +15,10 @@ import json
 import statistics
 from pathlib import Path
 
-from PIL import Image
-
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.dateparse import parse_datetime
+from PIL import Image
 
 from face.management.commands.bench_face import GOOD, faces_dir, frame, jpeg
 from face.models import Portrait
