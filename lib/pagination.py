@@ -1,0 +1,26 @@
+"""A paginator that counts no further than it must: over a province's register, COUNT(*) of a filtered
+list (a subquery per file for the state of its latest stay) took seconds (bench_pages)."""
+
+from django.core.paginator import Paginator
+from django.utils.functional import cached_property
+
+
+class CappedPaginator(Paginator):
+    """Counts at most `cap` rows: beyond that the last page shown is the cap's and `capped` is True
+    (the template writes "20+"); the rows of every page up to the cap are exact."""
+
+    def __init__(self, object_list, per_page, cap=10_000, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self.cap = cap
+
+    @cached_property
+    def count(self):
+        return self.object_list[: self.cap + 1].count()
+
+    @property
+    def capped(self):
+        return self.count > self.cap
+
+    @cached_property
+    def num_pages(self):
+        return super().num_pages if not self.capped else self.cap // self.per_page
