@@ -7,15 +7,17 @@ from django.utils.functional import cached_property
 
 class CappedPaginator(Paginator):
     """Counts at most `cap` rows: beyond that the last page shown is the cap's and `capped` is True
-    (the template writes "20+"); the rows of every page up to the cap are exact."""
+    (the template writes "100+"); the rows of every page up to the cap are exact. `count_from`: the same
+    rows asked in a shape the database counts faster (without what only the page shows)."""
 
-    def __init__(self, object_list, per_page, cap=10_000, **kwargs):
+    def __init__(self, object_list, per_page, cap=5_000, count_from=None, **kwargs):
         super().__init__(object_list, per_page, **kwargs)
         self.cap = cap
+        self.count_from = object_list if count_from is None else count_from
 
     @cached_property
     def count(self):
-        return self.object_list[: self.cap + 1].count()
+        return self.count_from[: self.cap + 1].count()
 
     @property
     def capped(self):

@@ -71,3 +71,15 @@ def test_the_arrival_period_counts_the_stations_days_midnight_to_midnight(client
 
     assert names(arrived_from="2026-03-01", arrived_to="2026-03-01") == ["夜归人"]
     assert names(arrived_to="2026-02-28") == [] and names(arrived_from="2026-03-02") == []
+
+
+def test_the_state_filter_counts_the_files_it_lists_by_their_latest_stay(client_as, station, reception):
+    now = timezone.now()
+    back, gone = (Person.objects.create(station=station, name=n) for n in ("回来的人", "走了的人"))
+    leave(arrive(back, now - datetime.timedelta(days=9)), now - datetime.timedelta(days=8))
+    Stay.objects.filter(pk=arrive(back, now - datetime.timedelta(days=1)).pk).update(state="in_care")
+    leave(arrive(gone, now - datetime.timedelta(days=3)), now - datetime.timedelta(days=2))
+    client = client_as(reception)
+    for state, name in (("in_care", "回来的人"), ("departed", "走了的人")):
+        page = client.get(reverse("shelter:people"), {"state": state}).context["page"]
+        assert [p.name for p in page] == [name] and page.paginator.count == 1
