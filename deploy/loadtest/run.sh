@@ -17,7 +17,7 @@ OUT=${LOADTEST_OUT:-var/loadtest}
 WEB_PORT=${LOADTEST_WEB_PORT:-8401}
 REDIS_PORT=${LOADTEST_REDIS_PORT:-8410}
 USERS=${LOADTEST_USERS:-50}
-SPAWN_RATE=${LOADTEST_SPAWN_RATE:-5}
+SPAWN_RATE=${LOADTEST_SPAWN_RATE:-2}
 RUN_TIME=${LOADTEST_RUN_TIME:-3m}
 MAX_REQUESTS=${LOADTEST_MAX_REQUESTS:-20000}
 WEB_WORKERS=${LOADTEST_WEB_WORKERS:-4}
@@ -53,7 +53,7 @@ $PY manage.py seed_demo >/dev/null
 $PY manage.py loadtest --prepare --frames "$OUT/frames"
 
 echo "== Celery worker ($CELERY_CONCURRENCY processes, beat embedded) and gunicorn ($WEB_WORKERS workers) on 127.0.0.1:$WEB_PORT"
-.venv/bin/celery -A config worker -B --concurrency "$CELERY_CONCURRENCY" --loglevel=warning \
+.venv/bin/celery -A config worker -B --concurrency "$CELERY_CONCURRENCY" --loglevel="${LOADTEST_CELERY_LOG:-warning}" \
   --schedule "$OUT/var/celerybeat-schedule" >"$OUT/celery.log" 2>&1 &
 pids+=($!)
 .venv/bin/gunicorn config.wsgi -c deploy/gunicorn.conf.py --bind "127.0.0.1:$WEB_PORT" --workers "$WEB_WORKERS" \

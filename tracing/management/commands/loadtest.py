@@ -7,7 +7,8 @@ as, and, after the run, how long the queued work took.
 
 The latency is read from the records the work leaves, never from the queue: a portrait's encoding is
 done at `encoded_at` (asked at `taken_at`), its search when its face-search audit event was written; a
-family report's search is done at `searched_at` (asked at `reported_at`).
+family report's search when the first face-search audit event names it, else at `searched_at` (which a
+later matching portrait moves on), asked at `reported_at`.
 """
 
 import datetime
@@ -98,9 +99,17 @@ class Command(BaseCommand):
             searched[detail["portrait"]] = min(at, searched.get(detail["portrait"], at))
         portrait_searches = [searched[p.pk] - p.taken_at if p.pk in searched else None
                              for p in portraits.filter(encoded_at__isnull=False).only("taken_at")]
+        # searched_at is the last search (a later portrait that matches the report searches it again):
+        # the first search is the first face-search audit event naming the report, else searched_at.
+        first_search = {}
+        for detail, at in AuditEvent.objects.filter(action=AuditEvent.FACE_SEARCH, at__gte=since,
+                                                    detail__has_key="report").values_list("detail", "at"):
+            first_search[detail["report"]] = min(at, first_search.get(detail["report"], at))
         reports = FamilyReport.objects.filter(reported_at__gte=since, taken_by__in=staff)
-        report_searches = [r.searched_at - r.reported_at if r.searched_at else None
-                           for r in reports.only("reported_at", "searched_at")]
+        report_searches = []
+        for report in reports.select_related("station"):
+            done = min(filter(None, [first_search.get(report.reference), report.searched_at]), default=None)
+            report_searches.append(done - report.reported_at if done else None)
         return {"portrait encoding": summary(encodings), "portrait search": summary(portrait_searches),
                 "family report search": summary(report_searches)}
 
