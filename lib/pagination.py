@@ -17,7 +17,8 @@ class CappedPaginator(Paginator):
 
     @cached_property
     def count(self):
-        return self.count_from[: self.cap + 1].count()
+        # Without ORDER BY: which rows make up the first cap + 1 does not change how many there are.
+        return self.count_from.order_by()[: self.cap + 1].count()
 
     @property
     def capped(self):
