@@ -603,8 +603,16 @@ class Stay(ConcurrentTransitionMixin, LedgerEntry):
     def get_absolute_url(self):
         return self.person.get_absolute_url() + f"#stay-{self.pk}"
 
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        stay = super().from_db(db, field_names, values)
+        # Whether save() must update the file's last arrival (a step on the stay leaves it, and its lock).
+        stay._arrived_at_loaded = stay.__dict__.get("arrived_at")
+        return stay
+
     def save(self, *args, **kwargs):
-        """Keeps what the monthly figures count (age at arrival, repeat arrival) and the next review."""
+        """Keeps what the monthly figures count (age at arrival, repeat arrival), the next review and the
+        file's last arrival (Person.last_arrived_at)."""
         adding = self._state.adding
         if adding:
             self.age_at_arrival = self.person.age_at(self.arrived_at)
@@ -613,7 +621,9 @@ class Stay(ConcurrentTransitionMixin, LedgerEntry):
         if adding:  # an earlier stay entered late makes the later ones repeats
             Stay.objects.filter(person=self.person_id, arrived_at__gt=self.arrived_at, repeat_arrival=False).update(
                 repeat_arrival=True)
-        Person.objects.filter(pk=self.person_id).refresh_last_arrival()  # a new arrival, or one corrected
+        if adding or self.arrived_at != getattr(self, "_arrived_at_loaded", None):  # a new arrival, or corrected
+            Person.objects.filter(pk=self.person_id).refresh_last_arrival()
+            self._arrived_at_loaded = self.arrived_at
         self.plan_review()  # the arrival, the identity, the mental state or the end of the stay moved it
 
     @property

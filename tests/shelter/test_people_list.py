@@ -3,6 +3,8 @@
 
 import datetime
 
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -83,3 +85,12 @@ def test_the_state_filter_counts_the_files_it_lists_by_their_latest_stay(client_
     for state, name in (("in_care", "回来的人"), ("departed", "走了的人")):
         page = client.get(reverse("shelter:people"), {"state": state}).context["page"]
         assert [p.name for p in page] == [name] and page.paginator.count == 1
+
+
+def test_a_step_on_a_stay_leaves_the_file_alone(stay):
+    # Only an arrival, or a corrected arrival time, updates (and so locks) the person's row.
+    stay = Stay.objects.get(pk=stay.pk)
+    stay.found_place = "天桥下"
+    with CaptureQueriesContext(connection) as queries:
+        stay.save()
+    assert not [q for q in queries.captured_queries if q["sql"].startswith('UPDATE "shelter_person"')]
