@@ -24,7 +24,12 @@ WEB_WORKERS=${LOADTEST_WEB_WORKERS:-4}
 CELERY_CONCURRENCY=${LOADTEST_CELERY_CONCURRENCY:-2}
 
 command -v redis-server >/dev/null || { echo "redis-server is missing: run make system-deps" >&2; exit 1; }
-rm -rf "$OUT" && mkdir -p "$OUT/var"
+for port in "$WEB_PORT" "$REDIS_PORT"; do  # another server there would be measured instead of ours
+  if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+    echo "port $port is in use: set LOADTEST_WEB_PORT / LOADTEST_REDIS_PORT" >&2; exit 1
+  fi
+done
+rm -rf "$OUT" && mkdir -p "$OUT/var" && OUT=$(cd "$OUT" && pwd)
 pgdir=$(mktemp -d "${TMPDIR:-/tmp}/homeward-loadtest-pg.XXXXXX")
 pids=()
 cleanup() {
@@ -39,13 +44,17 @@ trap 'exit 130' INT TERM
 DATABASE_URL=$($PY .ci/pgserver.py start "$pgdir" | tail -n 1)
 export DATABASE_URL
 export CELERY_BROKER_URL="redis://127.0.0.1:$REDIS_PORT/0"
-export VAR_DIR="$PWD/$OUT/var" DEBUG=0 ALLOWED_HOSTS=127.0.0.1 LOG_LEVEL=WARNING DB_CONN_MAX_AGE=60
+export VAR_DIR="$OUT/var" DEBUG=0 ALLOWED_HOSTS=127.0.0.1 LOG_LEVEL=WARNING DB_CONN_MAX_AGE=60
 SECRET_KEY=$($PY -c 'import secrets; print(secrets.token_urlsafe(50))')
 export SECRET_KEY
 
 redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save '' --appendonly no --dir "$OUT" \
-  --logfile "$PWD/$OUT/redis.log" &
+  --logfile "$OUT/redis.log" &
 pids+=($!)
+for _ in $(seq 20); do
+  (exec 3<>"/dev/tcp/127.0.0.1/$REDIS_PORT") 2>/dev/null && break
+  sleep 0.5
+done
 
 echo "== Database: migrate, demo data, load-test staff"
 $PY manage.py migrate --noinput -v 0
