@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1:8000
 
-.PHONY: run test lint bench backup restore venv system-deps graph
+.PHONY: run test lint bench backup restore venv system-deps graph loadtest
 
 venv: $(VENV)/.installed
 
@@ -63,10 +63,10 @@ bench: venv
 	$(PY) manage.py bench_statistics
 	$(PY) manage.py bench_interview
 	$(PY) manage.py bench_data_quality
-	@echo "bench_deadlines, bench_statistics and bench_data_quality again on a throwaway PostgreSQL (their goals are PostgreSQL's):"
+	@echo "bench_deadlines, bench_statistics, bench_data_quality and bench_pages on a throwaway PostgreSQL (their goals are PostgreSQL's):"
 	@d=$$(mktemp -d "$${TMPDIR:-/tmp}/homeward-pg.XXXXXX"); url=$$($(PY) .ci/pgserver.py start $$d | tail -n 1); \
 	DATABASE_URL=$$url $(PY) manage.py bench_deadlines && DATABASE_URL=$$url $(PY) manage.py bench_statistics && \
-	DATABASE_URL=$$url $(PY) manage.py bench_data_quality; status=$$?; \
+	DATABASE_URL=$$url $(PY) manage.py bench_data_quality && DATABASE_URL=$$url $(PY) manage.py bench_pages; status=$$?; \
 	$(PY) .ci/pgserver.py stop $$d >/dev/null; rm -rf $$d; exit $$status
 
 # The database and the media files in one file encrypted with $$BACKUP_PASSPHRASE (README: production).
@@ -80,3 +80,8 @@ restore: venv
 # Draws the stay workflow for the README (needs Graphviz's dot, from `make system-deps`).
 graph: venv
 	$(PY) manage.py graph_transitions shelter.Stay -o docs/stay-workflow.png
+
+# Fifty simulated staff for three minutes against gunicorn, PostgreSQL, Redis and a Celery worker, all
+# started and stopped by deploy/loadtest/run.sh; Locust's report and CSV files land in var/loadtest/.
+loadtest: venv system-deps
+	deploy/loadtest/run.sh

@@ -13,6 +13,7 @@ from pathlib import Path
 import dj_database_url
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
+from kombu import Queue
 
 from lib.observability import start_sentry
 
@@ -252,6 +253,8 @@ CELERY_BROKER_TRANSPORT_OPTIONS = (
         "data_folder_in": str(VAR_DIR / "celery" / "queue"),
         "data_folder_out": str(VAR_DIR / "celery" / "queue"),
         "processed_folder": str(VAR_DIR / "celery" / "processed"),
+        # The exchange's bindings (one per queue), else kombu writes them to ./control in the clone.
+        "control_folder": str(VAR_DIR / "celery" / "control"),
         "store_processed": False,
     }
     if CELERY_BROKER_URL.startswith("filesystem")
@@ -259,13 +262,24 @@ CELERY_BROKER_TRANSPORT_OPTIONS = (
 )
 # The filesystem transport's folders exist wherever the app starts (seed_demo, a shell, the worker),
 # not only under `make run`: a task queued before they exist would fail.
-for _folder in {CELERY_BROKER_TRANSPORT_OPTIONS.get(k) for k in ("data_folder_in", "processed_folder")} - {None}:
+for _folder in {CELERY_BROKER_TRANSPORT_OPTIONS.get(k) for k in ("data_folder_in", "processed_folder", "control_folder")} - {None}:
     Path(_folder).mkdir(parents=True, exist_ok=True)
 CELERY_TASK_ALWAYS_EAGER = envbool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {}
+# Two queues: the face work (encodings and the face searches they start, seconds of CPU each) on its
+# own, so that a burst of portraits or family reports never delays the deadline sweeps, reminders and
+# notifications of the default queue. A worker started without -Q consumes both (make run, one small
+# station); a province runs workers with `-Q celery` and `-Q faces` apart (docs/scaling.md).
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+FACE_QUEUE = os.environ.get("CELERY_FACE_QUEUE", "faces")
+CELERY_TASK_QUEUES = [Queue(name, routing_key=name) for name in (CELERY_TASK_DEFAULT_QUEUE, FACE_QUEUE)]
+CELERY_TASK_ROUTES = {name: {"queue": FACE_QUEUE} for name in (
+    "face.tasks.encode_portrait", "face.tasks.catch_up_encodings",
+    "tracing.tasks.search_report", "tracing.tasks.search_portrait", "tracing.tasks.catch_up_searches",
+)}
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
 # The ledger rule: an entry made more than this many hours after the event is flagged late.

@@ -1,12 +1,15 @@
-"""Face's receivers, connected in FaceConfig.ready(): portraits follow a merged file, and the in-process
-search matrix (numpy backend) learns of every changed or newly encoded portrait."""
+"""Face's receivers, connected in FaceConfig.ready(): portraits follow a merged file, the in-process
+search matrix (numpy backend) learns of every changed or newly encoded portrait, and each Celery
+worker process loads the face models when it starts, not in its first task."""
 
+from celery.signals import worker_process_init
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from shelter.models import Person
 from shelter.signals import person_merged
 
+from .detection import models
 from .models import Portrait
 from .search_backends.numpy_backend import cache
 from .signals import portrait_encoded
@@ -27,3 +30,10 @@ def portrait_changed(sender, instance, using, **kwargs):
 @receiver(portrait_encoded, sender=Portrait, dispatch_uid="face.search.numpy.encoded")
 def portrait_encoded_now(sender, portrait, **kwargs):
     cache.mark_dirty(portrait._state.db or "default", portrait.pk)
+
+
+@receiver(worker_process_init, dispatch_uid="face.load_models")
+def load_models(**kwargs):
+    """A worker's first encoding would wait for the models (seconds on a busy machine, measured by
+    `make loadtest`): each worker process loads them as it starts (the web's: deploy/gunicorn.conf.py)."""
+    models()

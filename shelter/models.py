@@ -110,11 +110,15 @@ class StationQuerySet(models.QuerySet):
 
 class PersonQuerySet(StationQuerySet):
     def with_current_stay(self):
+        """The state of each file's latest stay (its arrival is the column last_arrived_at). A subquery
+        per row: the database works it out for the rows shown, or, when filtered on, for those scanned."""
         latest = Stay.objects.filter(person=models.OuterRef("pk")).order_by("-arrived_at", "-pk")
-        return self.annotate(
-            current_state=models.Subquery(latest.values("state")[:1]),
-            last_arrived_at=models.Subquery(latest.values("arrived_at")[:1]),
-        )
+        return self.annotate(current_state=models.Subquery(latest.values("state")[:1]))
+
+    def refresh_last_arrival(self):
+        """Set last_arrived_at from the stays (Stay.save and the merge call it; so can a bulk import)."""
+        latest = Stay.objects.filter(person=models.OuterRef("pk")).order_by("-arrived_at")
+        return self.update(last_arrived_at=models.Subquery(latest.values("arrived_at")[:1]))
 
 
 def age_overlaps(age, prefix="", today=None):
@@ -202,6 +206,10 @@ class Person(SingleLineFields, models.Model):
         related_name="+",
     )
     merge_reason = models.CharField(_("reason for the merge"), max_length=300, blank=True, editable=False)
+    # The arrival of the latest stay, kept by Stay.save and the merge: the people list is ordered by it
+    # from an index, where working it out from the stays took seconds over a province (bench_pages).
+    # The indexes (newest first, nulls last) are PostgreSQL's: migration 0015 (SQLite has no NULLS LAST).
+    last_arrived_at = models.DateTimeField(_("last arrival"), null=True, blank=True, editable=False)
 
     objects = PersonQuerySet.as_manager()
 
@@ -329,6 +337,7 @@ class Person(SingleLineFields, models.Model):
                 ))
             moved = Stay.objects.filter(person=self).update(person=survivor)
             Stay.objects.filter(person=survivor).mark_repeats()
+            Person.objects.filter(pk__in=[self.pk, survivor.pk]).refresh_last_arrival()
             self.merged_into, self.merged_at, self.merged_by, self.merge_reason = survivor, timezone.now(), by, reason
             self.save(update_fields=["merged_into", "merged_at", "merged_by", "merge_reason"])
             person_merged.send(sender=Person, merged=self, survivor=survivor, by=by)
@@ -594,8 +603,16 @@ class Stay(ConcurrentTransitionMixin, LedgerEntry):
     def get_absolute_url(self):
         return self.person.get_absolute_url() + f"#stay-{self.pk}"
 
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        stay = super().from_db(db, field_names, values)
+        # Whether save() must update the file's last arrival (a step on the stay leaves it, and its lock).
+        stay._arrived_at_loaded = stay.__dict__.get("arrived_at")
+        return stay
+
     def save(self, *args, **kwargs):
-        """Keeps what the monthly figures count (age at arrival, repeat arrival) and the next review."""
+        """Keeps what the monthly figures count (age at arrival, repeat arrival), the next review and the
+        file's last arrival (Person.last_arrived_at)."""
         adding = self._state.adding
         if adding:
             self.age_at_arrival = self.person.age_at(self.arrived_at)
@@ -604,6 +621,9 @@ class Stay(ConcurrentTransitionMixin, LedgerEntry):
         if adding:  # an earlier stay entered late makes the later ones repeats
             Stay.objects.filter(person=self.person_id, arrived_at__gt=self.arrived_at, repeat_arrival=False).update(
                 repeat_arrival=True)
+        if adding or self.arrived_at != getattr(self, "_arrived_at_loaded", None):  # a new arrival, or corrected
+            Person.objects.filter(pk=self.person_id).refresh_last_arrival()
+            self._arrived_at_loaded = self.arrived_at
         self.plan_review()  # the arrival, the identity, the mental state or the end of the stay moved it
 
     @property
