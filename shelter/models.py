@@ -1148,8 +1148,8 @@ class Transfer(ConcurrentTransitionMixin, models.Model):
         stay.full_clean(exclude=["state", "intake_token"], validate_constraints=False)
         if stay.arrived_at < sent.departure.departed_at.replace(second=0, microsecond=0):
             raise ValidationError({"arrived_at": gettext("The arrival is before the departure from the sending station.")})
-        Person.objects.filter(pk=self.person_id).update(station=self.to_station)
         self.person.station = self.to_station
+        self.person.save(update_fields=["station"])  # a save: other apps follow the file (post_save)
         stay.save()
         self.decided_at, self.decided_by = timezone.now(), by
         self._tell(_("Transfer accepted: %(file)s by %(station)s"))

@@ -37,8 +37,9 @@ class L2Distance(Func):
     output_field = FloatField()
 
 
-def search(query, k, scope, excluded_persons):
-    """The k nearest among `scope` less the excluded persons, in one query (HNSW index scan)."""
+def search(query, k, scope, excluded_persons, filters=None):
+    """The k nearest among `scope` less the excluded persons, in one query (HNSW index scan). `scope`
+    already holds the filters as WHERE clauses on the portrait's own columns (`filters` is not needed)."""
     knn = knn_queryset(query, k, scope, excluded_persons)
     filtered = bool(scope.query.where) or bool(excluded_persons)
     hits = _run(knn, scope.db, _settings(scope.db, k, filtered))
