@@ -4,8 +4,8 @@ Every encoding is held in one float32 matrix (rows sorted by portrait id) with i
 search is one matrix-vector product, ||x||^2 - 2 x.q, and a partial sort: a few milliseconds for
 100,000 faces (`manage.py bench_search` prints the figures).
 
-Memory: 512 bytes of float32 per face plus 12 bytes of id and norm, about 52 MB per 100,000 faces
-(524 MB per million), held once by each process that searches (web worker, Celery worker). A reload
+Memory: 512 bytes of float32 per face plus 12 bytes of id and norm and 36 of filtered facts, about
+56 MB per 100,000 faces (560 MB per million), held once by each process that searches (web worker, Celery worker). A reload
 briefly holds a second copy. A province's millions of faces belong on PostgreSQL (pgvector_backend).
 
 Freshness, without timers:
