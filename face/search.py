@@ -21,7 +21,6 @@ the matrix (docs/architecture.md, "Filtered face search").
 
 from dataclasses import dataclass
 
-
 import numpy as np
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured

@@ -29,7 +29,6 @@ ids allowed.
 """
 
 import datetime
-
 import math
 import threading
 import time
