@@ -332,6 +332,10 @@ FACE_SEARCH_EF_SEARCH = envint("FACE_SEARCH_EF_SEARCH", 200)
 FACE_SEARCH_EF_SEARCH_FILTERED = envint("FACE_SEARCH_EF_SEARCH_FILTERED", 400)
 # How far a filtered HNSW search (sex, age, station) may walk the graph for k rows that pass the filter.
 FACE_SEARCH_MAX_SCAN_TUPLES = envint("FACE_SEARCH_MAX_SCAN_TUPLES", 20000)
+# A filtered HNSW search takes this many times k rows from the walk (which returns them only roughly
+# nearest first: relaxed_order) and keeps the k nearest; "strict_order" would sort them in the index.
+FACE_SEARCH_FILTERED_FETCH = envint("FACE_SEARCH_FILTERED_FETCH", 1)
+FACE_SEARCH_ITERATIVE_ORDER = os.environ.get("FACE_SEARCH_ITERATIVE_ORDER", "relaxed_order")
 # numpy backend: how often (seconds) each process asks the database whether other processes changed
 # encodings; its own changes are seen at once.
 FACE_SEARCH_RECHECK_SECONDS = envfloat("FACE_SEARCH_RECHECK_SECONDS", 1.0)

@@ -40,15 +40,16 @@ class L2Distance(Func):
 def search(query, k, scope, excluded_persons, filters=None):
     """The k nearest among `scope` less the excluded persons, in one query (HNSW index scan). `scope`
     already holds the filters as WHERE clauses on the portrait's own columns (`filters` is not needed)."""
-    knn = knn_queryset(query, k, scope, excluded_persons)
     filtered = bool(scope.query.where) or bool(excluded_persons)
-    hits = _run(knn, scope.db, _settings(scope.db, k, filtered))
+    fetch = k * max(1, settings.FACE_SEARCH_FILTERED_FETCH) if filtered else k
+    knn = knn_queryset(query, fetch, scope, excluded_persons)
+    hits = _run(knn, scope.db, _settings(scope.db, fetch, filtered))
     if filtered and len(hits) < k:
         # The HNSW walk came back short (a small or sparse filtered set): the exact scan, without HNSW (B-tree
         # filters work as bitmap scans), and with a plain scan allowed even where a session turned it off.
         hits = _run(knn.all(), scope.db, {"enable_indexscan": "off", "enable_seqscan": "on"})  # a new query:
         # the first one's results are cached on its queryset
-    return sorted(((p, float(p.distance)) for p in hits), key=lambda hit: (hit[1], hit[0].pk))
+    return sorted(((p, float(p.distance)) for p in hits), key=lambda hit: (hit[1], hit[0].pk))[:k]
 
 
 def knn_queryset(query, k, scope, excluded_persons=()):
@@ -67,7 +68,7 @@ def _settings(alias, k, filtered=False):
     ef = settings.FACE_SEARCH_EF_SEARCH_FILTERED if filtered else settings.FACE_SEARCH_EF_SEARCH
     values = {"hnsw.ef_search": str(max(k, ef))}
     if pgvector_version(alias) >= (0, 8, 0):
-        values["hnsw.iterative_scan"] = "relaxed_order"
+        values["hnsw.iterative_scan"] = settings.FACE_SEARCH_ITERATIVE_ORDER
         values["hnsw.max_scan_tuples"] = str(settings.FACE_SEARCH_MAX_SCAN_TUPLES)
     return values
 

@@ -44,7 +44,7 @@ from face import search
 from face.encoding import encode
 from face.fields import vector_literal
 from face.models import Portrait
-from shelter.models import Person, Station
+from shelter.models import Person, Station, age_overlaps
 
 FACES = Path(settings.BASE_DIR) / "tests" / "faces"
 STATIONS = 20
@@ -93,6 +93,9 @@ class Command(BaseCommand):
         parser.add_argument("--latent", type=int, default=LATENT,
                             help="dimension of the identity space (lower: easier for HNSW)")
         parser.add_argument("--seed", type=int, default=1)
+        parser.add_argument("--compare-join", action="store_true",
+                            help="also time pgvector with the filters on the person's row through a join (as before "
+                                 "the facts were copied onto the portrait)")
 
     def handle(self, *args, **options):
         sizes = [int(s) for s in options["sizes"].split(",")]
@@ -167,6 +170,9 @@ class Command(BaseCommand):
                 label = f"pgvector ef_search={ef}" if ef else (
                     f"pgvector ef {settings.FACE_SEARCH_EF_SEARCH}/{settings.FACE_SEARCH_EF_SEARCH_FILTERED}")
                 rows += self.run_queries(POSTGRES, label, queries, truth, ef)
+                if options["compare_join"]:
+                    rows += self.run_queries(POSTGRES, label.replace("pgvector", "join"), queries, truth, ef,
+                                             search_with=joined_search)
         self.out(f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())} after the queries")
         self.out(f"{'backend':<24}{'filter':<26}{'p50 ms':>8}{'p95 ms':>9}{'recall@10':>11}")
         for backend, label, median, p95, recall in rows:
@@ -235,7 +241,7 @@ class Command(BaseCommand):
                  f"paid by one search every {settings.FACE_SEARCH_RECHECK_SECONDS:g} s per process (included below)")
         return self.run_queries(SQLITE, "numpy (exact)", queries, truth, None)
 
-    def run_queries(self, alias, backend, queries, truth, ef):
+    def run_queries(self, alias, backend, queries, truth, ef, search_with=search.nearest):
         rows = []
         # An explicit --ef applies to every search; without it, the settings' own (wider when filtered).
         overrides = {"FACE_SEARCH_EF_SEARCH": ef, "FACE_SEARCH_EF_SEARCH_FILTERED": ef} if ef else {}
@@ -244,11 +250,11 @@ class Command(BaseCommand):
                 def arguments(i, filters=filters, label=label):
                     return {**filters, "exclude_person": int(self.query_person[i])} if label == EXCLUDE_ONE else filters
                 for i, query in enumerate(queries[:20]):  # warm-up: caches, plans, index pages
-                    search.nearest(query, k=self.k, using=alias, **arguments(i))
+                    search_with(query, k=self.k, using=alias, **arguments(i))
                 times, recalls = [], []
                 for i, query in enumerate(queries):
                     started = time.perf_counter()
-                    found = search.nearest(query, k=self.k, using=alias, **arguments(i))
+                    found = search_with(query, k=self.k, using=alias, **arguments(i))
                     times.append((time.perf_counter() - started) * 1000)
                     recalls.append(len({p.pk for p, _ in found} & truth[label, i]) / self.k)
                 rows.append((backend, label, statistics.median(times), percentile(times, 95), float(np.mean(recalls))))
@@ -275,6 +281,19 @@ class Command(BaseCommand):
                 f"(maintenance_work_mem {options['maintenance_work_mem']}, 1 parallel worker); index "
                 f"{index / 2**20:.0f} MB, table {table / 2**20:.0f} MB, shared_buffers {shared_buffers}, "
                 f"pgvector {version}")
+
+
+def joined_search(query, k, using, station=None, sex=None, age=None, exclude_person=None):
+    """face.search.nearest() as it was before the person's facts were copied onto the portrait: the
+    filters test the person's row, which the HNSW walk joins for each row it reaches (--compare-join)."""
+    scope = Portrait.objects.using(using)
+    if station is not None:
+        scope = scope.filter(person__station__in=search._ids(station))
+    if sex:
+        scope = scope.filter(person__sex__in=[sex, "U"])
+    if age is not None:
+        scope = scope.filter(age_overlaps(age, prefix="person__"))
+    return search.backend_for(using).search(search.as_query_vector(query), k, scope, search._ids(exclude_person))
 
 
 def percentile(values, q):
