@@ -4,8 +4,8 @@ Every encoding is held in one float32 matrix (rows sorted by portrait id) with i
 search is one matrix-vector product, ||x||^2 - 2 x.q, and a partial sort: a few milliseconds for
 100,000 faces (`manage.py bench_search` prints the figures).
 
-Memory: 512 bytes of float32 per face plus 12 bytes of id and norm and 36 of filtered facts, about
-56 MB per 100,000 faces (560 MB per million), held once by each process that searches (web worker, Celery worker). A reload
+Memory: 512 bytes of float32 per face plus 12 bytes of id and norm and 44 of filtered facts, about
+57 MB per 100,000 faces (570 MB per million), held once by each process that searches (web worker, Celery worker). A reload
 briefly holds a second copy. A province's millions of faces belong on PostgreSQL (pgvector_backend).
 
 Freshness, without timers:
@@ -19,8 +19,8 @@ Freshness, without timers:
   deletion). Without an index on encoded_at that question scans the table (about 45 ms per 100,000
   faces on SQLite), hence the interval instead of asking before every search.
 
-Filters. nearest()'s own (station, sex, age) are tested here, on arrays of the person's facts that
-each portrait row carries (Portrait.person_*), loaded with the matrix: a handful of vectorised
+Filters. nearest()'s own (station, sex, age, excluded persons) are tested here, on arrays of the
+person's facts that each portrait row carries (person_id and Portrait.person_*), loaded with the matrix: a handful of vectorised
 comparisons over the rows, then the product over the rows left (bench_search: at 100,000 faces the
 database's list of allowed ids cost about 55 ms, the arrays well under 1 ms). The copies change with
 the person's file (face/receivers.py), which moves encoded_at: every process sees it as above. A
@@ -46,7 +46,8 @@ MARGIN = 8  # extra candidates re-ranked with the exact difference, against roun
 
 
 # The columns read with each encoding: the person's facts the filters test (Portrait.person_*).
-FACT_COLUMNS = ("person_station_id", "person_sex", "person_date_of_birth", "person_age_min", "person_age_max")
+FACT_COLUMNS = ("person_id", "person_station_id", "person_sex", "person_date_of_birth", "person_age_min",
+                "person_age_max")
 UNKNOWN = -1  # an unknown station, date of birth or age in the fact arrays
 
 
@@ -54,6 +55,7 @@ UNKNOWN = -1  # an unknown station, date of birth or age in the fact arrays
 class Facts:
     """The filtered facts of each snapshot row, as arrays (UNKNOWN where the file does not say)."""
 
+    person: np.ndarray  # int64
     station: np.ndarray  # int64
     sex: np.ndarray  # "<U1": M, F or U
     born: np.ndarray  # int64, proleptic ordinal of the date of birth
@@ -62,10 +64,10 @@ class Facts:
 
     @classmethod
     def of(cls, rows):
-        """From (station id, sex, date of birth, age min, age max) tuples."""
-        station, sex, born, age_min, age_max = zip(*rows) if rows else ((),) * 5
+        """From (person id, station id, sex, date of birth, age min, age max) tuples."""
+        person, station, sex, born, age_min, age_max = zip(*rows) if rows else ((),) * 6
         known = lambda values: np.array([UNKNOWN if v is None else v for v in values], dtype=np.int64)  # noqa: E731
-        return cls(known(station), np.array(sex, dtype="<U1"),
+        return cls(known(person), known(station), np.array(sex, dtype="<U1"),
                    known(d.toordinal() if d else None for d in born), known(age_min), known(age_max))
 
     def take(self, order):
@@ -216,9 +218,12 @@ def nearest_ids(query, k, scope, excluded_persons=(), filters=None):
     model, alias = scope.model, scope.db
     snap = cache.snapshot(model, alias)
     rows = drop = None
-    if filters is not None:
+    if filters is not None:  # nearest()'s own filters only: tested here, on the fact arrays
         rows = filter_rows(snap, filters) if filters.narrow else None
-    elif scope.query.where:  # something narrows the search: the database says which ids may be returned
+        if excluded_persons:
+            drop = np.flatnonzero(np.isin(snap.facts.person, np.array(excluded_persons, dtype=np.int64)))
+        return nearest_rows(snap, query, k, rows, drop)
+    if scope.query.where:  # something narrows the search: the database says which ids may be returned
         # Not asking for "encoded" lets SQLite answer from the person table and the person_id index,
         # without reading the portrait rows; ids that are not in the matrix are skipped anyway.
         rows = _rows(snap, scope.values_list("pk", flat=True))

@@ -264,8 +264,8 @@ def test_numpy_cache_memory_is_the_matrix(gallery, settings):
     settings.FACE_SEARCH_BACKEND = "numpy"
     search.nearest(np.zeros(128, dtype=np.float32), k=1)
     snap = numpy_backend.cache.snapshot(Portrait, "default")
-    # Per face: the float32 encoding, its id and squared norm, and the filtered facts (4 x int64 and a sex).
-    assert len(snap.ids) == 13 and snap.nbytes == 13 * (128 * 4 + 8 + 4 + 4 * 8 + 4)
+    # Per face: the float32 encoding, its id and squared norm, and the filtered facts (5 x int64 and a sex).
+    assert len(snap.ids) == 13 and snap.nbytes == 13 * (128 * 4 + 8 + 4 + 5 * 8 + 4)
 
 
 def test_changes_from_other_processes_are_seen_within_the_recheck_interval(gallery, encodings, people, settings):
