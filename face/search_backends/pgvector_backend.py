@@ -39,9 +39,12 @@ class L2Distance(Func):
 
 def search(query, k, scope, excluded_persons, filters=None):
     """The k nearest among `scope` less the excluded persons, in one query (HNSW index scan). `scope`
-    already holds the filters as WHERE clauses on the portrait's own columns (`filters` is not needed)."""
+    holds the filters as WHERE clauses on the portrait's own columns; `filters` tells a narrow one."""
     filtered = bool(scope.query.where) or bool(excluded_persons)
-    fetch = k * max(1, settings.FACE_SEARCH_FILTERED_FETCH) if filtered else k
+    # Narrow (one station, or a scope nearest() does not describe): the walk's later rows come out of
+    # order, so take more than k and keep the k nearest.
+    narrow = filtered and (filters is None or filters.stations is not None)
+    fetch = k * max(1, settings.FACE_SEARCH_STATION_FETCH) if narrow else k
     knn = knn_queryset(query, fetch, scope, excluded_persons)
     hits = _run(knn, scope.db, _settings(scope.db, fetch, filtered))
     if filtered and len(hits) < k:
