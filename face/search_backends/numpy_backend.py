@@ -239,11 +239,11 @@ def nearest_rows(snap, query, k, rows=None, drop=None):
             rows = rows[~np.isin(rows, drop)]
         # A small subset: multiply only its rows; a large one: multiply all, then pick.
         if len(rows) * 4 < len(snap.ids):
-            scores = snap.sq_norms[rows] - 2 * (snap.matrix[rows] @ query)
+            scores = snap.sq_norms[rows] - 2 * _products(snap.matrix[rows], query)
         else:
-            scores = (snap.sq_norms - 2 * (snap.matrix @ query))[rows]
+            scores = (snap.sq_norms - 2 * _products(snap.matrix, query))[rows]
     else:
-        scores = snap.sq_norms - 2 * (snap.matrix @ query)
+        scores = snap.sq_norms - 2 * _products(snap.matrix, query)
         if drop is not None and len(drop):
             scores[drop] = np.inf
     take = min(k + MARGIN, len(scores))
@@ -256,6 +256,13 @@ def nearest_rows(snap, query, k, rows=None, drop=None):
     distances = np.linalg.norm(snap.matrix[best] - query, axis=1)
     order = np.lexsort((snap.ids[best], distances))[:k]
     return [(int(snap.ids[best[i]]), float(distances[i])) for i in order]
+
+
+def _products(matrix, query):
+    """matrix @ query on one core. `@` hands a matrix-vector product to OpenBLAS, which spreads it over
+    threads: on a busy two-core machine (web and Celery workers) that cost 15-18 ms for 5,000 or
+    100,000 rows against 0.05 and 3-6 ms for einsum's single loop (measured 2026-11-29, load average 5)."""
+    return np.einsum("ij,j->i", matrix, query)
 
 
 def filter_rows(snap, filters, today=None):
