@@ -5,11 +5,12 @@ of every changed or newly encoded portrait."""
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
-from shelter.models import Person
+from shelter.models import Person, Station
 from shelter.signals import person_merged
 
 from .models import PERSON_FACTS, Portrait
 from .search_backends.numpy_backend import cache
+from .search_backends.pgvector_backend import create_station_index
 from .signals import portrait_encoded
 
 
@@ -28,6 +29,13 @@ def person_saved(sender, instance, created, using, update_fields=None, **kwargs)
         return  # a new file has no portrait yet (Portrait.save copies the facts)
     if Portrait.objects.using(using).copy_person_facts([instance.pk]):
         cache.invalidate(using)  # encoded_at moved: the next search reads those rows again
+
+
+@receiver(post_save, sender=Station, dispatch_uid="face.station_index")
+def station_created(sender, instance, created, using, raw=False, **kwargs):
+    """A new station gets its partial HNSW index on PostgreSQL (empty, so built at once)."""
+    if created and not raw:
+        create_station_index(instance.pk, using)
 
 
 @receiver(post_save, sender=Portrait, dispatch_uid="face.search.numpy.save")

@@ -79,7 +79,10 @@ def candidates(*, station=None, user=None, queryset=None, sex=None, age=None, us
     if user is not None:
         scope = scope.for_user(user)
     if station is not None:
-        scope = scope.filter(person_station__in=_ids(station))
+        stations = _ids(station)
+        # One station as "=": the condition of its partial HNSW index (pgvector_backend.station_index_sql).
+        scope = scope.filter(person_station=stations[0]) if len(stations) == 1 else scope.filter(
+            person_station__in=stations)
     if sex and sex != Sex.UNKNOWN:
         scope = scope.filter(person_sex__in=[sex, Sex.UNKNOWN])
     if age is not None:

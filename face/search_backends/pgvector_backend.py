@@ -101,6 +101,23 @@ def _set(connection, values, local):
         )
 
 
+def station_index_sql(station_id):
+    """A partial HNSW index of one station's portraits (as the main one, face/migrations/0001): a search
+    narrowed to that station walks a graph of its own faces only, a twentieth of a province's, instead of
+    the whole graph for one row in twenty. The migration makes one per station, face/receivers.py one
+    for each new station (empty, so at once)."""
+    station_id = int(station_id)
+    return (f"CREATE INDEX IF NOT EXISTS face_portrait_encoding_hnsw_station_{station_id} ON face_portrait "
+            f"USING hnsw (encoding vector_l2_ops) WITH (m = 16, ef_construction = 64) "
+            f"WHERE person_station_id = {station_id}")
+
+
+def create_station_index(station_id, alias):
+    if connections[alias].vendor == "postgresql":
+        with connections[alias].cursor() as cursor:
+            cursor.execute(station_index_sql(station_id))
+
+
 def pgvector_version(alias):
     if alias not in _versions:
         with connections[alias].cursor() as cursor:
