@@ -332,12 +332,6 @@ FACE_SEARCH_EF_SEARCH = envint("FACE_SEARCH_EF_SEARCH", 200)
 FACE_SEARCH_EF_SEARCH_FILTERED = envint("FACE_SEARCH_EF_SEARCH_FILTERED", 400)
 # How far a filtered HNSW search (sex, age, station) may walk the graph for k rows that pass the filter.
 FACE_SEARCH_MAX_SCAN_TUPLES = envint("FACE_SEARCH_MAX_SCAN_TUPLES", 20000)
-# A search narrowed to a station (a twentieth of a province) takes this many times k rows from the HNSW
-# walk, which returns them only roughly nearest first (relaxed_order), and keeps the k nearest: at
-# 1,000,000 faces recall@10 0.9815 -> 0.9925 (bench_search). "strict_order" sorts in the index instead,
-# and measured worse for narrow filters (0.970 for sex, age and station).
-FACE_SEARCH_STATION_FETCH = envint("FACE_SEARCH_STATION_FETCH", 2)
-FACE_SEARCH_ITERATIVE_ORDER = os.environ.get("FACE_SEARCH_ITERATIVE_ORDER", "relaxed_order")
 # numpy backend: how often (seconds) each process asks the database whether other processes changed
 # encodings; its own changes are seen at once.
 FACE_SEARCH_RECHECK_SECONDS = envfloat("FACE_SEARCH_RECHECK_SECONDS", 1.0)

@@ -298,8 +298,7 @@ def joined_search(query, k, using, station=None, sex=None, age=None, exclude_per
         scope = scope.filter(person__sex__in=[sex, "U"])
     if age is not None:
         scope = scope.filter(age_overlaps(age, prefix="person__"))
-    with override_settings(FACE_SEARCH_STATION_FETCH=1):  # k rows from the walk, as then
-        return search.backend_for(using).search(search.as_query_vector(query), k, scope, search._ids(exclude_person))
+    return search.backend_for(using).search(search.as_query_vector(query), k, scope, search._ids(exclude_person))
 
 
 def percentile(values, q):
