@@ -22,13 +22,15 @@ def split_names(name, aliases=""):
     return [n.strip() for n in names if n and n.strip()]
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=65536)
 def pinyin(name):
     """Toneless pinyin of the Chinese characters in a name (others are left out)."""
     return tuple(lazy_pinyin(name, style=Style.NORMAL, errors="ignore"))
 
 
+@lru_cache(maxsize=65536)
 def fold(syllables):
+    """The syllables (a tuple) as one string, each with the accent folds applied."""
     folded = []
     for s in syllables:
         for pattern, repl in ACCENT_FOLDS:
