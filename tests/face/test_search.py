@@ -245,7 +245,8 @@ def test_filtered_search_through_the_hnsw_index(gallery, encodings, people, sett
     query goes through the index (pgvector's iterative scan) and still finds what the exact scan finds."""
     settings.FACE_SEARCH_BACKEND = "pgvector"
     with connection.cursor() as cursor:
-        cursor.execute("SET enable_seqscan = off")
+        # No plain scan, nor a sort (another index, such as the B-tree on the copied station, then a sort).
+        cursor.execute("SET enable_seqscan = off; SET enable_sort = off")
         try:
             plan = knn_queryset(encodings["obama_1"], 3, search.candidates(sex="F"), [people["obama"].pk]).explain()
             assert "face_portrait_encoding_hnsw" in plan
@@ -257,7 +258,7 @@ def test_filtered_search_through_the_hnsw_index(gallery, encodings, people, sett
             assert names(women, gallery) == [n for _, n in exact]
             assert [d for _, d in women] == pytest.approx([d for d, _ in exact], abs=1e-5)
         finally:
-            cursor.execute("RESET enable_seqscan")
+            cursor.execute("RESET enable_seqscan; RESET enable_sort")
 
 
 def test_numpy_cache_memory_is_the_matrix(gallery, settings):
@@ -431,3 +432,21 @@ def test_the_portraits_copies_follow_the_file(backend, crowd, station, other_sta
     person.merge_into(survivor, by=admin_user, reason="same person")
     assert search.nearest(query, k=1, station=station, sex="F", age=60)[0][0].pk == portrait.pk
     assert portrait.pk not in {p.pk for p, _ in search.nearest(query, k=10, sex="M")}
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the HNSW indexes exist on PostgreSQL only")
+def test_a_new_station_gets_its_partial_index_and_its_searches_use_it(gallery, encodings, people, station, settings):
+    settings.FACE_SEARCH_BACKEND = "pgvector"
+    index = f"face_portrait_encoding_hnsw_station_{station.pk}"
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = %s", [index])
+        assert f"WHERE (person_station_id = {station.pk})" in cursor.fetchone()[0]
+        cursor.execute("SET enable_seqscan = off; SET enable_sort = off")
+        try:
+            plan = knn_queryset(encodings["obama_1"], 3, search.candidates(station=station, sex="M")).explain()
+            assert index in plan
+            found = search.nearest(encodings["obama_1"], k=3, station=station, sex="M")
+            assert {p.person.pk for p, _ in found} <= {people["obama"].pk, people["biden"].pk}
+            assert names(found, gallery)[0] == "obama_1"
+        finally:
+            cursor.execute("RESET enable_seqscan; RESET enable_sort")
