@@ -329,7 +329,9 @@ FACE_DETECT_SIDE = envint("FACE_DETECT_SIDE", 640)
 FACE_SEARCH_BACKEND = os.environ.get("FACE_SEARCH_BACKEND", "auto")
 # HNSW candidates examined per search: recall against speed; `manage.py bench_search` measured the default.
 FACE_SEARCH_EF_SEARCH = envint("FACE_SEARCH_EF_SEARCH", 200)
-FACE_SEARCH_EF_SEARCH_FILTERED = envint("FACE_SEARCH_EF_SEARCH_FILTERED", 400)
+# Filtered searches test the person's facts on the portrait row, and one station has its own index:
+# 300 keeps sex + age at recall@10 0.993 and p95 under 20 ms at 1,000,000 faces (docs/performance.md).
+FACE_SEARCH_EF_SEARCH_FILTERED = envint("FACE_SEARCH_EF_SEARCH_FILTERED", 300)
 # How far a filtered HNSW search (sex, age, station) may walk the graph for k rows that pass the filter.
 FACE_SEARCH_MAX_SCAN_TUPLES = envint("FACE_SEARCH_MAX_SCAN_TUPLES", 20000)
 # numpy backend: how often (seconds) each process asks the database whether other processes changed
