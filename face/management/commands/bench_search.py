@@ -172,7 +172,7 @@ class Command(BaseCommand):
                     f"pgvector ef {settings.FACE_SEARCH_EF_SEARCH}/{settings.FACE_SEARCH_EF_SEARCH_FILTERED}")
                 rows += self.run_queries(POSTGRES, label, queries, truth, ef)
                 if options["compare_join"]:
-                    rows += self.run_queries(POSTGRES, label.replace("pgvector", "join"), queries, truth, ef,
+                    rows += self.run_queries(POSTGRES, "before: join, ef 400", queries, truth, ef,
                                              search_with=joined_search)
         self.out(f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())} after the queries")
         self.out(f"{'backend':<24}{'filter':<26}{'p50 ms':>8}{'p95 ms':>9}{'recall@10':>11}")
@@ -298,7 +298,8 @@ def joined_search(query, k, using, station=None, sex=None, age=None, exclude_per
         scope = scope.filter(person__sex__in=[sex, "U"])
     if age is not None:
         scope = scope.filter(age_overlaps(age, prefix="person__"))
-    return search.backend_for(using).search(search.as_query_vector(query), k, scope, search._ids(exclude_person))
+    with override_settings(FACE_SEARCH_EF_SEARCH_FILTERED=400):  # the setting then
+        return search.backend_for(using).search(search.as_query_vector(query), k, scope, search._ids(exclude_person))
 
 
 def percentile(values, q):
