@@ -46,7 +46,8 @@ def search(query, k, scope, excluded_persons, filters=None):
     station's search walks that station's partial index (station_index_sql)."""
     filtered = bool(scope.query.where) or bool(excluded_persons)
     knn = knn_queryset(query, k, scope, excluded_persons)
-    hits = _run(knn, scope.db, _settings(scope.db, k, filtered))
+    # Excluding a person's few portraits alone needs no wider walk (the plain ef_search keeps its recall).
+    hits = _run(knn, scope.db, _settings(scope.db, k, bool(scope.query.where)))
     if filtered and len(hits) < k:
         # The HNSW walk came back short (a small or sparse filtered set): the exact scan, without HNSW (B-tree
         # filters work as bitmap scans), and with a plain scan allowed even where a session turned it off.
