@@ -2,6 +2,7 @@
 of their person's file that searches filter by, and the in-process search matrix (numpy backend) learns
 of every changed or newly encoded portrait."""
 
+from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
@@ -33,9 +34,11 @@ def person_saved(sender, instance, created, using, update_fields=None, **kwargs)
 
 @receiver(post_save, sender=Station, dispatch_uid="face.station_index")
 def station_created(sender, instance, created, using, raw=False, **kwargs):
-    """A new station gets its partial HNSW index on PostgreSQL (empty, so built at once)."""
+    """A new station gets its partial HNSW index on PostgreSQL (empty, so built at once), after the
+    commit: PostgreSQL refuses CREATE INDEX on a table with deferred constraint checks still pending in
+    the transaction (portraits written in it)."""
     if created and not raw:
-        create_station_index(instance.pk, using)
+        transaction.on_commit(lambda: create_station_index(instance.pk, using), using=using)
 
 
 @receiver(post_save, sender=Portrait, dispatch_uid="face.search.numpy.save")

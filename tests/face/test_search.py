@@ -21,7 +21,7 @@ from face.models import Portrait
 from face.search_backends import numpy_backend, pgvector_backend
 from face.search_backends.pgvector_backend import knn_queryset
 from face.signals import portrait_encoded
-from shelter.models import Person
+from shelter.models import Person, Station
 
 FACES = Path(__file__).parent.parent / "faces"  # tests/faces
 BACKENDS = ["numpy", "pgvector"]
@@ -435,8 +435,15 @@ def test_the_portraits_copies_follow_the_file(backend, crowd, station, other_sta
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the HNSW indexes exist on PostgreSQL only")
-def test_a_new_station_gets_its_partial_index_and_its_searches_use_it(gallery, encodings, people, station, settings):
+def test_a_new_station_gets_its_partial_index_and_its_searches_use_it(
+        gallery, encodings, people, settings, django_capture_on_commit_callbacks):
     settings.FACE_SEARCH_BACKEND = "pgvector"
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # as after the commit the index waits for
+    with django_capture_on_commit_callbacks(execute=True):
+        station = Station.objects.create(code="NEW", name="New Station")
+    Person.objects.filter(pk__in=[people["obama"].pk, people["biden"].pk]).update(station=station)
+    Portrait.objects.copy_person_facts([people["obama"].pk, people["biden"].pk])
     index = f"face_portrait_encoding_hnsw_station_{station.pk}"
     with connection.cursor() as cursor:
         cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = %s", [index])
