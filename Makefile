@@ -63,10 +63,13 @@ bench: venv
 	$(PY) manage.py bench_statistics
 	$(PY) manage.py bench_interview
 	$(PY) manage.py bench_data_quality
-	@echo "bench_deadlines, bench_statistics, bench_data_quality and bench_pages on a throwaway PostgreSQL (their goals are PostgreSQL's):"
+	$(PY) manage.py bench_description
+	@echo "bench_deadlines, bench_statistics, bench_data_quality, bench_description (1,000,000 files) and bench_pages on a throwaway PostgreSQL (their goals are PostgreSQL's):"
 	@d=$$(mktemp -d "$${TMPDIR:-/tmp}/homeward-pg.XXXXXX"); url=$$($(PY) .ci/pgserver.py start $$d | tail -n 1); \
 	DATABASE_URL=$$url $(PY) manage.py bench_deadlines && DATABASE_URL=$$url $(PY) manage.py bench_statistics && \
-	DATABASE_URL=$$url $(PY) manage.py bench_data_quality && DATABASE_URL=$$url $(PY) manage.py bench_pages; status=$$?; \
+	DATABASE_URL=$$url $(PY) manage.py bench_data_quality && \
+	DATABASE_URL=$$url $(PY) manage.py bench_description --people 1000000 && \
+	DATABASE_URL=$$url $(PY) manage.py bench_pages; status=$$?; \
 	$(PY) .ci/pgserver.py stop $$d >/dev/null; rm -rf $$d; exit $$status
 
 # The database and the media files in one file encrypted with $$BACKUP_PASSPHRASE (README: production).

@@ -343,7 +343,9 @@ FACE_DETECT_SIDE = envint("FACE_DETECT_SIDE", 640)
 FACE_SEARCH_BACKEND = os.environ.get("FACE_SEARCH_BACKEND", "auto")
 # HNSW candidates examined per search: recall against speed; `manage.py bench_search` measured the default.
 FACE_SEARCH_EF_SEARCH = envint("FACE_SEARCH_EF_SEARCH", 200)
-FACE_SEARCH_EF_SEARCH_FILTERED = envint("FACE_SEARCH_EF_SEARCH_FILTERED", 400)
+# Filtered searches test the person's facts on the portrait row, and one station has its own index:
+# 300 keeps sex + age at recall@10 0.993 and p95 under 20 ms at 1,000,000 faces (docs/performance.md).
+FACE_SEARCH_EF_SEARCH_FILTERED = envint("FACE_SEARCH_EF_SEARCH_FILTERED", 300)
 # How far a filtered HNSW search (sex, age, station) may walk the graph for k rows that pass the filter.
 FACE_SEARCH_MAX_SCAN_TUPLES = envint("FACE_SEARCH_MAX_SCAN_TUPLES", 20000)
 # numpy backend: how often (seconds) each process asks the database whether other processes changed
@@ -378,7 +380,9 @@ TRACING_MIN_DESCRIPTION_SCORE = envfloat("TRACING_MIN_DESCRIPTION_SCORE", 0.7)
 TRACING_FACE_CANDIDATES = envint("TRACING_FACE_CANDIDATES", 10)  # nearest portraits per report photo
 TRACING_MAX_CANDIDATES = envint("TRACING_MAX_CANDIDATES", 10)  # proposed per search of a report
 TRACING_DUPLICATE_CANDIDATES = envint("TRACING_DUPLICATE_CANDIDATES", 5)  # nearest other files per portrait
-TRACING_DESCRIPTION_SCAN = envint("TRACING_DESCRIPTION_SCAN", 500)  # files scored per description search
+# Files scored per description search, newest first: every file whose name shares a search key is
+# scored up to this many (bench_description: at most 1,625 for one name at 1,000,000 files).
+TRACING_DESCRIPTION_SCAN = envint("TRACING_DESCRIPTION_SCAN", 2000)
 # The sweep: every minute; a sweep not started within its interval is dropped (the next one does its work).
 # Work lost by the queue (or queued while it was down) is done by these, after this many seconds.
 CATCH_UP_SECONDS = envint("CATCH_UP_SECONDS", 60)

@@ -33,6 +33,11 @@ class PortraitRefused(PortraitError):
         self.report = report
 
 
+# Portrait column -> the person's field it copies (Portrait.person_*).
+PERSON_FACTS = {"person_station_id": "station_id", "person_sex": "sex", "person_date_of_birth": "date_of_birth",
+                "person_age_min": "age_min", "person_age_max": "age_max"}
+
+
 class PortraitQuerySet(StationQuerySet):
     station_path = "person__station"
 
@@ -45,7 +50,18 @@ class PortraitQuerySet(StationQuerySet):
         portraits = self.filter(person=merged)
         if self.filter(person=survivor, is_main=True).exists():
             portraits.update(is_main=False)
-        return portraits.update(person=survivor)
+        moved = portraits.update(person=survivor)
+        self.copy_person_facts([survivor.pk])
+        return moved
+
+    def copy_person_facts(self, person_ids):
+        """Copy these people's searched facts (PERSON_FACTS) onto their portraits, in one UPDATE. An
+        encoded portrait's encoded_at moves too: the numpy search cache of every process sees it."""
+        portraits = self.filter(person__in=person_ids)
+        values = {copy: models.Subquery(Person.objects.filter(pk=models.OuterRef("person_id")).values(fact)[:1])
+                  for copy, fact in PERSON_FACTS.items()}
+        changed = portraits.filter(encoded_at__isnull=True).update(**values)
+        return changed + portraits.filter(encoded_at__isnull=False).update(**values, encoded_at=timezone.now())
 
 
 class Portrait(models.Model):
@@ -87,6 +103,20 @@ class Portrait(models.Model):
         on_delete=models.PROTECT, related_name="+",
     )
 
+    # The person's facts that face searches filter by, copied here (face.search; kept in step by
+    # PortraitQuerySet.copy_person_facts, called from face/receivers.py whenever the person's file is
+    # saved, transferred or merged): an HNSW index scan can then test them on the portrait row itself
+    # instead of joining the person for each graph node, and the numpy backend holds them as arrays.
+    # Empty means unknown, which never excludes anyone.
+    person_station = models.ForeignKey(
+        "shelter.Station", null=True, blank=True, editable=False, on_delete=models.SET_NULL, related_name="+",
+        db_constraint=False,
+    )
+    person_sex = models.CharField(max_length=1, default="U", editable=False)
+    person_date_of_birth = models.DateField(null=True, blank=True, editable=False)
+    person_age_min = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
+    person_age_max = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
+
     objects = PortraitQuerySet.as_manager()
 
     class Meta:
@@ -102,6 +132,12 @@ class Portrait(models.Model):
 
     def __str__(self):
         return f"{self.person} {timezone.localtime(self.taken_at):%Y-%m-%d %H:%M}"
+
+    def save(self, *args, **kwargs):
+        if self._state.adding and self.person_id:  # later changes: PortraitQuerySet.copy_person_facts
+            for copy, fact in PERSON_FACTS.items():
+                setattr(self, copy, getattr(self.person, fact))
+        super().save(*args, **kwargs)
 
     @property
     def encoding_pending(self):

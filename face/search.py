@@ -13,8 +13,13 @@ Distances are Euclidean between dlib encodings: two photos of one person are bel
 (settings.FACE_MATCH_DISTANCE), two people above.
 
 Filters narrow the candidates; sex and age only remove a person whose recorded sex or age contradicts
-them, so a person with unknown sex or age is still found (a missing fact must not hide a match).
+them, so a person with unknown sex or age is still found (a missing fact must not hide a match). They
+test the person's facts copied onto the portrait (Portrait.person_*, kept in step by face/receivers.py),
+never a join: pgvector tests them on each row its index walk reaches, numpy on arrays it holds beside
+the matrix (docs/architecture.md, "Filtered face search").
 """
+
+from dataclasses import dataclass
 
 import numpy as np
 from django.conf import settings
@@ -46,7 +51,9 @@ def nearest(vector, k=10, *, station=None, user=None, queryset=None, exclude_per
         return []
     scope = candidates(station=station, user=user, queryset=queryset, sex=sex, age=age, using=using)
     excluded = _ids(exclude_person)
-    hits = backend_for(scope.db).search(query, k, scope, excluded)
+    # Without a user or a queryset, the filters are all a backend needs to know (numpy tests them in memory).
+    filters = Filters.of(station, sex, age) if user is None and queryset is None else None
+    hits = backend_for(scope.db).search(query, k, scope, excluded, filters)
     if max_distance is not None:
         hits = [(portrait, distance) for portrait, distance in hits if distance <= max_distance]
     return hits
@@ -72,12 +79,36 @@ def candidates(*, station=None, user=None, queryset=None, sex=None, age=None, us
     if user is not None:
         scope = scope.for_user(user)
     if station is not None:
-        scope = scope.filter(person__station__in=_ids(station))
+        stations = _ids(station)
+        # One station as "=": the condition of its partial HNSW index (pgvector_backend.station_index_sql).
+        scope = scope.filter(person_station=stations[0]) if len(stations) == 1 else scope.filter(
+            person_station__in=stations)
     if sex and sex != Sex.UNKNOWN:
-        scope = scope.filter(person__sex__in=[sex, Sex.UNKNOWN])
+        scope = scope.filter(person_sex__in=[sex, Sex.UNKNOWN])
     if age is not None:
-        scope = scope.filter(age_overlaps(age, prefix="person__"))
+        scope = scope.filter(age_overlaps(age, prefix="person_"))
     return scope
+
+
+@dataclass(frozen=True)
+class Filters:
+    """nearest()'s filters, for a backend that tests them itself (numpy_backend.filter_rows); None: any."""
+
+    stations: tuple = None
+    sex: str = None
+    age: tuple = None  # (youngest, oldest), either None
+
+    @classmethod
+    def of(cls, station=None, sex=None, age=None):
+        return cls(
+            stations=tuple(_ids(station)) if station is not None else None,
+            sex=sex if sex and sex != Sex.UNKNOWN else None,
+            age=(age, age) if isinstance(age, int) else (tuple(age) if age is not None else None),
+        )
+
+    @property
+    def narrow(self):
+        return self != Filters()
 
 
 def backend_for(alias):

@@ -25,6 +25,7 @@ from lib import idcard, messages
 from lib.dates import not_before_1900, years_before, years_between
 from lib.errors import Refusal
 from lib.http import client_ip
+from lib.names import KEY_LENGTH, name_key, name_keys
 from lib.phones import validate_phones
 from lib.scans import check_scan
 from lib.text import SingleLineFields, one_line
@@ -138,6 +139,38 @@ def age_overlaps(age, prefix="", today=None):
         by_birth &= models.Q(**{f"{prefix}date_of_birth__gt": years_before(today, oldest + 1)})
         by_estimate &= models.Q(**{f"{prefix}age_min__isnull": True}) | models.Q(**{f"{prefix}age_min__lte": oldest})
     return by_birth | by_estimate
+
+
+class PersonNameKeyQuerySet(models.QuerySet):
+    def store(self, person):
+        """Make the file's keys those of its name and aliases now (Person.save calls it)."""
+        keys = set(name_keys(person.name, person.aliases))
+        kept = set(self.filter(person=person).values_list("key", flat=True))
+        if kept - keys:
+            self.filter(person=person, key__in=kept - keys).delete()
+        self.bulk_create([PersonNameKey(person=person, key=key) for key in sorted(keys - kept)])
+
+    def people(self, names):
+        """Ids of the files with a name or alias that may sound like one of `names` (lib.names.name_key)."""
+        keys = {name_key(name) for name in names}
+        return self.filter(key__in=keys).values_list("person_id", flat=True).distinct()
+
+
+class PersonNameKey(models.Model):
+    """One search key of a file's name or alias (lib.names.name_key: the pinyin with the accent folds):
+    the description search behind the duplicate warning and the family reports looks names up here, by
+    an index, instead of reading the register. Kept by Person.save; never edited by hand."""
+
+    person = models.ForeignKey("Person", on_delete=models.CASCADE, related_name="name_keys")
+    key = models.CharField(max_length=KEY_LENGTH, db_index=True)
+
+    objects = PersonNameKeyQuerySet.as_manager()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["person", "key"], name="one_name_key_per_person")]
+
+    def __str__(self):
+        return self.key
 
 
 class StayQuerySet(StationQuerySet):
@@ -297,6 +330,9 @@ class Person(SingleLineFields, models.Model):
             self.file_no = self.station.allocate_file_no(timezone.localdate().year)
         adding = self._state.adding
         super().save(*args, **kwargs)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or {"name", "aliases"} & set(update_fields):
+            PersonNameKey.objects.store(self)
         if not adding:  # a correction of the ages or the date of birth reaches the stays' kept age
             for stay in Stay.objects.filter(person=self).only("pk", "arrived_at", "age_at_arrival"):
                 age = self.age_at(stay.arrived_at)
@@ -1160,8 +1196,8 @@ class Transfer(ConcurrentTransitionMixin, models.Model):
         stay.full_clean(exclude=["state", "intake_token"], validate_constraints=False)
         if stay.arrived_at < sent.departure.departed_at.replace(second=0, microsecond=0):
             raise ValidationError({"arrived_at": gettext("The arrival is before the departure from the sending station.")})
-        Person.objects.filter(pk=self.person_id).update(station=self.to_station)
         self.person.station = self.to_station
+        self.person.save(update_fields=["station"])  # a save: other apps follow the file (post_save)
         stay.save()
         self.decided_at, self.decided_by = timezone.now(), by
         self._tell("transfer_accepted")

@@ -12,17 +12,16 @@ southern accents (n/l, f/h, zh/z, ch/c, sh/s, -ng/-n); and any alias of either s
 
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 from django.utils.translation import gettext as _
-from pypinyin import Style, lazy_pinyin
 from rapidfuzz import fuzz
+
+from lib.names import fold, pinyin, split_names
 
 WEIGHTS = {"name": 3.0, "sex": 2.0, "age": 2.0, "height": 1.0, "place": 1.5, "dialect": 0.5}
 
-# Sounds that southern speakers and tired listeners merge; folded to one spelling before comparing.
-ACCENT_FOLDS = [(r"^zh", "z"), (r"^ch", "c"), (r"^sh", "s"), (r"^n", "l"), (r"^h(?=u)", "f"),
-                (r"ng$", "n"), (r"^r", "l")]
+# pinyin, the accent folds (lib.names.ACCENT_FOLDS) and split_names are in lib.names, with the search
+# keys built from them (lib.names.name_key).
 
 
 @dataclass
@@ -59,25 +58,6 @@ class Match:
     def as_dict(self):
         return {"score": round(self.score, 3),
                 "fields": [{"field": f.field, "score": round(f.score, 3), "reason": f.reason} for f in self.fields]}
-
-
-def split_names(name, aliases=""):
-    names = [name] + re.split(r"[,，、;；\s]+", aliases or "")
-    return [n.strip() for n in names if n and n.strip()]
-
-
-@lru_cache(maxsize=4096)
-def pinyin(name):
-    return tuple(lazy_pinyin(name, style=Style.NORMAL, errors="ignore"))
-
-
-def fold(syllables):
-    folded = []
-    for s in syllables:
-        for pattern, repl in ACCENT_FOLDS:
-            s = re.sub(pattern, repl, s)
-        folded.append(s)
-    return " ".join(folded)
 
 
 def name_score(a, b):

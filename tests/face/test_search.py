@@ -21,7 +21,7 @@ from face.models import Portrait
 from face.search_backends import numpy_backend, pgvector_backend
 from face.search_backends.pgvector_backend import knn_queryset
 from face.signals import portrait_encoded
-from shelter.models import Person
+from shelter.models import Person, Station
 
 FACES = Path(__file__).parent.parent / "faces"  # tests/faces
 BACKENDS = ["numpy", "pgvector"]
@@ -245,7 +245,8 @@ def test_filtered_search_through_the_hnsw_index(gallery, encodings, people, sett
     query goes through the index (pgvector's iterative scan) and still finds what the exact scan finds."""
     settings.FACE_SEARCH_BACKEND = "pgvector"
     with connection.cursor() as cursor:
-        cursor.execute("SET enable_seqscan = off")
+        # No plain scan, nor a sort (another index, such as the B-tree on the copied station, then a sort).
+        cursor.execute("SET enable_seqscan = off; SET enable_sort = off")
         try:
             plan = knn_queryset(encodings["obama_1"], 3, search.candidates(sex="F"), [people["obama"].pk]).explain()
             assert "face_portrait_encoding_hnsw" in plan
@@ -257,14 +258,15 @@ def test_filtered_search_through_the_hnsw_index(gallery, encodings, people, sett
             assert names(women, gallery) == [n for _, n in exact]
             assert [d for _, d in women] == pytest.approx([d for d, _ in exact], abs=1e-5)
         finally:
-            cursor.execute("RESET enable_seqscan")
+            cursor.execute("RESET enable_seqscan; RESET enable_sort")
 
 
 def test_numpy_cache_memory_is_the_matrix(gallery, settings):
     settings.FACE_SEARCH_BACKEND = "numpy"
     search.nearest(np.zeros(128, dtype=np.float32), k=1)
     snap = numpy_backend.cache.snapshot(Portrait, "default")
-    assert len(snap.ids) == 13 and snap.nbytes == 13 * (128 * 4 + 8 + 4)
+    # Per face: the float32 encoding, its id and squared norm, and the filtered facts (5 x int64 and a sex).
+    assert len(snap.ids) == 13 and snap.nbytes == 13 * (128 * 4 + 8 + 4 + 5 * 8 + 4)
 
 
 def test_changes_from_other_processes_are_seen_within_the_recheck_interval(gallery, encodings, people, settings):
@@ -320,3 +322,138 @@ def test_a_filtered_search_that_the_index_answers_short_falls_back_to_the_exact_
     exact = sorted((float(np.linalg.norm(encodings[n] - encodings["obama_1"])), n)
                    for n in encodings if person_in[n] in ("leslie", "lacamoire"))[:3]
     assert names(women, gallery) == [n for _, n in exact]
+
+
+# --- Filtered searches against an exact filtered scan --------------------------------------------------
+
+
+def passes(person, station=None, sex=None, age=None, exclude=None):
+    """The filters' meaning, worked out from the person's file (not from the copies on the portraits)."""
+    if station is not None and person.station_id not in station:
+        return False
+    if sex and person.sex not in (sex, "U"):
+        return False
+    if age is not None:
+        youngest, oldest = age
+        low, high = person.age_range()
+        if youngest is not None and high is not None and high < youngest:
+            return False
+        if oldest is not None and low is not None and low > oldest:
+            return False
+    return person.pk != exclude
+
+
+@pytest.fixture
+def crowd(station, other_station):
+    """Ninety files with every kind of fact (sex M/F/unknown; a date of birth, an estimate, one end of an
+    estimate, or nothing; two stations), one to three portraits each with random encodings."""
+    rng = np.random.default_rng(15)
+    portraits = {}
+    for i in range(90):
+        how = i % 5
+        facts = {"sex": "MFU"[i % 3], "station": station if i % 4 else other_station}
+        if how == 0:
+            facts["date_of_birth"] = years_ago(int(rng.integers(18, 80)), days=int(rng.integers(0, 365)))
+        elif how == 1:
+            youngest = int(rng.integers(18, 75))
+            facts.update(age_min=youngest, age_max=youngest + int(rng.integers(0, 10)))
+        elif how == 2:
+            facts["age_min"] = int(rng.integers(18, 75))
+        elif how == 3:
+            facts["age_max"] = int(rng.integers(25, 80))
+        person = Person.objects.create(**facts)
+        for _ in range(1 + i % 3):
+            portrait = Portrait.objects.create(person=person, image="portraits/crowd.jpg", accepted=True,
+                                               encoding=rng.normal(0, 0.1, 128).astype(np.float32),
+                                               encoded_at=timezone.now())
+            portraits[portrait.pk] = portrait
+    return portraits
+
+
+def exact(crowd, query, k=10, **filters):
+    """The k nearest portrait ids among those whose file passes the filters, by a full scan here."""
+    allowed = [p for p in crowd.values() if passes(Person.objects.get(pk=p.person_id), **filters)]
+    allowed.sort(key=lambda p: (float(np.linalg.norm(np.asarray(p.encoding) - query)), p.pk))
+    return [p.pk for p in allowed[:k]]
+
+
+FILTER_CASES = [
+    {"sex": "F", "age": (30, 50)},
+    {"sex": "M", "age": (30, 50)},
+    {"age": (40, None)},
+    {"age": (None, 35)},
+    {"age": (45, 45)},
+    {"station": "mine"},
+    {"sex": "M", "age": (30, 50), "station": "mine"},
+    {"station": "both", "sex": "F"},
+    {"exclude": "nearest"},
+]
+
+
+@pytest.mark.parametrize("case", FILTER_CASES, ids=lambda case: ",".join(case))
+def test_filtered_results_equal_the_exact_filtered_results(backend, crowd, case, station, other_station):
+    rng = np.random.default_rng(len(str(case)))
+    stations = {"mine": [station.pk], "both": [station.pk, other_station.pk]}
+    for _ in range(5):
+        query = rng.normal(0, 0.1, 128).astype(np.float32)
+        filters = dict(case)
+        if "station" in filters:
+            filters["station"] = stations[filters["station"]]
+        if "exclude" in filters:  # the person of the nearest portrait, as a duplicate search excludes its own
+            filters["exclude"] = crowd[exact(crowd, query, k=1)[0]].person_id
+        expected = exact(crowd, query, **filters)
+        arguments = {("exclude_person" if name == "exclude" else name): value for name, value in filters.items()}
+        if isinstance(arguments.get("age"), tuple) and arguments["age"][0] == arguments["age"][1]:
+            arguments["age"] = arguments["age"][0]  # a single age, as nearest() also takes it
+        found = search.nearest(query, k=10, **arguments)
+        assert [p.pk for p, _ in found] == expected
+        assert len(expected) == 10  # every case leaves more than k portraits: the filter did narrow, not empty
+
+
+def test_the_portraits_copies_follow_the_file(backend, crowd, station, other_station, admin_user, settings):
+    """The filters test copies of the file's facts on each portrait: a correction, a transfer's move and a
+    merge reach them (and the numpy arrays of a process that searched before)."""
+    settings.FACE_SEARCH_RECHECK_SECONDS = 3600  # changes made here are seen without waiting
+    portrait = next(iter(crowd.values()))
+    query = np.asarray(portrait.encoding, dtype=np.float32)
+    person = portrait.person
+    person.sex, person.date_of_birth, person.age_min, person.age_max = "F", None, 20, 25
+    person.save()
+    assert search.nearest(query, k=1, sex="F", age=22)[0][0].pk == portrait.pk
+    person.sex = "M"
+    person.save(update_fields=["sex"])
+    assert portrait.pk not in {p.pk for p, _ in search.nearest(query, k=10, sex="F", age=22)}
+    person.station = other_station
+    person.save(update_fields=["station"])
+    assert search.nearest(query, k=1, station=other_station)[0][0].pk == portrait.pk
+    assert portrait.pk not in {p.pk for p, _ in search.nearest(query, k=10, station=station)}
+    # Merged into a woman's file at the first station: the portrait now answers as hers.
+    survivor = Person.objects.create(station=station, sex="F", date_of_birth=years_ago(60))
+    person.merge_into(survivor, by=admin_user, reason="same person")
+    assert search.nearest(query, k=1, station=station, sex="F", age=60)[0][0].pk == portrait.pk
+    assert portrait.pk not in {p.pk for p, _ in search.nearest(query, k=10, sex="M")}
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the HNSW indexes exist on PostgreSQL only")
+def test_a_new_station_gets_its_partial_index_and_its_searches_use_it(
+        gallery, encodings, people, settings, django_capture_on_commit_callbacks):
+    settings.FACE_SEARCH_BACKEND = "pgvector"
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # as after the commit the index waits for
+    with django_capture_on_commit_callbacks(execute=True):
+        station = Station.objects.create(code="NEW", name="New Station")
+    Person.objects.filter(pk__in=[people["obama"].pk, people["biden"].pk]).update(station=station)
+    Portrait.objects.copy_person_facts([people["obama"].pk, people["biden"].pk])
+    index = f"face_portrait_encoding_hnsw_station_{station.pk}"
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = %s", [index])
+        assert f"WHERE (person_station_id = {station.pk})" in cursor.fetchone()[0]
+        cursor.execute("SET enable_seqscan = off; SET enable_sort = off")
+        try:
+            plan = knn_queryset(encodings["obama_1"], 3, search.candidates(station=station, sex="M")).explain()
+            assert index in plan
+            found = search.nearest(encodings["obama_1"], k=3, station=station, sex="M")
+            assert {p.person.pk for p, _ in found} <= {people["obama"].pk, people["biden"].pk}
+            assert names(found, gallery)[0] == "obama_1"
+        finally:
+            cursor.execute("RESET enable_seqscan; RESET enable_sort")

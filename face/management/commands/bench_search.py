@@ -19,6 +19,7 @@ file (three in four) and of strangers. Recall@10 is against exact search on the 
 
 import datetime
 import itertools
+import os
 import resource
 import shutil
 import signal
@@ -43,7 +44,8 @@ from face import search
 from face.encoding import encode
 from face.fields import vector_literal
 from face.models import Portrait
-from shelter.models import Person, Station
+from face.search_backends.pgvector_backend import station_index_sql
+from shelter.models import Person, Station, age_overlaps
 
 FACES = Path(settings.BASE_DIR) / "tests" / "faces"
 STATIONS = 20
@@ -57,11 +59,16 @@ REAL_PHOTOS = {
     "lacamoire": ["lacamoire_1", "lacamoire_2"],
 }
 SQLITE, POSTGRES = "bench_sqlite", "bench_pg"
-# Filtered searches measured besides the plain one: (label, nearest() keyword arguments).
+# Filtered searches measured besides the plain one, every filter the product uses: (label, nearest()
+# keyword arguments). EXCLUDE_ONE: each query excludes its own person (a stranger's query: person 1), as
+# the search for duplicate files of a new portrait does.
+EXCLUDE_ONE = "excluding a person"
 FILTERS = [
     ("none", {}),
     ("sex F, age 30-50", {"sex": "F", "age": (30, 50)}),
     ("one station (1/20)", {"station": 1}),
+    ("sex M, age 30-50, stn 1", {"sex": "M", "age": (30, 50), "station": 1}),
+    (EXCLUDE_ONE, {}),
 ]
 
 
@@ -81,9 +88,15 @@ class Command(BaseCommand):
         parser.add_argument("--maintenance-work-mem", default="2GB")
         parser.add_argument("--shared-buffers", default="2GB", help="for the server started here")
         parser.add_argument("--pg-url", help="an existing THROW-AWAY PostgreSQL with pgvector (tables are replaced)")
+        parser.add_argument("--reuse", action="store_true",
+                            help="with --pg-url and one size: keep the gallery an earlier run with the same size and "
+                                 "seed left there (and its HNSW index) instead of loading it again")
         parser.add_argument("--latent", type=int, default=LATENT,
                             help="dimension of the identity space (lower: easier for HNSW)")
         parser.add_argument("--seed", type=int, default=1)
+        parser.add_argument("--compare-join", action="store_true",
+                            help="also time pgvector with the filters on the person's row through a join (as before "
+                                 "the facts were copied onto the portrait)")
 
     def handle(self, *args, **options):
         sizes = [int(s) for s in options["sizes"].split(",")]
@@ -133,7 +146,8 @@ class Command(BaseCommand):
 
     def bench_size(self, size, backends, ef_values, model, rng, options):
         gallery, identity_of, people = model.gallery(size, rng)
-        queries, known = model.queries(self.k, options["queries"], identity_of, gallery.shape[0], rng)
+        queries, known, self.query_person = model.queries(self.k, options["queries"], identity_of, gallery.shape[0], rng)
+        self.person_of = identity_of + 1
         self.out(f"\n== {size:,} encodings ({len(people['sex']):,} people at {STATIONS} stations), "
                  f"{len(queries)} queries ({known} of people on file), k={self.k}")
         truth = {}  # (label, query index) -> exact ids, from the SQL filter and numpy on the same numbers
@@ -145,22 +159,51 @@ class Command(BaseCommand):
             self.exact_answers(SQLITE, gallery, queries, truth)
             rows += self.run_numpy(queries, truth)
         if "pgvector" in backends:
-            started = time.perf_counter()
-            load(POSTGRES, gallery, identity_of, people)
-            self.out(f"pgvector: COPY {time.perf_counter() - started:.1f} s; {self.build_index(options)}")
+            if options["reuse"] and options["pg_url"] and self.loaded(POSTGRES, gallery):
+                self.out(f"pgvector: the gallery and its index are there from an earlier run; {self.describe_index()}")
+            else:
+                started = time.perf_counter()
+                load(POSTGRES, gallery, identity_of, people)
+                self.out(f"pgvector: COPY {time.perf_counter() - started:.1f} s; {self.build_index(options)}")
             if not truth:
                 self.exact_answers(POSTGRES, gallery, queries, truth)
             for ef in ef_values:
                 label = f"pgvector ef_search={ef}" if ef else (
                     f"pgvector ef {settings.FACE_SEARCH_EF_SEARCH}/{settings.FACE_SEARCH_EF_SEARCH_FILTERED}")
                 rows += self.run_queries(POSTGRES, label, queries, truth, ef)
-        self.out(f"{'backend':<24}{'filter':<22}{'median ms':>10}{'p95 ms':>9}{'recall@10':>11}")
+                if options["compare_join"]:
+                    rows += self.run_queries(POSTGRES, "before: join, ef 400", queries, truth, ef,
+                                             search_with=joined_search)
+        self.out(f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())} after the queries")
+        self.out(f"{'backend':<24}{'filter':<26}{'p50 ms':>8}{'p95 ms':>9}{'recall@10':>11}")
         for backend, label, median, p95, recall in rows:
-            self.out(f"{backend:<24}{label:<22}{median:>10.2f}{p95:>9.2f}{recall:>11.4f}")
+            self.out(f"{backend:<24}{label:<26}{median:>8.2f}{p95:>9.2f}{recall:>11.4f}")
+
+    def loaded(self, alias, gallery):
+        """The bench tables hold this gallery (same count, same first and last encodings) and its index."""
+        with connections[alias].cursor() as cursor:
+            cursor.execute("SELECT count(*), to_regclass('face_portrait_encoding_hnsw') IS NOT NULL FROM face_portrait")
+            count, indexed = cursor.fetchone()
+            if count != len(gallery) or not indexed:
+                return False
+            cursor.execute("SELECT encoding::text FROM face_portrait WHERE id IN (1, %s) ORDER BY id", [len(gallery)])
+            stored = [np.array(row[0].strip("[]").split(","), dtype=np.float32) for row in cursor.fetchall()]
+        return len(stored) == 2 and np.allclose(stored[0], gallery[0]) and np.allclose(stored[1], gallery[-1])
+
+    def describe_index(self):
+        with connections[POSTGRES].cursor() as cursor:
+            cursor.execute("SELECT pg_relation_size('face_portrait_encoding_hnsw'), pg_table_size('face_portrait'), "
+                           "current_setting('shared_buffers'), "
+                           "(SELECT extversion FROM pg_extension WHERE extname = 'vector')")
+            index, table, shared_buffers, version = cursor.fetchone()
+        return (f"index {index / 2**20:.0f} MB, table {table / 2**20:.0f} MB, shared_buffers {shared_buffers}, "
+                f"pgvector {version}")
 
     def exact_answers(self, alias, gallery, queries, truth):
         """Exact k nearest for every query and filter: the filter by the database, distances in numpy."""
         for label, filters in FILTERS:
+            if label == EXCLUDE_ONE:
+                continue  # from the unfiltered shortlist below
             allowed = np.fromiter(
                 search.candidates(using=alias, **filters).filter(encoding__isnull=False).values_list("pk", flat=True),
                 dtype=np.int64,
@@ -174,7 +217,11 @@ class Command(BaseCommand):
                 shortlist = np.argpartition(scores, take - 1, axis=0)[:take].T
                 for i, candidates in enumerate(shortlist, start):
                     exact = np.linalg.norm(rows[candidates].astype(np.float64) - queries[i].astype(np.float64), axis=1)
-                    truth[label, i] = set((allowed[candidates[np.argsort(exact)[: self.k]]] + 1).tolist())
+                    ranked = allowed[candidates[np.argsort(exact)]]  # portrait rows, nearest first
+                    truth[label, i] = set((ranked[: self.k] + 1).tolist())
+                    if label == "none":  # less the query's person: at most 3 portraits, the shortlist has 20 spare
+                        others = ranked[self.person_of[ranked] != self.query_person[i]]
+                        truth[EXCLUDE_ONE, i] = set((others[: self.k] + 1).tolist())
 
     def run_numpy(self, queries, truth):
         cache = search.BACKENDS["numpy"].cache
@@ -195,18 +242,20 @@ class Command(BaseCommand):
                  f"paid by one search every {settings.FACE_SEARCH_RECHECK_SECONDS:g} s per process (included below)")
         return self.run_queries(SQLITE, "numpy (exact)", queries, truth, None)
 
-    def run_queries(self, alias, backend, queries, truth, ef):
+    def run_queries(self, alias, backend, queries, truth, ef, search_with=search.nearest):
         rows = []
         # An explicit --ef applies to every search; without it, the settings' own (wider when filtered).
         overrides = {"FACE_SEARCH_EF_SEARCH": ef, "FACE_SEARCH_EF_SEARCH_FILTERED": ef} if ef else {}
         with override_settings(**overrides):
             for label, filters in FILTERS:
-                for query in queries[:20]:  # warm-up: caches, plans, index pages
-                    search.nearest(query, k=self.k, using=alias, **filters)
+                def arguments(i, filters=filters, label=label):
+                    return {**filters, "exclude_person": int(self.query_person[i])} if label == EXCLUDE_ONE else filters
+                for i, query in enumerate(queries[:20]):  # warm-up: caches, plans, index pages
+                    search_with(query, k=self.k, using=alias, **arguments(i))
                 times, recalls = [], []
                 for i, query in enumerate(queries):
                     started = time.perf_counter()
-                    found = search.nearest(query, k=self.k, using=alias, **filters)
+                    found = search_with(query, k=self.k, using=alias, **arguments(i))
                     times.append((time.perf_counter() - started) * 1000)
                     recalls.append(len({p.pk for p, _ in found} & truth[label, i]) / self.k)
                 rows.append((backend, label, statistics.median(times), percentile(times, 95), float(np.mean(recalls))))
@@ -225,6 +274,10 @@ class Command(BaseCommand):
                 f"WITH (m = {int(options['m'])}, ef_construction = {int(options['ef_construction'])})"
             )
             built = time.perf_counter() - started
+            started = time.perf_counter()
+            for station in range(1, STATIONS + 1):  # the partial index of each station, as the migration makes
+                cursor.execute(station_index_sql(station))
+            partial = time.perf_counter() - started
             cursor.execute("SELECT pg_relation_size('face_portrait_encoding_hnsw'), pg_table_size('face_portrait'), "
                            "current_setting('shared_buffers'), "
                            "(SELECT extversion FROM pg_extension WHERE extname = 'vector')")
@@ -232,7 +285,21 @@ class Command(BaseCommand):
         return (f"HNSW m={options['m']} ef_construction={options['ef_construction']} built in {built:.1f} s "
                 f"(maintenance_work_mem {options['maintenance_work_mem']}, 1 parallel worker); index "
                 f"{index / 2**20:.0f} MB, table {table / 2**20:.0f} MB, shared_buffers {shared_buffers}, "
-                f"pgvector {version}")
+                f"pgvector {version}; {STATIONS} station indexes (m=16, ef_construction=64) in {partial:.1f} s")
+
+
+def joined_search(query, k, using, station=None, sex=None, age=None, exclude_person=None):
+    """face.search.nearest() as it was before the person's facts were copied onto the portrait: the
+    filters test the person's row, which the HNSW walk joins for each row it reaches (--compare-join)."""
+    scope = Portrait.objects.using(using)
+    if station is not None:
+        scope = scope.filter(person__station__in=search._ids(station))
+    if sex:
+        scope = scope.filter(person__sex__in=[sex, "U"])
+    if age is not None:
+        scope = scope.filter(age_overlaps(age, prefix="person__"))
+    with override_settings(FACE_SEARCH_EF_SEARCH_FILTERED=400):  # the setting then
+        return search.backend_for(using).search(search.as_query_vector(query), k, scope, search._ids(exclude_person))
 
 
 def percentile(values, q):
@@ -319,8 +386,10 @@ class SyntheticFaces:
     def queries(self, k, n, identity_of, size, rng):
         """New photos: three in four of people on file, the rest of strangers."""
         known = n * 3 // 4
-        on_file = self.known[identity_of[rng.integers(0, size, size=known)]]
-        return self.photos(np.vstack([on_file, self.centres(n - known, rng)]), rng), known
+        whose = identity_of[rng.integers(0, size, size=known)]
+        # The person each query is of (person id = identity + 1); a stranger's: person 1.
+        person = np.concatenate([whose + 1, np.ones(n - known, dtype=np.int64)])
+        return self.photos(np.vstack([self.known[whose], self.centres(n - known, rng)]), rng), known, person
 
 
 def load(alias, gallery, identity_of, people):
@@ -329,7 +398,10 @@ def load(alias, gallery, identity_of, people):
     connection = connections[alias]
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":  # rebuilt after the load (build_index): far faster than per row
-            cursor.execute("DROP INDEX IF EXISTS face_portrait_encoding_hnsw")
+            cursor.execute("SELECT indexname FROM pg_indexes WHERE tablename = 'face_portrait' "
+                           "AND indexname LIKE 'face_portrait_encoding_hnsw%%'")
+            for (index,) in cursor.fetchall():
+                cursor.execute(f"DROP INDEX {connection.ops.quote_name(index)}")
         for model in (Portrait, Person, Station):
             table = connection.ops.quote_name(model._meta.db_table)
             cursor.execute(f"TRUNCATE {table} CASCADE" if connection.vendor == "postgresql" else f"DELETE FROM {table}")
@@ -348,9 +420,17 @@ def load(alias, gallery, identity_of, people):
         "age_max": (None if a < 0 else a for a in people["age_max"].tolist()),
     })
     encode = vector_literal if connection.vendor == "postgresql" else (lambda row: row.tobytes())
+    born = {person: None if d < 0 else today - datetime.timedelta(days=d)
+            for person, d in enumerate(people["born_days_ago"].tolist())}
     write(alias, Portrait, len(gallery), {
         "id": range(1, len(gallery) + 1),
         "person_id": (identity_of + 1).tolist(),
+        # The person's facts the filters test, copied as face.models.PERSON_FACTS does.
+        "person_station_id": people["station"][identity_of].tolist(),
+        "person_sex": people["sex"][identity_of].tolist(),
+        "person_date_of_birth": (born[i] for i in identity_of.tolist()),
+        "person_age_min": (None if a < 0 else a for a in people["age_min"][identity_of].tolist()),
+        "person_age_max": (None if a < 0 else a for a in people["age_max"][identity_of].tolist()),
         "image": itertools.repeat("portraits/bench.jpg"),
         "accepted": itertools.repeat(True),
         "encoding": (encode(row) for row in gallery),
