@@ -167,24 +167,37 @@ def webcam():
 
 
 @pytest.fixture
-def browser(monkeypatch, live_server):
+def signed_in(live_server):
+    """signed_in(context, username, password): a new page of that Playwright browser context, logged in
+    through the site's form, with the page's console errors (a refusal by the content security policy is
+    one) collected in `page.errors`."""
+
+    def sign_in(context, username, password):
+        page = context.new_page()
+        page.errors = []
+        page.on("console", lambda m: m.type == "error" and page.errors.append(m.text))
+        page.goto(live_server.url + reverse("login"))
+        page.fill("input[name=username]", username)
+        page.fill("input[name=password]", password)
+        page.click("button[type=submit], input[type=submit]")
+        page.wait_for_url(lambda url: "/accounts/login" not in url)
+        return page
+
+    return sign_in
+
+
+@pytest.fixture
+def browser(monkeypatch, signed_in):
     """browser(username): a Chromium page logged in as that user (password "pw-<username>"), with the
-    page's console errors (a refusal by the content security policy is one) collected in `page.errors`."""
+    page's console errors in `page.errors` (fixture signed_in)."""
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     with sync_playwright() as p:
         chromium = p.chromium.launch(executable_path="/usr/bin/chromium", headless=True,
                                      args=["--no-sandbox", "--disable-gpu", "--no-first-run"])
 
         def login(username):
-            page = chromium.new_context(viewport={"width": 1280, "height": 900}).new_page()
-            page.errors = []
-            page.on("console", lambda m: m.type == "error" and page.errors.append(m.text))
-            page.goto(live_server.url + reverse("login"))
-            page.fill("input[name=username]", username)
-            page.fill("input[name=password]", f"pw-{username}")
-            page.click("button[type=submit], input[type=submit]")
-            page.wait_for_url(lambda url: "/accounts/login" not in url)
-            return page
+            context = chromium.new_context(viewport={"width": 1280, "height": 900})
+            return signed_in(context, username, f"pw-{username}")
 
         try:
             yield login

@@ -115,8 +115,18 @@ def station_index_sql(station_id):
 
 
 def create_station_index(station_id, alias):
-    if connections[alias].vendor == "postgresql":
-        with connections[alias].cursor() as cursor:
+    connection = connections[alias]
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        if connection.in_atomic_block:
+            # Still inside a transaction (a caller's atomic block, or a test's): PostgreSQL refuses
+            # CREATE INDEX on a table with deferred constraint checks pending, so they are made now, and
+            # deferred again after (Django's foreign keys are all DEFERRABLE INITIALLY DEFERRED).
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            cursor.execute(station_index_sql(station_id))
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+        else:
             cursor.execute(station_index_sql(station_id))
 
 

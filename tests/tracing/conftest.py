@@ -284,10 +284,10 @@ CHROMIUM = "/usr/bin/chromium"
 
 
 @pytest.fixture
-def desk_browser(live_server, monkeypatch, tmp_path):
+def desk_browser(live_server, monkeypatch, tmp_path, signed_in):
     """desk_browser(username, language="zh-hans", width=1280, height=800, bypass_csp=False): a Chromium page
     logged in as that demo user, in that language, whose webcam films obama_1.jpg (Chromium's fake camera).
-    The page's console errors are in `page.errors`. bypass_csp only for injecting a test tool (axe-core)."""
+    The page's console errors are in `page.errors` (fixture signed_in). bypass_csp only for injecting a test tool (axe-core)."""
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     video = tmp_path / "webcam.mjpeg"
     video.write_bytes(jpeg(frame(Image.open(FACES / "obama_1.jpg"), (640, 480))) * 30)
@@ -300,15 +300,7 @@ def desk_browser(live_server, monkeypatch, tmp_path):
             context = chromium.new_context(viewport={"width": width, "height": height}, bypass_csp=bypass_csp,
                                            locale="zh-CN" if language == "zh-hans" else "en-GB")
             context.add_cookies([{"name": settings.LANGUAGE_COOKIE_NAME, "value": language, "url": live_server.url}])
-            page = context.new_page()
-            page.errors = []
-            page.on("console", lambda m: m.type == "error" and page.errors.append(m.text))
-            page.goto(live_server.url + reverse("login"))
-            page.fill("input[name=username]", username)
-            page.fill("input[name=password]", DEMO_PASSWORD)
-            page.click("button[type=submit], input[type=submit]")
-            page.wait_for_url(lambda url: "/accounts/login" not in url)
-            return page
+            return signed_in(context, username, DEMO_PASSWORD)
 
         try:
             yield login
