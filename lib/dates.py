@@ -1,5 +1,5 @@
-"""Dates: whole years between two (one rule for ages, wherever an age is read from a date), and the
-earliest date the register accepts."""
+"""Dates: whole years between two (one rule for ages, wherever an age is read from a date), how an age
+or a range of ages is written, and the earliest date the register accepts."""
 
 import datetime
 
@@ -12,6 +12,16 @@ def years_between(start, end):
     """Completed years from `start` to `end` (an age on a day): a birthday not yet reached that year
     does not count. 29 February counts as reached on 1 March in a year without one."""
     return end.year - start.year - ((end.month, end.day) < (start.month, start.day))
+
+
+def ages(youngest, oldest):
+    """An age or a range of ages as people write it: "41" when both ends are the same (an age from a
+    date of birth), "60–70" for an estimate, "" when unknown. One end alone stands for both."""
+    youngest = oldest if youngest is None else youngest
+    oldest = youngest if oldest is None else oldest
+    if youngest is None:
+        return ""
+    return str(youngest) if youngest == oldest else f"{youngest}–{oldest}"
 
 
 def years_before(day, years):

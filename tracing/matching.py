@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext as _
 from rapidfuzz import fuzz
 
+from lib.dates import ages
 from lib.names import fold, pinyin, split_names
 
 WEIGHTS = {"name": 3.0, "sex": 2.0, "age": 2.0, "height": 1.0, "place": 1.5, "dialect": 0.5}
@@ -99,9 +100,10 @@ def score_age(a_min, a_max, b_min, b_max):
     gap = max(a_min - b_max, b_min - a_max, 0)
     score = max(0.0, 1.0 - gap / 10)
     if gap == 0:
-        return FieldScore("age", score, _("ages %(a)s and %(b)s overlap") % {"a": f"{a_min}–{a_max}", "b": f"{b_min}–{b_max}"})
+        return FieldScore("age", score, _("ages %(a)s and %(b)s overlap") % {"a": ages(a_min, a_max),
+                                                                              "b": ages(b_min, b_max)})
     return FieldScore("age", score, _("ages %(a)s and %(b)s are %(gap)s years apart") % {
-        "a": f"{a_min}–{a_max}", "b": f"{b_min}–{b_max}", "gap": gap})
+        "a": ages(a_min, a_max), "b": ages(b_min, b_max), "gap": gap})
 
 
 def score_height(a, b):

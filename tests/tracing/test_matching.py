@@ -1,6 +1,7 @@
 """Description matching: Chinese names by characters, sound and accent; ages, places, sex."""
 
 import pytest
+from django.utils import translation
 
 from tracing.matching import Description, compare, name_score, score_place
 
@@ -35,6 +36,14 @@ def test_overlapping_estimated_ages_score_higher_than_distant_ones():
     far = compare(base, Description(sex="F", age_min=30, age_max=35))
     assert near.score > far.score
     assert next(f for f in far.fields if f.field == "age").score == 0.0
+
+
+def test_an_age_from_a_date_of_birth_reads_as_one_age_not_a_range():
+    # A report's age from its date of birth (66) against an estimate: "66", never "66–66".
+    with translation.override("en"):
+        age = next(f for f in compare(Description(sex="M", age_min=66, age_max=66),
+                                      Description(sex="M", age_min=60, age_max=70)).fields if f.field == "age")
+    assert age.reason == "ages 66 and 60–70 overlap"
 
 
 def test_unknown_fields_neither_help_nor_hurt():
