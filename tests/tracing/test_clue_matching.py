@@ -128,3 +128,21 @@ def test_a_resident_who_said_the_missing_persons_name_is_proposed(station, recep
     found = list(Candidate.objects.filter(report=report))
     assert [c.person for c in found] == [stay.person]
     assert {e["kind"] for e in found[0].reasons["clues"]} == {"name", "place"}
+
+
+@pytest.mark.django_db
+def test_a_candidate_the_clues_ranked_up_is_confirmed_as_found_by_the_interview(
+        namesakes, station, reception, supervisor, committed, take_report, client_as):
+    report = take_report(reception, committed, name="王建国", sex="M", age_min=65, age_max=65,
+                         native_place="湖南省邵阳市隆回县")
+    first, second = ranked(report, namesakes)
+    interview = record_interview(stay=second, by=reception, words=LONGHUI, interviewer="李娟")
+    workflow.apply(clue(interview, "place", "湖南省邵阳市隆回县"), "accept", reception)
+    moved, other = (Candidate.objects.get(report=report, person=s.person) for s in (second, first))
+    page = client_as(supervisor).get(report.get_absolute_url()).content.decode()
+    # The confirm form proposes the interview for the one the clues moved; the other keeps the search's.
+    assert f'id="confirm-channel-{moved.pk}"' in page
+    proposed = page.split(f'id="confirm-channel-{moved.pk}"')[1].split("</select>")[0]
+    kept = page.split(f'id="confirm-channel-{other.pk}"')[1].split("</select>")[0]
+    assert '<option value="interview" selected>' in proposed
+    assert " selected" not in kept

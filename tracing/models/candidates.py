@@ -142,6 +142,12 @@ class Candidate(ConcurrentTransitionMixin, models.Model):
     def default_channel(self):
         return FoundChannel.FACE if self.face_distance is not None else FoundChannel.FAMILY_REPORT
 
+    def suggested_channel(self):
+        """What the confirm form proposes for "how the family was found": the interview when the
+        resident's own words (accepted clues) ranked this candidate up, else "as the search found it"
+        (default_channel). Staff may choose another."""
+        return FoundChannel.INTERVIEW if (self.clue_score or 0) > 0 else ""
+
     @transition(field=state, source=CandidateState.PROPOSED, target=CandidateState.REJECTED,
                 permission="tracing.review_candidate", conditions=[reviewable],
                 custom={"label": _("Reject: not the missing person")})

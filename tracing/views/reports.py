@@ -170,6 +170,7 @@ def candidate_rows(report, user):
                        for f in c.reasons.get("fields", [])] if full else [],
             "thumbnail": image_url(c.portrait_id, size=160) if full and c.portrait_id else None,
             "clues": c.clue_reasons() if full else [],
+            "channel": c.suggested_channel() if full else "",
             "can_review": full and c.state == CandidateState.PROPOSED and report.is_searching
             and user.has_perm("tracing.review_candidate"),
         })
