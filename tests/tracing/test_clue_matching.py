@@ -146,3 +146,20 @@ def test_a_candidate_the_clues_ranked_up_is_confirmed_as_found_by_the_interview(
     kept = page.split(f'id="confirm-channel-{other.pk}"')[1].split("</select>")[0]
     assert '<option value="interview" selected>' in proposed
     assert " selected" not in kept
+
+
+@pytest.mark.django_db
+def test_an_accent_word_of_the_reports_province_ranks_up_a_little_and_never_down(namesakes, station, reception,
+                                                                                committed, take_report):
+    report = take_report(reception, committed, name="王建国", sex="M", age_min=65, age_max=65,
+                         native_place="四川省宜宾市长宁县")
+    first, second = ranked(report, namesakes)
+    interview = record_interview(stay=second, by=reception, words="问他家在哪，他说啥子都记不得了。", interviewer="李娟")
+    workflow.apply(clue(interview, "accent", "啥子"), "accept", reception)
+    assert order(report) == [second.person, first.person]
+    moved = Candidate.objects.get(report=report, person=second.person)
+    assert moved.clue_score == pytest.approx(0.03) and moved.reasons["clues"][0]["level"] == "accent"
+    # Spoken elsewhere (Cantonese, a Sichuan report): nothing is taken away.
+    other = record_interview(stay=first, by=reception, words="佢话屋企冇人。", interviewer="李娟")
+    workflow.apply(clue(other, "accent", "冇"), "accept", reception)
+    assert Candidate.objects.get(report=report, person=first.person).clue_score == 0

@@ -30,6 +30,8 @@ CLUE_REASONS = {
     ("place", "province"): _("ranked up: place clue %(value)s from the interview of %(on)s (the report's province)"),
     ("place", "elsewhere"): _("ranked down: place clue %(value)s from the interview of %(on)s (the report names "
                               "another province)"),
+    ("accent", "accent"): _("ranked up: accent word %(value)s from the interview of %(on)s is spoken in the "
+                            "report's province"),
     ("name", "missing"): _("ranked up: name clue %(value)s from the interview of %(on)s sounds like %(other)s, "
                            "the missing person"),
     ("name", "reporter"): _("ranked up: name clue %(value)s from the interview of %(on)s sounds like %(other)s, "
@@ -39,7 +41,7 @@ CLUE_REASONS = {
 
 def clue_reason(entry):
     kind = "place" if entry.get("kind") in ("place", "id_number") else entry.get("kind")
-    key = (kind, entry.get("level") if kind == "place" else entry.get("role"))
+    key = (kind, entry.get("level") if kind in ("place", "accent") else entry.get("role"))
     message = CLUE_REASONS.get(key)
     if message is None:
         return entry.get("value", "")
