@@ -6,8 +6,9 @@ from django.db import migrations, models
 def fill_last_arrival(apps, schema_editor):
     """Each file's latest arrival, from its stays (one UPDATE)."""
     Person, Stay = apps.get_model("shelter", "Person"), apps.get_model("shelter", "Stay")
-    latest = Stay.objects.filter(person=models.OuterRef("pk")).order_by("-arrived_at")
-    Person.objects.update(last_arrived_at=models.Subquery(latest.values("arrived_at")[:1]))
+    alias = schema_editor.connection.alias  # the database being migrated (a benchmark's, say), not "default"
+    latest = Stay.objects.using(alias).filter(person=models.OuterRef("pk")).order_by("-arrived_at")
+    Person.objects.using(alias).update(last_arrived_at=models.Subquery(latest.values("arrived_at")[:1]))
 
 
 # The people list, newest arrival first: one station's files, and every station's (administrators).
