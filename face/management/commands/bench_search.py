@@ -19,7 +19,6 @@ file (three in four) and of strangers. Recall@10 is against exact search on the 
 
 import datetime
 import itertools
-import os
 import resource
 import shutil
 import signal
@@ -45,6 +44,7 @@ from face.encoding import encode
 from face.fields import vector_literal
 from face.models import Portrait
 from face.search_backends.pgvector_backend import station_index_sql
+from lib.bench import load_average, write
 from shelter.models import Person, Station, age_overlaps
 
 FACES = Path(settings.BASE_DIR) / "tests" / "faces"
@@ -174,7 +174,7 @@ class Command(BaseCommand):
                 if options["compare_join"]:
                     rows += self.run_queries(POSTGRES, "before: join, ef 400", queries, truth, ef,
                                              search_with=joined_search)
-        self.out(f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())} after the queries")
+        self.out(f"load average {load_average()} after the queries")
         self.out(f"{'backend':<24}{'filter':<26}{'p50 ms':>8}{'p95 ms':>9}{'recall@10':>11}")
         for backend, label, median, p95, recall in rows:
             self.out(f"{backend:<24}{label:<26}{median:>8.2f}{p95:>9.2f}{recall:>11.4f}")
@@ -436,45 +436,6 @@ def load(alias, gallery, identity_of, people):
         "encoding": (encode(row) for row in gallery),
         "encoded_at": itertools.repeat(timezone.now()),
     })
-
-
-def write(alias, model, count, columns):
-    """Bulk insert: `columns` vary per row (raw values), the others are an unsaved instance's defaults."""
-    connection = connections[alias]
-    prototype = model()
-    fields = model._meta.concrete_fields
-    names = [f.column for f in fields]
-    template = [f.get_db_prep_save(getattr(prototype, f.attname), connection) for f in fields]
-    positions = [i for i, name in enumerate(names) if name in columns]
-    varying = [iter(columns[names[i]]) for i in positions]
-    table = connection.ops.quote_name(model._meta.db_table)
-    quoted = ", ".join(connection.ops.quote_name(n) for n in names)
-
-    def rows():
-        for _ in range(count):
-            row = list(template)
-            for position, values in zip(positions, varying):
-                row[position] = next(values)
-            yield row
-
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            with cursor.cursor.copy(f"COPY {table} ({quoted}) FROM STDIN") as copy:
-                for row in rows():
-                    copy.write_row(row)
-            return
-        dates = {i for i in positions if fields[i].get_internal_type() in ("DateField", "DateTimeField")}
-        sql = f"INSERT INTO {table} ({quoted}) VALUES ({', '.join(['%s'] * len(names))})"
-        batch = []
-        for row in rows():
-            for i in dates:
-                row[i] = fields[i].get_db_prep_save(row[i], connection)
-            batch.append(row)
-            if len(batch) == 20_000:
-                cursor.executemany(sql, batch)
-                batch = []
-        if batch:
-            cursor.executemany(sql, batch)
 
 
 class ThrowawayPostgres:

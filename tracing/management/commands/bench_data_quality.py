@@ -19,11 +19,10 @@ from django.db import connection
 from django.utils import timezone
 
 from lib import idcard
+from lib.bench import throwaway_database
 from shelter.models import Belonging, Person, Station, Stay, User
 from tracing import problem_sweep
 from tracing.models import Problem
-
-from .bench_deadlines import throwaway_database
 
 BATCH = 5000
 DAY = datetime.timedelta(days=1)

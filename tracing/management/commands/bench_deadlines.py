@@ -7,13 +7,9 @@ diligent station would, some not: the board has overdue and at-risk rows of ever
 first sweep has a few hundred newly due reminders to send (the steady minute-by-minute sweep, none).
 """
 
-import contextlib
 import datetime
 import os
 import random
-import shutil
-import statistics
-import tempfile
 import time
 
 from django.conf import settings
@@ -25,6 +21,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from face.models import Portrait
+from lib.bench import SqlTimer, throwaway_database, timed
 from shelter.models import Person, Station, Stay, User
 from tracing import sweep
 from tracing.models import Deadline, Stage, TracingCase, sent_field
@@ -32,50 +29,6 @@ from tracing.models import Deadline, Stage, TracingCase, sent_field
 BATCH = 5000
 HOUR = datetime.timedelta(hours=1)
 DAY = datetime.timedelta(days=1)
-
-
-@contextlib.contextmanager
-def throwaway_database(suffix="bench_deadlines"):
-    creation = connection.creation
-    old_name = connection.settings_dict["NAME"]
-    test = connection.settings_dict.setdefault("TEST", {})
-    folder = None
-    if connection.vendor == "sqlite":
-        folder = tempfile.mkdtemp(prefix="homeward-bench-")
-        test["NAME"] = os.path.join(folder, "bench.sqlite3")
-    else:
-        test["NAME"] = f"{old_name}_{suffix}"
-    name = creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
-    try:
-        yield name, folder or tempfile.gettempdir()
-    finally:
-        creation.destroy_test_db(old_name, verbosity=0)
-        if folder:
-            shutil.rmtree(folder, ignore_errors=True)
-
-
-class SqlTimer:
-    """connection.execute_wrapper that records each query's time in ms (the debug log rounds to 1 ms)."""
-
-    def __init__(self, timings):
-        self.timings = timings
-
-    def __call__(self, execute, sql, params, many, context):
-        start = time.perf_counter()
-        try:
-            return execute(sql, params, many, context)
-        finally:
-            self.timings.append((time.perf_counter() - start) * 1000)
-
-
-def timed(fn, runs):
-    """(median ms, result of the last run)."""
-    times, result = [], None
-    for _ in range(runs):
-        start = time.perf_counter()
-        result = fn()
-        times.append((time.perf_counter() - start) * 1000)
-    return statistics.median(times), result
 
 
 class Command(BaseCommand):

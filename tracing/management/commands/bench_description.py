@@ -33,7 +33,7 @@ from django.core.management.base import BaseCommand
 from django.db import connection, models
 from django.utils import timezone
 
-from face.management.commands.bench_search import write
+from lib.bench import load_average, write
 from lib.names import name_keys
 from shelter.models import Person, PersonNameKey, Sex, Station
 from tracing import finding
@@ -94,11 +94,11 @@ class Command(BaseCommand):
             found.append({p.pk for p, _ in hits})
             kinds.setdefault(kind, []).append(len(hits))
             narrowed.append(finding.narrow_register(description.names).count())
-        load_average = " ".join(f"{x:.2f}" for x in os.getloadavg())
+        load = load_average()
         self.out(f"{len(asked)} queries (name, sex, age range, native place; at most "
                  f"{settings.TRACING_DESCRIPTION_SCAN} files scored): p50 {statistics.median(times):.1f} ms, "
                  f"p95 {np.percentile(times, 95):.1f} ms, max {max(times):.1f} ms; files scored per query: median "
-                 f"{statistics.median(narrowed):.0f}, max {max(narrowed)}; load average {load_average}")
+                 f"{statistics.median(narrowed):.0f}, max {max(narrowed)}; load average {load}")
         self.out("  proposed per query, by kind: " + ", ".join(
             f"{kind} {statistics.mean(n):.1f}" for kind, n in kinds.items()))
         # Against the search before the name keys.

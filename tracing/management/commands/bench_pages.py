@@ -14,7 +14,6 @@ station) and the late-entries page. Prints p50 and p95. Goal: each p95 under 200
 
 import datetime
 import logging
-import os
 import random
 import statistics
 import time
@@ -26,10 +25,9 @@ from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
+from lib.bench import SqlTimer, load_average
 from shelter.models import Person, Station, Stay, User
 from tracing.models import TracingCase
-
-from .bench_deadlines import SqlTimer
 
 BATCH = 10_000
 DAY = datetime.timedelta(days=1)
@@ -202,4 +200,4 @@ class Command(BaseCommand):
             worst = max(worst, p95)
             self.stdout.write(f"  {label:42} {p50:6.0f}ms {p95:6.0f}ms  {len(timings):3} ({sum(timings):.0f} ms)"
                               f"{'' if p95 < GOAL_MS else '  OVER'}")
-        self.stdout.write(f"  worst p95 {worst:.0f} ms; load average %.2f %.2f %.2f" % os.getloadavg())
+        self.stdout.write(f"  worst p95 {worst:.0f} ms; load average {load_average()}")

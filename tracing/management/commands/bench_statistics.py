@@ -20,11 +20,10 @@ from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
+from lib.bench import SqlTimer, throwaway_database, timed
 from shelter.models import Death, Departure, DepartureKind, FoundChannel, Person, Station, Stay, User
 from tracing import figures
 from tracing.models import TracingCase
-
-from .bench_deadlines import SqlTimer, throwaway_database, timed
 
 BATCH = 5000
 DAY = datetime.timedelta(days=1)
