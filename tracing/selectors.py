@@ -19,6 +19,7 @@ from .models import (
     ClueKind,
     ClueState,
     FamilyReport,
+    Interview,
     MonthlyInspection,
     PossibleDuplicate,
     Publication,
@@ -117,6 +118,11 @@ def id_number_clue_for(user, case, pk):
     return Clue.objects.for_user(user).filter(
         pk=pk, kind=ClueKind.ID_NUMBER, valid=True, state=ClueState.ACCEPTED, interview__stay__person=case.stay.person_id,
     ).select_related("interview").first()
+
+
+def interview_for(user, pk):
+    """An interview on a stay of the user's station (404 otherwise)."""
+    return get_object_or_404(Interview.objects.for_user(user).select_related("stay__person__station"), pk=pk)
 
 
 # --- Family reports ---------------------------------------------------------------------------------

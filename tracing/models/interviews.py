@@ -75,6 +75,17 @@ class Interview(SingleLineFields, models.Model):
     def get_absolute_url(self):
         return reverse("tracing:interview", args=[self.pk])
 
+    @staticmethod
+    def proposes_identity_check(clues):
+        """Whether these clues (an interview's, already loaded) hold a valid ID number not dismissed: the
+        page then offers the police identity check."""
+        return any(c.proposes_identity_check and c.state != ClueState.DISMISSED for c in clues)
+
+    @staticmethod
+    def names_a_place(clues):
+        """Whether an accepted clue names a place (the letter to the county's police can be written)."""
+        return any(c.state == ClueState.ACCEPTED and c.place_codes for c in clues)
+
 
 class ClueKind(models.TextChoices):
     PLACE = "place", _("place")

@@ -19,8 +19,8 @@ from shelter.steps import take_step
 from .. import documents
 from ..finding import name_leads, rank_reports
 from ..forms.interviews import ChoosePlaceForm, InterviewForm
-from ..models import Clue, ClueKind, ClueState, Interview
-from ..selectors import case_steps
+from ..models import Clue, ClueKind, Interview
+from ..selectors import case_steps, interview_for
 from ..services import record_interview
 from .documents import pdf_response
 
@@ -54,10 +54,6 @@ def interviews(request, pk):
     })
 
 
-def interview_for(user, pk):
-    return get_object_or_404(Interview.objects.for_user(user).select_related("stay__person__station"), pk=pk)
-
-
 @login_required
 @permission_required("tracing.view_interview", raise_exception=True)
 def interview(request, pk):
@@ -76,10 +72,10 @@ def interview(request, pk):
     may_query = case is not None and case.is_open and "query" in dict(case_steps(case, request.user))
     return render(request, "tracing/interviews/interview.html", {
         "interview": item, "stay": item.stay, "person": person, "clues": clues, "fits": fits[:20],
-        "identity_check": any(c.proposes_identity_check and c.state != ClueState.DISMISSED for c in clues),
+        "identity_check": Interview.proposes_identity_check(clues),
         "leads": leads,
         "query_url": reverse("tracing:act", args=[case.pk, "query"]) if may_query else "",
-        "has_place": any(c.state == ClueState.ACCEPTED and c.place_codes for c in clues),
+        "has_place": Interview.names_a_place(clues),
         "kinds": ClueKind,
     })
 
