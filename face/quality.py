@@ -96,7 +96,7 @@ import numpy as np
 
 from .detection import find_faces
 from .images import ImageRefused, open_portrait
-from .verdicts import QualityReport, thresholds
+from .verdicts import QualityReport, thresholds, within
 
 # Generic 3-D face (millimetres; x right, y down, z away from the camera) for the pose fit, with the
 # landmark each point matches: nose tip, chin, outer eye corners, mouth corners.
@@ -162,17 +162,17 @@ def assess(image, live=False):
     reasons = []
     if len(counted) > 1:
         reasons.append("multiple_faces")
-    if measures["margin"] < t["min_margin"]:
+    if not within("margin", measures["margin"], t):
         reasons.append("cropped")
-    if measures["eye_distance"] < t["min_eye_distance"]:
+    if not within("eye_distance", measures["eye_distance"], t):
         reasons.append("too_small")
     fix = pose_fix(measures, t)
     if fix:
         reasons.append("pose")
         measures["pose_fix"] = fix
-    elif measures["eye_openness"] < t["min_eye_openness"]:
+    elif not within("eye_openness", measures["eye_openness"], t):
         reasons.append("eyes_closed")
-    if measures["sharpness"] < t["min_sharpness"]:
+    if not within("sharpness", measures["sharpness"], t):
         reasons.append("blurred")
     reasons += exposure_reasons(measures["brightness"], measures["contrast"], measures["clipped"], t)
     return QualityReport(reasons, measures)

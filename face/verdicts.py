@@ -123,6 +123,23 @@ def primary_reason(reasons, measures=None):
 STRICT = {"min_eye_distance": 90, "max_yaw": 5, "max_pitch": 5, "max_roll": 8, "min_margin": 0.5}
 
 
+def within(key, value, t):
+    """Whether a stored measure lies within its limit in `t` (thresholds()), as face.quality applies it:
+    True or False, None for a measure without a limit (the detection pass). One rule for the check and
+    the portrait page's table."""
+    if key == "faces":
+        return value == 1
+    if key in ("eye_distance", "sharpness", "contrast", "margin", "eye_openness"):
+        return value >= t[f"min_{key}"]
+    if key == "brightness":
+        return t["min_brightness"] <= value <= t["max_brightness"]
+    if key == "clipped":
+        return value <= t["max_clipped"]
+    if key in ("yaw", "pitch", "roll"):
+        return abs(value) <= t[f"max_{key}"]
+    return None
+
+
 def thresholds():
     """The limits in force: the FACE_* settings, made stricter by STRICT when FACE_STRICT is on."""
     s = settings

@@ -35,7 +35,7 @@ from .quality import check_portrait
 from .selectors import image_url, portrait_for, thumbnail_size
 from .services import choose_main, take_portrait
 from .thumbnails import cached_thumbnail
-from .verdicts import instruction, thresholds
+from .verdicts import instruction, thresholds, within
 
 
 def wants_json(request):
@@ -182,34 +182,29 @@ def portrait(request, pk):
 
 def measure_rows(measures):
     """(label, value, limit, passes) of the stored measures, for the portrait's page: `passes` is False for a
-    measure outside its threshold (the row is marked), None where there is nothing to compare."""
+    measure outside its threshold (the row is marked), None where there is nothing to compare (the rule:
+    face.verdicts.within, which the quality check applies too)."""
     t = thresholds()
-
-    def at_least(key):
-        return lambda v: v >= t[key]
-
-    def at_most(key):
-        return lambda v: abs(v) <= t[key]
-
     rows = [
-        (_("faces found"), measures.get("faces", measures.get("faces_detected")), _("exactly 1"), lambda v: v == 1),
-        (_("distance between the eyes (pixels)"), measures.get("eye_distance"), f"≥ {t['min_eye_distance']:g}",
-         at_least("min_eye_distance")),
-        (_("sharpness"), measures.get("sharpness"), f"≥ {t['min_sharpness']:g}", at_least("min_sharpness")),
-        (_("brightness of the face (0-255)"), measures.get("brightness"),
-         f"{t['min_brightness']:g} – {t['max_brightness']:g}", lambda v: t["min_brightness"] <= v <= t["max_brightness"]),
-        (_("contrast of the face"), measures.get("contrast"), f"≥ {t['min_contrast']:g}", at_least("min_contrast")),
-        (_("burnt-white share of the face"), measures.get("clipped"), f"≤ {t['max_clipped']:g}", at_most("max_clipped")),
-        (_("head turned left/right (degrees)"), measures.get("yaw"), f"± {t['max_yaw']:g}", at_most("max_yaw")),
-        (_("head raised/lowered (degrees)"), measures.get("pitch"), f"± {t['max_pitch']:g}", at_most("max_pitch")),
-        (_("head tilted (degrees)"), measures.get("roll"), f"± {t['max_roll']:g}", at_most("max_roll")),
-        (_("space to the frame edge (eye distances)"), measures.get("margin"), f"≥ {t['min_margin']:g}",
-         at_least("min_margin")),
-        (_("eye openness"), measures.get("eye_openness"), f"≥ {t['min_eye_openness']:g}", at_least("min_eye_openness")),
-        (_("found by (detection pass)"), measures.get("detector"), "", None),
+        (_("faces found"), "faces", measures.get("faces", measures.get("faces_detected")), _("exactly 1")),
+        (_("distance between the eyes (pixels)"), "eye_distance", None, f"≥ {t['min_eye_distance']:g}"),
+        (_("sharpness"), "sharpness", None, f"≥ {t['min_sharpness']:g}"),
+        (_("brightness of the face (0-255)"), "brightness", None, f"{t['min_brightness']:g} – {t['max_brightness']:g}"),
+        (_("contrast of the face"), "contrast", None, f"≥ {t['min_contrast']:g}"),
+        (_("burnt-white share of the face"), "clipped", None, f"≤ {t['max_clipped']:g}"),
+        (_("head turned left/right (degrees)"), "yaw", None, f"± {t['max_yaw']:g}"),
+        (_("head raised/lowered (degrees)"), "pitch", None, f"± {t['max_pitch']:g}"),
+        (_("head tilted (degrees)"), "roll", None, f"± {t['max_roll']:g}"),
+        (_("space to the frame edge (eye distances)"), "margin", None, f"≥ {t['min_margin']:g}"),
+        (_("eye openness"), "eye_openness", None, f"≥ {t['min_eye_openness']:g}"),
+        (_("found by (detection pass)"), "detector", None, ""),
     ]
-    return [(label, value, limit, passes(value) if passes and isinstance(value, int | float) else None)
-            for label, value, limit, passes in rows if value is not None]
+    shown = []
+    for label, key, value, limit in rows:
+        value = measures.get(key) if value is None else value
+        if value is not None:
+            shown.append((label, value, limit, within(key, value, t) if isinstance(value, int | float) else None))
+    return shown
 
 
 @login_required
