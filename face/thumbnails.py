@@ -4,8 +4,12 @@ key names the stored file, which never changes once written (a new picture gets 
 thumbnail never goes stale; the cache only forgets old ones to keep its size."""
 
 import hashlib
+import mimetypes
 
 from django.core.cache import caches
+from django.http import FileResponse, HttpResponse
+
+from lib.http import private
 
 from .images import ImageRefused, thumbnail_jpeg
 
@@ -24,3 +28,14 @@ def cached_thumbnail(field_file, size):
                 return None
         cache.set(key, data)
     return data
+
+
+def picture_response(field_file, size=None):
+    """A stored picture as a private (never cached by a proxy) response: its thumbnail at `size` pixels,
+    or the file itself when no size is asked or it is no picture. The caller has checked who may see it
+    and audited the look."""
+    thumbnail = cached_thumbnail(field_file, size) if size else None
+    if thumbnail is not None:
+        return private(HttpResponse(thumbnail, content_type="image/jpeg"))
+    content_type = mimetypes.guess_type(field_file.name)[0] or "application/octet-stream"
+    return private(FileResponse(field_file.open("rb"), content_type=content_type))

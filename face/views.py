@@ -13,19 +13,18 @@ the log): the first live check of each visit of the capture page is audited, wit
 which the shots taken in that visit carry too.
 """
 
-import mimetypes
 import uuid
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.http import FileResponse, HttpResponse, JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from lib.http import origin, private
+from lib.http import origin
 from shelter.models import AuditEvent
 from shelter.selectors import person_for
 
@@ -34,7 +33,7 @@ from .models import PortraitError, PortraitRefused
 from .quality import check_portrait
 from .selectors import image_url, portrait_for, thumbnail_size
 from .services import choose_main, take_portrait
-from .thumbnails import cached_thumbnail
+from .thumbnails import picture_response
 from .verdicts import instruction, thresholds, within
 
 
@@ -243,8 +242,4 @@ def image(request, pk):
     portrait = portrait_for(request.user, pk)
     size = thumbnail_size(request.GET.get("size"))
     AuditEvent.record(request, AuditEvent.VIEW, portrait.person, target=portrait, portrait=portrait.pk, picture=size or "full")
-    thumbnail = cached_thumbnail(portrait.image, size) if size else None
-    if thumbnail is not None:
-        return private(HttpResponse(thumbnail, content_type="image/jpeg"))
-    content_type = mimetypes.guess_type(portrait.image.name)[0] or "application/octet-stream"
-    return private(FileResponse(portrait.image.open("rb"), content_type=content_type))
+    return picture_response(portrait.image, size)

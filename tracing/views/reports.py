@@ -1,7 +1,6 @@
 """Family reports: the list, taking a report at the counter or by phone, the report page with its
 candidates, more photos, searching again, and the report's own steps (reunion, closing)."""
 
-import mimetypes
 
 from django.conf import settings
 from django.contrib import messages
@@ -14,9 +13,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from face.selectors import image_url, thumbnail_size
-from face.thumbnails import cached_thumbnail
+from face.thumbnails import picture_response
 from lib import workflow
-from lib.http import origin, private
+from lib.http import origin
 from shelter.models import AuditEvent
 from shelter.selectors import transition_history
 from shelter.steps import take_step, then
@@ -186,12 +185,7 @@ def photo_image(request, pk):
     size = thumbnail_size(request.GET.get("size"))
     AuditEvent.record(request, AuditEvent.VIEW, target=photo, report=photo.report.reference, photo=photo.pk,
                       picture=size or "full")
-    thumbnail = cached_thumbnail(photo.image, size) if size else None
-    if thumbnail is not None:
-        return private(HttpResponse(thumbnail, content_type="image/jpeg"))
-    with photo.image.open("rb") as f:
-        data = f.read()
-    return private(HttpResponse(data, content_type=mimetypes.guess_type(photo.image.name)[0] or "image/jpeg"))
+    return picture_response(photo.image, size)
 
 
 @login_required
