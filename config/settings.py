@@ -6,6 +6,7 @@ SECRET_KEY, ALLOWED_HOSTS and the mail/SMS gateways.
 """
 
 import datetime
+import importlib.util
 import os
 import secrets
 from pathlib import Path
@@ -21,8 +22,15 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("VAR_DIR", BASE_DIR / "var"))
 
 
+TRUE_WORDS, FALSE_WORDS = ("1", "true", "yes", "on"), ("0", "false", "no", "off", "")
+
+
 def envbool(name, default):
-    return os.environ.get(name, str(default)).lower() in ("1", "true", "yes", "on")
+    """A yes/no setting; a value it does not know is refused, not read as "no" (DEBUG=ture)."""
+    value = os.environ.get(name, str(default)).strip().lower()
+    if value not in TRUE_WORDS + FALSE_WORDS:
+        raise ImproperlyConfigured(f"{name}={value!r}: write one of {', '.join(TRUE_WORDS + FALSE_WORDS[:-1])}.")
+    return value in TRUE_WORDS
 
 
 def envint(name, default):
@@ -58,6 +66,8 @@ CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").sp
 INSTALLED_APPS = [
     "shelter",
     "tracing",
+    "family",
+    "oversight",
     "face",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -72,6 +82,10 @@ INSTALLED_APPS = [
     "csp",
     "health_check",
 ]
+# The development tools (demo data, benchmarks, the load test) when the image has them: a production
+# image may leave the folder out.
+if importlib.util.find_spec("devtools"):
+    INSTALLED_APPS.append("devtools")
 
 MIDDLEWARE = [
     "lib.observability.RequestIdMiddleware",
@@ -268,7 +282,6 @@ CELERY_TASK_ALWAYS_EAGER = envbool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_BEAT_SCHEDULE = {}
 # Two queues: the face work (encodings and the face searches they start, seconds of CPU each) on its
 # own, so that a burst of portraits or family reports never delays the deadline sweeps, reminders and
 # notifications of the default queue. A worker started without -Q consumes both (make run, one small
@@ -278,7 +291,7 @@ FACE_QUEUE = os.environ.get("CELERY_FACE_QUEUE", "faces")
 CELERY_TASK_QUEUES = [Queue(name, routing_key=name) for name in (CELERY_TASK_DEFAULT_QUEUE, FACE_QUEUE)]
 CELERY_TASK_ROUTES = {name: {"queue": FACE_QUEUE} for name in (
     "face.tasks.encode_portrait", "face.tasks.catch_up_encodings",
-    "tracing.tasks.search_report", "tracing.tasks.search_portrait", "tracing.tasks.catch_up_searches",
+    "family.tasks.search_report", "family.tasks.search_portrait", "family.tasks.catch_up_searches",
 )}
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
@@ -366,11 +379,10 @@ TRACING_AT_RISK_FRACTION = envfloat("TRACING_AT_RISK_FRACTION", 0.25)  # "at ris
 TRACING_SWEEP_SECONDS = envfloat("TRACING_SWEEP_SECONDS", 60)
 # Notices and letters to the police are public documents in Chinese, whatever the user's screen language.
 TRACING_DOCUMENT_LANGUAGE = os.environ.get("TRACING_DOCUMENT_LANGUAGE", "zh-hans")
-# A CJK font for the PDFs (Debian fonts-wqy-zenhei, installed by `make system-deps`).
-TRACING_PDF_FONT = os.environ.get("TRACING_PDF_FONT", "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc")
-# The register's printed documents (the death report): the same CJK font unless set apart.
-REGISTER_PDF_FONT = os.environ.get("REGISTER_PDF_FONT", TRACING_PDF_FONT)
-# Family reports and duplicate files (tracing.finding). A resident is proposed as
+# A CJK font for every PDF (Debian fonts-wqy-zenhei, installed by `make system-deps`; lib.pdf).
+# TRACING_PDF_FONT is its name of earlier versions, still read.
+PDF_FONT = os.environ.get("PDF_FONT") or os.environ.get("TRACING_PDF_FONT") or "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc"
+# Family reports and duplicate files (family.finding). A resident is proposed as
 # a candidate within this face distance (two photos of one person in tests/faces: 0.11-0.43; of two
 # people: 0.70 or more), or on a strong description: a name that sounds the same with a description
 # score of at least TRACING_MIN_DESCRIPTION_SCORE, or the same ID number.
@@ -386,16 +398,7 @@ TRACING_DESCRIPTION_SCAN = envint("TRACING_DESCRIPTION_SCAN", 2000)
 # The sweep: every minute; a sweep not started within its interval is dropped (the next one does its work).
 # Work lost by the queue (or queued while it was down) is done by these, after this many seconds.
 CATCH_UP_SECONDS = envint("CATCH_UP_SECONDS", 60)
-CELERY_BEAT_SCHEDULE["catch-up-encodings"] = {"task": "face.tasks.catch_up_encodings", "schedule": CATCH_UP_SECONDS,
-                                              "options": {"expires": CATCH_UP_SECONDS}}
-CELERY_BEAT_SCHEDULE["catch-up-searches"] = {"task": "tracing.tasks.catch_up_searches", "schedule": CATCH_UP_SECONDS,
-                                             "options": {"expires": CATCH_UP_SECONDS}}
-CELERY_BEAT_SCHEDULE["sweep-deadlines"] = {
-    "task": "tracing.tasks.sweep_deadlines",
-    "schedule": TRACING_SWEEP_SECONDS,
-    "options": {"expires": TRACING_SWEEP_SECONDS},
-}
-# The data-quality sweep (tracing.problem_sweep): daily; the grace days before each rule fires.
+# The data-quality sweep (oversight.problem_sweep): daily; the grace days before each rule fires.
 DATA_QUALITY_SWEEP_SECONDS = envint("DATA_QUALITY_SWEEP_SECONDS", 24 * 3600)
 DATA_QUALITY_PORTRAIT_DAYS = envint("DATA_QUALITY_PORTRAIT_DAYS", 1)
 DATA_QUALITY_HANDOVER_DAYS = envint("DATA_QUALITY_HANDOVER_DAYS", 1)
@@ -407,15 +410,20 @@ DATA_QUALITY_LATE_SEEN_DAYS = envint("DATA_QUALITY_LATE_SEEN_DAYS", 7)
 # (either month counting at least DATA_QUALITY_MONTH_CHANGE_MIN) is a problem to explain.
 DATA_QUALITY_MONTH_CHANGE_PERCENT = envint("DATA_QUALITY_MONTH_CHANGE_PERCENT", 50)
 DATA_QUALITY_MONTH_CHANGE_MIN = envint("DATA_QUALITY_MONTH_CHANGE_MIN", 10)
-CELERY_BEAT_SCHEDULE["check-data-quality"] = {
-    "task": "tracing.tasks.check_data_quality",
-    "schedule": DATA_QUALITY_SWEEP_SECONDS,
-    "options": {"expires": DATA_QUALITY_SWEEP_SECONDS},
-}
-CELERY_BEAT_SCHEDULE["sweep-stay-reviews"] = {
-    "task": "shelter.tasks.sweep_reviews",
-    "schedule": TRACING_SWEEP_SECONDS,
-    "options": {"expires": TRACING_SWEEP_SECONDS},
+
+
+# Every periodic task, in one place. Each expires after its own interval: a run not started by then
+# is dropped, as the next one does its work.
+def every(task, seconds):
+    return {"task": task, "schedule": seconds, "options": {"expires": seconds}}
+
+
+CELERY_BEAT_SCHEDULE = {
+    "catch-up-encodings": every("face.tasks.catch_up_encodings", CATCH_UP_SECONDS),
+    "catch-up-searches": every("family.tasks.catch_up_searches", CATCH_UP_SECONDS),
+    "sweep-deadlines": every("tracing.tasks.sweep_deadlines", TRACING_SWEEP_SECONDS),
+    "sweep-stay-reviews": every("shelter.tasks.sweep_reviews", TRACING_SWEEP_SECONDS),
+    "check-data-quality": every("oversight.tasks.check_data_quality", DATA_QUALITY_SWEEP_SECONDS),
 }
 
 # Pages that update themselves (htmx polling): the header's unread-notifications count, and a family

@@ -17,6 +17,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("shelter.urls")),
     path("tracing/", include("tracing.urls")),
+    path("family/", include("family.urls")),
+    path("oversight/", include("oversight.urls")),
     path("face/", include("face.urls")),
 ]
 

@@ -1,6 +1,6 @@
 """Chinese names by their sound: pinyin without tones, the accent folds, and the search keys built from them.
 
-tracing.matching scores two names with these (the same characters; the same sound; a similar sound
+family.matching scores two names with these (the same characters; the same sound; a similar sound
 in a southern accent); shelter stores each file's keys (shelter.models.PersonNameKey) so that the
 description search finds every file whose name could score that high with one indexed lookup.
 """
@@ -40,7 +40,7 @@ def fold(syllables):
 
 
 def name_key(name):
-    """The key two names share whenever tracing.matching.name_score gives them 0.8 or more: the folded
+    """The key two names share whenever family.matching.name_score gives them 0.8 or more: the folded
     pinyin (the same characters, the same sound and a southern accent's sound all fold alike), or, for
     a name without Chinese characters (which only the same spelling matches), "=" and the name."""
     sound = pinyin(name)

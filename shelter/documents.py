@@ -1,31 +1,20 @@
 """The death report as a printable PDF, in Chinese whatever the screen language: the register's own
-document (it needs nothing above shelter), drawn like tracing's documents with fpdf2 in a CJK font
-(REGISTER_PDF_FONT, by default the same font as TRACING_PDF_FONT), so the text is real text."""
-
-import logging
+document (it needs nothing above shelter), set up like every other (lib.pdf)."""
 
 from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from fpdf import FPDF
 
-logging.getLogger("fontTools.subset").setLevel(logging.ERROR)
-
-FONT = "cjk"
+from lib.pdf import FONT, document, facts, heading
 
 
 def death_report_pdf(death, by=None):
     stay, person = death.stay, death.stay.person
     station = person.station
     with translation.override(settings.TRACING_DOCUMENT_LANGUAGE):
-        pdf = _document()
+        pdf = document()
         pdf.set_title(_("Death report"))
-        pdf.set_font(FONT, size=20)
-        pdf.cell(0, 12, _("Death report"), align="C", new_x="LMARGIN", new_y="NEXT")
-        pdf.set_font(FONT, size=12)
-        pdf.cell(0, 8, station.name, align="C", new_x="LMARGIN", new_y="NEXT")
-        pdf.ln(4)
+        heading(pdf, _("Death report"), station.name, size=20)
         youngest, oldest = person.age_range(timezone.localtime(death.died_at).date())
         age = "-" if youngest is None else str(youngest) if youngest == oldest else f"{youngest}-{oldest}"
         _section(pdf, _("The person"), [
@@ -72,31 +61,8 @@ def _name(user):
     return user.get_full_name() or user.username
 
 
-def _document():
-    font = settings.REGISTER_PDF_FONT
-    pdf = FPDF(format="A4")
-    pdf.set_margins(20, 20, 20)
-    pdf.set_auto_page_break(True, margin=20)
-    try:
-        pdf.add_font(FONT, "", font, collection_font_number=0)
-    except FileNotFoundError:
-        raise ImproperlyConfigured(f"REGISTER_PDF_FONT {font} not found: install a CJK font (fonts-wqy-zenhei).") from None
-    pdf.set_creator("Homeward")
-    pdf.add_page()
-    return pdf
-
-
-def _section(pdf, title, facts):
+def _section(pdf, title, rows):
     pdf.set_font(FONT, size=13)
     pdf.cell(0, 9, str(title), new_x="LMARGIN", new_y="NEXT")
-    for label, value in facts:
-        pdf.set_x(pdf.l_margin)
-        pdf.set_font(FONT, size=10)
-        pdf.set_text_color(90, 90, 90)
-        y = pdf.get_y()
-        pdf.multi_cell(36, 7, str(label), align="L")
-        pdf.set_xy(pdf.l_margin + 36, y)
-        pdf.set_text_color(0, 0, 0)
-        pdf.set_font(FONT, size=11)
-        pdf.multi_cell(0, 7, str(value), align="L", new_x="LMARGIN", new_y="NEXT")
+    facts(pdf, rows, size=11)
     pdf.ln(3)

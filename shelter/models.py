@@ -599,7 +599,7 @@ class Stay(ConcurrentTransitionMixin, LedgerEntry):
     review_point = models.CharField(_("review"), max_length=12, choices=ReviewPoint.choices, blank=True,
                                     editable=False)
     review_reminded_at = models.DateTimeField(null=True, blank=True, editable=False)
-    # Kept for the monthly figures (tracing.figures), which count them in one grouped query: whether the
+    # Kept for the monthly figures (oversight.figures), which count them in one grouped query: whether the
     # file had an earlier stay, and the age on the day of arrival (Person.age_at). Set when the stay is
     # registered; again when the file's ages are corrected (Person.save) or two files merge (merge_into).
     repeat_arrival = models.BooleanField(_("repeat arrival"), default=False, editable=False)

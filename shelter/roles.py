@@ -36,14 +36,14 @@ ROLES["station_head"] += ["tracing.view_tracingcase", "tracing.view_board"]
 ROLES["administrator"] += TRACING_WORK + ["tracing.view_board", "tracing.close_case"]
 
 # Family reports and face search: the desk takes reports, and its portraits and reports are searched
-# (tracing.search_faces); supervisors also confirm or reject candidates, record reunions and merge two
+# (family.search_faces); supervisors also confirm or reject candidates, record reunions and merge two
 # files of one person; station heads read reports but do not search faces.
-FAMILY_WORK = ["tracing.view_familyreport", "tracing.add_familyreport", "tracing.change_familyreport",
-               "tracing.search_faces"]
-FAMILY_REVIEW = ["tracing.review_candidate", "tracing.close_report", "shelter.merge_person"]
+FAMILY_WORK = ["family.view_familyreport", "family.add_familyreport", "family.change_familyreport",
+               "family.search_faces"]
+FAMILY_REVIEW = ["family.review_candidate", "family.close_report", "shelter.merge_person"]
 ROLES["reception"] += FAMILY_WORK
 ROLES["supervisor"] += FAMILY_WORK + FAMILY_REVIEW
-ROLES["station_head"] += ["tracing.view_familyreport"]
+ROLES["station_head"] += ["family.view_familyreport"]
 ROLES["administrator"] += FAMILY_WORK + FAMILY_REVIEW
 
 # Interviews and their clues: the desk records them and judges the clues; station heads read them.
@@ -55,33 +55,33 @@ ROLES["administrator"] += INTERVIEWS
 
 # The month (tracing's statistics, ledgers and the finance comparison): station heads and supervisors
 # read and export their station's; supervisors upload the finance sheet; administrators all stations'.
-MONTH = ["tracing.view_statistics", "tracing.export_ledger", "tracing.view_financecomparison"]
-ROLES["supervisor"] += MONTH + ["tracing.add_financecomparison"]
+MONTH = ["oversight.view_statistics", "oversight.export_ledger", "oversight.view_financecomparison"]
+ROLES["supervisor"] += MONTH + ["oversight.add_financecomparison"]
 ROLES["station_head"] += MONTH
-ROLES["administrator"] += MONTH + ["tracing.add_financecomparison"]
+ROLES["administrator"] += MONTH + ["oversight.add_financecomparison"]
 
 # The civil-affairs bureau's inspector reads everything of every station (figures, ledgers, warnings on
 # the deadline board, the files and the tracing behind them, the audit log) and changes nothing: no
 # permission that adds, changes, deletes or takes a step (tested). Every read is audited, as anyone's.
 ROLES["inspector"] = [
     "shelter.view_all_stations", *VIEW_PEOPLE, "shelter.view_auditevent", "tracing.view_board",
-    "tracing.view_tracingcase", "tracing.view_familyreport", *MONTH,
+    "tracing.view_tracingcase", "family.view_familyreport", *MONTH,
 ]
 
 # Data-quality problems (问题清单): supervisors and station heads see their station's, the inspector every
 # station's (and changes nothing); supervisors accept a problem as it is, with a reason.
 # Supervisors also upload other departments' lists for comparison (数据比对).
-ROLES["supervisor"] += ["tracing.view_problem", "tracing.accept_problem", "tracing.view_datacomparison",
-                        "tracing.add_datacomparison"]
-ROLES["station_head"] += ["tracing.view_problem", "tracing.view_datacomparison"]
-ROLES["administrator"] += ["tracing.view_problem", "tracing.accept_problem", "tracing.view_datacomparison",
-                           "tracing.add_datacomparison"]
-ROLES["inspector"] += ["tracing.view_problem", "tracing.view_datacomparison", "tracing.view_interview"]
+ROLES["supervisor"] += ["oversight.view_problem", "oversight.accept_problem", "oversight.view_datacomparison",
+                        "oversight.add_datacomparison"]
+ROLES["station_head"] += ["oversight.view_problem", "oversight.view_datacomparison"]
+ROLES["administrator"] += ["oversight.view_problem", "oversight.accept_problem", "oversight.view_datacomparison",
+                           "oversight.add_datacomparison"]
+ROLES["inspector"] += ["oversight.view_problem", "oversight.view_datacomparison", "tracing.view_interview"]
 # The monthly inspection register (工作检查登记表): supervisors file it; heads and the inspector read it.
-ROLES["supervisor"] += ["tracing.view_monthlyinspection", "tracing.add_monthlyinspection"]
-ROLES["administrator"] += ["tracing.view_monthlyinspection", "tracing.add_monthlyinspection"]
-ROLES["station_head"] += ["tracing.view_monthlyinspection"]
-ROLES["inspector"] += ["tracing.view_monthlyinspection"]
+ROLES["supervisor"] += ["oversight.view_monthlyinspection", "oversight.add_monthlyinspection"]
+ROLES["administrator"] += ["oversight.view_monthlyinspection", "oversight.add_monthlyinspection"]
+ROLES["station_head"] += ["oversight.view_monthlyinspection"]
+ROLES["inspector"] += ["oversight.view_monthlyinspection"]
 
 
 def sync_groups(using="default"):

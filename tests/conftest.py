@@ -14,7 +14,7 @@ from PIL import Image
 from playwright.sync_api import sync_playwright
 
 from config.celery import app
-from face.management.commands.bench_face import frame, jpeg
+from devtools.images import frame, jpeg
 from shelter.models import Person, Station, Stay, User
 
 

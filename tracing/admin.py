@@ -5,7 +5,7 @@ from django.contrib import admin
 
 from shelter.admin import ReadOnlyAdmin
 
-from .models import Candidate, DnaReferral, FamilyReport, PossibleDuplicate, Publication, QuickQuery, TracingCase
+from .models import DnaReferral, Publication, QuickQuery, TracingCase
 
 
 class CaseRecordAdmin(ReadOnlyAdmin):
@@ -37,21 +37,3 @@ class PublicationAdmin(CaseRecordAdmin):
 class DnaReferralAdmin(CaseRecordAdmin):
     list_display = ("reference_no", "case", "sent_at", "sampled_at", "database", "result")
     list_filter = ("database", "result")
-
-
-@admin.register(FamilyReport)
-class FamilyReportAdmin(ReadOnlyAdmin):
-    list_display = ("__str__", "station", "state", "sex", "reported_at")
-    list_filter = ("state", "station")
-
-
-@admin.register(Candidate)
-class CandidateAdmin(ReadOnlyAdmin):
-    list_display = ("report", "person", "face_distance", "description_score", "state")
-    list_filter = ("state",)
-
-
-@admin.register(PossibleDuplicate)
-class PossibleDuplicateAdmin(ReadOnlyAdmin):
-    list_display = ("person", "other", "found_by", "face_distance", "state", "found_at")
-    list_filter = ("state", "found_by")

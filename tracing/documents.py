@@ -1,9 +1,8 @@
 """The printed documents: the tracing notice, the DNA request to the police and the letter listing an
 interview's clues to the county's police, as PDF.
 
-Both are public documents in Chinese whatever the user's screen language (TRACING_DOCUMENT_LANGUAGE),
-drawn with fpdf2 in a CJK font (TRACING_PDF_FONT, Debian's WenQuanYi Zen Hei by default), so the
-Chinese text is real text: it prints, copies and can be searched.
+They are public documents in Chinese whatever the user's screen language (TRACING_DOCUMENT_LANGUAGE),
+set up like every other (lib.pdf).
 """
 
 import io
@@ -11,21 +10,15 @@ import logging
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from fpdf import FPDF
 from PIL import Image, ImageOps
 
 from face.models import Portrait
+from lib.pdf import FONT, document, facts, heading
 
 from . import clues
 from .models import Clue, ClueKind, ClueState
-
-logging.getLogger("fontTools.subset").setLevel(logging.ERROR)
-
-FONT = "cjk"
-PAGE_WIDTH = 210 - 2 * 20  # A4 with 20 mm margins
 
 
 def notice_text(case):
@@ -67,16 +60,16 @@ def may_come_from_text(stay):
 
 def notice_pdf(case):
     with translation.override(settings.TRACING_DOCUMENT_LANGUAGE):
-        pdf = _document()
+        pdf = document()
         title = case.notice_title()
         pdf.set_title(str(title))
-        _heading(pdf, title, case.station.name)
+        heading(pdf, title, case.station.name)
         top = pdf.get_y()
         photo_width = 52
         if _portrait(pdf, case.stay.person, x=pdf.l_margin, y=top, w=photo_width):
             pdf.set_left_margin(pdf.l_margin + photo_width + 8)
         pdf.set_xy(pdf.l_margin, top)
-        _facts(pdf, case.notice_facts())
+        facts(pdf, case.noticefacts())
         pdf.set_left_margin(20)
         pdf.set_y(max(pdf.get_y(), top + photo_width * 4 / 3) + 6)
         pdf.set_font(FONT, size=12)
@@ -94,9 +87,9 @@ def dna_letter_pdf(referral):
     case = referral.case
     person, stay = case.stay.person, case.stay
     with translation.override(settings.TRACING_DOCUMENT_LANGUAGE):
-        pdf = _document()
+        pdf = document()
         pdf.set_title(_("Request for DNA sample collection"))
-        _heading(pdf, _("Request for DNA sample collection"), _("Reference number: %(ref)s") % {"ref": referral.reference_no})
+        heading(pdf, _("Request for DNA sample collection"), _("Reference number: %(ref)s") % {"ref": referral.reference_no})
         pdf.set_font(FONT, size=12)
         pdf.multi_cell(0, 7, f"{referral.police_unit}：", align="L")
         pdf.ln(2)
@@ -113,7 +106,7 @@ def dna_letter_pdf(referral):
         if _portrait(pdf, person, x=pdf.w - pdf.r_margin - 40, y=top, w=40):
             pdf.set_right_margin(pdf.r_margin + 46)
         pdf.set_xy(pdf.l_margin, top)
-        _facts(pdf, case.notice_facts(with_station=False))
+        facts(pdf, case.noticefacts(with_station=False))
         pdf.set_right_margin(20)
         pdf.set_y(max(pdf.get_y(), top + 55) + 6)
         pdf.set_font(FONT, size=12)
@@ -157,10 +150,10 @@ def clue_letter(stay):
 def clue_letter_pdf(letter):
     stay, person = letter.stay, letter.stay.person
     with translation.override(settings.TRACING_DOCUMENT_LANGUAGE):
-        pdf = _document()
+        pdf = document()
         title = _("Request for help in finding the family of a person in our care")
         pdf.set_title(title)
-        _heading(pdf, title, _("File number: %(file)s") % {"file": person.file_no})
+        heading(pdf, title, _("File number: %(file)s") % {"file": person.file_no})
         pdf.set_font(FONT, size=12)
         pdf.multi_cell(0, 7, f"{letter.bureau}：", align="L", new_x="LMARGIN", new_y="NEXT")
         pdf.ln(2)
@@ -199,80 +192,6 @@ def clue_letter_pdf(letter):
         for line in (person.station.name, _("(seal)"), timezone.localdate().strftime("%Y-%m-%d")):
             pdf.cell(0, 8, line, align="R", new_x="LMARGIN", new_y="NEXT")
         return bytes(pdf.output())
-
-
-def month_table_pdf(title, subtitle, headers, sections):
-    """The printable monthly table: `sections` [(section title, [(label, [values])])] under `headers`
-    (the figure's column, then one per month and the total), landscape A4 in the CJK font."""
-    pdf = _document(orientation="L")
-    pdf.set_title(title)
-    _heading(pdf, title, subtitle)
-    label_w = 70
-    value_w = min(24, (pdf.w - pdf.l_margin - pdf.r_margin - label_w) / max(len(headers) - 1, 1))
-
-    def header_row():
-        pdf.set_font(FONT, size=9)
-        pdf.set_fill_color(221, 235, 247)
-        pdf.cell(label_w, 7, str(headers[0]), border=1, fill=True)
-        for h in headers[1:]:
-            pdf.cell(value_w, 7, str(h), border=1, align="C", fill=True)
-        pdf.ln()
-
-    header_row()
-    for section, rows in sections:
-        if pdf.will_page_break(7 * (len(rows) + 1)):
-            pdf.add_page()
-            header_row()
-        pdf.set_font(FONT, size=10)
-        pdf.cell(label_w + value_w * (len(headers) - 1), 7, str(section), border=1, new_x="LMARGIN", new_y="NEXT")
-        pdf.set_font(FONT, size=9)
-        for label, values in rows:
-            pdf.cell(label_w, 6, "  " + str(label), border=1)
-            for v in values:
-                pdf.cell(value_w, 6, str(v), border=1, align="R")
-            pdf.ln()
-    pdf.ln(4)
-    pdf.set_font(FONT, size=9)
-    pdf.cell(0, 6, timezone.localtime().strftime("%Y-%m-%d %H:%M"), align="R")
-    return bytes(pdf.output())
-
-
-def _document(orientation="P"):
-    font = settings.TRACING_PDF_FONT
-    pdf = FPDF(orientation=orientation, format="A4")
-    pdf.set_margins(20, 20, 20)
-    pdf.set_auto_page_break(True, margin=20)
-    try:
-        pdf.add_font(FONT, "", font, collection_font_number=0)
-    except FileNotFoundError:
-        raise ImproperlyConfigured(
-            f"TRACING_PDF_FONT {font} not found: install a CJK font (make system-deps installs fonts-wqy-zenhei)."
-        ) from None
-    pdf.set_creator("Homeward")
-    pdf.add_page()
-    return pdf
-
-
-def _heading(pdf, title, subtitle):
-    pdf.set_font(FONT, size=22)
-    pdf.cell(0, 12, title, align="C", new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font(FONT, size=12)
-    pdf.cell(0, 8, subtitle, align="C", new_x="LMARGIN", new_y="NEXT")
-    pdf.ln(6)
-
-
-def _facts(pdf, facts):
-    label_width = 36
-    for label, value in facts:
-        pdf.set_x(pdf.l_margin)
-        pdf.set_font(FONT, size=10)
-        pdf.set_text_color(90, 90, 90)
-        y = pdf.get_y()
-        pdf.multi_cell(label_width, 7, str(label), align="L")
-        pdf.set_xy(pdf.l_margin + label_width, y)
-        pdf.set_text_color(0, 0, 0)
-        pdf.set_font(FONT, size=12)
-        pdf.multi_cell(0, 7, str(value), align="L", new_x="LMARGIN", new_y="NEXT")
 
 
 def _portrait(pdf, person, x, y, w):

@@ -1,32 +1,14 @@
 """Reads of tracing that views, template tags and the admin share. Each is scoped to what the user's
 station may see: anything else is a 404, as if it did not exist."""
 
-import datetime
 from dataclasses import dataclass
 
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from face.selectors import thumbnails
 from lib import workflow
 
-from .models import (
-    SEARCHING_STATES,
-    Candidate,
-    CandidateState,
-    Clue,
-    ClueKind,
-    ClueState,
-    FamilyReport,
-    Interview,
-    MonthlyInspection,
-    PossibleDuplicate,
-    Publication,
-    ReportState,
-    TracingCase,
-    due_field,
-)
+from .models import Clue, ClueKind, ClueState, Interview, Publication, TracingCase
 
 # --- Tracing cases ----------------------------------------------------------------------------------
 
@@ -40,25 +22,6 @@ def case_for(user, pk):
 def publication_for(user, pk):
     qs = Publication.objects.filter(case__in=TracingCase.objects.for_user(user)).select_related("case")
     return get_object_or_404(qs, pk=pk)
-
-
-def cases_in_stage(cases, kind, stage, now):
-    """A board list: the cases in this stage of this deadline, the oldest due first."""
-    return (
-        cases.in_stage(kind, stage, now)
-        .select_related("stay__person", "stay__staff_in_charge", "station")
-        .order_by(due_field(kind), "pk")
-    )
-
-
-def with_rows(cases, kind):
-    """Cases as rows for the lists, with their due time and thumbnails fetched in one query."""
-    cases = list(cases)
-    thumbs = thumbnails(c.stay.person_id for c in cases)
-    for case in cases:
-        case.due = getattr(case, due_field(kind))
-        case.thumbnail = thumbs.get(case.stay.person_id)
-    return cases
 
 
 @dataclass(frozen=True)
@@ -123,61 +86,3 @@ def id_number_clue_for(user, case, pk):
 def interview_for(user, pk):
     """An interview on a stay of the user's station (404 otherwise)."""
     return get_object_or_404(Interview.objects.for_user(user).select_related("stay__person__station"), pk=pk)
-
-
-# --- Family reports ---------------------------------------------------------------------------------
-
-
-def report_for(user, pk):
-    """A report the user's station handles or has a candidate for."""
-    qs = FamilyReport.objects.visible_to(user).select_related("station", "taken_by", "matched_person")
-    return get_object_or_404(qs, pk=pk)
-
-
-def own_report(user, pk):
-    """A report the user's station handles (to change it)."""
-    return get_object_or_404(FamilyReport.objects.for_user(user), pk=pk)
-
-
-def handles(report, user):
-    """Whether the user's station handles the report (or the user sees every station): it may take
-    the report's steps."""
-    return user.sees_all_stations or report.station_id == user.station_id
-
-
-def candidate_for_review(user, pk):
-    """A candidate living at the user's station: the one that confirms or rejects it."""
-    qs = Candidate.objects.shown_in_full_to(user).select_related("report", "person")
-    return get_object_or_404(qs, pk=pk)
-
-
-def warning_for(user, pk):
-    """A duplicate-file warning about one of the user's station's people."""
-    return get_object_or_404(PossibleDuplicate.objects.for_user(user).select_related("person", "other"), pk=pk)
-
-
-def family_panel(person, user):
-    """The family panel of a file: open duplicate warnings, and the family reports it is a candidate for."""
-    warnings = []
-    for warning in PossibleDuplicate.objects.about(person):
-        other = warning.other_side(person)
-        warnings.append({"warning": warning, "other": other, "own": other.station_id == person.station_id,
-                         "last_stay": other.current_stay})
-    candidates = []
-    if user.has_perm("tracing.view_familyreport"):
-        candidates = list(
-            Candidate.objects.filter(person=person, report__state__in=[*SEARCHING_STATES, ReportState.CONFIRMED])
-            .exclude(state=CandidateState.REJECTED).select_related("report__station").order_by("-score")
-        )
-    return warnings, candidates
-
-
-def missing_inspections(station, months=12):
-    """The first days of the last `months` months (this one included) with no inspection filed."""
-    first = timezone.localdate().replace(day=1)
-    wanted = []
-    for _i in range(months):
-        wanted.append(first)
-        first = (first - datetime.timedelta(days=1)).replace(day=1)
-    filed = set(MonthlyInspection.objects.filter(station=station, month__in=wanted).values_list("month", flat=True))
-    return [m for m in wanted if m not in filed]

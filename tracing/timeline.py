@@ -1,5 +1,5 @@
 """Tracing on the person's timeline (shelter.timeline.SOURCES, filled in TracingConfig.ready()): cases,
-identity queries, publications and the DNA referral; family reports judged against the file."""
+identity queries, publications and the DNA referral; interviews and the clues accepted."""
 
 from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
@@ -9,8 +9,6 @@ from shelter.models import StateLog
 from shelter.timeline import Event
 
 from .models import (
-    Candidate,
-    CandidateState,
     CaseState,
     Clue,
     ClueState,
@@ -72,18 +70,6 @@ def _local(value):
     return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
 
 
-def family_events(person):
-    """Family reports judged against this file: confirmed (the family found) or rejected."""
-    reviewed = Candidate.objects.filter(person=person).exclude(state=CandidateState.PROPOSED)
-    for c in reviewed.select_related("report__station", "reviewed_by"):
-        values = {"ref": c.report.reference, "station": c.report.station.name}
-        if c.state == CandidateState.CONFIRMED:
-            title = _("Confirmed as the relative sought by family report %(ref)s (%(station)s)") % values
-        else:
-            title = _("Not the relative sought by family report %(ref)s (%(station)s)") % values
-        yield Event(c.reviewed_at, "tracing", title, c.review_reason, c.reviewed_by)
-
-
 def interview_events(person):
     """Interviews (with the number of clues found) and the clues staff accepted, with their sentence."""
     for i in Interview.objects.filter(stay__person=person).select_related("entered_by"):
@@ -95,4 +81,4 @@ def interview_events(person):
             "kind": c.get_kind_display(), "value": c.normalised or c.value}, c.sentence, c.decided_by)
 
 
-SOURCES = [tracing_events, family_events, interview_events]
+SOURCES = [tracing_events, interview_events]

@@ -98,7 +98,7 @@ class Staff(HttpUser):
     def board(self):
         """Supervisors land on the deadline board; the desk on the people list."""
         if self.supervisor:
-            self.client.get("/tracing/", name="board")
+            self.client.get("/oversight/", name="board")
         else:
             self.remember_people(self.client.get("/people/", name="people list").text)
 
@@ -159,14 +159,14 @@ class Staff(HttpUser):
     def family_report(self):
         if self.supervisor:
             return
-        self.client.get("/tracing/reports/new/", name="family report form")
+        self.client.get("/family/reports/new/", name="family report form")
         photo = random.choice(PHOTOS)
         data = {"reported_via": "phone", "reporter_name": "张伟", "reporter_relation": "儿子",
                 "reporter_phone": "139" + "".join(random.choices("0123456789", k=8)), "name": random.choice(SURNAMES) + "德明",
                 "sex": random.choice("MF"), "age_min": "60", "age_max": "75", "native_place": "河南省周口市",
                 "dialect": "河南话", "last_seen_on": (datetime.now() - timedelta(days=20)).date().isoformat(),
                 "last_seen_place": "广州火车站", "description": "短发花白", "health": "老年痴呆"}
-        response = self.post("/tracing/reports/new/", data, name="family report",
+        response = self.post("/family/reports/new/", data, name="family report",
                              files={"photos": (photo.name, photo.read_bytes(), "image/jpeg")})
         if response.status_code == 302:
             self.client.get(response.headers["Location"], name="family report page")
@@ -175,12 +175,12 @@ class Staff(HttpUser):
     def review_candidate(self):
         if not self.supervisor:
             return
-        listing = self.client.get("/tracing/reports/", name="family reports")
-        reports = re.findall(r'href="/tracing/reports/(\d+)/"', listing.text)
+        listing = self.client.get("/family/reports/", name="family reports")
+        reports = re.findall(r'href="/family/reports/(\d+)/"', listing.text)
         if not reports:
             return
         report = random.choice(reports[:20])
-        page = self.client.get(f"/tracing/reports/{report}/", name="family report page")
-        pending = re.findall(r'action="/tracing/candidates/(\d+)/reject/"', page.text)
+        page = self.client.get(f"/family/reports/{report}/", name="family report page")
+        pending = re.findall(r'action="/family/candidates/(\d+)/reject/"', page.text)
         if pending:
-            self.post(f"/tracing/candidates/{pending[0]}/reject/", {"reason": "家属看照片说不是"}, name="candidate review")
+            self.post(f"/family/candidates/{pending[0]}/reject/", {"reason": "家属看照片说不是"}, name="candidate review")

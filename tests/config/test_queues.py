@@ -10,10 +10,10 @@ from tracing import tasks as tracing_tasks
 
 LOADED = [face_tasks, shelter_tasks, tracing_tasks]  # their tasks are registered on import
 
-FACE_WORK = ["face.tasks.encode_portrait", "face.tasks.catch_up_encodings", "tracing.tasks.search_report",
-             "tracing.tasks.search_portrait", "tracing.tasks.catch_up_searches"]
+FACE_WORK = ["face.tasks.encode_portrait", "face.tasks.catch_up_encodings", "family.tasks.search_report",
+             "family.tasks.search_portrait", "family.tasks.catch_up_searches"]
 TIMELY_WORK = ["tracing.tasks.sweep_deadlines", "shelter.tasks.sweep_reviews", "shelter.tasks.deliver_notifications",
-               "tracing.tasks.check_data_quality"]
+               "oversight.tasks.check_data_quality"]
 
 
 def queue_of(name):

@@ -12,8 +12,8 @@ from django.urls import reverse
 from PIL import Image
 from playwright.sync_api import expect, sync_playwright
 
+from devtools.images import far_away, frame, jpeg
 from face.detection import find_faces, models
-from face.management.commands.bench_face import far_away, frame, jpeg
 from face.models import Portrait
 from shelter.models import AuditEvent
 

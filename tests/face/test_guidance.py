@@ -10,7 +10,7 @@ import pytest
 from django.utils import translation
 from PIL import Image, ImageFilter
 
-from face.management.commands.bench_face import degraded_set, jpeg, scaled, webcam_frame
+from devtools.images import degraded_set, jpeg, scaled, webcam_frame
 from face.quality import check_portrait, pose_fix
 from face.verdicts import instruction, primary_reason, thresholds
 

@@ -12,9 +12,9 @@ import pytest
 from django.urls import reverse
 from PIL import Image, ImageFilter
 
+from devtools.images import far_away, frame, jpeg
 from face import tasks
 from face.detection import find_faces
-from face.management.commands.bench_face import far_away, frame, jpeg
 from face.models import Portrait, PortraitError, PortraitRefused
 from face.services import choose_main, replace_image, take_portrait
 from face.signals import portrait_encoded

@@ -18,10 +18,10 @@ import pytest
 from django.utils import translation
 from PIL import Image, ImageFilter
 
+from devtools.images import frame, jpeg
 from face.detection import find_faces
 from face.encoding import encode
 from face.images import ImageRefused, open_portrait
-from face.management.commands.bench_face import frame, jpeg
 from face.quality import check_portrait
 
 FACES = Path(__file__).parent.parent / "faces"  # tests/faces

@@ -8,8 +8,8 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from family.models import FamilyReport
 from shelter.models import Notification
-from tracing.models import FamilyReport
 
 CHROMIUM = "/usr/bin/chromium"
 

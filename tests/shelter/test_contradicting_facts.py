@@ -8,11 +8,11 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from family.forms.reports import FamilyReportForm
 from lib import idcard
 from lib.phones import is_phone, validate_phones
 from shelter.forms import PersonForm
 from shelter.models import Person
-from tracing.forms.reports import FamilyReportForm
 
 
 @pytest.mark.parametrize("number", ["13912345678", "+86 139 1234 5678", "020-12345678", "0755 1234 5678",

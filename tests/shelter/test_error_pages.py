@@ -24,7 +24,7 @@ def test_another_stations_file_answers_our_404_in_chinese_with_a_way_back(client
 
 
 def test_a_step_the_role_may_not_take_answers_our_403_with_a_way_back(client_as, head):
-    response = client_as(head).get(reverse("tracing:report_new"))
+    response = client_as(head).get(reverse("family:report_new"))
     page = response.content.decode()
     assert response.status_code == 403
     assert "Not allowed" in page or "无权访问" in page

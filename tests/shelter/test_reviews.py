@@ -84,7 +84,7 @@ def test_due_and_overdue_reviews_are_on_the_board(resident, client_as, superviso
     overdue = resident(95, mental="dementia")  # past one month and three months, never reviewed
     soon = resident(29, mental="dementia")  # one month in a day
     later = resident(5, mental="dementia")
-    page = client_as(supervisor).get(reverse("tracing:board")).content.decode()
+    page = client_as(supervisor).get(reverse("oversight:board")).content.decode()
     section = page.split('id="reviews-overdue"')[1].split("</section>")[0]
     assert overdue.person.file_no in section and soon.person.file_no not in section
     assert later.person.file_no not in section

@@ -21,13 +21,14 @@ from django.utils import timezone
 from PIL import Image
 from playwright.sync_api import sync_playwright
 
-from face.management.commands.bench_face import frame, jpeg
+from devtools.images import frame, jpeg
 from face.models import Portrait
 from face.services import choose_main, take_portrait
+from family.models import FamilyReport
+from family.services import check_photo, register_report
 from lib import workflow
 from shelter.models import Death, Departure, Notification, Person, Station, Stay
-from tracing.models import DnaReferral, FamilyReport, Interview, Publication, QuickQuery, TracingCase
-from tracing.services import check_photo, register_report
+from tracing.models import DnaReferral, Interview, Publication, QuickQuery, TracingCase
 
 FACES = Path(__file__).parent.parent / "faces"  # tests/faces
 REPORTER = {"reporter_name": "张伟", "reporter_relation": "儿子", "reporter_phone": "13912345678",
@@ -246,18 +247,18 @@ class DemoPages:
     def supervisor_pages(self):
         """{name: path} of what a supervisor reads in a day."""
         return {
-            "board": reverse("tracing:board"),
+            "board": reverse("oversight:board"),
             "people": reverse("shelter:people"),
             "person": self.person.get_absolute_url(),
             "case": self.case.get_absolute_url(),
-            "reports": reverse("tracing:reports"),
+            "reports": reverse("family:reports"),
             "report": self.report.get_absolute_url(),
-            "month": reverse("tracing:month"),
+            "month": reverse("oversight:month"),
             "notifications": reverse("shelter:notifications"),
             "interviews": reverse("tracing:interviews", args=[self.interview.stay_id]),
             "interview": self.interview.get_absolute_url(),
             "portrait": reverse("face:portrait", args=[self.portrait.pk]),
-            "problems": reverse("tracing:problems"),
+            "problems": reverse("oversight:problems"),
         }
 
     def reception_pages(self):

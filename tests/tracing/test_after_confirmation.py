@@ -3,7 +3,7 @@
 
 from django.urls import reverse
 
-from tracing.models import Candidate
+from family.models import Candidate
 
 
 def test_the_reporting_station_sees_the_confirmation_without_a_dead_link(client_as, station, other_station,
@@ -14,7 +14,7 @@ def test_the_reporting_station_sees_the_confirmation_without_a_dead_link(client_
     woman = resident(other_station, b_reception, committed, face="leslie_1", name="李秀英", sex="F")
     report = take_report(reception, committed, photos=["leslie_2"], name="李秀英", sex="F")
     candidate = Candidate.objects.get(report=report)
-    client_as(b_supervisor).post(reverse("tracing:review", args=[candidate.pk, "confirm"]),
+    client_as(b_supervisor).post(reverse("family:review", args=[candidate.pk, "confirm"]),
                                  {"reason": "视频核对", "channel": "report"})
 
     client = client_as(reception)

@@ -10,11 +10,11 @@ from django.urls import reverse
 from django.utils import translation
 
 from face.services import take_portrait
+from family.finding import rank_score
+from family.models import Candidate, FamilyReport
+from family.services import request_search
 from lib import workflow
 from shelter.models import AuditEvent, Notification, StateLog, Station
-from tracing.finding import rank_score
-from tracing.models import Candidate, FamilyReport
-from tracing.services import request_search
 
 SEX = {"obama": "M", "biden": "M", "harington": "M", "leslie": "F", "lacamoire": "M"}  # the people in tests/faces
 
@@ -51,7 +51,7 @@ def test_done_when_the_resident_is_the_top_candidate_and_confirming_finds_the_fa
     assert page.status_code == 200 and father.person.file_no in text and other.person.file_no not in text
     assert "face distance %.2f" % top.face_distance in text and "places 河南省周口市郸城县 and 河南省周口市" in text
 
-    response = client_as(supervisor).post(reverse("tracing:review", args=[top.pk, "confirm"]),
+    response = client_as(supervisor).post(reverse("family:review", args=[top.pk, "confirm"]),
                                           {"reason": "儿子到站当面认出父亲"})
     assert response.status_code == 302
     report.refresh_from_db()
@@ -90,7 +90,7 @@ def test_a_rejected_pair_is_never_proposed_again(client_as, station, reception, 
     man = resident(station, reception, committed, face="biden_2", sex="M")
     report = take_report(reception, committed, photos=["biden_1"], sex="M")
     candidate = Candidate.objects.get(report=report)
-    client_as(supervisor).post(reverse("tracing:review", args=[candidate.pk, "reject"]), {"reason": "家属看照片说不是"})
+    client_as(supervisor).post(reverse("family:review", args=[candidate.pk, "reject"]), {"reason": "家属看照片说不是"})
     candidate.refresh_from_db()
     report.refresh_from_db()
     assert candidate.state == "rejected" and candidate.review_reason == "家属看照片说不是"
@@ -160,12 +160,12 @@ def test_stations_see_only_their_own_candidates(client_as, station, other_statio
     assert woman.person.get_absolute_url() in b_page and "same name 李秀英" in b_page
     assert "13912345678" not in b_page and "11010519491231002X" not in b_page and "张伟" not in b_page
     assert "visible only to the staff of Guangzhou Rescue Station" in b_page
-    assert client_as(b_supervisor).get(reverse("tracing:reports")).content.decode().count(report.reference) == 1
+    assert client_as(b_supervisor).get(reverse("family:reports")).content.decode().count(report.reference) == 1
 
     # A cannot review B's resident; B can.
-    assert client_as(a_supervisor).post(reverse("tracing:review", args=[candidate.pk, "confirm"]),
+    assert client_as(a_supervisor).post(reverse("family:review", args=[candidate.pk, "confirm"]),
                                         {"reason": "x"}).status_code == 404
-    client_as(b_supervisor).post(reverse("tracing:review", args=[candidate.pk, "confirm"]),
+    client_as(b_supervisor).post(reverse("family:review", args=[candidate.pk, "confirm"]),
                                  {"reason": "视频核对", "channel": "report"})
     report.refresh_from_db()
     assert report.state == "confirmed" and case_of(woman).state == "family_found"
@@ -173,7 +173,7 @@ def test_stations_see_only_their_own_candidates(client_as, station, other_statio
     # A third station sees nothing of it.
     third = make_user("c", "supervisor", Station.objects.create(code="FS", name="Foshan Rescue Station"))
     assert client_as(third).get(report.get_absolute_url()).status_code == 404
-    assert client_as(third).get(reverse("tracing:report_photo", args=[report.photos.get().pk])).status_code == 404
+    assert client_as(third).get(reverse("family:report_photo", args=[report.photos.get().pk])).status_code == 404
 
 
 def test_every_face_search_is_audited_and_only_permitted_roles_search(client_as, station, reception, head, committed,
@@ -190,14 +190,14 @@ def test_every_face_search_is_audited_and_only_permitted_roles_search(client_as,
 
     # Station heads read reports but do not search faces.
     assert client_as(head).get(report.get_absolute_url()).status_code == 200
-    assert client_as(head).post(reverse("tracing:report_search", args=[report.pk])).status_code == 403
-    assert client_as(head).post(reverse("tracing:review", args=[Candidate.objects.get().pk, "confirm"]),
+    assert client_as(head).post(reverse("family:report_search", args=[report.pk])).status_code == 403
+    assert client_as(head).post(reverse("family:review", args=[Candidate.objects.get().pk, "confirm"]),
                                 {"reason": "x"}).status_code == 403
     # Reception searches but does not decide.
     with committed():
-        assert client_as(reception).post(reverse("tracing:report_search", args=[report.pk])).status_code == 302
+        assert client_as(reception).post(reverse("family:report_search", args=[report.pk])).status_code == 302
     assert AuditEvent.objects.filter(action="face_search", person=None).count() == 4
-    assert client_as(reception).post(reverse("tracing:review", args=[Candidate.objects.get().pk, "reject"]),
+    assert client_as(reception).post(reverse("family:review", args=[Candidate.objects.get().pk, "reject"]),
                                      {"reason": "x"}).status_code == 403
 
 
@@ -227,7 +227,7 @@ def test_the_confirmation_is_told_in_the_sites_language_whoever_confirms(client_
     candidate = Candidate.objects.get(report=report)
     client = client_as(supervisor)
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hans"
-    page = client.post(reverse("tracing:review", args=[candidate.pk, "confirm"]), {"reason": "当面核对"}, follow=True)
+    page = client.post(reverse("family:review", args=[candidate.pk, "confirm"]), {"reason": "当面核对"}, follow=True)
     assert "已确认：寻亲登记" in page.content.decode()
     told = Notification.objects.get(kind="family_confirmed")
     log = StateLog.for_object(case_of(mother)).get(state="family_found")

@@ -163,7 +163,7 @@ ACT = textwrap.dedent("""
     from django.core.files.uploadedfile import SimpleUploadedFile
     from django.test import Client
     from PIL import Image
-    from face.management.commands.bench_face import frame, jpeg
+    from devtools.images import frame, jpeg
     from shelter.models import Person, User
 
     faces = {root!r} + "/tests/faces/"
@@ -174,7 +174,7 @@ ACT = textwrap.dedent("""
     portrait = client.post("/face/people/%d/capture/" % person.pk, {{
         "image": SimpleUploadedFile("w.jpg", jpeg(frame(Image.open(faces + "obama_1.jpg"), (640, 480)))),
         "source": "webcam"}})
-    report = client.post("/tracing/reports/new/", {{
+    report = client.post("/family/reports/new/", {{
         "reported_via": "counter", "reporter_name": "张伟", "reporter_relation": "儿子",
         "reporter_phone": "13912345678", "name": "张德明", "sex": "M",
         "photos": SimpleUploadedFile("p.jpg", open(faces + "obama_3.jpg", "rb").read(), "image/jpeg")}})

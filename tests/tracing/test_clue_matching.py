@@ -4,9 +4,10 @@ accepting or dismissing a clue ranks them again. Interview words are written as 
 
 import pytest
 
+from family.models import Candidate
+from family.selectors import family_panel
 from lib import workflow
-from tracing.models import Candidate, Clue
-from tracing.selectors import family_panel
+from tracing.models import Clue
 from tracing.services import record_interview
 
 LONGHUI = "俺是湖南邵阳的，屋里在隆回县，离六都寨不远。俺爹在煤矿上干活。"

@@ -9,10 +9,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import Workbook
 
 from lib import idcard
-from tracing import problem_sweep
-from tracing.finance import SheetRefused
-from tracing.models import DataComparison, Problem, ProblemKind, ProblemState
-from tracing.services import compare_list
+from oversight import problem_sweep
+from oversight.finance import SheetRefused
+from oversight.models import DataComparison, Problem, ProblemKind, ProblemState
+from oversight.services import compare_list
 
 COLUMNS = {"name": "姓名", "id_number": "身份证号", "birth_date": "出生日期"}
 

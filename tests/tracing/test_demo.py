@@ -8,11 +8,13 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from face.models import Portrait
+from family.finding import rank_reports
+from family.models import Candidate, FamilyReport
 from lib import workflow
+from oversight import figures
+from oversight.models import DataComparison, Problem, ProblemKind
 from shelter.models import Belonging, DeathReportSending, Person, Service, Station, Stay, Transfer, User
-from tracing import figures
-from tracing.finding import rank_reports
-from tracing.models import Candidate, Clue, DataComparison, FamilyReport, Problem, ProblemKind, TracingCase
+from tracing.models import Clue, TracingCase
 
 
 def test_the_demo_loads_every_app_once(db, django_capture_on_commit_callbacks):
@@ -40,7 +42,7 @@ def test_the_demo_loads_every_app_once(db, django_capture_on_commit_callbacks):
     last = (this - datetime.timedelta(days=1)).replace(day=1)
     month = figures.compute(None, last, this)
     for key in ("arrivals", "departures", "in_station", "payments", "families_found"):
-        assert month.value(key, last) > 0, key  # the previous month's demo people (shelter.demo.PREVIOUS)
+        assert month.value(key, last) > 0, key  # the previous month's demo people (devtools.demo.PREVIOUS)
     assert month.value("in_station", this) > 0
     assert month.value("found_interview", this) == 1  # a family found through interview clues (营山县)
     assert month.value("repeat_arrivals") == 2  # 黄海 came back, at GZ and at FS

@@ -1,4 +1,4 @@
-"""The description search (tracing.finding.description_matches) narrows the register by the name keys
+"""The description search (family.finding.description_matches) narrows the register by the name keys
 (shelter.models.PersonNameKey, lib.names.name_key) and proposes exactly the files that scoring every file
 of the register finds strong: the same names, sounds and accent folds, aliases, ID numbers; no near miss."""
 
@@ -6,10 +6,10 @@ import datetime
 
 import pytest
 
+from family import finding
+from family.matching import Description
 from lib.names import name_key, name_keys
 from shelter.models import Person, PersonNameKey
-from tracing import finding
-from tracing.matching import Description
 
 # Files of two stations: homophones, accent folds (陈/程, 刘/牛, 黄/王 do not fold), aliases, names in
 # pinyin or Latin letters, a name with a stray letter, near misses sharing a surname or a character.

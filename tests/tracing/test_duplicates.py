@@ -7,9 +7,9 @@ from django.utils import timezone
 
 from face.models import Portrait
 from face.services import take_portrait
+from family.models import Candidate, PossibleDuplicate
 from lib import workflow
 from shelter.models import AuditEvent, Departure, Person, Stay
-from tracing.models import Candidate, PossibleDuplicate
 
 ID_NUMBER = "11010519491231002X"  # a woman born 1949-12-31
 
@@ -98,11 +98,11 @@ def test_a_warning_judged_wrong_is_closed_with_its_reason(client_as, station, re
     first = resident(station, reception, committed, face="obama_1", sex="M").person
     second = resident(station, reception, committed, face="obama_3", sex="M").person
     warning = PossibleDuplicate.objects.get()
-    assert client_as(supervisor).post(reverse("tracing:dismiss_duplicate", args=[warning.pk]),
+    assert client_as(supervisor).post(reverse("family:dismiss_duplicate", args=[warning.pk]),
                                       {"reason": ""}).status_code == 302
     warning.refresh_from_db()
     assert warning.state == "open"
-    client_as(supervisor).post(reverse("tracing:dismiss_duplicate", args=[warning.pk]), {"reason": "双胞胎兄弟"})
+    client_as(supervisor).post(reverse("family:dismiss_duplicate", args=[warning.pk]), {"reason": "双胞胎兄弟"})
     warning.refresh_from_db()
     assert (warning.state, warning.review_reason, warning.reviewed_by) == ("dismissed", "双胞胎兄弟", supervisor)
     with committed():

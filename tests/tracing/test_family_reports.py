@@ -11,10 +11,10 @@ from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
 
+from family.models import Candidate, FamilyReport
+from family.views import reports as reports_view
 from lib import workflow
 from shelter.models import AuditEvent, Departure, Person, StateLog
-from tracing.models import Candidate, FamilyReport
-from tracing.views import reports as reports_view
 
 FORM = {
     "reported_via": "phone", "reporter_name": "张伟", "reporter_relation": "儿子", "reporter_phone": "13912345678",
@@ -38,7 +38,7 @@ def test_a_report_taken_at_the_counter_is_stored_checked_and_searched(client_as,
                                                                       resident, upload):
     man = resident(station, reception, committed, face="obama_1", sex="M", age_min=60, age_max=70)
     with committed():
-        response = client_as(reception).post(reverse("tracing:report_new"), {
+        response = client_as(reception).post(reverse("family:report_new"), {
             **FORM, "photos": [upload("obama_3.jpg"), upload("obama_2.jpg")]})
     report = FamilyReport.objects.get()
     assert response.status_code == 302 and response.url == report.get_absolute_url()
@@ -67,7 +67,7 @@ def test_a_poor_only_photo_is_kept_searched_and_flagged(station, reception, comm
 
 
 def test_bad_input_is_refused_clearly_and_nothing_typed_is_lost(client_as, reception, upload):
-    response = client_as(reception).post(reverse("tracing:report_new"), {
+    response = client_as(reception).post(reverse("family:report_new"), {
         **FORM, "reporter_id_number": "110105194912310021",
         "photos": [upload("obama_3.jpg"), upload("notes.pdf", b"%PDF-1.4 not a photo", "application/pdf")]})
     assert response.status_code == 200 and not FamilyReport.objects.exists()
@@ -80,7 +80,7 @@ def test_bad_input_is_refused_clearly_and_nothing_typed_is_lost(client_as, recep
 
 def test_the_search_needs_a_name_or_a_photo(client_as, reception):
     data = {**FORM, "name": "", "aliases": ""}
-    response = client_as(reception).post(reverse("tracing:report_new"), data)
+    response = client_as(reception).post(reverse("family:report_new"), data)
     assert response.status_code == 200 and "the search needs one of them" in response.content.decode()
     assert not FamilyReport.objects.exists()
 
@@ -88,15 +88,15 @@ def test_the_search_needs_a_name_or_a_photo(client_as, reception):
 def test_a_double_click_registers_one_report(client_as, reception, committed):
     data = {**FORM, "submit_token": "0b6f1c58-7c1e-4a0c-a4f4-3a7f1c7d9e11"}
     with committed():
-        first = client_as(reception).post(reverse("tracing:report_new"), data)
-        second = client_as(reception).post(reverse("tracing:report_new"), data)
+        first = client_as(reception).post(reverse("family:report_new"), data)
+        second = client_as(reception).post(reverse("family:report_new"), data)
     assert FamilyReport.objects.count() == 1
     assert first.url == second.url == FamilyReport.objects.get().get_absolute_url()
 
 
 def test_a_token_that_is_not_one_does_not_break_the_form(client_as, reception, committed):
     with committed():
-        response = client_as(reception).post(reverse("tracing:report_new"), {**FORM, "submit_token": "not-a-uuid"})
+        response = client_as(reception).post(reverse("family:report_new"), {**FORM, "submit_token": "not-a-uuid"})
     report = FamilyReport.objects.get()
     assert response.status_code == 302 and response.url == report.get_absolute_url()
     assert report.submit_token is None
@@ -116,7 +116,7 @@ def test_two_clicks_at_the_same_moment_register_one_report(client_as, reception,
 
     monkeypatch.setattr(reports_view, "register_report", other_click_first)
     with committed():
-        response = client_as(reception).post(reverse("tracing:report_new"), {**FORM, "submit_token": token}, follow=True)
+        response = client_as(reception).post(reverse("family:report_new"), {**FORM, "submit_token": token}, follow=True)
     report = FamilyReport.objects.get()
     assert report.name == "张德明" and str(report.submit_token) == token
     assert response.redirect_chain == [(report.get_absolute_url(), 302)]
@@ -152,13 +152,13 @@ def test_the_report_workflow_keeps_its_history(client_as, station, reception, su
 
 def test_closing_a_report_needs_a_reason(client_as, reception, supervisor, committed, take_report):
     report = take_report(reception, committed, name="张德明", sex="M")
-    response = client_as(supervisor).post(reverse("tracing:report_step", args=[report.pk, "close"]), {"reason": ""})
+    response = client_as(supervisor).post(reverse("family:report_step", args=[report.pk, "close"]), {"reason": ""})
     assert response.status_code == 302
     report.refresh_from_db()
     assert report.state == "open"
     with pytest.raises(ValidationError):
         workflow.apply(report, "close", supervisor, reason=" ")
-    client_as(supervisor).post(reverse("tracing:report_step", args=[report.pk, "close"]), {"reason": "家属已自行找到"})
+    client_as(supervisor).post(reverse("family:report_step", args=[report.pk, "close"]), {"reason": "家属已自行找到"})
     report.refresh_from_db()
     assert report.state == "closed" and StateLog.for_object(report).get().reason == "家属已自行找到"
 
@@ -168,9 +168,9 @@ def test_reports_are_kept_per_station(client_as, station, other_station, recepti
     report = take_report(reception, committed, name="张德明", sex="M")
     stranger = make_user("sz", "supervisor", other_station)
     assert client_as(stranger).get(report.get_absolute_url()).status_code == 404
-    assert report.reference not in client_as(stranger).get(reverse("tracing:reports")).content.decode()
-    assert report.reference in client_as(reception).get(reverse("tracing:reports")).content.decode()
-    assert client_as(stranger).post(reverse("tracing:report_step", args=[report.pk, "close"]),
+    assert report.reference not in client_as(stranger).get(reverse("family:reports")).content.decode()
+    assert report.reference in client_as(reception).get(reverse("family:reports")).content.decode()
+    assert client_as(stranger).post(reverse("family:report_step", args=[report.pk, "close"]),
                                     {"reason": "x"}).status_code == 404
     # Administrators see every report, but the family's contact only the handling station does.
     page = client_as(admin_user).get(report.get_absolute_url()).content.decode()
@@ -180,8 +180,8 @@ def test_reports_are_kept_per_station(client_as, station, other_station, recepti
 def test_a_station_head_reads_reports_but_takes_none(client_as, head, reception, committed, take_report):
     report = take_report(reception, committed, name="张德明", sex="M")
     assert client_as(head).get(report.get_absolute_url()).status_code == 200
-    assert client_as(head).get(reverse("tracing:report_new")).status_code == 403
-    assert client_as(head).post(reverse("tracing:report_photos", args=[report.pk]), {}).status_code == 403
+    assert client_as(head).get(reverse("family:report_new")).status_code == 403
+    assert client_as(head).post(reverse("family:report_photos", args=[report.pk]), {}).status_code == 403
 
 
 def test_photos_added_later_are_checked_and_searched(client_as, station, reception, committed, resident, take_report,
@@ -190,9 +190,9 @@ def test_photos_added_later_are_checked_and_searched(client_as, station, recepti
     report = take_report(reception, committed, name="李秀英", sex="F")
     assert not Candidate.objects.exists()
     with committed():
-        client_as(reception).post(reverse("tracing:report_photos", args=[report.pk]), {"photos": [upload("leslie_2.jpg")]})
+        client_as(reception).post(reverse("family:report_photos", args=[report.pk]), {"photos": [upload("leslie_2.jpg")]})
     assert Candidate.objects.get(report=report).person == woman.person
-    refused = client_as(reception).post(reverse("tracing:report_photos", args=[report.pk]),
+    refused = client_as(reception).post(reverse("family:report_photos", args=[report.pk]),
                                         {"photos": [upload("a.txt", b"hello", "text/plain")]}, follow=True)
     assert "a.txt: This file is not a picture" in refused.content.decode() and report.photos.count() == 1
 
@@ -202,7 +202,7 @@ def test_a_photo_without_a_face_is_kept_and_said_so(client_as, reception, commit
     Image.linear_gradient("L").resize((640, 480)).convert("RGB").save(landscape, "JPEG")
     report = take_report(reception, committed, name="张德明", sex="M")
     with committed():
-        client_as(reception).post(reverse("tracing:report_photos", args=[report.pk]),
+        client_as(reception).post(reverse("family:report_photos", args=[report.pk]),
                                   {"photos": [upload("field.jpg", landscape.getvalue())]})
     kept = report.photos.get()
     assert kept.reasons[0] == "no_face" and kept.encoded_at is not None and kept.encoding is None
@@ -239,9 +239,9 @@ def test_face_searches_record_the_address_and_page_that_caused_them(client_as, s
     resident(station, reception, committed, face="obama_1", sex="M")
     client = client_as(reception)
     with committed():
-        client.post(reverse("tracing:report_new"), {
+        client.post(reverse("family:report_new"), {
             "reported_via": "counter", "reporter_name": "张伟", "reporter_relation": "儿子",
             "reporter_phone": "13912345678", "name": "张德明", "sex": "M",
             "photos": SimpleUploadedFile("p.jpg", photo("obama_3"), "image/jpeg")}, REMOTE_ADDR="10.0.0.9")
     search = AuditEvent.objects.filter(action="face_search", person=None).get()
-    assert (search.ip, search.path, search.user) == ("10.0.0.9", reverse("tracing:report_new"), reception)
+    assert (search.ip, search.path, search.user) == ("10.0.0.9", reverse("family:report_new"), reception)

@@ -6,10 +6,10 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from tracing import problem_sweep
-from tracing.models import MonthlyInspection
-from tracing.selectors import missing_inspections
-from tracing.services import InspectionRefused, file_inspection
+from oversight import problem_sweep
+from oversight.models import MonthlyInspection
+from oversight.selectors import missing_inspections
+from oversight.services import InspectionRefused, file_inspection
 
 
 def test_a_supervisor_files_the_month_with_the_open_problems_attached(station, reception, supervisor, arrive):

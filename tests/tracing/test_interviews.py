@@ -7,11 +7,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
+from family.finding import rank_reports
 from lib import idcard, workflow
+from oversight import figures
 from shelter.models import AuditEvent
 from shelter.timeline import for_person
-from tracing import figures
-from tracing.finding import rank_reports
 from tracing.models import Clue, ClueState
 from tracing.services import record_interview
 

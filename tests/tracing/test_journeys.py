@@ -16,8 +16,9 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from face.models import Portrait
+from family.models import Candidate
 from shelter.models import Person, Service
-from tracing.models import Candidate, TracingCase
+from tracing.models import TracingCase
 
 from .conftest import CHROMIUM
 
@@ -100,7 +101,7 @@ def test_the_desk_registers_photographs_serves_and_sees_off_a_person(demo, desk_
 def test_the_supervisor_publishes_a_notice_and_confirms_a_candidate(demo, desk_browser, live_server):
     page = desk_browser("gz-supervisor")
     journey = Journey("supervisor", page)
-    assert page.url.endswith(reverse("tracing:board"))
+    assert page.url.endswith(reverse("oversight:board"))
     journey.shot("board")
     publish = page.locator("#notice-overdue a[href$='/do/publish/']").first
     case = TracingCase.objects.get(pk=int(publish.get_attribute("href").split("/")[3]))
@@ -157,11 +158,11 @@ def test_the_station_head_reads_everything_and_acts_on_nothing(demo, desk_browse
     # A write sent anyway (with a valid CSRF token) is refused, and nothing changes.
     candidate = Candidate.objects.filter(person__station__code="GZ", state="proposed").first()
     token = next(c["value"] for c in page.context.cookies() if c["name"] == settings.CSRF_COOKIE_NAME)
-    refused = page.request.post(live_server.url + reverse("tracing:review", args=[candidate.pk, "confirm"]),
+    refused = page.request.post(live_server.url + reverse("family:review", args=[candidate.pk, "confirm"]),
                                 form={"reason": "试一试", "channel": ""},
                                 headers={"X-CSRFToken": token, "Referer": live_server.url + pages["report"]})
     assert refused.status == 403
-    page.goto(live_server.url + reverse("tracing:review", args=[candidate.pk, "confirm"]))
+    page.goto(live_server.url + reverse("family:review", args=[candidate.pk, "confirm"]))
     journey.shot("refused")
     candidate.refresh_from_db()
     assert candidate.state == "proposed"

@@ -6,7 +6,7 @@ import re
 
 from django.utils import timezone
 
-from tracing.models import Candidate
+from family.models import Candidate
 
 
 def unlabelled(html):

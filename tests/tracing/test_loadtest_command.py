@@ -6,8 +6,8 @@ import json
 from django.core.management import call_command
 from django.utils import timezone
 
+from devtools.demo import STATIONS
 from face.models import Portrait
-from shelter.demo import STATIONS
 from shelter.models import AuditEvent, Station, User
 
 
@@ -19,8 +19,8 @@ def test_prepare_makes_twenty_desk_staff_and_five_supervisors_per_demo_station_o
     staff = User.objects.filter(username__startswith="lt-")
     assert staff.count() == 50
     desk = staff.get(username="lt-fs-reception-20")
-    assert desk.station.code == "FS" and desk.has_perm("tracing.search_faces") and desk.check_password("homeward-demo")
-    assert staff.get(username="lt-gz-supervisor-05").has_perm("tracing.review_candidate")
+    assert desk.station.code == "FS" and desk.has_perm("family.search_faces") and desk.check_password("homeward-demo")
+    assert staff.get(username="lt-gz-supervisor-05").has_perm("family.review_candidate")
     assert len(list((tmp_path / "frames").glob("*.jpg"))) == 7
 
 

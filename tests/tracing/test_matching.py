@@ -3,7 +3,7 @@
 import pytest
 from django.utils import translation
 
-from tracing.matching import Description, compare, name_score, score_place
+from family.matching import Description, compare, name_score, score_place
 
 
 @pytest.mark.parametrize("a, b, at_least, at_most", [

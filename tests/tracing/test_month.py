@@ -11,9 +11,9 @@ from django.apps import apps
 from django.db import connection
 from django.utils import translation
 
+from oversight import figures as stats
+from oversight import ledgers
 from shelter.models import BroughtBy, DepartureKind, FoundChannel, Identity, Sex, Stay
-from tracing import figures as stats
-from tracing import ledgers
 
 MARCH, FEB, APRIL = datetime.date(2026, 3, 1), datetime.date(2026, 2, 1), datetime.date(2026, 4, 1)
 
@@ -146,10 +146,10 @@ def test_the_ledgers_agree_with_the_statistics_for_every_figure(month_station, s
 
 def test_each_figure_links_to_its_rows(month_station, station, head, client_as):
     client = client_as(head)
-    page = client.get("/tracing/month/?start=2026-03")
+    page = client.get("/oversight/month/?start=2026-03")
     assert page.status_code == 200 and b"<svg" in page.content
-    assert b"/tracing/month/figures/departed_family/?start=2026-03&amp;end=2026-03" in page.content
-    rows = client.get("/tracing/month/figures/departed_family/?start=2026-03&end=2026-03")
+    assert b"/oversight/month/figures/departed_family/?start=2026-03&amp;end=2026-03" in page.content
+    rows = client.get("/oversight/month/figures/departed_family/?start=2026-03&end=2026-03")
     assert rows.status_code == 200 and month_station["B"].person.file_no in rows.content.decode()
     assert month_station["C"].person.file_no not in rows.content.decode()
 

@@ -16,15 +16,15 @@ from django_fsm import FSMField
 from openpyxl import Workbook, load_workbook
 
 from lib import workflow
+from oversight.models import FinanceComparison
 from shelter.models import AuditEvent, Departure
 from shelter.roles import ROLES
-from tracing.models import FinanceComparison
 
 MARCH = "start=2026-03&end=2026-03"
 
 
 def test_the_register_as_xlsx_has_chinese_headers_a_frozen_header_and_real_dates(month_station, head, client_as):
-    response = client_as(head).get(f"/tracing/month/ledgers/register.xlsx?{MARCH}")
+    response = client_as(head).get(f"/oversight/month/ledgers/register.xlsx?{MARCH}")
     assert response.status_code == 200
     assert "register-GZ-202603.xlsx" in response["Content-Disposition"]
     sheet = load_workbook(io.BytesIO(response.content)).active
@@ -37,7 +37,7 @@ def test_the_register_as_xlsx_has_chinese_headers_a_frozen_header_and_real_dates
 
 
 def test_the_csv_is_utf8_with_a_byte_order_mark(month_station, head, client_as):
-    response = client_as(head).get(f"/tracing/month/ledgers/return_home.csv?{MARCH}")
+    response = client_as(head).get(f"/oversight/month/ledgers/return_home.csv?{MARCH}")
     assert response.content.startswith(b"\xef\xbb\xbf")
     lines = response.content.decode("utf-8-sig").splitlines()
     assert lines[0].startswith("站点,档案号,姓名,离站时间,离站方式")
@@ -45,23 +45,23 @@ def test_the_csv_is_utf8_with_a_byte_order_mark(month_station, head, client_as):
 
 
 def test_the_monthly_table_prints_as_pdf(month_station, head, client_as):
-    response = client_as(head).get(f"/tracing/month/statistics.pdf?{MARCH}")
+    response = client_as(head).get(f"/oversight/month/statistics.pdf?{MARCH}")
     assert response.status_code == 200 and response.content.startswith(b"%PDF")
     assert AuditEvent.objects.filter(action=AuditEvent.EXPORT, detail__format="pdf").exists()
 
 
-@pytest.mark.parametrize("url", ["/tracing/month/", "/tracing/month/ledgers/deaths.csv", "/tracing/month/statistics.pdf",
-                                 "/tracing/month/figures/arrivals/"])
+@pytest.mark.parametrize("url", ["/oversight/month/", "/oversight/month/ledgers/deaths.csv", "/oversight/month/statistics.pdf",
+                                 "/oversight/month/figures/arrivals/"])
 def test_reception_may_not_see_the_month(reception, client_as, url):
     assert client_as(reception).get(url).status_code == 403
 
 
 def test_a_station_exports_only_its_own_rows(month_station, other_station, make_user, client_as):
     head_sz = make_user("head-sz", "station_head", other_station)
-    lines = client_as(head_sz).get(f"/tracing/month/ledgers/register.csv?{MARCH}").content.decode("utf-8-sig")
+    lines = client_as(head_sz).get(f"/oversight/month/ledgers/register.csv?{MARCH}").content.decode("utf-8-sig")
     assert lines.splitlines() == [lines.splitlines()[0]]
     # Asking for another station changes nothing for a station's user.
-    asked = client_as(head_sz).get(f"/tracing/month/ledgers/register.csv?{MARCH}&station={month_station['A'].person.station_id}")
+    asked = client_as(head_sz).get(f"/oversight/month/ledgers/register.csv?{MARCH}&station={month_station['A'].person.station_id}")
     assert len(asked.content.decode("utf-8-sig").splitlines()) == 1
 
 
@@ -103,7 +103,7 @@ def test_the_finance_comparison_finds_a_missing_an_extra_and_a_different_payment
                                                             paid_out_by="财务")
     # The sheet: R-1 with another amount, R-2 missing, R-9 only on the sheet.
     upload = SimpleUploadedFile("march.xlsx", sheet_xlsx([["R-1", 100, "甲"], ["R-9", "30.00", "乙"]]))
-    response = client_as(supervisor).post("/tracing/month/finance/upload/",
+    response = client_as(supervisor).post("/oversight/month/finance/upload/",
                                           {"station": station.pk, "month": "2026-03", "sheet": upload})
     comparison = FinanceComparison.objects.get()
     assert response.status_code == 302
@@ -113,15 +113,15 @@ def test_the_finance_comparison_finds_a_missing_an_extra_and_a_different_payment
     assert comparison.result["different"][0] | {"departure": None} == {
         "receipt_no": "R-1", "system": "120.00", "sheet": "100.00", "departure": None, "line": 2}
     assert not comparison.agrees
-    page = client_as(supervisor).get(f"/tracing/month/finance/{comparison.pk}/")
+    page = client_as(supervisor).get(f"/oversight/month/finance/{comparison.pk}/")
     assert page.status_code == 200 and "R-9" in page.content.decode()
     # The desk does not upload.
-    assert client_as(reception).post("/tracing/month/finance/upload/", {}).status_code == 403
+    assert client_as(reception).post("/oversight/month/finance/upload/", {}).status_code == 403
 
 
 def test_a_sheet_without_its_columns_is_refused_and_nothing_kept(station, supervisor, client_as):
     upload = SimpleUploadedFile("march.csv", "号码,钱\nR-1,10\n".encode("utf-8-sig"))
-    response = client_as(supervisor).post("/tracing/month/finance/upload/",
+    response = client_as(supervisor).post("/oversight/month/finance/upload/",
                                           {"station": station.pk, "month": "2026-03", "sheet": upload})
     assert response.status_code == 400 and "票据号" in response.content.decode()
     assert not FinanceComparison.objects.exists()
@@ -139,9 +139,9 @@ def test_money_on_departure_is_never_negative_and_needs_its_receipt(stay, recept
 def test_the_inspector_sees_every_station_and_changes_nothing(month_station, other_station, make_user, client_as, stay):
     inspector = make_user("inspector", "inspector", None)
     client = client_as(inspector)
-    page = client.get("/tracing/month/?start=2026-03")
+    page = client.get("/oversight/month/?start=2026-03")
     assert page.status_code == 200 and "Shenzhen" in page.content.decode()
-    assert client.get(f"/tracing/month/ledgers/register.csv?{MARCH}").status_code == 200
+    assert client.get(f"/oversight/month/ledgers/register.csv?{MARCH}").status_code == 200
     assert client.get("/tracing/").status_code == 200  # the deadline board: the warnings
     # No permission that adds, changes, deletes or takes a step of any workflow, anywhere.
     granted = set(Group.objects.get(name="inspector").permissions.values_list("codename", flat=True))
@@ -157,6 +157,6 @@ def test_the_inspector_sees_every_station_and_changes_nothing(month_station, oth
     assert client.get(f"/people/{stay.person_id}/").status_code == 200
     assert AuditEvent.objects.filter(user=inspector, action="view", person=stay.person).exists()
     for url in ("/people/new/", f"/people/{stay.person_id}/correct/", f"/stays/{stay.pk}/depart/",
-                f"/stays/{stay.pk}/do/admit/", "/tracing/reports/new/"):
+                f"/stays/{stay.pk}/do/admit/", "/family/reports/new/"):
         assert client.post(url, {}).status_code in (403, 404, 405), url
-    assert client.post("/tracing/month/finance/upload/", {}).status_code == 403
+    assert client.post("/oversight/month/finance/upload/", {}).status_code == 403

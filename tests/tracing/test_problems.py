@@ -14,11 +14,13 @@ from django.db import connection
 from django.utils import timezone
 from openpyxl import load_workbook
 
+from family.models import PossibleDuplicate
 from lib import idcard, workflow
+from oversight import checks, figures, problem_sweep
+from oversight.models import Problem, ProblemKind, ProblemState
+from oversight.problem_text import how_to_fix, what_is_wrong
 from shelter.models import Belonging, Notification, Person, Stay
-from tracing import checks, figures, problem_sweep
-from tracing.models import DnaReferral, PossibleDuplicate, Problem, ProblemKind, ProblemState, Publication
-from tracing.problem_text import how_to_fix, what_is_wrong
+from tracing.models import DnaReferral, Publication
 
 
 def id_number(born, male=True):

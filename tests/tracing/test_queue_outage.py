@@ -11,9 +11,9 @@ from kombu.exceptions import OperationalError
 
 from face import tasks as face_tasks
 from face.models import Portrait
+from family.models import Candidate, FamilyReport
 from lib.queue import claim
 from tracing import tasks as tracing_tasks
-from tracing.models import Candidate, FamilyReport
 
 FORM = {
     "reported_via": "counter", "reporter_name": "张伟", "reporter_relation": "儿子", "reporter_phone": "13912345678",
@@ -55,7 +55,7 @@ def test_a_report_taken_with_the_queue_down_is_searched_by_the_catch_up(client_a
     man = resident(station, reception, committed, face="obama_1", sex="M", age_min=60, age_max=70)
     stop_the_queue()
     with committed():
-        response = client_as(reception).post(reverse("tracing:report_new"), {
+        response = client_as(reception).post(reverse("family:report_new"), {
             **FORM, "photos": SimpleUploadedFile("obama_3.jpg", photo("obama_3"), "image/jpeg")})
     assert response.status_code == 302
     report = FamilyReport.objects.get()

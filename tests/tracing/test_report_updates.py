@@ -8,14 +8,14 @@ import re
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from tracing.models import FamilyReport
-from tracing.services import register_report
-from tracing.views.reports import search_progress
+from family.models import FamilyReport
+from family.services import register_report
+from family.views.reports import search_progress
 
 
 def poller(html):
     """The hidden element htmx polls: (url, interval), or None."""
-    match = re.search(r'hx-get="(/tracing/reports/[^"]+)" hx-trigger="every (\w+)"', html)
+    match = re.search(r'hx-get="(/family/reports/[^"]+)" hx-trigger="every (\w+)"', html)
     return (match.group(1).replace("&amp;", "&"), match.group(2)) if match else None
 
 
@@ -30,7 +30,7 @@ def test_the_report_page_polls_while_the_search_runs_and_shows_the_candidates_it
     page = client.get(report.get_absolute_url()).content.decode()
     assert "searching…" in page and "No candidate yet" not in page
     url, every = poller(page)
-    assert every == "3s" and url.startswith(reverse("tracing:report_candidates", args=[report.pk]))
+    assert every == "3s" and url.startswith(reverse("family:report_candidates", args=[report.pk]))
     unchanged = client.get(url, headers={"HX-Request": "true"})
     assert unchanged.status_code == 204  # nothing new: htmx leaves the page as it is
 
@@ -38,7 +38,7 @@ def test_the_report_page_polls_while_the_search_runs_and_shows_the_candidates_it
     with committed():
         for callback in queued:
             callback()
-        client.post(reverse("tracing:report_photos", args=[report.pk]),
+        client.post(reverse("family:report_photos", args=[report.pk]),
                     {"photos": [_upload(photo, "obama_3")]})
     fragment = client.get(url, headers={"HX-Request": "true"})
     html = fragment.content.decode()
@@ -52,7 +52,7 @@ def test_the_report_page_polls_while_the_search_runs_and_shows_the_candidates_it
 
 def test_a_closed_report_does_not_poll(client_as, reception, supervisor, committed, take_report):
     report = take_report(reception, committed, name="张德明")
-    client_as(supervisor).post(reverse("tracing:report_step", args=[report.pk, "close"]), {"reason": "家属已自行找到"})
+    client_as(supervisor).post(reverse("family:report_step", args=[report.pk, "close"]), {"reason": "家属已自行找到"})
     page = client_as(reception).get(report.get_absolute_url()).content.decode()
     assert poller(page) is None and "searching…" not in page
 
@@ -65,7 +65,7 @@ def test_a_searched_report_is_not_pending(reception, committed, take_report):
 def test_another_station_cannot_poll_a_report(client_as, other_station, committed, reception, take_report, make_user):
     report = take_report(reception, committed, name="张德明")
     stranger = make_user("sz", "supervisor", other_station)
-    assert client_as(stranger).get(reverse("tracing:report_candidates", args=[report.pk])).status_code == 404
+    assert client_as(stranger).get(reverse("family:report_candidates", args=[report.pk])).status_code == 404
 
 
 def _upload(photo, name):

@@ -2,7 +2,7 @@
 
 from django.urls import reverse
 
-from tracing.models import Candidate
+from family.models import Candidate
 
 
 def test_reception_and_the_head_are_told_that_a_supervisor_decides(client_as, station, reception, supervisor, head,
@@ -14,6 +14,6 @@ def test_reception_and_the_head_are_told_that_a_supervisor_decides(client_as, st
     for user in (reception, head):
         page = client_as(user).get(report.get_absolute_url()).content.decode()
         assert "who-acts" in page and f"A supervisor of {station.name} confirms or rejects" in page
-        assert reverse("tracing:review", args=[candidate.pk, "confirm"]) not in page
+        assert reverse("family:review", args=[candidate.pk, "confirm"]) not in page
     page = client_as(supervisor).get(report.get_absolute_url()).content.decode()
-    assert "who-acts" not in page and reverse("tracing:review", args=[candidate.pk, "confirm"]) in page
+    assert "who-acts" not in page and reverse("family:review", args=[candidate.pk, "confirm"]) in page

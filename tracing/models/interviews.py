@@ -4,7 +4,7 @@ An Interview hangs on a stay (several per stay): when, who asked, the language o
 interpreter, the words as typed and what the interviewer concluded. The clues tracing.clues finds in
 the words are stored as proposed Clues; staff accept or dismiss each (a transition: who and when), and
 an accepted clue keeps the sentence it came from. Accepted places and names rank the family reports
-(tracing.finding.rank_reports) and may go on the notice and the letter to the county's police.
+(family.finding.rank_reports) and may go on the notice and the letter to the county's police.
 """
 
 from django.conf import settings

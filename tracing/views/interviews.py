@@ -1,5 +1,6 @@
 """Interviews on a stay: record one, see the clues beside the words and accept or dismiss each, the
-family reports ranked by the accepted clues, and the letter to the county's police."""
+panels other apps add (tracing.hooks.INTERVIEW_PANELS: the family reports the accepted clues point to),
+and the letter to the county's police."""
 
 import mimetypes
 
@@ -7,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -16,8 +18,7 @@ from shelter.models import AuditEvent
 from shelter.selectors import stay_for
 from shelter.steps import take_step
 
-from .. import documents
-from ..finding import name_leads, rank_reports
+from .. import documents, hooks
 from ..forms.interviews import ChoosePlaceForm, InterviewForm
 from ..models import Clue, ClueKind, Interview
 from ..selectors import case_steps, interview_for
@@ -60,20 +61,15 @@ def interview(request, pk):
     """The words with the clues beside them, and the family reports the accepted clues point to."""
     item = interview_for(request.user, pk)
     person = item.stay.person
-    fits = rank_reports(person)
-    AuditEvent.record(request, AuditEvent.VIEW, person, target=item, reports=[f.report.reference for f in fits[:20]])
-    leads = name_leads(person)
-    if leads:  # a search of the other stations' register by name: audited as one
-        AuditEvent.record(request, AuditEvent.LIST, person, target="name leads at other stations",
-                          names=sorted({lead.clue.normalised for lead in leads}),
-                          files=[lead.person.file_no for lead in leads])
+    AuditEvent.record(request, AuditEvent.VIEW, person, target=item)
+    panels = [render_to_string(name, context, request) for name, context in
+              filter(None, (panel(request, person) for panel in hooks.INTERVIEW_PANELS))]
     clues = list(item.clues.select_related("decided_by"))
     case = getattr(item.stay, "tracing_case", None)
     may_query = case is not None and case.is_open and "query" in dict(case_steps(case, request.user))
     return render(request, "tracing/interviews/interview.html", {
-        "interview": item, "stay": item.stay, "person": person, "clues": clues, "fits": fits[:20],
+        "interview": item, "stay": item.stay, "person": person, "clues": clues, "panels": panels,
         "identity_check": Interview.proposes_identity_check(clues),
-        "leads": leads,
         "query_url": reverse("tracing:act", args=[case.pk, "query"]) if may_query else "",
         "has_place": Interview.names_a_place(clues),
         "kinds": ClueKind,

@@ -1,0 +1,103 @@
+"""Writes of family finding that span several models, and the work they queue. Keyword-only arguments
+and no request: views, tasks, receivers, the demo data and the tests call the same functions. The rules
+stay on the models (transitions, querysets); the searches themselves are family.finding, run by the
+tasks."""
+
+from django.db import models, transaction
+from django.utils import timezone
+
+from face.quality import check_portrait
+from lib.errors import Refusal
+from lib.messages import Said
+from lib.queue import after_commit
+
+from . import finding
+from .models import Candidate, DuplicateState, FamilyReport, FoundBy, PossibleDuplicate, ReportPhoto
+from .tasks import search_report
+
+
+class PhotoRefused(Refusal):
+    """The file is not a usable picture (not an image, damaged, too large): nothing is stored."""
+
+
+def check_photo(data):
+    """The quality verdict (face.quality) on a family's photo; PhotoRefused if it is no picture at all.
+    A readable photo that fails the check is still kept and flagged poor."""
+    quality = check_portrait(data)
+    if not quality.readable:
+        raise PhotoRefused(" ".join(quality.messages))
+    return quality
+
+
+def register_report(*, report, photos=(), by, origin=None):
+    """Save a new family report taken by `by` for their station, with its checked photos ([(bytes,
+    QualityReport)], see check_photo), and search once the transaction has committed. The form's
+    one-time token (report.submit_token) is unique in the database: a second click at the same moment
+    fails with IntegrityError, and the caller shows the report already registered."""
+    with transaction.atomic():
+        report.station_id, report.taken_by = by.station_id, by
+        # The token's uniqueness is the database's to check: two clicks at once both pass a query.
+        report.full_clean(exclude=["state", "station", "submit_token"])
+        report.save()
+        add_report_photos(report=report, photos=photos, by=by, origin=origin)
+    return report
+
+
+def add_report_photos(*, report, photos, by, origin=None):
+    """Add checked photos to a report; the search runs again with them once committed."""
+    with transaction.atomic():
+        added = [ReportPhoto.add(report, data, quality, by) for data, quality in photos]
+        request_search(report=report, by=by, origin=origin)
+    return added
+
+
+def request_search(*, report, by=None, origin=None):
+    """Encode the photos and search, in the Celery task, once the transaction has committed. The request
+    is recorded on the report first: with the queue down the catch-up (family.tasks.catch_up_searches)
+    runs it, for the same person. `origin` (lib.http.origin): the request's address and page, for the
+    audit record of the face searches."""
+    report.search_requested_at, report.search_requested_by = timezone.now(), by
+    FamilyReport.objects.filter(pk=report.pk).update(search_requested_at=report.search_requested_at,
+                                                     search_requested_by=by)
+    after_commit(search_report, report.pk, by.pk if by else None, origin)
+
+
+def registered_apart(*, person, duplicates, by):
+    """The intake went ahead after the warning: these pairs were judged different people (the desk's
+    own judgement, made on the intake page), so they are not raised again."""
+    for duplicate in duplicates:
+        warning = PossibleDuplicate.record(person, duplicate.person, FoundBy.INTAKE)
+        if warning.state == DuplicateState.OPEN:
+            warning.dismiss(by=by, reason=Said("registered_apart"))
+            warning.save()
+
+
+def follow_merge(*, merged, survivor, by):
+    """What family finding keeps per person follows the surviving file, inside the merge's transaction.
+
+    Candidates: the surviving file takes the merged file's, except for a report that already has the
+    surviving file as candidate (that row, reviewed or not, stays as it was). Confirmed reports point
+    at the surviving file. Warnings about the two files: theirs is "merged", the others move unless the
+    surviving file already has one with the same file.
+    """
+    taken = Candidate.objects.filter(person=survivor).values("report")
+    Candidate.objects.filter(person=merged).exclude(report__in=taken).update(person=survivor)
+    FamilyReport.objects.filter(matched_person=merged).update(matched_person=survivor)
+    reason = Said("files_merged", reason=merged.merge_reason)
+    for warning in PossibleDuplicate.objects.filter(models.Q(person=merged) | models.Q(other=merged)):
+        far = warning.other_side(merged)
+        if far.pk == survivor.pk:
+            if warning.state != DuplicateState.MERGED:
+                warning.mark_merged(by=by, reason=reason)
+                warning.save()
+            continue
+        person, other = PossibleDuplicate.ordered(survivor, far)
+        if not PossibleDuplicate.objects.filter(person=person, other=other).exists():
+            PossibleDuplicate.objects.filter(pk=warning.pk).update(person=person, other=other)
+
+
+def rerank_candidates(*, clue):
+    """A clue accepted or dismissed: the proposed candidates of that person are ranked again by what
+    their accepted clues now say (family.finding.rerank). Done at once, in the step's transaction: a
+    person is a candidate for a few reports, and each is rescored without a search."""
+    return finding.rerank(clue.interview.stay.person_id, changed=clue)

@@ -1,0 +1,17 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class OversightConfig(AppConfig):
+    name = "oversight"
+    verbose_name = _("Oversight")
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        """Supervisors and station heads land on the deadline board (shelter.hooks.HOME_PAGES)."""
+        from shelter import hooks
+
+        from . import messages  # noqa: F401  (registers the codes)
+
+        if ("tracing.view_board", "oversight:board") not in hooks.HOME_PAGES:
+            hooks.HOME_PAGES.append(("tracing.view_board", "oversight:board"))

@@ -1,0 +1,214 @@
+"""Data-quality problems (问题清单): warnings that get fixed.
+
+The sweep (oversight.problem_sweep) finds the records that break a rule (oversight.checks) and keeps one
+open Problem per broken record and rule, keyed by `key` ("<kind>:<model>:<pk>"). A problem is never
+deleted: it is fixed (the next sweep no longer finds it, or the record was corrected) or accepted by a
+supervisor with a reason. A record that breaks the rule again opens a new problem: the old one stays
+in the ledger as it was closed.
+
+What is wrong and how to fix it are codes (the kind) and parameters (`params`), worded in the reader's
+language by tracing.templatetags / the ledger export, never stored as sentences.
+"""
+
+import datetime
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
+from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+
+from shelter.models import Person, Station, StationQuerySet, Stay
+
+
+class ProblemKind(models.TextChoices):
+    ID_CONTRADICTS = "id_contradicts", _("ID number contradicts the file")
+    ID_TWICE = "id_twice", _("the same ID number in two open files")
+    NO_PORTRAIT = "no_portrait", _("identity unknown and no main portrait")
+    NOTICE_NO_PORTRAIT = "notice_no_portrait", _("notice published without portrait")
+    DNA_NOT_SAMPLED = "dna_not_sampled", _("DNA referred but not sampled within a month")
+    DNA_NO_RESULT = "dna_no_result", _("DNA sampled but no result recorded")
+    REVIEW_OVERDUE = "review_overdue", _("long stay not reviewed")
+    HANDOVER_MISSING = "handover_missing", _("police arrival without handover form")
+    LATE_NOT_SEEN = "late_not_seen", _("late entry not seen by a supervisor")
+    BELONGINGS = "belongings", _("belongings not counted out")
+    DUPLICATE_DISMISSED = "duplicate_dismissed", _("duplicate warning dismissed by reception")
+    MONTH_CHANGE = "month_change", _("large change from the month before")
+    COMPARISON_HIT = "comparison_hit", _("found in another department's list")
+
+
+class Severity(models.IntegerChoices):
+    LOW = 1, _("low")
+    MEDIUM = 2, _("medium")
+    HIGH = 3, _("high")
+
+
+# (severity, days to fix) of each kind.
+RULES = {
+    ProblemKind.ID_CONTRADICTS: (Severity.HIGH, 3),
+    ProblemKind.ID_TWICE: (Severity.HIGH, 3),
+    ProblemKind.NO_PORTRAIT: (Severity.HIGH, 1),
+    ProblemKind.NOTICE_NO_PORTRAIT: (Severity.MEDIUM, 3),
+    ProblemKind.DNA_NOT_SAMPLED: (Severity.HIGH, 7),
+    ProblemKind.DNA_NO_RESULT: (Severity.MEDIUM, 14),
+    ProblemKind.REVIEW_OVERDUE: (Severity.MEDIUM, 3),
+    ProblemKind.HANDOVER_MISSING: (Severity.MEDIUM, 7),
+    ProblemKind.LATE_NOT_SEEN: (Severity.LOW, 7),
+    ProblemKind.BELONGINGS: (Severity.MEDIUM, 7),
+    ProblemKind.DUPLICATE_DISMISSED: (Severity.LOW, 7),
+    ProblemKind.MONTH_CHANGE: (Severity.LOW, 14),
+    ProblemKind.COMPARISON_HIT: (Severity.HIGH, 7),
+}
+
+
+class ProblemState(models.TextChoices):
+    OPEN = "open", _("open")
+    FIXED = "fixed", _("fixed")
+    ACCEPTED = "accepted", pgettext_lazy("problem", "accepted")
+
+
+class ProblemQuerySet(StationQuerySet):
+    def open(self):
+        return self.filter(state=ProblemState.OPEN)
+
+    def close_fixed(self, keys, now):
+        """Close, as fixed, the open problems whose record no longer breaks the rule: one UPDATE, and
+        only problems still open (a supervisor accepting one meanwhile keeps the acceptance)."""
+        return self.filter(key__in=list(keys), state=ProblemState.OPEN).update(state=ProblemState.FIXED, closed_at=now)
+
+    def needing_reminder(self, now):
+        return self.filter(state=ProblemState.OPEN, reminded_at__isnull=True)
+
+    def needing_escalation(self, now):
+        return self.filter(state=ProblemState.OPEN, escalated_at__isnull=True, fix_by__lt=now)
+
+
+class Problem(ConcurrentTransitionMixin, models.Model):
+    station = models.ForeignKey(Station, verbose_name=_("station"), on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(_("kind"), max_length=24, choices=ProblemKind.choices, db_index=True)
+    severity = models.PositiveSmallIntegerField(_("severity"), choices=Severity.choices)
+    # Which record and rule: "<kind>:<model>:<pk>"; one open problem per key (constraint below).
+    key = models.CharField(max_length=80, editable=False)
+    person = models.ForeignKey(Person, verbose_name=_("person"), null=True, blank=True, on_delete=models.PROTECT,
+                               related_name="+")
+    stay = models.ForeignKey(Stay, verbose_name=_("stay"), null=True, blank=True, on_delete=models.PROTECT,
+                             related_name="+")
+    # The facts the wording needs (fields at fault, values found, months, percentages), never sentences.
+    params = models.JSONField(default=dict, blank=True)
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("owner"), null=True, blank=True,
+                              on_delete=models.PROTECT, related_name="+",
+                              help_text="The staff member in charge; none: the station's supervisors.")
+    state = FSMField(_("state"), default=ProblemState.OPEN, choices=ProblemState.choices, protected=True)
+    raised_at = models.DateTimeField(_("raised"), default=timezone.now)
+    fix_by = models.DateTimeField(_("fix by"), db_index=True)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    accepted_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("accepted by"), null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="+")
+    accept_reason = models.CharField(_("reason for accepting"), max_length=300, blank=True)
+    reminded_at = models.DateTimeField(null=True, blank=True, editable=False)
+    escalated_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    objects = ProblemQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("problem")
+        verbose_name_plural = _("problems")
+        ordering = ["-severity", "raised_at"]
+        indexes = [models.Index(fields=["station", "state", "kind"])]
+        constraints = [
+            models.UniqueConstraint(fields=["key"], condition=models.Q(state="open"), name="one_open_problem_per_key"),
+        ]
+        permissions = [
+            ("accept_problem", _("Can accept a data-quality problem with a reason")),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} ({self.key})"
+
+    @classmethod
+    def build(cls, *, kind, key, station_id, now, person_id=None, stay_id=None, owner_id=None, params=None):
+        severity, days = RULES[kind]
+        return cls(kind=kind, key=key, station_id=station_id, person_id=person_id, stay_id=stay_id,
+                   owner_id=owner_id, params=params or {}, severity=severity, raised_at=now,
+                   fix_by=now + datetime.timedelta(days=days))
+
+    def age_days(self, now=None):
+        return ((self.closed_at or now or timezone.now()) - self.raised_at).days
+
+    @property
+    def overdue(self):
+        return self.state == ProblemState.OPEN and self.fix_by < timezone.now()
+
+    @transition(field=state, source=ProblemState.OPEN, target=ProblemState.ACCEPTED,
+                permission="oversight.accept_problem", custom={"label": _("Accept as it is")})
+    def accept(self, by=None, reason=""):
+        """A supervisor accepts the problem as it is (e.g. the ID number is right and the birth date
+        on the police form was wrong): the reason is kept in the ledger."""
+        if not reason.strip():
+            raise ValidationError({"reason": gettext("Say why this problem is accepted as it is.")})
+        self.accepted_by, self.accept_reason, self.closed_at = by, reason.strip(), timezone.now()
+
+    def claim(self, field, now):
+        """Claim this problem's reminder (field "reminded_at") or escalation ("escalated_at") once, even
+        with two sweeps at once: a conditional UPDATE only one caller wins."""
+        claimed = Problem.objects.filter(pk=self.pk, state=ProblemState.OPEN, **{f"{field}__isnull": True}).update(
+            **{field: now})
+        if claimed:
+            setattr(self, field, now)
+        return bool(claimed)
+
+
+
+class DataComparison(models.Model):
+    """One upload of another department's list (the police's found identities, the cremation register,
+    the household register's hits) compared with a station's files; kept with its rows and hits, each
+    hit also a Problem (COMPARISON_HIT) to check."""
+
+    station = models.ForeignKey(Station, verbose_name=_("station"), on_delete=models.PROTECT, related_name="+")
+    source = models.CharField(_("from"), max_length=120, help_text=_("The department the list comes from."))
+    file_name = models.CharField(_("file"), max_length=200)
+    columns = models.JSONField(default=dict)  # {"name": header, "id_number": header, "birth_date": header}
+    rows = models.JSONField(default=list)  # [{"line", "name", "id_number", "birth_date"}]
+    hits = models.JSONField(default=list)  # [{"line", "person", "how", "score"}]
+    uploaded_at = models.DateTimeField(_("uploaded"), default=timezone.now)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), on_delete=models.PROTECT,
+                                    related_name="+")
+
+    objects = StationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("data comparison")
+        verbose_name_plural = _("data comparisons")
+        ordering = ["-uploaded_at"]
+
+    def __str__(self):
+        return f"{self.station.code} {self.source} {self.uploaded_at:%Y-%m-%d}"
+
+
+class MonthlyInspection(models.Model):
+    """The month's check of a station's work (工作检查登记表): what a supervisor checked, what was found,
+    signed off, with the problems open at that moment attached. One per station and month; the station
+    head sees the months without one."""
+
+    station = models.ForeignKey(Station, verbose_name=_("station"), on_delete=models.PROTECT, related_name="+")
+    month = models.DateField(_("month"), help_text="The first day of the month checked.")
+    items = models.TextField(_("items checked"))
+    findings = models.TextField(_("problems found"), blank=True)
+    signed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("signed off by"), on_delete=models.PROTECT,
+                                  related_name="+")
+    signed_at = models.DateTimeField(_("signed off"), default=timezone.now)
+    problems = models.ManyToManyField(Problem, verbose_name=_("open problems"), related_name="inspections",
+                                      blank=True)
+
+    objects = StationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("monthly inspection")
+        verbose_name_plural = _("monthly inspections")
+        ordering = ["-month"]
+        constraints = [models.UniqueConstraint(fields=["station", "month"], name="one_inspection_per_month")]
+
+    def __str__(self):
+        return f"{self.station.code} {self.month:%Y-%m}"

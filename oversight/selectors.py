@@ -1,0 +1,40 @@
+"""Reads of oversight that views share: the board's lists, the inspections missing."""
+
+import datetime
+
+from django.utils import timezone
+
+from face.selectors import thumbnails
+from tracing.models import due_field
+
+from .models import MonthlyInspection
+
+
+def cases_in_stage(cases, kind, stage, now):
+    """A board list: the cases in this stage of this deadline, the oldest due first."""
+    return (
+        cases.in_stage(kind, stage, now)
+        .select_related("stay__person", "stay__staff_in_charge", "station")
+        .order_by(due_field(kind), "pk")
+    )
+
+
+def with_rows(cases, kind):
+    """Cases as rows for the lists, with their due time and thumbnails fetched in one query."""
+    cases = list(cases)
+    thumbs = thumbnails(c.stay.person_id for c in cases)
+    for case in cases:
+        case.due = getattr(case, due_field(kind))
+        case.thumbnail = thumbs.get(case.stay.person_id)
+    return cases
+
+
+def missing_inspections(station, months=12):
+    """The first days of the last `months` months (this one included) with no inspection filed."""
+    first = timezone.localdate().replace(day=1)
+    wanted = []
+    for _i in range(months):
+        wanted.append(first)
+        first = (first - datetime.timedelta(days=1)).replace(day=1)
+    filed = set(MonthlyInspection.objects.filter(station=station, month__in=wanted).values_list("month", flat=True))
+    return [m for m in wanted if m not in filed]

@@ -1,0 +1,25 @@
+from django.urls import path
+
+from .views import board, month, problems
+
+app_name = "oversight"
+urlpatterns = [
+    path("", board.board, name="board"),
+    path("list/<slug:kind>/<slug:stage>/", board.case_list, name="list"),
+    # Data quality: the problem list, inspections, comparisons with other departments' lists.
+    path("problems/", problems.problem_list, name="problems"),
+    path("problems/ledger.xlsx", problems.ledger, name="problem_ledger"),
+    path("problems/<int:pk>/accept/", problems.accept, name="problem_accept"),
+    path("inspections/", problems.inspections, name="inspections"),
+    path("comparisons/", problems.comparisons, name="comparisons"),
+    path("comparisons/upload/", problems.comparison_upload, name="comparison_upload"),
+    path("comparisons/<int:pk>/", problems.comparison, name="comparison"),
+    # The month: statistics, the rows behind each figure, ledgers, the finance comparison.
+    path("month/", month.month, name="month"),
+    path("month/figures/<slug:key>/", month.figure_rows, name="figure"),
+    path("month/ledgers/<slug:kind>.<slug:fmt>", month.ledger_export, name="ledger"),
+    path("month/statistics.pdf", month.table_pdf, name="month_pdf"),
+    path("month/finance/", month.finance, name="finance"),
+    path("month/finance/upload/", month.finance_upload, name="finance_upload"),
+    path("month/finance/<int:pk>/", month.finance_result, name="finance_result"),
+]
