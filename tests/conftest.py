@@ -17,6 +17,9 @@ from config.celery import app
 from devtools.images import frame, jpeg
 from shelter.models import Person, Station, Stay, User
 
+# The records of tracing, family finding and oversight (arrive, publish, take_report, month_station...).
+pytest_plugins = ["tests.records"]
+
 
 @pytest.fixture(autouse=True)
 def _isolated_settings(settings, tmp_path):

@@ -69,7 +69,7 @@ def notice_pdf(case):
         if _portrait(pdf, case.stay.person, x=pdf.l_margin, y=top, w=photo_width):
             pdf.set_left_margin(pdf.l_margin + photo_width + 8)
         pdf.set_xy(pdf.l_margin, top)
-        facts(pdf, case.noticefacts())
+        facts(pdf, case.notice_facts())
         pdf.set_left_margin(20)
         pdf.set_y(max(pdf.get_y(), top + photo_width * 4 / 3) + 6)
         pdf.set_font(FONT, size=12)
@@ -106,7 +106,7 @@ def dna_letter_pdf(referral):
         if _portrait(pdf, person, x=pdf.w - pdf.r_margin - 40, y=top, w=40):
             pdf.set_right_margin(pdf.r_margin + 46)
         pdf.set_xy(pdf.l_margin, top)
-        facts(pdf, case.noticefacts(with_station=False))
+        facts(pdf, case.notice_facts(with_station=False))
         pdf.set_right_margin(20)
         pdf.set_y(max(pdf.get_y(), top + 55) + 6)
         pdf.set_font(FONT, size=12)

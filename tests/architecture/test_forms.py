@@ -9,15 +9,19 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.db import models
 
+import family.forms
+import oversight.forms
 import tracing.forms
 from face import forms as face_forms
 from lib.dates import not_before_1900
 from lib.text import SingleLineInputs
 from shelter import forms as shelter_forms
 
-# Every module of forms: shelter's and face's, and each screen's of tracing (found, not listed by hand).
+# Every module of forms: shelter's and face's, and each screen's of the apps with a forms package (found,
+# not listed by hand).
 MODULES = [shelter_forms, face_forms] + [
-    importlib.import_module(f"tracing.forms.{m.name}") for m in pkgutil.iter_modules(tracing.forms.__path__)
+    importlib.import_module(f"{package.__name__}.{m.name}")
+    for package in (tracing.forms, family.forms, oversight.forms) for m in pkgutil.iter_modules(package.__path__)
 ]
 
 

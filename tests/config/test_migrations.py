@@ -25,4 +25,4 @@ def test_every_migration_runs_on_a_database_other_than_default(other_database, d
     with django_db_blocker.unblock():  # a database of its own, outside the test database's transaction
         call_command("migrate", database=ALIAS, verbosity=0, interactive=False)
         tables = other_database.introspection.table_names()
-    assert {"shelter_person", "shelter_personnamekey", "face_portrait", "tracing_candidate"} <= set(tables)
+    assert {"shelter_person", "shelter_personnamekey", "face_portrait", "family_candidate"} <= set(tables)

@@ -5,10 +5,12 @@ import pytest
 
 from config.celery import app
 from face import tasks as face_tasks
+from family import tasks as family_tasks
+from oversight import tasks as oversight_tasks
 from shelter import tasks as shelter_tasks
 from tracing import tasks as tracing_tasks
 
-LOADED = [face_tasks, shelter_tasks, tracing_tasks]  # their tasks are registered on import
+LOADED = [face_tasks, shelter_tasks, tracing_tasks, family_tasks, oversight_tasks]  # their tasks are registered on import
 
 FACE_WORK = ["face.tasks.encode_portrait", "face.tasks.catch_up_encodings", "family.tasks.search_report",
              "family.tasks.search_portrait", "family.tasks.catch_up_searches"]

@@ -196,7 +196,7 @@ def test_an_english_browser_still_gets_chinese_until_english_is_chosen(client, r
 @pytest.mark.parametrize("model", [
     "shelter/person", "shelter/stay", "shelter/auditevent", "shelter/statelog", "face/portrait",
     "tracing/tracingcase", "tracing/quickquery", "tracing/publication", "tracing/dnareferral",
-    "tracing/familyreport", "tracing/candidate", "tracing/possibleduplicate",
+    "family/familyreport", "family/candidate", "family/possibleduplicate",
 ])
 def test_the_admin_only_looks_records_up(client, stay, model):
     """Files and their records are entered through the pages (ledger rules, audit), not the admin."""

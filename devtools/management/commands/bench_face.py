@@ -38,7 +38,7 @@ from face.encoding import encode
 from face.quality import check_portrait
 from face.verdicts import primary_reason
 
-from ...images import degraded_set, faces_dir, frame, jpeg
+from ...images import degraded_set, faces_dir, far_away, frame, jpeg
 
 PORTRAITS = ["obama_1", "leslie_1", "lacamoire_2", "biden_2"]
 SIZES = [(640, 480), (1920, 1080)]

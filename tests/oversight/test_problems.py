@@ -283,24 +283,24 @@ def test_the_problem_page_lists_my_station_and_a_supervisor_accepts_with_a_reaso
     arrive(other_station, None)
     problem_sweep.run(later())
     client = client_as(supervisor)
-    page = client.get("/tracing/problems/")
+    page = client.get("/oversight/problems/")
     assert page.status_code == 200
     assert list({p.station_id for p in page.context["page"]}) == [station.pk]
     problem = Problem.objects.get(key=f"handover_missing:stay:{stay.pk}")
-    refused = client.post(f"/tracing/problems/{problem.pk}/accept/", {"reason": ""}, follow=True)
+    refused = client.post(f"/oversight/problems/{problem.pk}/accept/", {"reason": ""}, follow=True)
     assert refused.status_code == 200
     problem.refresh_from_db()
     assert problem.state == ProblemState.OPEN
-    client.post(f"/tracing/problems/{problem.pk}/accept/", {"reason": "交接单由派出所补送"})
+    client.post(f"/oversight/problems/{problem.pk}/accept/", {"reason": "交接单由派出所补送"})
     problem.refresh_from_db()
     assert problem.state == ProblemState.ACCEPTED and problem.accept_reason == "交接单由派出所补送"
-    assert client_as(reception).post(f"/tracing/problems/{problem.pk}/accept/", {"reason": "x"}).status_code == 403
+    assert client_as(reception).post(f"/oversight/problems/{problem.pk}/accept/", {"reason": "x"}).status_code == 403
 
 
 def test_the_problem_ledger_is_an_xlsx_of_every_state(station, reception, supervisor, arrive, later, client_as):
     arrive(station, reception)
     problem_sweep.run(later())
-    response = client_as(supervisor).get("/tracing/problems/ledger.xlsx?state=")
+    response = client_as(supervisor).get("/oversight/problems/ledger.xlsx?state=")
     assert response.status_code == 200
     sheet = load_workbook(io.BytesIO(response.content)).active
     assert sheet.max_row == 1 + Problem.objects.count() == 3
@@ -309,7 +309,7 @@ def test_the_problem_ledger_is_an_xlsx_of_every_state(station, reception, superv
 def test_the_supervisors_board_counts_the_open_problems(station, reception, supervisor, arrive, client_as):
     arrive(station, reception, arrived_at=timezone.now() - datetime.timedelta(days=3))
     problem_sweep.run(timezone.now() - datetime.timedelta(days=1.5))  # no portrait: a day to fix, now past
-    page = client_as(supervisor).get("/tracing/")
+    page = client_as(supervisor).get("/oversight/")
     assert page.context["problems"] == {"open": 2, "overdue": 1}
 
 
@@ -342,5 +342,5 @@ def test_the_problem_page_speaks_chinese(station, reception, supervisor, arrive,
     problem_sweep.run()
     client = client_as(supervisor)
     client.cookies["django_language"] = "zh-hans"
-    html = client.get("/tracing/problems/").content.decode()
+    html = client.get("/oversight/problems/").content.decode()
     assert "数据质量问题清单" in html and "身份不明，档案没有主照片。" in html and "拍摄照片并设为主照片。" in html

@@ -1,5 +1,6 @@
-"""Fixtures of the tracing tests. Each helper is a fixture that gives the function: a test asks for
-`arrive` and calls `arrive(station, reception, ...)`.
+"""Fixtures of the tracing, family, oversight and journey tests (a plugin of tests/conftest.py). Each
+helper is a fixture that gives the function: a test asks for `arrive` and calls
+`arrive(station, reception, ...)`.
 
 Residents get real portraits (640x480 webcam-like frames of the photos in tests/faces, taken with
 take_portrait, so they are checked and encoded as at the desk); families bring the original photo
@@ -172,7 +173,7 @@ def local(*args):
 
 @pytest.fixture
 def month_station(settings, station, reception, arrive, publish, refer, pdf_bytes):
-    """GZ from December 2025 to April 2026, counted by hand (tests/tracing/test_month.py says what each
+    """GZ from December 2025 to April 2026, counted by hand (tests/oversight/test_month.py says what each
     figure should be). Returns {letter: stay}.
 
     A  M 60-70  arrived 02-25 10:00 (police)     departed 03-03 10:00 by ticket, 100 + 20 yuan, receipt R-1

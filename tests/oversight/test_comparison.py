@@ -75,14 +75,14 @@ def test_a_column_that_is_not_there_is_refused_and_nothing_is_kept(station, supe
 
 def test_the_upload_page_keeps_each_upload_in_the_ledger(station, supervisor, head, residents, client_as):
     client = client_as(supervisor)
-    response = client.post("/tracing/comparisons/upload/", {
+    response = client.post("/oversight/comparisons/upload/", {
         "station": station.pk, "source": "公安局户籍科", "name_column": "姓名", "id_column": "身份证号",
         "birth_column": "出生日期", "sheet": SimpleUploadedFile("list.csv", csv_list(), "text/csv")})
     upload = DataComparison.objects.get()
-    assert response.status_code == 302 and response.url == f"/tracing/comparisons/{upload.pk}/"
+    assert response.status_code == 302 and response.url == f"/oversight/comparisons/{upload.pk}/"
     page = client_as(head).get(response.url)
     assert page.status_code == 200 and len(page.context["problems"]) == 2
-    bad = client_as(supervisor).post("/tracing/comparisons/upload/", {
+    bad = client_as(supervisor).post("/oversight/comparisons/upload/", {
         "station": station.pk, "source": "x", "name_column": "名字", "sheet": SimpleUploadedFile("l.csv", csv_list())})
     assert bad.status_code == 400 and "名字" in bad.content.decode()
-    assert client_as(head).post("/tracing/comparisons/upload/", {}).status_code == 403
+    assert client_as(head).post("/oversight/comparisons/upload/", {}).status_code == 403

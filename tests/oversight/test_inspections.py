@@ -30,17 +30,17 @@ def test_a_supervisor_files_the_month_with_the_open_problems_attached(station, r
 def test_the_register_page_shows_the_head_the_missing_months_and_lets_only_supervisors_file(
         station, supervisor, head, client_as):
     this_month = timezone.localdate().replace(day=1)
-    page = client_as(head).get("/tracing/inspections/")
+    page = client_as(head).get("/oversight/inspections/")
     assert page.status_code == 200
     [(_station, months)] = page.context["missing"]
     assert months[0] == this_month and len(months) == 12
-    assert client_as(head).post("/tracing/inspections/", {}).status_code == 403
-    response = client_as(supervisor).post("/tracing/inspections/", {
+    assert client_as(head).post("/oversight/inspections/", {}).status_code == 403
+    response = client_as(supervisor).post("/oversight/inspections/", {
         "station": station.pk, "month": timezone.localdate().isoformat(), "items": "台账登记", "findings": ""})
     assert response.status_code == 302
     assert MonthlyInspection.objects.get().month == this_month
-    again = client_as(supervisor).post("/tracing/inspections/", {
+    again = client_as(supervisor).post("/oversight/inspections/", {
         "station": station.pk, "month": timezone.localdate().isoformat(), "items": "台账登记"})
     assert again.status_code == 400 and MonthlyInspection.objects.count() == 1
-    [(_station, months)] = client_as(head).get("/tracing/inspections/").context["missing"]
+    [(_station, months)] = client_as(head).get("/oversight/inspections/").context["missing"]
     assert this_month not in months

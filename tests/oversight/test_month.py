@@ -1,4 +1,4 @@
-"""The month's figures on a hand-counted station (tests/tracing/conftest.py `month_station`), the
+"""The month's figures on a hand-counted station (tests/records.py `month_station`), the
 ledgers that agree with them to the row, and the pages and files that show them."""
 
 import datetime

@@ -16,7 +16,7 @@ DAY = datetime.timedelta(days=1)
 
 
 def board(client):
-    response = client.get("/tracing/")
+    response = client.get("/oversight/")
     assert response.status_code == 200
     return response.content.decode()
 
@@ -38,15 +38,15 @@ def late(station, reception, case_of, arrive):
     }
 
 
-@pytest.mark.parametrize("role, lands", [("supervisor", "/tracing/"), ("station_head", "/tracing/"),
-                                          ("reception", "/people/"), ("administrator", "/tracing/")])
+@pytest.mark.parametrize("role, lands", [("supervisor", "/oversight/"), ("station_head", "/oversight/"),
+                                          ("reception", "/people/"), ("administrator", "/oversight/")])
 def test_supervisors_land_on_the_board(client_as, station, role, lands, make_user):
     user = make_user(f"u-{role}", role, None if role == "administrator" else station)
     assert client_as(user).get("/").url == lands
 
 
 def test_reception_may_not_see_the_board(client_as, reception):
-    assert client_as(reception).get("/tracing/").status_code == 403
+    assert client_as(reception).get("/oversight/").status_code == 403
 
 
 def test_overdue_and_at_risk_by_kind_oldest_first_with_time_and_action(client_as, supervisor, late):
@@ -92,7 +92,7 @@ def test_each_station_sees_its_own_cases_and_the_administrator_filters(client_as
     client = client_as(admin_user)
     everything = board(client)
     assert "深圳某" in everything and "甲" in everything
-    only_sz = client.get(f"/tracing/?station={other_station.pk}").content.decode()
+    only_sz = client.get(f"/oversight/?station={other_station.pk}").content.decode()
     assert "深圳某" in only_sz and "甲" not in only_sz
 
 
@@ -122,8 +122,8 @@ def test_the_board_shows_at_most_20_rows_per_list_and_links_to_all(client_as, st
         arrive(station, reception, arrived_at=timezone.now() - (30 + i) * HOUR)
     client = client_as(supervisor)
     overdue = section(board(client), "notice-overdue")
-    assert overdue.count('class="thumb"') == 20 and "/tracing/list/notice/overdue/" in overdue
-    page = client.get("/tracing/list/notice/overdue/?page=1").content.decode()
+    assert overdue.count('class="thumb"') == 20 and "/oversight/list/notice/overdue/" in overdue
+    page = client.get("/oversight/list/notice/overdue/?page=1").content.decode()
     assert page.count('class="thumb"') == 23 and "page 1 of 1" in page
 
 

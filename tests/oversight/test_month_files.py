@@ -142,7 +142,7 @@ def test_the_inspector_sees_every_station_and_changes_nothing(month_station, oth
     page = client.get("/oversight/month/?start=2026-03")
     assert page.status_code == 200 and "Shenzhen" in page.content.decode()
     assert client.get(f"/oversight/month/ledgers/register.csv?{MARCH}").status_code == 200
-    assert client.get("/tracing/").status_code == 200  # the deadline board: the warnings
+    assert client.get("/oversight/").status_code == 200  # the deadline board: the warnings
     # No permission that adds, changes, deletes or takes a step of any workflow, anywhere.
     granted = set(Group.objects.get(name="inspector").permissions.values_list("codename", flat=True))
     assert not {p for p in granted if p.split("_")[0] in ("add", "change", "delete")}

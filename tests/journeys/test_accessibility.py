@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from django.urls import reverse
 
-from .conftest import CHROMIUM
+from tests.records import CHROMIUM
 
 AXE = Path(__file__).parent.parent / "vendor" / "axe-core" / "axe.min.js"
 BLOCKING = {"serious", "critical"}

@@ -11,9 +11,9 @@ from kombu.exceptions import OperationalError
 
 from face import tasks as face_tasks
 from face.models import Portrait
+from family import tasks as family_tasks
 from family.models import Candidate, FamilyReport
 from lib.queue import claim
-from tracing import tasks as tracing_tasks
 
 FORM = {
     "reported_via": "counter", "reporter_name": "张伟", "reporter_relation": "儿子", "reporter_phone": "13912345678",
@@ -28,7 +28,7 @@ def stop_the_queue(monkeypatch):
         raise OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
 
     def stop():
-        for task in (face_tasks.encode_portrait, tracing_tasks.search_report, tracing_tasks.search_portrait):
+        for task in (face_tasks.encode_portrait, family_tasks.search_report, family_tasks.search_portrait):
             monkeypatch.setattr(task, "delay", refused)
 
     return stop
@@ -62,11 +62,11 @@ def test_a_report_taken_with_the_queue_down_is_searched_by_the_catch_up(client_a
     assert report.searched_at is None and report.search_requested_by == reception
     assert not Candidate.objects.exists()
     settings.CATCH_UP_SECONDS = 0
-    assert tracing_tasks.catch_up_searches() == 1
+    assert family_tasks.catch_up_searches() == 1
     report.refresh_from_db()
     assert report.searched_at is not None and report.search_requested_at is None
     assert Candidate.objects.get().person == man.person
-    assert tracing_tasks.catch_up_searches() == 0
+    assert family_tasks.catch_up_searches() == 0
 
 
 def test_work_the_queue_did_is_not_done_again(client_as, reception, person, committed, webcam, settings):

@@ -18,9 +18,8 @@ from playwright.sync_api import expect
 from face.models import Portrait
 from family.models import Candidate
 from shelter.models import Person, Service
+from tests.records import CHROMIUM
 from tracing.models import TracingCase
-
-from .conftest import CHROMIUM
 
 OUTPUT = Path(settings.BASE_DIR) / "var" / "test-output" / "journeys"
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from .conftest import CHROMIUM
+from tests.records import CHROMIUM
 
 pytestmark = [
     pytest.mark.browser,
