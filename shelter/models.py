@@ -30,7 +30,8 @@ from lib.phones import validate_phones
 from lib.scans import check_scan
 from lib.text import SingleLineFields, one_line
 
-from .signals import notifications_created, person_merged
+from .delivery import after_commit as deliver_after_commit
+from .signals import person_merged
 
 
 class Station(models.Model):
@@ -306,12 +307,21 @@ class Person(SingleLineFields, models.Model):
 
     @property
     def may_arrive(self):
-        """A new arrival may be registered on this file: not while a stay is open, never after a death,
-        nor on a file merged into another."""
-        return not self.merged_into_id and not self.is_deceased and self.open_stay is None
+        """A new arrival may be registered on this file (arrival_refusal says why not)."""
+        return self.arrival_refusal() is None
 
     def arrival_refusal(self):
-        """Why no arrival may be registered on this file now, or None."""
+        """Why no arrival may be registered on this file now, or None: the one rule of a new arrival on
+        an existing file (the intake page and shelter.services.register_arrival both ask it). Not on a
+        file merged into another, not while a stay is open, never after a death."""
+        if self.merged_into_id:
+            return gettext("This file was merged into file %(file)s: register the arrival there.") % {
+                "file": self.merged_into.file_no}
+        stay = self.open_stay
+        if stay is not None:
+            return gettext("%(name)s is still in the station (arrived %(date)s): record that stay's departure "
+                           "first.") % {"name": self.display_name,
+                                        "date": timezone.localtime(stay.arrived_at).strftime("%Y-%m-%d %H:%M")}
         if self.is_deceased:
             return gettext("%(name)s died in the station's care: no new arrival can be registered on this file. "
                            "If this is someone else, register a new file.") % {"name": self.display_name}
@@ -666,6 +676,12 @@ class Stay(ConcurrentTransitionMixin, LedgerEntry):
     def is_open(self):
         return self.state in (StayState.RECEPTION, StayState.IN_CARE)
 
+    def service_refusal(self):
+        """Why no service may be recorded on this stay now, or None: not once it has ended."""
+        if not self.is_open:
+            return gettext("This stay has ended; services can no longer be added to it.")
+        return None
+
     @property
     def handover_missing(self):
         """A person brought by the police comes with a written handover form: its number and its scan."""
@@ -750,7 +766,10 @@ class Stay(ConcurrentTransitionMixin, LedgerEntry):
     )
     def depart(self, departure, counted_out=None, by=None, reason=""):
         """The person leaves. Every belonging counted in is counted out, item by item (`counted_out`:
-        {belonging pk: (outcome, handed to whom)}): nothing is assumed returned."""
+        {belonging pk: (outcome, handed to whom)}): nothing is assumed returned. The departure and the
+        items counted out are the step's own record, saved with it; what follows from it for other
+        records (a transfer to another station, its notification) is the service's
+        (shelter.services.depart_stay)."""
         departure.stay = self
         departure.entered_by = by
         departure.full_clean()
@@ -769,11 +788,6 @@ class Stay(ConcurrentTransitionMixin, LedgerEntry):
         departure.save()
         for item in items:
             item.save()
-        if departure.to_station_id:
-            transfer = Transfer.objects.create(
-                stay=self, person=self.person, from_station=self.person.station, to_station=departure.to_station,
-                requested_by=by, requested_at=departure.departed_at)
-            transfer.announce()
         self.ended_at = departure.departed_at
 
     @transition(
@@ -781,12 +795,13 @@ class Stay(ConcurrentTransitionMixin, LedgerEntry):
         permission="shelter.record_death", custom={"label": _("Record death")},
     )
     def die(self, death, by=None, reason=""):
+        """The death is the step's own record, saved with it; reporting it up the chain is the service's
+        (shelter.services.record_death)."""
         death.stay = self
         death.entered_by = by
         death.full_clean()
         death.save()
         self.ended_at = death.died_at
-        death.report(by)
 
 
 class BelongingOutcome(models.TextChoices):
@@ -884,20 +899,6 @@ class StayReview(LedgerEntry):
             errors["next_review_on"] = _("Keeping the person in the station needs a date for the next review.")
         if errors:
             raise ValidationError(errors)
-
-    def record(self, by):
-        """Save the review by `by` (who needs shelter.review_stay) and plan the stay's next review."""
-        if not by.has_perm("shelter.review_stay"):
-            raise ReviewError(gettext("Only a supervisor may record a long-stay review."))
-        if not self.stay.is_open:
-            raise ReviewError(gettext("This stay has ended; it is no longer reviewed."))
-        self.reviewer = self.entered_by = by
-        self.point = self.stay.review_point
-        self.full_clean()
-        with transaction.atomic():
-            self.save()
-            self.stay.plan_review()
-        return self
 
 
 class ReviewError(Refusal):
@@ -1102,24 +1103,6 @@ class Death(LedgerEntry):
         if self.stay_id and self.died_at and self.died_at < self.stay.arrival_minute:
             raise ValidationError({"died_at": _("The time of death is before the arrival.")})
 
-    def report(self, by):
-        """Report up the chain at once: a notification to every supervisor and head of the station."""
-        person = self.stay.person
-        self.reported_at = timezone.now()
-        self.save(update_fields=["reported_at"])
-        Notification.send(
-            person.station.staff("supervisor", "station_head"),
-            kind="death",
-            params={
-                "name": person.name, "file": person.file_no, "place": self.place,
-                "time": timezone.localtime(self.died_at).strftime("%Y-%m-%d %H:%M"), "cause": self.cause,
-                "by": (by.get_full_name() or by.username) if by else "-",
-            },
-            url=person.get_absolute_url(),
-            station=person.station,
-            reference=person.file_no,
-        )
-
 
 class TransferState(models.TextChoices):
     PROPOSED = "proposed", _("waiting for the receiving station")
@@ -1179,28 +1162,16 @@ class Transfer(ConcurrentTransitionMixin, models.Model):
         custom={"label": _("Accept the transfer")},
     )
     def accept(self, stay, by=None, reason=""):
-        """The receiving station takes the person in: the file moves to it and `stay` (not saved: its
-        arrival time, staff in charge...) opens there, from the sending stay. Returns the new stay."""
+        """The receiving station takes the person in: `stay` (not saved: its arrival time, staff in
+        charge..., made from the sending stay by the service that takes the step) must be a valid stay
+        after the departure, and the person may have no stay open. The service moves the file and
+        opens the stay. Returns the new stay."""
         if Stay.objects.filter(person=self.person, state__in=[StayState.RECEPTION, StayState.IN_CARE]).exists():
             raise ValidationError(gettext("This person has a stay open: it must end before the transfer is accepted."))
-        sent = self.stay
-        stay.person = self.person
-        stay.transferred_from = sent
-        stay.entered_by = by
-        stay.brought_by = BroughtBy.STATION
-        stay.brought_by_name = stay.brought_by_name or self.from_station.name
-        stay.identity = sent.identity
-        stay.mental_state = stay.mental_state or sent.mental_state
-        stay.found_place = sent.found_place
-        stay.found_circumstances = sent.found_circumstances
         stay.full_clean(exclude=["state", "intake_token"], validate_constraints=False)
-        if stay.arrived_at < sent.departure.departed_at.replace(second=0, microsecond=0):
+        if stay.arrived_at < self.stay.departure.departed_at.replace(second=0, microsecond=0):
             raise ValidationError({"arrived_at": gettext("The arrival is before the departure from the sending station.")})
-        self.person.station = self.to_station
-        self.person.save(update_fields=["station"])  # a save: other apps follow the file (post_save)
-        stay.save()
         self.decided_at, self.decided_by = timezone.now(), by
-        self._tell("transfer_accepted")
         return stay
 
     @transition(
@@ -1214,19 +1185,6 @@ class Transfer(ConcurrentTransitionMixin, models.Model):
         if not reason:
             raise ValidationError({"reason": gettext("Say why the transfer is refused.")})
         self.refusal_reason, self.decided_at, self.decided_by = reason, timezone.now(), by
-        self._tell("transfer_refused", reason=reason)
-
-    def _tell(self, kind, **params):
-        """The sending station hears of the decision: who transferred the person and the staff in charge."""
-        told = self.from_station.who_is_told(self.requested_by, self.stay.staff_in_charge)
-        Notification.send(told, kind=kind, params={"file": self.person.file_no, "station": self.to_station.name, **params},
-                          url=self.get_absolute_url(), station=self.from_station, reference=self.person.file_no)
-
-    def announce(self):
-        """The receiving station hears of a transfer waiting for it (its supervisors)."""
-        Notification.send(self.to_station.who_is_told(), kind="transfer_waiting",
-                          params={"station": self.from_station.name, "file": self.person.file_no},
-                          url=self.get_absolute_url(), station=self.to_station, reference=self.person.file_no)
 
 
 class ReportRecipient(models.TextChoices):
@@ -1326,14 +1284,14 @@ class Notification(models.Model):
     @classmethod
     def send(cls, users, kind, params=None, url="", station=None, reference=""):
         """Record the messages (a registered code and its parameters, JSON); e-mail and SMS leave after
-        the commit (shelter.receivers), worded in the recipient's language. The e-mail carries subject
+        the commit (shelter.delivery), worded in the recipient's language. The e-mail carries subject
         and body; the SMS only the `reference` (file number) and the link."""
         if not messages.known(kind):
             raise ValueError(f"unknown message code {kind!r}")
         params = dict(params or {})
         rows = [cls(user=u, station=station, kind=kind, params=params, url=url, reference=reference) for u in users]
         cls.objects.bulk_create(rows)
-        notifications_created.send(sender=cls, notifications=rows)
+        deliver_after_commit(rows)
         return rows
 
 

@@ -13,7 +13,6 @@ from urllib.parse import urlencode
 
 import segno
 from axes.models import AccessAttempt
-from axes.utils import reset as axes_reset
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
@@ -58,6 +57,7 @@ from .forms import (
 )
 from .models import (
     DOCUMENT_EXTENSIONS,
+    ArrivalRefused,
     AuditEvent,
     Death,
     Departure,
@@ -75,7 +75,27 @@ from .models import (
     age_overlaps,
 )
 from .selectors import person_for, sent_stay, stay_for, transfer_for
-from .services import TwoFactorRefused, register_arrival, switch_two_factor, two_factor_device
+from .services import (
+    ServiceRefused,
+    TwoFactorRefused,
+    accept_transfer,
+    add_handover,
+    admit_stay,
+    correct_file,
+    depart_stay,
+    mark_late_seen,
+    mark_read,
+    merge_files,
+    record_death,
+    record_death_report_sending,
+    record_review,
+    record_service,
+    refuse_transfer,
+    register_arrival,
+    switch_two_factor,
+    two_factor_device,
+    unlock_account,
+)
 from .steps import refused, take_step, then
 
 
@@ -97,7 +117,7 @@ def locked_accounts(request):
         username = request.POST.get("username", "")
         if username not in names:
             raise Http404
-        unlocked = axes_reset(username=username)
+        unlocked = unlock_account(username=username)
         AuditEvent.record(request, AuditEvent.CHANGE, target=f"account {username}", unlocked=unlocked)
         messages.success(request, _("%(user)s can log in again.") % {"user": username})
         return redirect("shelter:locked")
@@ -248,15 +268,12 @@ def start_of_day(day):
 def intake(request, pk=None):
     """Register an arrival: a new file, or a new stay on an existing file (a returning person)."""
     person = person_for(request.user, pk) if pk else None
-    if person and person.merged_into_id:
-        messages.info(request, _("This file was merged into file %(file)s: register the arrival there.")
-                      % {"file": person.merged_into.file_no})
+    refusal = person.arrival_refusal() if person else None
+    if refusal and person.merged_into_id:
+        messages.info(request, refusal)
         return redirect(person.merged_into)
-    if person and person.open_stay:
-        messages.error(request, still_in_station(person))
-        return redirect(person)
-    if person and person.arrival_refusal():
-        messages.error(request, person.arrival_refusal())
+    if refusal:
+        messages.error(request, refusal)
         return redirect(person)
     station = person.station if person else request.user.station
     if station is None:
@@ -273,7 +290,7 @@ def intake(request, pk=None):
             messages.info(request, _("This arrival was already registered; it was not entered twice."))
             return redirect(existing.person)
         if (person_form is None or person_form.is_valid()) and stay_form.is_valid():
-            new_person = person or person_form.save(commit=False)
+            new_person = person or person_form.instance
             # A new file: is it a person registered before, here or at another station?
             duplicates = [] if person else hooks.possible_duplicates(new_person)
             if duplicates and not request.POST.get("not_duplicate"):
@@ -286,17 +303,18 @@ def intake(request, pk=None):
                     "held_scan": hold_scan(request, stay_form, "handover_document", held)})
             try:
                 stay = register_arrival(
-                    person=new_person, stay=stay_form.save(commit=False), belongings=stay_form.belongings(),
+                    person=new_person, stay=stay_form.instance, belongings=stay_form.belongings(),
                     by=request.user, token=stay_form.cleaned_data.get("intake_token"), duplicates=duplicates,
                 )
-            except IntegrityError:
+            except (IntegrityError, ArrivalRefused):
                 # Another desk was quicker: with this very form (the token), or with this person.
                 existing = Stay.objects.filter(intake_token=token).select_related("person").first()
                 if existing:
                     messages.info(request, _("This arrival was already registered; it was not entered twice."))
                     return redirect(existing.person)
-                if person and person.open_stay:
-                    messages.error(request, still_in_station(person))
+                refusal = person.arrival_refusal() if person else None
+                if refusal:
+                    messages.error(request, refusal)
                     return redirect(person)
                 raise
             AuditEvent.record(request, AuditEvent.CREATE, stay.person, target=stay, new_file=person is None)
@@ -374,12 +392,6 @@ HANDOVER_MISSING = gettext_lazy("Brought by the police without the handover form
                                 "police for the form and add it to the stay.")
 
 
-def still_in_station(person):
-    stay = person.open_stay
-    return _("%(name)s is still in the station (arrived %(date)s): record that stay's departure first.") % {
-        "name": person.display_name, "date": timezone.localtime(stay.arrived_at).strftime("%Y-%m-%d %H:%M")}
-
-
 @login_required
 @permission_required("shelter.view_person", raise_exception=True)
 def person(request, pk):
@@ -413,7 +425,7 @@ def correct(request, pk):
     if request.method == "POST":
         if form.is_valid():
             with transaction.atomic():
-                person = form.save()
+                person = correct_file(person=form.instance)
                 changes = AuditEvent.record_changes(request, person, before, form.cleaned_data["reason"])
             if changes:
                 messages.success(request, _("The file was corrected; the previous values are kept in its history."))
@@ -435,7 +447,7 @@ def merge(request, pk, other):
         survivor = form.cleaned_data["survivor"]
         merged = next(p for p in files if p.pk != survivor.pk)
         try:
-            moved = merged.merge_into(survivor, request.user, form.cleaned_data["reason"])
+            moved = merge_files(merged=merged, survivor=survivor, by=request.user, reason=form.cleaned_data["reason"])
         except MergeError as e:
             messages.error(request, e.message)
         else:
@@ -460,7 +472,8 @@ def transition(request, pk, name):
     stay = stay_for(request.user, pk)
     if name not in ("admit",):
         raise Http404
-    outcome = take_step(request, stay, name, person=stay.person, reason=request.POST.get("reason", ""))
+    outcome = take_step(request, stay, name, person=stay.person, service=admit_stay, stay=stay,
+                        reason=request.POST.get("reason", ""))
     return then(request, outcome, redirect(stay.person))
 
 
@@ -470,12 +483,15 @@ def transition(request, pk, name):
 def add_service(request, pk):
     stay = stay_for(request.user, pk)
     form = ServiceForm(request.POST, prefix="svc", stay=stay)
-    if not stay.is_open:
-        messages.error(request, _("This stay has ended; services can no longer be added to it."))
+    refusal = stay.service_refusal()
+    if refusal:
+        messages.error(request, refusal)
     elif form.is_valid():
-        service = form.save(commit=False)
-        service.entered_by = request.user
-        service.save()
+        try:
+            service = record_service(stay=stay, service=form.instance, by=request.user)
+        except ServiceRefused as e:  # the stay ended meanwhile
+            messages.error(request, e.message)
+            return redirect(stay.person)
         AuditEvent.record(request, AuditEvent.CREATE, stay.person, target=service)
         messages.success(request, _("Service recorded: %(kind)s.") % {"kind": service.get_kind_display()})
     else:
@@ -494,7 +510,8 @@ def handover(request, pk):
     form = HandoverForm(request.POST or None, request.FILES or None, instance=stay)
     if request.method == "POST":
         if form.is_valid():
-            stay = form.save()
+            stay = add_handover(stay=stay, handover_ref=form.cleaned_data["handover_ref"],
+                                handover_document=form.instance.handover_document)
             AuditEvent.record(request, AuditEvent.CHANGE, stay.person, target=stay, handover=stay.handover_ref)
             messages.success(request, _("Handover form added."))
             return redirect(stay.person)
@@ -511,7 +528,7 @@ def review(request, pk):
     if request.method == "POST":
         if form.is_valid():
             try:
-                review = form.instance.record(request.user)
+                review = record_review(review=form.instance, by=request.user)
             except ReviewError as e:
                 form.add_error(None, e.message)
             except ValidationError as e:
@@ -543,10 +560,10 @@ def ending(request, pk, form_class, name, template):
     if request.method == "POST":
         if form.is_valid():
             if name == "depart":
-                record = {"departure": form.instance, "counted_out": form.counted_out()}
+                record = {"service": depart_stay, "departure": form.instance, "counted_out": form.counted_out()}
             else:
-                record = {"death": form.instance}
-            outcome = take_step(request, stay, name, person=stay.person, form=form, **record)
+                record = {"service": record_death, "death": form.instance}
+            outcome = take_step(request, stay, name, person=stay.person, form=form, stay=stay, **record)
             if outcome:
                 return redirect(stay.person)
             # Refused: shown above the form, with everything typed kept.
@@ -571,9 +588,7 @@ def death_report(request, pk):
         if form is None:
             raise PermissionDenied
         if form.is_valid():
-            sending = form.save(commit=False)
-            sending.entered_by = request.user
-            sending.save()
+            sending = record_death_report_sending(sending=form.instance, by=request.user)
             AuditEvent.record(request, AuditEvent.CREATE, stay.person, target=sending, death_report_sent=sending.recipient_kind)
             messages.success(request, _("Recorded: the death report was sent to %(to)s.") % {"to": sending.recipient})
             return redirect("shelter:death_report", pk=stay.pk)
@@ -665,7 +680,7 @@ def late_seen(request, kind, pk):
     qs = model.objects.filter(pk__in=stays) if model is Stay else model.objects.filter(stay__in=stays)
     entry = get_object_or_404(qs.filter(late=True), pk=pk)
     try:
-        marked = entry.mark_late_seen(request.user)
+        marked = mark_late_seen(entry=entry, by=request.user)
     except LateEntryError as e:
         raise PermissionDenied(e.message) from None
     stay = entry if model is Stay else entry.stay
@@ -712,10 +727,12 @@ def transfer(request, pk):
         if form is None:
             raise Http404
         if form.is_valid():
-            kwargs = {"stay": form.instance} if step == "accept" else {"reason": form.cleaned_data["reason"]}
+            kwargs = ({"service": accept_transfer, "stay": form.instance} if step == "accept"
+                      else {"service": refuse_transfer, "reason": form.cleaned_data["reason"]})
             done = (_("Transfer accepted: the file is now this station's, with its history and tracing case.")
                     if step == "accept" else _("Transfer refused; the sending station is told why."))
-            if take_step(request, transfer, step, person=transfer.person, form=form, done=done, **kwargs):
+            if take_step(request, transfer, step, person=transfer.person, form=form, done=done, transfer=transfer,
+                         **kwargs):
                 return redirect(transfer.person if step == "accept" else transfer)
         else:
             messages.error(request, _("Please correct the fields marked below; nothing you typed was lost."))
@@ -739,7 +756,7 @@ def notifications(request):
 def notification_open(request, pk):
     """Open one notification: it is read now, and the user goes to its record (or back to the list)."""
     note = get_object_or_404(Notification, pk=pk, user=request.user)
-    Notification.objects.mark_read(request.user, pks=[note.pk])
+    mark_read(user=request.user, pks=[note.pk])
     if note.url and url_has_allowed_host_and_scheme(note.url, allowed_hosts={request.get_host()}):
         return redirect(note.url)
     return redirect("shelter:notifications")
@@ -750,7 +767,7 @@ def notification_open(request, pk):
 def notifications_read(request):
     """Mark one notification (`pk`) or all of the user's notifications read."""
     pk = request.POST.get("pk")
-    Notification.objects.mark_read(request.user, pks=[pk] if pk and pk.isdigit() else None)
+    mark_read(user=request.user, pks=[pk] if pk and pk.isdigit() else None)
     return redirect("shelter:notifications")
 
 
