@@ -10,9 +10,8 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 from fpdf import FPDF
 
-from lib import workflow
 from shelter.models import Death, DeathReportSending, Departure, Person, Service, StateLog, Station, Stay, User
-from shelter.services import register_arrival
+from shelter.services import admit_stay, depart_stay, record_death, register_arrival
 
 STATIONS = [("GZ", "广州市救助管理站", "020-8666 0000", "广州市白云区"), ("FS", "佛山市救助管理站", "0757-8222 0000", "佛山市禅城区")]
 ROLES = [("reception", "接待员"), ("supervisor", "主管"), ("station_head", "站长")]
@@ -72,14 +71,14 @@ def previous_month(station, rng):
             arrived_at=arrived, found_place="广州火车站广场", brought_by=rng.choice(["police", "public", "self"]),
             identity="confirmed" if name else "unknown", mental_state="normal", staff_in_charge=reception,
             entered_at=arrived + datetime.timedelta(minutes=15)))
-        workflow.apply(stay, "admit", reception)
+        admit_stay(stay=stay, by=reception)
         backdate_last_transition(stay, arrived + datetime.timedelta(minutes=30))
         if end == "departed":
             left = arrived + datetime.timedelta(days=stayed, hours=3)
             departure = Departure(**DEPARTURES[name], departed_at=left, entered_at=left + datetime.timedelta(minutes=10))
             if departure.ticket_amount or departure.allowance:
                 departure.receipt_no = f"{station.code}-{left:%Y%m}-{stay.pk:04d}"
-            workflow.apply(stay, "depart", reception, departure=departure)
+            depart_stay(stay=stay, departure=departure, by=reception)
             backdate_last_transition(stay, departure.entered_at)
         if returns:
             again = min(now.replace(day=1, hour=9), now - datetime.timedelta(hours=1))
@@ -136,7 +135,7 @@ def transfer(sender, receiver, rng):
     stay = person(sender, rng, "", "M", (45, 55), "", "潮汕口音", "unknown", 3 * 24, "in_care", "海珠区客村", "intellectual")
     left = timezone.now() - datetime.timedelta(hours=1)
     counted_out = {b.pk: ("returned", "") for b in stay.belongings.all()}
-    workflow.apply(stay, "depart", reception, counted_out=counted_out, departure=Departure(
+    depart_stay(stay=stay, by=reception, counted_out=counted_out, departure=Departure(
         kind="transfer", departed_at=left, destination=receiver.name, receiver_name="本站护送员 陈", to_station=receiver,
         notes="其自述老家在佛山一带，转佛山站便于寻亲"))
     backdate_last_transition(stay, left)
@@ -170,7 +169,7 @@ def person(station, rng, name, sex, ages, native, dialect, identity, hours_ago, 
     stay = register_arrival(person=new, stay=stay, belongings=belongings, by=reception)
     if state == "reception":
         return stay
-    workflow.apply(stay, "admit", reception)
+    admit_stay(stay=stay, by=reception)
     backdate_last_transition(stay, arrived + datetime.timedelta(minutes=30))
     for i in range(min(3, hours_ago // 6 + 1)):
         at = arrived + datetime.timedelta(hours=1 + 6 * i)
@@ -193,13 +192,13 @@ def person(station, rng, name, sex, ages, native, dialect, identity, hours_ago, 
         # Counted out item by item: the cash handed to the receiver, the rest returned to the person.
         counted_out = {b.pk: ("handed", departure.receiver_name or "本人") if b.item.startswith("现金")
                        else ("returned", "") for b in stay.belongings.all()}
-        workflow.apply(stay, "depart", reception, departure=departure, counted_out=counted_out)
+        depart_stay(stay=stay, departure=departure, counted_out=counted_out, by=reception)
         backdate_last_transition(stay, departure.entered_at)
     elif state == "deceased":
         death = Death(died_at=left, place="广州市第一人民医院", cause="多器官衰竭（医院诊断）", proof_kind="medical",
                       entered_at=left + datetime.timedelta(minutes=30))
         death.proof.save("demo-certificate.pdf", ContentFile(demo_certificate()), save=False)
-        workflow.apply(stay, "die", reception, death=death)
+        record_death(stay=stay, death=death, by=reception)
         backdate_last_transition(stay, death.entered_at)
         DeathReportSending.objects.create(
             death=death, sent_at=death.entered_at + datetime.timedelta(hours=2), recipient_kind="civil_affairs",

@@ -8,5 +8,5 @@ class ShelterConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from . import messages, receivers  # noqa: F401  (registers the message codes; connects the receivers:
-        # transition log, lockout, roles, notifications)
+        from . import messages, receivers, tasks  # noqa: F401  (registers the message codes; connects the
+        # receivers: transition log, lockout, roles; registers the Celery tasks, beat's included)

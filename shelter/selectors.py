@@ -4,11 +4,14 @@ a 404, as if it did not exist."""
 import datetime
 
 from django.conf import settings
+from django.db import models
+from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from lib import workflow
 
-from .models import Person, StateLog, Stay, Transfer
+from .models import Death, Departure, Person, Service, StateLog, Stay, Transfer, age_overlaps
 
 
 def person_for(user, pk):
@@ -53,3 +56,73 @@ def sent_stay(transfer):
     receiving station deciding): the stay with its services, belongings, reviews and departure."""
     return (Stay.objects.select_related("person", "staff_in_charge", "departure", "entered_by")
             .prefetch_related("belongings", "services", "reviews__reviewer").get(pk=transfer.stay_id))
+
+
+def filter_people(qs, data, counting=False):
+    """The list's filters. The state is the latest stay's: the page reads it from the annotation of
+    with_current_stay (the database works it out for the rows it walks, newest first, until the page is
+    full); `counting` asks it as EXISTS on the stay of the file's last arrival, which the database joins
+    in one go (bench_pages: 70 ms where a subquery per file took 320 ms)."""
+    if data["q"]:
+        q = data["q"].strip()
+        qs = qs.filter(
+            models.Q(name__icontains=q) | models.Q(aliases__icontains=q) | models.Q(file_no__icontains=q)
+            | models.Q(id_number__iexact=q.upper())
+        )
+    if data["state"] and counting:
+        qs = qs.filter(models.Exists(Stay.objects.filter(
+            person=models.OuterRef("pk"), arrived_at=models.OuterRef("last_arrived_at"), state=data["state"])))
+    elif data["state"]:
+        qs = qs.filter(current_state=data["state"])
+    if data["sex"]:
+        qs = qs.filter(sex=data["sex"])
+    if data["age"] is not None:
+        qs = qs.filter(age_overlaps(data["age"]))
+    # A stay in the period: its days are the station's (local midnight to midnight), compared as times so
+    # that the index on arrived_at serves, and asked with EXISTS rather than a join made distinct.
+    arrived = {}
+    if data["arrived_from"]:
+        arrived["arrived_at__gte"] = start_of_day(data["arrived_from"])
+    if data["arrived_to"]:
+        arrived["arrived_at__lt"] = start_of_day(data["arrived_to"] + datetime.timedelta(days=1))
+    if arrived:
+        qs = qs.filter(models.Exists(Stay.objects.filter(person=models.OuterRef("pk"), **arrived)))
+    return qs
+
+
+def start_of_day(day):
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+LATE_KINDS = {"arrival": Stay, "service": Service, "departure": Departure, "death": Death}
+
+
+def late_entries_for(user, show_seen=False):
+    """[(kind, entry, person)] of the entries made more than LATE_ENTRY_HOURS after the event in the
+    user's stations, newest entry first: those no supervisor has marked seen yet (or all, `show_seen`)."""
+    stays = Stay.objects.for_user(user)
+    rows = []
+    for kind, model in LATE_KINDS.items():
+        qs = model.objects.filter(late=True).select_related("entered_by", "late_seen_by")
+        if not show_seen:
+            qs = qs.filter(late_seen_at__isnull=True)
+        if model is Stay:
+            qs = qs.filter(pk__in=stays).select_related("person")
+        else:
+            qs = qs.filter(stay__in=stays).select_related("stay__person")
+        for entry in qs.order_by("-entered_at")[:200]:
+            stay = entry if model is Stay else entry.stay
+            rows.append((kind, entry, stay.person))
+    rows.sort(key=lambda r: r[1].entered_at, reverse=True)
+    return rows
+
+
+def late_entry_for(user, kind, pk):
+    """A late entry of this kind in the user's stations (404 otherwise), and its stay."""
+    model = LATE_KINDS.get(kind)
+    if model is None:
+        raise Http404
+    stays = Stay.objects.for_user(user)
+    qs = model.objects.filter(pk__in=stays) if model is Stay else model.objects.filter(stay__in=stays)
+    entry = get_object_or_404(qs.filter(late=True), pk=pk)
+    return entry, (entry if model is Stay else entry.stay)

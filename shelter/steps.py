@@ -20,14 +20,19 @@ from .models import AuditEvent
 
 
 def take_step(request, obj, name, *, person=None, form=None, done=None, audit=None, action=AuditEvent.TRANSITION,
-              **kwargs):
-    """Run step `name` on `obj` as request.user (kwargs go to the transition). On success: an audit
+              service=None, **kwargs):
+    """Run step `name` on `obj` as request.user: through `service` (the service that takes the step,
+    called with by= and kwargs, e.g. shelter.services.depart_stay), else lib.workflow.apply (kwargs go
+    to the transition). On success: an audit
     event (`action`, with `audit` as detail) and the message `done` (a text, or a function of the
     step's result). Returns the Outcome: true when done, with the step's result; on refusal, false,
     saying whether the workflow refused (wrong state, not allowed: `conflict` when someone else was
     quicker) or the record was invalid."""
     try:
-        result = workflow.apply(obj, name, request.user, **kwargs)
+        if service is None:
+            result = workflow.apply(obj, name, request.user, **kwargs)
+        else:
+            result = service(by=request.user, **kwargs)
     except workflow.WorkflowError as e:
         refused(request, form, e.message)
         return Outcome(False, refusal="conflict" if e.conflict else "workflow")

@@ -1,15 +1,9 @@
 from celery import shared_task
 
-from lib import notify
-
 from . import sweep
-from .models import Notification
+from .delivery import deliver_notifications
 
-
-@shared_task
-def deliver_notifications(ids):
-    """E-mail and SMS leave from the worker: a slow mail server or SMS gateway never holds up the desk."""
-    notify.deliver(Notification.objects.filter(pk__in=ids).select_related("user"))
+__all__ = ["deliver_notifications", "sweep_reviews"]
 
 
 @shared_task(ignore_result=True)

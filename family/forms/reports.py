@@ -92,10 +92,13 @@ class FamilyReportForm(SingleLineInputs, PhotoChecks, forms.ModelForm):
         self.fields["submit_token"].initial = uuid.uuid4()
 
     def clean_submit_token(self):
+        """The form's one-time token, kept on the report (unique: a second click registers nothing)."""
         try:
-            return uuid.UUID(self.cleaned_data["submit_token"])
+            token = uuid.UUID(self.cleaned_data["submit_token"])
         except ValueError:
-            return None
+            token = None
+        self.instance.submit_token = token
+        return token
 
     def groups(self):
         return [(legend, [self[name] for name in names]) for legend, names in self.GROUPS]
@@ -106,10 +109,6 @@ class FamilyReportForm(SingleLineInputs, PhotoChecks, forms.ModelForm):
                 and "photos" not in self.errors:
             raise forms.ValidationError(_("Give the missing person's name or at least one photo: the search needs one of them."))
         return data
-
-    def save(self, commit=True):
-        self.instance.submit_token = self.cleaned_data.get("submit_token")
-        return super().save(commit)
 
 
 class AddPhotosForm(PhotoChecks, forms.Form):

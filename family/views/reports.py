@@ -65,7 +65,8 @@ def report_new(request):
             return already_registered(request, existing)
         if valid:
             try:
-                report = register_report(report=form.save(commit=False), photos=form.cleaned_data["photos"], origin=origin(request),
+                # The form checked the report (form.instance holds the values); the service saves it.
+                report = register_report(report=form.instance, photos=form.cleaned_data["photos"], origin=origin(request),
                                          by=request.user)
             except IntegrityError:  # two clicks at the same moment: the other one registered it
                 existing = FamilyReport.objects.filter(submit_token=token).first() if token else None

@@ -10,10 +10,10 @@ from django.utils import timezone
 from face.models import Portrait
 from family.finding import rank_reports
 from family.models import Candidate, FamilyReport
-from lib import workflow
 from oversight import figures
 from oversight.models import DataComparison, Problem, ProblemKind
 from shelter.models import Belonging, DeathReportSending, Person, Service, Station, Stay, Transfer, User
+from shelter.services import accept_transfer
 from tracing.models import Clue, TracingCase
 
 
@@ -60,8 +60,8 @@ def test_the_demo_loads_every_app_once(db, django_capture_on_commit_callbacks):
     assert DeathReportSending.objects.exists()
     transfer = Transfer.objects.get(state="proposed", from_station__code="GZ", to_station__code="FS")
     case = TracingCase.objects.get(stay=transfer.stay)
-    stay = workflow.apply(transfer, "accept", User.objects.get(username="fs-reception"),
-                          stay=Stay(arrived_at=timezone.now()))
+    stay = accept_transfer(transfer=transfer, by=User.objects.get(username="fs-reception"),
+                           stay=Stay(arrived_at=timezone.now()))
     case.refresh_from_db()
     assert (case.stay, case.station.code, case.is_open) == (stay, "FS", True)
 

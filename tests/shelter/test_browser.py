@@ -9,8 +9,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from lib import workflow
 from shelter.models import Departure, Person, Service, Stay, Transfer
+from shelter.services import depart_stay
 from tracing.models import TracingCase
 
 CHROMIUM = "/usr/bin/chromium"
@@ -57,7 +57,7 @@ def test_the_desk_counts_belongings_out_and_the_supervisor_sees_a_late_entry(bro
 
 def test_the_receiving_desk_accepts_a_transfer(browser, live_server, reception, stay, other_station, make_user):
     make_user("fs-desk", "reception", other_station)
-    workflow.apply(stay, "depart", reception, departure=Departure(
+    depart_stay(stay=stay, by=reception, departure=Departure(
         kind="transfer", destination=other_station.name, receiver_name="佛山站", to_station=other_station))
     transfer = Transfer.objects.get()
     page = browser("fs-desk")

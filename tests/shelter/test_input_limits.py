@@ -8,8 +8,8 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from lib import workflow
 from shelter.models import Belonging, Death, Person, Stay
+from shelter.services import record_death
 
 
 def intake(**overrides):
@@ -83,7 +83,7 @@ def test_a_name_with_a_line_break_already_stored_does_not_stop_the_mail(stay, re
     Person.objects.filter(pk=stay.person_id).update(name="张\n三")
     stay = Stay.objects.get(pk=stay.pk)
     with committed():
-        workflow.apply(stay, "die", reception, death=Death(
+        record_death(stay=stay, by=reception, death=Death(
             died_at=timezone.now(), place="医务室", cause="心脏骤停", proof_kind="medical",
             proof=scan()))
     assert [m.to for m in mail.outbox] == [[supervisor.email]]
@@ -104,7 +104,7 @@ def test_impossible_ages_and_heights_are_refused(client_as, reception, field, va
 
 
 def test_no_new_arrival_after_a_death(client_as, reception, stay, scan):
-    workflow.apply(stay, "die", reception, death=Death(
+    record_death(stay=stay, by=reception, death=Death(
         died_at=timezone.now(), place="医务室", cause="心脏骤停", proof_kind="medical",
         proof=scan()))
     client = client_as(reception)

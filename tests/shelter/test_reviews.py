@@ -12,6 +12,7 @@ from django.utils import timezone
 from config.celery import app
 from shelter import sweep
 from shelter.models import Notification, Person, ReviewError, Stay, StayReview
+from shelter.services import record_review
 
 DAY = datetime.timedelta(days=1)
 
@@ -31,7 +32,8 @@ def resident(station, reception):
 def review(stay, by, decision="keep", next_in=None, at=None, **kw):
     at = at or timezone.now()
     next_on = timezone.localtime(at + next_in).date() if next_in else None
-    return StayReview(stay=stay, decision=decision, reviewed_at=at, next_review_on=next_on, **kw).record(by)
+    return record_review(review=StayReview(stay=stay, decision=decision, reviewed_at=at, next_review_on=next_on, **kw),
+                         by=by)
 
 
 def test_an_adult_without_disability_is_due_for_review_at_ten_days(resident):

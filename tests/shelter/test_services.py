@@ -8,8 +8,8 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from shelter.models import Belonging, Person, Stay
-from shelter.services import register_arrival
+from shelter.models import ArrivalRefused, Belonging, Person, Service, Stay
+from shelter.services import ServiceRefused, merge_files, record_service, register_arrival
 from shelter.signals import arrival_registered
 
 
@@ -63,3 +63,33 @@ def test_the_higher_apps_hear_of_the_duplicates_registered_apart(station, recept
     finally:
         arrival_registered.disconnect(listener)
     assert heard == [(stay.pk, reception, [earlier])]
+
+
+# Rules that only the pages checked before: the services refuse them themselves.
+
+def test_no_arrival_on_a_merged_file(station, reception, admin_user, person):
+    survivor = Person.objects.create(station=station, sex="M", created_by=reception)
+    merge_files(merged=person, survivor=survivor, by=admin_user, reason="同一人")
+    with pytest.raises(ArrivalRefused) as refused:
+        register_arrival(person=Person.objects.get(pk=person.pk), stay=arrival(), by=reception)
+    assert survivor.file_no in refused.value.message and not Stay.objects.exists()
+
+
+def test_no_second_arrival_while_a_stay_is_open(person, reception):
+    register_arrival(person=person, stay=arrival(), by=reception)
+    with pytest.raises(ArrivalRefused) as refused:
+        register_arrival(person=person, stay=arrival(), by=reception)
+    assert "still in the station" in refused.value.message and person.stays.count() == 1
+
+
+def test_no_service_on_an_ended_stay(stay, reception):
+    Stay.objects.filter(pk=stay.pk).update(state="departed")
+    with pytest.raises(ServiceRefused):
+        record_service(stay=Stay.objects.get(pk=stay.pk), service=Service(kind="meal"), by=reception)
+    assert not Service.objects.exists()
+
+
+def test_the_page_and_the_service_ask_the_same_rule(person, reception):
+    assert person.may_arrive and person.arrival_refusal() is None
+    register_arrival(person=person, stay=arrival(), by=reception)
+    assert not person.may_arrive and person.arrival_refusal()

@@ -6,10 +6,10 @@ import json
 from django.core import mail
 from django.utils import timezone
 
-from lib import workflow
 from lib.notify import sms_text
 from shelter import sweep
 from shelter.models import Death, Person
+from shelter.services import record_death
 
 
 def sent_sms(settings):
@@ -24,7 +24,7 @@ def test_a_death_report_sms_names_the_file_and_links_to_it_but_names_no_one(
     death = Death(died_at=timezone.now(), place="广州市第一人民医院", cause="心脏骤停", proof_kind="medical",
                   proof=scan("cert.pdf"))
     with django_capture_on_commit_callbacks(execute=True):
-        workflow.apply(stay, "die", reception, death=death)
+        record_death(stay=stay, by=reception, death=death)
     [sms] = sent_sms(settings)
     assert sms["phone"] == supervisor.phone
     assert stay.person.file_no in sms["text"] and settings.SITE_URL + stay.person.get_absolute_url() in sms["text"]

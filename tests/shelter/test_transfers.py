@@ -10,6 +10,7 @@ from django.utils import timezone, translation
 
 from lib import workflow
 from shelter.models import Departure, MergeError, Notification, Person, Stay, Transfer
+from shelter.services import accept_transfer, depart_stay, refuse_transfer
 from tracing.models import TracingCase
 
 HOUR = datetime.timedelta(hours=1)
@@ -29,7 +30,7 @@ def transferred(stay, reception, fs):
     Stay.objects.filter(pk=stay.pk).update(arrived_at=timezone.now() - 3 * 24 * HOUR)
     stay = Stay.objects.get(pk=stay.pk)
     stay.services.create(kind="meal", given_at=stay.arrived_at + HOUR, entered_by=reception, notes="午饭")
-    workflow.apply(stay, "depart", reception, departure=Departure(
+    depart_stay(stay=stay, by=reception, departure=Departure(
         kind="transfer", destination=fs["station"].name, receiver_name="接收站接待员", to_station=fs["station"],
         departed_at=timezone.now() - 2 * HOUR))
     return Transfer.objects.get()
@@ -97,12 +98,12 @@ def test_a_refused_transfer_keeps_the_file_with_the_sender_and_says_why(transfer
         assert told.subject.startswith("Transfer refused") and told.body == "本站床位已满，请转市福利院"
     assert client_as(reception).get(transferred.person.get_absolute_url()).status_code == 200
     with pytest.raises(workflow.WorkflowError):
-        workflow.apply(transferred, "accept", fs["reception"], stay=Stay(arrived_at=timezone.now()))
+        accept_transfer(transfer=transferred, by=fs["reception"], stay=Stay(arrived_at=timezone.now()))
 
 
 def test_only_the_receiving_station_decides(transferred, supervisor):
     with pytest.raises(workflow.WorkflowError):
-        workflow.apply(transferred, "refuse", supervisor, reason="不是本站的事")
+        refuse_transfer(transfer=transferred, by=supervisor, reason="不是本站的事")
 
 
 def test_only_a_transfer_goes_to_another_station(stay, reception, other_station):

@@ -11,6 +11,7 @@ from django.utils import timezone, translation
 
 from lib import workflow
 from shelter.models import Death, Departure, Notification, StateLog, Stay
+from shelter.services import record_death
 
 
 def departure(**kw):
@@ -111,7 +112,7 @@ def test_death_is_reported_at_once_to_supervisors_and_head(stay, reception, supe
                                                           django_capture_on_commit_callbacks, death):
     workflow.apply(stay, "admit", reception)
     with django_capture_on_commit_callbacks(execute=True):
-        workflow.apply(stay, "die", reception, death=death())
+        record_death(stay=stay, by=reception, death=death())
     stay = reload(stay)
     assert stay.state == "deceased"
     assert stay.death.reported_at is not None
@@ -161,5 +162,5 @@ def test_graph_transitions_draws_the_stay_workflow():
 def test_a_death_is_reported_in_the_stations_language_whatever_the_reporters(stay, reception, supervisor, settings, death):
     settings.LANGUAGE_CODE = "zh-hans"
     with translation.override("en"):
-        workflow.apply(stay, "die", reception, death=death())
+        record_death(stay=stay, by=reception, death=death())
     assert Notification.objects.get(user=supervisor).subject.startswith("死亡报告")

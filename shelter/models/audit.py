@@ -1,0 +1,144 @@
+"""The records of what happened to the records: the transition log, the audit trail, the heartbeats."""
+
+
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from lib import messages
+from lib.http import client_ip
+
+from .people import Person
+from .stations import Station, StationQuerySet
+
+
+class StateLog(models.Model):
+    """Transition history of every django-fsm workflow: who, when, from, to, why."""
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT)
+    object_id = models.PositiveBigIntegerField(db_index=True)
+    subject = GenericForeignKey("content_type", "object_id")
+    transition = models.CharField(max_length=50)
+    source_state = models.CharField(max_length=30)
+    state = models.CharField(max_length=30)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    reason = models.TextField(blank=True)  # as the user typed it
+    # A reason the system gave (lib.messages.Said): its code and parameters, worded when read.
+    reason_code = models.CharField(max_length=40, blank=True)
+    reason_params = models.JSONField(null=True, blank=True)
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("transition")
+        verbose_name_plural = _("transition history")
+        ordering = ["at", "pk"]
+
+    def __str__(self):
+        return f"{self.source_state} → {self.state}"
+
+    @property
+    def reason_text(self):
+        """The reason in the reader's language when the system gave it, else as typed."""
+        if self.reason_code and messages.known(self.reason_code):
+            return messages.render(self.reason_code, self.reason_params)[0]
+        return self.reason
+
+    @classmethod
+    def for_object(cls, obj):
+        return cls.objects.filter(content_type=ContentType.objects.get_for_model(obj), object_id=obj.pk)
+
+
+class AuditEvent(models.Model):
+    """Every view and change of a person's file, every list and search of people, every face search and
+    export, every log-in, log-out and refused request: who, what, when, from where. Never changed nor
+    deleted: the database itself refuses it (migration shelter 0009: triggers on SQLite and PostgreSQL)."""
+
+    objects = StationQuerySet.as_manager()  # a station's supervisors read their own station's log
+
+    VIEW = "view"
+    LIST = "list"
+    CREATE = "create"
+    CHANGE = "change"
+    TRANSITION = "transition"
+    FACE_SEARCH = "face_search"
+    EXPORT = "export"
+    LOGIN = "login"
+    LOGIN_FAILED = "login_failed"
+    LOGOUT = "logout"
+    REFUSED = "refused"
+    ACTIONS = [
+        (VIEW, _("looked at a file")), (LIST, _("listed or searched")), (CREATE, _("created")),
+        (CHANGE, _("changed")), (TRANSITION, _("took a step")), (FACE_SEARCH, _("face search")),
+        (EXPORT, _("exported or printed")), (LOGIN, _("logged in")), (LOGIN_FAILED, _("failed log-in")),
+        (LOGOUT, _("logged out")), (REFUSED, _("refused request")),
+    ]
+
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    station = models.ForeignKey(Station, null=True, blank=True, on_delete=models.PROTECT)
+    action = models.CharField(max_length=20, db_index=True)
+    person = models.ForeignKey(Person, null=True, blank=True, on_delete=models.PROTECT, related_name="audit_events")
+    target = models.CharField(max_length=200, blank=True)
+    detail = models.JSONField(default=dict, blank=True)
+    ip = models.GenericIPAddressField(null=True, blank=True)
+    path = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit log")
+        ordering = ["-at"]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.user} {self.action} {self.target}"
+
+    @classmethod
+    def record(cls, request, action, person=None, target="", **detail):
+        user = request.user if request.user.is_authenticated else None
+        return cls.objects.create(
+            user=user,
+            station=getattr(user, "station", None),
+            action=action,
+            person=person,
+            target=str(target or person or "")[:200],
+            detail=detail,
+            ip=client_ip(request),
+            path=request.get_full_path()[:300],
+        )
+
+    @classmethod
+    def record_changes(cls, request, person, before, reason):
+        """A correction of the file: the old and new value of each changed field, and why."""
+        changes = {
+            name: [str(before[name]) if before[name] is not None else "", str(getattr(person, name) or "")]
+            for name in Person.TRACKED_FIELDS
+            if before[name] != getattr(person, name)
+        }
+        if changes:
+            cls.record(request, cls.CHANGE, person, changes=changes, reason=reason)
+        return changes
+
+
+class Heartbeat(models.Model):
+    """The last time a periodic piece of work ran (the deadline sweep, run by the worker when beat asks):
+    the health check says the worker or beat is down when it is too old."""
+
+    name = models.CharField(max_length=40, unique=True)
+    at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("heartbeat")
+        verbose_name_plural = _("heartbeats")
+
+    def __str__(self):
+        return f"{self.name} {self.at:%Y-%m-%d %H:%M:%S}"
+
+    @classmethod
+    def beat(cls, name, at=None):
+        cls.objects.update_or_create(name=name, defaults={"at": at or timezone.now()})
+
+    @classmethod
+    def last(cls, name):
+        return cls.objects.filter(name=name).values_list("at", flat=True).first()

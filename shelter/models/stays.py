@@ -1,0 +1,437 @@
+"""A stay: one arrival at the station and its workflow (reception -> in care -> departed | deceased), with
+what hangs off it while it lasts: the belongings counted in and out, services, long-stay reviews."""
+
+import datetime
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+
+from lib.dates import not_before_1900
+from lib.errors import Refusal
+from lib.scans import check_scan
+
+from .ledger import DOCUMENT_EXTENSIONS, LedgerEntry
+from .stations import StationQuerySet
+
+
+class StayQuerySet(StationQuerySet):
+    station_path = "person__station"
+
+    def mark_repeats(self):
+        """Set repeat_arrival on these stays from the file's other stays (one UPDATE)."""
+        earlier = Stay.objects.filter(person=models.OuterRef("person"), arrived_at__lt=models.OuterRef("arrived_at"))
+        return self.update(repeat_arrival=models.Exists(earlier))
+
+
+class BroughtBy(models.TextChoices):
+    POLICE = "police", _("police")
+    URBAN_MANAGEMENT = "urban", _("urban management")
+    HOSPITAL = "hospital", _("hospital")
+    SELF = "self", _("came by themself")
+    PUBLIC = "public", _("member of the public")
+    STATION = "station", _("another station")
+    OTHER = "other", _("other")
+
+
+class MentalState(models.TextChoices):
+    NORMAL = "normal", _("no apparent problem")
+    DEMENTIA = "dementia", _("suspected dementia")
+    MENTAL_ILLNESS = "mental", _("suspected mental illness")
+    INTELLECTUAL = "intellectual", _("intellectual disability")
+    UNCLEAR = "unclear", _("cannot be assessed")
+
+
+class Identity(models.TextChoices):
+    CONFIRMED = "confirmed", _("confirmed")
+    SELF_REPORTED = "self_reported", _("self-reported, not confirmed")
+    UNKNOWN = "unknown", _("unknown")
+
+
+class StayState(models.TextChoices):
+    RECEPTION = "reception", _("reception")
+    IN_CARE = "in_care", _("in care")
+    DEPARTED = "departed", _("departed")
+    DECEASED = "deceased", _("deceased")
+
+
+class ReviewPoint(models.TextChoices):
+    ADULT = "adult", _("adult past the usual stay")
+    ONE_MONTH = "one_month", _("unidentified for a month")
+    THREE_MONTHS = "three_months", _("unidentified for three months (household registration)")
+    NEXT = "next", _("next review set by the last one")
+
+
+class Stay(ConcurrentTransitionMixin, LedgerEntry):
+    """One arrival at the station, from reception to departure or death."""
+
+    OCCURRED_FIELD = "arrived_at"
+
+    person = models.ForeignKey("Person", verbose_name=_("person"), on_delete=models.PROTECT, related_name="stays")
+    state = FSMField(_("state"), default=StayState.RECEPTION, choices=StayState.choices, protected=True, db_index=True)
+    arrived_at = models.DateTimeField(_("arrived"), db_index=True, validators=[not_before_1900])
+    found_place = models.CharField(_("where found"), max_length=200)
+    found_circumstances = models.TextField(_("how they came to be stranded"), blank=True)
+    brought_by = models.CharField(_("brought by"), max_length=10, choices=BroughtBy.choices)
+    brought_by_name = models.CharField(
+        _("handed over by"), max_length=100, blank=True, help_text=_("Unit and name of the person handing over.")
+    )
+    handover_ref = models.CharField(_("handover form number"), max_length=60, blank=True)
+    handover_document = models.FileField(
+        _("handover form (scan)"), upload_to="handover/%Y/%m/", blank=True, validators=[DOCUMENT_EXTENSIONS, check_scan],
+        help_text=_("PDF, JPEG or PNG."),
+    )
+    health_at_intake = models.TextField(_("health at intake"), blank=True)
+    mental_state = models.CharField(_("mental state"), max_length=15, choices=MentalState.choices, default=MentalState.UNCLEAR)
+    clothing = models.CharField(_("clothing at arrival"), max_length=200, blank=True)
+    identity = models.CharField(_("identity"), max_length=15, choices=Identity.choices, default=Identity.UNKNOWN, db_index=True)
+    staff_in_charge = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("staff in charge"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="stays_in_charge",
+    )
+    intake_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
+    # A stay opened by accepting a transfer from another station: the sending station's stay.
+    transferred_from = models.OneToOneField(
+        "self", null=True, blank=True, editable=False, on_delete=models.PROTECT, related_name="transferred_to",
+        verbose_name=_("transferred from"),
+    )
+    # The next long-stay review (Stay.plan_review): when it falls due and why; the sweep's reminder is
+    # claimed once per due time (review_reminded_at, cleared whenever the due time moves).
+    review_due_at = models.DateTimeField(_("review due"), null=True, blank=True, editable=False)
+    review_point = models.CharField(_("review"), max_length=12, choices=ReviewPoint.choices, blank=True,
+                                    editable=False)
+    review_reminded_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Kept for the monthly figures (tracing.figures), which count them in one grouped query: whether the
+    # file had an earlier stay, and the age on the day of arrival (Person.age_at). Set when the stay is
+    # registered; again when the file's ages are corrected (Person.save) or two files merge (merge_into).
+    repeat_arrival = models.BooleanField(_("repeat arrival"), default=False, editable=False)
+    age_at_arrival = models.PositiveSmallIntegerField(_("age at arrival"), null=True, blank=True, editable=False)
+    # When the stay ended (its departure or death), set by those transitions: who was in the station at a
+    # month end is one range on the stays, without joining departures and deaths.
+    ended_at = models.DateTimeField(_("ended"), null=True, blank=True, editable=False)
+
+    objects = StayQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("stay")
+        verbose_name_plural = _("stays")
+        ordering = ["-arrived_at"]
+        indexes = [
+            # The review sweep and board: open stays whose review is due, one range on this index.
+            models.Index(fields=["review_due_at"], condition=models.Q(review_due_at__isnull=False),
+                         name="stay_review_due"),
+        ]
+        constraints = [
+            # A person is in the station once at a time: two desks registering the same file cannot both win.
+            models.UniqueConstraint(
+                fields=["person"], condition=models.Q(state__in=["reception", "in_care"]), name="one_open_stay_per_person"
+            )
+        ]
+        permissions = [
+            ("admit_stay", _("Can admit a person into care")),
+            ("discharge_stay", _("Can record a departure")),
+            ("record_death", _("Can record a death")),
+            ("review_late_entry", _("Can mark late entries as seen")),
+            ("review_stay", _("Can record long-stay reviews")),
+        ]
+
+    def __str__(self):
+        return f"{self.person.display_name} {timezone.localtime(self.arrived_at):%Y-%m-%d %H:%M}"
+
+    def get_absolute_url(self):
+        return self.person.get_absolute_url() + f"#stay-{self.pk}"
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        stay = super().from_db(db, field_names, values)
+        # Whether save() must update the file's last arrival (a step on the stay leaves it, and its lock).
+        stay._arrived_at_loaded = stay.__dict__.get("arrived_at")
+        return stay
+
+    def save(self, *args, **kwargs):
+        """Keeps what the monthly figures count (age at arrival, repeat arrival), the next review and the
+        file's last arrival (Person.last_arrived_at)."""
+        adding = self._state.adding
+        if adding:
+            self.age_at_arrival = self.person.age_at(self.arrived_at)
+            self.repeat_arrival = Stay.objects.filter(person=self.person_id, arrived_at__lt=self.arrived_at).exists()
+        super().save(*args, **kwargs)
+        if adding:  # an earlier stay entered late makes the later ones repeats
+            Stay.objects.filter(person=self.person_id, arrived_at__gt=self.arrived_at, repeat_arrival=False).update(
+                repeat_arrival=True)
+        if adding or self.arrived_at != getattr(self, "_arrived_at_loaded", None):  # a new arrival, or corrected
+            type(self.person).objects.filter(pk=self.person_id).refresh_last_arrival()  # (people imports stays)
+            self._arrived_at_loaded = self.arrived_at
+        self.plan_review()  # the arrival, the identity, the mental state or the end of the stay moved it
+
+    @property
+    def is_open(self):
+        return self.state in (StayState.RECEPTION, StayState.IN_CARE)
+
+    def service_refusal(self):
+        """Why no service may be recorded on this stay now, or None: not once it has ended."""
+        if not self.is_open:
+            return gettext("This stay has ended; services can no longer be added to it.")
+        return None
+
+    @property
+    def handover_missing(self):
+        """A person brought by the police comes with a written handover form: its number and its scan."""
+        return self.brought_by == BroughtBy.POLICE and not (self.handover_ref and self.handover_document)
+
+    @property
+    def arrival_minute(self):
+        """Times are typed to the minute: what happened in the minute of the arrival is not before it."""
+        return self.arrived_at.replace(second=0, microsecond=0)
+
+    def days_in_station(self, now=None):
+        end = now or timezone.now()
+        if hasattr(self, "departure"):
+            end = self.departure.departed_at
+        elif hasattr(self, "death"):
+            end = self.death.died_at
+        return (end - self.arrived_at).days
+
+    def review_overdue(self, now=None):
+        return self.review_due_at is not None and self.review_due_at <= (now or timezone.now())
+
+    # --- Long-stay reviews: the one place that says when a stay is reviewed. ----------------------
+
+    def review_points(self):
+        """[(when, point)] a review is owed: an adult of 16+ with no mental or intellectual disability past
+        STAY_REVIEW_DAYS; anyone unidentified past one month and past three months."""
+        arrived = self.arrived_at
+        points = []
+        youngest, _oldest = self.person.age_range()
+        vulnerable = self.mental_state in (MentalState.DEMENTIA, MentalState.MENTAL_ILLNESS, MentalState.INTELLECTUAL)
+        if not vulnerable and youngest is not None and youngest >= 16:
+            points.append((arrived + datetime.timedelta(days=settings.STAY_REVIEW_DAYS), ReviewPoint.ADULT))
+        if self.identity != Identity.CONFIRMED:
+            points.append((arrived + datetime.timedelta(days=settings.UNIDENTIFIED_REVIEW_DAYS), ReviewPoint.ONE_MONTH))
+            points.append((arrived + datetime.timedelta(days=settings.HOUSEHOLD_REGISTRATION_REVIEW_DAYS),
+                           ReviewPoint.THREE_MONTHS))
+        return points
+
+    def next_review(self):
+        """(due, point) of the next review, or (None, ""): the earliest point not covered by a review made
+        at or after it, or the next review date the last review set, whichever comes first."""
+        if not self.is_open or self.pk is None:
+            return None, ""
+        last = self.reviews.order_by("-reviewed_at", "-pk").first()
+        owed = [(at, point) for at, point in self.review_points() if last is None or last.reviewed_at < at]
+        if last is not None and last.next_review_on:
+            start = datetime.datetime.combine(last.next_review_on, datetime.time(8, 0))
+            owed.append((timezone.make_aware(start), ReviewPoint.NEXT))
+        return min(owed, default=(None, ""))
+
+    def plan_review(self):
+        """Store the next review's due time (a conditional UPDATE: the stay's other fields are left as
+        they are); a moved due time may be reminded of again."""
+        due, point = self.next_review()
+        if (due, point) != (self.review_due_at, self.review_point):
+            Stay.objects.filter(pk=self.pk).update(review_due_at=due, review_point=point, review_reminded_at=None)
+            self.review_due_at, self.review_point, self.review_reminded_at = due, point, None
+
+    def claim_review_reminder(self, now):
+        """Claim the reminder of the review due now, once, even with two sweeps at once."""
+        claimed = Stay.objects.filter(
+            pk=self.pk, review_due_at=self.review_due_at, review_due_at__lte=now, review_reminded_at__isnull=True,
+        ).update(review_reminded_at=now)
+        return bool(claimed)
+
+    def intake_complete(self):
+        return bool(self.found_place and self.brought_by)
+
+    # Transitions. Views call them through lib.workflow.apply(), inside a transaction; each takes
+    # `by` (the user) and `reason`, which the transition log records.
+
+    @transition(
+        field=state, source=StayState.RECEPTION, target=StayState.IN_CARE, permission="shelter.admit_stay",
+        conditions=[intake_complete], custom={"label": _("Admit into care")},
+    )
+    def admit(self, by=None, reason=""):
+        """Reception is done: the person is in the station's care."""
+
+    @transition(
+        field=state, source=[StayState.RECEPTION, StayState.IN_CARE], target=StayState.DEPARTED,
+        permission="shelter.discharge_stay", custom={"label": _("Record departure")},
+    )
+    def depart(self, departure, counted_out=None, by=None, reason=""):
+        """The person leaves. Every belonging counted in is counted out, item by item (`counted_out`:
+        {belonging pk: (outcome, handed to whom)}): nothing is assumed returned. The departure and the
+        items counted out are the step's own record, saved with it; what follows from it for other
+        records (a transfer to another station, its notification) is the service's
+        (shelter.services.depart_stay)."""
+        departure.stay = self
+        departure.entered_by = by
+        departure.full_clean()
+        items = list(self.belongings.all())
+        counted_out = counted_out or {}
+        errors = {}
+        for item in items:
+            outcome, handed_to = counted_out.get(item.pk, ("", ""))
+            item.count_out(outcome, handed_to, at=departure.departed_at, by=by)
+            try:
+                item.full_clean()
+            except ValidationError as e:
+                errors[f"belonging_{item.pk}"] = [m for ms in e.message_dict.values() for m in ms]
+        if errors:
+            raise ValidationError(errors)
+        departure.save()
+        for item in items:
+            item.save()
+        self.ended_at = departure.departed_at
+
+    @transition(
+        field=state, source=[StayState.RECEPTION, StayState.IN_CARE], target=StayState.DECEASED,
+        permission="shelter.record_death", custom={"label": _("Record death")},
+    )
+    def die(self, death, by=None, reason=""):
+        """The death is the step's own record, saved with it; reporting it up the chain is the service's
+        (shelter.services.record_death)."""
+        death.stay = self
+        death.entered_by = by
+        death.full_clean()
+        death.save()
+        self.ended_at = death.died_at
+
+
+class BelongingOutcome(models.TextChoices):
+    RETURNED = "returned", _("returned to the person")
+    KEPT = "kept", _("kept by the station")
+    HANDED = "handed", _("handed to someone else")
+
+
+class Belonging(models.Model):
+    """What the person carried: counted in at intake, counted out at departure, item by item."""
+
+    stay = models.ForeignKey(Stay, on_delete=models.PROTECT, related_name="belongings")
+    item = models.CharField(_("item"), max_length=100)
+    quantity = models.PositiveSmallIntegerField(_("quantity"), default=1, validators=[MaxValueValidator(32767)])
+    notes = models.CharField(_("notes"), max_length=200, blank=True)
+    returned_at = models.DateTimeField(_("returned"), null=True, blank=True)
+    outcome = models.CharField(_("counted out"), max_length=10, choices=BelongingOutcome.choices, blank=True)
+    handed_to = models.CharField(_("handed to"), max_length=100, blank=True,
+                                 help_text=_("Name and relation or unit of whoever took it."))
+    counted_out_at = models.DateTimeField(_("counted out on"), null=True, blank=True)
+    counted_out_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, editable=False, on_delete=models.PROTECT, related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("belonging")
+        verbose_name_plural = _("belongings")
+
+    def __str__(self):
+        return f"{self.item} × {self.quantity}"
+
+    def count_out(self, outcome, handed_to, at, by):
+        self.outcome, self.handed_to = outcome or "", (handed_to or "").strip()
+        self.counted_out_at, self.counted_out_by = at, by
+        self.returned_at = at if outcome == BelongingOutcome.RETURNED else None
+
+    def clean(self):
+        super().clean()
+        if self.counted_out_at is None:
+            return
+        if not self.outcome:
+            raise ValidationError({"outcome": _("Say what became of this item: returned, kept by the station or "
+                                                "handed to someone.")})
+        if self.outcome == BelongingOutcome.HANDED and not self.handed_to:
+            raise ValidationError({"handed_to": _("Say to whom this item was handed.")})
+
+    @property
+    def counted_out_text(self):
+        if self.outcome == BelongingOutcome.HANDED:
+            return _("handed to %(whom)s") % {"whom": self.handed_to}
+        return self.get_outcome_display()
+
+
+class ReviewDecision(models.TextChoices):
+    KEEP = "keep", _("keep in the station")
+    OUTSIDE_CARE = "outside_care", _("place in outside care (welfare institution)")
+    HOSPITAL = "hospital", _("send to hospital")
+    HOUSEHOLD = "household", _("apply for household registration")
+    ESCORT_HOME = "escort_home", _("escort home")
+    DEPART = "depart", _("prepare the departure")
+    OTHER = "other", _("other")
+
+
+class StayReview(LedgerEntry):
+    """A long-stay review (Stay.review_points): who reviewed, what was decided, when the next review is.
+    Saving one plans the stay's next review."""
+
+    OCCURRED_FIELD = "reviewed_at"
+
+    stay = models.ForeignKey(Stay, on_delete=models.PROTECT, related_name="reviews")
+    point = models.CharField(_("review"), max_length=12, choices=ReviewPoint.choices, blank=True, editable=False)
+    reviewed_at = models.DateTimeField(_("reviewed on"), default=timezone.now, validators=[not_before_1900])
+    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("reviewer"), on_delete=models.PROTECT,
+                                 related_name="+")
+    decision = models.CharField(_("decision"), max_length=12, choices=ReviewDecision.choices)
+    next_review_on = models.DateField(_("next review"), null=True, blank=True, validators=[not_before_1900])
+    notes = models.TextField(_("reasons and notes"), blank=True)
+
+    class Meta:
+        verbose_name = _("long-stay review")
+        verbose_name_plural = _("long-stay reviews")
+        ordering = ["-reviewed_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.get_decision_display()} {timezone.localtime(self.reviewed_at):%Y-%m-%d}"
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        if self.stay_id and self.reviewed_at and self.reviewed_at < self.stay.arrival_minute:
+            errors["reviewed_at"] = _("The review is before the arrival.")
+        if self.next_review_on and self.reviewed_at and self.next_review_on <= timezone.localtime(self.reviewed_at).date():
+            errors["next_review_on"] = _("The next review must come after this one.")
+        if self.decision == ReviewDecision.KEEP and not self.next_review_on and "next_review_on" not in errors:
+            errors["next_review_on"] = _("Keeping the person in the station needs a date for the next review.")
+        if errors:
+            raise ValidationError(errors)
+
+
+class ReviewError(Refusal):
+    """A long-stay review refused, with a message for the user."""
+
+
+class ServiceKind(models.TextChoices):
+    MEAL = "meal", _("meal")
+    CLOTHING = "clothing", _("clothing")
+    BATH = "bath", _("bath")
+    MEDICAL = "medical", _("medical care")
+    COUNSELLING = "counselling", _("counselling")
+    FAMILY_CALL = "call", _("call to family")
+    ESCORT = "escort", _("escort")
+    OTHER = "other", _("other")
+
+
+class Service(LedgerEntry):
+    """A service given in the station (站内服务)."""
+
+    OCCURRED_FIELD = "given_at"
+
+    stay = models.ForeignKey(Stay, on_delete=models.PROTECT, related_name="services")
+    kind = models.CharField(_("service"), max_length=12, choices=ServiceKind.choices)
+    given_at = models.DateTimeField(_("when"), default=timezone.now, validators=[not_before_1900])
+    notes = models.CharField(_("notes"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("service")
+        verbose_name_plural = _("services")
+        ordering = ["-given_at"]
+
+    def __str__(self):
+        return self.get_kind_display()
+
+    def clean(self):
+        super().clean()
+        if self.stay_id and self.given_at and self.given_at < self.stay.arrival_minute:
+            raise ValidationError({"given_at": _("The service is before the arrival.")})

@@ -1,0 +1,43 @@
+"""Writes of the register: the only way a view (or seed_demo, a task, a test) changes rows. Keyword-only
+arguments and no request; one module per topic. The rules stay on the models (transitions, clean(),
+Person.arrival_refusal...), the services apply them and make the writes that follow for other records;
+the views add the audit record of who did it from where."""
+
+from .accounts import TwoFactorRefused, switch_two_factor, two_factor_device, unlock_account
+from .arrivals import register_arrival
+from .files import correct_file, merge_files
+from .notifications import mark_read
+from .stays import (
+    ServiceRefused,
+    add_handover,
+    admit_stay,
+    depart_stay,
+    mark_late_seen,
+    record_death,
+    record_death_report_sending,
+    record_review,
+    record_service,
+)
+from .transfers import accept_transfer, refuse_transfer
+
+__all__ = [
+    "ServiceRefused",
+    "TwoFactorRefused",
+    "accept_transfer",
+    "add_handover",
+    "admit_stay",
+    "correct_file",
+    "depart_stay",
+    "mark_late_seen",
+    "mark_read",
+    "merge_files",
+    "record_death",
+    "record_death_report_sending",
+    "record_review",
+    "record_service",
+    "refuse_transfer",
+    "register_arrival",
+    "switch_two_factor",
+    "two_factor_device",
+    "unlock_account",
+]

@@ -1,0 +1,114 @@
+"""Writes on a stay: its steps (admit, depart, die: each through lib.workflow.apply, with what follows
+from it for other records), and what is recorded on it (services, reviews, the handover form, the death
+report's sendings, a late entry seen)."""
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from lib import workflow
+from lib.errors import Refusal
+
+from ..models import Notification, ReviewError, Transfer
+
+
+class ServiceRefused(Refusal):
+    """A service that cannot be recorded on this stay (Stay.service_refusal)."""
+
+
+def admit_stay(*, stay, by, reason=""):
+    """Reception is done: the person is in the station's care (Stay.admit holds the rule)."""
+    return workflow.apply(stay, "admit", by, reason=reason)
+
+
+@transaction.atomic
+def depart_stay(*, stay, departure, counted_out=None, by, reason=""):
+    """The person leaves (Stay.depart: the departure and each belonging counted out). A departure to a
+    station using Homeward (`departure.to_station`) proposes a transfer there, and its supervisors hear
+    of it. Returns the departure."""
+    workflow.apply(stay, "depart", by, departure=departure, counted_out=counted_out, reason=reason)
+    if departure.to_station_id:
+        transfer = Transfer.objects.create(
+            stay=stay, person=stay.person, from_station=stay.person.station, to_station=departure.to_station,
+            requested_by=by, requested_at=departure.departed_at)
+        Notification.send(transfer.to_station.who_is_told(), kind="transfer_waiting",
+                          params={"station": transfer.from_station.name, "file": transfer.person.file_no},
+                          url=transfer.get_absolute_url(), station=transfer.to_station,
+                          reference=transfer.person.file_no)
+    return departure
+
+
+@transaction.atomic
+def record_death(*, stay, death, by, reason=""):
+    """A death in the station's care (Stay.die: its record), reported up the chain at once: a
+    notification to every supervisor and head of the station. Returns the death."""
+    workflow.apply(stay, "die", by, death=death, reason=reason)
+    person = stay.person
+    death.reported_at = timezone.now()
+    death.save(update_fields=["reported_at"])
+    Notification.send(
+        person.station.staff("supervisor", "station_head"),
+        kind="death",
+        params={
+            "name": person.name, "file": person.file_no, "place": death.place,
+            "time": timezone.localtime(death.died_at).strftime("%Y-%m-%d %H:%M"), "cause": death.cause,
+            "by": (by.get_full_name() or by.username) if by else "-",
+        },
+        url=person.get_absolute_url(),
+        station=person.station,
+        reference=person.file_no,
+    )
+    return death
+
+
+def record_service(*, stay, service, by):
+    """A service given in the station, entered by `by`; refused (ServiceRefused) on a stay that has
+    ended (Stay.service_refusal). The record's own checks (Service.clean) raise ValidationError."""
+    refusal = stay.service_refusal()
+    if refusal:
+        raise ServiceRefused(refusal)
+    service.stay = stay
+    service.entered_by = by
+    service.full_clean()
+    service.save()
+    return service
+
+
+@transaction.atomic
+def record_review(*, review, by):
+    """A long-stay review by `by` (who needs shelter.review_stay) of an open stay: saved, and the
+    stay's next review planned from it. Refused with ReviewError, or ValidationError (StayReview.clean)."""
+    stay = review.stay
+    if not by.has_perm("shelter.review_stay"):
+        raise ReviewError(_("Only a supervisor may record a long-stay review."))
+    if not stay.is_open:
+        raise ReviewError(_("This stay has ended; it is no longer reviewed."))
+    review.reviewer = review.entered_by = by
+    review.point = stay.review_point
+    review.full_clean()
+    review.save()
+    stay.plan_review()
+    return review
+
+
+def add_handover(*, stay, handover_ref, handover_document):
+    """The police's handover form (its number and scan) added to a stay registered without it."""
+    fields = ["handover_ref", "handover_document"]
+    stay.handover_ref, stay.handover_document = handover_ref, handover_document
+    stay.clean_fields(exclude=[f.name for f in stay._meta.fields if f.name not in fields])
+    stay.save(update_fields=fields)
+    return stay
+
+
+def record_death_report_sending(*, sending, by):
+    """The death report sent up the chain (when, to whom, how), entered by `by`."""
+    sending.entered_by = by
+    sending.full_clean()
+    sending.save()
+    return sending
+
+
+def mark_late_seen(*, entry, by):
+    """A supervisor has seen a late entry (LedgerEntry.mark_late_seen holds the rule: who may, once).
+    Returns whether this call marked it; LateEntryError when `by` may not."""
+    return entry.mark_late_seen(by)

@@ -1,0 +1,103 @@
+"""Log-in and accounts: the lockout page, unlocking accounts, two-factor sign-in, the admin's log-in
+through the site's form, and where a user lands."""
+
+import base64
+from urllib.parse import urlencode
+
+import segno
+from axes.models import AccessAttempt
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+
+from .. import hooks
+from ..forms import (
+    TwoFactorCodeForm,
+)
+from ..models import (
+    AuditEvent,
+    User,
+)
+from ..services import (
+    TwoFactorRefused,
+    switch_two_factor,
+    two_factor_device,
+    unlock_account,
+)
+
+
+def locked_out(request, response, credentials):
+    """What django-axes shows at a locked log-in (the site's or the admin's): in the user's language."""
+    return render(request, "registration/locked.html", {"minutes": settings.LOGIN_LOCKOUT_MINUTES}, status=429)
+
+
+@login_required
+@permission_required("shelter.unlock_account", raise_exception=True)
+def locked_accounts(request):
+    """Accounts locked after failed log-ins: a supervisor unlocks their station's, an administrator any."""
+    users = User.objects.all() if request.user.sees_all_stations else User.objects.filter(station=request.user.station_id)
+    names = set(users.values_list("username", flat=True))
+    attempts = AccessAttempt.objects.order_by("-attempt_time")
+    if not request.user.sees_all_stations:
+        attempts = attempts.filter(username__in=names)
+    if request.method == "POST":
+        username = request.POST.get("username", "")
+        if username not in names:
+            raise Http404
+        unlocked = unlock_account(username=username)
+        AuditEvent.record(request, AuditEvent.CHANGE, target=f"account {username}", unlocked=unlocked)
+        messages.success(request, _("%(user)s can log in again.") % {"user": username})
+        return redirect("shelter:locked")
+    rows = [{"attempt": a, "known": a.username in names,
+             "locked": a.failures_since_start >= settings.LOGIN_MAX_FAILURES} for a in attempts[:200]]
+    return render(request, "shelter/locked.html", {"rows": rows})
+
+
+@login_required
+def two_factor(request):
+    """Turn two-factor sign-in on (scan the code with an authenticator app, type the code it shows) or
+    off (with a current code). Recommended for supervisors, station heads and administrators."""
+    form = TwoFactorCodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            on = switch_two_factor(user=request.user, code=form.cleaned_data["code"])
+        except TwoFactorRefused as refusal:
+            form.add_error("code", refusal.message)
+        else:
+            AuditEvent.record(request, AuditEvent.CHANGE, target=f"two-factor {request.user.username}",
+                              two_factor="on" if on else "off")
+            messages.success(request, _("Two-factor sign-in is on: from now on the log-in asks for the code.") if on
+                             else _("Two-factor sign-in is off."))
+            return redirect("shelter:two_factor")
+    device = two_factor_device(user=request.user)
+    secret = base64.b32encode(device.bin_key).decode()
+    return render(request, "shelter/two_factor.html", {
+        "device": device, "form": form, "qr": None if device.confirmed else segno.make(device.config_url).svg_data_uri(scale=4),
+        "secret": " ".join(secret[i:i + 4] for i in range(0, len(secret), 4)),
+    })
+
+
+def admin_login(request):
+    """The admin logs in through the site's own form: one lockout and one two-factor check for every way in."""
+    target = request.GET.get("next") or reverse("admin:index")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        target = reverse("admin:index")
+    return redirect(f"{reverse('login')}?{urlencode({'next': target})}")
+
+
+@login_required
+def home(request):
+    """Each user lands on the first page an app offers for their permissions (hooks.HOME_PAGES:
+    supervisors on the deadline board), everyone else on the people list."""
+    for permission, url_name in hooks.HOME_PAGES:
+        if request.user.has_perm(permission):
+            try:
+                return redirect(reverse(url_name))
+            except NoReverseMatch:
+                continue
+    return redirect("shelter:people")

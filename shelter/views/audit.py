@@ -1,0 +1,104 @@
+"""What a supervisor looks into: the audit log and the late entries."""
+
+import csv
+import io
+import json
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from lib.http import private
+
+from ..forms import (
+    AuditFilterForm,
+)
+from ..models import (
+    AuditEvent,
+    LateEntryError,
+)
+from ..selectors import late_entries_for, late_entry_for
+from ..services import (
+    mark_late_seen,
+)
+
+
+@login_required
+@permission_required("shelter.view_auditevent", raise_exception=True)
+def audit_log(request):
+    """Who looked at which file, searched, exported or changed what, and who was refused or failed to
+    log in: the station's own log (administrators: every station's), filterable, exportable as CSV."""
+    form = AuditFilterForm(request.GET or None)
+    events = form.filter(AuditEvent.objects.for_user(request.user).select_related("user", "person", "station"))
+    if request.GET.get("format") == "csv":
+        AuditEvent.record(request, AuditEvent.EXPORT, target="audit log", document="audit.csv",
+                          filters={k: v for k, v in request.GET.items() if v and k != "format"})
+        return audit_csv(events[:50_000])
+    page = Paginator(events, 100).get_page(request.GET.get("page"))
+    AuditEvent.record(request, AuditEvent.LIST, target="audit log", filters={k: v for k, v in request.GET.items() if v})
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "shelter/audit.html", {"form": form, "page": page, "query": query.urlencode(),
+                                                  "actions": dict(AuditEvent.ACTIONS)})
+
+
+def audit_csv(events):
+    """UTF-8 with a byte-order mark, so that a spreadsheet opens the Chinese correctly."""
+    out = io.StringIO()
+    out.write("\ufeff")
+    writer = csv.writer(out)
+    actions = dict(AuditEvent.ACTIONS)
+    writer.writerow([_("time"), _("user"), _("station"), _("what"), _("file number"), _("target"), _("network address"),
+                     _("page"), _("detail")])
+    for e in events:
+        writer.writerow([timezone.localtime(e.at).strftime("%Y-%m-%d %H:%M:%S"), e.user.username if e.user else "",
+                         e.station.code if e.station else "", str(actions.get(e.action, e.action)),
+                         e.person.file_no if e.person else "", e.target, e.ip or "", e.path,
+                         json.dumps(e.detail, ensure_ascii=False)])
+    response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="audit.csv"'
+    return private(response)
+
+
+def late_label(kind):
+    return {"arrival": _("arrival"), "service": _("service"), "departure": _("departure"), "death": _("death")}[kind]
+
+
+@login_required
+def late_entries(request):
+    """Entries made more than LATE_ENTRY_HOURS after the event, with the reason typed: what a supervisor
+    must look into. Listed until a supervisor marks them seen (?seen=1 lists those seen too)."""
+    if not request.user.has_perm("shelter.view_auditevent"):
+        raise PermissionDenied
+    show_seen = request.GET.get("seen") == "1"
+    rows = [{"kind": kind, "label": late_label(kind), "entry": entry, "person": person}
+            for kind, entry, person in late_entries_for(request.user, show_seen)]
+    return render(request, "shelter/late.html", {
+        "rows": rows, "late_hours": settings.LATE_ENTRY_HOURS, "show_seen": show_seen,
+        "can_mark": request.user.has_perm("shelter.review_late_entry"),
+    })
+
+
+@login_required
+@require_POST
+def late_seen(request, kind, pk):
+    """A supervisor has seen a late entry and its reason: it leaves the list."""
+    entry, stay = late_entry_for(request.user, kind, pk)
+    try:
+        marked = mark_late_seen(entry=entry, by=request.user)
+    except LateEntryError as e:
+        raise PermissionDenied(e.message) from None
+    if marked:
+        AuditEvent.record(request, AuditEvent.CHANGE, stay.person, target=entry, late_entry_seen=kind)
+        messages.success(request, _("Marked as seen: %(what)s of %(person)s.") % {
+            "what": late_label(kind), "person": stay.person})
+    else:
+        messages.info(request, _("This late entry was already marked as seen."))
+    return redirect("shelter:late")
