@@ -31,7 +31,7 @@ from lib import workflow
 from shelter.models import Death, Departure, Notification, Person, Station, Stay
 from tracing.models import DnaReferral, Interview, Publication, QuickQuery, TracingCase
 
-FACES = Path(__file__).parent.parent / "faces"  # tests/faces
+FACES = Path(__file__).parent / "faces"  # tests/faces
 REPORTER = {"reporter_name": "张伟", "reporter_relation": "儿子", "reporter_phone": "13912345678",
             "reporter_id_number": "11010519491231002X"}
 

@@ -223,10 +223,10 @@ def test_work_queued_while_redis_is_down_is_done_when_it_returns(tmp_path):
     def state():
         with sqlite3.connect(db, timeout=20) as conn:
             encoded = conn.execute("SELECT count(*) FROM face_portrait WHERE encoding IS NOT NULL").fetchone()[0]
-            searched = conn.execute("SELECT count(*) FROM tracing_familyreport WHERE searched_at IS NOT NULL"
+            searched = conn.execute("SELECT count(*) FROM family_familyreport WHERE searched_at IS NOT NULL"
                                     ).fetchone()[0]
             waiting = conn.execute("SELECT (SELECT count(*) FROM face_portrait WHERE encoding_requested_at IS NOT NULL)"
-                                   " + (SELECT count(*) FROM tracing_familyreport WHERE search_requested_at IS NOT NULL)"
+                                   " + (SELECT count(*) FROM family_familyreport WHERE search_requested_at IS NOT NULL)"
                                    ).fetchone()[0]
         return encoded, searched, waiting
 
