@@ -245,7 +245,7 @@ def test_work_queued_while_redis_is_down_is_done_when_it_returns(tmp_path):
         try:
             wait_for(lambda: state() == (1, 1, 0), 120, "the catch-up to encode and search", log)
             with sqlite3.connect(db) as conn:
-                candidates = conn.execute("SELECT count(*) FROM tracing_candidate").fetchone()[0]
+                candidates = conn.execute("SELECT count(*) FROM family_candidate").fetchone()[0]
             assert candidates == 1  # the son's photo found his father
         finally:
             stop(worker, timeout=20)
