@@ -18,26 +18,17 @@ from shelter.steps import take_step
 
 from .. import exports
 from ..finance import SheetRefused
-from ..forms.problems import AcceptProblemForm, ComparisonForm, InspectionForm, ProblemFilterForm
-from ..models import DataComparison, MonthlyInspection, Problem, ProblemState
+from ..forms.problems import AcceptProblemForm, ComparisonForm, InspectionForm
+from ..models import DataComparison, MonthlyInspection, Problem
 from ..problem_text import how_to_fix, what_is_wrong
-from ..selectors import missing_inspections
+from ..selectors import filtered_problems, missing_inspections
 from ..services import InspectionRefused, compare_list, file_inspection
-
-
-def filtered(request):
-    form = ProblemFilterForm(request.GET or {"state": ProblemState.OPEN})
-    rows = Problem.objects.for_user(request.user).select_related("station", "person", "owner", "accepted_by")
-    if form.is_valid():
-        data = form.cleaned_data
-        rows = rows.filter(**{k: v for k, v in data.items() if v not in ("", None)})
-    return form, rows
 
 
 @login_required
 @permission_required("oversight.view_problem", raise_exception=True)
 def problem_list(request):
-    form, rows = filtered(request)
+    form, rows = filtered_problems(request.user, request.GET)
     counts = (Problem.objects.for_user(request.user).open().values("kind", "severity").annotate(n=Count("pk"))
               .order_by("-severity", "kind"))
     labels = dict(Problem._meta.get_field("kind").choices)
@@ -71,7 +62,7 @@ def accept(request, pk):
 @login_required
 @permission_required("oversight.view_problem", raise_exception=True)
 def ledger(request):
-    _form, rows = filtered(request)
+    _form, rows = filtered_problems(request.user, request.GET)
     zone = timezone.get_current_timezone()
 
     def local(at):

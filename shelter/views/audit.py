@@ -17,14 +17,11 @@ from django.views.decorators.http import require_POST
 
 from lib.http import private
 
-from ..forms import (
-    AuditFilterForm,
-)
 from ..models import (
     AuditEvent,
     LateEntryError,
 )
-from ..selectors import late_entries_for, late_entry_for
+from ..selectors import filtered_audit, late_entries_for, late_entry_for
 from ..services import (
     mark_late_seen,
 )
@@ -35,8 +32,7 @@ from ..services import (
 def audit_log(request):
     """Who looked at which file, searched, exported or changed what, and who was refused or failed to
     log in: the station's own log (administrators: every station's), filterable, exportable as CSV."""
-    form = AuditFilterForm(request.GET or None)
-    events = form.filter(AuditEvent.objects.for_user(request.user).select_related("user", "person", "station"))
+    form, events = filtered_audit(request.user, request.GET)
     if request.GET.get("format") == "csv":
         AuditEvent.record(request, AuditEvent.EXPORT, target="audit log", document="audit.csv",
                           filters={k: v for k, v in request.GET.items() if v and k != "format"})
