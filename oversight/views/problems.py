@@ -7,12 +7,12 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from lib.http import download
 from shelter.models import AuditEvent, Station
 from shelter.steps import take_step
 
@@ -75,10 +75,8 @@ def ledger(request):
              p.get_state_display(), local(p.closed_at), str(p.accepted_by or ""), p.accept_reason]
             for p in rows.order_by("raised_at", "pk")]
     AuditEvent.record(request, AuditEvent.EXPORT, target="problem ledger", rows=len(data))
-    response = HttpResponse(exports.to_xlsx(_("problem ledger"), [str(h) for h in headers], data),
-                            content_type=exports.CONTENT_TYPES["xlsx"])
-    response["Content-Disposition"] = f'attachment; filename="problems-{timezone.localdate():%Y%m%d}.xlsx"'
-    return response
+    return download(exports.to_xlsx(_("problem ledger"), [str(h) for h in headers], data),
+                    f"problems-{timezone.localdate():%Y%m%d}.xlsx", exports.CONTENT_TYPES["xlsx"])
 
 
 @login_required

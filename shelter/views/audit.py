@@ -9,13 +9,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from lib.http import private
+from lib.http import download
 
 from ..models import (
     AuditEvent,
@@ -58,9 +57,7 @@ def audit_csv(events):
                          e.station.code if e.station else "", str(actions.get(e.action, e.action)),
                          e.person.file_no if e.person else "", e.target, e.ip or "", e.path,
                          json.dumps(e.detail, ensure_ascii=False)])
-    response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="audit.csv"'
-    return private(response)
+    return download(out.getvalue(), "audit.csv", "text/csv; charset=utf-8")
 
 
 def late_label(kind):
