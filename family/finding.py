@@ -431,12 +431,7 @@ def place_score(said, known):
     other provinces, -1; nothing known, 0."""
     if not said or not known:
         return 0.0
-    best = CONTRADICTS
-    for a in said:
-        for b in known:
-            common = 6 if a == b else 4 if a[:4] == b[:4] else 2 if a[:2] == b[:2] else 0
-            best = max(best, PLACE_SCORES.get(min(common, precision(a), precision(b)), CONTRADICTS))
-    return best
+    return max(PLACE_SCORES.get(agreement(a, b), CONTRADICTS) for a in said for b in known)
 
 
 def rank_reports(person):

@@ -1,9 +1,25 @@
 """Reads of family finding that views, template tags and the admin share. Each is scoped to what the
 user's station may see: anything else is a 404, as if it did not exist."""
 
+from django.db import models
 from django.shortcuts import get_object_or_404
 
+from .filters import ReportFilter
 from .models import SEARCHING_STATES, Candidate, CandidateState, FamilyReport, PossibleDuplicate, ReportState
+
+
+def filtered_reports(user, data):
+    """The family reports list: (filter, reports, shared). The station's reports with the number of
+    candidates to review, filtered by the query (`ReportFilter`: the open ones, or all); and other
+    stations' searching reports with a candidate here."""
+    proposed = models.Count("candidates", filter=models.Q(candidates__state=CandidateState.PROPOSED))
+    mine = FamilyReport.objects.for_user(user).select_related("station", "taken_by").annotate(proposed=proposed)
+    shown = ReportFilter(data, mine)
+    shared = FamilyReport.objects.none()
+    if user.station_id:
+        shared = (FamilyReport.objects.visible_to(user).exclude(station=user.station_id)
+                  .filter(state__in=SEARCHING_STATES).select_related("station"))
+    return shown, shown.qs.order_by("state", "-reported_at"), shared
 
 
 def report_for(user, pk):

@@ -3,6 +3,21 @@
 import ipaddress
 
 from django.conf import settings
+from django.http import FileResponse, HttpResponse
+from django.utils.http import content_disposition_header
+
+
+def download(data, filename, content_type, *, inline=False):
+    """Every file the product hands out (ledgers, exports, PDFs, CSVs, uploaded scans): bytes or text, or
+    an open file (streamed), named `filename` (a Chinese name too: plain ASCII where it can, else the
+    UTF-8 form, quotes and line ends never reaching the header), shown in the browser (`inline`) or
+    saved, and always `private`: it carries personal data."""
+    if hasattr(data, "read"):
+        response = FileResponse(data, content_type=content_type, as_attachment=not inline, filename=filename)
+    else:
+        response = HttpResponse(data, content_type=content_type)
+    response["Content-Disposition"] = content_disposition_header(not inline, filename)
+    return private(response)
 
 
 def private(response):

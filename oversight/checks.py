@@ -19,13 +19,12 @@ from face.models import Portrait
 from family.models import DuplicateState, PossibleDuplicate
 from lib import idcard
 from lib.dates import years_between
-from shelter.models import Belonging, BroughtBy, Departure, Identity, Person, Sex, Stay, StayState
+from shelter.models import OPEN_STAY_STATES, Belonging, BroughtBy, Departure, Identity, Person, Sex, Stay, StayState
 from tracing.models import DnaReferral, Publication
 
 from . import figures
 from .models import ProblemKind
 
-OPEN_STAYS = (StayState.RECEPTION, StayState.IN_CARE)
 ENDED_STAYS = (StayState.DEPARTED, StayState.DECEASED)
 # An age estimate is a guess: an ID number's age this many years outside it is not yet a contradiction.
 AGE_TOLERANCE = 3
@@ -48,7 +47,7 @@ def days(name, default):
 
 def open_stay_staff():
     """{person id: (stay id, staff in charge id)} of the open stays: one query."""
-    rows = Stay.objects.filter(state__in=OPEN_STAYS).values_list("person_id", "pk", "staff_in_charge_id")
+    rows = Stay.objects.open().values_list("person_id", "pk", "staff_in_charge_id")
     return {person: (stay, staff) for person, stay, staff in rows}
 
 
@@ -85,7 +84,7 @@ def id_contradicts(now):
 
 def id_twice(now):
     """The same ID number on two files that both have an open stay (here or at another station)."""
-    open_people = Person.objects.filter(merged_into__isnull=True, stays__state__in=OPEN_STAYS).exclude(id_number="")
+    open_people = Person.objects.filter(merged_into__isnull=True, stays__state__in=OPEN_STAY_STATES).exclude(id_number="")
     twice = (open_people.values("id_number").annotate(files=Count("pk", distinct=True)).filter(files__gt=1)
              .values_list("id_number", flat=True))
     staff = open_stay_staff()
@@ -103,8 +102,8 @@ def id_twice(now):
 
 def no_portrait(now):
     """An open stay of a person whose identity is unknown, past the intake's day, without a main portrait."""
-    rows = (Stay.objects.filter(state__in=OPEN_STAYS, identity=Identity.UNKNOWN,
-                                arrived_at__lt=now - days("DATA_QUALITY_PORTRAIT_DAYS", 1))
+    rows = (Stay.objects.open().filter(identity=Identity.UNKNOWN,
+                                       arrived_at__lt=now - days("DATA_QUALITY_PORTRAIT_DAYS", 1))
             .filter(~main_portrait())
             .values_list("pk", "person_id", "person__station_id", "staff_in_charge_id"))
     for stay, person, station_id, owner in rows:
@@ -144,8 +143,7 @@ def dna_no_result(now):
 
 def review_overdue(now):
     """An open stay whose long-stay review is overdue by more than the grace days (shelter's review_due_at)."""
-    rows = (Stay.objects.filter(state__in=OPEN_STAYS,
-                                review_due_at__lt=now - days("DATA_QUALITY_REVIEW_GRACE_DAYS", 3))
+    rows = (Stay.objects.open().filter(review_due_at__lt=now - days("DATA_QUALITY_REVIEW_GRACE_DAYS", 3))
             .values_list("pk", "person_id", "person__station_id", "staff_in_charge_id", "review_point",
                          "review_due_at"))
     for stay, person, station_id, owner, point, due in rows:

@@ -7,7 +7,8 @@ from django.utils import timezone
 from face.selectors import thumbnails
 from tracing.models import due_field
 
-from .models import MonthlyInspection
+from .filters import ProblemFilter
+from .models import MonthlyInspection, Problem, ProblemState
 
 
 def cases_in_stage(cases, kind, stage, now):
@@ -38,3 +39,12 @@ def missing_inspections(station, months=12):
         first = (first - datetime.timedelta(days=1)).replace(day=1)
     filed = set(MonthlyInspection.objects.filter(station=station, month__in=wanted).values_list("month", flat=True))
     return [m for m in wanted if m not in filed]
+
+
+def filtered_problems(user, data):
+    """The data-quality problems: (form, rows), those the user's station may see (every station's for
+    administrators and inspectors) filtered by the query (`ProblemFilter`); the open ones when nothing
+    is asked."""
+    rows = Problem.objects.for_user(user).select_related("station", "person", "owner", "accepted_by")
+    shown = ProblemFilter(data or {"state": ProblemState.OPEN}, rows)
+    return shown.form, shown.qs

@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lib.errors import Refusal
-from shelter.models import Departure, Person, Stay, StayState
+from shelter.models import Departure, Person, Stay
 
 from . import comparison, finance
 from .figures import month_end, month_start
@@ -48,7 +48,7 @@ def compare_list(*, station, source, file_name, data, columns, by):
     hits = comparison.match(rows, people)
     upload = DataComparison.objects.create(station=station, source=source[:120], file_name=file_name[:200],
                                            columns=columns, rows=rows, hits=hits, uploaded_by=by)
-    staff = dict(Stay.objects.filter(person__in=[h["person"] for h in hits], state__in=(StayState.RECEPTION, StayState.IN_CARE))
+    staff = dict(Stay.objects.open().filter(person__in=[h["person"] for h in hits])
                  .values_list("person_id", "staff_in_charge_id"))
     now = timezone.now()
     Problem.objects.bulk_create([

@@ -14,7 +14,6 @@ from lib.text import SingleLineInputs
 
 from .models import (
     FOUND_CHANNEL_CHOICES,
-    AuditEvent,
     Belonging,
     BelongingOutcome,
     Death,
@@ -22,11 +21,9 @@ from .models import (
     Departure,
     Person,
     Service,
-    Sex,
     Station,
     Stay,
     StayReview,
-    StayState,
     User,
 )
 
@@ -323,45 +320,6 @@ class DeathForm(SingleLineInputs, forms.ModelForm):
 class TwoFactorCodeForm(SingleLineInputs, forms.Form):
     code = forms.CharField(label=_("code from the authenticator app"), max_length=8,
                            widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}))
-
-
-class PersonFilterForm(SingleLineInputs, forms.Form):
-    q = forms.CharField(label=_("name, file or ID number"), required=False)
-    state = forms.ChoiceField(label=_("state"), required=False, choices=[("", _("all"))] + list(StayState.choices))
-    sex = forms.ChoiceField(label=_("sex"), required=False, choices=[("", _("all"))] + list(Sex.choices))
-    age = forms.IntegerField(label=_("age"), required=False, min_value=0, max_value=130)
-    arrived_from = forms.DateField(label=_("arrived from"), required=False, widget=DATE_WIDGET)
-    arrived_to = forms.DateField(label=_("arrived to"), required=False, widget=DATE_WIDGET)
-
-
-class AuditFilterForm(SingleLineInputs, forms.Form):
-    """The audit page's filters: who, what, which file, when."""
-
-    user = forms.CharField(label=_("user name"), required=False)
-    action = forms.ChoiceField(label=_("what"), required=False)
-    file_no = forms.CharField(label=_("file number"), required=False)
-    since = forms.DateField(label=_("from"), required=False, widget=DATE_WIDGET)
-    until = forms.DateField(label=_("to"), required=False, widget=DATE_WIDGET)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["action"].choices = [("", _("everything")), *AuditEvent.ACTIONS]
-
-    def filter(self, events):
-        if not self.is_valid():
-            return events
-        data = self.cleaned_data
-        if data["user"]:
-            events = events.filter(user__username__iexact=data["user"].strip())
-        if data["action"]:
-            events = events.filter(action=data["action"])
-        if data["file_no"]:
-            events = events.filter(person__file_no__iexact=data["file_no"].strip())
-        if data["since"]:
-            events = events.filter(at__date__gte=data["since"])
-        if data["until"]:
-            events = events.filter(at__date__lte=data["until"])
-        return events
 
 
 class MergeForm(SingleLineInputs, forms.Form):

@@ -23,8 +23,8 @@ from shelter.steps import take_step, then
 from ..finding import FACE_SCORE_SPAN, face_score, in_language
 from ..forms.reports import AddPhotosForm, ClosingForm, FamilyReportForm
 from ..forms.review import ConfirmForm
-from ..models import SEARCHING_STATES, Candidate, CandidateState, FamilyReport, ReportPhoto, ReportState
-from ..selectors import handles, own_report, report_for
+from ..models import Candidate, CandidateState, FamilyReport, ReportPhoto
+from ..selectors import filtered_reports, handles, own_report, report_for
 from ..services import add_report_photos, register_report, request_search
 
 # The report's steps people take; the others are taken by the search and the candidates' review.
@@ -35,18 +35,11 @@ REPORT_STEPS = ("reunite", "close")
 @permission_required("family.view_familyreport", raise_exception=True)
 def report_list(request):
     """The station's reports (open ones first, or all), and other stations' reports with a candidate here."""
-    show_all = request.GET.get("all") == "1"
-    proposed = models.Count("candidates", filter=models.Q(candidates__state=CandidateState.PROPOSED))
-    mine = FamilyReport.objects.for_user(request.user).select_related("station", "taken_by").annotate(proposed=proposed)
-    if not show_all:
-        mine = mine.filter(state__in=[*SEARCHING_STATES, ReportState.CONFIRMED])
-    shared = FamilyReport.objects.none()
-    if request.user.station_id:
-        shared = (FamilyReport.objects.visible_to(request.user).exclude(station=request.user.station_id)
-                  .filter(state__in=SEARCHING_STATES).select_related("station"))
+    shown, reports, shared = filtered_reports(request.user, request.GET)
+    show_all = shown.shows_all
     AuditEvent.record(request, AuditEvent.LIST, target="family reports", all=show_all)
     return render(request, "family/reports/list.html", {
-        "reports": mine.order_by("state", "-reported_at")[:200], "shared": shared, "show_all": show_all,
+        "reports": reports[:200], "shared": shared, "show_all": show_all,
     })
 
 

@@ -1,4 +1,4 @@
-"""What the problem pages accept: the list's filters and a supervisor's reason for accepting a problem."""
+"""What the problem pages accept: a supervisor's reason for accepting a problem."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -6,15 +6,6 @@ from django.utils.translation import gettext_lazy as _
 from lib.dates import not_before_1900
 from lib.text import SingleLineInputs
 from shelter.models import Station
-
-from ..models import ProblemKind, ProblemState, Severity
-
-
-class ProblemFilterForm(forms.Form):
-    state = forms.ChoiceField(label=_("state"), choices=[("", _("all"))] + ProblemState.choices, required=False)
-    kind = forms.ChoiceField(label=_("kind"), choices=[("", _("all"))] + ProblemKind.choices, required=False)
-    severity = forms.TypedChoiceField(label=_("severity"), choices=[("", _("all"))] + Severity.choices,
-                                      coerce=int, empty_value=None, required=False)
 
 
 class AcceptProblemForm(SingleLineInputs, forms.Form):

@@ -8,12 +8,13 @@ and every download are written to the audit log."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from lib.http import download
 from shelter.models import AuditEvent, Death, Departure, FoundChannel, Stay
 from tracing.models import TracingCase
 
@@ -124,9 +125,7 @@ def ledger_export(request, kind, fmt):
     name = ledgers.file_name(kind, [s.code for s in stations], first, last, fmt)
     AuditEvent.record(request, AuditEvent.EXPORT, target=name,
                       **audit_detail(stations, first, last, ledger=kind, format=fmt, rows=len(ledger.rows)))
-    response = HttpResponse(data, content_type=exports.CONTENT_TYPES[fmt])
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    return download(data, name, exports.CONTENT_TYPES[fmt])
 
 
 @login_required
@@ -143,9 +142,7 @@ def table_pdf(request):
                                      headers, sections)
     name = ledgers.file_name("statistics", [s.code for s in stations], first, last, "pdf")
     AuditEvent.record(request, AuditEvent.EXPORT, target=name, **audit_detail(stations, first, last, format="pdf"))
-    response = HttpResponse(data, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{name}"'
-    return response
+    return download(data, name, "application/pdf", inline=True)
 
 
 @login_required

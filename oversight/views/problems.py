@@ -7,37 +7,28 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from lib.http import download
 from shelter.models import AuditEvent, Station
 from shelter.steps import take_step
 
 from .. import exports
 from ..finance import SheetRefused
-from ..forms.problems import AcceptProblemForm, ComparisonForm, InspectionForm, ProblemFilterForm
-from ..models import DataComparison, MonthlyInspection, Problem, ProblemState
+from ..forms.problems import AcceptProblemForm, ComparisonForm, InspectionForm
+from ..models import DataComparison, MonthlyInspection, Problem
 from ..problem_text import how_to_fix, what_is_wrong
-from ..selectors import missing_inspections
+from ..selectors import filtered_problems, missing_inspections
 from ..services import InspectionRefused, compare_list, file_inspection
-
-
-def filtered(request):
-    form = ProblemFilterForm(request.GET or {"state": ProblemState.OPEN})
-    rows = Problem.objects.for_user(request.user).select_related("station", "person", "owner", "accepted_by")
-    if form.is_valid():
-        data = form.cleaned_data
-        rows = rows.filter(**{k: v for k, v in data.items() if v not in ("", None)})
-    return form, rows
 
 
 @login_required
 @permission_required("oversight.view_problem", raise_exception=True)
 def problem_list(request):
-    form, rows = filtered(request)
+    form, rows = filtered_problems(request.user, request.GET)
     counts = (Problem.objects.for_user(request.user).open().values("kind", "severity").annotate(n=Count("pk"))
               .order_by("-severity", "kind"))
     labels = dict(Problem._meta.get_field("kind").choices)
@@ -71,7 +62,7 @@ def accept(request, pk):
 @login_required
 @permission_required("oversight.view_problem", raise_exception=True)
 def ledger(request):
-    _form, rows = filtered(request)
+    _form, rows = filtered_problems(request.user, request.GET)
     zone = timezone.get_current_timezone()
 
     def local(at):
@@ -84,10 +75,8 @@ def ledger(request):
              p.get_state_display(), local(p.closed_at), str(p.accepted_by or ""), p.accept_reason]
             for p in rows.order_by("raised_at", "pk")]
     AuditEvent.record(request, AuditEvent.EXPORT, target="problem ledger", rows=len(data))
-    response = HttpResponse(exports.to_xlsx(_("problem ledger"), [str(h) for h in headers], data),
-                            content_type=exports.CONTENT_TYPES["xlsx"])
-    response["Content-Disposition"] = f'attachment; filename="problems-{timezone.localdate():%Y%m%d}.xlsx"'
-    return response
+    return download(exports.to_xlsx(_("problem ledger"), [str(h) for h in headers], data),
+                    f"problems-{timezone.localdate():%Y%m%d}.xlsx", exports.CONTENT_TYPES["xlsx"])
 
 
 @login_required

@@ -58,6 +58,7 @@ from .stations import (
     User,
 )
 from .stays import (
+    OPEN_STAY_STATES,
     Belonging,
     BelongingOutcome,
     BroughtBy,
@@ -125,6 +126,7 @@ __all__ = [
     "StayQuerySet",
     "StayReview",
     "StayState",
+    "OPEN_STAY_STATES",
     "Transfer",
     "TransferQuerySet",
     "TransferState",

@@ -202,7 +202,7 @@ class Person(SingleLineFields, models.Model):
 
     @property
     def open_stay(self):
-        return self.stays.filter(state__in=[StayState.RECEPTION, StayState.IN_CARE]).first()
+        return self.stays.open().first()
 
     @property
     def is_deceased(self):
@@ -278,8 +278,7 @@ class Person(SingleLineFields, models.Model):
             locked = {p.pk: p for p in Person.objects.select_for_update().filter(pk__in=[self.pk, survivor.pk]).order_by("pk")}
             if locked[self.pk].merged_into_id or locked[survivor.pk].merged_into_id:
                 raise MergeError(gettext("One of these files was already merged into another."))
-            open_states = [StayState.RECEPTION, StayState.IN_CARE]
-            if all(Stay.objects.filter(person=p, state__in=open_states).exists() for p in (self, survivor)):
+            if all(Stay.objects.filter(person=p).open().exists() for p in (self, survivor)):
                 raise MergeError(gettext(
                     "Both files have a stay still open. Record the departure of the duplicate stay first "
                     "(kind “other”, noting the double registration), then merge."

@@ -28,6 +28,10 @@ class StayQuerySet(StationQuerySet):
         earlier = Stay.objects.filter(person=models.OuterRef("person"), arrived_at__lt=models.OuterRef("arrived_at"))
         return self.update(repeat_arrival=models.Exists(earlier))
 
+    def open(self):
+        """The stays not yet ended (OPEN_STAY_STATES)."""
+        return self.filter(state__in=OPEN_STAY_STATES)
+
 
 class BroughtBy(models.TextChoices):
     POLICE = "police", _("police")
@@ -58,6 +62,11 @@ class StayState(models.TextChoices):
     IN_CARE = "in_care", _("in care")
     DEPARTED = "departed", _("departed")
     DECEASED = "deceased", _("deceased")
+
+
+# A stay is open until the person departs or dies: at most one per person (one_open_stay_per_person), the
+# only one services, departures, deaths and reviews are recorded on.
+OPEN_STAY_STATES = (StayState.RECEPTION, StayState.IN_CARE)
 
 
 class ReviewPoint(models.TextChoices):
@@ -129,7 +138,7 @@ class Stay(ConcurrentTransitionMixin, LedgerEntry):
         constraints = [
             # A person is in the station once at a time: two desks registering the same file cannot both win.
             models.UniqueConstraint(
-                fields=["person"], condition=models.Q(state__in=["reception", "in_care"]), name="one_open_stay_per_person"
+                fields=["person"], condition=models.Q(state__in=list(OPEN_STAY_STATES)), name="one_open_stay_per_person"
             )
         ]
         permissions = [
@@ -171,7 +180,7 @@ class Stay(ConcurrentTransitionMixin, LedgerEntry):
 
     @property
     def is_open(self):
-        return self.state in (StayState.RECEPTION, StayState.IN_CARE)
+        return self.state in OPEN_STAY_STATES
 
     def service_refusal(self):
         """Why no service may be recorded on this stay now, or None: not once it has ended."""
@@ -258,7 +267,7 @@ class Stay(ConcurrentTransitionMixin, LedgerEntry):
         """Reception is done: the person is in the station's care."""
 
     @transition(
-        field=state, source=[StayState.RECEPTION, StayState.IN_CARE], target=StayState.DEPARTED,
+        field=state, source=OPEN_STAY_STATES, target=StayState.DEPARTED,
         permission="shelter.discharge_stay", custom={"label": _("Record departure")},
     )
     def depart(self, departure, counted_out=None, by=None, reason=""):
@@ -288,7 +297,7 @@ class Stay(ConcurrentTransitionMixin, LedgerEntry):
         self.ended_at = departure.departed_at
 
     @transition(
-        field=state, source=[StayState.RECEPTION, StayState.IN_CARE], target=StayState.DECEASED,
+        field=state, source=OPEN_STAY_STATES, target=StayState.DECEASED,
         permission="shelter.record_death", custom={"label": _("Record death")},
     )
     def die(self, death, by=None, reason=""):

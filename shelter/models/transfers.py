@@ -12,7 +12,7 @@ from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from .people import Person
 from .stations import Station
-from .stays import Stay, StayState
+from .stays import Stay
 
 
 class TransferState(models.TextChoices):
@@ -77,7 +77,7 @@ class Transfer(ConcurrentTransitionMixin, models.Model):
         charge..., made from the sending stay by the service that takes the step) must be a valid stay
         after the departure, and the person may have no stay open. The service moves the file and
         opens the stay. Returns the new stay."""
-        if Stay.objects.filter(person=self.person, state__in=[StayState.RECEPTION, StayState.IN_CARE]).exists():
+        if Stay.objects.filter(person=self.person).open().exists():
             raise ValidationError(gettext("This person has a stay open: it must end before the transfer is accepted."))
         stay.full_clean(exclude=["state", "intake_token"], validate_constraints=False)
         if stay.arrived_at < self.stay.departure.departed_at.replace(second=0, microsecond=0):

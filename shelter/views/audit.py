@@ -9,22 +9,18 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from lib.http import private
+from lib.http import download
 
-from ..forms import (
-    AuditFilterForm,
-)
 from ..models import (
     AuditEvent,
     LateEntryError,
 )
-from ..selectors import late_entries_for, late_entry_for
+from ..selectors import filtered_audit, late_entries_for, late_entry_for
 from ..services import (
     mark_late_seen,
 )
@@ -35,8 +31,7 @@ from ..services import (
 def audit_log(request):
     """Who looked at which file, searched, exported or changed what, and who was refused or failed to
     log in: the station's own log (administrators: every station's), filterable, exportable as CSV."""
-    form = AuditFilterForm(request.GET or None)
-    events = form.filter(AuditEvent.objects.for_user(request.user).select_related("user", "person", "station"))
+    form, events = filtered_audit(request.user, request.GET)
     if request.GET.get("format") == "csv":
         AuditEvent.record(request, AuditEvent.EXPORT, target="audit log", document="audit.csv",
                           filters={k: v for k, v in request.GET.items() if v and k != "format"})
@@ -62,9 +57,7 @@ def audit_csv(events):
                          e.station.code if e.station else "", str(actions.get(e.action, e.action)),
                          e.person.file_no if e.person else "", e.target, e.ip or "", e.path,
                          json.dumps(e.detail, ensure_ascii=False)])
-    response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="audit.csv"'
-    return private(response)
+    return download(out.getvalue(), "audit.csv", "text/csv; charset=utf-8")
 
 
 def late_label(kind):

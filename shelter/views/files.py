@@ -2,20 +2,21 @@
 form, reviews, departure and death, the death report, the scans."""
 
 import mimetypes
+import os
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.forms.models import model_to_dict
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from lib import workflow
-from lib.http import private
+from lib.http import download
 
 from .. import documents, timeline
 from ..forms import (
@@ -265,9 +266,8 @@ def death_report_pdf(request, pk):
     stay = stay_for(request.user, pk)
     death = get_object_or_404(Death, stay=stay)
     AuditEvent.record(request, AuditEvent.EXPORT, stay.person, target=death, document="death-report.pdf")
-    response = HttpResponse(documents.death_report_pdf(death), content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="death-report-{stay.person.file_no}.pdf"'
-    return private(response)
+    return download(documents.death_report_pdf(death), f"death-report-{stay.person.file_no}.pdf",
+                    "application/pdf", inline=True)
 
 
 @login_required
@@ -288,9 +288,8 @@ def document(request, kind, pk):
     # e.g. a file from before that rule, is downloaded, never rendered as a page of this site.
     content_type = mimetypes.guess_type(f.name)[0]
     shown = content_type in SHOWN_TYPES and f.name.rsplit(".", 1)[-1].lower() in DOCUMENT_EXTENSIONS.allowed_extensions
-    response = FileResponse(f.open("rb"), content_type=content_type if shown else "application/octet-stream",
-                            as_attachment=not shown)
-    return private(response)
+    return download(f.open("rb"), os.path.basename(f.name), content_type if shown else "application/octet-stream",
+                    inline=shown)
 
 
 SHOWN_TYPES = {"application/pdf", "image/jpeg", "image/png"}

@@ -3,7 +3,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.db import IntegrityError, models
+from django.db import IntegrityError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -12,7 +12,6 @@ from lib.pagination import CappedPaginator
 
 from .. import hooks
 from ..forms import (
-    PersonFilterForm,
     PersonForm,
     StayForm,
     parse_uuid,
@@ -21,11 +20,10 @@ from ..held_scans import drop_held_scan, hold_scan, with_held_scan
 from ..models import (
     ArrivalRefused,
     AuditEvent,
-    Person,
     Stay,
     StayState,
 )
-from ..selectors import filter_people, person_for
+from ..selectors import filtered_people, person_for
 from ..services import (
     register_arrival,
 )
@@ -34,14 +32,8 @@ from ..services import (
 @login_required
 @permission_required("shelter.view_person", raise_exception=True)
 def people(request):
-    form = PersonFilterForm(request.GET or None)
-    # A merged file is kept but not listed: its stays are on the file it was merged into.
-    files = Person.objects.for_user(request.user).filter(merged_into__isnull=True)
-    qs, counted = files.with_current_stay().select_related("station"), files
-    if form.is_valid():
-        qs, counted = filter_people(qs, form.cleaned_data), filter_people(counted, form.cleaned_data, counting=True)
-    qs = qs.order_by(models.F("last_arrived_at").desc(nulls_last=True), "-pk")
-    page = CappedPaginator(qs, 50, count_from=counted).get_page(request.GET.get("page"))
+    form, rows, counted = filtered_people(request.user, request.GET)
+    page = CappedPaginator(rows, 50, count_from=counted).get_page(request.GET.get("page"))
     # Who listed or searched whom (an ID-number search included): the filters and the files shown.
     AuditEvent.record(request, AuditEvent.LIST, target="people", filters={k: v for k, v in request.GET.items() if v},
                       files=[p.file_no for p in page.object_list])

@@ -5,15 +5,18 @@ import importlib
 import inspect
 import pkgutil
 
+import django_filters
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.db import models
+from django.db.models import QuerySet
 
 import family.forms
 import oversight.forms
 import tracing.forms
 from face import forms as face_forms
 from lib.dates import not_before_1900
+from lib.filters import ListFilter
 from lib.text import SingleLineInputs
 from shelter import forms as shelter_forms
 
@@ -62,3 +65,24 @@ def test_every_form_with_one_line_text_refuses_control_characters():
                        and not isinstance(f.widget, (forms.Textarea, forms.HiddenInput))
                        for f in form.base_fields.values())]
     assert missing == []
+
+
+def test_every_list_filter_has_the_one_shape():
+    """The lists' filters are django-filter FilterSets in each app's `filters.py`, of `lib.filters.ListFilter`:
+    their form refuses control characters and the days typed before 1900, as every form does."""
+    found = []
+    for app in ("shelter", "face", "tracing", "family", "oversight"):
+        try:
+            module = importlib.import_module(f"{app}.filters")
+        except ModuleNotFoundError:
+            continue
+        for _name, filterset in inspect.getmembers(module, inspect.isclass):
+            if issubclass(filterset, django_filters.FilterSet) and filterset.__module__ == module.__name__:
+                assert issubclass(filterset, ListFilter), filterset
+                form = filterset(queryset=QuerySet()).form
+                assert isinstance(form, SingleLineInputs)
+                for name, field in form.fields.items():
+                    if isinstance(field, forms.DateField):
+                        assert not_before_1900 in field.validators, f"{filterset.__name__}.{name}"
+                found.append(filterset.__name__)
+    assert sorted(found) == ["AuditFilter", "PersonFilter", "ProblemFilter", "ReportFilter"]

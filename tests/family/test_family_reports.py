@@ -245,3 +245,21 @@ def test_face_searches_record_the_address_and_page_that_caused_them(client_as, s
             "photos": SimpleUploadedFile("p.jpg", photo("obama_3"), "image/jpeg")}, REMOTE_ADDR="10.0.0.9")
     search = AuditEvent.objects.filter(action="face_search", person=None).get()
     assert (search.ip, search.path, search.user) == ("10.0.0.9", reverse("family:report_new"), reception)
+
+
+def test_the_list_shows_the_open_reports_or_all_of_them(client_as, station, reception):
+    """`?all=1` (bookmarked) lists the closed reports too; any other value, the open ones only."""
+    for name, state in (("张德明", "open"), ("李秀英", "confirmed"), ("王建国", "closed")):
+        FamilyReport.objects.create(station=station, taken_by=reception, reporter_name="张伟", reporter_relation="儿子",
+                                    reporter_phone="13912345678", name=name, state=state)
+    client = client_as(reception)
+
+    def listed(**query):
+        response = client.get(reverse("family:reports"), query)
+        assert response.status_code == 200
+        return sorted(r.name for r in response.context["reports"]), response.context["show_all"]
+
+    assert listed() == (["张德明", "李秀英"], False)
+    assert listed(all="1") == (["张德明", "李秀英", "王建国"], True)
+    assert listed(all="yes") == listed(all="") == (["张德明", "李秀英"], False)
+    assert AuditEvent.objects.filter(target="family reports").latest("pk").detail == {"all": False}

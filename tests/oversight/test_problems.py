@@ -306,6 +306,32 @@ def test_the_problem_ledger_is_an_xlsx_of_every_state(station, reception, superv
     assert sheet.max_row == 1 + Problem.objects.count() == 3
 
 
+def test_the_problem_list_filters_keep_their_parameters_and_say_a_wrong_value(station, reception, supervisor,
+                                                                               arrive, later, client_as):
+    arrive(station, reception)
+    problem_sweep.run(later())
+    accepted = Problem.objects.order_by("pk").first()
+    Problem.objects.filter(pk=accepted.pk).update(state=ProblemState.ACCEPTED)
+    client = client_as(supervisor)
+    client.cookies["django_language"] = "zh-hans"
+
+    def listed(query):
+        response = client.get("/oversight/problems/", query)
+        assert response.status_code == 200
+        return {p.pk for p in response.context["page"]}, response
+
+    every = set(Problem.objects.values_list("pk", flat=True))
+    assert listed({})[0] == every - {accepted.pk}  # the open ones when nothing is asked
+    assert listed({"state": ""})[0] == every
+    assert listed({"state": "accepted"})[0] == {accepted.pk}
+    assert listed({"state": "", "kind": accepted.kind, "severity": accepted.severity})[0] == set(
+        Problem.objects.filter(kind=accepted.kind, severity=accepted.severity).values_list("pk", flat=True))
+    rows, response = listed({"severity": "9", "kind": accepted.kind})
+    assert rows == every and "选择一个有效的选项" in response.content.decode()
+    ledger = client.get("/oversight/problems/ledger.xlsx", {"state": "accepted"})
+    assert load_workbook(io.BytesIO(ledger.content)).active.max_row == 2
+
+
 def test_the_supervisors_board_counts_the_open_problems(station, reception, supervisor, arrive, client_as):
     arrive(station, reception, arrived_at=timezone.now() - datetime.timedelta(days=3))
     problem_sweep.run(timezone.now() - datetime.timedelta(days=1.5))  # no portrait: a day to fix, now past

@@ -4,12 +4,12 @@ export."""
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required, permission_required
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone, translation
 
 from face.selectors import main_image_url
-from lib.http import private
+from lib.http import download
 from shelter.models import AuditEvent
 
 from .. import documents
@@ -51,6 +51,4 @@ def dna_letter(request, pk):
 
 
 def pdf_response(data, filename):
-    response = HttpResponse(data, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{filename}"'
-    return private(response)
+    return download(data, filename, "application/pdf", inline=True)
