@@ -7,8 +7,9 @@ nothing of it:
   stay leaves an unknown person's case open.
 - Two files merged across stations: the moved stays' cases are the surviving station's.
 
-These changes are made by the system, not chosen by the user: they call the transitions directly,
-inside the transaction of the change that caused them.
+These changes are made by the system, not chosen by the user: they call tracing's services as system
+steps (the transitions run without the user's permission on the case), inside the transaction of the
+change that caused them.
 """
 
 from django.db.models.signals import post_save
@@ -30,8 +31,8 @@ def follow_stay(sender, instance, created, raw=False, **kwargs):
     case = None if created else TracingCase.objects.filter(stay=instance).first()
     if instance.identity == Identity.CONFIRMED:
         if case and case.is_open:
-            case.close(cause=CloseCause.IDENTITY_CONFIRMED, reason=Said("close_cause", cause=CloseCause.IDENTITY_CONFIRMED))
-            case.save()
+            services.close_case(case=case, by=None, cause=CloseCause.IDENTITY_CONFIRMED,
+                                reason=Said("close_cause", cause=CloseCause.IDENTITY_CONFIRMED), system=True)
     elif created and instance.transferred_from_id and services.follow_transfer(stay=instance):
         pass  # the open case of the sending station's stay moved with the person
     elif case is None and instance.is_open:
@@ -53,9 +54,8 @@ def close_with_stay(sender, instance, name, source, target, method_kwargs=None, 
     case = TracingCase.objects.filter(stay=instance, closed_at__isnull=True).first()
     if case is None:
         return
-    case.find_family(by=(method_kwargs or {}).get("by"), reason=Said("departed_with_family"),
-                     at=departure.departed_at, channel=departure.found_channel or FoundChannel.OTHER)
-    case.save()
+    services.find_family(case=case, by=(method_kwargs or {}).get("by"), reason=Said("departed_with_family"),
+                         at=departure.departed_at, channel=departure.found_channel or FoundChannel.OTHER, system=True)
 
 
 @receiver(person_merged, sender=Person, dispatch_uid="tracing.follow_merge")

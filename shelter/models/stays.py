@@ -264,9 +264,9 @@ class Stay(ConcurrentTransitionMixin, LedgerEntry):
     def depart(self, departure, counted_out=None, by=None, reason=""):
         """The person leaves. Every belonging counted in is counted out, item by item (`counted_out`:
         {belonging pk: (outcome, handed to whom)}): nothing is assumed returned. The departure and the
-        items counted out are the step's own record, saved with it; what follows from it for other
-        records (a transfer to another station, its notification) is the service's
-        (shelter.services.depart_stay)."""
+        items counted out are checked here and returned (the items), unsaved: shelter.services.depart_stay
+        saves them, with what follows for other records (a transfer to another station, its
+        notification)."""
         departure.stay = self
         departure.entered_by = by
         departure.full_clean()
@@ -282,22 +282,19 @@ class Stay(ConcurrentTransitionMixin, LedgerEntry):
                 errors[f"belonging_{item.pk}"] = [m for ms in e.message_dict.values() for m in ms]
         if errors:
             raise ValidationError(errors)
-        departure.save()
-        for item in items:
-            item.save()
         self.ended_at = departure.departed_at
+        return items
 
     @transition(
         field=state, source=[StayState.RECEPTION, StayState.IN_CARE], target=StayState.DECEASED,
         permission="shelter.record_death", custom={"label": _("Record death")},
     )
     def die(self, death, by=None, reason=""):
-        """The death is the step's own record, saved with it; reporting it up the chain is the service's
-        (shelter.services.record_death)."""
+        """The death is the step's own record, checked here; shelter.services.record_death saves it and
+        reports it up the chain."""
         death.stay = self
         death.entered_by = by
         death.full_clean()
-        death.save()
         self.ended_at = death.died_at
 
 

@@ -108,7 +108,7 @@ def test_only_the_receiving_station_decides(transferred, supervisor):
 
 def test_only_a_transfer_goes_to_another_station(stay, reception, other_station):
     with pytest.raises(Exception) as e:
-        workflow.apply(stay, "depart", reception, departure=Departure(
+        depart_stay(stay=stay, by=reception, departure=Departure(
             kind="ticket", destination="邵阳", ticket_no="K9", to_station=other_station))
     assert "to_station" in e.value.message_dict
 
