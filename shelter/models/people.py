@@ -30,7 +30,8 @@ class PersonQuerySet(StationQuerySet):
         return self.annotate(current_state=models.Subquery(latest.values("state")[:1]))
 
     def refresh_last_arrival(self):
-        """Set last_arrived_at from the stays (Stay.save and the merge call it; so can a bulk import)."""
+        """Set last_arrived_at from the stays (shelter.services.upkeep.keep_last_arrival and the merge call it;
+        so can a bulk import)."""
         latest = Stay.objects.filter(person=models.OuterRef("pk")).order_by("-arrived_at")
         return self.update(last_arrived_at=models.Subquery(latest.values("arrived_at")[:1]))
 
@@ -56,7 +57,7 @@ def age_overlaps(age, prefix="", today=None):
 
 class PersonNameKeyQuerySet(models.QuerySet):
     def store(self, person):
-        """Make the file's keys those of its name and aliases now (Person.save calls it)."""
+        """Make the file's keys those of its name and aliases now (shelter.services.upkeep.keep_name_keys)."""
         keys = set(name_keys(person.name, person.aliases))
         kept = set(self.filter(person=person).values_list("key", flat=True))
         if kept - keys:
@@ -72,7 +73,8 @@ class PersonNameKeyQuerySet(models.QuerySet):
 class PersonNameKey(models.Model):
     """One search key of a file's name or alias (lib.names.name_key: the pinyin with the accent folds):
     the description search behind the duplicate warning and the family reports looks names up here, by
-    an index, instead of reading the register. Kept by Person.save; never edited by hand."""
+    an index, instead of reading the register. Kept by shelter.services.upkeep.keep_name_keys (called by
+    the services that save a name); never edited by hand."""
 
     person = models.ForeignKey("Person", on_delete=models.CASCADE, related_name="name_keys")
     key = models.CharField(max_length=KEY_LENGTH, db_index=True)
@@ -143,7 +145,7 @@ class Person(SingleLineFields, models.Model):
         related_name="+",
     )
     merge_reason = models.CharField(_("reason for the merge"), max_length=300, blank=True, editable=False)
-    # The arrival of the latest stay, kept by Stay.save and the merge: the people list is ordered by it
+    # The arrival of the latest stay, kept by the arrival's services (upkeep.keep_last_arrival) and the merge: the people list is ordered by it
     # from an index, where working it out from the stays took seconds over a province (bench_pages).
     # The indexes (newest first, nulls last) are PostgreSQL's: migration 0015 (SQLite has no NULLS LAST).
     last_arrived_at = models.DateTimeField(_("last arrival"), null=True, blank=True, editable=False)
@@ -239,18 +241,11 @@ class Person(SingleLineFields, models.Model):
         return (youngest + oldest) // 2
 
     def save(self, *args, **kwargs):
+        """A new file takes the next number of its station. The name keys and the stays' ages are kept by
+        the services that change them (shelter.services.upkeep), not here."""
         if not self.file_no:
             self.file_no = self.station.allocate_file_no(timezone.localdate().year)
-        adding = self._state.adding
         super().save(*args, **kwargs)
-        update_fields = kwargs.get("update_fields")
-        if update_fields is None or {"name", "aliases"} & set(update_fields):
-            PersonNameKey.objects.store(self)
-        if not adding:  # a correction of the ages or the date of birth reaches the stays' kept age
-            for stay in Stay.objects.filter(person=self).only("pk", "arrived_at", "age_at_arrival"):
-                age = self.age_at(stay.arrived_at)
-                if age != stay.age_at_arrival:
-                    Stay.objects.filter(pk=stay.pk).update(age_at_arrival=age)
 
     def merge_into(self, survivor, by, reason):
         """This file is a second file of `survivor`'s person: its stays (and with them their tracing

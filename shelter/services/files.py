@@ -1,14 +1,36 @@
-"""Writes on a person's file: a correction, and two files of one person merged."""
+"""Writes on a person's file: a correction of the file or of a stay's facts, and two files of one person
+merged."""
 
 from django.db import transaction
 
+from .upkeep import keep_last_arrival, keep_name_keys, keep_stay_ages
 
+
+@transaction.atomic
 def correct_file(*, person):
     """Save the corrected file (`person`, its fields already changed and checked by the correction form;
-    the caller keeps the old values in the audit log). Returns the person."""
+    the caller keeps the old values in the audit log), with what follows from it: the search keys of its
+    names, its stays' ages at arrival and the open stay's next review (an age may move it). Returns the
+    person."""
     person.full_clean(exclude=["station", "file_no"])
     person.save()
+    keep_name_keys(person)
+    keep_stay_ages(person)
+    stay = person.open_stay
+    if stay is not None:
+        stay.plan_review()
     return person
+
+
+@transaction.atomic
+def correct_stay(*, stay):
+    """Save a stay whose registered facts were corrected (its arrival time, mental state...; checked by the
+    caller: no page corrects a stay today, the admin shows stays read-only), with what follows from them:
+    the file's last arrival and the stay's next review."""
+    stay.save()
+    keep_last_arrival(stay.person_id)
+    stay.plan_review()
+    return stay
 
 
 @transaction.atomic

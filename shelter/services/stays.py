@@ -18,7 +18,9 @@ class ServiceRefused(Refusal):
 
 def admit_stay(*, stay, by, reason=""):
     """Reception is done: the person is in the station's care (Stay.admit holds the rule)."""
-    return workflow.apply(stay, "admit", by, reason=reason)
+    result = workflow.apply(stay, "admit", by, reason=reason)
+    stay.plan_review()
+    return result
 
 
 @transaction.atomic
@@ -29,6 +31,7 @@ def depart_stay(*, stay, departure, counted_out=None, by, reason=""):
     departure."""
     items = workflow.apply(stay, "depart", by, departure=departure, counted_out=counted_out, reason=reason)
     departure.save()
+    stay.plan_review()  # an ended stay is no longer reviewed
     Belonging.objects.bulk_update(items, ["outcome", "handed_to", "counted_out_at", "counted_out_by", "returned_at"])
     if departure.to_station_id:
         transfer = Transfer.objects.create(
@@ -49,6 +52,7 @@ def record_death(*, stay, death, by, reason=""):
     person = stay.person
     death.reported_at = timezone.now()
     death.save()
+    stay.plan_review()  # an ended stay is no longer reviewed
     Notification.send(
         person.station.staff("supervisor", "station_head"),
         kind="death",

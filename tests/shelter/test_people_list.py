@@ -9,10 +9,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from shelter.models import Person, Stay
+from shelter.services import correct_stay, stay_arrived
 
 
 def arrive(person, when):
-    return Stay.objects.create(person=person, arrived_at=when, found_place="火车站", brought_by="self")
+    stay = Stay.objects.create(person=person, arrived_at=when, found_place="火车站", brought_by="self")
+    stay_arrived(stay)
+    return stay
 
 
 def leave(stay, when):
@@ -47,7 +50,7 @@ def test_a_corrected_arrival_time_moves_the_file(client_as, station, reception):
     arrive(b, now - datetime.timedelta(days=2))
     assert listed(client_as(reception)) == ["乙", "甲"]
     stay_a.arrived_at = now - datetime.timedelta(days=1)
-    stay_a.save()
+    correct_stay(stay=stay_a)
     assert listed(client_as(reception)) == ["甲", "乙"]
 
 

@@ -14,7 +14,7 @@ from django.utils import timezone
 from lib import idcard
 from shelter.forms import CorrectionForm
 from shelter.models import AuditEvent, Death, Departure, Person, Service, Stay, User
-from shelter.services import depart_stay, record_death
+from shelter.services import depart_stay, record_death, stay_arrived
 
 VALID_ID = "43050219450101002" + idcard.check_char("43050219450101002")  # a woman born 1945-01-01
 
@@ -165,7 +165,7 @@ class TestStationIsolation:
 def test_people_list_filters(client_as, reception, station):
     old = Person.objects.create(station=station, name="张老汉", sex="M", age_min=70, age_max=80)
     Person.objects.create(station=station, name="小明", sex="M", date_of_birth=datetime.date.today().replace(year=datetime.date.today().year - 10))
-    Stay.objects.create(person=old, arrived_at=timezone.now(), found_place="x", brought_by="self")
+    stay_arrived(Stay.objects.create(person=old, arrived_at=timezone.now(), found_place="x", brought_by="self"))
     client = client_as(reception)
 
     def names(**params):
