@@ -145,8 +145,9 @@ class Person(SingleLineFields, models.Model):
         related_name="+",
     )
     merge_reason = models.CharField(_("reason for the merge"), max_length=300, blank=True, editable=False)
-    # The arrival of the latest stay, kept by the arrival's services (upkeep.keep_last_arrival) and the merge: the people list is ordered by it
-    # from an index, where working it out from the stays took seconds over a province (bench_pages).
+    # The arrival of the latest stay, kept by the arrival's services (shelter.services.upkeep.keep_last_arrival)
+    # and the merge: the people list is ordered by it from an index, where working it out from the stays took
+    # seconds over a province (bench_pages).
     # The indexes (newest first, nulls last) are PostgreSQL's: migration 0015 (SQLite has no NULLS LAST).
     last_arrived_at = models.DateTimeField(_("last arrival"), null=True, blank=True, editable=False)
 

@@ -100,8 +100,9 @@ class Stay(ConcurrentTransitionMixin, LedgerEntry):
         "self", null=True, blank=True, editable=False, on_delete=models.PROTECT, related_name="transferred_to",
         verbose_name=_("transferred from"),
     )
-    # The next long-stay review (Stay.plan_review, called by the services that move it): when it falls due and why; the sweep's reminder is
-    # claimed once per due time (review_reminded_at, cleared whenever the due time moves).
+    # The next long-stay review (Stay.plan_review, called by the services that move it): when it falls due
+    # and why; the sweep's reminder is claimed once per due time (review_reminded_at, cleared whenever the
+    # due time moves).
     review_due_at = models.DateTimeField(_("review due"), null=True, blank=True, editable=False)
     review_point = models.CharField(_("review"), max_length=12, choices=ReviewPoint.choices, blank=True,
                                     editable=False)
@@ -339,7 +340,7 @@ class ReviewDecision(models.TextChoices):
 
 class StayReview(LedgerEntry):
     """A long-stay review (Stay.review_points): who reviewed, what was decided, when the next review is.
-    Saving one plans the stay's next review."""
+    Recorded by shelter.services.record_review, which plans the stay's next review from it."""
 
     OCCURRED_FIELD = "reviewed_at"
 

@@ -105,7 +105,7 @@ def test_the_old_narrowing_when_weak_names_may_propose(register, settings):
 
 def test_migration_keys_match_those_saved(register):
     """The keys written for a file (the migration and the benchmark write them with lib.names.name_keys)
-    are the keys Person.save stores."""
+    are the keys keep_name_keys stores."""
     for person in register:
         assert sorted(person.name_keys.values_list("key", flat=True)) == name_keys(person.name, person.aliases)
 
