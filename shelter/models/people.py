@@ -17,7 +17,6 @@ from lib.names import KEY_LENGTH, name_key, name_keys
 from lib.phones import validate_phones
 from lib.text import SingleLineFields
 
-from ..signals import person_merged
 from .stations import Station, StationQuerySet
 from .stays import Stay, StayState
 
@@ -249,16 +248,18 @@ class Person(SingleLineFields, models.Model):
         super().save(*args, **kwargs)
 
     def merge_into(self, survivor, by, reason):
-        """This file is a second file of `survivor`'s person: its stays (and with them their tracing
-        cases) move to the surviving file; other apps move what they keep per person on person_merged
-        (portraits, family-report candidates). This file is kept, marked merged, so its history and the
-        audit log that points at it stay readable. The surviving file's details are not overwritten:
-        what only this file knew is corrected into it by hand, with the usual correction log.
+        """This file is a second file of `survivor`'s person: it is kept, marked merged (this row only), so
+        its history and the audit log that points at it stay readable. shelter.services.merge_files calls
+        it, then moves the stays (and with them their tracing cases) to the surviving file, keeps what the
+        register works out, and tells the other apps (person_merged: portraits, family-report candidates).
+        The surviving file's details are not overwritten: what only this file knew is corrected into it
+        by hand, with the usual correction log.
 
         Refused (MergeError, nothing changed): without shelter.merge_person, without a reason, across
         stations unless by an administrator (who sees every station; the surviving file keeps its station),
         a file merged already, or when both files have a stay still open (end the duplicate
-        stay first, so the person is never in the station twice at once). Returns the stays moved.
+        stay first, so the person is never in the station twice at once). Call it inside the merge's
+        transaction: both rows stay locked until it ends.
         """
         reason = (reason or "").strip()
         if not by.has_perm("shelter.merge_person"):
@@ -280,13 +281,8 @@ class Person(SingleLineFields, models.Model):
                     "Both files have a stay still open. Record the departure of the duplicate stay first "
                     "(kind “other”, noting the double registration), then merge."
                 ))
-            moved = Stay.objects.filter(person=self).update(person=survivor)
-            Stay.objects.filter(person=survivor).mark_repeats()
-            Person.objects.filter(pk__in=[self.pk, survivor.pk]).refresh_last_arrival()
             self.merged_into, self.merged_at, self.merged_by, self.merge_reason = survivor, timezone.now(), by, reason
             self.save(update_fields=["merged_into", "merged_at", "merged_by", "merge_reason"])
-            person_merged.send(sender=Person, merged=self, survivor=survivor, by=by)
-        return moved
 
 
 class MergeError(Refusal):

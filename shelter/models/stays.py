@@ -110,7 +110,7 @@ class Stay(ConcurrentTransitionMixin, LedgerEntry):
     # Kept for the monthly figures (oversight.figures), which count them in one grouped query: whether the
     # file had an earlier stay, and the age on the day of arrival (Person.age_at). Set when the stay is
     # registered (shelter.services.upkeep.keep_arrival_counts); again when the file's ages are corrected
-    # (upkeep.keep_stay_ages) or two files merge (merge_into).
+    # (upkeep.keep_stay_ages) or two files merge (services.merge_files).
     repeat_arrival = models.BooleanField(_("repeat arrival"), default=False, editable=False)
     age_at_arrival = models.PositiveSmallIntegerField(_("age at arrival"), null=True, blank=True, editable=False)
     # When the stay ended (its departure or death), set by those transitions: who was in the station at a

@@ -20,7 +20,14 @@ from .stays import (
     record_service,
 )
 from .transfers import accept_transfer, refuse_transfer
-from .upkeep import keep_arrival_counts, keep_last_arrival, keep_name_keys, keep_stay_ages, stay_arrived
+from .upkeep import (
+    keep_arrival_counts,
+    keep_last_arrival,
+    keep_name_keys,
+    keep_repeats,
+    keep_stay_ages,
+    stay_arrived,
+)
 
 __all__ = [
     "ServiceRefused",
@@ -47,6 +54,7 @@ __all__ = [
     "keep_arrival_counts",
     "keep_last_arrival",
     "keep_name_keys",
+    "keep_repeats",
     "keep_stay_ages",
     "stay_arrived",
 ]

@@ -3,7 +3,9 @@ merged."""
 
 from django.db import transaction
 
-from .upkeep import keep_last_arrival, keep_name_keys, keep_stay_ages
+from ..models import Person, Stay
+from ..signals import person_merged
+from .upkeep import keep_last_arrival, keep_name_keys, keep_repeats, keep_stay_ages
 
 
 @transaction.atomic
@@ -35,6 +37,15 @@ def correct_stay(*, stay):
 
 @transaction.atomic
 def merge_files(*, merged, survivor, by, reason):
-    """`merged` is a second file of `survivor`'s person (Person.merge_into holds the rule and moves the
-    stays; other apps follow on person_merged). Raises MergeError. Returns the number of stays moved."""
-    return merged.merge_into(survivor, by, reason)
+    """`merged` is a second file of `survivor`'s person (Person.merge_into holds the rule and marks it
+    merged). Its stays (and with them their tracing cases) move to the surviving file, whose stays are
+    counted again (repeat arrivals, ages at arrival from the surviving file's facts) and whose last
+    arrival follows; other apps move what they keep per person on person_merged, in this transaction.
+    Raises MergeError (nothing changed). Returns the number of stays moved."""
+    merged.merge_into(survivor, by, reason)
+    moved = Stay.objects.filter(person=merged).update(person=survivor)
+    keep_repeats(survivor)
+    keep_stay_ages(survivor)
+    keep_last_arrival(merged, survivor)
+    person_merged.send(sender=Person, merged=merged, survivor=survivor, by=by)
+    return moved

@@ -3,7 +3,8 @@ that change the fields a rule follows from call it (an arrival, a transfer accep
 the file, a merge, a step on the stay); so do the demo and the test fixtures that write rows themselves.
 No save() does it: a plain save writes the row and nothing else.
 
-- an arrival's counts for the monthly figures (age on the day, repeat arrival): keep_arrival_counts;
+- an arrival's counts for the monthly figures (age on the day, repeat arrival): keep_arrival_counts; a
+  whole file's repeats after a merge: keep_repeats;
 - the file's last arrival (the people list's order): keep_last_arrival;
 - the next long-stay review: Stay.plan_review (the stay's own rule), after anything that moves it;
 - the search keys of the file's names (the description search): keep_name_keys;
@@ -22,6 +23,11 @@ def keep_arrival_counts(stay):
     Stay.objects.filter(pk=stay.pk).update(age_at_arrival=stay.age_at_arrival, repeat_arrival=stay.repeat_arrival)
     Stay.objects.filter(person=stay.person_id, arrived_at__gt=stay.arrived_at, repeat_arrival=False).update(
         repeat_arrival=True)
+
+
+def keep_repeats(person):
+    """Which of the file's stays are repeat arrivals, all counted again (two files merged)."""
+    Stay.objects.filter(person=person).mark_repeats()
 
 
 def keep_last_arrival(*people):

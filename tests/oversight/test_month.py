@@ -14,7 +14,7 @@ from django.utils import translation
 from oversight import figures as stats
 from oversight import ledgers
 from shelter.models import BroughtBy, DepartureKind, FoundChannel, Identity, Sex, Stay
-from shelter.services import correct_file, stay_arrived
+from shelter.services import correct_file, merge_files, stay_arrived
 
 MARCH, FEB, APRIL = datetime.date(2026, 3, 1), datetime.date(2026, 2, 1), datetime.date(2026, 4, 1)
 
@@ -172,7 +172,7 @@ def test_the_kept_age_and_repeat_follow_corrections_merges_and_late_entries(stat
     # Two files merged: the surviving file's stays are counted again.
     other = arrive(station, reception, arrived_at=stats.month_start(APRIL), sex="M").person
     Stay.objects.filter(person=other).update(state="departed")
-    other.merge_into(person, supervisor, "同一人：身份证号相同")
+    merge_files(merged=other, survivor=person, by=supervisor, reason="同一人：身份证号相同")
     assert Stay.objects.get(person=person, arrived_at=stats.month_start(APRIL)).repeat_arrival
 
 

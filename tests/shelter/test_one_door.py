@@ -17,6 +17,7 @@ from shelter.services import (
     depart_stay,
     keep_name_keys,
     keep_stay_ages,
+    merge_files,
     record_death,
     register_arrival,
     stay_arrived,
@@ -134,3 +135,27 @@ def test_a_plain_save_of_the_file_leaves_its_stays_ages(stay):
     assert reload(stay).age_at_arrival == 65
     keep_stay_ages(person)
     assert reload(stay).age_at_arrival == 35
+
+
+def test_merging_through_the_service_moves_the_stays_and_counts_them_again(station, reception, admin_user):
+    duplicate, survivor = (Person.objects.create(station=station, name=n, sex="M", age_min=40, age_max=50)
+                           for n in ("张三", "张三丰"))
+    first = Stay.objects.create(person=survivor, arrived_at=timezone.now() - 20 * DAY, found_place="广州站",
+                                brought_by="self", state="departed")
+    later = Stay.objects.create(person=duplicate, arrived_at=timezone.now() - 2 * DAY, found_place="广州站",
+                                brought_by="self", state="departed")
+    for stay in (first, later):
+        stay_arrived(stay)
+    Person.objects.filter(pk=survivor.pk).update(age_min=60, age_max=70)
+    assert merge_files(merged=duplicate, survivor=reload(survivor), by=admin_user, reason="同一人") == 1
+    later = reload(later)
+    assert later.person_id == survivor.pk and later.repeat_arrival and later.age_at_arrival == 65
+    assert reload(survivor).last_arrived_at == later.arrived_at and reload(duplicate).last_arrived_at is None
+
+
+def test_the_merge_rule_alone_marks_the_file_merged_and_moves_nothing(station, reception, admin_user):
+    duplicate, survivor = (Person.objects.create(station=station, name=n) for n in ("张三", "张三丰"))
+    stay = Stay.objects.create(person=duplicate, arrived_at=timezone.now(), found_place="广州站", brought_by="self")
+    duplicate.merge_into(survivor, admin_user, "同一人")
+    assert reload(duplicate).merged_into == survivor
+    assert reload(stay).person_id == duplicate.pk

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from shelter.models import Person, Stay
-from shelter.services import correct_stay, stay_arrived
+from shelter.services import correct_stay, merge_files, stay_arrived
 
 
 def arrive(person, when):
@@ -61,7 +61,7 @@ def test_a_merge_gives_the_survivor_the_latest_arrival_of_both(station, receptio
     leave(later, now - datetime.timedelta(hours=20))
     earlier = arrive(survivor, now - datetime.timedelta(days=10))
     leave(earlier, now - datetime.timedelta(days=9))
-    duplicate.merge_into(survivor, by=admin_user, reason="同一人")
+    merge_files(merged=duplicate, survivor=survivor, by=admin_user, reason="同一人")
     survivor.refresh_from_db()
     assert survivor.last_arrived_at == later.arrived_at
 
