@@ -11,6 +11,7 @@ from lib import workflow
 from lib.errors import Refusal
 from lib.messages import Said
 from lib.queue import after_commit
+from shelter.models import DepartureKind
 from tracing import services as tracing_services
 
 from . import finding
@@ -153,3 +154,16 @@ def close_report(*, report, step, by, reason=""):
     if step not in ("reunite", "close"):
         raise ValueError(step)
     return workflow.apply(report, step, by, reason=reason)
+
+
+def reunite_on_departure(*, stay, departure, by=None):
+    """A departure with the family: the family reports confirmed for that stay are reunited (a system
+    step on each report). `departure` is the step's record, checked (saved just after by
+    shelter.services.depart_stay)."""
+    if departure.kind != DepartureKind.FAMILY:
+        return []
+    reports = list(FamilyReport.objects.filter(matched_stay=stay, state=ReportState.CONFIRMED))
+    for report in reports:
+        report.reunite(by=by, reason=Said("departed_with_family"), at=departure.departed_at)
+        report.save()
+    return reports

@@ -18,13 +18,15 @@ from .cases import (
     withdraw_notice,
 )
 from .interviews import judge_clue, propose_clues, record_interview
-from .register import follow_merge, follow_transfer
+from .register import close_with_departure, follow_merge, follow_stay, follow_transfer
 
 __all__ = [
     "allow_without_portrait",
     "close_case",
+    "close_with_departure",
     "find_family",
     "follow_merge",
+    "follow_stay",
     "follow_transfer",
     "judge_clue",
     "propose_clues",
