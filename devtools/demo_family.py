@@ -21,9 +21,8 @@ from django.utils import timezone
 from face.services import take_portrait
 from family.models import FamilyReport
 from family.services import check_photo, register_report
-from lib import workflow
 from shelter.models import FoundChannel, Person, Station, Stay, User
-from tracing.services import record_interview
+from tracing.services import find_family, judge_clue, record_interview
 
 FACES = Path(settings.BASE_DIR) / "tests" / "faces"
 
@@ -66,7 +65,7 @@ def interview(stay, by):
     item = record_interview(stay=stay, by=by, words=INTERVIEW, interviewer="陈静", language="湖南话",
                             held_at=held, conclusion="可能是湖南邵阳隆回人，女儿王芳在佛山。", show_on_notice=True)
     for clue in item.clues.filter(normalised__in=["湖南省邵阳市隆回县", "王芳"]):
-        workflow.apply(clue, "accept", by)
+        judge_clue(clue=clue, step="accept", by=by)
     return item
 
 
@@ -81,8 +80,8 @@ def found_by_interview(stay, by, supervisor):
     item = record_interview(stay=stay, by=by, words=YINGSHAN, interviewer="陈静", language="四川话", held_at=held,
                             conclusion="可能是四川南充营山县人，其兄刘建华在县城开饭馆。")
     for clue in item.clues.filter(normalised__in=["四川省南充市营山县", "刘建华"]):
-        workflow.apply(clue, "accept", by)
-    workflow.apply(stay.tracing_case, "find_family", supervisor, channel=FoundChannel.INTERVIEW,
+        judge_clue(clue=clue, step="accept", by=by)
+    find_family(case=stay.tracing_case, by=supervisor, channel=FoundChannel.INTERVIEW,
                    reason="营山县公安局按问询线索找到其兄刘建华，家属已确认，近日来站接回")
     return item
 

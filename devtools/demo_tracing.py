@@ -22,6 +22,7 @@ from tracing.models import (
     QuickQuery,
     TracingCase,
 )
+from tracing.services import publish_notice, record_query, record_sample, refer_dna
 
 M = datetime.timedelta(minutes=1)
 H = datetime.timedelta(hours=1)
@@ -79,10 +80,10 @@ def long_stay(station, reception, now, sex, ages, ago, place, clothing, publishe
     if sent:
         referral = DnaReferral(police_unit=POLICE[station.code], sent_at=arrived + sent,
                                entered_at=arrived + sent + 10 * M)
-        workflow.apply(case, "refer_dna", reception, referral=referral)
+        refer_dna(case=case, by=reception, referral=referral)
         logged_at(case, referral.entered_at)
     if sampled:
-        workflow.apply(case, "record_sample", reception, sampled_at=arrived + sampled, sampled_by="民警 陈警官（三元里派出所）",
+        record_sample(case=case, by=reception, sampled_at=arrived + sampled, sampled_by="民警 陈警官（三元里派出所）",
                        database=DnaDatabase.NATIONAL)
         logged_at(case, arrived + sampled + H)
 
@@ -94,7 +95,7 @@ def logged_at(case, at):
 
 
 def query(case, user, at, kind, result, details):
-    workflow.apply(case, "record_query", user, query=QuickQuery(
+    record_query(case=case, by=user, query=QuickQuery(
         kind=kind, made_at=at, result=result, details=details, entered_at=at + 5 * M))
     logged_at(case, at + 5 * M)
 
@@ -105,7 +106,7 @@ def publish(case, user, at, channel):
         # The demo's portraits are taken later (demo_family): the supervisor said why the notice went first.
         supervisor = User.objects.get(username=f"{case.station.code.lower()}-supervisor")
         case.allow_without_portrait(supervisor, "到站时面部有伤，照片待伤愈后补拍")
-    workflow.apply(case, "publish_notice", user, publication=Publication(
+    publish_notice(case=case, by=user, publication=Publication(
         channel=channel, published_at=at, reference=number,
         url=f"https://example.org/notices/{number}" if channel == Channel.NATIONAL_WEBSITE else "",
         entered_at=at + 10 * M))

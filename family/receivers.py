@@ -11,7 +11,7 @@ and tracing, which know nothing of it:
 - A resident's portrait encoded (face.signals.portrait_encoded): it is searched against the open family
   reports and the other files, in a Celery task once the transaction has committed.
 
-These changes are made by the system, not chosen by the user: they call the transitions directly,
+The receivers only connect: what follows is family's services' (system steps, not chosen by the user),
 inside the transaction of the change that caused them.
 """
 
@@ -20,27 +20,22 @@ from django_fsm.signals import post_transition
 
 from face.models import Portrait
 from face.signals import portrait_encoded
-from lib.messages import Said
 from lib.queue import after_commit
-from shelter.models import DepartureKind, Person, Stay, StayState
+from shelter.models import Person, Stay, StayState
 from shelter.signals import arrival_registered, person_merged
 from tracing.models import Clue
 
 from . import services
-from .models import FamilyReport, ReportState
 from .tasks import search_portrait
 
 
 @receiver(post_transition, sender=Stay, dispatch_uid="family.reunite_on_departure")
 def reunite_on_departure(sender, instance, name, source, target, method_kwargs=None, **kwargs):
-    departure = (method_kwargs or {}).get("departure")
+    method_kwargs = method_kwargs or {}
+    departure = method_kwargs.get("departure")
     if kwargs.get("exception") or target != StayState.DEPARTED or departure is None:
         return
-    if departure.kind != DepartureKind.FAMILY:
-        return
-    for report in FamilyReport.objects.filter(matched_stay=instance, state=ReportState.CONFIRMED):
-        report.reunite(by=method_kwargs.get("by"), reason=Said("departed_with_family"), at=departure.departed_at)
-        report.save()
+    services.reunite_on_departure(stay=instance, departure=departure, by=method_kwargs.get("by"))
 
 
 @receiver(arrival_registered, sender=Stay, dispatch_uid="family.registered_apart")

@@ -7,12 +7,15 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from face.quality import check_portrait
+from lib import workflow
 from lib.errors import Refusal
 from lib.messages import Said
 from lib.queue import after_commit
+from shelter.models import DepartureKind
+from tracing import services as tracing_services
 
 from . import finding
-from .models import Candidate, DuplicateState, FamilyReport, FoundBy, PossibleDuplicate, ReportPhoto
+from .models import Candidate, DuplicateState, FamilyReport, FoundBy, PossibleDuplicate, ReportPhoto, ReportState
 from .tasks import search_report
 
 
@@ -101,3 +104,66 @@ def rerank_candidates(*, clue):
     their accepted clues now say (family.finding.rerank). Done at once, in the step's transaction: a
     person is a candidate for a few reports, and each is rescored without a search."""
     return finding.rerank(clue.interview.stay.person_id, changed=clue)
+
+
+# --- Judging a match ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def confirm_candidate(*, candidate, by, reason, channel=""):
+    """The family's missing relative is this resident (Candidate.confirm: the review). The report is
+    confirmed and linked to the person and stay (FamilyReport.confirm_match), the stay's open tracing case
+    moves to "family found" (tracing's service, with the reviewer's permission on the case; the channel as
+    chosen, else a face match when the face brought the candidate, a family report otherwise) and the
+    staff in charge are told. One transaction: refused anywhere, nothing changes. Returns the candidate."""
+    workflow.apply(candidate, "confirm", by, reason=reason)
+    report = FamilyReport.objects.select_for_update().get(pk=candidate.report_id)
+    report.confirm_match(candidate, by=by, reason=reason)
+    report.save()
+    candidate.report = report
+    case = getattr(candidate.stay, "tracing_case", None) if candidate.stay else None
+    if case is not None and case.is_open:
+        tracing_services.find_family(case=case, by=by, channel=channel or candidate.default_channel(),
+                                     reason=Said("candidate_confirmed", ref=report.reference, reason=str(reason)))
+    candidate.notify_confirmed(by)
+    return candidate
+
+
+@transaction.atomic
+def reject_candidate(*, candidate, by, reason):
+    """Not the person (Candidate.reject): the pair is never proposed again. When no candidate is left to
+    review, the report is open again (FamilyReport.reopen: the search goes on). Returns the candidate."""
+    workflow.apply(candidate, "reject", by, reason=reason)
+    report = FamilyReport.objects.select_for_update().get(pk=candidate.report_id)
+    others = report.candidates.proposed().exclude(pk=candidate.pk)
+    if report.state == ReportState.CANDIDATE_FOUND and not others.exists():
+        report.reopen(by=by, reason=reason)
+        report.save()
+    candidate.report = report
+    return candidate
+
+
+def dismiss_duplicate(*, warning, by, reason):
+    """Two files are different people (PossibleDuplicate.dismiss, with the reason)."""
+    return workflow.apply(warning, "dismiss", by, reason=reason)
+
+
+def close_report(*, report, step, by, reason=""):
+    """The family report's own end: the reunion recorded ("reunite") or the report closed ("close",
+    with a reason): FamilyReport's transitions hold the rule."""
+    if step not in ("reunite", "close"):
+        raise ValueError(step)
+    return workflow.apply(report, step, by, reason=reason)
+
+
+def reunite_on_departure(*, stay, departure, by=None):
+    """A departure with the family: the family reports confirmed for that stay are reunited (a system
+    step on each report). `departure` is the step's record, checked (saved just after by
+    shelter.services.depart_stay)."""
+    if departure.kind != DepartureKind.FAMILY:
+        return []
+    reports = list(FamilyReport.objects.filter(matched_stay=stay, state=ReportState.CONFIRMED))
+    for report in reports:
+        report.reunite(by=by, reason=Said("departed_with_family"), at=departure.departed_at)
+        report.save()
+    return reports

@@ -5,6 +5,7 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from lib import workflow
 from lib.errors import Refusal
 from shelter.models import Departure, Person, Stay
 
@@ -75,3 +76,8 @@ def file_inspection(*, station, month, items, findings, by):
                                                       findings=findings.strip(), signed_by=by)
         inspection.problems.set(Problem.objects.open().filter(station=station))
     return inspection
+
+
+def accept_problem(*, problem, by, reason):
+    """A supervisor accepts a data-quality problem as it is (Problem.accept: the reason is kept)."""
+    return workflow.apply(problem, "accept", by, reason=reason)

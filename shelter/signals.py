@@ -1,6 +1,6 @@
 """Signals of the register, for the apps above it (face, tracing).
 
-- person_merged(sender=Person, merged=, survivor=, by=): sent by Person.merge_into inside its
+- person_merged(sender=Person, merged=, survivor=, by=): sent by services.merge_files inside its
   transaction; apps move what they keep per person.
 - arrival_registered(sender=Stay, stay=, by=, duplicates=): sent by services.register_arrival inside
   its transaction; `duplicates` are the possible earlier files the desk was shown and registered apart

@@ -16,6 +16,7 @@ from playwright.sync_api import sync_playwright
 from config.celery import app
 from devtools.images import frame, jpeg
 from shelter.models import Person, Station, Stay, User
+from shelter.services import stay_arrived
 
 # The records of tracing, family finding and oversight (arrive, publish, take_report, month_station...).
 pytest_plugins = ["tests.records"]
@@ -84,10 +85,13 @@ def person(station, reception):
 
 @pytest.fixture
 def stay(person, reception):
-    return Stay.objects.create(
+    """An open stay of `person`, with what its arrival keeps (as register_arrival does)."""
+    stay = Stay.objects.create(
         person=person, arrived_at=timezone.now(), found_place="Tianhe bus station", brought_by="police",
         entered_by=reception, staff_in_charge=reception,
     )
+    stay_arrived(stay)
+    return stay
 
 
 @pytest.fixture

@@ -27,9 +27,10 @@ from face.models import Portrait
 from face.services import choose_main, take_portrait
 from family.models import FamilyReport
 from family.services import check_photo, register_report
-from lib import workflow
 from shelter.models import Death, Departure, Notification, Person, Station, Stay
+from shelter.services import depart_stay, keep_name_keys, record_death, stay_arrived
 from tracing.models import DnaReferral, Interview, Publication, QuickQuery, TracingCase
+from tracing.services import publish_notice, record_query, refer_dna
 
 FACES = Path(__file__).parent / "faces"  # tests/faces
 REPORTER = {"reporter_name": "张伟", "reporter_relation": "儿子", "reporter_phone": "13912345678",
@@ -47,10 +48,13 @@ def arrive():
         values = {"sex": "M", "age_min": 60, "age_max": 70}
         values.update(person)
         p = Person.objects.create(station=station, created_by=staff, **values)
-        return Stay.objects.create(
+        keep_name_keys(p)
+        stay = Stay.objects.create(
             person=p, arrived_at=arrived_at or timezone.now(), found_place="天河客运站候车厅", brought_by="police",
             identity=identity, entered_by=staff, staff_in_charge=staff, clothing="蓝色外套，黑裤",
         )
+        stay_arrived(stay)
+        return stay
 
     return arrive
 
@@ -75,7 +79,7 @@ def publish():
             # (tests/tracing/test_after_the_stay.py is), so the supervisor's reason is written directly.
             case.no_portrait_reason = "测试：本测试不涉及照片"
             TracingCase.objects.filter(pk=case.pk).update(no_portrait_reason=case.no_portrait_reason)
-        return workflow.apply(case, "publish_notice", user, publication=Publication(
+        return publish_notice(case=case, by=user, publication=Publication(
             channel=channel, published_at=when, reference=reference, entered_at=when))
 
     return publish
@@ -86,7 +90,7 @@ def refer():
     """refer(case, user, when=None): the DNA request sent to the police, entered when it was sent."""
     def refer(case, user, when=None):
         when = when or timezone.now()
-        return workflow.apply(case, "refer_dna", user, referral=DnaReferral(
+        return refer_dna(case=case, by=user, referral=DnaReferral(
             police_unit="广州市公安局天河区分局", sent_at=when, entered_at=when))
 
     return refer
@@ -98,7 +102,7 @@ def query():
     when it was made."""
     def query(case, user, result="not_confirmed", kind="police_id", when=None):
         when = when or timezone.now()
-        return workflow.apply(case, "record_query", user, query=QuickQuery(
+        return record_query(case=case, by=user, query=QuickQuery(
             kind=kind, result=result, made_at=when, details="公安人口信息系统比对", entered_at=when))
 
     return query
@@ -202,6 +206,7 @@ def month_station(settings, station, reception, arrive, publish, refer, pdf_byte
     depart(first_d, reception, kind="left", departed_at=local(2026, 1, 20, 10), notes="自行离开")
     stays["D"] = Stay.objects.create(person=first_d.person, arrived_at=local(2026, 3, 20, 8), found_place="广州站",
                                      brought_by="self", identity="confirmed", entered_by=reception)
+    stay_arrived(stays["D"])
     depart(stays["A"], reception, kind="ticket", departed_at=local(2026, 3, 3, 10), destination="湖南省邵阳市",
            ticket_no="G1234", ticket_amount=Decimal("100.00"), allowance=Decimal("20.00"), receipt_no="R-1",
            paid_out_by="财务 王会计")
@@ -213,7 +218,7 @@ def month_station(settings, station, reception, arrive, publish, refer, pdf_byte
     death = Death(died_at=local(2026, 3, 20, 10), place="市第一人民医院", cause="心力衰竭", proof_kind="medical",
                   entered_at=local(2026, 3, 20, 10))
     death.proof.save("proof.pdf", ContentFile(pdf_bytes), save=False)
-    workflow.apply(stays["F"], "die", reception, death=death)
+    record_death(stay=stays["F"], by=reception, death=death)
     return {k: Stay.objects.get(pk=v.pk) for k, v in stays.items()}
 
 
@@ -225,7 +230,7 @@ def _arrive(arrive, station, staff, at, brought_by, **person):
 
 def depart(stay, user, **values):
     """A departure entered when it happened (the history of these fixtures is not entered late)."""
-    return workflow.apply(stay, "depart", user, departure=Departure(entered_at=values["departed_at"], **values))
+    return depart_stay(stay=stay, by=user, departure=Departure(entered_at=values["departed_at"], **values))
 
 
 # --- The demo, as `make run` shows it, for page-by-page checks (labels, a phone's width, axe, journeys) ------

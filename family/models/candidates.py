@@ -17,11 +17,9 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from face.models import Portrait
-from lib import workflow
-from lib.messages import Said
 from shelter.models import FoundChannel, Notification, Person, StationQuerySet, Stay
 
-from .reports import FamilyReport, ReportPhoto, ReportState
+from .reports import FamilyReport, ReportPhoto
 
 # What an accepted clue did to a candidate (stored as codes and parameters, worded for the reader).
 CLUE_REASONS = {
@@ -122,24 +120,12 @@ class Candidate(ConcurrentTransitionMixin, models.Model):
     @transition(field=state, source=CandidateState.PROPOSED, target=CandidateState.CONFIRMED,
                 permission="family.review_candidate", conditions=[reviewable],
                 custom={"label": _("Confirm: this is the missing person")})
-    def confirm(self, by=None, reason="", channel=""):
-        """The family's missing relative is this resident. One transaction (lib.workflow.apply): the
-        report is confirmed and linked to the person and stay, the stay's open tracing case moves to
-        "family found" (its own transition, with its permission, and the channel: as chosen, else a
-        face match when the face brought the candidate, a family report otherwise), and the staff in
-        charge are told."""
-        channel = channel or self.default_channel()
+    def confirm(self, by=None, reason=""):
+        """The family's missing relative is this resident: reviewed, on the person's latest stay (they may
+        have arrived again since). What follows for other rows is family.services.confirm_candidate's: the
+        report confirmed and linked, the stay's tracing case moved to "family found", the staff told."""
         self._reviewed(by, reason)
-        self.stay = self.person.current_stay or self.stay  # the person may have arrived again since
-        report = FamilyReport.objects.select_for_update().get(pk=self.report_id)
-        report.confirm_match(self, by=by, reason=reason)
-        report.save()
-        self.report = report
-        case = getattr(self.stay, "tracing_case", None) if self.stay else None
-        if case is not None and case.is_open:
-            reason_said = Said("candidate_confirmed", ref=report.reference, reason=str(reason))
-            workflow.apply(case, "find_family", by, reason=reason_said, channel=channel)
-        self.notify_confirmed(by)
+        self.stay = self.person.current_stay or self.stay
 
     def default_channel(self):
         return FoundChannel.FACE if self.face_distance is not None else FoundChannel.FAMILY_REPORT
@@ -154,15 +140,9 @@ class Candidate(ConcurrentTransitionMixin, models.Model):
                 permission="family.review_candidate", conditions=[reviewable],
                 custom={"label": _("Reject: not the missing person")})
     def reject(self, by=None, reason=""):
-        """Not the person; the pair is never proposed again. When no candidate is left to review, the
-        report is open again (the search goes on)."""
+        """Not the person; the pair is never proposed again (family.services.reject_candidate opens the
+        report again when no candidate is left to review)."""
         self._reviewed(by, reason)
-        report = FamilyReport.objects.select_for_update().get(pk=self.report_id)
-        others = report.candidates.proposed().exclude(pk=self.pk)
-        if report.state == ReportState.CANDIDATE_FOUND and not others.exists():
-            report.reopen(by=by, reason=reason)
-            report.save()
-        self.report = report
 
     def recipients(self):
         """The staff in charge of the resident's stay and the staff member who took the report; the

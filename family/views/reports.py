@@ -25,7 +25,7 @@ from ..forms.reports import AddPhotosForm, ClosingForm, FamilyReportForm
 from ..forms.review import ConfirmForm
 from ..models import Candidate, CandidateState, FamilyReport, ReportPhoto
 from ..selectors import filtered_reports, handles, own_report, report_for
-from ..services import add_report_photos, register_report, request_search
+from ..services import add_report_photos, close_report, register_report, request_search
 
 # The report's steps people take; the others are taken by the search and the candidates' review.
 REPORT_STEPS = ("reunite", "close")
@@ -224,6 +224,6 @@ def report_step(request, pk, name):
         return redirect(report)
     form = ClosingForm(request.POST)
     form.is_valid()
-    outcome = take_step(request, report, name, audit={"report": report.reference},
-                        reason=form.cleaned_data.get("reason", ""))
+    outcome = take_step(request, report, name, audit={"report": report.reference}, service=close_report, report=report,
+                        step=name, reason=form.cleaned_data.get("reason", ""))
     return then(request, outcome, redirect(report))

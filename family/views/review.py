@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from shelter.models import AuditEvent
 from shelter.steps import take_step, then
 
+from .. import services
 from ..forms.review import ConfirmForm, ReasonForm
 from ..selectors import candidate_for_review, warning_for
 
@@ -43,8 +44,10 @@ def review(request, pk, name):
     else:
         done = _("Rejected: this resident will not be proposed again for report %(ref)s.") % {
             "ref": candidate.report.reference}
+    service = services.confirm_candidate if name == "confirm" else services.reject_candidate
     outcome = take_step(request, candidate, name, person=candidate.person, done=done,
-                        audit={"report": candidate.report.reference, "reason": reason, **step}, reason=reason, **step)
+                        audit={"report": candidate.report.reference, "reason": reason, **step}, service=service,
+                        candidate=candidate, reason=reason, **step)
     return then(request, outcome, back(request, candidate.report))
 
 
@@ -62,5 +65,5 @@ def dismiss_duplicate(request, pk):
     outcome = take_step(request, warning, "dismiss", person=warning.person, action=AuditEvent.CHANGE,
                         done=_("Noted: these are two different people."),
                         audit={"duplicate": "dismissed", "other": warning.other.file_no, "reason": reason},
-                        reason=reason)
+                        service=services.dismiss_duplicate, warning=warning, reason=reason)
     return then(request, outcome, back(request, warning.person))

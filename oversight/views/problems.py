@@ -22,7 +22,7 @@ from ..forms.problems import AcceptProblemForm, ComparisonForm, InspectionForm
 from ..models import DataComparison, MonthlyInspection, Problem
 from ..problem_text import how_to_fix, what_is_wrong
 from ..selectors import filtered_problems, missing_inspections
-from ..services import InspectionRefused, compare_list, file_inspection
+from ..services import InspectionRefused, accept_problem, compare_list, file_inspection
 
 
 @login_required
@@ -52,7 +52,8 @@ def accept(request, pk):
     problem = get_object_or_404(Problem.objects.for_user(request.user), pk=pk)
     form = AcceptProblemForm(request.POST)
     if form.is_valid():
-        take_step(request, problem, "accept", person=problem.person, reason=form.cleaned_data["reason"],
+        take_step(request, problem, "accept", person=problem.person, service=accept_problem, problem=problem,
+                  reason=form.cleaned_data["reason"],
                   done=_("The problem is accepted as it is; the reason is in the ledger."))
     else:
         messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))

@@ -17,7 +17,6 @@ from lib.names import KEY_LENGTH, name_key, name_keys
 from lib.phones import validate_phones
 from lib.text import SingleLineFields
 
-from ..signals import person_merged
 from .stations import Station, StationQuerySet
 from .stays import Stay, StayState
 
@@ -30,7 +29,8 @@ class PersonQuerySet(StationQuerySet):
         return self.annotate(current_state=models.Subquery(latest.values("state")[:1]))
 
     def refresh_last_arrival(self):
-        """Set last_arrived_at from the stays (Stay.save and the merge call it; so can a bulk import)."""
+        """Set last_arrived_at from the stays (shelter.services.upkeep.keep_last_arrival and the merge call it;
+        so can a bulk import)."""
         latest = Stay.objects.filter(person=models.OuterRef("pk")).order_by("-arrived_at")
         return self.update(last_arrived_at=models.Subquery(latest.values("arrived_at")[:1]))
 
@@ -56,7 +56,7 @@ def age_overlaps(age, prefix="", today=None):
 
 class PersonNameKeyQuerySet(models.QuerySet):
     def store(self, person):
-        """Make the file's keys those of its name and aliases now (Person.save calls it)."""
+        """Make the file's keys those of its name and aliases now (shelter.services.upkeep.keep_name_keys)."""
         keys = set(name_keys(person.name, person.aliases))
         kept = set(self.filter(person=person).values_list("key", flat=True))
         if kept - keys:
@@ -72,7 +72,8 @@ class PersonNameKeyQuerySet(models.QuerySet):
 class PersonNameKey(models.Model):
     """One search key of a file's name or alias (lib.names.name_key: the pinyin with the accent folds):
     the description search behind the duplicate warning and the family reports looks names up here, by
-    an index, instead of reading the register. Kept by Person.save; never edited by hand."""
+    an index, instead of reading the register. Kept by shelter.services.upkeep.keep_name_keys (called by
+    the services that save a name); never edited by hand."""
 
     person = models.ForeignKey("Person", on_delete=models.CASCADE, related_name="name_keys")
     key = models.CharField(max_length=KEY_LENGTH, db_index=True)
@@ -143,8 +144,9 @@ class Person(SingleLineFields, models.Model):
         related_name="+",
     )
     merge_reason = models.CharField(_("reason for the merge"), max_length=300, blank=True, editable=False)
-    # The arrival of the latest stay, kept by Stay.save and the merge: the people list is ordered by it
-    # from an index, where working it out from the stays took seconds over a province (bench_pages).
+    # The arrival of the latest stay, kept by the arrival's services (shelter.services.upkeep.keep_last_arrival)
+    # and the merge: the people list is ordered by it from an index, where working it out from the stays took
+    # seconds over a province (bench_pages).
     # The indexes (newest first, nulls last) are PostgreSQL's: migration 0015 (SQLite has no NULLS LAST).
     last_arrived_at = models.DateTimeField(_("last arrival"), null=True, blank=True, editable=False)
 
@@ -239,30 +241,25 @@ class Person(SingleLineFields, models.Model):
         return (youngest + oldest) // 2
 
     def save(self, *args, **kwargs):
+        """A new file takes the next number of its station. The name keys and the stays' ages are kept by
+        the services that change them (shelter.services.upkeep), not here."""
         if not self.file_no:
             self.file_no = self.station.allocate_file_no(timezone.localdate().year)
-        adding = self._state.adding
         super().save(*args, **kwargs)
-        update_fields = kwargs.get("update_fields")
-        if update_fields is None or {"name", "aliases"} & set(update_fields):
-            PersonNameKey.objects.store(self)
-        if not adding:  # a correction of the ages or the date of birth reaches the stays' kept age
-            for stay in Stay.objects.filter(person=self).only("pk", "arrived_at", "age_at_arrival"):
-                age = self.age_at(stay.arrived_at)
-                if age != stay.age_at_arrival:
-                    Stay.objects.filter(pk=stay.pk).update(age_at_arrival=age)
 
     def merge_into(self, survivor, by, reason):
-        """This file is a second file of `survivor`'s person: its stays (and with them their tracing
-        cases) move to the surviving file; other apps move what they keep per person on person_merged
-        (portraits, family-report candidates). This file is kept, marked merged, so its history and the
-        audit log that points at it stay readable. The surviving file's details are not overwritten:
-        what only this file knew is corrected into it by hand, with the usual correction log.
+        """This file is a second file of `survivor`'s person: it is kept, marked merged (this row only), so
+        its history and the audit log that points at it stay readable. shelter.services.merge_files calls
+        it, then moves the stays (and with them their tracing cases) to the surviving file, keeps what the
+        register works out, and tells the other apps (person_merged: portraits, family-report candidates).
+        The surviving file's details are not overwritten: what only this file knew is corrected into it
+        by hand, with the usual correction log.
 
         Refused (MergeError, nothing changed): without shelter.merge_person, without a reason, across
         stations unless by an administrator (who sees every station; the surviving file keeps its station),
         a file merged already, or when both files have a stay still open (end the duplicate
-        stay first, so the person is never in the station twice at once). Returns the stays moved.
+        stay first, so the person is never in the station twice at once). Call it inside the merge's
+        transaction: both rows stay locked until it ends.
         """
         reason = (reason or "").strip()
         if not by.has_perm("shelter.merge_person"):
@@ -283,13 +280,8 @@ class Person(SingleLineFields, models.Model):
                     "Both files have a stay still open. Record the departure of the duplicate stay first "
                     "(kind “other”, noting the double registration), then merge."
                 ))
-            moved = Stay.objects.filter(person=self).update(person=survivor)
-            Stay.objects.filter(person=survivor).mark_repeats()
-            Person.objects.filter(pk__in=[self.pk, survivor.pk]).refresh_last_arrival()
             self.merged_into, self.merged_at, self.merged_by, self.merge_reason = survivor, timezone.now(), by, reason
             self.save(update_fields=["merged_into", "merged_at", "merged_by", "merge_reason"])
-            person_merged.send(sender=Person, merged=self, survivor=survivor, by=by)
-        return moved
 
 
 class MergeError(Refusal):

@@ -109,15 +109,17 @@ class Stay(ConcurrentTransitionMixin, LedgerEntry):
         "self", null=True, blank=True, editable=False, on_delete=models.PROTECT, related_name="transferred_to",
         verbose_name=_("transferred from"),
     )
-    # The next long-stay review (Stay.plan_review): when it falls due and why; the sweep's reminder is
-    # claimed once per due time (review_reminded_at, cleared whenever the due time moves).
+    # The next long-stay review (Stay.plan_review, called by the services that move it): when it falls due
+    # and why; the sweep's reminder is claimed once per due time (review_reminded_at, cleared whenever the
+    # due time moves).
     review_due_at = models.DateTimeField(_("review due"), null=True, blank=True, editable=False)
     review_point = models.CharField(_("review"), max_length=12, choices=ReviewPoint.choices, blank=True,
                                     editable=False)
     review_reminded_at = models.DateTimeField(null=True, blank=True, editable=False)
-    # Kept for the monthly figures (tracing.figures), which count them in one grouped query: whether the
+    # Kept for the monthly figures (oversight.figures), which count them in one grouped query: whether the
     # file had an earlier stay, and the age on the day of arrival (Person.age_at). Set when the stay is
-    # registered; again when the file's ages are corrected (Person.save) or two files merge (merge_into).
+    # registered (shelter.services.upkeep.keep_arrival_counts); again when the file's ages are corrected
+    # (upkeep.keep_stay_ages) or two files merge (services.merge_files).
     repeat_arrival = models.BooleanField(_("repeat arrival"), default=False, editable=False)
     age_at_arrival = models.PositiveSmallIntegerField(_("age at arrival"), null=True, blank=True, editable=False)
     # When the stay ended (its departure or death), set by those transitions: who was in the station at a
@@ -154,29 +156,6 @@ class Stay(ConcurrentTransitionMixin, LedgerEntry):
 
     def get_absolute_url(self):
         return self.person.get_absolute_url() + f"#stay-{self.pk}"
-
-    @classmethod
-    def from_db(cls, db, field_names, values):
-        stay = super().from_db(db, field_names, values)
-        # Whether save() must update the file's last arrival (a step on the stay leaves it, and its lock).
-        stay._arrived_at_loaded = stay.__dict__.get("arrived_at")
-        return stay
-
-    def save(self, *args, **kwargs):
-        """Keeps what the monthly figures count (age at arrival, repeat arrival), the next review and the
-        file's last arrival (Person.last_arrived_at)."""
-        adding = self._state.adding
-        if adding:
-            self.age_at_arrival = self.person.age_at(self.arrived_at)
-            self.repeat_arrival = Stay.objects.filter(person=self.person_id, arrived_at__lt=self.arrived_at).exists()
-        super().save(*args, **kwargs)
-        if adding:  # an earlier stay entered late makes the later ones repeats
-            Stay.objects.filter(person=self.person_id, arrived_at__gt=self.arrived_at, repeat_arrival=False).update(
-                repeat_arrival=True)
-        if adding or self.arrived_at != getattr(self, "_arrived_at_loaded", None):  # a new arrival, or corrected
-            type(self.person).objects.filter(pk=self.person_id).refresh_last_arrival()  # (people imports stays)
-            self._arrived_at_loaded = self.arrived_at
-        self.plan_review()  # the arrival, the identity, the mental state or the end of the stay moved it
 
     @property
     def is_open(self):
@@ -273,9 +252,9 @@ class Stay(ConcurrentTransitionMixin, LedgerEntry):
     def depart(self, departure, counted_out=None, by=None, reason=""):
         """The person leaves. Every belonging counted in is counted out, item by item (`counted_out`:
         {belonging pk: (outcome, handed to whom)}): nothing is assumed returned. The departure and the
-        items counted out are the step's own record, saved with it; what follows from it for other
-        records (a transfer to another station, its notification) is the service's
-        (shelter.services.depart_stay)."""
+        items counted out are checked here and returned (the items), unsaved: shelter.services.depart_stay
+        saves them, with what follows for other records (a transfer to another station, its
+        notification)."""
         departure.stay = self
         departure.entered_by = by
         departure.full_clean()
@@ -291,22 +270,19 @@ class Stay(ConcurrentTransitionMixin, LedgerEntry):
                 errors[f"belonging_{item.pk}"] = [m for ms in e.message_dict.values() for m in ms]
         if errors:
             raise ValidationError(errors)
-        departure.save()
-        for item in items:
-            item.save()
         self.ended_at = departure.departed_at
+        return items
 
     @transition(
         field=state, source=OPEN_STAY_STATES, target=StayState.DECEASED,
         permission="shelter.record_death", custom={"label": _("Record death")},
     )
     def die(self, death, by=None, reason=""):
-        """The death is the step's own record, saved with it; reporting it up the chain is the service's
-        (shelter.services.record_death)."""
+        """The death is the step's own record, checked here; shelter.services.record_death saves it and
+        reports it up the chain."""
         death.stay = self
         death.entered_by = by
         death.full_clean()
-        death.save()
         self.ended_at = death.died_at
 
 
@@ -373,7 +349,7 @@ class ReviewDecision(models.TextChoices):
 
 class StayReview(LedgerEntry):
     """A long-stay review (Stay.review_points): who reviewed, what was decided, when the next review is.
-    Saving one plans the stay's next review."""
+    Recorded by shelter.services.record_review, which plans the stay's next review from it."""
 
     OCCURRED_FIELD = "reviewed_at"
 

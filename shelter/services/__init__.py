@@ -5,12 +5,13 @@ the views add the audit record of who did it from where."""
 
 from .accounts import TwoFactorRefused, switch_two_factor, two_factor_device, unlock_account
 from .arrivals import register_arrival
-from .files import correct_file, merge_files
+from .files import correct_file, correct_stay, merge_files
 from .notifications import mark_read
 from .stays import (
     ServiceRefused,
     add_handover,
     admit_stay,
+    confirm_identity,
     depart_stay,
     mark_late_seen,
     record_death,
@@ -19,6 +20,14 @@ from .stays import (
     record_service,
 )
 from .transfers import accept_transfer, refuse_transfer
+from .upkeep import (
+    keep_arrival_counts,
+    keep_last_arrival,
+    keep_name_keys,
+    keep_repeats,
+    keep_stay_ages,
+    stay_arrived,
+)
 
 __all__ = [
     "ServiceRefused",
@@ -26,7 +35,9 @@ __all__ = [
     "accept_transfer",
     "add_handover",
     "admit_stay",
+    "confirm_identity",
     "correct_file",
+    "correct_stay",
     "depart_stay",
     "mark_late_seen",
     "mark_read",
@@ -40,4 +51,10 @@ __all__ = [
     "switch_two_factor",
     "two_factor_device",
     "unlock_account",
+    "keep_arrival_counts",
+    "keep_last_arrival",
+    "keep_name_keys",
+    "keep_repeats",
+    "keep_stay_ages",
+    "stay_arrived",
 ]

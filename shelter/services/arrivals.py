@@ -4,6 +4,7 @@ from django.db import transaction
 
 from ..models import ArrivalRefused, Belonging
 from ..signals import arrival_registered
+from .upkeep import keep_name_keys, stay_arrived
 
 
 @transaction.atomic
@@ -29,12 +30,14 @@ def register_arrival(*, person, stay, belongings=(), by, token=None, duplicates=
         person.created_by = by
         person.full_clean(exclude=["station", "file_no"])
         person.save()
+        keep_name_keys(person)
     stay.person = person
     stay.entered_by = by
     stay.intake_token = token
     # The one-open-stay and token constraints are the database's: two desks at once both pass a query.
     stay.full_clean(exclude=["intake_token", "state"], validate_constraints=False)
     stay.save()
+    stay_arrived(stay)
     rows = [Belonging(stay=stay, item=item, quantity=quantity) for item, quantity in belongings]
     for row in rows:
         row.full_clean()

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from lib import workflow
 from lib.errors import Refusal
 
-from ..models import Notification, ReviewError, Transfer
+from ..models import Belonging, Identity, Notification, ReviewError, Stay, Transfer
 
 
 class ServiceRefused(Refusal):
@@ -18,15 +18,21 @@ class ServiceRefused(Refusal):
 
 def admit_stay(*, stay, by, reason=""):
     """Reception is done: the person is in the station's care (Stay.admit holds the rule)."""
-    return workflow.apply(stay, "admit", by, reason=reason)
+    result = workflow.apply(stay, "admit", by, reason=reason)
+    stay.plan_review()
+    return result
 
 
 @transaction.atomic
 def depart_stay(*, stay, departure, counted_out=None, by, reason=""):
-    """The person leaves (Stay.depart: the departure and each belonging counted out). A departure to a
-    station using Homeward (`departure.to_station`) proposes a transfer there, and its supervisors hear
-    of it. Returns the departure."""
-    workflow.apply(stay, "depart", by, departure=departure, counted_out=counted_out, reason=reason)
+    """The person leaves (Stay.depart checks the departure and each belonging counted out): the departure
+    and the belongings counted out are saved. A departure to a station using Homeward
+    (`departure.to_station`) proposes a transfer there, and its supervisors hear of it. Returns the
+    departure."""
+    items = workflow.apply(stay, "depart", by, departure=departure, counted_out=counted_out, reason=reason)
+    departure.save()
+    stay.plan_review()  # an ended stay is no longer reviewed
+    Belonging.objects.bulk_update(items, ["outcome", "handed_to", "counted_out_at", "counted_out_by", "returned_at"])
     if departure.to_station_id:
         transfer = Transfer.objects.create(
             stay=stay, person=stay.person, from_station=stay.person.station, to_station=departure.to_station,
@@ -40,12 +46,13 @@ def depart_stay(*, stay, departure, counted_out=None, by, reason=""):
 
 @transaction.atomic
 def record_death(*, stay, death, by, reason=""):
-    """A death in the station's care (Stay.die: its record), reported up the chain at once: a
-    notification to every supervisor and head of the station. Returns the death."""
+    """A death in the station's care (Stay.die checks its record): saved, and reported up the chain at
+    once: a notification to every supervisor and head of the station. Returns the death."""
     workflow.apply(stay, "die", by, death=death, reason=reason)
     person = stay.person
     death.reported_at = timezone.now()
-    death.save(update_fields=["reported_at"])
+    death.save()
+    stay.plan_review()  # an ended stay is no longer reviewed
     Notification.send(
         person.station.staff("supervisor", "station_head"),
         kind="death",
@@ -89,6 +96,16 @@ def record_review(*, review, by):
     review.save()
     stay.plan_review()
     return review
+
+
+def confirm_identity(*, stay):
+    """The stay's identity is confirmed (a quick query of its tracing case): a conditional UPDATE, so
+    the stay's other fields and its workflow are left as they are, and its next review planned again
+    (the reviews owed to the unidentified are no longer owed)."""
+    Stay.objects.filter(pk=stay.pk).update(identity=Identity.CONFIRMED)
+    stay.identity = Identity.CONFIRMED
+    stay.plan_review()
+    return stay
 
 
 def add_handover(*, stay, handover_ref, handover_document):

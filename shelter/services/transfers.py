@@ -6,6 +6,7 @@ from django.db import transaction
 from lib import workflow
 
 from ..models import BroughtBy, Notification
+from .upkeep import stay_arrived
 
 
 def tell_sender(transfer, kind, **params):
@@ -37,6 +38,7 @@ def accept_transfer(*, transfer, stay, by, reason=""):
     person.station = transfer.to_station
     person.save(update_fields=["station"])
     stay.save()
+    stay_arrived(stay)
     tell_sender(transfer, "transfer_accepted")
     return stay
 

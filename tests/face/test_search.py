@@ -22,6 +22,7 @@ from face.search_backends import numpy_backend, pgvector_backend
 from face.search_backends.pgvector_backend import knn_queryset
 from face.signals import portrait_encoded
 from shelter.models import Person, Station
+from shelter.services import merge_files
 
 FACES = Path(__file__).parent.parent / "faces"  # tests/faces
 BACKENDS = ["numpy", "pgvector"]
@@ -429,7 +430,7 @@ def test_the_portraits_copies_follow_the_file(backend, crowd, station, other_sta
     assert portrait.pk not in {p.pk for p, _ in search.nearest(query, k=10, station=station)}
     # Merged into a woman's file at the first station: the portrait now answers as hers.
     survivor = Person.objects.create(station=station, sex="F", date_of_birth=years_ago(60))
-    person.merge_into(survivor, by=admin_user, reason="same person")
+    merge_files(merged=person, survivor=survivor, by=admin_user, reason="same person")
     assert search.nearest(query, k=1, station=station, sex="F", age=60)[0][0].pk == portrait.pk
     assert portrait.pk not in {p.pk for p, _ in search.nearest(query, k=10, sex="M")}
 

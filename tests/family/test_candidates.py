@@ -12,7 +12,7 @@ from django.utils import translation
 from face.services import take_portrait
 from family.finding import rank_score
 from family.models import Candidate, FamilyReport
-from family.services import request_search
+from family.services import close_report, confirm_candidate, request_search
 from lib import workflow
 from shelter.models import AuditEvent, Notification, StateLog, Station
 
@@ -207,14 +207,14 @@ def test_a_decision_needs_a_reason_and_a_report_still_searched(station, receptio
     report = take_report(reception, committed, photos=["leslie_2"], sex="F")
     candidate = Candidate.objects.get(report=report)
     with pytest.raises(ValidationError) as refused:
-        workflow.apply(candidate, "confirm", supervisor, reason="  ")
+        confirm_candidate(candidate=candidate, by=supervisor, reason="  ")
     assert "reason" in refused.value.message_dict
     candidate.refresh_from_db()
     assert candidate.state == "proposed" and FamilyReport.objects.get().state == "candidate_found"
-    workflow.apply(report, "close", supervisor, reason="家属撤回")
+    close_report(report=report, step="close", by=supervisor, reason="家属撤回")
     candidate.refresh_from_db()
     with pytest.raises(workflow.WorkflowError):
-        workflow.apply(candidate, "confirm", supervisor, reason="太晚了")
+        confirm_candidate(candidate=candidate, by=supervisor, reason="太晚了")
 
 
 def test_the_confirmation_is_told_in_the_sites_language_whoever_confirms(client_as, station, reception, supervisor,

@@ -6,10 +6,10 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from lib import idcard, workflow
+from lib import idcard
 from shelter.models import AuditEvent
 from tracing.models import Clue, QuickQuery
-from tracing.services import record_interview
+from tracing.services import judge_clue, record_interview
 
 BODY = "43052419800101123"
 VALID = BODY + idcard.check_char(BODY)
@@ -30,7 +30,7 @@ def test_an_accepted_valid_id_number_opens_the_identity_check_with_the_number(ar
     client = client_as(supervisor)
     page = client.get(interview.get_absolute_url()).content.decode()
     assert f'id="identity-query-{number.pk}"' not in page  # proposed: accept it first
-    workflow.apply(number, "accept", reception)
+    judge_clue(clue=number, step="accept", by=reception)
     page = client.get(interview.get_absolute_url()).content.decode()
     link = reverse("tracing:act", args=[stay.tracing_case.pk, "query"]) + f"?clue={number.pk}"
     assert f'id="identity-query-{number.pk}"' in page and link in page
@@ -51,7 +51,7 @@ def test_an_invalid_id_number_is_shown_invalid_and_proposes_nothing(arrive, stat
     interview = record_interview(stay=stay, by=reception, interviewer="李娟", words=f"他说身份证号是{WRONG}。")
     number = clue(interview, "id_number", WRONG)
     assert not number.valid
-    workflow.apply(number, "accept", reception)
+    judge_clue(clue=number, step="accept", by=reception)
     client = client_as(supervisor)
     page = client.get(interview.get_absolute_url()).content.decode()
     assert f'id="identity-query-{number.pk}"' not in page and 'id="identity-check"' not in page
@@ -74,7 +74,7 @@ def test_a_name_clue_finds_another_stations_file_as_a_lead_without_its_details(a
     client = client_as(reception)
     page = client.get(interview.get_absolute_url()).content.decode()
     assert 'id="name-leads"' not in page  # nothing accepted yet: nothing searched
-    workflow.apply(clue(interview, "name", "王建军"), "accept", reception)
+    judge_clue(clue=clue(interview, "name", "王建军"), step="accept", by=reception)
     page = client.get(interview.get_absolute_url()).content.decode()
     leads = page[page.index('id="name-leads"'):]
     assert there.person.file_no in leads and other_station.name in leads

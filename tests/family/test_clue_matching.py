@@ -6,9 +6,8 @@ import pytest
 
 from family.models import Candidate
 from family.selectors import family_panel
-from lib import workflow
 from tracing.models import Clue
-from tracing.services import record_interview
+from tracing.services import judge_clue, record_interview
 
 LONGHUI = "俺是湖南邵阳的，屋里在隆回县，离六都寨不远。俺爹在煤矿上干活。"
 
@@ -42,7 +41,7 @@ def test_accepting_a_place_clue_moves_a_reports_candidates(namesakes, station, r
                          native_place="湖南省邵阳市隆回县")
     first, second = ranked(report, namesakes)  # equal evidence
     interview = record_interview(stay=second, by=reception, words=LONGHUI, interviewer="李娟", language="湖南话")
-    workflow.apply(clue(interview, "place", "湖南省邵阳市隆回县"), "accept", reception)
+    judge_clue(clue=clue(interview, "place", "湖南省邵阳市隆回县"), step="accept", by=reception)
     assert order(report) == [second.person, first.person]
     moved = Candidate.objects.get(report=report, person=second.person)
     assert moved.clue_score == pytest.approx(0.15)
@@ -51,7 +50,7 @@ def test_accepting_a_place_clue_moves_a_reports_candidates(namesakes, station, r
     page = client_as(reception).get(report.get_absolute_url()).content.decode()
     assert "湖南省邵阳市隆回县" in page and ("排名上调" in page or "ranked up" in page)
     # Dismissed: the order is the search's again.
-    workflow.apply(clue(interview, "place", "湖南省邵阳市隆回县"), "dismiss", reception)
+    judge_clue(clue=clue(interview, "place", "湖南省邵阳市隆回县"), step="dismiss", by=reception)
     assert order(report) == [first.person, second.person]
     assert Candidate.objects.get(report=report, person=second.person).clue_score == 0
 
@@ -61,7 +60,7 @@ def test_a_search_made_after_the_clue_ranks_by_it(namesakes, station, reception,
     earlier = take_report(reception, committed, name="王建国", sex="M", age_min=65, age_max=65)
     first, second = ranked(earlier, namesakes)  # the search's order without any clue
     interview = record_interview(stay=second, by=reception, words=LONGHUI, interviewer="李娟")
-    workflow.apply(clue(interview, "place", "湖南省邵阳市"), "accept", reception)
+    judge_clue(clue=clue(interview, "place", "湖南省邵阳市"), step="accept", by=reception)
     report = take_report(reception, committed, name="王建国", sex="M", age_min=65, age_max=65,
                          native_place="湖南邵阳洞口县")  # the same city, another county
     assert order(report) == [second.person, first.person]
@@ -74,7 +73,7 @@ def test_another_province_ranks_lower_but_stays(namesakes, station, reception, c
                          native_place="四川省宜宾市长宁县")
     first, second = ranked(report, namesakes)
     interview = record_interview(stay=first, by=reception, words=LONGHUI, interviewer="李娟")
-    workflow.apply(clue(interview, "place", "湖南省邵阳市"), "accept", reception)
+    judge_clue(clue=clue(interview, "place", "湖南省邵阳市"), step="accept", by=reception)
     assert order(report) == [second.person, first.person]  # lower, never excluded
     assert Candidate.objects.get(report=report, person=first.person).clue_score < 0
 
@@ -91,7 +90,7 @@ def test_a_residents_reports_are_listed_by_the_accepted_places(station, receptio
     _warnings, listed = family_panel(stay.person, reception)
     assert [c.report for c in listed] == [sichuan, hunan]  # equal evidence: as the search stored them
     interview = record_interview(stay=stay, by=reception, words=LONGHUI, interviewer="李娟")
-    workflow.apply(clue(interview, "place", "湖南省邵阳市隆回县"), "accept", reception)
+    judge_clue(clue=clue(interview, "place", "湖南省邵阳市隆回县"), step="accept", by=reception)
     _warnings, listed = family_panel(stay.person, reception)
     assert [c.report for c in listed] == [hunan, sichuan]
     assert "湖南省邵阳市隆回县" in listed[0].clue_reasons()[0]
@@ -108,7 +107,7 @@ def test_a_name_the_person_gave_adds_to_the_description(station, reception, comm
     first, second = ranked(report, {s.person: s for s in stays})
     interview = record_interview(stay=second, by=reception,
                                  words="她说：我儿子叫章伟，在广州打工。", interviewer="李娟")
-    workflow.apply(clue(interview, "name", "章伟"), "accept", reception)
+    judge_clue(clue=clue(interview, "name", "章伟"), step="accept", by=reception)
     assert order(report) == [second.person, first.person]
     entry = Candidate.objects.get(report=report, person=second.person).reasons["clues"][0]
     assert (entry["kind"], entry["role"], entry["other"]) == ("name", "reporter", "张伟")
@@ -122,8 +121,8 @@ def test_a_resident_who_said_the_missing_persons_name_is_proposed(station, recep
     resident(station, reception, committed, name="", sex="M", age_min=60, age_max=70)  # said nothing
     interview = record_interview(stay=stay, by=reception, interviewer="李娟",
                                  words="问了好几遍，他才说：我叫刘德民，老家是四川宜宾长宁县的。")
-    workflow.apply(clue(interview, "name", "刘德民"), "accept", reception)
-    workflow.apply(clue(interview, "place", "四川省宜宾市长宁县"), "accept", reception)
+    judge_clue(clue=clue(interview, "name", "刘德民"), step="accept", by=reception)
+    judge_clue(clue=clue(interview, "place", "四川省宜宾市长宁县"), step="accept", by=reception)
     report = take_report(reception, committed, name="刘德明", sex="M", age_min=65, age_max=65,
                          native_place="四川省宜宾市长宁县")
     found = list(Candidate.objects.filter(report=report))
@@ -138,7 +137,7 @@ def test_a_candidate_the_clues_ranked_up_is_confirmed_as_found_by_the_interview(
                          native_place="湖南省邵阳市隆回县")
     first, second = ranked(report, namesakes)
     interview = record_interview(stay=second, by=reception, words=LONGHUI, interviewer="李娟")
-    workflow.apply(clue(interview, "place", "湖南省邵阳市隆回县"), "accept", reception)
+    judge_clue(clue=clue(interview, "place", "湖南省邵阳市隆回县"), step="accept", by=reception)
     moved, other = (Candidate.objects.get(report=report, person=s.person) for s in (second, first))
     page = client_as(supervisor).get(report.get_absolute_url()).content.decode()
     # The confirm form proposes the interview for the one the clues moved; the other keeps the search's.
@@ -156,11 +155,11 @@ def test_an_accent_word_of_the_reports_province_ranks_up_a_little_and_never_down
                          native_place="四川省宜宾市长宁县")
     first, second = ranked(report, namesakes)
     interview = record_interview(stay=second, by=reception, words="问他家在哪，他说啥子都记不得了。", interviewer="李娟")
-    workflow.apply(clue(interview, "accent", "啥子"), "accept", reception)
+    judge_clue(clue=clue(interview, "accent", "啥子"), step="accept", by=reception)
     assert order(report) == [second.person, first.person]
     moved = Candidate.objects.get(report=report, person=second.person)
     assert moved.clue_score == pytest.approx(0.03) and moved.reasons["clues"][0]["level"] == "accent"
     # Spoken elsewhere (Cantonese, a Sichuan report): nothing is taken away.
     other = record_interview(stay=first, by=reception, words="佢话屋企冇人。", interviewer="李娟")
-    workflow.apply(clue(other, "accent", "冇"), "accept", reception)
+    judge_clue(clue=clue(other, "accent", "冇"), step="accept", by=reception)
     assert Candidate.objects.get(report=report, person=first.person).clue_score == 0

@@ -8,8 +8,8 @@ from django.utils import timezone
 from face.models import Portrait
 from face.services import take_portrait
 from family.models import Candidate, PossibleDuplicate
-from lib import workflow
 from shelter.models import AuditEvent, Departure, Person, Stay
+from shelter.services import depart_stay
 
 ID_NUMBER = "11010519491231002X"  # a woman born 1949-12-31
 
@@ -23,7 +23,7 @@ def intake(**person):
 
 
 def leave(stay, user):
-    workflow.apply(stay, "depart", user, departure=Departure(
+    depart_stay(stay=stay, by=user, departure=Departure(
         kind="left", departed_at=timezone.now(), notes="自行离站"))
 
 

@@ -12,9 +12,11 @@ from django.utils import timezone
 from PIL import Image
 
 from family.models import Candidate, FamilyReport
+from family.services import close_report, confirm_candidate
 from family.views import reports as reports_view
 from lib import workflow
 from shelter.models import AuditEvent, Departure, Person, StateLog
+from shelter.services import depart_stay
 
 FORM = {
     "reported_via": "phone", "reporter_name": "张伟", "reporter_relation": "儿子", "reporter_phone": "13912345678",
@@ -129,13 +131,13 @@ def test_the_report_workflow_keeps_its_history(client_as, station, reception, su
     report = take_report(reception, committed, photos=["leslie_2"], sex="F")
     assert report.state == "candidate_found"
     with pytest.raises(workflow.WorkflowError):  # reception may not record a reunion
-        workflow.apply(report, "reunite", reception)
+        close_report(report=report, step="reunite", by=reception)
     candidate = Candidate.objects.get()
-    workflow.apply(candidate, "confirm", supervisor, reason="当面核对")
+    confirm_candidate(candidate=candidate, by=supervisor, reason="当面核对")
     report.refresh_from_db()
     # The family takes her home: the departure reunites the report.
     departed_at = timezone.now()
-    workflow.apply(father, "depart", reception, departure=Departure(
+    depart_stay(stay=father, by=reception, departure=Departure(
         kind="family", departed_at=departed_at, receiver_name="王芳", receiver_relation="女儿",
         receiver_id_number="11010519491231002X", found_channel="face"))
     report.refresh_from_db()
@@ -157,7 +159,7 @@ def test_closing_a_report_needs_a_reason(client_as, reception, supervisor, commi
     report.refresh_from_db()
     assert report.state == "open"
     with pytest.raises(ValidationError):
-        workflow.apply(report, "close", supervisor, reason=" ")
+        close_report(report=report, step="close", by=supervisor, reason=" ")
     client_as(supervisor).post(reverse("family:report_step", args=[report.pk, "close"]), {"reason": "家属已自行找到"})
     report.refresh_from_db()
     assert report.state == "closed" and StateLog.for_object(report).get().reason == "家属已自行找到"

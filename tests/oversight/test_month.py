@@ -14,6 +14,7 @@ from django.utils import translation
 from oversight import figures as stats
 from oversight import ledgers
 from shelter.models import BroughtBy, DepartureKind, FoundChannel, Identity, Sex, Stay
+from shelter.services import correct_file, merge_files, stay_arrived
 
 MARCH, FEB, APRIL = datetime.date(2026, 3, 1), datetime.date(2026, 2, 1), datetime.date(2026, 4, 1)
 
@@ -160,18 +161,18 @@ def test_the_kept_age_and_repeat_follow_corrections_merges_and_late_entries(stat
     assert (stay.age_at_arrival, stay.repeat_arrival) == (17, False)
     person = stay.person
     person.date_of_birth, person.age_min, person.age_max = datetime.date(1960, 1, 1), None, None
-    person.save()  # a correction of the file
+    correct_file(person=person)  # a correction of the file
     stay.refresh_from_db()
     assert stay.age_at_arrival == 66
     # An earlier stay of the same file, entered late: the later stay becomes a repeat arrival.
-    Stay.objects.create(person=person, arrived_at=stats.month_start(FEB), found_place="广州站", brought_by="self",
-                        state="departed", entered_by=reception)
+    stay_arrived(Stay.objects.create(person=person, arrived_at=stats.month_start(FEB), found_place="广州站",
+                                     brought_by="self", state="departed", entered_by=reception))
     stay.refresh_from_db()
     assert stay.repeat_arrival
     # Two files merged: the surviving file's stays are counted again.
     other = arrive(station, reception, arrived_at=stats.month_start(APRIL), sex="M").person
     Stay.objects.filter(person=other).update(state="departed")
-    other.merge_into(person, supervisor, "同一人：身份证号相同")
+    merge_files(merged=other, survivor=person, by=supervisor, reason="同一人：身份证号相同")
     assert Stay.objects.get(person=person, arrived_at=stats.month_start(APRIL)).repeat_arrival
 
 

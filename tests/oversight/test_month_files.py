@@ -15,10 +15,10 @@ from django.utils import timezone
 from django_fsm import FSMField
 from openpyxl import Workbook, load_workbook
 
-from lib import workflow
 from oversight.models import FinanceComparison
 from shelter.models import AuditEvent, Departure
 from shelter.roles import ROLES
+from shelter.services import depart_stay
 
 MARCH = "start=2026-03&end=2026-03"
 
@@ -131,7 +131,7 @@ def test_money_on_departure_is_never_negative_and_needs_its_receipt(stay, recept
     for values, field in (({"allowance": Decimal("-5")}, "allowance"), ({"ticket_amount": Decimal("80")}, "receipt_no")):
         departure = Departure(kind="ticket", destination="长沙", ticket_no="K1", departed_at=timezone.now(), **values)
         with pytest.raises(ValidationError) as e:
-            workflow.apply(stay, "depart", reception, departure=departure)
+            depart_stay(stay=stay, by=reception, departure=departure)
         assert field in e.value.message_dict
     assert stay.__class__.objects.get(pk=stay.pk).state == "reception"
 

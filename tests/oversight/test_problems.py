@@ -19,6 +19,7 @@ from lib import idcard, workflow
 from oversight import checks, figures, problem_sweep
 from oversight.models import Problem, ProblemKind, ProblemState
 from oversight.problem_text import how_to_fix, what_is_wrong
+from oversight.services import accept_problem
 from shelter.models import Belonging, Notification, Person, Stay
 from tracing.models import DnaReferral, Publication
 
@@ -177,10 +178,10 @@ def test_duplicate_dismissed_by_reception_needs_a_supervisors_second_look(statio
     problem = Problem.objects.get(kind=ProblemKind.DUPLICATE_DISMISSED)
     assert problem.key == f"duplicate_dismissed:duplicate:{warning.pk}" and problem.owner is None
     with pytest.raises(workflow.WorkflowError):
-        workflow.apply(problem, "accept", reception, reason="看过了")
+        accept_problem(problem=problem, by=reception, reason="看过了")
     with pytest.raises(ValidationError):
-        workflow.apply(problem, "accept", supervisor, reason=" ")
-    workflow.apply(problem, "accept", supervisor, reason="两人照片不同，确认不是同一人")
+        accept_problem(problem=problem, by=supervisor, reason=" ")
+    accept_problem(problem=problem, by=supervisor, reason="两人照片不同，确认不是同一人")
     problem.refresh_from_db()
     assert problem.state == ProblemState.ACCEPTED and problem.accepted_by == supervisor
     problem_sweep.run(now)
@@ -202,7 +203,7 @@ def test_the_inspector_sees_every_station_and_cannot_accept(station, other_stati
     assert {p.station_id for p in Problem.objects.for_user(inspector)} == {station.pk, other_station.pk}
     assert {p.station_id for p in Problem.objects.for_user(reception)} == {station.pk}
     with pytest.raises(workflow.WorkflowError):
-        workflow.apply(Problem.objects.first(), "accept", inspector, reason="看过了")
+        accept_problem(problem=Problem.objects.first(), by=inspector, reason="看过了")
 
 
 def test_owners_are_reminded_once_and_supervisors_when_the_fix_by_date_passes(station, reception, supervisor, arrive,

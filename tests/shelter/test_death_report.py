@@ -8,16 +8,16 @@ from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
-from lib import workflow
 from shelter import documents
 from shelter.models import AuditEvent, Death, DeathReportSending, Person
+from shelter.services import record_death
 
 
 @pytest.fixture
 def death(stay, reception, scan):
     Person.objects.filter(pk=stay.person_id).update(name="王大明", native_place="湖南省邵阳市")
     stay.person.refresh_from_db()
-    workflow.apply(stay, "die", reception, death=Death(
+    record_death(stay=stay, by=reception, death=Death(
         died_at=timezone.now(), place="广州市第一人民医院", cause="心脏骤停", proof_kind="medical",
         proof=scan("cert.pdf")))
     return Death.objects.get(stay=stay)

@@ -8,8 +8,8 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from lib import workflow
 from shelter.models import Departure, LateEntryError, Service, Stay
+from shelter.services import depart_stay
 
 
 def ticket(**kw):
@@ -28,7 +28,7 @@ def minute(at):
 def test_a_departure_without_counting_out_each_belonging_is_refused(stay, reception):
     phone = stay.belongings.create(item="手机", quantity=1)
     with pytest.raises(ValidationError) as e:
-        workflow.apply(stay, "depart", reception, departure=ticket())
+        depart_stay(stay=stay, by=reception, departure=ticket())
     assert f"belonging_{phone.pk}" in e.value.message_dict
     stay = Stay.objects.get(pk=stay.pk)
     assert stay.state == "reception" and not Departure.objects.exists()
@@ -39,7 +39,7 @@ def test_belongings_are_counted_out_item_by_item(stay, reception):
     phone = stay.belongings.create(item="手机", quantity=1)
     cash = stay.belongings.create(item="现金", quantity=35)
     knife = stay.belongings.create(item="水果刀", quantity=1)
-    workflow.apply(stay, "depart", reception, departure=ticket(), counted_out={
+    depart_stay(stay=stay, by=reception, departure=ticket(), counted_out={
         phone.pk: ("returned", ""), cash.pk: ("handed", "女儿 李梅"), knife.pk: ("kept", "")})
     rows = {b.item: (b.outcome, b.handed_to, b.returned_at is not None, b.counted_out_by)
             for b in Stay.objects.get(pk=stay.pk).belongings.all()}
@@ -50,7 +50,7 @@ def test_belongings_are_counted_out_item_by_item(stay, reception):
 def test_an_item_handed_over_needs_to_whom(stay, reception):
     cash = stay.belongings.create(item="现金", quantity=35)
     with pytest.raises(ValidationError) as e:
-        workflow.apply(stay, "depart", reception, departure=ticket(), counted_out={cash.pk: ("handed", " ")})
+        depart_stay(stay=stay, by=reception, departure=ticket(), counted_out={cash.pk: ("handed", " ")})
     assert "to whom" in " ".join(e.value.message_dict[f"belonging_{cash.pk}"])
 
 
@@ -98,9 +98,9 @@ def test_a_late_departure_without_a_reason_is_refused(stay, reception):
     Stay.objects.filter(pk=stay.pk).update(arrived_at=timezone.now() - datetime.timedelta(days=5))
     stay = Stay.objects.get(pk=stay.pk)
     with pytest.raises(ValidationError) as e:
-        workflow.apply(stay, "depart", reception, departure=ticket(departed_at=timezone.now() - datetime.timedelta(days=2)))
+        depart_stay(stay=stay, by=reception, departure=ticket(departed_at=timezone.now() - datetime.timedelta(days=2)))
     assert "late_reason" in e.value.message_dict
-    workflow.apply(Stay.objects.get(pk=stay.pk), "depart", reception, departure=ticket(
+    depart_stay(stay=Stay.objects.get(pk=stay.pk), by=reception, departure=ticket(
         departed_at=timezone.now() - datetime.timedelta(days=2), late_reason="离站当日未及时登记"))
     assert Departure.objects.get().late
 

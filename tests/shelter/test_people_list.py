@@ -9,10 +9,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from shelter.models import Person, Stay
+from shelter.services import correct_stay, merge_files, stay_arrived
 
 
 def arrive(person, when):
-    return Stay.objects.create(person=person, arrived_at=when, found_place="火车站", brought_by="self")
+    stay = Stay.objects.create(person=person, arrived_at=when, found_place="火车站", brought_by="self")
+    stay_arrived(stay)
+    return stay
 
 
 def leave(stay, when):
@@ -47,7 +50,7 @@ def test_a_corrected_arrival_time_moves_the_file(client_as, station, reception):
     arrive(b, now - datetime.timedelta(days=2))
     assert listed(client_as(reception)) == ["乙", "甲"]
     stay_a.arrived_at = now - datetime.timedelta(days=1)
-    stay_a.save()
+    correct_stay(stay=stay_a)
     assert listed(client_as(reception)) == ["甲", "乙"]
 
 
@@ -58,7 +61,7 @@ def test_a_merge_gives_the_survivor_the_latest_arrival_of_both(station, receptio
     leave(later, now - datetime.timedelta(hours=20))
     earlier = arrive(survivor, now - datetime.timedelta(days=10))
     leave(earlier, now - datetime.timedelta(days=9))
-    duplicate.merge_into(survivor, by=admin_user, reason="同一人")
+    merge_files(merged=duplicate, survivor=survivor, by=admin_user, reason="同一人")
     survivor.refresh_from_db()
     assert survivor.last_arrived_at == later.arrived_at
 

@@ -9,6 +9,8 @@ from django.utils import timezone
 
 from lib import workflow
 from shelter.models import Death, Departure, Stay
+from shelter.services import depart_stay, record_death
+from tracing.services import close_case
 
 CHANGED = "Someone else changed this record at the same moment"
 
@@ -33,9 +35,9 @@ def record(scan):
 def test_the_second_of_two_steps_at_once_is_told_the_record_changed(stay, reception, record, first, second):
     """Both desks loaded the stay before either saved: the loser's copy is stale."""
     mine, theirs = Stay.objects.get(pk=stay.pk), Stay.objects.get(pk=stay.pk)
-    workflow.apply(theirs, first, reception, **record(first))
+    {"depart": depart_stay, "die": record_death}[first](stay=theirs, by=reception, **record(first))
     with pytest.raises(workflow.WorkflowError) as refused:
-        workflow.apply(mine, second, reception, **record(second))
+        {"depart": depart_stay, "die": record_death}[second](stay=mine, by=reception, **record(second))
     assert CHANGED in refused.value.message and refused.value.conflict
     assert Departure.objects.count() + Death.objects.count() == 1
 
@@ -49,7 +51,7 @@ def test_the_page_of_the_loser_answers_409_and_keeps_the_form(client_as, recepti
     def other_desk_first(obj):
         if not done and isinstance(obj, Stay):
             done.append(True)
-            workflow.apply(Stay.objects.get(pk=obj.pk), "depart", reception, departure=departure())
+            depart_stay(stay=Stay.objects.get(pk=obj.pk), by=reception, departure=departure())
         return real(obj)
 
     monkeypatch.setattr(workflow, "locked_state", other_desk_first)
@@ -70,7 +72,7 @@ def test_a_tracing_step_lost_to_another_answers_409(client_as, supervisor, stay,
     def closed_meanwhile(obj):
         if not done and isinstance(obj, type(case)):
             done.append(True)
-            workflow.apply(type(case).objects.get(pk=case.pk), "close", supervisor, reason="重复登记")
+            close_case(case=type(case).objects.get(pk=case.pk), by=supervisor, reason="重复登记")
         return real(obj)
 
     monkeypatch.setattr(workflow, "locked_state", closed_meanwhile)

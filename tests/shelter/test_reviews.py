@@ -12,7 +12,7 @@ from django.utils import timezone
 from config.celery import app
 from shelter import sweep
 from shelter.models import Notification, Person, ReviewError, Stay, StayReview
-from shelter.services import record_review
+from shelter.services import confirm_identity, record_review, stay_arrived
 
 DAY = datetime.timedelta(days=1)
 
@@ -22,9 +22,11 @@ def resident(station, reception):
     """resident(days_ago, identity="unknown", mental="normal", ages=(40, 50)): a person in the station."""
     def resident(days_ago, identity="unknown", mental="normal", ages=(40, 50)):
         person = Person.objects.create(station=station, sex="M", age_min=ages[0], age_max=ages[1], created_by=reception)
-        return Stay.objects.create(person=person, arrived_at=timezone.now() - days_ago * DAY, found_place="天河客运站",
+        stay = Stay.objects.create(person=person, arrived_at=timezone.now() - days_ago * DAY, found_place="天河客运站",
                                    brought_by="police", identity=identity, mental_state=mental, entered_by=reception,
                                    staff_in_charge=reception)
+        stay_arrived(stay)
+        return stay
 
     return resident
 
@@ -77,8 +79,7 @@ def test_keeping_someone_needs_a_next_review_date_and_only_a_supervisor_reviews(
 
 def test_confirming_the_identity_or_ending_the_stay_drops_the_reviews_owed(resident, reception):
     stay = resident(31, mental="dementia")
-    stay.identity = "confirmed"
-    stay.save()
+    confirm_identity(stay=stay)
     assert Stay.objects.get(pk=stay.pk).review_due_at is None
 
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 from lib.notify import sms_text
 from shelter import sweep
 from shelter.models import Death, Person
-from shelter.services import record_death
+from shelter.services import correct_stay, record_death
 
 
 def sent_sms(settings):
@@ -36,7 +36,7 @@ def test_a_death_report_sms_names_the_file_and_links_to_it_but_names_no_one(
 def test_a_review_reminder_sms_names_no_one(stay, supervisor, settings, django_capture_on_commit_callbacks):
     Person.objects.filter(pk=stay.person_id).update(name="李秀英")
     stay.arrived_at = timezone.now() - timezone.timedelta(days=40)
-    stay.save()
+    correct_stay(stay=stay)
     with django_capture_on_commit_callbacks(execute=True):
         assert sweep.run()
     [sms] = sent_sms(settings)

@@ -10,7 +10,7 @@ from django.utils import timezone, translation
 
 from lib import workflow
 from shelter.models import Departure, MergeError, Notification, Person, Stay, Transfer
-from shelter.services import accept_transfer, depart_stay, refuse_transfer
+from shelter.services import accept_transfer, depart_stay, merge_files, refuse_transfer
 from tracing.models import TracingCase
 
 HOUR = datetime.timedelta(hours=1)
@@ -108,7 +108,7 @@ def test_only_the_receiving_station_decides(transferred, supervisor):
 
 def test_only_a_transfer_goes_to_another_station(stay, reception, other_station):
     with pytest.raises(Exception) as e:
-        workflow.apply(stay, "depart", reception, departure=Departure(
+        depart_stay(stay=stay, by=reception, departure=Departure(
             kind="ticket", destination="邵阳", ticket_no="K9", to_station=other_station))
     assert "to_station" in e.value.message_dict
 
@@ -120,8 +120,8 @@ def test_an_administrator_merges_two_files_of_different_stations(station, other_
     Stay.objects.create(person=there, arrived_at=timezone.now() - 48 * HOUR, found_place="佛山", brought_by="police",
                         entered_by=reception)
     with pytest.raises(MergeError):
-        there.merge_into(here, supervisor, "同一人")
-    there.merge_into(here, admin_user, "身份证号相同")
+        merge_files(merged=there, survivor=here, by=supervisor, reason="同一人")
+    merge_files(merged=there, survivor=here, by=admin_user, reason="身份证号相同")
     assert there.stays.count() == 0 and here.stays.count() == 1
     case = TracingCase.objects.get(stay__person=here)
     assert case.station == station

@@ -11,9 +11,10 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from lib import idcard, workflow
+from lib import idcard
 from shelter.forms import CorrectionForm
 from shelter.models import AuditEvent, Death, Departure, Person, Service, Stay, User
+from shelter.services import depart_stay, record_death, stay_arrived
 
 VALID_ID = "43050219450101002" + idcard.check_char("43050219450101002")  # a woman born 1945-01-01
 
@@ -92,7 +93,7 @@ def test_reception_cannot_see_the_late_entries_page(client_as, reception):
 
 
 def test_a_returning_person_gets_a_new_stay_on_the_same_file(client_as, reception, stay):
-    workflow.apply(stay, "depart", reception, departure=Departure(kind="left", notes="走了", departed_at=timezone.now()))
+    depart_stay(stay=stay, by=reception, departure=Departure(kind="left", notes="走了", departed_at=timezone.now()))
     data = {k: v for k, v in intake_data().items() if k.startswith("s-")}
     client_as(reception).post(reverse("shelter:return", args=[stay.person.pk]), data)
     assert stay.person.stays.count() == 2 and Person.objects.count() == 1
@@ -103,8 +104,7 @@ def test_the_file_shows_the_whole_stay_and_is_audited(client_as, reception, stay
     client.post(reverse("shelter:transition", args=[stay.pk, "admit"]))
     client.post(reverse("shelter:add_service", args=[stay.pk]),
                 {"svc-kind": "meal", "svc-given_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"), "svc-notes": "午饭"})
-    workflow.apply(Stay.objects.get(pk=stay.pk), "depart", reception,
-                   departure=Departure(kind="ticket", destination="邵阳", ticket_no="K9", departed_at=timezone.now()))
+    depart_stay(stay=Stay.objects.get(pk=stay.pk), by=reception, departure=Departure(kind="ticket", destination="邵阳", ticket_no="K9", departed_at=timezone.now()))
     page = client.get(stay.person.get_absolute_url()).content.decode()
     for text in ("Tianhe bus station", "午饭", "returned home alone with a ticket", "邵阳", "in care"):
         assert text in page
@@ -165,7 +165,7 @@ class TestStationIsolation:
 def test_people_list_filters(client_as, reception, station):
     old = Person.objects.create(station=station, name="张老汉", sex="M", age_min=70, age_max=80)
     Person.objects.create(station=station, name="小明", sex="M", date_of_birth=datetime.date.today().replace(year=datetime.date.today().year - 10))
-    Stay.objects.create(person=old, arrived_at=timezone.now(), found_place="x", brought_by="self")
+    stay_arrived(Stay.objects.create(person=old, arrived_at=timezone.now(), found_place="x", brought_by="self"))
     client = client_as(reception)
 
     def names(**params):
@@ -275,7 +275,7 @@ def test_a_departure_refused_by_the_workflow_keeps_what_was_typed(client_as, rec
     """Someone recorded a death while this departure form was open: the form comes back, filled in."""
     client = client_as(reception)
     client.get(reverse("shelter:depart", args=[stay.pk]))
-    workflow.apply(Stay.objects.get(pk=stay.pk), "die", reception, death=Death(
+    record_death(stay=Stay.objects.get(pk=stay.pk), by=reception, death=Death(
         died_at=timezone.now(), place="医务室", cause="心脏骤停", proof_kind="medical",
         proof=scan()))
     response = client.post(reverse("shelter:depart", args=[stay.pk]), {

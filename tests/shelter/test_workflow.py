@@ -11,7 +11,7 @@ from django.utils import timezone, translation
 
 from lib import workflow
 from shelter.models import Death, Departure, Notification, StateLog, Stay
-from shelter.services import record_death
+from shelter.services import depart_stay, record_death
 
 
 def departure(**kw):
@@ -65,7 +65,7 @@ def test_departure_from_an_open_stay(stay, reception, start):
     if start == "in_care":
         workflow.apply(stay, "admit", reception)
     phone = stay.belongings.create(item="手机", quantity=1)
-    workflow.apply(stay, "depart", reception, departure=departure(), counted_out={phone.pk: ("returned", "")})
+    depart_stay(stay=stay, by=reception, departure=departure(), counted_out={phone.pk: ("returned", "")})
     stay = reload(stay)
     assert stay.state == "departed"
     assert stay.departure.entered_by == reception
@@ -74,7 +74,10 @@ def test_departure_from_an_open_stay(stay, reception, start):
 
 @pytest.mark.parametrize("end", ["depart", "die"])
 def test_no_transition_leaves_a_closed_stay(stay, reception, end, death):
-    workflow.apply(stay, end, reception, **({"departure": departure()} if end == "depart" else {"death": death()}))
+    if end == "depart":
+        depart_stay(stay=stay, by=reception, departure=departure())
+    else:
+        record_death(stay=stay, by=reception, death=death())
     for name, kwargs in (("admit", {}), ("depart", {"departure": departure()}), ("die", {"death": death()})):
         with pytest.raises(workflow.WorkflowError):
             workflow.apply(reload(stay), name, reception, **kwargs)
@@ -91,7 +94,7 @@ def test_no_transition_leaves_a_closed_stay(stay, reception, end, death):
 ])
 def test_each_kind_of_departure_asks_for_what_it_needs(stay, reception, kind, missing):
     with pytest.raises(ValidationError) as e:
-        workflow.apply(stay, "depart", reception, departure=Departure(kind=kind, departed_at=timezone.now()))
+        depart_stay(stay=stay, by=reception, departure=Departure(kind=kind, departed_at=timezone.now()))
     assert set(e.value.message_dict) == missing
     assert reload(stay).state == "reception"
 
@@ -99,13 +102,13 @@ def test_each_kind_of_departure_asks_for_what_it_needs(stay, reception, kind, mi
 def test_family_receiver_id_number_is_checked(stay, reception):
     bad = departure(kind="family", receiver_name="李明", receiver_relation="儿子", receiver_id_number="110105194912310021")
     with pytest.raises(ValidationError) as e:
-        workflow.apply(stay, "depart", reception, departure=bad)
+        depart_stay(stay=stay, by=reception, departure=bad)
     assert "receiver_id_number" in e.value.message_dict
 
 
 def test_departure_before_arrival_is_refused(stay, reception):
     with pytest.raises(ValidationError):
-        workflow.apply(stay, "depart", reception, departure=departure(departed_at=stay.arrived_at - datetime.timedelta(hours=1)))
+        depart_stay(stay=stay, by=reception, departure=departure(departed_at=stay.arrived_at - datetime.timedelta(hours=1)))
 
 
 def test_death_is_reported_at_once_to_supervisors_and_head(stay, reception, supervisor, head, settings,
@@ -127,7 +130,7 @@ def test_death_needs_proof(stay, reception, death):
     d = death()
     d.proof = None
     with pytest.raises(ValidationError) as e:
-        workflow.apply(stay, "die", reception, death=d)
+        record_death(stay=stay, by=reception, death=d)
     assert "proof" in e.value.message_dict
     assert reload(stay).state == "reception"
 
@@ -135,9 +138,9 @@ def test_death_needs_proof(stay, reception, death):
 def test_two_people_discharging_at_once_cannot_both_win(stay, reception, supervisor, death):
     """Both loaded the stay while it was open; the second save finds the state changed and rolls back."""
     first, second = reload(stay), reload(stay)
-    workflow.apply(first, "depart", reception, departure=departure(ticket_no="T-1"))
+    depart_stay(stay=first, by=reception, departure=departure(ticket_no="T-1"))
     with pytest.raises(workflow.WorkflowError) as e:
-        workflow.apply(second, "die", supervisor, death=death())
+        record_death(stay=second, by=supervisor, death=death())
     assert "same moment" in e.value.message
     stay = reload(stay)
     assert stay.state == "departed" and stay.departure.ticket_no == "T-1"

@@ -8,10 +8,11 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from lib import workflow
 from shelter.models import Death, Departure, Stay
+from shelter.services import depart_stay, record_death
 from tracing import documents, sweep
 from tracing.models import Publication, TracingCase
+from tracing.services import find_family, publish_notice, record_result, record_sample
 
 HOUR = datetime.timedelta(hours=1)
 DAY = datetime.timedelta(days=1)
@@ -26,7 +27,7 @@ def left():
     return Departure(kind="left", notes="自行离站，劝阻无效", departed_at=timezone.now() - HOUR)
 
 
-ENDINGS = {"transfer": ("depart", "departure"), "left": ("depart", "departure"), "death": ("die", "death")}
+ENDINGS = {"transfer": (depart_stay, "departure"), "left": (depart_stay, "departure"), "death": (record_death, "death")}
 
 
 @pytest.fixture
@@ -45,9 +46,9 @@ def ended(station, reception, arrive, case_of, publish, refer, death):
         case = case_of(stay)
         publish(case, reception, when=stay.arrived_at + 10 * HOUR)
         refer(TracingCase.objects.get(pk=case.pk), reception, when=stay.arrived_at + 6 * DAY)
-        name, kwarg = ENDINGS[how]
+        service, kwarg = ENDINGS[how]
         record = {"transfer": transfer, "left": left, "death": death}[how]
-        workflow.apply(Stay.objects.get(pk=stay.pk), name, reception, **{kwarg: record()})
+        service(stay=Stay.objects.get(pk=stay.pk), by=reception, **{kwarg: record()})
         return TracingCase.objects.get(pk=case.pk)
 
     return ended
@@ -64,8 +65,8 @@ def test_an_unknown_persons_case_stays_open_after_the_stay_ends(ended, how, rece
     assert any(r.case.pk == case.pk and r.kind == "refresh" for r in sent)
     # The DNA steps can still be recorded.
     now = timezone.now()
-    workflow.apply(case, "record_sample", reception, sampled_at=now - 2 * HOUR, sampled_by="民警 王", database="national")
-    workflow.apply(TracingCase.objects.get(pk=case.pk), "record_result", reception, result="no_match",
+    record_sample(case=case, by=reception, sampled_at=now - 2 * HOUR, sampled_by="民警 王", database="national")
+    record_result(case=TracingCase.objects.get(pk=case.pk), by=reception, result="no_match",
                    result_at=now - HOUR)
     case = TracingCase.objects.get(pk=case.pk)
     assert case.state == "result_received" and case.is_open
@@ -82,7 +83,7 @@ def test_the_case_closes_when_the_identity_is_confirmed_after_the_transfer(ended
 
 def test_the_case_closes_when_the_family_is_found_after_the_person_left(ended, supervisor):
     case = ended("left")
-    workflow.apply(case, "find_family", supervisor, reason="家属来电，经视频确认", channel="website")
+    find_family(case=case, by=supervisor, reason="家属来电，经视频确认", channel="website")
     case = TracingCase.objects.get(pk=case.pk)
     assert (case.state, case.close_cause) == ("family_found", "family")
 
@@ -107,19 +108,19 @@ def test_the_notice_shows_ethnicity_and_native_place(station, reception, arrive,
 def test_a_notice_with_a_main_portrait_needs_no_reason(station, reception, resident, committed, case_of):
     case = case_of(resident(station, reception, committed, face="obama_1"))
     assert case.has_main_portrait() and case.portrait_waiver_refusal() is not None
-    workflow.apply(case, "publish_notice", reception, publication=Publication(channel="national", reference="N-7"))
+    publish_notice(case=case, by=reception, publication=Publication(channel="national", reference="N-7"))
     assert TracingCase.objects.get(pk=case.pk).notice_met_at is not None
 
 
 def test_without_a_portrait_the_notice_waits_for_a_supervisors_reason(station, reception, supervisor, arrive, case_of):
     case = case_of(arrive(station, reception))
     with pytest.raises(ValidationError):
-        workflow.apply(case, "publish_notice", reception, publication=Publication(channel="national", reference="N-8"))
+        publish_notice(case=case, by=reception, publication=Publication(channel="national", reference="N-8"))
     with pytest.raises(ValidationError):
         case.allow_without_portrait(reception, "急")
     with pytest.raises(ValidationError):
         case.allow_without_portrait(supervisor, "  ")
     case.allow_without_portrait(supervisor, "面部受伤")
     case = TracingCase.objects.get(pk=case.pk)
-    workflow.apply(case, "publish_notice", reception, publication=Publication(channel="national", reference="N-8"))
+    publish_notice(case=case, by=reception, publication=Publication(channel="national", reference="N-8"))
     assert case.notice_met_at is not None and case.no_portrait_by == supervisor

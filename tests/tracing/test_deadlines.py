@@ -9,9 +9,9 @@ import chinese_calendar
 import pytest
 import time_machine
 
-from lib import workflow
 from tracing import sweep, workdays
 from tracing.models import TracingCase
+from tracing.services import refresh_notice
 
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
 HOUR = datetime.timedelta(hours=1)
@@ -78,7 +78,7 @@ def test_the_monthly_refresh_recurs_while_the_person_stays(station, reception, s
         assert status(case, "refresh") == "overdue"
         assert [(r.kind, r.stage) for r in sweep.run() if r.kind == "refresh"] == [("refresh", "overdue")]
         publication = case.publications.get()
-        workflow.apply(publication, "update", reception, at=arrival + 2 * HOUR + 31 * DAY)
+        refresh_notice(publication=publication, by=reception, at=arrival + 2 * HOUR + 31 * DAY)
         assert status(case, "refresh") == "running"
         clock.move_to(arrival + 2 * HOUR + 55 * DAY)  # the next month's last quarter: reminded again
         assert [(r.kind, r.stage) for r in sweep.run() if r.kind == "refresh"] == [("refresh", "at_risk")]

@@ -8,9 +8,10 @@ from django.apps import apps
 from django.db import connection
 from django.utils import timezone
 
-from lib import workflow
 from shelter.models import Departure
+from shelter.services import depart_stay
 from tracing.models import TracingCase
+from tracing.services import find_family
 
 
 def test_family_found_asks_how_and_keeps_the_channel(case_of, arrive, station, reception, supervisor, client_as):
@@ -33,9 +34,9 @@ def test_unknown_is_not_a_choice_for_new_records(case_of, arrive, station, recep
 
 def test_earlier_families_found_and_departures_get_unknown_by_migration(case_of, arrive, station, reception, supervisor):
     case = case_of(arrive(station, reception))
-    workflow.apply(case, "find_family", supervisor, reason="来电", channel="toutiao")
+    find_family(case=case, by=supervisor, reason="来电", channel="toutiao")
     stay = arrive(station, reception)
-    workflow.apply(stay, "depart", reception, departure=Departure(
+    depart_stay(stay=stay, by=reception, departure=Departure(
         kind="family", departed_at=timezone.now(), receiver_name="李明", receiver_relation="儿子",
         receiver_id_number="11010519491231002X", found_channel="interview"))
     TracingCase.objects.update(found_channel="")  # as before the channel was asked

@@ -8,12 +8,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from family.finding import rank_reports
-from lib import idcard, workflow
+from lib import idcard
 from oversight import figures
 from shelter.models import AuditEvent
 from shelter.timeline import for_person
 from tracing.models import Clue, ClueState
-from tracing.services import record_interview
+from tracing.services import find_family, judge_clue, record_interview
 
 WORDS = ("俺是湖南的，屋里在隆回那边，俺哥叫王建军。他说电话是13873912345。"
          "问他以前住哪，他说在长宁住过。")
@@ -56,10 +56,10 @@ def test_accepting_a_place_changes_the_ranking(interviewed, reports, reception):
     sichuan, hunan, longhui = reports
     person = interviewed.stay.person
     assert rank_reports(person) == []  # nothing accepted yet: no report is pointed to
-    workflow.apply(clue(interviewed, "place", "湖南省"), "accept", reception)
+    judge_clue(clue=clue(interviewed, "place", "湖南省"), step="accept", by=reception)
     ranked = [f.report for f in rank_reports(person)]
     assert set(ranked[:2]) == {hunan, longhui} and sichuan not in ranked
-    workflow.apply(clue(interviewed, "place", "湖南省邵阳市隆回县"), "accept", reception)
+    judge_clue(clue=clue(interviewed, "place", "湖南省邵阳市隆回县"), step="accept", by=reception)
     ranked = [f.report for f in rank_reports(person)]
     assert ranked[0] == longhui
     assert ranked[1] == hunan
@@ -69,7 +69,7 @@ def test_accepting_a_place_changes_the_ranking(interviewed, reports, reception):
 def test_an_ambiguous_place_is_accepted_as_the_candidate_chosen(interviewed, reports, reception):
     sichuan, _hunan, _longhui = reports
     changning = clue(interviewed, "place", "长宁")
-    workflow.apply(changning, "accept", reception, code="511524")
+    judge_clue(clue=changning, step="accept", by=reception, code="511524")
     changning.refresh_from_db()
     assert (changning.code, changning.normalised) == ("511524", "四川省宜宾市长宁县")
     assert rank_reports(interviewed.stay.person)[0].report == sichuan
@@ -81,7 +81,7 @@ def test_accepted_names_are_compared_with_the_reports_pinyin_aware(arrive, stati
     stay = arrive(station, reception)
     # Every report here was taken by 张伟 (the tests' REPORTER); the person said 章伟, which sounds the same.
     interview = record_interview(stay=stay, by=reception, words="我爸叫章伟。", interviewer="李娟")
-    workflow.apply(clue(interview, "name", "章伟"), "accept", reception)
+    judge_clue(clue=clue(interview, "name", "章伟"), step="accept", by=reception)
     fits = rank_reports(stay.person)
     assert len(fits) == 3  # every report was taken by 张伟
     assert all(f.name == 0.9 for f in fits)
@@ -90,8 +90,8 @@ def test_accepted_names_are_compared_with_the_reports_pinyin_aware(arrive, stati
 @pytest.mark.django_db
 def test_dismissed_clues_do_not_rank(interviewed, reports, reception):
     place = clue(interviewed, "place", "湖南省邵阳市隆回县")
-    workflow.apply(place, "accept", reception)
-    workflow.apply(place, "dismiss", reception)
+    judge_clue(clue=place, step="accept", by=reception)
+    judge_clue(clue=place, step="dismiss", by=reception)
     assert rank_reports(interviewed.stay.person) == []
 
 
@@ -188,8 +188,8 @@ def test_a_file_that_is_no_recording_is_refused_and_the_words_are_kept(arrive, s
 
 @pytest.mark.django_db
 def test_a_family_found_through_interview_clues_counts_in_the_month(interviewed, reception, supervisor, station):
-    workflow.apply(clue(interviewed, "place", "湖南省邵阳市隆回县"), "accept", reception)
+    judge_clue(clue=clue(interviewed, "place", "湖南省邵阳市隆回县"), step="accept", by=reception)
     case = interviewed.stay.tracing_case
-    workflow.apply(case, "find_family", supervisor, reason="隆回县公安局按问询线索找到其兄王建军", channel="interview")
+    find_family(case=case, by=supervisor, reason="隆回县公安局按问询线索找到其兄王建军", channel="interview")
     month = figures.this_month()
     assert figures.compute([station.pk], month, month).value("found_interview", month) == 1

@@ -7,8 +7,8 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from lib import workflow
 from tracing.models import Publication, TracingCase
+from tracing.services import find_family, withdraw_notice
 
 HOUR = datetime.timedelta(hours=1)
 DAY = datetime.timedelta(days=1)
@@ -24,7 +24,7 @@ def reload(case):
 
 
 def withdraw(publication, user, reason="网站链接失效"):
-    return workflow.apply(Publication.objects.get(pk=publication.pk), "withdraw", user, at=timezone.now(),
+    return withdraw_notice(publication=Publication.objects.get(pk=publication.pk), by=user, at=timezone.now(),
                           reason=reason)
 
 
@@ -75,5 +75,5 @@ def test_the_case_page_asks_for_a_reason_and_shows_the_withdrawal_in_its_history
 def test_family_found_keeps_the_deadline_met(case, reception, supervisor, publish):
     publish(case, reception, when=case.stay.arrived_at + HOUR)
     met = reload(case).notice_met_at
-    workflow.apply(reload(case), "find_family", supervisor, reason="家属来电", channel="dna")
+    find_family(case=reload(case), by=supervisor, reason="家属来电", channel="dna")
     assert reload(case).notice_met_at == met and Publication.objects.get().state == "withdrawn"

@@ -13,7 +13,9 @@ from django.utils import timezone
 
 from lib import workflow
 from shelter.models import AuditEvent, Departure, StateLog, Stay
+from shelter.services import depart_stay
 from tracing.models import DnaReferral, Publication, TracingCase
+from tracing.services import close_case, find_family, record_result, record_sample, refresh_notice
 
 HOUR = datetime.timedelta(hours=1)
 DAY = datetime.timedelta(days=1)
@@ -102,7 +104,7 @@ def test_a_refresh_on_a_channel_restarts_the_month(case, reception, supervisor, 
     publish(case, reception, when=case.stay.arrived_at + HOUR)
     publication = Publication.objects.get()
     later = timezone.now()
-    workflow.apply(publication, "update", reception, at=later)
+    refresh_notice(publication=publication, by=reception, at=later)
     assert Publication.objects.get().state == "updated"
     assert reload(case).refresh_due_at == later + 30 * DAY
     log = StateLog.for_object(publication).get()
@@ -112,7 +114,7 @@ def test_a_refresh_on_a_channel_restarts_the_month(case, reception, supervisor, 
 def test_a_refresh_before_the_publication_is_refused(case, reception, publish):
     publish(case, reception, when=case.stay.arrived_at + 2 * HOUR)
     with pytest.raises(ValidationError):
-        workflow.apply(Publication.objects.get(), "update", reception, at=case.stay.arrived_at + HOUR)
+        refresh_notice(publication=Publication.objects.get(), by=reception, at=case.stay.arrived_at + HOUR)
     assert Publication.objects.get().state == "published"
 
 
@@ -134,9 +136,9 @@ def test_the_dna_steps_in_order(case, reception, refer):
     referral = case.dna_referral
     assert referral.reference_no == f"DNA-GZ-{timezone.localdate().year}-{case.pk:06d}"
     referral.mark_received(sent + HOUR, "民警 王")
-    workflow.apply(case, "record_sample", reception, sampled_at=sent + 2 * HOUR, sampled_by="民警 王（天河派出所）",
+    record_sample(case=case, by=reception, sampled_at=sent + 2 * HOUR, sampled_by="民警 王（天河派出所）",
                    database="national")
-    workflow.apply(case, "record_result", reception, result="no_match", result_at=sent + 3 * HOUR)
+    record_result(case=case, by=reception, result="no_match", result_at=sent + 3 * HOUR)
     case = reload(case)
     assert case.state == "result_received"
     r = DnaReferral.objects.get()
@@ -147,7 +149,7 @@ def test_the_dna_steps_in_order(case, reception, refer):
 def test_the_dna_sample_cannot_come_before_the_request(case, reception, refer):
     refer(case, reception)
     with pytest.raises(ValidationError) as e:
-        workflow.apply(reload(case), "record_sample", reception, sampled_at=timezone.now() - DAY, sampled_by="x",
+        record_sample(case=reload(case), by=reception, sampled_at=timezone.now() - DAY, sampled_by="x",
                        database="national")
     assert "sampled_at" in e.value.message_dict
     assert reload(case).state == "dna_referred"
@@ -173,12 +175,12 @@ def test_a_second_dna_request_is_refused(case, reception, refer):
 
 def test_permissions_reception_traces_supervisor_closes_head_only_reads(case, reception, supervisor, head, publish):
     with pytest.raises(workflow.WorkflowError) as e:
-        workflow.apply(case, "close", reception, reason="test")
+        close_case(case=case, by=reception, reason="test")
     assert "not allowed" in e.value.message
     with pytest.raises(workflow.WorkflowError) as e:
         publish(case, head)
     assert "not allowed" in e.value.message
-    workflow.apply(case, "close", supervisor, reason="transferred to the police")
+    close_case(case=case, by=supervisor, reason="transferred to the police")
     case = reload(case)
     assert (case.state, case.close_cause) == ("closed", "other")
     log = StateLog.for_object(case).get()
@@ -188,7 +190,7 @@ def test_permissions_reception_traces_supervisor_closes_head_only_reads(case, re
 def test_family_found_withdraws_every_publication_and_logs_each(case, reception, supervisor, publish):
     publish(case, reception, channel="national")
     publish(reload(case), reception, channel="newspaper", reference="羊城晚报 2025-10-02 A7")
-    workflow.apply(reload(case), "find_family", supervisor, reason="儿子看到头条推送后来电", channel="toutiao")
+    find_family(case=reload(case), by=supervisor, reason="儿子看到头条推送后来电", channel="toutiao")
     case = reload(case)
     assert (case.state, case.close_cause) == ("family_found", "family")
     for p in case.publications.all():
@@ -208,8 +210,7 @@ def departure(kind="ticket", **kw):
 
 def test_departure_home_with_the_family_counts_as_family_found(case, reception, publish):
     publish(case, reception)
-    workflow.apply(Stay.objects.get(pk=case.stay_id), "depart", reception,
-                   departure=departure("family", found_channel="toutiao"))
+    depart_stay(stay=Stay.objects.get(pk=case.stay_id), by=reception, departure=departure("family", found_channel="toutiao"))
     case = reload(case)
     assert (case.state, case.close_cause, case.found_channel) == ("family_found", "family", "toutiao")
     assert Publication.objects.get().state == "withdrawn"
@@ -219,7 +220,7 @@ def test_two_people_acting_on_one_case_at_once_cannot_both_win(case, reception, 
     first, second = reload(case), reload(case)
     refer(first, reception)
     with pytest.raises(workflow.WorkflowError) as e:
-        workflow.apply(second, "close", supervisor, reason="duplicate")
+        close_case(case=second, by=supervisor, reason="duplicate")
     assert "same moment" in e.value.message
     assert reload(case).state == "dna_referred"
 
@@ -335,7 +336,7 @@ def test_receipt_by_the_police_is_recorded_once_and_never_overwritten(case, rece
 
 def test_receipt_by_the_police_is_refused_on_a_closed_case(case, reception, supervisor, refer):
     refer(case, reception, when=timezone.now() - DAY)
-    workflow.apply(reload(case), "close", supervisor, reason="transferred")
+    close_case(case=reload(case), by=supervisor, reason="transferred")
     with pytest.raises(ValidationError) as e:
         reload(case).dna_referral.mark_received(timezone.now() - HOUR, "民警 王")
     assert "case is closed" in e.value.messages[0]
@@ -345,7 +346,7 @@ def test_receipt_by_the_police_is_refused_on_a_closed_case(case, reception, supe
 def test_a_posted_receipt_on_a_closed_case_is_refused_and_keeps_what_was_typed(client_as, case, reception, supervisor,
                                                                                refer):
     refer(case, reception, when=timezone.now() - DAY)
-    workflow.apply(reload(case), "close", supervisor, reason="transferred")
+    close_case(case=reload(case), by=supervisor, reason="transferred")
     response = client_as(reception).post(f"/tracing/cases/{case.pk}/do/dna-received/", {
         "received_at": timezone.localtime(timezone.now() - HOUR).strftime("%Y-%m-%dT%H:%M"), "received_by": "民警 赵",
     })
@@ -372,7 +373,7 @@ def test_a_second_posted_receipt_does_not_overwrite_the_first(client_as, case, r
 ])
 def test_a_step_refused_by_the_workflow_keeps_what_was_typed(client_as, case, reception, supervisor, action, data):
     """The case closed while the form was open: the refusal is said above the form, which keeps the typing."""
-    workflow.apply(case, "close", supervisor, reason="transferred")
+    close_case(case=case, by=supervisor, reason="transferred")
     now = timezone.localtime().strftime("%Y-%m-%dT%H:%M")
     response = client_as(reception).post(f"/tracing/cases/{case.pk}/do/{action}/",
                                          {**data, "published_at": now, "sent_at": now})
@@ -384,7 +385,7 @@ def test_a_step_refused_by_the_workflow_keeps_what_was_typed(client_as, case, re
 
 
 def test_closing_refused_by_the_workflow_keeps_the_reason_typed(client_as, case, supervisor):
-    workflow.apply(case, "find_family", supervisor, reason="family came", channel="report")
+    find_family(case=case, by=supervisor, reason="family came", channel="report")
     response = client_as(supervisor).post(f"/tracing/cases/{case.pk}/do/close/",
                                           {"cause": "other", "reason": "moved to a care home"})
     assert response.status_code == 400

@@ -24,11 +24,9 @@ from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, transi
 
 from face.models import Portrait
 from lib.dates import not_before_1900
-from lib.messages import Said
 from shelter.models import (
     FUTURE_MESSAGE,
     FoundChannel,
-    Identity,
     LedgerEntry,
     Station,
     StationQuerySet,
@@ -337,18 +335,15 @@ class TracingCase(ConcurrentTransitionMixin, models.Model):
         permission="tracing.add_quickquery", custom={"label": _("Record an identity query")},
     )
     def record_query(self, query, by=None, reason=""):
-        """A quick identity query; one that confirms who the person is confirms the stay's identity
-        and closes the case."""
+        """A quick identity query (checked here, saved by tracing.services.record_query); one that
+        confirms who the person is closes the case (the service confirms the stay's identity and takes
+        the notices down)."""
         query.case = self
         query.entered_by = by
         query.full_clean()
-        query.save()
         if not query.confirms_identity:
             return self.state
-        Stay.objects.filter(pk=self.stay_id).update(identity=Identity.CONFIRMED)
-        self.stay.identity = Identity.CONFIRMED
-        self.stay.plan_review()  # the reviews owed to the unidentified are no longer owed
-        self._close(CloseCause.IDENTITY_CONFIRMED, query.made_at, by, reason or query.details)
+        self._close(CloseCause.IDENTITY_CONFIRMED, query.made_at)
         return CaseState.CLOSED
 
     @transition(
@@ -357,15 +352,15 @@ class TracingCase(ConcurrentTransitionMixin, models.Model):
     )
     def publish_notice(self, publication, by=None, reason=""):
         """Record a publication on one channel. The first one meets the 24-hour deadline and starts
-        the monthly refresh; later ones (other channels) restart the refresh month. A notice needs the
+        the monthly refresh; later ones (other channels) restart the refresh month (tracing.services
+        .publish_notice saves the publication). A notice needs the
         main portrait, unless a supervisor recorded why it goes out without one (allow_without_portrait)."""
         if not self.no_portrait_reason and not self.has_main_portrait():
             raise ValidationError(_("This person has no main portrait: take one first, or a supervisor records on "
                                     "the case why the notice goes out without one."))
         publication.case = self
         publication.entered_by = by
-        publication.full_clean(exclude=["state"])  # the status is the workflow's (protected)
-        publication.save()
+        publication.full_clean(exclude=["state"])  # the status is the workflow's (protected); saved by the service
         at = publication.published_at
         if self.notice_met_at is None or at < self.notice_met_at:
             self.notice_met_at = at
@@ -377,13 +372,13 @@ class TracingCase(ConcurrentTransitionMixin, models.Model):
         permission="tracing.refer_dna", custom={"label": _("Send the DNA request")},
     )
     def refer_dna(self, referral, by=None, reason=""):
-        """The written request to the police to collect a DNA sample: meets the 7-day deadline."""
+        """The written request to the police to collect a DNA sample: meets the 7-day deadline (checked
+        here, saved by tracing.services.refer_dna)."""
         referral.case = self
         referral.entered_by = by
         if not referral.reference_no:
             referral.reference_no = DnaReferral.next_reference(self)
         referral.full_clean()
-        referral.save()
         self.dna_met_at = referral.sent_at
 
     @transition(
@@ -391,46 +386,45 @@ class TracingCase(ConcurrentTransitionMixin, models.Model):
         permission="tracing.refer_dna", custom={"label": _("Record the DNA sample")},
     )
     def record_sample(self, sampled_at, sampled_by, database, by=None, reason=""):
+        """The sample, on the referral (checked here, saved by tracing.services.record_sample)."""
         referral = self.dna_referral
         referral.sampled_at, referral.sampled_by, referral.database = sampled_at, sampled_by, database
         referral.full_clean()
-        referral.save()
 
     @transition(
         field=state, source=CaseState.DNA_SAMPLED, target=CaseState.RESULT_RECEIVED,
         permission="tracing.refer_dna", custom={"label": _("Record the DNA result")},
     )
     def record_result(self, result, result_at, result_notes="", by=None, reason=""):
+        """The result, on the referral (checked here, saved by tracing.services.record_result)."""
         referral = self.dna_referral
         referral.result, referral.result_at, referral.result_notes = result, result_at, result_notes
         referral.full_clean()
-        referral.save()
 
     @transition(
         field=state, source=OPEN_STATES, target=CaseState.FAMILY_FOUND,
         permission="tracing.close_case", custom={"label": _("Family found")},
     )
     def find_family(self, by=None, reason="", at=None, channel=""):
-        """Reunification: the case closes and the notice is withdrawn everywhere it was published. How the
-        family was found (shelter.models.FoundChannel) is asked every time: it is counted each month."""
+        """Reunification: the case closes (tracing.services.find_family takes the notice down everywhere it
+        was published). How the family was found (shelter.models.FoundChannel) is asked every time: it is
+        counted each month."""
         if channel not in FoundChannel.values or channel == FoundChannel.UNKNOWN:
             raise ValidationError({"channel": _("Say how the family was found.")})
         self.found_channel = channel
-        self._close(CloseCause.FAMILY_FOUND, at or timezone.now(), by, reason)
+        self._close(CloseCause.FAMILY_FOUND, at or timezone.now())
 
     @transition(
         field=state, source=OPEN_STATES, target=CaseState.CLOSED,
         permission="tracing.close_case", custom={"label": _("Close the case")},
     )
     def close(self, cause=CloseCause.OTHER, by=None, reason="", at=None):
-        self._close(cause, at or timezone.now(), by, reason)
+        """The case closes (tracing.services.close_case takes the notice down)."""
+        self._close(cause, at or timezone.now())
 
-    def _close(self, cause, at, by, reason):
+    def _close(self, cause, at):
         self.closed_at = at
         self.close_cause = cause
-        for publication in self.publications.exclude(state=PublicationState.WITHDRAWN):
-            publication.withdraw(at=at, by=by, reason=reason or Said("close_cause", cause=str(cause)), closing=True)
-            publication.save()
 
     def save(self, *args, **kwargs):
         """A save never writes the reminder claims: a copy loaded before the sweep claimed one must
@@ -624,27 +618,25 @@ class Publication(LedgerEntry):
         permission="tracing.publish_notice", custom={"label": _("Record a refresh")},
     )
     def update(self, at, by=None, reason=""):
-        """The notice was refreshed on this channel: the monthly refresh starts again."""
+        """The notice was refreshed on this channel: the monthly refresh starts again (the case's, by
+        tracing.services.refresh_notice)."""
         if at < self.published_at:
             raise ValidationError({"at": _("The refresh cannot be before the publication.")})
         if LedgerEntry.is_future(at):
             raise ValidationError({"at": FUTURE_MESSAGE})
         self.updated_at = at
-        self.case.restart_refresh(at)
 
     @transition(
         field=state, source=[PublicationState.PUBLISHED, PublicationState.UPDATED], target=PublicationState.WITHDRAWN,
         permission="tracing.publish_notice", custom={"label": _("Withdraw")},
     )
-    def withdraw(self, at, by=None, reason="", closing=False):
+    def withdraw(self, at, by=None, reason=""):
         """The notice is taken down on this channel, for a reason the history keeps. Unless the case is
         closing, a withdrawn notice no longer meets the notice deadline nor starts the refresh month
-        (TracingCase.recount_notice)."""
+        (TracingCase.recount_notice, called by tracing.services.withdraw_notice)."""
         if not str(reason).strip():
             raise ValidationError({"reason": _("Say why the notice is withdrawn.")})
         self.withdrawn_at = at
-        if not closing:
-            self.case.recount_notice(without=self)
 
 
 class DnaDatabase(models.TextChoices):

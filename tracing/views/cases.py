@@ -16,6 +16,7 @@ from shelter.models import AuditEvent
 from shelter.selectors import transition_history
 from shelter.steps import Outcome, refused, take_step, then
 
+from .. import services
 from ..forms import cases as forms
 from ..models import QueryKind
 from ..selectors import CASE_STEPS, case_for, case_steps, id_number_clue_for, publication_for
@@ -57,23 +58,28 @@ def query_done(state):
     return _("Query recorded.")
 
 
-# What each step's form gives its transition, and what the page says once it is done. The steps
-# themselves (title, permission, transition) are tracing.selectors.CASE_STEPS.
+# What each step's form gives the service that takes it, and what the page says once it is done. The
+# steps themselves (title, permission, transition) are tracing.selectors.CASE_STEPS.
 STEP_FORMS = {
-    "query": (forms.QuickQueryForm, lambda form: {"query": form.instance}, lambda form: query_done),
-    "publish": (forms.PublicationForm, lambda form: {"publication": form.instance},
+    "query": (forms.QuickQueryForm, services.record_query, lambda form: {"query": form.instance},
+              lambda form: query_done),
+    "publish": (forms.PublicationForm, services.publish_notice, lambda form: {"publication": form.instance},
                 lambda form: _("Publication recorded: %(channel)s.") % {"channel": form.instance.get_channel_display()}),
-    "dna": (forms.DnaReferralForm, lambda form: {"referral": form.instance},
+    "dna": (forms.DnaReferralForm, services.refer_dna, lambda form: {"referral": form.instance},
             lambda form: _("DNA request %(ref)s recorded: print the letter and send it to the police.") % {
                 "ref": form.instance.reference_no}),
-    "dna-received": (forms.DnaReceivedForm, None, lambda form: _("Receipt by the police recorded.")),
-    "dna-sample": (forms.DnaSampleForm, lambda form: form.cleaned_data, lambda form: _("DNA sample recorded.")),
-    "dna-result": (forms.DnaResultForm, lambda form: form.cleaned_data, lambda form: _("DNA result recorded.")),
-    "family-found": (forms.FamilyFoundForm, lambda form: form.cleaned_data,
+    "dna-received": (forms.DnaReceivedForm, services.record_dna_receipt, lambda form: form.cleaned_data,
+                     lambda form: _("Receipt by the police recorded.")),
+    "dna-sample": (forms.DnaSampleForm, services.record_sample, lambda form: form.cleaned_data,
+                   lambda form: _("DNA sample recorded.")),
+    "dna-result": (forms.DnaResultForm, services.record_result, lambda form: form.cleaned_data,
+                   lambda form: _("DNA result recorded.")),
+    "family-found": (forms.FamilyFoundForm, services.find_family, lambda form: form.cleaned_data,
                      lambda form: _("Family found: the case is closed and the notice withdrawn everywhere it was "
                                     "published.")),
-    "close": (forms.CloseForm, lambda form: form.cleaned_data, lambda form: _("The tracing case is closed.")),
-    "no-portrait": (forms.NoPortraitForm, None,
+    "close": (forms.CloseForm, services.close_case, lambda form: form.cleaned_data,
+              lambda form: _("The tracing case is closed.")),
+    "no-portrait": (forms.NoPortraitForm, services.allow_without_portrait, lambda form: form.cleaned_data,
                     lambda form: _("Recorded: the notice may go out without a portrait.")),
 }
 
@@ -128,23 +134,22 @@ def act(request, pk, action):
 
 
 def run_step(request, case, action, form):
-    """Take the step with what the form holds; the Outcome (true when it was recorded)."""
+    """Take the step with what the form holds, through its service; the Outcome (true when it was recorded)."""
     step = CASE_STEPS[action]
-    _form, kwargs, done = STEP_FORMS[action]
+    _form, service, kwargs, done = STEP_FORMS[action]
     person = case.stay.person
     if step.transition:
         return take_step(request, case, step.transition, person=person, form=form, done=done(form),
-                         action=AuditEvent.CHANGE, audit={"tracing": action}, **kwargs(form))
+                         action=AuditEvent.CHANGE, audit={"tracing": action}, service=service, case=case,
+                         **kwargs(form))
     # Records that are not steps of the workflow: the police's receipt on the sent request, and a
     # supervisor's reason for a notice without a portrait.
-    referral = getattr(case, "dna_referral", None)
+    values = kwargs(form)
     try:
         if action == "no-portrait":
-            case.allow_without_portrait(request.user, form.cleaned_data["reason"])
-        elif referral is None:
-            raise ValidationError(_("There is no DNA request yet."))
+            service(case=case, by=request.user, reason=values["reason"])
         else:
-            referral.mark_received(form.cleaned_data["received_at"], form.cleaned_data["received_by"])
+            service(case=case, received_at=values["received_at"], received_by=values["received_by"])
     except ValidationError as e:
         refused(request, form, e)
         return Outcome(False, refusal="invalid")
@@ -169,8 +174,10 @@ def publication_step(request, pk, name):
             messages.error(request, _("The refresh was not recorded: %(errors)s") % {"errors": error_text(form.errors)})
             return redirect(case)
         at = form.cleaned_data["at"]
+    service = services.refresh_notice if name == "update" else services.withdraw_notice
     outcome = take_step(request, publication, name, person=case.stay.person, action=AuditEvent.CHANGE,
-                        audit={"tracing": name}, at=at, reason=request.POST.get("reason", ""))
+                        audit={"tracing": name}, service=service, publication=publication, at=at,
+                        reason=request.POST.get("reason", ""))
     return then(request, outcome, redirect(case))
 
 

@@ -22,7 +22,7 @@ from .. import documents, hooks
 from ..forms.interviews import ChoosePlaceForm, InterviewForm
 from ..models import Clue, ClueKind, Interview
 from ..selectors import case_steps, interview_for
-from ..services import record_interview
+from ..services import judge_clue, record_interview
 from .documents import pdf_response
 
 CLUE_STEPS = ("accept", "dismiss")
@@ -87,7 +87,8 @@ def clue_step(request, pk, name):
         form = ChoosePlaceForm(request.POST)
         kwargs["code"] = form.cleaned_data["code"] if form.is_valid() else ""
     take_step(request, clue, name, person=clue.interview.stay.person,
-              audit={"clue": clue.kind, "value": clue.normalised, **kwargs})
+              audit={"clue": clue.kind, "value": clue.normalised, **kwargs}, service=judge_clue, clue=clue, step=name,
+              **kwargs)
     return redirect(f"{clue.interview.get_absolute_url()}#clue-{clue.pk}")
 
 

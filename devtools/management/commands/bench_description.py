@@ -7,7 +7,8 @@ It runs in a database beside the configured one (as bench_deadlines does), dropp
 --keep (then a later --keep run with the same --people and --seed finds it filled and skips the load).
 Files get synthetic Chinese names (surnames by frequency, one- or two-character given names from a
 pool of common characters, one in ten an alias), a sex, an estimated age or a date of birth and a native
-place, at 20 stations; the name keys are written as Person.save writes them (lib.names.name_keys).
+place, at 20 stations; the name keys are written as shelter.services.upkeep.keep_name_keys writes them
+(lib.names.name_keys).
 
 Each query is a description of a file on the register as a family or an intake desk would give it:
 the same name, a name that sounds the same with other characters, one a southern accent merges

@@ -156,7 +156,7 @@ class Command(BaseCommand):
             if (first // BATCH) % 10 == 9:
                 self.stdout.write(f"  {first + n:,} stays", ending="\r")
                 self.stdout.flush()
-        Person.objects.refresh_last_arrival()  # as Stay.save keeps it (bulk_create skips save)
+        Person.objects.refresh_last_arrival()  # as shelter.services.upkeep keeps it for an arrival
 
     def bench(self, requests):
         station = Station.objects.order_by("code").first()

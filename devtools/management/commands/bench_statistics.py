@@ -109,7 +109,7 @@ class Command(BaseCommand):
             Departure.objects.bulk_create(departures)
             Death.objects.bulk_create(deaths)
             TracingCase.objects.bulk_create(cases)
-        Stay.objects.all().mark_repeats()  # as register_arrival keeps it (bulk_create skips save)
+        Stay.objects.all().mark_repeats()  # as register_arrival keeps it (shelter.services.upkeep)
         return head, admin
 
     def case(self, stay, left, now, rng):

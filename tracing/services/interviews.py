@@ -1,29 +1,12 @@
-"""Writes of tracing that span several models. Keyword-only arguments and no request: views, tasks,
-receivers, the demo data and the tests call the same functions. The rules stay on the models
-(transitions, querysets)."""
+"""Interviews and their clues: recorded, and each clue judged (accepted or dismissed)."""
 
 from django.db import transaction
 from django.utils import timezone
 
-from . import clues
-from .models import Clue, Interview, TracingCase
+from lib import workflow
 
-
-def follow_transfer(*, stay):
-    """A transfer accepted: the open case of the sending station's stay moves to `stay`, the receiving
-    station's, with its notices and deadlines. Returns whether a case moved."""
-    return bool(TracingCase.objects.filter(stay_id=stay.transferred_from_id, closed_at__isnull=True).update(
-        stay=stay, station=stay.person.station_id))
-
-
-def follow_merge(*, merged, survivor, by):
-    """Files of two stations merged by an administrator: the moved stays' cases are the surviving
-    station's (inside the merge's transaction)."""
-    TracingCase.objects.filter(stay__person=survivor).exclude(station=survivor.station_id).update(
-        station=survivor.station_id)
-
-
-# --- Interviews -------------------------------------------------------------------------------------
+from .. import clues
+from ..models import Clue, Interview
 
 
 def record_interview(*, stay, by, words, interviewer, held_at=None, language="", interpreter="", conclusion="",
@@ -52,3 +35,11 @@ def propose_clues(interview):
              position=c.start)
         for c in found
     ])
+
+
+def judge_clue(*, clue, step, by, code=""):
+    """Accept (with the place chosen when the name was ambiguous, `code`) or dismiss a clue: Clue.accept /
+    dismiss hold the rule; other apps follow on post_transition (family re-ranks the candidates)."""
+    if step not in ("accept", "dismiss"):
+        raise ValueError(step)
+    return workflow.apply(clue, step, by, **({"code": code} if step == "accept" else {}))

@@ -1,0 +1,43 @@
+"""Writes of tracing: the only way a view, task, receiver, command, the demo or a test changes its rows.
+Keyword-only arguments and no request; one module per topic. The rules stay on the models (transitions
+check their own row's state and set its fields; clean(); querysets); each step's service wraps
+lib.workflow.apply and makes the writes that follow for other rows."""
+
+from .cases import (
+    allow_without_portrait,
+    close_case,
+    find_family,
+    publish_notice,
+    record_dna_receipt,
+    record_query,
+    record_result,
+    record_sample,
+    refer_dna,
+    refresh_notice,
+    take_down_notices,
+    withdraw_notice,
+)
+from .interviews import judge_clue, propose_clues, record_interview
+from .register import close_with_departure, follow_merge, follow_stay, follow_transfer
+
+__all__ = [
+    "allow_without_portrait",
+    "close_case",
+    "close_with_departure",
+    "find_family",
+    "follow_merge",
+    "follow_stay",
+    "follow_transfer",
+    "judge_clue",
+    "propose_clues",
+    "publish_notice",
+    "record_dna_receipt",
+    "record_interview",
+    "record_query",
+    "record_result",
+    "record_sample",
+    "refer_dna",
+    "refresh_notice",
+    "take_down_notices",
+    "withdraw_notice",
+]

@@ -1,0 +1,132 @@
+"""Steps and records of a tracing case. Each step's service wraps lib.workflow.apply (the transition
+checks the case's state, the record it is given, and sets the case's fields) and makes the writes that
+follow for other rows: the step's record saved (the query, the publication, the DNA referral), the
+stay's identity confirmed, the notices taken down when the case closes, the case's deadlines when a
+notice is refreshed or withdrawn."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from lib import workflow
+from lib.messages import Said
+from shelter.services import confirm_identity
+
+from ..models import CaseState, CloseCause, PublicationState
+
+
+def take_down_notices(*, case, at, by=None, reason=""):
+    """A closing case's notices are withdrawn everywhere they are still out (each publication's own
+    step, logged with the reason; the case's deadlines are not recounted: it is closed)."""
+    reason = reason or Said("close_cause", cause=str(case.close_cause))
+    for publication in case.publications.exclude(state=PublicationState.WITHDRAWN):
+        publication.withdraw(at=at, by=by, reason=reason)
+        publication.save()
+
+
+@transaction.atomic
+def record_query(*, case, query, by, reason=""):
+    """A quick identity query (TracingCase.record_query): saved; one that confirms who the person is
+    confirms the stay's identity (its reviews for the unidentified are no longer owed), closes the case
+    and takes its notices down. Returns the case's state."""
+    state = workflow.apply(case, "record_query", by, query=query, reason=reason)
+    query.save()
+    if state == CaseState.CLOSED:
+        confirm_identity(stay=case.stay)
+        take_down_notices(case=case, at=query.made_at, by=by, reason=reason or query.details)
+    return state
+
+
+@transaction.atomic
+def publish_notice(*, case, publication, by, reason=""):
+    """A notice published on one channel (TracingCase.publish_notice): saved. Returns the case's state."""
+    state = workflow.apply(case, "publish_notice", by, publication=publication, reason=reason)
+    publication.save()
+    return state
+
+
+@transaction.atomic
+def refer_dna(*, case, referral, by, reason=""):
+    """The DNA request sent to the police (TracingCase.refer_dna): saved. Returns the referral."""
+    workflow.apply(case, "refer_dna", by, referral=referral, reason=reason)
+    referral.save()
+    return referral
+
+
+@transaction.atomic
+def record_sample(*, case, by, sampled_at, sampled_by, database, reason=""):
+    """The police took the DNA sample (TracingCase.record_sample): recorded on the referral."""
+    workflow.apply(case, "record_sample", by, sampled_at=sampled_at, sampled_by=sampled_by, database=database,
+                   reason=reason)
+    case.dna_referral.save()
+    return case.dna_referral
+
+
+@transaction.atomic
+def record_result(*, case, by, result, result_at, result_notes="", reason=""):
+    """The DNA comparison's result (TracingCase.record_result): recorded on the referral."""
+    workflow.apply(case, "record_result", by, result=result, result_at=result_at, result_notes=result_notes,
+                   reason=reason)
+    case.dna_referral.save()
+    return case.dna_referral
+
+
+@transaction.atomic
+def find_family(*, case, by, channel, reason="", at=None, system=False):
+    """The family was found (TracingCase.find_family): the case closes and its notices are taken down.
+    `system`: a step the system takes (a confirmed candidate, a departure with the family), run without
+    the user's permission on the case; a step a person takes goes through lib.workflow.apply."""
+    if system:
+        case.find_family(by=by, reason=reason, at=at, channel=channel)
+        case.save()
+    else:
+        workflow.apply(case, "find_family", by, reason=reason, at=at, channel=channel)
+    take_down_notices(case=case, at=case.closed_at, by=by, reason=reason)
+    return case
+
+
+@transaction.atomic
+def close_case(*, case, by, cause=CloseCause.OTHER, reason="", at=None, system=False):
+    """The case closes (TracingCase.close) and its notices are taken down. `system` as for find_family
+    (the identity confirmed outside tracing, e.g. in the admin)."""
+    if system:
+        case.close(cause=cause, by=by, reason=reason, at=at)
+        case.save()
+    else:
+        workflow.apply(case, "close", by, cause=cause, reason=reason, at=at)
+    take_down_notices(case=case, at=case.closed_at, by=by, reason=reason)
+    return case
+
+
+@transaction.atomic
+def refresh_notice(*, publication, by, at, reason=""):
+    """The notice refreshed on one channel (Publication.update): the case's monthly refresh starts again."""
+    workflow.apply(publication, "update", by, at=at, reason=reason)
+    publication.case.restart_refresh(at)
+    return publication
+
+
+@transaction.atomic
+def withdraw_notice(*, publication, by, at, reason=""):
+    """The notice taken down on one channel (Publication.withdraw): on a case still open it no longer meets
+    the notice deadline nor runs the refresh month (TracingCase.recount_notice)."""
+    workflow.apply(publication, "withdraw", by, at=at, reason=reason)
+    publication.case.recount_notice(without=publication)
+    return publication
+
+
+def allow_without_portrait(*, case, by, reason):
+    """A supervisor records why the notice goes out without a main portrait (TracingCase
+    .allow_without_portrait holds the rule). ValidationError when refused."""
+    case.allow_without_portrait(by, reason)
+    return case
+
+
+def record_dna_receipt(*, case, received_at, received_by):
+    """The police acknowledged the DNA request (DnaReferral.mark_received holds the rule: once, on an
+    open case). ValidationError when refused, or when there is no request yet."""
+    referral = getattr(case, "dna_referral", None)
+    if referral is None:
+        raise ValidationError(_("There is no DNA request yet."))
+    referral.mark_received(received_at, received_by)
+    return referral

@@ -1,0 +1,53 @@
+"""Tracing follows the register: a stay registered or changed, a departure with the family, a transfer
+accepted, two files merged. Called by tracing's receivers, as steps the system takes."""
+
+from lib.messages import Said
+from shelter.models import DepartureKind, FoundChannel, Identity
+
+from ..models import CloseCause, TracingCase
+from .cases import close_case, find_family
+
+
+def follow_stay(*, stay, created):
+    """A stay saved: registered without a confirmed identity, it opens its case with its deadlines (a
+    stay opened by an accepted transfer takes the sending station's open case instead); its identity
+    confirmed outside tracing (e.g. in the admin), the open case closes."""
+    case = None if created else TracingCase.objects.filter(stay=stay).first()
+    if stay.identity == Identity.CONFIRMED:
+        if case and case.is_open:
+            close_case(case=case, by=None, cause=CloseCause.IDENTITY_CONFIRMED,
+                       reason=Said("close_cause", cause=CloseCause.IDENTITY_CONFIRMED), system=True)
+    elif created and stay.transferred_from_id and follow_transfer(stay=stay):
+        pass  # the open case of the sending station's stay moved with the person
+    elif case is None and stay.is_open:
+        TracingCase.open_for(stay)
+
+
+def close_with_departure(*, stay, departure, by=None):
+    """A departure with the family is the family found. Any other end of the stay (a transfer to a
+    welfare institution, a hospital or another station, leaving, death) does not close the case of a
+    person still unknown: the notices stay up, the monthly refresh and the DNA steps go on, until the
+    identity is confirmed or the family found (a death turns the notice into one for the unidentified
+    deceased: TracingCase.person_died). `departure` is the step's record, checked (saved just after by
+    shelter.services.depart_stay)."""
+    if departure.kind != DepartureKind.FAMILY:
+        return None
+    case = TracingCase.objects.filter(stay=stay, closed_at__isnull=True).first()
+    if case is None:
+        return None
+    return find_family(case=case, by=by, reason=Said("departed_with_family"), at=departure.departed_at,
+                       channel=departure.found_channel or FoundChannel.OTHER, system=True)
+
+
+def follow_transfer(*, stay):
+    """A transfer accepted: the open case of the sending station's stay moves to `stay`, the receiving
+    station's, with its notices and deadlines. Returns whether a case moved."""
+    return bool(TracingCase.objects.filter(stay_id=stay.transferred_from_id, closed_at__isnull=True).update(
+        stay=stay, station=stay.person.station_id))
+
+
+def follow_merge(*, merged, survivor, by):
+    """Files of two stations merged by an administrator: the moved stays' cases are the surviving
+    station's (inside the merge's transaction)."""
+    TracingCase.objects.filter(stay__person=survivor).exclude(station=survivor.station_id).update(
+        station=survivor.station_id)
