@@ -65,10 +65,12 @@ CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").sp
 # Our apps first: their translations take precedence over Django's (e.g. "name" is 姓名 here, not 名称).
 INSTALLED_APPS = [
     "shelter",
+    "accounts",
     "tracing",
     "family",
     "oversight",
     "face",
+    "backups",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -166,8 +168,8 @@ AXES_VERBOSE = False
 AXES_ENABLE_ADMIN = False
 # Two-factor sign-in (django-otp, TOTP): each user may turn it on (recommended for supervisors, heads and
 # administrators); then the log-in asks for the authenticator app's code too.
-OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "Homeward")  # locked accounts are seen and unlocked on the site's page (shelter:locked)
-AXES_LOCKOUT_CALLABLE = "shelter.views.locked_out"
+OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "Homeward")  # locked accounts are seen and unlocked on the site's page (accounts:locked)
+AXES_LOCKOUT_CALLABLE = "accounts.views.locked_out"
 # The proxies in front of the app (nginx): only their X-Forwarded-For is believed (lib.http.client_ip).
 TRUSTED_PROXIES = [a for a in os.environ.get("TRUSTED_PROXIES", "").split(",") if a]
 

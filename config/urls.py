@@ -3,16 +3,18 @@ from django.contrib.auth.views import LoginView
 from django.urls import include, path
 from health_check.views import HealthCheckView
 
+from accounts import views as accounts_views
+from accounts.forms import TwoFactorLoginForm
 from config.health import CHECKS
 from shelter import views as shelter_views
-from shelter.forms import TwoFactorLoginForm
 
 urlpatterns = [
     path("healthz/", HealthCheckView.as_view(checks=CHECKS), name="healthz"),
     path("", shelter_views.home, name="home"),
     path("accounts/login/", LoginView.as_view(form_class=TwoFactorLoginForm), name="login"),
+    path("accounts/", include("accounts.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
-    path("admin/login/", shelter_views.admin_login),
+    path("admin/login/", accounts_views.admin_login),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("", include("shelter.urls")),

@@ -6,7 +6,6 @@ from django.contrib.auth.admin import GroupAdmin as BaseGroupAdmin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.models import Group
 from django.utils.translation import gettext_lazy as _
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from .models import AuditEvent, Notification, Person, StateLog, Station, StationQuerySet, Stay, User
 
@@ -98,19 +97,6 @@ class NotificationAdmin(ReadOnlyAdmin):
     def get_queryset(self, request):
         qs = super().get_queryset(request)
         return qs if request.user.sees_all_stations else qs.filter(station=request.user.station_id)
-
-
-@admin.register(TOTPDevice)
-class TwoFactorDeviceAdmin(NoDeleteMixin, admin.ModelAdmin):
-    """Two-factor devices: an administrator can only unconfirm one (a lost phone); its owner turns it on
-    again on the two-factor page. (Registered before django-otp's own admin, which would allow deletion.)"""
-
-    list_display = ("user", "name", "confirmed")
-    fields = ("user", "name", "confirmed")
-    readonly_fields = ("user", "name")
-
-    def has_add_permission(self, request):
-        return False
 
 
 # The roles are shelter.roles' to define (synced after every migrate): looked at here, never deleted.

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import accounts, audit, files, notifications, people, transfers
+from .views import audit, files, notifications, people, transfers
 
 app_name = "shelter"
 urlpatterns = [
@@ -27,7 +27,5 @@ urlpatterns = [
     path("notifications/<int:pk>/", notifications.notification_open, name="notification_open"),
     path("notifications/read/", notifications.notifications_read, name="notifications_read"),
     path("notifications/badge/", notifications.notification_badge, name="notification_badge"),
-    path("accounts/locked/", accounts.locked_accounts, name="locked"),
-    path("accounts/two-factor/", accounts.two_factor, name="two_factor"),
     path("audit/", audit.audit_log, name="audit"),
 ]

@@ -3,7 +3,6 @@ arguments and no request; one module per topic. The rules stay on the models (tr
 Person.arrival_refusal...), the services apply them and make the writes that follow for other records;
 the views add the audit record of who did it from where."""
 
-from .accounts import TwoFactorRefused, switch_two_factor, two_factor_device, unlock_account
 from .arrivals import register_arrival
 from .files import correct_file, correct_stay, merge_files
 from .notifications import mark_read
@@ -31,7 +30,6 @@ from .upkeep import (
 
 __all__ = [
     "ServiceRefused",
-    "TwoFactorRefused",
     "accept_transfer",
     "add_handover",
     "admit_stay",
@@ -48,9 +46,6 @@ __all__ = [
     "record_service",
     "refuse_transfer",
     "register_arrival",
-    "switch_two_factor",
-    "two_factor_device",
-    "unlock_account",
     "keep_arrival_counts",
     "keep_last_arrival",
     "keep_name_keys",

@@ -1,8 +1,8 @@
 """Views of the station register, one module per screen. Thin: they check the form and call a service
 (shelter.services), the only way they change rows; every read or change of a file is written to the audit
-log. Re-exported here: what config names (the site's urls, django-axes' lockout page); the rest is
+log. Re-exported here: what config names (the site's home page); the rest is
 reached by its module (shelter/urls.py), whose names (people, transfers, notifications) they would hide."""
 
-from .accounts import admin_login, home, locked_out
+from .people import home
 
-__all__ = ["admin_login", "home", "locked_out"]
+__all__ = ["home"]

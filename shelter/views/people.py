@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.db import IntegrityError
 from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -114,3 +115,16 @@ def intake(request, pk=None):
 
 HANDOVER_MISSING = gettext_lazy("Brought by the police without the handover form's number and scan: ask the "
                                 "police for the form and add it to the stay.")
+
+
+@login_required
+def home(request):
+    """Each user lands on the first page an app offers for their permissions (hooks.HOME_PAGES:
+    supervisors on the deadline board), everyone else on the people list."""
+    for permission, url_name in hooks.HOME_PAGES:
+        if request.user.has_perm(permission):
+            try:
+                return redirect(reverse(url_name))
+            except NoReverseMatch:
+                continue
+    return redirect("shelter:people")

@@ -14,6 +14,7 @@ from django.db.models import QuerySet
 import family.forms
 import oversight.forms
 import tracing.forms
+from accounts import forms as accounts_forms
 from face import forms as face_forms
 from lib.dates import not_before_1900
 from lib.filters import ListFilter
@@ -22,7 +23,7 @@ from shelter import forms as shelter_forms
 
 # Every module of forms: shelter's and face's, and each screen's of the apps with a forms package (found,
 # not listed by hand).
-MODULES = [shelter_forms, face_forms] + [
+MODULES = [shelter_forms, accounts_forms, face_forms] + [
     importlib.import_module(f"{package.__name__}.{m.name}")
     for package in (tracing.forms, family.forms, oversight.forms) for m in pkgutil.iter_modules(package.__path__)
 ]

@@ -10,7 +10,7 @@ from pathlib import Path
 import grimp
 
 ROOT = Path(__file__).resolve().parents[2]
-PACKAGES = ["config", "lib", "shelter", "face", "tracing", "family", "oversight", "devtools"]
+PACKAGES = ["config", "lib", "shelter", "accounts", "backups", "face", "tracing", "family", "oversight", "devtools"]
 LINT_IMPORTS = Path(sys.executable).parent / "lint-imports"
 
 

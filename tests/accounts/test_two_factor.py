@@ -9,8 +9,8 @@ from django.urls import reverse
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from accounts.services import TwoFactorRefused, switch_two_factor, two_factor_device
 from shelter.models import AuditEvent
-from shelter.services import TwoFactorRefused, switch_two_factor, two_factor_device
 
 
 @pytest.fixture(autouse=True)
@@ -35,13 +35,13 @@ def log_in(username, password, token="", next_url=""):
 
 def turn_on(client_as, user):
     client = client_as(user)
-    page = client.get(reverse("shelter:two_factor"))
+    page = client.get(reverse("accounts:two_factor"))
     assert page.status_code == 200 and "data:image/svg+xml" in page.content.decode()
     device = TOTPDevice.objects.get(user=user)
-    assert client.post(reverse("shelter:two_factor"), {"code": "000000" if code(device) != "000000" else "111111"}
+    assert client.post(reverse("accounts:two_factor"), {"code": "000000" if code(device) != "000000" else "111111"}
                        ).status_code == 200  # a wrong code: still off
     assert not TOTPDevice.objects.get(user=user).confirmed
-    client.post(reverse("shelter:two_factor"), {"code": code(device)})
+    client.post(reverse("accounts:two_factor"), {"code": code(device)})
     device.refresh_from_db()
     assert device.confirmed
     return device
@@ -81,7 +81,7 @@ def test_the_admin_logs_in_through_the_same_form(db, client_as, make_user):
 
 def test_it_is_turned_off_with_a_current_code(client_as, supervisor):
     device = turn_on(client_as, supervisor)
-    client_as(supervisor).post(reverse("shelter:two_factor"), {"code": code(device, later=30)})
+    client_as(supervisor).post(reverse("accounts:two_factor"), {"code": code(device, later=30)})
     assert not TOTPDevice.objects.filter(user=supervisor).exists()
     _client, response = log_in("supervisor", "pw-supervisor")
     assert response.status_code == 302

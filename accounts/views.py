@@ -1,5 +1,5 @@
-"""Log-in and accounts: the lockout page, unlocking accounts, two-factor sign-in, the admin's log-in
-through the site's form, and where a user lands."""
+"""Signing in: the lockout page, unlocking accounts, two-factor sign-in, and the admin's log-in through
+the site's form (one lockout and one two-factor check for every way in)."""
 
 import base64
 from urllib.parse import urlencode
@@ -11,24 +11,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
-from .. import hooks
-from ..forms import (
-    TwoFactorCodeForm,
-)
-from ..models import (
-    AuditEvent,
-    User,
-)
-from ..services import (
-    TwoFactorRefused,
-    switch_two_factor,
-    two_factor_device,
-    unlock_account,
-)
+from shelter.models import AuditEvent, User
+
+from .forms import TwoFactorCodeForm
+from .services import TwoFactorRefused, switch_two_factor, two_factor_device, unlock_account
 
 
 def locked_out(request, response, credentials):
@@ -52,10 +42,10 @@ def locked_accounts(request):
         unlocked = unlock_account(username=username)
         AuditEvent.record(request, AuditEvent.CHANGE, target=f"account {username}", unlocked=unlocked)
         messages.success(request, _("%(user)s can log in again.") % {"user": username})
-        return redirect("shelter:locked")
+        return redirect("accounts:locked")
     rows = [{"attempt": a, "known": a.username in names,
              "locked": a.failures_since_start >= settings.LOGIN_MAX_FAILURES} for a in attempts[:200]]
-    return render(request, "shelter/locked.html", {"rows": rows})
+    return render(request, "accounts/locked.html", {"rows": rows})
 
 
 @login_required
@@ -73,10 +63,10 @@ def two_factor(request):
                               two_factor="on" if on else "off")
             messages.success(request, _("Two-factor sign-in is on: from now on the log-in asks for the code.") if on
                              else _("Two-factor sign-in is off."))
-            return redirect("shelter:two_factor")
+            return redirect("accounts:two_factor")
     device = two_factor_device(user=request.user)
     secret = base64.b32encode(device.bin_key).decode()
-    return render(request, "shelter/two_factor.html", {
+    return render(request, "accounts/two_factor.html", {
         "device": device, "form": form, "qr": None if device.confirmed else segno.make(device.config_url).svg_data_uri(scale=4),
         "secret": " ".join(secret[i:i + 4] for i in range(0, len(secret), 4)),
     })
@@ -88,16 +78,3 @@ def admin_login(request):
     if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
         target = reverse("admin:index")
     return redirect(f"{reverse('login')}?{urlencode({'next': target})}")
-
-
-@login_required
-def home(request):
-    """Each user lands on the first page an app offers for their permissions (hooks.HOME_PAGES:
-    supervisors on the deadline board), everyone else on the people list."""
-    for permission, url_name in hooks.HOME_PAGES:
-        if request.user.has_perm(permission):
-            try:
-                return redirect(reverse(url_name))
-            except NoReverseMatch:
-                continue
-    return redirect("shelter:people")

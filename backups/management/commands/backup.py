@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from shelter.backups import BackupError, make_backup
+from backups.archive import BackupError, make_backup
 
 
 class Command(BaseCommand):

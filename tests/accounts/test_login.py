@@ -65,9 +65,9 @@ def test_a_success_resets_the_count(client, reception, settings):
 
 def test_a_supervisor_unlocks_an_account_of_their_station(client, reception, supervisor, settings, client_as):
     fail(Client(), "reception", settings.LOGIN_MAX_FAILURES)
-    page = client_as(supervisor).get(reverse("shelter:locked"))
+    page = client_as(supervisor).get(reverse("accounts:locked"))
     assert page.status_code == 200 and "reception" in page.content.decode()
-    response = client_as(supervisor).post(reverse("shelter:locked"), {"username": "reception"})
+    response = client_as(supervisor).post(reverse("accounts:locked"), {"username": "reception"})
     assert response.status_code == 302
     assert AuditEvent.objects.filter(user=supervisor, target="account reception").exists()
     assert attempt(Client(), SITE, "reception", "pw-reception").status_code == 302
@@ -76,13 +76,13 @@ def test_a_supervisor_unlocks_an_account_of_their_station(client, reception, sup
 def test_another_station_cannot_unlock(reception, other_station, settings, client_as, make_user):
     stranger = make_user("stranger", "supervisor", other_station)
     fail(Client(), "reception", settings.LOGIN_MAX_FAILURES)
-    assert "reception" not in client_as(stranger).get(reverse("shelter:locked")).content.decode()
-    assert client_as(stranger).post(reverse("shelter:locked"), {"username": "reception"}).status_code == 404
+    assert "reception" not in client_as(stranger).get(reverse("accounts:locked")).content.decode()
+    assert client_as(stranger).post(reverse("accounts:locked"), {"username": "reception"}).status_code == 404
     assert attempt(Client(), SITE, "reception", "pw-reception").status_code == 429
 
 
 def test_reception_may_not_unlock(reception, client_as):
-    assert client_as(reception).get(reverse("shelter:locked")).status_code == 403
+    assert client_as(reception).get(reverse("accounts:locked")).status_code == 403
 
 
 @pytest.mark.parametrize("remote, forwarded, expected", [

@@ -1,4 +1,4 @@
-"""Accounts: two-factor sign-in, and unlocking an account locked after failed log-ins."""
+"""Signing in: two-factor sign-in, and unlocking an account locked after failed log-ins."""
 
 from axes.utils import reset as axes_reset
 from django.db import transaction

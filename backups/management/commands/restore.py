@@ -3,7 +3,7 @@
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
-from shelter.backups import BackupError, restore_backup
+from backups.archive import BackupError, restore_backup
 
 
 class Command(BaseCommand):

@@ -13,8 +13,8 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from backups import archive
 from face.services import take_portrait
-from shelter import backups
 from shelter.models import AuditEvent
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -80,7 +80,7 @@ def test_without_a_passphrase_there_is_no_backup(tmp_path, monkeypatch, db):
 def test_noise_from_a_wrong_passphrase_is_refused_as_undecryptable(backup, tmp_path, monkeypatch):
     """AES-CBC now and then "decrypts" with a wrong passphrase (its padding happens to fit): the noise
     that comes out is refused like a wrong passphrase, not with a crash."""
-    monkeypatch.setattr(backups, "openssl", lambda *args: (Path(args[-1]).write_bytes(os.urandom(4096)), True)[1])
-    monkeypatch.setattr(backups, "counts", dict)  # as if this database were empty
-    with pytest.raises(backups.BackupError, match="wrong passphrase"):
-        backups.restore_backup(backup[0])
+    monkeypatch.setattr(archive, "openssl", lambda *args: (Path(args[-1]).write_bytes(os.urandom(4096)), True)[1])
+    monkeypatch.setattr(archive, "counts", dict)  # as if this database were empty
+    with pytest.raises(archive.BackupError, match="wrong passphrase"):
+        archive.restore_backup(backup[0])

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from . import views
+
+app_name = "accounts"
+urlpatterns = [
+    path("locked/", views.locked_accounts, name="locked"),
+    path("two-factor/", views.two_factor, name="two_factor"),
+]
