@@ -5,18 +5,15 @@ from functools import lru_cache
 from pathlib import Path
 
 import pytest
-from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from django.utils import timezone
 from fpdf import FPDF
 from PIL import Image
 from playwright.sync_api import sync_playwright
 
 from config.celery import app
 from devtools.images import frame, jpeg
-from shelter.models import Person, Station, Stay, User
-from shelter.services import stay_arrived
+from tests.factories import PersonFactory, StationFactory, StayFactory, UserFactory
 
 # The records of tracing, family finding and oversight (arrive, publish, take_report, month_station...).
 pytest_plugins = ["tests.records"]
@@ -37,25 +34,19 @@ def _isolated_settings(settings, tmp_path):
 
 @pytest.fixture
 def station(db):
-    return Station.objects.create(code="GZ", name="Guangzhou Rescue Station", phone="020-1234")
+    return StationFactory(code="GZ", name="Guangzhou Rescue Station", phone="020-1234")
 
 
 @pytest.fixture
 def other_station(db):
-    return Station.objects.create(code="SZ", name="Shenzhen Rescue Station")
-
-
-def _make_user(username, role, station, **extra):
-    user = User.objects.create_user(username, password="pw-" + username, station=station,
-                                    email=f"{username}@example.org", **extra)
-    user.groups.add(Group.objects.get(name=role))
-    return user
+    return StationFactory(code="SZ", name="Shenzhen Rescue Station")
 
 
 @pytest.fixture
-def make_user():
+def make_user(db):
     """make_user(username, role, station, **extra): a user in the role's group, password "pw-<username>"."""
-    return _make_user
+    return lambda username, role, station, **extra: UserFactory(username=username, role=role, station=station,
+                                                                 **extra)
 
 
 @pytest.fixture
@@ -80,18 +71,14 @@ def admin_user(db, make_user):
 
 @pytest.fixture
 def person(station, reception):
-    return Person.objects.create(station=station, sex="M", age_min=60, age_max=70, created_by=reception)
+    return PersonFactory(station=station, sex="M", age_min=60, age_max=70, created_by=reception)
 
 
 @pytest.fixture
 def stay(person, reception):
     """An open stay of `person`, with what its arrival keeps (as register_arrival does)."""
-    stay = Stay.objects.create(
-        person=person, arrived_at=timezone.now(), found_place="Tianhe bus station", brought_by="police",
-        entered_by=reception, staff_in_charge=reception,
-    )
-    stay_arrived(stay)
-    return stay
+    return StayFactory(person=person, found_place="Tianhe bus station", entered_by=reception,
+                       staff_in_charge=reception)
 
 
 @pytest.fixture

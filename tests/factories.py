@@ -3,7 +3,9 @@ family report. Each gives a valid row with plain defaults; a test names only wha
 `StayFactory(person__station=station, entered_by=reception)`.
 
 Rows that a step creates (a departure, a death, a published notice, a candidate) are not made here:
-tests take the step through its service, as a page would."""
+tests take the step through its service, as a page would. What the register keeps worked out about a
+file or an arrival (search keys, the last arrival, the first review) the factories keep as the services
+do."""
 
 import factory
 from django.contrib.auth.models import Group
@@ -11,6 +13,7 @@ from django.utils import timezone
 
 from family.models import FamilyReport
 from shelter.models import Person, Station, Stay, User
+from shelter.services import keep_name_keys, stay_arrived
 
 
 class StationFactory(factory.django.DjangoModelFactory):
@@ -46,20 +49,24 @@ class UserFactory(factory.django.DjangoModelFactory):
 
 
 class PersonFactory(factory.django.DjangoModelFactory):
-    """A file of an unknown man in his sixties (the most common arrival)."""
+    """A file at `station`, with the model's defaults for what a test does not name; its search keys
+    kept as the register keeps them (shelter.services.keep_name_keys)."""
 
     class Meta:
         model = Person
 
     station = factory.SubFactory(StationFactory)
-    sex = "M"
-    age_min = 60
-    age_max = 70
-    created_by = factory.SubFactory(UserFactory, station=factory.SelfAttribute("..station"))
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        person = super()._create(model_class, *args, **kwargs)
+        keep_name_keys(person)
+        return person
 
 
 class StayFactory(factory.django.DjangoModelFactory):
-    """An open stay brought by the police, arrived now."""
+    """A stay that arrived now, brought by the police, with what the register keeps of an arrival (the
+    file's last arrival, the counts, the first review: shelter.services.stay_arrived)."""
 
     class Meta:
         model = Stay
@@ -68,8 +75,21 @@ class StayFactory(factory.django.DjangoModelFactory):
     arrived_at = factory.LazyFunction(timezone.now)
     found_place = "天河客运站候车厅"
     brought_by = "police"
-    entered_by = factory.SelfAttribute("person.created_by")
-    staff_in_charge = factory.SelfAttribute("entered_by")
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        stay = super()._create(model_class, *args, **kwargs)
+        stay_arrived(stay)
+        return stay
+
+
+def arrive(station, staff, arrived_at=None, identity="unknown", **person):
+    """A man in his sixties (or `person`'s facts) registered at `station` by `staff` with an open stay,
+    arrived `arrived_at` (now); the stay opens its tracing case."""
+    values = {"sex": "M", "age_min": 60, "age_max": 70, **person}
+    return StayFactory(person=PersonFactory(station=station, created_by=staff, **values),
+                       arrived_at=arrived_at or timezone.now(), identity=identity, entered_by=staff,
+                       staff_in_charge=staff, clothing="蓝色外套，黑裤")
 
 
 class FamilyReportFactory(factory.django.DjangoModelFactory):

@@ -28,7 +28,8 @@ from face.services import choose_main, take_portrait
 from family.models import FamilyReport
 from family.services import check_photo, register_report
 from shelter.models import Death, Departure, Notification, Person, Station, Stay
-from shelter.services import depart_stay, keep_name_keys, record_death, stay_arrived
+from shelter.services import depart_stay, record_death
+from tests import factories
 from tracing.models import DnaReferral, Interview, Publication, QuickQuery, TracingCase
 from tracing.services import publish_notice, record_query, refer_dna
 
@@ -41,22 +42,10 @@ REPORTER = {"reporter_name": "张伟", "reporter_relation": "儿子", "reporter_
 
 
 @pytest.fixture
-def arrive():
-    """arrive(station, staff, arrived_at=None, identity="unknown", **person): register a person and a stay
-    as the intake does; the stay opens its tracing case."""
-    def arrive(station, staff, arrived_at=None, identity="unknown", **person):
-        values = {"sex": "M", "age_min": 60, "age_max": 70}
-        values.update(person)
-        p = Person.objects.create(station=station, created_by=staff, **values)
-        keep_name_keys(p)
-        stay = Stay.objects.create(
-            person=p, arrived_at=arrived_at or timezone.now(), found_place="天河客运站候车厅", brought_by="police",
-            identity=identity, entered_by=staff, staff_in_charge=staff, clothing="蓝色外套，黑裤",
-        )
-        stay_arrived(stay)
-        return stay
-
-    return arrive
+def arrive(db):
+    """arrive(station, staff, arrived_at=None, identity="unknown", **person): a person and an open stay
+    (tests.factories.arrive); the stay opens its tracing case."""
+    return factories.arrive
 
 
 @pytest.fixture
@@ -204,9 +193,8 @@ def month_station(settings, station, reception, arrive, publish, refer, pdf_byte
     refer(TracingCase.objects.get(pk=case_c.pk), reception, local(2026, 3, 19, 12))
 
     depart(first_d, reception, kind="left", departed_at=local(2026, 1, 20, 10), notes="自行离开")
-    stays["D"] = Stay.objects.create(person=first_d.person, arrived_at=local(2026, 3, 20, 8), found_place="广州站",
-                                     brought_by="self", identity="confirmed", entered_by=reception)
-    stay_arrived(stays["D"])
+    stays["D"] = factories.StayFactory(person=first_d.person, arrived_at=local(2026, 3, 20, 8), found_place="广州站",
+                                       brought_by="self", identity="confirmed", entered_by=reception)
     depart(stays["A"], reception, kind="ticket", departed_at=local(2026, 3, 3, 10), destination="湖南省邵阳市",
            ticket_no="G1234", ticket_amount=Decimal("100.00"), allowance=Decimal("20.00"), receipt_no="R-1",
            paid_out_by="财务 王会计")

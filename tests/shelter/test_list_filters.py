@@ -8,20 +8,18 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from shelter.models import AuditEvent, Person, Stay
-from shelter.services import stay_arrived
+from shelter.models import AuditEvent
+from tests.factories import PersonFactory, StayFactory
 
 
 def arrive(person, when, state="reception"):
-    stay = Stay.objects.create(person=person, arrived_at=when, found_place="火车站", brought_by="self", state=state)
-    stay_arrived(stay)  # what the register keeps of an arrival (the file's last arrival), as its service does
-    return stay
+    return StayFactory(person=person, arrived_at=when, found_place="火车站", brought_by="self", state=state)
 
 
 @pytest.fixture
 def two_files(station):
     now = timezone.now()
-    old, young = (Person.objects.create(station=station, name=n, sex=s, age_min=a, age_max=a)
+    old, young = (PersonFactory(station=station, name=n, sex=s, age_min=a, age_max=a)
                   for n, s, a in (("老张", "M", 70), ("小红", "F", 20)))
     arrive(old, now - datetime.timedelta(days=40))
     arrive(young, now - datetime.timedelta(days=1), state="in_care")

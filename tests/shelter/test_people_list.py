@@ -8,14 +8,13 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from shelter.models import Person, Stay
-from shelter.services import correct_stay, merge_files, stay_arrived
+from shelter.models import Stay
+from shelter.services import correct_stay, merge_files
+from tests.factories import PersonFactory, StayFactory
 
 
 def arrive(person, when):
-    stay = Stay.objects.create(person=person, arrived_at=when, found_place="火车站", brought_by="self")
-    stay_arrived(stay)
-    return stay
+    return StayFactory(person=person, arrived_at=when, found_place="火车站", brought_by="self")
 
 
 def leave(stay, when):
@@ -29,10 +28,10 @@ def listed(client):
 
 def test_a_returning_person_comes_to_the_top_of_the_list(client_as, station, reception):
     now = timezone.now()
-    returning = Person.objects.create(station=station, name="老王")
+    returning = PersonFactory(station=station, name="老王")
     first = arrive(returning, now - datetime.timedelta(days=30))
     leave(first, now - datetime.timedelta(days=29))
-    newcomer = Person.objects.create(station=station, name="小李")
+    newcomer = PersonFactory(station=station, name="小李")
     arrive(newcomer, now - datetime.timedelta(days=2))
     client = client_as(reception)
     assert listed(client) == ["小李", "老王"]
@@ -45,7 +44,7 @@ def test_a_returning_person_comes_to_the_top_of_the_list(client_as, station, rec
 
 def test_a_corrected_arrival_time_moves_the_file(client_as, station, reception):
     now = timezone.now()
-    a, b = (Person.objects.create(station=station, name=n) for n in ("甲", "乙"))
+    a, b = (PersonFactory(station=station, name=n) for n in ("甲", "乙"))
     stay_a = arrive(a, now - datetime.timedelta(days=3))
     arrive(b, now - datetime.timedelta(days=2))
     assert listed(client_as(reception)) == ["乙", "甲"]
@@ -56,7 +55,7 @@ def test_a_corrected_arrival_time_moves_the_file(client_as, station, reception):
 
 def test_a_merge_gives_the_survivor_the_latest_arrival_of_both(station, reception, admin_user):
     now = timezone.now()
-    duplicate, survivor = (Person.objects.create(station=station, name=n) for n in ("张三", "张三丰"))
+    duplicate, survivor = (PersonFactory(station=station, name=n) for n in ("张三", "张三丰"))
     later = arrive(duplicate, now - datetime.timedelta(days=1))
     leave(later, now - datetime.timedelta(hours=20))
     earlier = arrive(survivor, now - datetime.timedelta(days=10))
@@ -68,7 +67,7 @@ def test_a_merge_gives_the_survivor_the_latest_arrival_of_both(station, receptio
 
 def test_the_arrival_period_counts_the_stations_days_midnight_to_midnight(client_as, station, reception, settings):
     late_evening = timezone.make_aware(datetime.datetime(2026, 3, 1, 23, 30))  # 15:30 UTC
-    arrive(Person.objects.create(station=station, name="夜归人"), late_evening)
+    arrive(PersonFactory(station=station, name="夜归人"), late_evening)
     client = client_as(reception)
 
     def names(**period):
@@ -80,7 +79,7 @@ def test_the_arrival_period_counts_the_stations_days_midnight_to_midnight(client
 
 def test_the_state_filter_counts_the_files_it_lists_by_their_latest_stay(client_as, station, reception):
     now = timezone.now()
-    back, gone = (Person.objects.create(station=station, name=n) for n in ("回来的人", "走了的人"))
+    back, gone = (PersonFactory(station=station, name=n) for n in ("回来的人", "走了的人"))
     leave(arrive(back, now - datetime.timedelta(days=9)), now - datetime.timedelta(days=8))
     Stay.objects.filter(pk=arrive(back, now - datetime.timedelta(days=1)).pk).update(state="in_care")
     leave(arrive(gone, now - datetime.timedelta(days=3)), now - datetime.timedelta(days=2))

@@ -11,8 +11,9 @@ from django.utils import timezone
 
 from config.celery import app
 from shelter import sweep
-from shelter.models import Notification, Person, ReviewError, Stay, StayReview
-from shelter.services import confirm_identity, record_review, stay_arrived
+from shelter.models import Notification, ReviewError, Stay, StayReview
+from shelter.services import confirm_identity, record_review
+from tests.factories import PersonFactory, StayFactory
 
 DAY = datetime.timedelta(days=1)
 
@@ -21,12 +22,9 @@ DAY = datetime.timedelta(days=1)
 def resident(station, reception):
     """resident(days_ago, identity="unknown", mental="normal", ages=(40, 50)): a person in the station."""
     def resident(days_ago, identity="unknown", mental="normal", ages=(40, 50)):
-        person = Person.objects.create(station=station, sex="M", age_min=ages[0], age_max=ages[1], created_by=reception)
-        stay = Stay.objects.create(person=person, arrived_at=timezone.now() - days_ago * DAY, found_place="天河客运站",
-                                   brought_by="police", identity=identity, mental_state=mental, entered_by=reception,
-                                   staff_in_charge=reception)
-        stay_arrived(stay)
-        return stay
+        person = PersonFactory(station=station, sex="M", age_min=ages[0], age_max=ages[1], created_by=reception)
+        return StayFactory(person=person, arrived_at=timezone.now() - days_ago * DAY, found_place="天河客运站",
+                           identity=identity, mental_state=mental, entered_by=reception, staff_in_charge=reception)
 
     return resident
 

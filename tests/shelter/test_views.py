@@ -14,7 +14,8 @@ from django.utils import timezone
 from lib import idcard
 from shelter.forms import CorrectionForm
 from shelter.models import AuditEvent, Death, Departure, Person, Service, Stay, User
-from shelter.services import depart_stay, record_death, stay_arrived
+from shelter.services import depart_stay, record_death
+from tests.factories import PersonFactory, StayFactory
 
 VALID_ID = "43050219450101002" + idcard.check_char("43050219450101002")  # a woman born 1945-01-01
 
@@ -140,7 +141,7 @@ def test_a_correction_keeps_the_old_value_and_the_reason(client_as, reception, p
 
 class TestStationIsolation:
     def test_another_stations_person_is_not_found(self, client_as, reception, other_station):
-        stranger = Person.objects.create(station=other_station, name="外站人员")
+        stranger = PersonFactory(station=other_station, name="外站人员")
         client = client_as(reception)
         assert client.get(stranger.get_absolute_url()).status_code == 404
         assert client.get(reverse("shelter:correct", args=[stranger.pk])).status_code == 404
@@ -148,7 +149,7 @@ class TestStationIsolation:
         assert not AuditEvent.objects.filter(person=stranger).exists()
 
     def test_another_stations_stay_cannot_be_changed(self, client_as, reception, other_station):
-        stranger = Person.objects.create(station=other_station)
+        stranger = PersonFactory(station=other_station)
         stay = Stay.objects.create(person=stranger, arrived_at=timezone.now(), found_place="x", brought_by="self")
         client = client_as(reception)
         assert client.post(reverse("shelter:transition", args=[stay.pk, "admit"])).status_code == 404
@@ -156,16 +157,16 @@ class TestStationIsolation:
         assert Stay.objects.get(pk=stay.pk).state == "reception"
 
     def test_an_administrator_sees_every_station(self, client_as, admin_user, other_station, person):
-        stranger = Person.objects.create(station=other_station, name="外站人员")
+        stranger = PersonFactory(station=other_station, name="外站人员")
         client = client_as(admin_user)
         assert client.get(stranger.get_absolute_url()).status_code == 200
         assert "外站人员" in client.get(reverse("shelter:people")).content.decode()
 
 
 def test_people_list_filters(client_as, reception, station):
-    old = Person.objects.create(station=station, name="张老汉", sex="M", age_min=70, age_max=80)
-    Person.objects.create(station=station, name="小明", sex="M", date_of_birth=datetime.date.today().replace(year=datetime.date.today().year - 10))
-    stay_arrived(Stay.objects.create(person=old, arrived_at=timezone.now(), found_place="x", brought_by="self"))
+    old = PersonFactory(station=station, name="张老汉", sex="M", age_min=70, age_max=80)
+    PersonFactory(station=station, name="小明", sex="M", date_of_birth=datetime.date.today().replace(year=datetime.date.today().year - 10))
+    StayFactory(person=old, found_place="x", brought_by="self")
     client = client_as(reception)
 
     def names(**params):
@@ -208,7 +209,7 @@ def test_the_admin_only_looks_records_up(client, stay, model):
 
 
 def test_the_admin_shows_a_station_only_its_own_people(client, supervisor, person, other_station):
-    Person.objects.create(station=other_station, name="外站人员")
+    PersonFactory(station=other_station, name="外站人员")
     supervisor.is_staff = True
     supervisor.save()
     client.force_login(supervisor)
@@ -252,7 +253,7 @@ def test_a_mangled_form_token_is_not_an_error(client_as, reception):
 
 
 def test_searching_by_age_works_on_29_february(client_as, reception, station):
-    Person.objects.create(station=station, name="闰年生", date_of_birth=datetime.date(1988, 2, 29))
+    PersonFactory(station=station, name="闰年生", date_of_birth=datetime.date(1988, 2, 29))
     with time_machine.travel(datetime.datetime(2028, 2, 29, 10, tzinfo=datetime.timezone.utc)):
         page = client_as(reception).get(reverse("shelter:people"), {"age": 40})
         assert page.status_code == 200
@@ -260,7 +261,7 @@ def test_searching_by_age_works_on_29_february(client_as, reception, station):
 
 
 def test_the_admin_audit_log_shows_a_station_only_its_own_events(client, supervisor, person, other_station):
-    stranger = Person.objects.create(station=other_station, name="外站人员")
+    stranger = PersonFactory(station=other_station, name="外站人员")
     other_user = User.objects.create_user("other", station=other_station)
     AuditEvent.objects.create(user=other_user, station=other_station, action="view", person=stranger, target="外站人员")
     AuditEvent.objects.create(user=supervisor, station=supervisor.station, action="view", person=person, target="本站人员")
