@@ -34,8 +34,8 @@ from tracing.models import DnaReferral, Interview, Publication, QuickQuery, Trac
 from tracing.services import publish_notice, record_query, refer_dna
 
 FACES = Path(__file__).parent / "faces"  # tests/faces
-REPORTER = {"reporter_name": "张伟", "reporter_relation": "儿子", "reporter_phone": "13912345678",
-            "reporter_id_number": "11010519491231002X"}
+REPORTER = {name: getattr(factories.FamilyReportFactory, name)
+            for name in ("reporter_name", "reporter_relation", "reporter_phone", "reporter_id_number")}
 
 
 # --- Cases and their steps ---------------------------------------------------------------------------------
@@ -145,11 +145,9 @@ def take_report(photo):
     """take_report(by, committed, photos=(), **fields): a family report taken by `by` with these photo
     files, registered and searched as the form does."""
     def take_report(by, committed, photos=(), **fields):
-        values = dict(REPORTER)
-        values.update(fields)
         checked = [(photo(name), check_photo(photo(name))) for name in photos]
-        with committed():
-            report = register_report(report=FamilyReport(**values), photos=checked, by=by)
+        with committed():  # the report as the form fills it (not saved: the service registers it)
+            report = register_report(report=factories.FamilyReportFactory.build(**fields), photos=checked, by=by)
         report.refresh_from_db()
         return report
 

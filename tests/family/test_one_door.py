@@ -10,11 +10,9 @@ from family.models import Candidate, FamilyReport
 from family.services import confirm_candidate, register_report, reject_candidate
 from lib import workflow
 from shelter.models import Notification
+from tests.factories import FamilyReportFactory
 from tracing.models import Publication
 from tracing.services import publish_notice
-
-REPORTER = {"reporter_name": "张伟", "reporter_relation": "儿子", "reporter_phone": "13912345678",
-            "reporter_id_number": "11010519491231002X"}
 
 
 def reload(obj):
@@ -25,7 +23,7 @@ def reload(obj):
 def proposed(station, reception, arrive):
     """proposed(n=1): a report (its search not run) with n residents proposed, the first with a face."""
     def proposed(n=1):
-        report = register_report(report=FamilyReport(name="张德明", sex="M", **REPORTER), by=reception)
+        report = register_report(report=FamilyReportFactory.build(name="张德明", sex="M"), by=reception)
         found = []
         for i in range(n):
             stay = arrive(station, reception)
