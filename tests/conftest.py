@@ -17,6 +17,9 @@ from config.celery import app
 from face.management.commands.bench_face import frame, jpeg
 from shelter.models import Person, Station, Stay, User
 
+# The test databases are copies of one migrated template (tests/db_template.py).
+pytest_plugins = ["tests.db_template"]
+
 
 @pytest.fixture(autouse=True)
 def _isolated_settings(settings, tmp_path):
