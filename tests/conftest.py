@@ -17,8 +17,9 @@ from config.celery import app
 from face.management.commands.bench_face import frame, jpeg
 from shelter.models import Person, Station, Stay, User
 
-# The test databases are copies of one migrated template (tests/db_template.py).
-pytest_plugins = ["tests.db_template"]
+# The test databases are copies of one migrated template (tests/db_template.py); dlib answers each
+# picture once per process (tests/face_cache.py).
+pytest_plugins = ["tests.db_template", "tests.face_cache"]
 
 
 @pytest.fixture(autouse=True)
