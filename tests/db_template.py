@@ -132,6 +132,15 @@ def _prepare_postgresql(connection, key):
     connection.settings_dict["TEST"]["TEMPLATE"] = template
 
 
+def _disconnect_others(connection):
+    """End the other sessions on the test database, which PostgreSQL would refuse to drop: a connection
+    a test's thread opened (a sweep racing another) stays open until the thread is collected."""
+    connection.close()
+    with connection._nodb_cursor() as cursor:
+        cursor.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                       "WHERE datname = %s AND pid <> pg_backend_pid()", [connection.settings_dict["NAME"]])
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(request, django_test_environment, django_db_blocker, django_db_use_migrations,
                     django_db_keepdb, django_db_createdb, django_db_modify_db_settings):
@@ -163,6 +172,9 @@ def django_db_setup(request, django_test_environment, django_db_blocker, django_
         yield
         if not django_db_keepdb:
             with django_db_blocker.unblock():
+                for alias in aliases:
+                    if connections[alias].vendor == "postgresql":
+                        _disconnect_others(connections[alias])
                 try:
                     teardown_databases(db_cfg, verbosity=verbosity)
                 except Exception as exc:  # noqa: BLE001  (as pytest-django: a warning, not an error)
