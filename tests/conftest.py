@@ -17,10 +17,6 @@ from config.celery import app
 from face.management.commands.bench_face import frame, jpeg
 from shelter.models import Person, Station, Stay, User
 
-# The test databases are copies of one migrated template (tests/db_template.py); dlib answers each
-# picture once per process (tests/face_cache.py); under xdist the longest tests go first (tests/parallel.py).
-pytest_plugins = ["tests.db_template", "tests.face_cache", "tests.parallel"]
-
 
 @pytest.fixture(autouse=True)
 def _isolated_settings(settings, tmp_path):
