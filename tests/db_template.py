@@ -102,8 +102,8 @@ def _prepare_sqlite(connection, key, folder):
             for old in cache.glob("template-*.sqlite3"):
                 old.unlink()
             building.rename(template)
-    test_name = folder / f"test-{connection.alias}.sqlite3"
-    shutil.copyfile(template, test_name)
+        test_name = folder / f"test-{connection.alias}.sqlite3"
+        shutil.copyfile(template, test_name)  # under the lock: a run of other migrations removes this one
     connection.settings_dict["TEST"]["NAME"] = str(test_name)
 
 
