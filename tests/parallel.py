@@ -27,12 +27,13 @@ def _rank(item):
 
 @pytest.hookimpl(wrapper=True)  # around the other plugins' hooks
 def pytest_collection_modifyitems(config, items):
+    worker = hasattr(config, "workerinput")  # an xdist worker (each orders the same collection alike)
     # Before xdist reads the groups:
-    for item in items:
+    for item in items if worker else ():
         if item.get_closest_marker("redis") and not item.get_closest_marker("xdist_group"):
             item.add_marker(pytest.mark.xdist_group(name="redis"))
     result = yield
     # After pytest-django's ordering, which the sort keeps within a rank:
-    if hasattr(config, "workerinput"):  # an xdist worker (each orders the same collection alike)
+    if worker:
         items.sort(key=_rank)
     return result
