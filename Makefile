@@ -47,8 +47,13 @@ run: venv
 # PYTEST_ARGS narrows a run (make test PYTEST_ARGS=tests/tracing/test_sweep.py); DATABASE_URL in the environment
 # runs the suite on that database instead of SQLite. pytest exits 5 when it collected no test: its
 # summary line ("no tests ran") says so, and that is reported, not taken for a crash.
+# The tests run in TEST_WORKERS processes (pytest-xdist; "auto": one per CPU core), each on its own copy of
+# the migrated test database (tests/db_template.py), the longest first (tests/parallel.py: --dist loadgroup
+# hands them out one by one, a group marked xdist_group to one worker); TEST_WORKERS=0 runs them in
+# pytest's own process (for --pdb, or to read one test's output in order).
+TEST_WORKERS ?= auto
 test: venv system-deps
-	@$(VENV)/bin/pytest $(PYTEST_ARGS) || { status=$$?; [ $$status -eq 5 ] || exit $$status; }
+	@$(VENV)/bin/pytest -n $(TEST_WORKERS) --dist loadgroup $(PYTEST_ARGS) || { status=$$?; [ $$status -eq 5 ] || exit $$status; }
 
 # The layers of .importlinter (lib < shelter < face < tracing, and the rooms inside each app) and the
 # team's ruff rules (ruff.toml). CI runs it before the suite; docs/architecture.md says what goes where.

@@ -1,0 +1,10 @@
+"""How the test run is set up, apart from the tests' own fixtures (tests/conftest.py and below): pytest
+plugins under tests/, loaded here at the project's root so they apply to any run of the suite.
+
+- tests/db_template.py: the test databases are copies of one migrated template (SQLite or PostgreSQL);
+- tests/face_cache.py: dlib's detector and encoder answer each picture once per process;
+- tests/parallel.py: under pytest-xdist (make test) the longest tests go first, the Redis ones on one
+  worker.
+"""
+
+pytest_plugins = ["tests.db_template", "tests.face_cache", "tests.parallel"]
