@@ -4,7 +4,9 @@ plugins under tests/, loaded here at the project's root so they apply to any run
 - tests/db_template.py: the test databases are copies of one migrated template (SQLite or PostgreSQL);
 - tests/face_cache.py: dlib's detector and encoder answer each picture once per process;
 - tests/parallel.py: under pytest-xdist (make test) the longest tests go first, the Redis ones on one
-  worker.
+  worker;
+- tests/records.py: the fixtures of the records of tracing, family finding and oversight (arrive,
+  publish, take_report, month_station...), for the tests of those apps and the journeys.
 """
 
-pytest_plugins = ["tests.db_template", "tests.face_cache", "tests.parallel"]
+pytest_plugins = ["tests.db_template", "tests.face_cache", "tests.parallel", "tests.records"]

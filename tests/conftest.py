@@ -15,9 +15,6 @@ from config.celery import app
 from devtools.images import frame, jpeg
 from tests.factories import PersonFactory, StationFactory, StayFactory, UserFactory
 
-# The records of tracing, family finding and oversight (arrive, publish, take_report, month_station...).
-pytest_plugins = ["tests.records"]
-
 
 @pytest.fixture(autouse=True)
 def _isolated_settings(settings, tmp_path):
