@@ -70,3 +70,15 @@ class SingleLineInputs:
             if problem and name not in self.errors:
                 self.add_error(name, MESSAGES[problem])
         return data
+
+
+def storable(value):
+    """`value` (a string, or lists and dicts of them, as an audit record's detail) with each NUL character
+    replaced by U+FFFD: PostgreSQL stores no NUL in text or JSON, and what was asked is still seen."""
+    if isinstance(value, str):
+        return value.replace("\x00", "\ufffd")
+    if isinstance(value, dict):
+        return {storable(k): storable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [storable(v) for v in value]
+    return value

@@ -1,4 +1,4 @@
-"""Fixtures of the tracing, family, oversight and journey tests (a plugin of tests/conftest.py). Each
+"""Fixtures of the tracing, family, oversight and journey tests (a plugin the root conftest.py loads). Each
 helper is a fixture that gives the function: a test asks for `arrive` and calls
 `arrive(station, reception, ...)`.
 

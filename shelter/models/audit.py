@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from lib import messages
 from lib.http import client_ip
+from lib.text import storable
 
 from .people import Person
 from .stations import Station, StationQuerySet
@@ -102,8 +103,8 @@ class AuditEvent(models.Model):
             station=getattr(user, "station", None),
             action=action,
             person=person,
-            target=str(target or person or "")[:200],
-            detail=detail,
+            target=storable(str(target or person or ""))[:200],
+            detail=storable(detail),
             ip=client_ip(request),
             path=request.get_full_path()[:300],
         )

@@ -87,3 +87,12 @@ def test_reads_in_the_admin_are_recorded(client_as, person, make_user):
     assert client.get(reverse("admin:shelter_person_change", args=[person.pk])).status_code == 200
     targets = list(AuditEvent.objects.filter(user=boss).exclude(action="login").order_by("pk").values_list("action", "target"))
     assert targets == [("list", "admin shelter.Person"), ("view", f"admin shelter.Person {person.pk}")]
+
+
+def test_a_nul_character_in_a_search_is_recorded_as_a_replacement_character(client_as, reception):
+    """PostgreSQL stores no NUL in text or JSON: the audit record of such a request (a mangled link, a
+    probe) would fail and lose the request; it keeps it, the NUL shown as U+FFFD."""
+    response = client_as(reception).get(reverse("shelter:people"), {"q": "张\x00三"})
+    assert response.status_code == 200
+    event = AuditEvent.objects.filter(user=reception, action=AuditEvent.LIST).latest("pk")
+    assert "张\ufffd三" in str(event.detail) and "\x00" not in str(event.detail)
