@@ -40,7 +40,7 @@ def test_every_url_that_hands_out_a_file_is_asked_below():
 
 def test_no_module_but_the_helper_names_a_file_in_the_header():
     root = Path(__file__).resolve().parents[2]
-    naming = [str(path.relative_to(root)) for app in ("config", "lib", "shelter", "face", "tracing", "family",
+    naming = [str(path.relative_to(root)) for app in ("config", "lib", "shelter", "accounts", "backups", "face", "tracing", "family",
                                                       "oversight", "devtools")
               for path in (root / app).rglob("*.py")
               if re.search(r"Content-Disposition|as_attachment", path.read_text(encoding="utf-8"))]

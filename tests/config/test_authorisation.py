@@ -1,0 +1,142 @@
+"""Who may open what, over every URL of the product (the admin's aside: it has its own permissions):
+nobody signed out, and nobody of another station. Each URL is asked with the ids of another station's
+records, as anonymous and as each role of this station; a new URL must be named below (with the record
+its ids point to), so a new view without its checks fails here."""
+
+import datetime
+import re
+
+import pytest
+from django.urls import URLResolver, get_resolver, reverse
+from django.utils import timezone
+
+from face.models import Portrait
+from face.services import take_portrait
+from family.models import Candidate, PossibleDuplicate, ReportPhoto
+from family.services import register_report
+from oversight.models import DataComparison, FinanceComparison, Problem
+from shelter.models import Notification, Transfer
+from tests.factories import FamilyReportFactory, PersonFactory, StationFactory, StayFactory
+from tracing.models import Publication
+from tracing.services import publish_notice, record_interview
+
+# Pages anyone may open signed out: the log-in and its password reset, the health check, the language.
+PUBLIC = {"login", "healthz", "set_language", "password_reset", "password_reset_done", "password_reset_confirm",
+          "password_reset_complete"}
+# Pages of no record (lists, forms, the month): scoped to the user's own station by their views.
+NO_RECORD = {"home", "logout", "password_change", "password_change_done", "accounts:locked", "accounts:two_factor",
+             "shelter:people", "shelter:intake", "shelter:transfers", "shelter:late", "shelter:notifications",
+             "shelter:notifications_read", "shelter:notification_badge", "shelter:audit", "family:reports",
+             "family:report_new", "oversight:board", "oversight:list", "oversight:problems", "oversight:problem_ledger",
+             "oversight:inspections", "oversight:comparisons", "oversight:comparison_upload", "oversight:month",
+             "oversight:figure", "oversight:ledger", "oversight:month_pdf", "oversight:finance", "oversight:finance_upload"}
+# The slugs a URL needs to reach its view.
+SLUGS = {"name": "admit", "action": "query", "kind": "notice", "stage": "overdue", "key": "arrivals", "fmt": "xlsx",
+         "uidb64": "MQ", "token": "set-password"}
+WORDS = "俺是湖南的，屋里在隆回那边，俺哥叫王建军。"
+
+
+def url_names(resolver=None, prefix=""):
+    """(name, route pattern) of every URL but the admin's."""
+    for entry in (resolver or get_resolver()).url_patterns:
+        if isinstance(entry, URLResolver):
+            if entry.namespace != "admin":
+                yield from url_names(entry, f"{prefix}{entry.namespace}:" if entry.namespace else prefix)
+        elif entry.name:
+            yield f"{prefix}{entry.name}", str(entry.pattern)
+
+
+def parameters(route):
+    return re.findall(r"<(?:(\w+):)?(\w+)>", route)
+
+
+@pytest.fixture
+def elsewhere(db, webcam, make_user):
+    """A record of every kind at another station (its ids are what this station's users ask for)."""
+    there = StationFactory(code="FS", name="Foshan Rescue Station")
+    staff = make_user("fs-supervisor", "supervisor", there)
+    stay = StayFactory(person=PersonFactory(station=there, sex="M", age_min=60, age_max=70, created_by=staff),
+                       entered_by=staff, staff_in_charge=staff)
+    person, case = stay.person, stay.tracing_case
+    other = PersonFactory(station=there, name="张三", created_by=staff)
+    portrait, _quality = take_portrait(person=person, data=webcam("obama_1"), by=staff, source=Portrait.WEBCAM)
+    publish_notice(case=case, by=staff, publication=Publication(
+        channel="national", published_at=timezone.now(), reference="FS-1", entered_at=timezone.now()))
+    interview = record_interview(stay=stay, by=staff, words=WORDS, interviewer="李娟")
+    report = register_report(report=FamilyReportFactory.build(name="王建国", sex="M"), by=staff)
+    photo = ReportPhoto.objects.create(report=report, image="family/2026/12/x.jpg", uploaded_by=staff)
+    candidate = Candidate.objects.create(report=report, person=person, score=0.9)
+    warning = PossibleDuplicate.objects.create(person=person, other=other, found_by="intake")
+    problem = Problem.build(kind="no_portrait", key=f"no_portrait:person:{other.pk}", station_id=there.pk,
+                            person_id=other.pk, now=timezone.now())
+    problem.save()
+    comparison = DataComparison.objects.create(station=there, source="公安局", file_name="x.csv", uploaded_by=staff)
+    finance = FinanceComparison.objects.create(station=there, month=datetime.date(2026, 11, 1), file_name="x.xlsx",
+                                               uploaded_by=staff, sheet={}, result={})
+    third = StationFactory(code="ZS", name="Zhongshan Rescue Station")
+    transfer = Transfer.objects.create(stay=stay, person=person, from_station=there, to_station=third,
+                                       requested_by=staff)
+    notification = Notification.objects.create(user=staff, station=there, kind="problem_new", params={"count": 1})
+    return {
+        "shelter:person": {"pk": person.pk}, "shelter:return": {"pk": person.pk}, "shelter:correct": {"pk": person.pk},
+        "shelter:merge": {"pk": person.pk, "other": other.pk},
+        "shelter:transition": {"pk": stay.pk, "name": "admit"},
+        **{f"shelter:{name}": {"pk": stay.pk} for name in (
+            "add_service", "depart", "death", "review", "handover", "death_report", "death_report_pdf")},
+        "shelter:document": {"kind": "handover", "pk": stay.pk},
+        "shelter:transfer": {"pk": transfer.pk},
+        "shelter:late_seen": {"kind": "stay", "pk": stay.pk},
+        "shelter:notification_open": {"pk": notification.pk},
+        "tracing:act": {"pk": case.pk, "action": "query"},
+        **{f"tracing:{name}": {"pk": case.pk} for name in ("case", "notice", "notice_pdf", "dna_letter")},
+        "tracing:publication": {"pk": case.publications.get().pk, "name": "update"},
+        "tracing:interviews": {"pk": stay.pk},
+        **{f"tracing:{name}": {"pk": interview.pk} for name in ("interview", "interview_audio", "police_letter")},
+        "tracing:clue": {"pk": interview.clues.first().pk, "name": "accept"},
+        "family:report_step": {"pk": report.pk, "name": "close"},
+        **{f"family:{name}": {"pk": report.pk} for name in (
+            "report", "report_candidates", "report_photos", "report_search")},
+        "family:report_photo": {"pk": photo.pk},
+        "family:review": {"pk": candidate.pk, "name": "confirm"},
+        "family:dismiss_duplicate": {"pk": warning.pk},
+        "oversight:problem_accept": {"pk": problem.pk},
+        "oversight:comparison": {"pk": comparison.pk},
+        "oversight:finance_result": {"pk": finance.pk},
+        **{f"face:{name}": {"pk": person.pk} for name in ("capture", "live_check", "portraits")},
+        **{f"face:{name}": {"pk": portrait.pk} for name in ("portrait", "make_main", "image")},
+    }
+
+
+def kwargs_for(name, route, records):
+    if name in records:
+        return records[name]
+    return {param: SLUGS[param] for _converter, param in parameters(route)}
+
+
+def test_every_url_is_named_here(elsewhere):
+    """A URL with a record's id must say which record; one without must be known as such."""
+    unnamed = {name for name, route in url_names()
+               if name not in elsewhere and name not in NO_RECORD and name not in PUBLIC}
+    assert unnamed == set()
+
+
+def test_signed_out_nothing_opens_but_the_log_in(client, elsewhere):
+    for name, route in url_names():
+        if name in PUBLIC:
+            continue
+        url = reverse(name, kwargs=kwargs_for(name, route, elsewhere))
+        for method in (client.get, client.post):
+            response = method(url)
+            assert response.status_code in (302, 403, 404, 405), f"{method.__name__} {url}"
+            if response.status_code == 302:
+                assert response["Location"].startswith(reverse("login")), f"{method.__name__} {url}"
+
+
+@pytest.mark.parametrize("role", ["reception", "supervisor", "station_head"])
+def test_no_role_opens_or_changes_another_stations_record(client_as, station, make_user, elsewhere, role):
+    client = client_as(make_user(f"gz-{role}", role, station))
+    for name in elsewhere:
+        url = reverse(name, kwargs=elsewhere[name])
+        for method in (client.get, client.post):
+            response = method(url)
+            assert response.status_code in (403, 404, 405), f"{role} {method.__name__} {url}: {response.status_code}"
