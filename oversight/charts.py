@@ -58,7 +58,7 @@ def breakdown_bars(title, rows, width=640):
             '<rect x="{}" y="{}" width="{}" height="16" fill="{}"/><text x="{}" y="{}" class="axis">{}</text>',
             label_w - 6, y + 12, label, label_w, y, f"{w:.1f}", COLOURS[0], f"{label_w + w + 4:.1f}", y + 12, value))
     if not rows:
-        parts.append(format_html('<text x="0" y="40" class="axis">—</text>'))
+        parts.append(format_html('<text x="0" y="40" class="axis">{}</text>', "—"))
     return _svg(width, height, title, parts)
 
 
