@@ -54,6 +54,8 @@ def board(request):
     summary = [
         (label, [s for s in sections if s["kind"] == kind]) for kind, label in Deadline.choices
     ]
+    AuditEvent.record(request, AuditEvent.LIST, target="deadline board",
+                      files=[case.stay.person.file_no for s in sections for case in s["rows"]])
     reviews = reviews_due(board_stays(request, form), now)
     problems = problem_counts(request.user, now) if request.user.has_perm("oversight.view_problem") else None
     return render(request, "oversight/board.html", {

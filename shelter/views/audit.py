@@ -73,6 +73,7 @@ def late_entries(request):
     show_seen = request.GET.get("seen") == "1"
     rows = [{"kind": kind, "label": late_label(kind), "entry": entry, "person": person}
             for kind, entry, person in late_entries_for(request.user, show_seen)]
+    AuditEvent.record(request, AuditEvent.LIST, target="late entries", files=[row["person"].file_no for row in rows])
     return render(request, "shelter/late.html", {
         "rows": rows, "late_hours": settings.LATE_ENTRY_HOURS, "show_seen": show_seen,
         "can_mark": request.user.has_perm("shelter.review_late_entry"),

@@ -235,6 +235,8 @@ def ending(request, pk, form_class, name, template):
     elif not stay.is_open:
         messages.error(request, workflow.not_from_state(stay, workflow.label(stay, name)))
         return redirect(stay.person)
+    else:  # the form shows the file's facts and belongings
+        AuditEvent.record(request, AuditEvent.VIEW, stay.person, target=stay, page=name)
     return render(request, template, {"stay": stay, "person": stay.person, "form": form})
 
 
@@ -255,6 +257,8 @@ def death_report(request, pk):
             messages.success(request, _("Recorded: the death report was sent to %(to)s.") % {"to": sending.recipient})
             return redirect("shelter:death_report", pk=stay.pk)
         messages.error(request, _("Please correct the fields marked below; nothing you typed was lost."))
+    else:
+        AuditEvent.record(request, AuditEvent.VIEW, stay.person, target=death, page="death report")
     return render(request, "shelter/death_report.html", {
         "stay": stay, "person": stay.person, "death": death, "form": form,
         "sendings": death.sendings.select_related("entered_by")})

@@ -32,10 +32,12 @@ def transfers(request):
     """Transfers between stations: those waiting for this station, and those it sent or received."""
     qs = Transfer.objects.for_user(request.user).select_related("person", "from_station", "to_station")
     station = request.user.station_id
+    listed = list(qs[:100])
+    AuditEvent.record(request, AuditEvent.LIST, target="transfers", files=[t.person.file_no for t in listed])
     return render(request, "shelter/transfers.html", {
         "waiting": [t for t in qs.filter(state=TransferState.PROPOSED) if request.user.sees_all_stations
                     or t.to_station_id == station],
-        "transfers": qs[:100],
+        "transfers": listed,
     })
 
 

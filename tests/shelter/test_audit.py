@@ -96,3 +96,19 @@ def test_a_nul_character_in_a_search_is_recorded_as_a_replacement_character(clie
     assert response.status_code == 200
     event = AuditEvent.objects.filter(user=reception, action=AuditEvent.LIST).latest("pk")
     assert "张\ufffd三" in str(event.detail) and "\x00" not in str(event.detail)
+
+
+def test_every_page_that_shows_people_is_recorded(client_as, supervisor, month_station):
+    """The departure and death forms (the file's facts and belongings), the death report, the transfers, the
+    late entries and the deadline board each leave a record of who saw them (issue 23)."""
+    client = client_as(supervisor)
+    open_stay, dead = month_station["E"], month_station["F"]
+    pages = [reverse("shelter:depart", args=[open_stay.pk]), reverse("shelter:death", args=[open_stay.pk]),
+             reverse("shelter:death_report", args=[dead.pk]), reverse("shelter:transfers"), reverse("shelter:late"),
+             reverse("oversight:board")]
+    for url in pages:
+        before = AuditEvent.objects.filter(user=supervisor).count()
+        assert client.get(url).status_code == 200, url
+        assert AuditEvent.objects.filter(user=supervisor).count() == before + 1, url
+    board = AuditEvent.objects.filter(user=supervisor, target="deadline board").get()
+    assert open_stay.person.file_no in board.detail["files"]
