@@ -113,6 +113,10 @@ class StayForm(SingleLineInputs, forms.ModelForm):
     def clean_belongings_text(self):
         """Each line checked as the model checks a belonging, the errors named by line, beside the box."""
         text = self.cleaned_data.get("belongings_text", "")
+        lines = len([line for line in text.splitlines() if line.strip()])
+        if lines > MAX_BELONGINGS:
+            raise ValidationError(_("%(n)s lines: at most %(max)s belongings, one a line; put what goes together on "
+                                    "one line (a bag of clothes).") % {"n": lines, "max": MAX_BELONGINGS})
         errors = []
         for number, (item, quantity) in enumerate(parse_belongings(text), 1):
             try:
@@ -126,6 +130,10 @@ class StayForm(SingleLineInputs, forms.ModelForm):
 
     def belongings(self):
         return parse_belongings(self.cleaned_data.get("belongings_text", ""))
+
+
+# More lines than any person carries: a pasted document, not a list of belongings.
+MAX_BELONGINGS = 200
 
 
 def parse_belongings(text):

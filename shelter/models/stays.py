@@ -5,7 +5,7 @@ import datetime
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -297,7 +297,8 @@ class Belonging(models.Model):
 
     stay = models.ForeignKey(Stay, on_delete=models.PROTECT, related_name="belongings")
     item = models.CharField(_("item"), max_length=100)
-    quantity = models.PositiveSmallIntegerField(_("quantity"), default=1, validators=[MaxValueValidator(32767)])
+    quantity = models.PositiveSmallIntegerField(_("quantity"), default=1,
+                                                validators=[MinValueValidator(1), MaxValueValidator(32767)])
     notes = models.CharField(_("notes"), max_length=200, blank=True)
     returned_at = models.DateTimeField(_("returned"), null=True, blank=True)
     outcome = models.CharField(_("counted out"), max_length=10, choices=BelongingOutcome.choices, blank=True)

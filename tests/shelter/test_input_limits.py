@@ -54,11 +54,21 @@ def test_a_dna_step_before_1900_is_refused_beside_the_field(client_as, superviso
 @pytest.mark.parametrize("line, message", [
     ("x" * 101 + " 1", "at most 100 characters"),
     ("现金 40000", "less than or equal to 32767"),
+    ("手套 0", "greater than or equal to 1"),
 ])
 def test_a_belonging_the_model_refuses_is_named_beside_the_box(client_as, reception, line, message):
     response = client_as(reception).post(reverse("shelter:intake"), intake(**{"s-belongings_text": f"手机 1\n{line}"}))
     text = refused(response, "s-belongings_text")
     assert "Line 2" in text and message in text
+    assert not Belonging.objects.exists()
+
+
+def test_thousands_of_belongings_lines_are_refused_beside_the_box(client_as, reception):
+    """A pasted document is not a list of belongings: refused at once, with nothing stored (the departure
+    form would take its time counting out 5,000 lines)."""
+    text = "\n".join(f"物品{i} 1" for i in range(5000))
+    response = client_as(reception).post(reverse("shelter:intake"), intake(**{"s-belongings_text": text}))
+    assert "at most 200 belongings" in refused(response, "s-belongings_text")
     assert not Belonging.objects.exists()
 
 
