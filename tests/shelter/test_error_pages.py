@@ -1,9 +1,12 @@
 """Our own 404 and 403 pages (DEBUG off, as in production): in the user's language, inside the site's
 frame, with a way back."""
 
+from django.db import OperationalError
 from django.urls import reverse
 
 from shelter.models import Person
+from shelter.views import notifications as notification_views
+from shelter.views import people as people_views
 
 
 def in_chinese(client):
@@ -37,3 +40,20 @@ def test_the_404_page_in_english(client_as, reception):
     client.cookies["django_language"] = "en"
     page = client.get("/no/such/page/").content.decode()
     assert "Not found" in page and "Back to the start page" in page
+
+
+def test_a_database_that_does_not_answer_gets_our_503_in_chinese(client_as, reception, monkeypatch):
+    """The database busy or down: a page in the user's language saying nothing was saved (and, for a
+    form, that Back still holds what was typed), not a bare "Server Error (500)"."""
+    def down(*args, **kwargs):
+        raise OperationalError("could not connect to server: Connection refused")
+
+    client = client_as(reception)
+    client.cookies["django_language"] = "zh-hans"
+    monkeypatch.setattr(people_views, "filtered_people", down)
+    response = client.get(reverse("shelter:people"))
+    assert response.status_code == 503 and response["Retry-After"] == "60"
+    assert "系统繁忙" in response.content.decode()
+    monkeypatch.setattr(notification_views, "mark_read", down)  # a form sent: Back still holds it
+    response = client.post(reverse("shelter:notifications_read"))
+    assert response.status_code == 503 and "返回" in response.content.decode()
