@@ -17,13 +17,20 @@ from django.utils.translation import gettext_lazy as _
 from PIL import Image, UnidentifiedImageError
 from pypdf import PdfReader
 from pypdf.errors import PyPdfError
+from pypdf.generic import IndirectObject
 
 KINDS = {"pdf": "PDF", "jpg": "JPEG", "jpeg": "JPEG", "png": "PNG"}
 MESSAGES = {
     "kind": _("Only PDF, JPEG or PNG scans are accepted."),
     "size": _("The file is too large (%(size)s MB; at most %(limit)s MB)."),
     "content": _("This file is not the %(kind)s its name says, or it is damaged: scan it again."),
+    "active": _("This PDF carries something a viewer would run (a script, a launch action or an attached "
+                "file): scan the paper again, or print the file to a new PDF."),
 }
+# What a PDF viewer would run or open by itself: a script, a program, an attached file, actions on events
+# (names of a dictionary's keys; an action's kind is its /S).
+ACTIVE = {"/JavaScript", "/JS", "/Launch", "/EmbeddedFile", "/EmbeddedFiles", "/RichMedia", "/AA"}
+ACTIVE_ACTIONS = {"/JavaScript", "/Launch", "/ImportData", "/SubmitForm"}
 
 
 def problem(file):
@@ -40,6 +47,8 @@ def problem(file):
     file.seek(0)
     if not (opens_as_pdf(data) if kind == "PDF" else opens_as_image(data, kind)):
         return "content", {"kind": kind}
+    if kind == "PDF" and is_active_pdf(data):
+        return "active", {}
     return None
 
 
@@ -52,6 +61,32 @@ def opens_as_pdf(data):
             return len(PdfReader(io.BytesIO(data)).pages) > 0
     except (PyPdfError, ValueError, KeyError, TypeError, OSError):
         return False
+
+
+def is_active_pdf(data):
+    """Whether any object of the PDF (compressed object streams included) names an action or script a
+    viewer would run: scans are served back inline to staff. One that cannot be walked counts as active."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            reader = PdfReader(io.BytesIO(data))
+            seen, stack = set(), [reader.trailer]
+            while stack:
+                obj = stack.pop()
+                if isinstance(obj, IndirectObject):
+                    if (obj.idnum, obj.generation) in seen:
+                        continue
+                    seen.add((obj.idnum, obj.generation))
+                    obj = obj.get_object()
+                if isinstance(obj, dict):
+                    if any(key in ACTIVE for key in obj) or obj.get("/S") in ACTIVE_ACTIONS:
+                        return True
+                    stack.extend(obj.values())
+                elif isinstance(obj, list):
+                    stack.extend(obj)
+    except (PyPdfError, ValueError, KeyError, TypeError, OSError, RecursionError):
+        return True
+    return False
 
 
 def opens_as_image(data, kind):

@@ -8,6 +8,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
+from pypdf import PdfReader, PdfWriter
+from pypdf.generic import DictionaryObject, NameObject, TextStringObject
 
 from lib.scans import check_scan, problem
 
@@ -56,3 +58,27 @@ def test_the_death_form_refuses_html_named_pdf_and_keeps_what_was_typed(client_a
     assert response.status_code == 200 and "not the PDF its name says" in html and "心脏骤停" in html
     stay.refresh_from_db()
     assert stay.state == "reception"
+
+
+def with_action(pdf_bytes, act):
+    """The same PDF with something a viewer would run added by pypdf (compressed, as a real one would)."""
+    reader = PdfReader(io.BytesIO(pdf_bytes))
+    writer = PdfWriter(clone_from=reader)
+    act(writer)
+    writer.compress_identical_objects()
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("act", [
+    lambda w: w.add_js("app.alert('hello');"),
+    lambda w: w.add_attachment("run.exe", b"MZ..."),
+    lambda w: w._root_object.__setitem__(NameObject("/OpenAction"), DictionaryObject({
+        NameObject("/S"): NameObject("/Launch"), NameObject("/F"): TextStringObject("calc.exe")})),
+], ids=["javascript", "attached file", "launch on open"])
+def test_a_pdf_that_would_run_something_is_refused(pdf_bytes, act):
+    """Scans are served back inline to staff: a PDF with a script, an attached file or a launch action
+    (issue 23) is refused, and the real scan it came from still passes."""
+    assert problem(SimpleUploadedFile("proof.pdf", with_action(pdf_bytes, act))) == ("active", {})
+    assert problem(SimpleUploadedFile("proof.pdf", with_action(pdf_bytes, lambda w: None))) is None
