@@ -6,6 +6,7 @@ filled in but says nothing. Both are refused where the text is typed, with a mes
 import re
 
 from django import forms
+from django.core import validators
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -15,6 +16,8 @@ INVISIBLE = re.compile(r"[\s\u200b-\u200f\u2060-\u2064\ufeff\u00ad]*")
 MESSAGES = {
     "control": _("Line breaks and control characters are not allowed here: type it on one line."),
     "invisible": _("This contains only invisible characters: type the text again."),
+    "box_control": _("This contains control characters (only line breaks and tabs may be in the text): paste it "
+                     "as plain text or type it again."),
 }
 
 
@@ -57,16 +60,35 @@ class SingleLineFields(models.Model):
             raise ValidationError(errors)
 
 
+# A text box holds at most this many characters (a day's notes, an hour's interview typed out): a pasted
+# book ties a request up and every page that shows it.
+TEXT_MAX_CHARS = 20000
+# In a text box line breaks and tabs are text; other control characters (NUL among them) are not.
+BOX_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
 class SingleLineInputs:
-    """A form whose one-line text inputs (CharField without a Textarea) refuse the same."""
+    """A form whose one-line text inputs (CharField without a Textarea) refuse the same, and whose text
+    boxes hold at most TEXT_MAX_CHARS characters and no control character but line breaks and tabs."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if isinstance(field, forms.CharField) and isinstance(field.widget, forms.Textarea) and not field.max_length:
+                field.max_length = TEXT_MAX_CHARS
+                field.validators.append(validators.MaxLengthValidator(TEXT_MAX_CHARS))
+                field.widget.attrs["maxlength"] = str(TEXT_MAX_CHARS)
 
     def clean(self):
         data = super().clean()
         for name, field in self.fields.items():
-            if not isinstance(field, forms.CharField) or isinstance(field.widget, forms.Textarea):
+            if not isinstance(field, forms.CharField):
                 continue
             value = data.get(name)
-            problem = single_line_problem(value) if isinstance(value, str) else None
+            if isinstance(field.widget, forms.Textarea):
+                problem = "box_control" if isinstance(value, str) and BOX_CONTROL.search(value) else None
+            else:
+                problem = single_line_problem(value) if isinstance(value, str) else None
             if problem and name not in self.errors:
                 self.add_error(name, MESSAGES[problem])
         return data

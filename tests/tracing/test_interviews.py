@@ -12,7 +12,7 @@ from lib import idcard
 from oversight import figures
 from shelter.models import AuditEvent
 from shelter.timeline import for_person
-from tracing.models import Clue, ClueState
+from tracing.models import Clue, ClueState, Interview
 from tracing.services import find_family, judge_clue, record_interview
 
 WORDS = ("俺是湖南的，屋里在隆回那边，俺哥叫王建军。他说电话是13873912345。"
@@ -193,3 +193,16 @@ def test_a_family_found_through_interview_clues_counts_in_the_month(interviewed,
     find_family(case=case, by=supervisor, reason="隆回县公安局按问询线索找到其兄王建军", channel="interview")
     month = figures.this_month()
     assert figures.compute([station.pk], month, month).value("found_interview", month) == 1
+
+
+def test_a_pasted_book_or_a_nul_in_the_words_is_refused_beside_the_box(client_as, reception, stay):
+    """Text boxes hold at most 20,000 characters (a 10 MB interview tied a request up for half a minute)
+    and no control character but line breaks and tabs (issue 23); nothing is stored."""
+    url = reverse("tracing:interviews", args=[stay.pk])
+    form = {"held_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"), "interviewer": "李娟"}
+    for words, message in (("我家在湖南。" * 5000, "at most 20000 characters"),
+                           ("我家在湖南\x07隆回。", "control characters"),
+                           ("我家在湖南\x00隆回。", "Null characters are not allowed")):
+        page = client_as(reception).post(url, {**form, "words": words}).content.decode()
+        assert message in page
+    assert not Interview.objects.exists()
