@@ -35,14 +35,20 @@ system-deps:
 	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; \
 	fi
 
+# The worker and the web server run side by side (each loads the face models as it starts); when either
+# ends (Ctrl-C, a crash, the port taken), the other is stopped once and waited for, and make returns the
+# first one's status (runserver's --insecure: static files with DEBUG off). bash for `wait -n`; the trap clears itself before stopping the two, so the TERM it
+# sends does not come back to it (`kill 0` did, again and again: a worker's "Warm shutdown" loop).
+run: SHELL := /bin/bash
 run: venv
 	mkdir -p var/celery/queue var/celery/processed  # the filesystem broker needs its folders
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo
 	@echo "Starting the Celery worker (with beat) and the web server on http://$(HOST)/"
-	trap 'kill 0' INT TERM EXIT; \
+	trap 'trap - INT TERM EXIT; kill $$(jobs -p) 2>/dev/null; wait' INT TERM EXIT; \
 	$(VENV)/bin/celery -A config worker -B --pool=solo --loglevel=warning & \
-	$(PY) manage.py runserver --noreload --insecure $(HOST)  # --insecure: static files with DEBUG off
+	$(PY) manage.py runserver --noreload --insecure $(HOST) & \
+	wait -n; status=$$?; echo "A process of make run ended ($$status): stopping the other."; exit $$status
 
 # PYTEST_ARGS narrows a run (make test PYTEST_ARGS=tests/tracing/test_sweep.py); DATABASE_URL in the environment
 # runs the suite on that database instead of SQLite. pytest exits 5 when it collected no test: its

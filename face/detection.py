@@ -26,6 +26,22 @@ standing too far back gets "move closer" rather than "no face":
 
 Each face says which pass found it (Face.found_by; the quality check stores it as measures["detector"]).
 Landmarks and encodings use the full working picture.
+
+Threads: one lock, MODELS_LOCK, around every use of the models. The HOG detector, the two shape
+predictors, the Haar cascade and the encoder are one set per process, and none of them may be used by
+two threads at once: a threaded server (runserver, gunicorn's gthread workers, a threaded Celery pool)
+checking two desks' frames together crashed (`free(): invalid size`, a general protection fault in
+_dlib_pybind11) or found 52 faces in a frame with one (issue 23; tests/face/test_threads.py). So
+find_faces, its passes and encode_face hold the lock while they run; what the quality check does with
+the faces afterwards (pose, sharpness, light: numpy and OpenCV on the picture) runs outside it.
+Measured against a set of models per thread (threading.local), on 96 quality checks of eight 640x480
+frames (good, small, far, dark, turned, empty wall, two faces) on the 2 shared cores of the development
+machine, best of three runs: with the lock 44 ms a check from 1 thread, 43 ms from 4 (the checks take
+turns; about 23 a second per process); with per-thread models 45 and 38 ms, that is at most 15 % more
+throughput on two cores, for 125 MB of memory and 0.9 s of loading per thread (4 threads: 970 MB
+against 440 MB for the process). Four desks' live guidance (3 frames a second of 320x240 each, cheaper
+than these) stays well within one process's turn-taking, and gunicorn's processes (not threads) are
+what scale the checks across cores. Never keep a model object beyond the lock, nor call one without it.
 """
 
 import functools
@@ -39,13 +55,24 @@ import face_recognition_models as files
 import numpy as np
 from django.conf import settings
 
-# dlib's neural network keeps each forward pass's outputs inside its layers: one encoding at a time per
-# process (a threaded web server with eager Celery may encode two uploads at once).
-_encoder_lock = threading.Lock()
+# Held by every use of the models (module docstring); re-entrant, as find_faces calls its passes with it held.
+MODELS_LOCK = threading.RLock()
+
+
+def models():
+    """The process's one set of models (loaded on first use). Only to be used holding MODELS_LOCK."""
+    with MODELS_LOCK:
+        return _load()
+
+
+def load_models():
+    """Load the models now: for a server or worker as it starts (deploy/gunicorn.conf.py, `make run`,
+    face/receivers.py), so that the first portrait does not wait for them."""
+    models()
 
 
 @functools.cache
-def models():
+def _load():
     return SimpleNamespace(
         detector=dlib.get_frontal_face_detector(),
         haar=cv2.CascadeClassifier(cv2.data.haarcascades + "haarcascade_frontalface_default.xml"),
@@ -82,6 +109,11 @@ def find_faces(rgb, quick=False):
     quick: for the live guidance's small preview frames, the upsampled HOG pass (the costliest, 18 ms of
     the 40 a far face took at 320x240) is left out and the Haar pass proposes faces up to 96 px instead,
     covering the same sizes for about 14 ms."""
+    with MODELS_LOCK:
+        return _find_faces(rgb, quick)
+
+
+def _find_faces(rgb, quick):
     m = models()
     height, width = rgb.shape[:2]
     scale = min(1.0, settings.FACE_DETECT_SIDE / max(width, height))
@@ -115,7 +147,9 @@ def cut_faces(rgb):
     pad_x, pad_y = round(width * SMALL_FACE_PAD), round(height * SMALL_FACE_PAD)
     padded = cv2.copyMakeBorder(rgb, pad_y, pad_y, pad_x, pad_x, cv2.BORDER_REFLECT)
     found = []
-    for r in models().detector(padded, 0):
+    with MODELS_LOCK:
+        rects = list(models().detector(padded, 0))
+    for r in rects:
         rect = dlib.rectangle(r.left() - pad_x, r.top() - pad_y, r.right() - pad_x, r.bottom() - pad_y)
         centre = rect.center()
         if 0 <= centre.x < width and 0 <= centre.y < height:
@@ -133,11 +167,15 @@ SMALL_FACE_PAD = 0.2  # the frame is padded by this share of its size with its o
 def small_faces(rgb, max_size=None):
     """Third pass: small faces proposed by the Haar cascade, each confirmed by HOG on an enlarged cut-out.
     Rectangles in `rgb` pixels (they may reach beyond its edges for a face cut by the frame)."""
-    m = models()
     height, width = rgb.shape[:2]
     pad_x, pad_y = round(width * SMALL_FACE_PAD), round(height * SMALL_FACE_PAD)
     padded = cv2.copyMakeBorder(rgb, pad_y, pad_y, pad_x, pad_x, cv2.BORDER_REPLICATE)
     grey = cv2.equalizeHist(cv2.cvtColor(padded, cv2.COLOR_RGB2GRAY))
+    with MODELS_LOCK:
+        return _confirmed_small_faces(models(), padded, grey, pad_x, pad_y, max_size)
+
+
+def _confirmed_small_faces(m, padded, grey, pad_x, pad_y, max_size):
     proposals = m.haar.detectMultiScale(grey, scaleFactor=1.15, minNeighbors=3, minSize=(SMALL_FACE_MIN,) * 2,
                                         maxSize=(max_size or SMALL_FACE_MAX,) * 2)
     found = []
@@ -162,7 +200,7 @@ def overlaps(a, b):
 def encode_face(rgb, face):
     """The 128-d encoding of one face, as face_recognition.face_encodings computes it by default
     (5-point alignment, one jitter), as float32."""
-    m = models()
-    shape = m.landmarks5(rgb, face.rect)
-    with _encoder_lock:
+    with MODELS_LOCK:
+        m = models()
+        shape = m.landmarks5(rgb, face.rect)
         return np.asarray(m.encoder.compute_face_descriptor(rgb, shape, 1), dtype=np.float32)

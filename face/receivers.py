@@ -3,7 +3,7 @@ of their person's file that searches filter by, the in-process search matrix (nu
 of every changed or newly encoded portrait, and each Celery worker process loads the face models when
 it starts, not in its first task."""
 
-from celery.signals import worker_process_init
+from celery.signals import worker_init, worker_process_init
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
@@ -11,7 +11,7 @@ from django.dispatch import receiver
 from shelter.models import Person, Station
 from shelter.signals import person_merged
 
-from .detection import models
+from .detection import load_models as load_face_models
 from .models import PERSON_FACTS, Portrait
 from .search_backends.numpy_backend import cache
 from .search_backends.pgvector_backend import create_station_index
@@ -55,8 +55,11 @@ def portrait_encoded_now(sender, portrait, **kwargs):
     cache.mark_dirty(portrait._state.db or "default", portrait.pk)
 
 
+@receiver(worker_init, dispatch_uid="face.load_models.worker")
 @receiver(worker_process_init, dispatch_uid="face.load_models")
 def load_models(**kwargs):
     """A worker's first encoding would wait for the models (seconds on a busy machine, measured by
-    `make loadtest`): each worker process loads them as it starts (the web's: deploy/gunicorn.conf.py)."""
-    models()
+    `make loadtest`): each worker loads them as it starts (the web's: config/wsgi.py). worker_init is
+    the worker's main process (the one that runs tasks with --pool=solo or threads, as `make run`'s; a
+    prefork pool's children inherit its models), worker_process_init each prefork child's."""
+    load_face_models()
