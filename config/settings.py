@@ -189,6 +189,13 @@ MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 # Uploads (portraits, proofs of death) are read into memory up to this size; larger are refused.
 DATA_UPLOAD_MAX_MEMORY_SIZE = envint("DATA_UPLOAD_MAX_MEMORY_SIZE", 30 * 1024 * 1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = DATA_UPLOAD_MAX_MEMORY_SIZE
+# Spreadsheets uploaded to be read (the finance sheet, another department's list: oversight/finance.py):
+# the file's size, what an XLSX unpacks to (from its zip directory, before it is opened: a zip bomb is
+# refused unread), rows, and characters in one cell. Beyond any of them the upload is refused, nothing kept.
+SHEET_MAX_BYTES = envint("SHEET_MAX_BYTES", 10 * 1024 * 1024)
+SHEET_MAX_UNCOMPRESSED_BYTES = envint("SHEET_MAX_UNCOMPRESSED_BYTES", 50 * 1024 * 1024)
+SHEET_MAX_ROWS = envint("SHEET_MAX_ROWS", 50_000)
+SHEET_MAX_CELL_CHARS = envint("SHEET_MAX_CELL_CHARS", 1_000)
 # A scanned document (handover form, proof of death): PDF, JPEG or PNG, checked by content, at most this.
 SCAN_MAX_MB = envint("SCAN_MAX_MB", 20)
 # An interview's recording (tracing.models.interviews.check_audio).
