@@ -103,3 +103,15 @@ def test_the_upload_page_says_why_a_sheet_is_refused(station, supervisor, client
                                           {"station": station.pk, "month": "2026-03", "sheet": upload})
     assert response.status_code == 400 and "unpacks to more than" in response.content.decode()
     assert not FinanceComparison.objects.exists()
+
+
+def test_the_finance_result_page_shows_its_rows_a_page_at_a_time(station, supervisor, client_as):
+    extra = [{"receipt_no": f"R-{i}", "amount": "1.00", "line": i + 2} for i in range(450)]
+    comparison = FinanceComparison.objects.create(station=station, month=MARCH, file_name="march.csv",
+                                                  uploaded_by=supervisor, sheet=[],
+                                                  result={"missing": [], "extra": extra, "different": [], "matched": 0})
+    client = client_as(supervisor)
+    first = client.get(f"/oversight/month/finance/{comparison.pk}/").content.decode()
+    last = client.get(f"/oversight/month/finance/{comparison.pk}/?page=3").content.decode()
+    assert first.count('class="extra"') == 200 and ">R-0<" in first and ">R-200<" not in first
+    assert last.count('class="extra"') == 50 and ">R-449<" in last and "3 / 3" in last
