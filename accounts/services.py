@@ -1,7 +1,11 @@
 """Signing in: two-factor sign-in, and unlocking an account locked after failed log-ins."""
 
+from axes.models import AccessAttempt
 from axes.utils import reset as axes_reset
+from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -35,6 +39,13 @@ def switch_two_factor(*, user, code):
 
 
 def unlock_account(*, username):
-    """Forget the failed log-ins of `username` (django-axes): the account may log in again. Returns how
-    many records of failed attempts were cleared."""
-    return axes_reset(username=username)
+    """Forget the failed log-ins of `username` (django-axes): the account may log in again, also where
+    the address it failed from was locked as a whole (a station behind one address): there the names
+    that are no account and the counts of accounts below their own lock are forgotten too; an account
+    locked in its own right stays locked. Returns how many records of failed attempts were cleared."""
+    addresses = set(AccessAttempt.objects.filter(username=username).values_list("ip_address", flat=True))
+    cleared = axes_reset(username=username)
+    accounts = get_user_model().objects.filter(**{get_user_model().USERNAME_FIELD: OuterRef("username")})
+    others, _ = AccessAttempt.objects.filter(ip_address__in=addresses).filter(
+        Q(failures_since_start__lt=settings.LOGIN_MAX_FAILURES) | ~Exists(accounts)).delete()
+    return cleared + others

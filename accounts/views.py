@@ -12,9 +12,9 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
+from lib.http import next_url
 from shelter.models import AuditEvent, User
 
 from .forms import TwoFactorCodeForm
@@ -74,7 +74,5 @@ def two_factor(request):
 
 def admin_login(request):
     """The admin logs in through the site's own form: one lockout and one two-factor check for every way in."""
-    target = request.GET.get("next") or reverse("admin:index")
-    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        target = reverse("admin:index")
+    target = next_url(request, "admin:index", source=request.GET)
     return redirect(f"{reverse('login')}?{urlencode({'next': target})}")

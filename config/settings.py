@@ -155,14 +155,18 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 # Login lockout (django-axes), for every way in: the site's login and the admin's alike. This many
-# failures within the window lock a user name from that address, and an address whatever names it
-# tries; a success resets the count; a supervisor (own station) or an administrator unlocks.
+# failures within the window lock a user name from that address; an address whatever names it tries only
+# after LOGIN_MAX_FAILURES_PER_ADDRESS (a station's desks share one address behind its NAT or proxy:
+# accounts/lockout.py); a success resets the user's count; a supervisor (own station) or an administrator
+# unlocks, which clears the address-wide count of the addresses the account failed from too.
 LOGIN_MAX_FAILURES = envint("LOGIN_MAX_FAILURES", 5)
+LOGIN_MAX_FAILURES_PER_ADDRESS = envint("LOGIN_MAX_FAILURES_PER_ADDRESS", 50)
 LOGIN_LOCKOUT_MINUTES = envint("LOGIN_LOCKOUT_MINUTES", 15)
 AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
 AXES_FAILURE_LIMIT = LOGIN_MAX_FAILURES
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=LOGIN_LOCKOUT_MINUTES)
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]  # in this order: accounts/lockout.py
+AXES_HANDLER = "accounts.lockout.StationLockoutHandler"
 AXES_RESET_ON_SUCCESS = True
 AXES_CLIENT_IP_CALLABLE = "lib.http.client_ip_for_axes"
 AXES_VERBOSE = False
@@ -190,6 +194,13 @@ MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 # Uploads (portraits, proofs of death) are read into memory up to this size; larger are refused.
 DATA_UPLOAD_MAX_MEMORY_SIZE = envint("DATA_UPLOAD_MAX_MEMORY_SIZE", 30 * 1024 * 1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = DATA_UPLOAD_MAX_MEMORY_SIZE
+# Spreadsheets uploaded to be read (the finance sheet, another department's list: oversight/finance.py):
+# the file's size, what an XLSX unpacks to (from its zip directory, before it is opened: a zip bomb is
+# refused unread), rows, and characters in one cell. Beyond any of them the upload is refused, nothing kept.
+SHEET_MAX_BYTES = envint("SHEET_MAX_BYTES", 10 * 1024 * 1024)
+SHEET_MAX_UNCOMPRESSED_BYTES = envint("SHEET_MAX_UNCOMPRESSED_BYTES", 50 * 1024 * 1024)
+SHEET_MAX_ROWS = envint("SHEET_MAX_ROWS", 50_000)
+SHEET_MAX_CELL_CHARS = envint("SHEET_MAX_CELL_CHARS", 1_000)
 # A scanned document (handover form, proof of death): PDF, JPEG or PNG, checked by content, at most this.
 SCAN_MAX_MB = envint("SCAN_MAX_MB", 20)
 # An interview's recording (tracing.models.interviews.check_audio).

@@ -1,10 +1,12 @@
-"""HTTP helpers: responses that carry personal data, and the client's address behind a proxy."""
+"""HTTP helpers: responses that carry personal data, the client's address behind a proxy, and where a
+`next` parameter may send the user."""
 
 import ipaddress
 
 from django.conf import settings
 from django.http import FileResponse, HttpResponse
-from django.utils.http import content_disposition_header
+from django.shortcuts import resolve_url
+from django.utils.http import content_disposition_header, url_has_allowed_host_and_scheme
 
 
 def download(data, filename, content_type, *, inline=False):
@@ -65,3 +67,14 @@ def origin(request):
 
 def client_ip_for_axes(request):
     return client_ip(request)
+
+
+def next_url(request, default, *, source=None):
+    """Where a `next` parameter (from the POST, else the query string) asks to go, if that is on this site;
+    else `default` (a URL or a URL name): never to another host or scheme (an open redirect)."""
+    source = source if source is not None else (request.POST if request.method == "POST" else request.GET)
+    target = source.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
+                                                   require_https=request.is_secure()):
+        return target
+    return resolve_url(default)

@@ -10,6 +10,7 @@ import decimal
 import io
 import zipfile
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 
@@ -24,14 +25,18 @@ class SheetRefused(Refusal):
     """The file cannot be read as a sheet of payments: nothing is compared or kept."""
 
 
+MAX_COLUMNS = 100  # columns read of each row: the ones named are the first few, the rest is ignored
+
+
 def read_cells(data, file_name):
-    """The first sheet's rows (lists of cells) of an XLSX or CSV file; SheetRefused if it cannot be read."""
+    """The first sheet's rows (lists of cells) of an XLSX or CSV file; SheetRefused if it cannot be read
+    or is beyond the limits (settings.SHEET_MAX_BYTES, SHEET_MAX_UNCOMPRESSED_BYTES, SHEET_MAX_ROWS,
+    SHEET_MAX_CELL_CHARS): a zip bomb is refused from its directory, before anything is inflated."""
+    if len(data) > settings.SHEET_MAX_BYTES:
+        raise SheetRefused(_("The file is larger than %(limit)s MB: split it or leave out what is not needed.")
+                           % {"limit": _megabytes(settings.SHEET_MAX_BYTES)})
     if file_name.lower().endswith(".xlsx"):
-        try:
-            sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).worksheets[0]
-        except (zipfile.BadZipFile, KeyError, OSError, ValueError):
-            raise SheetRefused(_("This file is not a readable XLSX workbook.")) from None
-        return [list(row) for row in sheet.iter_rows(values_only=True)]
+        return _limited(_xlsx_rows(data))
     if file_name.lower().endswith(".csv"):
         try:
             text = data.decode("utf-8-sig")
@@ -40,8 +45,57 @@ def read_cells(data, file_name):
                 text = data.decode("gb18030")
             except UnicodeDecodeError:
                 raise SheetRefused(_("This CSV file is neither UTF-8 nor GB18030 text.")) from None
-        return list(csv.reader(io.StringIO(text)))
+        try:
+            return _limited(row[:MAX_COLUMNS] for row in csv.reader(io.StringIO(text)))
+        except csv.Error:
+            raise SheetRefused(_("This CSV file cannot be read: a cell is too long or a quote is not closed.")) from None
     raise SheetRefused(_("Upload the sheet as XLSX or CSV."))
+
+
+def _megabytes(size):
+    return f"{size / 1024 / 1024:g}"
+
+
+def _xlsx_rows(data):
+    """The rows of the first sheet, read as they come (openpyxl's read-only mode). The members' sizes are
+    added up from the zip's directory first: zipfile inflates no member beyond the size its directory
+    gives (a member that says less fails its check), so this sum bounds what openpyxl can unpack."""
+    refused = SheetRefused(_("This file is not a readable XLSX workbook."))
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unpacked = sum(member.file_size for member in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        raise refused from None
+    if unpacked > settings.SHEET_MAX_UNCOMPRESSED_BYTES:
+        raise SheetRefused(_("This workbook unpacks to more than %(limit)s MB: it is refused unread.")
+                           % {"limit": _megabytes(settings.SHEET_MAX_UNCOMPRESSED_BYTES)})
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        sheet = workbook.worksheets[0]
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError, IndexError):
+        raise refused from None
+    try:
+        yield from sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError):
+        raise refused from None
+    finally:
+        workbook.close()
+
+
+def _limited(rows):
+    """The rows as lists, refused past settings.SHEET_MAX_ROWS rows or at a cell longer than
+    settings.SHEET_MAX_CELL_CHARS characters."""
+    cells = []
+    for line, row in enumerate(rows, start=1):
+        if line > settings.SHEET_MAX_ROWS:
+            raise SheetRefused(_("The sheet has more than %(limit)s rows: split it by month or by station.")
+                               % {"limit": settings.SHEET_MAX_ROWS})
+        row = list(row)
+        if any(isinstance(value, str) and len(value) > settings.SHEET_MAX_CELL_CHARS for value in row):
+            raise SheetRefused(_("Line %(line)s has a cell longer than %(limit)s characters.")
+                               % {"line": line, "limit": settings.SHEET_MAX_CELL_CHARS})
+        cells.append(row)
+    return cells
 
 
 def amount(value):

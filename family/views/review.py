@@ -4,10 +4,10 @@ Each decision comes with its reason and is taken at the station where the reside
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.shortcuts import redirect
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from lib.http import next_url
 from shelter.models import AuditEvent
 from shelter.steps import take_step, then
 
@@ -18,10 +18,7 @@ from ..selectors import candidate_for_review, warning_for
 
 def back(request, default):
     """Where to return after a step taken from the report page or from a person's file."""
-    target = request.POST.get("next", "")
-    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        return redirect(target)
-    return redirect(default)
+    return redirect(next_url(request, default))
 
 
 @login_required

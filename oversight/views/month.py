@@ -174,16 +174,25 @@ def finance_upload(request):
     return render(request, "oversight/month/finance.html", {"comparisons": comparisons, "form": form}, status=400)
 
 
+RESULT_PAGE = 200
+
+
 @login_required
 @permission_required("oversight.view_financecomparison", raise_exception=True)
 def finance_result(request, pk):
+    """The comparison's three lists, RESULT_PAGE rows of each a page (a sheet of thousands of lines made
+    a page of megabytes)."""
     comparison = get_object_or_404(FinanceComparison.objects.for_user(request.user).select_related("station"), pk=pk)
+    lists = {part: comparison.result.get(part, []) for part in ("missing", "extra", "different")}
+    page = Paginator(max(lists.values(), key=len), RESULT_PAGE).get_page(request.GET.get("page"))
+    offset = (page.number - 1) * RESULT_PAGE
+    parts = {part: rows[offset:offset + RESULT_PAGE] for part, rows in lists.items()}
     departures = {d.pk: d for d in Departure.objects.filter(
         stay__person__station=comparison.station_id,
-        pk__in=[r["departure"] for part in ("missing", "different") for r in comparison.result.get(part, [])],
+        pk__in=[r["departure"] for part in ("missing", "different") for r in parts[part]],
     ).select_related("stay__person")}
     return render(request, "oversight/month/finance_result.html", {
-        "comparison": comparison,
-        "missing": [(r, departures.get(r["departure"])) for r in comparison.result.get("missing", [])],
+        "comparison": comparison, "page": page, "extra": parts["extra"], "different": parts["different"],
+        "missing": [(r, departures.get(r["departure"])) for r in parts["missing"]],
         "month_url": reverse("oversight:month") + f"?station={comparison.station_id}&start={comparison.month:%Y-%m}",
     })

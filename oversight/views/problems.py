@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from lib.http import download
+from lib.http import download, next_url
 from shelter.models import AuditEvent, Station
 from shelter.steps import take_step
 
@@ -57,7 +57,7 @@ def accept(request, pk):
                   done=_("The problem is accepted as it is; the reason is in the ledger."))
     else:
         messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
-    return redirect(request.POST.get("next") or "oversight:problems")
+    return redirect(next_url(request, "oversight:problems"))
 
 
 @login_required

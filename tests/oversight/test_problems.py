@@ -298,6 +298,22 @@ def test_the_problem_page_lists_my_station_and_a_supervisor_accepts_with_a_reaso
     assert client_as(reception).post(f"/oversight/problems/{problem.pk}/accept/", {"reason": "x"}).status_code == 403
 
 
+@pytest.mark.parametrize("next_, expected", [
+    ("https://evil.example/", "/oversight/problems/"),
+    ("//evil.example/x", "/oversight/problems/"),
+    ("/oversight/problems/?state=open", "/oversight/problems/?state=open"),
+])
+def test_accepting_goes_back_to_next_only_on_this_site(station, reception, supervisor, arrive, later, client_as,
+                                                       next_, expected):
+    """An open redirect: a link to the form could send the supervisor anywhere after accepting."""
+    arrive(station, reception)
+    problem_sweep.run(later())
+    problem = Problem.objects.filter(station=station).first()
+    response = client_as(supervisor).post(f"/oversight/problems/{problem.pk}/accept/",
+                                          {"reason": "交接单由派出所补送", "next": next_})
+    assert response.status_code == 302 and response.url == expected
+
+
 def test_the_problem_ledger_is_an_xlsx_of_every_state(station, reception, supervisor, arrive, later, client_as):
     arrive(station, reception)
     problem_sweep.run(later())
