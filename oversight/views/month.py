@@ -191,6 +191,8 @@ def finance_result(request, pk):
         stay__person__station=comparison.station_id,
         pk__in=[r["departure"] for part in ("missing", "different") for r in parts[part]],
     ).select_related("stay__person")}
+    AuditEvent.record(request, AuditEvent.VIEW, target=comparison, finance=comparison.pk, page=page.number,
+                      files=sorted({d.stay.person.file_no for d in departures.values()}))
     return render(request, "oversight/month/finance_result.html", {
         "comparison": comparison, "page": page, "extra": parts["extra"], "different": parts["different"],
         "missing": [(r, departures.get(r["departure"])) for r in parts["missing"]],

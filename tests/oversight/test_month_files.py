@@ -115,6 +115,9 @@ def test_the_finance_comparison_finds_a_missing_an_extra_and_a_different_payment
     assert not comparison.agrees
     page = client_as(supervisor).get(f"/oversight/month/finance/{comparison.pk}/")
     assert page.status_code == 200 and "R-9" in page.content.decode()
+    # The result names people (a departure's file): who read it is recorded (issue 23).
+    seen = AuditEvent.objects.get(user=supervisor, action=AuditEvent.VIEW, detail__finance=comparison.pk)
+    assert month_station["B"].person.file_no in seen.detail["files"]
     # The desk does not upload.
     assert client_as(reception).post("/oversight/month/finance/upload/", {}).status_code == 403
 
