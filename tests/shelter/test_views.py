@@ -302,3 +302,13 @@ def test_a_departure_refused_by_the_workflow_keeps_what_was_typed(client_as, rec
         "destination": "湖南省邵阳市", "ticket_no": "K9067"})
     html = response.content.decode()
     assert response.status_code == 409 and "is not possible now" in html and "K9067" in html
+
+
+def test_an_id_number_searched_in_full_width_digits_finds_the_file(client_as, reception):
+    client = client_as(reception)
+    client.post(reverse("shelter:intake"), intake_data(**{
+        "p-id_number": VALID_ID, "p-sex": "F", "p-age_min": "75", "p-age_max": "85"}))
+    person = Person.objects.get()
+    typed = "".join(chr(ord(c) + 0xFEE0) for c in VALID_ID)  # １２３… and Ｘ
+    page = client.get(reverse("shelter:people"), {"q": typed}).context["page"]
+    assert [p.pk for p in page.object_list] == [person.pk]
