@@ -1,5 +1,5 @@
 """Dates: whole years between two (one rule for ages, wherever an age is read from a date), how an age
-or a range of ages is written, and the earliest date the register accepts."""
+or a range of ages is written, and the years the register accepts (1900 to 2100)."""
 
 import datetime
 
@@ -33,24 +33,32 @@ def years_before(day, years):
 
 
 EARLIEST = datetime.date(1900, 1, 1)
+LATEST = datetime.date(2100, 12, 31)
 
 
-@deconstructible
-class NotBefore1900:
-    """A validator for every date or time a person types (arrivals, services, departures, deaths, DNA
-    steps, dates of birth): nothing in the register happened before 1900. A year typed as 0001 or 202
-    would otherwise be stored (on PostgreSQL as a BC timestamp) and break every page that shows it."""
+@deconstructible(path="lib.dates.NotBefore1900")  # the name the migrations know
+class RegisterYears:
+    """A validator for every date or time a person types or asks for (arrivals, services, departures,
+    deaths, DNA steps, dates of birth, publications, a list's days, the month's pages): nothing in the
+    register happened before 1900 or will after 2100. A year typed as 0001 or 202 would otherwise be stored
+    (on PostgreSQL as a BC timestamp) and break every page that shows it; on SQLite a year 0001 or 9999
+    overflows when the time is turned to UTC; a month in year 9999 has no next month."""
 
-    message = _("This date is before 1900: check the year.")
-    code = "before_1900"
+    messages = {"before_1900": _("This date is before 1900: check the year."),
+                "after_2100": _("This date is after 2100: check the year.")}
 
     def __call__(self, value):
         day = value.date() if isinstance(value, datetime.datetime) else value
-        if day is not None and day < EARLIEST:
-            raise ValidationError(self.message, code=self.code)
+        if day is None:
+            return
+        if day < EARLIEST:
+            raise ValidationError(self.messages["before_1900"], code="before_1900")
+        if day > LATEST:
+            raise ValidationError(self.messages["after_2100"], code="after_2100")
 
     def __eq__(self, other):
-        return isinstance(other, NotBefore1900)
+        return isinstance(other, RegisterYears)
 
 
-not_before_1900 = NotBefore1900()
+NotBefore1900 = RegisterYears  # named by the migrations
+in_register_years = RegisterYears()

@@ -10,7 +10,7 @@ import datetime
 import django_filters
 from django import forms
 
-from .dates import not_before_1900
+from .dates import in_register_years
 from .text import SingleLineInputs
 
 
@@ -37,11 +37,11 @@ def date_widget():
 
 
 class DayFilter(django_filters.DateFilter):
-    """A day typed in a list's filters: a date input, nothing before 1900."""
+    """A day typed in a list's filters: a date input, nothing before 1900 or after 2100."""
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("widget", date_widget())
-        kwargs.setdefault("validators", [not_before_1900])
+        kwargs.setdefault("validators", [in_register_years])
         super().__init__(*args, **kwargs)
 
 

@@ -1,9 +1,12 @@
 """Resident identity card numbers (GB 11643-1999): 18 characters with an ISO 7064 MOD 11-2 check."""
 
 import datetime
+import re
+import unicodedata
 
 from django.utils import timezone
 
+SHAPE = re.compile(r"[0-9]{17}[0-9X]")
 WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 CHECK_CHARS = "10X98765432"
 
@@ -20,8 +23,21 @@ def check_char(first17):
     return CHECK_CHARS[sum(int(c) * w for c, w in zip(first17, WEIGHTS)) % 11]
 
 
+def _ascii_digit(char):
+    """A decimal digit of any script (Arabic-Indic ٣, Devanagari ३...) as the ASCII digit; anything
+    else as it is."""
+    if char.isascii() or unicodedata.category(char) != "Nd":
+        return char
+    return str(unicodedata.decimal(char))
+
+
 def normalize(value):
-    return (value or "").strip().upper().replace(" ", "")
+    """The number as it is checked and stored: NFKC first (full-width １, superscript ², circled ① and
+    the ideographic space become their ASCII forms), then decimal digits of other scripts become ASCII
+    digits; spaces go and x becomes X. Anything else that looks like a digit stays and is refused as
+    "chars", so that only ASCII digits are ever stored and a search typed in ASCII finds the file."""
+    text = unicodedata.normalize("NFKC", value or "")
+    return "".join(_ascii_digit(c) for c in text).strip().upper().replace(" ", "")
 
 
 def validate(value):
@@ -29,7 +45,7 @@ def validate(value):
     number = normalize(value)
     if len(number) != 18:
         raise IdNumberError("length")
-    if not number[:17].isdigit() or not (number[17].isdigit() or number[17] == "X"):
+    if not SHAPE.fullmatch(number):
         raise IdNumberError("chars")
     if birth_date(number) is None:
         raise IdNumberError("date")

@@ -11,6 +11,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .dates import in_register_years
+
 CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 INVISIBLE = re.compile(r"[\s\u200b-\u200f\u2060-\u2064\ufeff\u00ad]*")
 MESSAGES = {
@@ -68,8 +70,11 @@ BOX_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 class SingleLineInputs:
-    """A form whose one-line text inputs (CharField without a Textarea) refuse the same, and whose text
-    boxes hold at most TEXT_MAX_CHARS characters and no control character but line breaks and tabs."""
+    """A form whose one-line text inputs (CharField without a Textarea) refuse the same; whose text boxes
+    hold at most TEXT_MAX_CHARS characters and no control character but line breaks and tabs; and, as every
+    form with a typed input has this, whose dates and times refuse the years outside the register's
+    (lib.dates.in_register_years) as the field is read: a model form's own clean() never meets a year
+    0001 or 9999 (on SQLite such a time overflows when it is turned to UTC for a query)."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -78,6 +83,8 @@ class SingleLineInputs:
                 field.max_length = TEXT_MAX_CHARS
                 field.validators.append(validators.MaxLengthValidator(TEXT_MAX_CHARS))
                 field.widget.attrs["maxlength"] = str(TEXT_MAX_CHARS)
+            if isinstance(field, (forms.DateField, forms.DateTimeField)) and in_register_years not in field.validators:
+                field.validators.append(in_register_years)
 
     def clean(self):
         data = super().clean()

@@ -1,15 +1,19 @@
 """A ledger as a file: XLSX (openpyxl: bold frozen header, column widths, dates as dates, amounts as
 numbers) or CSV (UTF-8 with a byte-order mark, so that Excel opens the Chinese headers without mojibake).
-No database here: it formats the rows oversight.ledgers made."""
+Text that could be a formula is written as text (lib.spreadsheets). No database here: it formats the rows
+oversight.ledgers made and the problem ledger."""
 
 import csv
 import datetime
 import decimal
 import io
 
+from django.utils.functional import Promise
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+
+from lib.spreadsheets import csv_cell, csv_row, xlsx_text
 
 CONTENT_TYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -34,6 +38,7 @@ def to_xlsx(title, headers, rows):
     sheet.append(headers)
     header_font, fill = Font(bold=True), PatternFill("solid", fgColor="DDEBF7")
     for cell in sheet[1]:
+        xlsx_text(cell)
         cell.font, cell.fill = header_font, fill
         cell.alignment = Alignment(vertical="center", wrap_text=True)
     for row in rows:
@@ -42,6 +47,7 @@ def to_xlsx(title, headers, rows):
     for i, row in enumerate(rows, start=2):
         for j, value in enumerate(row):
             widths[j] = max(widths[j], min(_width(value), 50))
+            xlsx_text(sheet.cell(row=i, column=j + 1))
             if isinstance(value, datetime.datetime):
                 sheet.cell(row=i, column=j + 1).number_format = DATETIME_FORMAT
             elif isinstance(value, decimal.Decimal):
@@ -55,17 +61,21 @@ def to_xlsx(title, headers, rows):
 
 
 def _text(value):
+    """A CSV cell: dates and numbers written out (a negative amount stays a number), text as it would be
+    in the sheet."""
     if value is None:
         return ""
     if isinstance(value, datetime.datetime):
         return value.strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, (str, Promise)):
+        return csv_cell(str(value))
     return str(value)
 
 
 def to_csv(headers, rows):
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow(headers)
+    writer.writerow(csv_row(headers))
     for row in rows:
         writer.writerow([_text(v) for v in row])
     return buffer.getvalue().encode("utf-8-sig")

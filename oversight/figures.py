@@ -38,6 +38,7 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from lib.dates import LATEST
 from shelter.models import BroughtBy, Death, Departure, DepartureKind, FoundChannel, Sex, Stay
 from tracing.models import CloseCause, TracingCase
 
@@ -53,15 +54,30 @@ def station_zone():
     return ZoneInfo(settings.TIME_ZONE)
 
 
-def parse_month(text):
-    """date(YYYY, MM, 1) from "YYYY-MM"; ValueError if it is not a month."""
+FIRST_YEAR = 2000  # the month's pages begin here; the register's years end at lib.dates.LATEST
+
+
+def month_of(text):
+    """date(YYYY, MM, 1) from "YYYY-MM", of any year; ValueError if it is not a month."""
     text = (text or "").strip()
     if not re.fullmatch(r"\d{4}-\d{2}", text):
         raise ValueError(text)
-    day = datetime.datetime.strptime(text, "%Y-%m").date()
-    if day.year < 2000:
+    return datetime.datetime.strptime(text, "%Y-%m").date()
+
+
+def parse_month(text):
+    """date(YYYY, MM, 1) from "YYYY-MM"; ValueError if it is not a month from 2000 to the register's last
+    (lib.dates: 2100)."""
+    day = month_of(text)
+    if day.year < FIRST_YEAR or day > LATEST:
         raise ValueError(text)
     return day
+
+
+def months_between(first, last):
+    """How many months from first to last, both included (0 when last is before first), counted without
+    walking them: a period is measured before any month of it is built."""
+    return max(0, (last.year - first.year) * 12 + last.month - first.month + 1)
 
 
 def next_month(month):

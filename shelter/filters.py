@@ -8,6 +8,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from lib import idcard
 from lib.filters import DayFilter, IntegerFilter, ListFilter, day_after
 
 from .models import AuditEvent, Sex, Stay, StayState, age_overlaps
@@ -33,7 +34,7 @@ class PersonFilter(ListFilter):
 
     def search(self, qs, name, value):
         return qs.filter(models.Q(name__icontains=value) | models.Q(aliases__icontains=value)
-                         | models.Q(file_no__icontains=value) | models.Q(id_number__iexact=value.upper()))
+                         | models.Q(file_no__icontains=value) | models.Q(id_number__iexact=idcard.normalize(value)))
 
     def in_state(self, qs, name, value):
         if self.counting:

@@ -29,7 +29,7 @@ from face.fields import EmbeddingField
 from face.images import extension
 from face.verdicts import messages_for
 from lib import idcard
-from lib.dates import not_before_1900, years_between
+from lib.dates import in_register_years, years_between
 from lib.phones import validate_phones
 from lib.text import SingleLineFields
 from shelter.models import ID_NUMBER_MESSAGES, Person, Sex, Station, StationQuerySet, Stay, check_identity_fields
@@ -102,7 +102,7 @@ class FamilyReport(ConcurrentTransitionMixin, SingleLineFields, models.Model):
     aliases = models.CharField(_("other names"), max_length=200, blank=True,
                                help_text=_("Nicknames, childhood names, separated by commas."))
     sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices, default=Sex.UNKNOWN)
-    date_of_birth = models.DateField(_("date of birth"), null=True, blank=True, validators=[not_before_1900])
+    date_of_birth = models.DateField(_("date of birth"), null=True, blank=True, validators=[in_register_years])
     age_min = models.PositiveSmallIntegerField(_("age now, from"), null=True, blank=True,
                                                help_text=_("If the date of birth is not known."))
     age_max = models.PositiveSmallIntegerField(_("age now, to"), null=True, blank=True)
@@ -111,7 +111,7 @@ class FamilyReport(ConcurrentTransitionMixin, SingleLineFields, models.Model):
                                     help_text=_("Province, city, county, village, as far as known."))
     dialect = models.CharField(_("dialect or accent"), max_length=60, blank=True)
     height_cm = models.PositiveSmallIntegerField(_("height (cm)"), null=True, blank=True)
-    last_seen_on = models.DateField(_("last seen on"), null=True, blank=True, validators=[not_before_1900])
+    last_seen_on = models.DateField(_("last seen on"), null=True, blank=True, validators=[in_register_years])
     last_seen_place = models.CharField(_("last seen at"), max_length=200, blank=True)
     description = models.TextField(_("description"), blank=True,
                                    help_text=_("Build, hair, marks, scars, clothing when last seen."))

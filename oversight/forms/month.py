@@ -4,26 +4,33 @@ finance office's sheet."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from lib.dates import in_register_years
 from lib.text import SingleLineInputs
 from shelter.models import Station
 
-from ..figures import month_range, parse_month, this_month
+from ..figures import FIRST_YEAR, month_of, months_between, this_month
 
 MAX_MONTHS = 36
 MONTH_WIDGET = forms.TextInput(attrs={"type": "month", "placeholder": "YYYY-MM"})
 
 
 class MonthField(forms.CharField):
+    """A month as YYYY-MM, from 2000; a month after the register's years (lib.dates: 2100) is said so."""
+
     default_error_messages = {"invalid": _("Give a month as YYYY-MM, e.g. 2026-03.")}
+    default_validators = [in_register_years]
 
     def to_python(self, value):
         value = super().to_python(value)
         if not value:
             return None
         try:
-            return parse_month(value)
+            month = month_of(value)
         except ValueError:
-            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
+            month = None
+        if month is None or month.year < FIRST_YEAR:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return month
 
 
 class PeriodForm(SingleLineInputs, forms.Form):
@@ -44,7 +51,7 @@ class PeriodForm(SingleLineInputs, forms.Form):
         end = data.get("end") or start
         if end < start:
             raise forms.ValidationError(_("The last month is before the first."))
-        if len(month_range(start, end)) > MAX_MONTHS:
+        if months_between(start, end) > MAX_MONTHS:
             raise forms.ValidationError(_("Choose at most %(n)s months.") % {"n": MAX_MONTHS})
         data["start"], data["end"] = start, end
         return data

@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from lib.dates import not_before_1900
+from lib.dates import in_register_years
 from lib.text import SingleLineInputs
 from shelter.models import Station
 
@@ -38,7 +38,7 @@ class ComparisonForm(SingleLineInputs, forms.Form):
 class InspectionForm(SingleLineInputs, forms.Form):
     station = forms.ModelChoiceField(label=_("station"), queryset=Station.objects.all())
     month = forms.DateField(label=_("month"), widget=forms.DateInput(attrs={"type": "date"}),
-                            validators=[not_before_1900], help_text=_("Any day of the month checked."))
+                            validators=[in_register_years], help_text=_("Any day of the month checked."))
     items = forms.CharField(label=_("items checked"), widget=forms.Textarea(attrs={"rows": 3}),
                             initial="台账登记、寻亲公告、DNA采样、长期滞留评估、物品清点、问题清单整改")
     findings = forms.CharField(label=_("problems found"), widget=forms.Textarea(attrs={"rows": 3}), required=False)

@@ -11,13 +11,13 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from lib.dates import not_before_1900
+from lib.dates import in_register_years
 from shelter.models import Station, StationQuerySet
 
 
 class FinanceComparison(models.Model):
     station = models.ForeignKey(Station, verbose_name=_("station"), on_delete=models.PROTECT, related_name="+")
-    month = models.DateField(_("month"), help_text="The first day of the month compared.", validators=[not_before_1900])
+    month = models.DateField(_("month"), help_text="The first day of the month compared.", validators=[in_register_years])
     file_name = models.CharField(_("file"), max_length=200)
     uploaded_at = models.DateTimeField(_("uploaded"), default=timezone.now)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), on_delete=models.PROTECT,

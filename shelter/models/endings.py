@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from lib import idcard
-from lib.dates import not_before_1900
+from lib.dates import in_register_years
 from lib.scans import check_scan
 
 from .ledger import DOCUMENT_EXTENSIONS, LedgerEntry
@@ -68,7 +68,7 @@ class Departure(LedgerEntry):
 
     stay = models.OneToOneField(Stay, on_delete=models.PROTECT, related_name="departure")
     kind = models.CharField(_("kind of departure"), max_length=10, choices=DepartureKind.choices)
-    departed_at = models.DateTimeField(_("time of departure"), default=timezone.now, validators=[not_before_1900])
+    departed_at = models.DateTimeField(_("time of departure"), default=timezone.now, validators=[in_register_years])
     receiver_name = models.CharField(_("received by"), max_length=60, blank=True)
     receiver_relation = models.CharField(_("relation to the person"), max_length=30, blank=True)
     receiver_id_number = models.CharField(_("receiver's ID number"), max_length=18, blank=True)
@@ -157,7 +157,7 @@ class Death(LedgerEntry):
     OCCURRED_FIELD = "died_at"
 
     stay = models.OneToOneField(Stay, on_delete=models.PROTECT, related_name="death")
-    died_at = models.DateTimeField(_("time of death"), validators=[not_before_1900])
+    died_at = models.DateTimeField(_("time of death"), validators=[in_register_years])
     place = models.CharField(_("place of death"), max_length=200)
     cause = models.CharField(_("cause as stated"), max_length=300)
     proof_kind = models.CharField(_("proof"), max_length=10, choices=ProofKind.choices)
@@ -194,7 +194,7 @@ class DeathReportSending(LedgerEntry):
     OCCURRED_FIELD = "sent_at"
 
     death = models.ForeignKey(Death, on_delete=models.PROTECT, related_name="sendings")
-    sent_at = models.DateTimeField(_("sent"), default=timezone.now, validators=[not_before_1900])
+    sent_at = models.DateTimeField(_("sent"), default=timezone.now, validators=[in_register_years])
     recipient_kind = models.CharField(_("sent to"), max_length=15, choices=ReportRecipient.choices)
     recipient = models.CharField(_("office"), max_length=120, help_text=_("e.g. “白云区民政局社会事务科”."))
     method = models.CharField(_("how it was sent"), max_length=60, blank=True,

@@ -11,7 +11,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from lib import idcard
-from lib.dates import not_before_1900, years_before, years_between
+from lib.dates import in_register_years, years_before, years_between
 from lib.errors import Refusal
 from lib.names import KEY_LENGTH, name_key, name_keys
 from lib.phones import validate_phones
@@ -110,7 +110,7 @@ class Person(SingleLineFields, models.Model):
         _("other names"), max_length=200, blank=True, help_text=_("Nicknames or names given, separated by commas.")
     )
     sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices, default=Sex.UNKNOWN)
-    date_of_birth = models.DateField(_("date of birth"), null=True, blank=True, validators=[not_before_1900])
+    date_of_birth = models.DateField(_("date of birth"), null=True, blank=True, validators=[in_register_years])
     age_min = models.PositiveSmallIntegerField(_("estimated age from"), null=True, blank=True)
     age_max = models.PositiveSmallIntegerField(_("estimated age to"), null=True, blank=True)
     id_number = models.CharField(

@@ -12,7 +12,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
-from lib.dates import not_before_1900
+from lib.dates import in_register_years
 from lib.errors import Refusal
 from lib.scans import check_scan
 
@@ -83,7 +83,7 @@ class Stay(ConcurrentTransitionMixin, LedgerEntry):
 
     person = models.ForeignKey("Person", verbose_name=_("person"), on_delete=models.PROTECT, related_name="stays")
     state = FSMField(_("state"), default=StayState.RECEPTION, choices=StayState.choices, protected=True, db_index=True)
-    arrived_at = models.DateTimeField(_("arrived"), db_index=True, validators=[not_before_1900])
+    arrived_at = models.DateTimeField(_("arrived"), db_index=True, validators=[in_register_years])
     found_place = models.CharField(_("where found"), max_length=200)
     found_circumstances = models.TextField(_("how they came to be stranded"), blank=True)
     brought_by = models.CharField(_("brought by"), max_length=10, choices=BroughtBy.choices)
@@ -356,11 +356,11 @@ class StayReview(LedgerEntry):
 
     stay = models.ForeignKey(Stay, on_delete=models.PROTECT, related_name="reviews")
     point = models.CharField(_("review"), max_length=12, choices=ReviewPoint.choices, blank=True, editable=False)
-    reviewed_at = models.DateTimeField(_("reviewed on"), default=timezone.now, validators=[not_before_1900])
+    reviewed_at = models.DateTimeField(_("reviewed on"), default=timezone.now, validators=[in_register_years])
     reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("reviewer"), on_delete=models.PROTECT,
                                  related_name="+")
     decision = models.CharField(_("decision"), max_length=12, choices=ReviewDecision.choices)
-    next_review_on = models.DateField(_("next review"), null=True, blank=True, validators=[not_before_1900])
+    next_review_on = models.DateField(_("next review"), null=True, blank=True, validators=[in_register_years])
     notes = models.TextField(_("reasons and notes"), blank=True)
 
     class Meta:
@@ -406,7 +406,7 @@ class Service(LedgerEntry):
 
     stay = models.ForeignKey(Stay, on_delete=models.PROTECT, related_name="services")
     kind = models.CharField(_("service"), max_length=12, choices=ServiceKind.choices)
-    given_at = models.DateTimeField(_("when"), default=timezone.now, validators=[not_before_1900])
+    given_at = models.DateTimeField(_("when"), default=timezone.now, validators=[in_register_years])
     notes = models.CharField(_("notes"), max_length=300, blank=True)
 
     class Meta:

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from lib.http import download
+from lib.spreadsheets import csv_row
 
 from ..models import (
     AuditEvent,
@@ -45,18 +46,19 @@ def audit_log(request):
 
 
 def audit_csv(events):
-    """UTF-8 with a byte-order mark, so that a spreadsheet opens the Chinese correctly."""
+    """UTF-8 with a byte-order mark, so that a spreadsheet opens the Chinese correctly; text that could be
+    a formula (a failed log-in's user name, a page's address) is written as text (lib.spreadsheets)."""
     out = io.StringIO()
     out.write("\ufeff")
     writer = csv.writer(out)
     actions = dict(AuditEvent.ACTIONS)
-    writer.writerow([_("time"), _("user"), _("station"), _("what"), _("file number"), _("target"), _("network address"),
-                     _("page"), _("detail")])
+    writer.writerow(csv_row([_("time"), _("user"), _("station"), _("what"), _("file number"), _("target"), _("network address"),
+                     _("page"), _("detail")]))
     for e in events:
-        writer.writerow([timezone.localtime(e.at).strftime("%Y-%m-%d %H:%M:%S"), e.user.username if e.user else "",
+        writer.writerow(csv_row([timezone.localtime(e.at).strftime("%Y-%m-%d %H:%M:%S"), e.user.username if e.user else "",
                          e.station.code if e.station else "", str(actions.get(e.action, e.action)),
                          e.person.file_no if e.person else "", e.target, e.ip or "", e.path,
-                         json.dumps(e.detail, ensure_ascii=False)])
+                         json.dumps(e.detail, ensure_ascii=False)]))
     return download(out.getvalue(), "audit.csv", "text/csv; charset=utf-8")
 
 

@@ -1,4 +1,4 @@
-"""Every date or time a person types is refused before 1900 (lib.dates.not_before_1900), on every form
+"""Every date or time a person types is refused before 1900 and after 2100 (lib.dates.in_register_years), on every form
 of every app: checked on the forms themselves, so a new form or field cannot forget it."""
 
 import importlib
@@ -16,7 +16,7 @@ import oversight.forms
 import tracing.forms
 from accounts import forms as accounts_forms
 from face import forms as face_forms
-from lib.dates import not_before_1900
+from lib.dates import in_register_years
 from lib.filters import ListFilter
 from lib.text import SingleLineInputs
 from shelter import forms as shelter_forms
@@ -44,7 +44,7 @@ def test_every_typed_date_refuses_the_years_before_1900():
                 field = form._meta.model._meta.get_field(name)
             except Exception:
                 continue  # a form-only field
-            if isinstance(field, (models.DateField, models.DateTimeField)) and not_before_1900 not in field.validators:
+            if isinstance(field, (models.DateField, models.DateTimeField)) and in_register_years not in field.validators:
                 missing.append(f"{form.__name__}.{name}")
     assert missing == []
     assert len(list(model_forms())) >= 10  # the forms were found
@@ -84,6 +84,6 @@ def test_every_list_filter_has_the_one_shape():
                 assert isinstance(form, SingleLineInputs)
                 for name, field in form.fields.items():
                     if isinstance(field, forms.DateField):
-                        assert not_before_1900 in field.validators, f"{filterset.__name__}.{name}"
+                        assert in_register_years in field.validators, f"{filterset.__name__}.{name}"
                 found.append(filterset.__name__)
     assert sorted(found) == ["AuditFilter", "PersonFilter", "ProblemFilter", "ReportFilter"]

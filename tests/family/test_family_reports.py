@@ -80,6 +80,22 @@ def test_bad_input_is_refused_clearly_and_nothing_typed_is_lost(client_as, recep
         assert value in text
 
 
+@pytest.mark.parametrize("typed, stored", [
+    ("１１０１０５１９４９１２３１００２ｘ", "11010519491231002X"),  # full-width: normalised
+    ("\u00b2" + "1010519491231002X", None),  # ²: "2" under NFKC, a wrong check digit: refused
+])
+def test_the_reporters_id_number_in_other_digits_is_normalised_or_refused(client_as, reception, committed, typed,
+                                                                           stored):
+    with committed():
+        response = client_as(reception).post(reverse("family:report_new"), {**FORM, "reporter_id_number": typed})
+    if stored is None:
+        assert response.status_code == 200 and not FamilyReport.objects.exists()
+        assert "This ID number is not valid" in response.content.decode()
+    else:
+        assert response.status_code == 302
+        assert FamilyReport.objects.get().reporter_id_number == stored
+
+
 def test_the_search_needs_a_name_or_a_photo(client_as, reception):
     data = {**FORM, "name": "", "aliases": ""}
     response = client_as(reception).post(reverse("family:report_new"), data)

@@ -1,6 +1,7 @@
 """The month's files and who may have them: XLSX, CSV and PDF downloads (checked and audited), the
 export_ledger command, the finance comparison, money on departure and the read-only inspector."""
 
+import csv
 import datetime
 import io
 from decimal import Decimal
@@ -16,7 +17,7 @@ from django_fsm import FSMField
 from openpyxl import Workbook, load_workbook
 
 from oversight.models import FinanceComparison
-from shelter.models import AuditEvent, Departure
+from shelter.models import AuditEvent, Departure, Person
 from shelter.roles import ROLES
 from shelter.services import depart_stay
 
@@ -42,6 +43,27 @@ def test_the_csv_is_utf8_with_a_byte_order_mark(month_station, head, client_as):
     lines = response.content.decode("utf-8-sig").splitlines()
     assert lines[0].startswith("站点,档案号,姓名,离站时间,离站方式")
     assert len(lines) == 3 and "R-1" in lines[1]  # A by ticket with money, B home with the family
+
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+@pytest.mark.parametrize("kind", ["register", "return_home", "deaths", "tracing"])
+def test_a_name_typed_as_a_formula_is_text_in_every_ledger(month_station, head, client_as, kind):
+    """OWASP's CSV injection: a name typed at intake is never a live formula in a ledger."""
+    names = ['=HYPERLINK("http://x.example/","y")', "+cmd|' /C calc'!A0", "@SUM(1+1)", "-1+1", "\t=1", "=1+1"]
+    for stay, name in zip(month_station.values(), names):
+        Person.objects.filter(pk=stay.person_id).update(name=name)
+    client = client_as(head)
+    sheet = load_workbook(io.BytesIO(client.get(f"/oversight/month/ledgers/{kind}.xlsx?{MARCH}").content)).active
+    cells = [c for row in sheet.iter_rows(min_row=2) for c in row]
+    assert not [c.coordinate for c in cells if c.data_type == "f"]
+    typed = [c for c in cells if isinstance(c.value, str) and c.value.startswith(FORMULA_STARTS)]
+    assert typed and all(c.data_type == "s" and c.quotePrefix for c in typed)
+    text = client.get(f"/oversight/month/ledgers/{kind}.csv?{MARCH}").content.decode("utf-8-sig")
+    values = [v for row in csv.reader(io.StringIO(text, newline="")) for v in row]
+    assert not [v for v in values if v.startswith(FORMULA_STARTS)]
+    assert any(v.startswith("'") and v[1:] in names for v in values)
 
 
 def test_the_monthly_table_prints_as_pdf(month_station, head, client_as):

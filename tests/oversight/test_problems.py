@@ -323,6 +323,16 @@ def test_the_problem_ledger_is_an_xlsx_of_every_state(station, reception, superv
     assert sheet.max_row == 1 + Problem.objects.count() == 3
 
 
+def test_a_reason_typed_as_a_formula_is_text_in_the_problem_ledger(station, reception, supervisor, arrive, later,
+                                                                    client_as):
+    arrive(station, reception)
+    problem_sweep.run(later())
+    Problem.objects.update(accept_reason='=HYPERLINK("http://x.example/","y")')
+    sheet = load_workbook(io.BytesIO(client_as(supervisor).get("/oversight/problems/ledger.xlsx?state=").content)).active
+    reasons = [row[-1] for row in sheet.iter_rows(min_row=2)]
+    assert reasons and all(c.data_type == "s" and c.quotePrefix and c.value.startswith("=HYPERLINK") for c in reasons)
+
+
 def test_the_problem_list_filters_keep_their_parameters_and_say_a_wrong_value(station, reception, supervisor,
                                                                                arrive, later, client_as):
     arrive(station, reception)

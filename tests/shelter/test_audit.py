@@ -1,6 +1,9 @@
 """The audit trail supervisors can read: log-ins and failures, lists and searches, forms that show a
 file, refused requests, face searches and exports; filterable and exportable; never changed."""
 
+import csv
+import io
+
 import pytest
 from django.db import IntegrityError, InternalError, ProgrammingError, connection, transaction
 from django.db.utils import DatabaseError
@@ -62,6 +65,18 @@ def test_a_supervisor_reads_filters_and_exports_the_stations_log(client_as, rece
     assert csv["Content-Type"].startswith("text/csv") and text.startswith("\ufeff")
     assert person.file_no in text and "stranger" not in text
     assert AuditEvent.objects.filter(action="export", user=supervisor, detail__document="audit.csv").exists()
+
+
+def test_a_user_name_typed_as_a_formula_at_the_log_in_is_text_in_the_audit_csv(client_as, admin_user):
+    """A failed log-in reaches the audit CSV without logging in: its user name is never a live formula."""
+    name = '=HYPERLINK("http://x.example/","y")'
+    Client().post(reverse("login"), {"username": name, "password": "wrong"})
+    assert AuditEvent.objects.filter(action="login_failed", target=name).exists()
+    response = client_as(admin_user).get(reverse("shelter:audit"), {"format": "csv"})
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"), newline="")))
+    values = [v for row in rows for v in row]
+    assert "'" + name in values
+    assert not [v for v in values if v.startswith(("=", "+", "-", "@", "\t", "\r"))]
 
 
 def test_reception_cannot_read_the_log(client_as, reception):

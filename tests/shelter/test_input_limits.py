@@ -123,3 +123,21 @@ def test_no_new_arrival_after_a_death(client_as, reception, stay, scan):
     response = client.post(reverse("shelter:return", args=[stay.person.pk]), intake(), follow=True)
     assert "died in the station" in response.content.decode()
     assert stay.person.stays.count() == 1
+
+
+@pytest.mark.parametrize("typed", ["2101-01-01T00:00", "9999-12-31T23:59"])
+def test_an_arrival_after_2100_is_refused_beside_the_field(client_as, reception, typed):
+    response = client_as(reception).post(reverse("shelter:intake"), intake(**{"s-arrived_at": typed}))
+    assert "after 2100" in refused(response, "s-arrived_at")
+    assert typed in response.content.decode()
+
+
+@pytest.mark.parametrize("query, message", [
+    ({"arrived_from": "0001-01-01"}, "before 1900"),
+    ({"arrived_to": "9999-12-31"}, "after 2100"),
+    ({"arrived_from": "2101-01-01", "arrived_to": "9999-12-31"}, "after 2100"),
+])
+def test_a_day_out_of_the_registers_years_in_the_list_filters_is_said_beside_the_field(client_as, reception, person,
+                                                                                          query, message):
+    response = client_as(reception).get(reverse("shelter:people"), query)
+    assert response.status_code == 200 and message in response.content.decode()

@@ -61,6 +61,24 @@ def test_a_valid_id_number_fills_the_date_of_birth(client_as, reception):
     assert Person.objects.get().date_of_birth == datetime.date(1945, 1, 1)
 
 
+@pytest.mark.parametrize("typed, stored", [
+    ("".join(chr(ord(c) + 0xFEE0) if c.isdigit() else c for c in VALID_ID), VALID_ID),  # full-width
+    ("".join(chr(0x0660 + int(c)) if c.isdigit() else c for c in VALID_ID), VALID_ID),  # Arabic-Indic
+    ("\u00b2" + VALID_ID[1:], None),  # ²: "2" under NFKC, a wrong check digit
+    ("\u2463" + VALID_ID[1:], VALID_ID),  # ④ is 4 under NFKC
+    ("\u2167" + VALID_ID[1:], None),  # Ⅷ: no digit
+])
+def test_an_id_number_in_other_digits_is_stored_in_ascii_or_refused_never_a_500(client_as, reception, typed, stored):
+    response = client_as(reception).post(reverse("shelter:intake"), intake_data(**{
+        "p-id_number": typed, "p-sex": "F", "p-age_min": "75", "p-age_max": "85"}))
+    if stored is None:
+        assert response.status_code == 200 and not Person.objects.exists()
+        assert "ID number" in response.content.decode()
+    else:
+        assert response.status_code == 302
+        assert Person.objects.get().id_number == stored
+
+
 def test_a_double_click_registers_the_arrival_once(client_as, reception):
     client = client_as(reception)
     data = intake_data()
@@ -284,3 +302,13 @@ def test_a_departure_refused_by_the_workflow_keeps_what_was_typed(client_as, rec
         "destination": "湖南省邵阳市", "ticket_no": "K9067"})
     html = response.content.decode()
     assert response.status_code == 409 and "is not possible now" in html and "K9067" in html
+
+
+def test_an_id_number_searched_in_full_width_digits_finds_the_file(client_as, reception):
+    client = client_as(reception)
+    client.post(reverse("shelter:intake"), intake_data(**{
+        "p-id_number": VALID_ID, "p-sex": "F", "p-age_min": "75", "p-age_max": "85"}))
+    person = Person.objects.get()
+    typed = "".join(chr(ord(c) + 0xFEE0) for c in VALID_ID)  # １２３… and Ｘ
+    page = client.get(reverse("shelter:people"), {"q": typed}).context["page"]
+    assert [p.pk for p in page.object_list] == [person.pk]

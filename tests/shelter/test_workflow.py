@@ -106,6 +106,23 @@ def test_family_receiver_id_number_is_checked(stay, reception):
     assert "receiver_id_number" in e.value.message_dict
 
 
+@pytest.mark.parametrize("typed, stored", [
+    ("１１０１０５１９４９１２３１００２Ｘ", "11010519491231002X"),  # full-width: normalised
+    ("\u2460\u24601010519491231002X", None),  # ①①: "11" under NFKC, then a wrong check digit: refused
+    ("\u2167" + "1010519491231002X", None),  # Ⅷ: no digit, refused
+])
+def test_the_receivers_id_number_in_other_digits_is_normalised_or_refused(stay, reception, typed, stored):
+    given = departure(kind="family", receiver_name="李明", receiver_relation="儿子", receiver_id_number=typed,
+                      found_channel="interview")
+    if stored is None:
+        with pytest.raises(ValidationError) as e:
+            depart_stay(stay=stay, by=reception, departure=given)
+        assert "receiver_id_number" in e.value.message_dict
+    else:
+        depart_stay(stay=stay, by=reception, departure=given)
+        assert Departure.objects.get().receiver_id_number == stored
+
+
 def test_departure_before_arrival_is_refused(stay, reception):
     with pytest.raises(ValidationError):
         depart_stay(stay=stay, by=reception, departure=departure(departed_at=stay.arrived_at - datetime.timedelta(hours=1)))

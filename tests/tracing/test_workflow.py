@@ -391,3 +391,12 @@ def test_closing_refused_by_the_workflow_keeps_the_reason_typed(client_as, case,
     assert response.status_code == 400
     page = response.content.decode()
     assert "is not possible now" in page and "moved to a care home" in page
+
+
+@pytest.mark.parametrize("typed, message", [("0001-01-01T00:00", "before 1900"), ("9999-12-31T23:59", "after 2100")])
+def test_a_publication_out_of_the_registers_years_is_refused_beside_the_field(client_as, reception, case, typed,
+                                                                              message):
+    response = client_as(reception).post(f"/tracing/cases/{case.pk}/do/publish/", {
+        "channel": "toutiao", "published_at": typed, "reference": "TT-1", "url": ""})
+    assert response.status_code == 400 and message in response.content.decode()
+    assert not Publication.objects.exists()

@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, transition
 
 from face.models import Portrait
-from lib.dates import not_before_1900
+from lib.dates import in_register_years
 from shelter.models import (
     FUTURE_MESSAGE,
     FoundChannel,
@@ -547,7 +547,7 @@ class QuickQuery(LedgerEntry):
 
     case = models.ForeignKey(TracingCase, on_delete=models.PROTECT, related_name="queries")
     kind = models.CharField(_("query"), max_length=10, choices=QueryKind.choices)
-    made_at = models.DateTimeField(_("when"), default=timezone.now, validators=[not_before_1900])
+    made_at = models.DateTimeField(_("when"), default=timezone.now, validators=[in_register_years])
     result = models.CharField(_("result"), max_length=15, choices=QueryResult.choices)
     details = models.CharField(
         _("details"), max_length=300, blank=True, help_text=_("Who was asked, number called, what was found.")
@@ -589,7 +589,7 @@ class Publication(LedgerEntry):
 
     case = models.ForeignKey(TracingCase, on_delete=models.PROTECT, related_name="publications")
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
-    published_at = models.DateTimeField(_("published"), default=timezone.now, validators=[not_before_1900])
+    published_at = models.DateTimeField(_("published"), default=timezone.now, validators=[in_register_years])
     reference = models.CharField(
         _("reference"), max_length=120, blank=True, help_text=_("Notice number, newspaper issue, programme…")
     )
@@ -659,14 +659,14 @@ class DnaReferral(LedgerEntry):
     case = models.OneToOneField(TracingCase, on_delete=models.PROTECT, related_name="dna_referral")
     reference_no = models.CharField(_("reference number"), max_length=40, unique=True)
     police_unit = models.CharField(_("police unit"), max_length=120, help_text=_("The police station or bureau written to."))
-    sent_at = models.DateTimeField(_("sent"), default=timezone.now, validators=[not_before_1900])
-    received_at = models.DateTimeField(_("received by the police"), null=True, blank=True, validators=[not_before_1900])
+    sent_at = models.DateTimeField(_("sent"), default=timezone.now, validators=[in_register_years])
+    received_at = models.DateTimeField(_("received by the police"), null=True, blank=True, validators=[in_register_years])
     received_by = models.CharField(_("received by"), max_length=60, blank=True)
-    sampled_at = models.DateTimeField(_("sample taken"), null=True, blank=True, validators=[not_before_1900])
+    sampled_at = models.DateTimeField(_("sample taken"), null=True, blank=True, validators=[in_register_years])
     sampled_by = models.CharField(_("sample taken by"), max_length=100, blank=True)
     database = models.CharField(_("database"), max_length=12, choices=DnaDatabase.choices, blank=True)
     result = models.CharField(_("comparison result"), max_length=12, choices=DnaResult.choices, blank=True)
-    result_at = models.DateTimeField(_("result received"), null=True, blank=True, validators=[not_before_1900])
+    result_at = models.DateTimeField(_("result received"), null=True, blank=True, validators=[in_register_years])
     result_notes = models.TextField(_("notes on the result"), blank=True)
 
     class Meta:

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
-from lib.dates import not_before_1900
+from lib.dates import in_register_years
 from lib.text import SingleLineFields
 from shelter.models import StationQuerySet, Stay
 
@@ -46,7 +46,7 @@ class InterviewQuerySet(StationQuerySet):
 
 class Interview(SingleLineFields, models.Model):
     stay = models.ForeignKey(Stay, on_delete=models.PROTECT, related_name="interviews")
-    held_at = models.DateTimeField(_("held at"), default=timezone.now, validators=[not_before_1900])
+    held_at = models.DateTimeField(_("held at"), default=timezone.now, validators=[in_register_years])
     interviewer = models.CharField(_("interviewer"), max_length=60)
     language = models.CharField(_("language or dialect used"), max_length=60, blank=True,
                                 help_text=_("e.g. Mandarin, Hunan dialect, sign language"))
