@@ -95,6 +95,21 @@ class AuditEvent(models.Model):
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.user} {self.action} {self.target}"
 
+    def detail_seen_by(self, user):
+        """The detail as `user` may read it: a face search's results at other stations (kept in full for
+        those who see every station) are said as the station and how many, without their file numbers."""
+        if user.sees_all_stations or not isinstance(self.detail, dict):
+            return self.detail
+        own = getattr(user.station, "code", None)
+        seen = dict(self.detail)
+        for key in ("results", "people"):
+            hits = seen.get(key)
+            if isinstance(hits, list) and all(isinstance(h, dict) and "station" in h for h in hits):
+                others = [h["station"] for h in hits if h["station"] != own]
+                seen[key] = [h for h in hits if h["station"] == own] + [
+                    {"station": code, "count": others.count(code)} for code in sorted(set(others))]
+        return seen
+
     @classmethod
     def record(cls, request, action, person=None, target="", **detail):
         user = request.user if request.user.is_authenticated else None

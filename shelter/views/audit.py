@@ -36,7 +36,7 @@ def audit_log(request):
     if request.GET.get("format") == "csv":
         AuditEvent.record(request, AuditEvent.EXPORT, target="audit log", document="audit.csv",
                           filters={k: v for k, v in request.GET.items() if v and k != "format"})
-        return audit_csv(events[:50_000])
+        return audit_csv(events[:50_000], request.user)
     page = Paginator(events, 100).get_page(request.GET.get("page"))
     AuditEvent.record(request, AuditEvent.LIST, target="audit log", filters={k: v for k, v in request.GET.items() if v})
     query = request.GET.copy()
@@ -45,9 +45,10 @@ def audit_log(request):
                                                   "actions": dict(AuditEvent.ACTIONS)})
 
 
-def audit_csv(events):
+def audit_csv(events, user):
     """UTF-8 with a byte-order mark, so that a spreadsheet opens the Chinese correctly; text that could be
-    a formula (a failed log-in's user name, a page's address) is written as text (lib.spreadsheets)."""
+    a formula (a failed log-in's user name, a page's address) is written as text (lib.spreadsheets); a face
+    search's results at other stations as the reader may see them (AuditEvent.detail_seen_by)."""
     out = io.StringIO()
     out.write("\ufeff")
     writer = csv.writer(out)
@@ -58,7 +59,7 @@ def audit_csv(events):
         writer.writerow(csv_row([timezone.localtime(e.at).strftime("%Y-%m-%d %H:%M:%S"), e.user.username if e.user else "",
                          e.station.code if e.station else "", str(actions.get(e.action, e.action)),
                          e.person.file_no if e.person else "", e.target, e.ip or "", e.path,
-                         json.dumps(e.detail, ensure_ascii=False)]))
+                         json.dumps(e.detail_seen_by(user), ensure_ascii=False)]))
     return download(out.getvalue(), "audit.csv", "text/csv; charset=utf-8")
 
 

@@ -127,3 +127,18 @@ def test_every_page_that_shows_people_is_recorded(client_as, supervisor, month_s
         assert AuditEvent.objects.filter(user=supervisor).count() == before + 1, url
     board = AuditEvent.objects.filter(user=supervisor, target="deadline board").get()
     assert open_stay.person.file_no in board.detail["files"]
+
+
+def test_a_face_search_shows_a_station_its_own_results_only(client_as, supervisor, station, other_station, make_user):
+    """A face search at this station may have met other stations' residents: its audit record keeps them
+    (for the administrator), but this station's supervisors read only the station and how many (issue 23)."""
+    AuditEvent.objects.create(user=supervisor, station=station, action=AuditEvent.FACE_SEARCH, target="photo 1",
+                              detail={"report": "R-1", "results": [
+                                  {"person": 1, "file": "GZ-2026-00001", "station": "GZ", "distance": 0.31},
+                                  {"person": 2, "file": "SZ-2026-00007", "station": "SZ", "distance": 0.42},
+                                  {"person": 3, "file": "SZ-2026-00009", "station": "SZ", "distance": 0.55}]})
+    mine = client_as(supervisor).get(reverse("shelter:audit"), {"format": "csv"}).content.decode("utf-8-sig")
+    assert "GZ-2026-00001" in mine and "SZ-2026-00007" not in mine and '""count"": 2' in mine
+    admin = make_user("admin2", "administrator", None)
+    everything = client_as(admin).get(reverse("shelter:audit"), {"format": "csv"}).content.decode("utf-8-sig")
+    assert "SZ-2026-00007" in everything and "SZ-2026-00009" in everything
