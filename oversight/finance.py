@@ -104,7 +104,8 @@ def amount(value):
         return None
     text = str(value).replace(",", "").replace("¥", "").replace("￥", "").replace("元", "").strip()
     try:
-        return decimal.Decimal(text).quantize(CENT)
+        number = decimal.Decimal(text)
+        return number.quantize(CENT) if number.is_finite() else None  # "NaN" and "Infinity" are no amounts
     except decimal.InvalidOperation:
         return None
 

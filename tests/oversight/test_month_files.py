@@ -185,3 +185,14 @@ def test_the_inspector_sees_every_station_and_changes_nothing(month_station, oth
                 f"/stays/{stay.pk}/do/admit/", "/family/reports/new/"):
         assert client.post(url, {}).status_code in (403, 404, 405), url
     assert client.post("/oversight/month/finance/upload/", {}).status_code == 403
+
+
+@pytest.mark.parametrize("written", ["NaN", "nan", "Infinity", "-inf", "1e100"])
+def test_a_sheet_amount_that_is_no_number_is_refused_with_its_line(station, supervisor, client_as, written):
+    """"NaN" read as a Decimal is no amount (it was kept, and compared as different from everything;
+    issue 23): the sheet is refused with the line, and nothing is kept."""
+    upload = SimpleUploadedFile("march.csv", f"票据号,金额\nR-1,{written}\n".encode("utf-8-sig"))
+    response = client_as(supervisor).post("/oversight/month/finance/upload/",
+                                          {"station": station.pk, "month": "2026-03", "sheet": upload})
+    assert response.status_code == 400 and "Line 2" in response.content.decode()
+    assert not FinanceComparison.objects.exists()
