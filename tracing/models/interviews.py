@@ -17,15 +17,12 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from lib.dates import in_register_years
+from lib.recordings import is_recording
 from lib.text import SingleLineFields
 from shelter.models import StationQuerySet, Stay
 
 AUDIO_EXTENSIONS = FileExtensionValidator(["mp3", "m4a", "wav", "ogg", "amr", "aac"])
 # The first bytes of the audio kinds accepted: a recording is checked by its content, not its name.
-AUDIO_SIGNATURES = (b"ID3", b"\xff\xfb", b"\xff\xf3", b"\xff\xf2", b"\xff\xf1", b"\xff\xf9", b"RIFF", b"OggS",
-                    b"#!AMR")
-
-
 def check_audio(file):
     """A recording of the interview: an audio file by its content (MP3, M4A, WAV, OGG, AMR, AAC), at most
     settings.INTERVIEW_AUDIO_MAX_MB."""
@@ -34,9 +31,9 @@ def check_audio(file):
         raise ValidationError(_("The recording is too large (%(size)s MB; at most %(limit)s MB).") % {
             "size": round(file.size / 2**20, 1), "limit": limit})
     file.seek(0)
-    head = file.read(12)
+    data = file.read()
     file.seek(0)
-    if not (head.startswith(AUDIO_SIGNATURES) or head[4:8] == b"ftyp"):
+    if not is_recording(data):  # by its structure (lib.recordings), not its first bytes
         raise ValidationError(_("This file is not a sound recording the station can keep (MP3, M4A, WAV, OGG, AMR)."))
 
 
