@@ -13,6 +13,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from lib.http import next_url
 from shelter.models import AuditEvent, User
@@ -50,8 +51,12 @@ def locked_accounts(request):
 
 @login_required
 def two_factor(request):
-    """Turn two-factor sign-in on (scan the code with an authenticator app, type the code it shows) or
-    off (with a current code). Recommended for supervisors, station heads and administrators."""
+    """Turn two-factor sign-in on (set it up, scan the code with an authenticator app, type the code it
+    shows) or off (with a current code). Recommended for supervisors, station heads and administrators.
+    Looking at the page writes nothing: the device is made by the "set up" button."""
+    if request.method == "POST" and "set_up" in request.POST:
+        two_factor_device(user=request.user)  # made, unconfirmed: its key is shown to be scanned
+        return redirect("accounts:two_factor")
     form = TwoFactorCodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -64,7 +69,9 @@ def two_factor(request):
             messages.success(request, _("Two-factor sign-in is on: from now on the log-in asks for the code.") if on
                              else _("Two-factor sign-in is off."))
             return redirect("accounts:two_factor")
-    device = two_factor_device(user=request.user)
+    device = TOTPDevice.objects.filter(user=request.user).first()  # looking at the page makes none
+    if device is None:
+        return render(request, "accounts/two_factor.html", {"device": None, "form": form})
     secret = base64.b32encode(device.bin_key).decode()
     return render(request, "accounts/two_factor.html", {
         "device": device, "form": form, "qr": None if device.confirmed else segno.make(device.config_url).svg_data_uri(scale=4),

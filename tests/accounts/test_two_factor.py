@@ -35,6 +35,7 @@ def log_in(username, password, token="", next_url=""):
 
 def turn_on(client_as, user):
     client = client_as(user)
+    assert client.post(reverse("accounts:two_factor"), {"set_up": "1"}).status_code == 302
     page = client.get(reverse("accounts:two_factor"))
     assert page.status_code == 200 and "data:image/svg+xml" in page.content.decode()
     device = TOTPDevice.objects.get(user=user)
@@ -99,3 +100,13 @@ def test_the_service_turns_it_on_and_off_only_with_the_current_code(supervisor):
     assert TOTPDevice.objects.get(user=supervisor).confirmed
     assert switch_two_factor(user=supervisor, code=code(device, later=30)) is False
     assert not TOTPDevice.objects.filter(user=supervisor).exists()
+
+
+def test_looking_at_the_page_makes_no_device(client_as, make_user):
+    """The inspector reads every page and changes nothing (issue 23): the two-factor page made a device
+    at a look; now only its "set up" button does."""
+    inspector = make_user("inspector", "inspector", None)
+    page = client_as(inspector).get(reverse("accounts:two_factor"))
+    assert page.status_code == 200 and 'name="set_up"' in page.content.decode()
+    assert not TOTPDevice.objects.filter(user=inspector).exists()
+
