@@ -61,7 +61,7 @@ TEST_WORKERS ?= auto
 test: venv system-deps
 	@$(VENV)/bin/pytest -n $(TEST_WORKERS) --dist loadgroup $(PYTEST_ARGS) || { status=$$?; [ $$status -eq 5 ] || exit $$status; }
 
-# The layers of .importlinter (lib < shelter < face < tracing, and the rooms inside each app) and the
+# The layers of .importlinter (lib < shelter < face < tracing < family < oversight, and the rooms of each app) and the
 # team's ruff rules (ruff.toml). CI runs it before the suite; docs/architecture.md says what goes where.
 lint: venv
 	$(VENV)/bin/lint-imports --no-cache

@@ -184,7 +184,7 @@ def handover(request, pk):
 @login_required
 @permission_required("shelter.review_stay", raise_exception=True)
 def review(request, pk):
-    """A long-stay review: reviewer, decision, next review date (StayReview.record holds the rule)."""
+    """A long-stay review: reviewer, decision, next review date (shelter.services.record_review)."""
     stay = stay_for(request.user, pk)
     form = StayReviewForm(request.POST or None, stay=stay)
     if request.method == "POST":

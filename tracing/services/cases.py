@@ -71,16 +71,23 @@ def record_result(*, case, by, result, result_at, result_notes="", reason=""):
     return case.dna_referral
 
 
+def _take_step(case, name, by, system, **values):
+    """A transition of the case: taken by a person through lib.workflow.apply (their permission, the
+    state, a refusal they read), or by the system (`system`: a confirmed candidate, a departure with the
+    family, an identity confirmed elsewhere) on the transition's own rule without the person's permission."""
+    if system:
+        getattr(case, name)(by=by, **values)
+        case.save()
+    else:
+        workflow.apply(case, name, by, **values)
+
+
 @transaction.atomic
 def find_family(*, case, by, channel, reason="", at=None, system=False):
     """The family was found (TracingCase.find_family): the case closes and its notices are taken down.
     `system`: a step the system takes (a confirmed candidate, a departure with the family), run without
     the user's permission on the case; a step a person takes goes through lib.workflow.apply."""
-    if system:
-        case.find_family(by=by, reason=reason, at=at, channel=channel)
-        case.save()
-    else:
-        workflow.apply(case, "find_family", by, reason=reason, at=at, channel=channel)
+    _take_step(case, "find_family", by, system, reason=reason, at=at, channel=channel)
     take_down_notices(case=case, at=case.closed_at, by=by, reason=reason)
     return case
 
@@ -89,11 +96,7 @@ def find_family(*, case, by, channel, reason="", at=None, system=False):
 def close_case(*, case, by, cause=CloseCause.OTHER, reason="", at=None, system=False):
     """The case closes (TracingCase.close) and its notices are taken down. `system` as for find_family
     (the identity confirmed outside tracing, e.g. in the admin)."""
-    if system:
-        case.close(cause=cause, by=by, reason=reason, at=at)
-        case.save()
-    else:
-        workflow.apply(case, "close", by, cause=cause, reason=reason, at=at)
+    _take_step(case, "close", by, system, cause=cause, reason=reason, at=at)
     take_down_notices(case=case, at=case.closed_at, by=by, reason=reason)
     return case
 
