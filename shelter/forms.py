@@ -375,7 +375,7 @@ class BodyNoticeForm(SingleLineInputs, forms.Form):
 
 class BodyClaimForm(SingleLineInputs, forms.Form):
     claimed_at = forms.DateTimeField(label=_("claimed"), widget=DATETIME_WIDGET)
-    name = forms.CharField(label=_("claimed by"), max_length=60)
+    claimant = forms.CharField(label=_("claimed by"), max_length=60)
     relation = forms.CharField(label=_("relation to the deceased"), max_length=30)
     id_number = forms.CharField(label=_("claimant's ID number"), max_length=18, required=False)
     proof = forms.FileField(label=_("proof of the claim (scan)"), help_text=_("PDF, JPEG or PNG."))

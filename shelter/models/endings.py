@@ -388,13 +388,13 @@ class Body(ConcurrentTransitionMixin, LedgerEntry):
             errors["notice_reference"] = _("Say where the notice was published, with its reference.")
         if errors:
             raise ValidationError(errors)
-        self.full_clean()
+        self.full_clean(exclude=["state"])
 
     @transition(field=state, source=BodyState.KEPT, target=BodyState.CLAIMED, permission="shelter.record_death",
                 custom={"label": _("Record the claim")})
-    def claim(self, claimed_at, name, relation, id_number="", proof=None, by=None, reason=""):
+    def claim(self, claimed_at, claimant, relation, id_number="", proof=None, by=None, reason=""):
         """The body was claimed: by whom (name, relation, ID number) and the proof of the claim."""
-        self.claimed_at, self.claimant_name = claimed_at, (name or "").strip()
+        self.claimed_at, self.claimant_name = claimed_at, (claimant or "").strip()
         self.claimant_relation, self.claimant_id_number = (relation or "").strip(), (id_number or "").strip()
         if proof:
             self.claim_proof = proof
@@ -411,7 +411,7 @@ class Body(ConcurrentTransitionMixin, LedgerEntry):
         if errors:
             raise ValidationError(errors)
         self.closed_entered_at, self.closed_by = timezone.now(), by
-        self.full_clean()
+        self.full_clean(exclude=["state"])
 
     @transition(field=state, source=BodyState.KEPT, target=BodyState.DISPOSED, permission="shelter.record_death",
                 custom={"label": _("Record the disposal")})
@@ -433,4 +433,4 @@ class Body(ConcurrentTransitionMixin, LedgerEntry):
         if errors:
             raise ValidationError(errors)
         self.closed_entered_at, self.closed_by = timezone.now(), by
-        self.full_clean()
+        self.full_clean(exclude=["state"])
