@@ -352,8 +352,8 @@ def death_belongings(request, pk):
         except ValidationError as e:
             refused(request, form, e)
         else:
-            AuditEvent.record(request, AuditEvent.CHANGE, stay.person, target=stay,
-                              belongings_counted_out=[item.pk for item in items])
+            AuditEvent.record(request, AuditEvent.TRANSITION, stay.person, target=stay,
+                              transition="count_out_belongings", belongings=[item.pk for item in items])
             messages.success(request, _("%(count)s item(s) counted out.") % {"count": len(items)})
             return redirect(reverse("shelter:death_report", args=[stay.pk]) + "#belongings")
     messages.error(request, _("Please correct the fields marked below; nothing you typed was lost."))

@@ -6,6 +6,7 @@ and in the deaths ledger's 上报 columns."""
 import datetime
 
 import pytest
+from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
@@ -122,3 +123,19 @@ def test_the_death_form_asks_whether_the_death_was_unnatural(client_as, receptio
         "died_at": at, "place": "站内", "cause": "坠楼", "unnatural": "on", "proof_kind": "police",
         "proof": scan("record.pdf")})
     assert Death.objects.get(stay=stay).police_needed
+
+
+def test_the_file_shows_the_report_due_and_its_sendings_on_the_timeline(die, reception, client_as):
+    death = die(at=timezone.now() - 5 * HOUR)
+    client = client_as(reception)
+    page = client.get(death.stay.person.get_absolute_url()).content.decode()
+    assert timezone.localtime(death.report_due_at).strftime("%Y-%m-%d %H:%M") in page
+    send(death, "civil_affairs", death.died_at + HOUR, reception)
+    page = client.get(death.stay.person.get_absolute_url()).content.decode()
+    assert "白云区民政局" in page and "穗救死报〔2026〕3号" in page
+
+
+def test_the_periodic_task_and_the_command_chase_the_report(die, supervisor):
+    die(at=timezone.now() - 30 * HOUR)
+    call_command("check_deadlines")
+    assert Notification.objects.filter(kind="death_report_due", user=supervisor).count() == 1
