@@ -43,6 +43,7 @@ from ..models import (
     Person,
     ReviewError,
     Stay,
+    StayState,
 )
 from ..selectors import person_for, stay_for
 from ..services import (
@@ -74,6 +75,8 @@ def person(request, pk):
         stay.can_depart = stay.is_open and request.user.has_perm("shelter.discharge_stay")
         stay.can_die = stay.is_open and request.user.has_perm("shelter.record_death")
         stay.can_review = stay.is_open and request.user.has_perm("shelter.review_stay")
+        # A dead person's belongings are counted out on the death report's page.
+        stay.uncounted = stay.state == StayState.DECEASED and any(not b.outcome for b in stay.belongings.all())
     return render(request, "shelter/person.html", {
         "person": person,
         "stays": stays,

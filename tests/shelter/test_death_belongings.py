@@ -90,3 +90,13 @@ def test_the_page_counts_them_out_and_keeps_what_was_typed_on_a_refusal(dead, cl
     assert response.status_code == 302
     page = client.get(reverse("shelter:death_report", args=[stay.pk])).content.decode()
     assert "女儿 李梅" in page and "站保管 2026-1" in page
+
+
+def test_the_file_leads_to_counting_them_out_until_they_are(dead, client_as, reception):
+    stay, phone, cash = dead
+    client = client_as(reception)
+    target = reverse("shelter:death_report", args=[stay.pk]) + "#belongings"
+    assert target in client.get(stay.person.get_absolute_url()).content.decode()
+    count_out_belongings(stay=stay, by=reception, counted_out={
+        phone.pk: ("family", "女儿 李梅", ""), cash.pk: ("family", "女儿 李梅", "")})
+    assert target not in client.get(stay.person.get_absolute_url()).content.decode()
