@@ -382,6 +382,9 @@ def document(request, kind, pk):
     elif kind == "death":
         obj = get_object_or_404(Death.objects.filter(stay__in=Stay.objects.for_user(request.user)), pk=pk)
         f, person = obj.proof, obj.stay.person
+    elif kind == "body":  # the proof of an unclaimed body's claim
+        obj = get_object_or_404(Body.objects.filter(death__stay__in=Stay.objects.for_user(request.user)), pk=pk)
+        f, person = obj.claim_proof, obj.death.stay.person
     else:
         raise Http404
     if not f:

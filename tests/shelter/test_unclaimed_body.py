@@ -141,6 +141,8 @@ def test_the_page_records_the_body_and_the_claim_and_the_head_only_reads(death, 
     response = client.post(url, {"claim-claimed_at": now, "claim-claimant": "王建国", "claim-relation": "儿子",
                                  "claim-proof": scan("claim.pdf")})
     assert response.status_code == 302 and Body.objects.get(pk=body.pk).state == BodyState.CLAIMED
+    proof = client.get(reverse("shelter:document", args=["body", body.pk]))
+    assert proof.status_code == 200 and proof["Content-Type"] == "application/pdf"
     head_client = client_as(head)
     assert head_client.get(reverse("shelter:death_report", args=[death.stay_id])).status_code == 200
     assert head_client.post(url, {}).status_code == 403
