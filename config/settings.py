@@ -318,6 +318,13 @@ STAY_REVIEW_DAYS = envint("STAY_REVIEW_DAYS", 10)
 UNIDENTIFIED_REVIEW_DAYS = envint("UNIDENTIFIED_REVIEW_DAYS", 30)
 HOUSEHOLD_REGISTRATION_REVIEW_DAYS = envint("HOUSEHOLD_REGISTRATION_REVIEW_DAYS", 90)
 STAY_REVIEW_WARN_DAYS = envint("STAY_REVIEW_WARN_DAYS", 2)
+# A death is reported to the civil-affairs bureau (and the police, when unnatural or unidentified) within
+# this many hours of it; reminded this many hours before. An unclaimed body is kept this many days for a
+# claim before it may be disposed of (one city: 15), reminded this many days before.
+DEATH_REPORT_HOURS = envint("DEATH_REPORT_HOURS", 24)
+DEATH_REPORT_WARN_HOURS = envint("DEATH_REPORT_WARN_HOURS", 6)
+BODY_CLAIM_DAYS = envint("BODY_CLAIM_DAYS", 15)
+BODY_CLAIM_WARN_DAYS = envint("BODY_CLAIM_WARN_DAYS", 3)
 
 # Logs to the console (the container's log), each line with its request id; LOG_FORMAT=json writes one
 # JSON object a line for a log collector. Sentry only if SENTRY_DSN is set, with personal data removed

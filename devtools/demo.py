@@ -10,8 +10,19 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 from fpdf import FPDF
 
-from shelter.models import Death, DeathReportSending, Departure, Person, Service, StateLog, Station, Stay, User
-from shelter.services import admit_stay, depart_stay, record_death, register_arrival
+from shelter.models import (
+    Body,
+    Death,
+    DeathReportSending,
+    Departure,
+    Person,
+    Service,
+    StateLog,
+    Station,
+    Stay,
+    User,
+)
+from shelter.services import admit_stay, body_step, depart_stay, record_body, record_death, register_arrival
 
 STATIONS = [("GZ", "广州市救助管理站", "020-8666 0000", "广州市白云区"), ("FS", "佛山市救助管理站", "0757-8222 0000", "佛山市禅城区")]
 ROLES = [("reception", "接待员"), ("supervisor", "主管"), ("station_head", "站长")]
@@ -126,6 +137,7 @@ def load():
             person(station, rng, *row)
         previous_month(station, rng)
     transfer(stations[0], stations[1], rng)
+    recent_death(stations[0], rng)
     return stations
 
 
@@ -200,8 +212,50 @@ def person(station, rng, name, sex, ages, native, dialect, identity, hours_ago, 
         death.proof.save("demo-certificate.pdf", ContentFile(demo_certificate()), save=False)
         record_death(stay=stay, death=death, by=reception)
         backdate_last_transition(stay, death.entered_at)
-        DeathReportSending.objects.create(
-            death=death, sent_at=death.entered_at + datetime.timedelta(hours=2), recipient_kind="civil_affairs",
-            recipient=f"{station.address[:5]}民政局社会事务科", method="传真", entered_by=reception,
-            entered_at=death.entered_at + datetime.timedelta(hours=2, minutes=5))
+        # Reported up the chain in time (unidentified: the police too), and the body kept unclaimed, its
+        # notice out; its claim deadline has passed and the disposal waits for its approval.
+        for hours, kind, office, ref in ((2, "civil_affairs", f"{station.address[:5]}民政局社会事务科", "穗救死报〔2026〕7号"),
+                                         (3, "police", "荔湾区公安分局芳村派出所", "")):
+            sent = death.entered_at + datetime.timedelta(hours=hours)
+            DeathReportSending.objects.create(
+                death=death, sent_at=sent, recipient_kind=kind, recipient=office, method="传真", reference=ref,
+                entered_by=reception, entered_at=sent + datetime.timedelta(minutes=5))
+        death.keep_report()
+        keep_body(death, reception, hours_after=4, notice=True)
     return stay
+
+
+def keep_body(death, reception, hours_after, notice):
+    """The body kept unclaimed at the funeral home, the police told (and, for the unidentified, the notice
+    for the unidentified deceased published), entered when it happened."""
+    since = death.died_at + datetime.timedelta(hours=hours_after)
+    body = record_body(death=death, by=reception, body=Body(
+        kept_at="广州市殡仪馆冷藏室", kept_since=since, police_told_at=since, police_unit="辖区派出所",
+        police_reference=f"公告知{since:%m%d}", late_reason="演示数据"))
+    if notice:
+        body_step(body=body, step="record_notice", by=reception, published_at=since + datetime.timedelta(days=1),
+                  reference="全国救助寻亲网 无名尸体认领启事")
+        Body.objects.filter(pk=body.pk).update(notice_entered_at=since + datetime.timedelta(days=1, minutes=10))
+    Body.objects.filter(pk=body.pk).update(entered_at=since + datetime.timedelta(minutes=20), late=False,
+                                           late_reason="")
+    return body
+
+
+def recent_death(station, rng):
+    """An unknown man who died in the station yesterday: the bureau has the report, the police not yet,
+    so the report is due on the board; his body waits at the funeral home for its claim deadline."""
+    reception = User.objects.get(username=f"{station.code.lower()}-reception")
+    stay = person(station, rng, "", "M", (65, 75), "", "", "unknown", 4 * 24, "in_care", "白云区三元里", "dementia")
+    died = timezone.now() - datetime.timedelta(hours=26)
+    death = Death(died_at=died, place="本站医务室", cause="突发心脏骤停（120到场确认死亡）", proof_kind="medical",
+                  entered_at=died + datetime.timedelta(minutes=40))
+    death.proof.save("demo-certificate.pdf", ContentFile(demo_certificate()), save=False)
+    record_death(stay=stay, death=death, by=reception)
+    backdate_last_transition(stay, death.entered_at)
+    sent = died + datetime.timedelta(hours=3)
+    DeathReportSending.objects.create(
+        death=death, sent_at=sent, recipient_kind="civil_affairs", recipient=f"{station.address[:5]}民政局社会事务科",
+        method="政务系统", reference="穗救死报〔2026〕12号", entered_by=reception,
+        entered_at=sent + datetime.timedelta(minutes=5))
+    death.keep_report()
+    keep_body(death, reception, hours_after=2, notice=False)

@@ -12,13 +12,11 @@ of oversight.figures: the test that counts the ledger's rows for every figure th
 Values are plain (text, numbers, local naive datetimes), ready for XLSX, CSV or a page.
 """
 
-from collections import defaultdict
-
 from django.conf import settings
 from django.db.models import Min, Q
 from django.utils import timezone, translation
 
-from shelter.models import Death, Departure, DepartureKind, Notification, Stay
+from shelter.models import Death, Departure, DepartureKind, Stay
 from tracing.models import CloseCause, TracingCase
 
 from .figures import cutoff, month_end, month_start, station_zone
@@ -125,23 +123,27 @@ def return_home(station_ids, start, end, at_end, now):
 
 
 def deaths(station_ids, start, end, at_end, now):
-    headers = ["站点", "档案号", "姓名", "性别", "入站时间", "死亡时间", "死亡地点", "死因（所述）", "死亡证明",
-               "证明文件", "上报时间", "上报对象"]
+    """The 上报 columns are the sendings recorded up the chain (to whom, how, when, reference), against the
+    report's deadline; not the station's own notification of its supervisors."""
+    headers = ["站点", "档案号", "姓名", "性别", "入站时间", "死亡时间", "死亡地点", "死因（所述）", "非正常死亡",
+               "死亡证明", "证明文件", "上报期限", "上报时间", "上报对象", "上报方式", "上报文号", "上报情况"]
     records = list(
         Death.objects.filter(stay__person__station__in=station_ids, died_at__gte=start, died_at__lt=end)
-        .select_related("stay__person__station").order_by("died_at", "pk")
+        .select_related("stay__person__station").prefetch_related("sendings").order_by("died_at", "pk")
     )
-    told = defaultdict(list)
-    urls = {d.stay.person.get_absolute_url() for d in records}
-    for n in Notification.objects.filter(kind="death", url__in=urls).select_related("user").order_by("pk"):
-        told[n.url].append(str(n.user))
     rows = []
     for d in records:
-        person = d.stay.person
+        person, sendings = d.stay.person, list(d.sendings.all())
+        due = d.report_due_at
         rows.append([
             person.station.name, person.file_no, person.name, person.get_sex_display(), local(d.stay.arrived_at),
-            local(d.died_at), d.place, d.cause, d.get_proof_kind_display(), d.proof.name.rsplit("/", 1)[-1],
-            local(d.reported_at), "、".join(told[person.get_absolute_url()]),
+            local(d.died_at), d.place, d.cause, YES if d.unnatural else NO, d.get_proof_kind_display(),
+            d.proof.name.rsplit("/", 1)[-1], local(due),
+            "；".join(f"{local(s.sent_at):%Y-%m-%d %H:%M}" for s in sendings),
+            "；".join(f"{s.get_recipient_kind_display()} {s.recipient}" for s in sendings),
+            "；".join(s.method for s in sendings if s.method),
+            "；".join(s.reference for s in sendings if s.reference),
+            deadline_status(d.report_met_at, due, None, now) if due else "",
         ])
     return Ledger("deaths", headers, rows)
 

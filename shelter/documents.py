@@ -32,6 +32,7 @@ def death_report_pdf(death, by=None):
             (_("Time of death"), timezone.localtime(death.died_at).strftime("%Y-%m-%d %H:%M")),
             (_("Place of death"), death.place),
             (_("Cause as stated"), death.cause),
+            (_("Unnatural or unexplained death"), _("yes") if death.unnatural else _("no")),
             (_("Notes"), death.notes or "-"),
         ])
         _section(pdf, _("Proof"), [
@@ -42,8 +43,19 @@ def death_report_pdf(death, by=None):
         sendings = [(s.get_recipient_kind_display(), f"{s.recipient} · {timezone.localtime(s.sent_at):%Y-%m-%d %H:%M}"
                      + (f" · {s.method}" if s.method else "") + (f" · {s.reference}" if s.reference else ""))
                     for s in death.sendings.all()]
+        if death.report_due_at:
+            sendings.insert(0, (_("To be reported by"), _when(death.report_due_at)))
         if sendings:
             _section(pdf, _("Sent to"), sendings)
+        body = getattr(death, "body", None)
+        if body is not None:
+            _section(pdf, _("The body"), [
+                (_("Kept at"), f"{body.kept_at} · {_when(body.kept_since)}"),
+                (_("Police told"), f"{body.police_unit} · {_when(body.police_told_at)}"
+                 + (f" · {body.police_reference}" if body.police_reference else "")),
+                (_("Claim deadline"), _when(body.claim_due_at)),
+                (_("State"), body.get_state_display()),
+            ])
         pdf.ln(6)
         reported = timezone.localtime(death.reported_at).strftime("%Y-%m-%d %H:%M") if death.reported_at else "-"
         pdf.set_font(FONT, size=11)
@@ -53,6 +65,10 @@ def death_report_pdf(death, by=None):
         for line in (station.name, _("(seal)"), timezone.localdate().strftime("%Y-%m-%d")):
             pdf.cell(0, 8, line, align="R", new_x="LMARGIN", new_y="NEXT")
         return bytes(pdf.output())
+
+
+def _when(at):
+    return timezone.localtime(at).strftime("%Y-%m-%d %H:%M") if at else "-"
 
 
 def _name(user):

@@ -10,9 +10,12 @@ from django.utils.translation import gettext_lazy as _
 from lib.text import SingleLineInputs
 
 from .models import (
+    DEATH_OUTCOMES,
+    DEPARTURE_OUTCOMES,
     FOUND_CHANNEL_CHOICES,
     Belonging,
     BelongingOutcome,
+    Body,
     Death,
     DeathReportSending,
     Departure,
@@ -192,7 +195,7 @@ class DepartureForm(SingleLineInputs, forms.ModelForm):
         for item in self.belongings:
             self.fields[f"belonging_{item.pk}"] = forms.ChoiceField(
                 label=f"{item.item} × {item.quantity}", widget=forms.RadioSelect,
-                choices=BelongingOutcome.choices,
+                choices=[(o.value, o.label) for o in DEPARTURE_OUTCOMES],
                 error_messages={"required": _("Say what became of this item: returned, kept by the station or "
                                               "handed to someone.")},
             )
@@ -288,7 +291,7 @@ class DeathReportSendingForm(SingleLineInputs, forms.ModelForm):
 class DeathForm(SingleLineInputs, forms.ModelForm):
     class Meta:
         model = Death
-        fields = ["died_at", "place", "cause", "proof_kind", "proof", "notes", "late_reason"]
+        fields = ["died_at", "place", "cause", "unnatural", "proof_kind", "proof", "notes", "late_reason"]
         widgets = {"died_at": DATETIME_WIDGET, "notes": forms.Textarea(attrs={"rows": 2})}
 
     def __init__(self, *args, stay=None, **kwargs):
@@ -312,3 +315,78 @@ class MergeForm(SingleLineInputs, forms.Form):
 
     def clean_survivor(self):
         return self.files[self.cleaned_data["survivor"]]
+
+
+class DeathBelongingsForm(SingleLineInputs, forms.Form):
+    """A dead person's belongings and cash not yet counted out, item by item: to the family, to the
+    police (say whom), or kept by the station (with its reference). Items left blank wait."""
+
+    def __init__(self, *args, stay, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.belongings = list(stay.belongings.filter(outcome=""))
+        for item in self.belongings:
+            self.fields[f"belonging_{item.pk}"] = forms.ChoiceField(
+                label=f"{item.item} × {item.quantity}", widget=forms.RadioSelect, required=False,
+                choices=[(o.value, o.label) for o in DEATH_OUTCOMES])
+            self.fields[f"belonging_{item.pk}_to"] = forms.CharField(
+                label=_("handed to (name, relation or unit)"), max_length=100, required=False)
+            self.fields[f"belonging_{item.pk}_ref"] = forms.CharField(
+                label=_("receipt or register reference"), max_length=60, required=False)
+
+    def belonging_rows(self):
+        return [(self[f"belonging_{b.pk}"], self[f"belonging_{b.pk}_to"], self[f"belonging_{b.pk}_ref"])
+                for b in self.belongings]
+
+    def clean(self):
+        data = super().clean()
+        if self.belongings and not any(data.get(f"belonging_{b.pk}") for b in self.belongings):
+            raise ValidationError(_("Say what became of at least one item."))
+        return data
+
+    def counted_out(self):
+        """{belonging pk: (outcome, handed to, reference)} of the items answered, for the service."""
+        data = self.cleaned_data
+        return {b.pk: (data[f"belonging_{b.pk}"], data.get(f"belonging_{b.pk}_to", ""),
+                       data.get(f"belonging_{b.pk}_ref", ""))
+                for b in self.belongings if data.get(f"belonging_{b.pk}")}
+
+
+class BodyForm(SingleLineInputs, forms.ModelForm):
+    """An unclaimed body recorded: where it is kept, since when, the police told."""
+
+    class Meta:
+        model = Body
+        fields = ["kept_at", "kept_since", "police_told_at", "police_unit", "police_reference",
+                  "notice_published_at", "notice_reference", "late_reason"]
+        widgets = {"kept_since": DATETIME_WIDGET, "police_told_at": DATETIME_WIDGET,
+                   "notice_published_at": DATETIME_WIDGET}
+
+    def __init__(self, *args, death=None, **kwargs):
+        super().__init__(*args, prefix="body", **kwargs)
+        self.instance.death = death
+        explain_late_reason(self)
+
+
+class BodyNoticeForm(SingleLineInputs, forms.Form):
+    published_at = forms.DateTimeField(label=_("notice for the unidentified deceased published"),
+                                       widget=DATETIME_WIDGET)
+    reference = forms.CharField(label=_("notice: where published, reference"), max_length=120)
+
+
+class BodyClaimForm(SingleLineInputs, forms.Form):
+    claimed_at = forms.DateTimeField(label=_("claimed"), widget=DATETIME_WIDGET)
+    claimant = forms.CharField(label=_("claimed by"), max_length=60)
+    relation = forms.CharField(label=_("relation to the deceased"), max_length=30)
+    id_number = forms.CharField(label=_("claimant's ID number"), max_length=18, required=False)
+    proof = forms.FileField(label=_("proof of the claim (scan)"), help_text=_("PDF, JPEG or PNG."))
+
+
+class BodyDisposalForm(SingleLineInputs, forms.Form):
+    disposed_at = forms.DateTimeField(label=_("disposed of"), widget=DATETIME_WIDGET)
+    disposal = forms.CharField(label=_("how disposed of"), max_length=120, help_text=_("e.g. “火化”."))
+    approved_by = forms.CharField(label=_("approved by"), max_length=120,
+                                  help_text=_("The authority that approved the disposal."))
+    approval_reference = forms.CharField(label=_("approval reference"), max_length=60)
+
+
+BODY_STEP_FORMS = {"record_notice": BodyNoticeForm, "claim": BodyClaimForm, "dispose": BodyDisposalForm}

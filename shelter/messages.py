@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from lib import messages
 
-from .models import ReviewPoint
+from .models import ReportRecipient, ReviewPoint
 
 
 def named(params):
@@ -33,4 +33,26 @@ messages.register(
     subject=_("Long-stay review due: %(name)s (%(file)s)"),
     body=_("The long-stay review of %(name)s (%(file)s) is due since %(due)s: %(why)s."),
     prepare=review_values,
+)
+
+
+def report_values(params):
+    offices = dict(ReportRecipient.choices)
+    missing = "、".join(str(offices.get(k, k)) for k in params.get("missing") or []) or "-"
+    return {**named(params), "missing": missing}
+
+
+messages.register(
+    "death_report_due",
+    subject=_("Death report due: %(name)s (%(file)s)"),
+    body=_("The death of %(name)s (%(file)s) is to be reported by %(due)s; not yet recorded as sent to: "
+           "%(missing)s."),
+    prepare=report_values,
+)
+messages.register(
+    "body_claim_due",
+    subject=_("Unclaimed body: claim deadline %(due)s, %(name)s (%(file)s)"),
+    body=_("The body of %(name)s (%(file)s), kept at %(place)s, has not been claimed; its claim deadline is "
+           "%(due)s. Then record its disposal with the approval."),
+    prepare=named,
 )

@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404
 from lib import workflow
 
 from .filters import AuditFilter, PersonFilter
-from .models import AuditEvent, Death, Departure, Person, Service, StateLog, Stay, Transfer
+from .models import AuditEvent, Body, BodyState, Death, Departure, Person, Service, StateLog, Stay, Transfer
 
 
 def person_for(user, pk):
@@ -42,6 +42,26 @@ def reviews_due(stays, now):
         "review_due_at", "pk")
     return {"overdue": list(base.filter(review_due_at__lte=now)[:200]),
             "due": list(base.filter(review_due_at__gt=now, review_due_at__lte=soon)[:200])}
+
+
+def death_reports_due(stays, now):
+    """{"overdue": [...], "due": [...]}: the deaths (of these stays, already scoped) whose report up the
+    chain is not made, past its deadline or within DEATH_REPORT_WARN_HOURS of it; one range on its index."""
+    soon = now + datetime.timedelta(hours=settings.DEATH_REPORT_WARN_HOURS)
+    base = (Death.objects.filter(stay__in=stays, report_met_at__isnull=True, report_due_at__isnull=False)
+            .select_related("stay__person").order_by("report_due_at", "pk"))
+    return {"overdue": list(base.filter(report_due_at__lte=now)[:200]),
+            "due": list(base.filter(report_due_at__gt=now, report_due_at__lte=soon)[:200])}
+
+
+def bodies_due(stays, now):
+    """{"overdue": [...], "due": [...]}: the unclaimed bodies (of these stays) past their claim deadline,
+    or within BODY_CLAIM_WARN_DAYS of it."""
+    soon = now + datetime.timedelta(days=settings.BODY_CLAIM_WARN_DAYS)
+    base = (Body.objects.filter(death__stay__in=stays, state=BodyState.KEPT)
+            .select_related("death__stay__person").order_by("claim_due_at", "pk"))
+    return {"overdue": list(base.filter(claim_due_at__lte=now)[:200]),
+            "due": list(base.filter(claim_due_at__gt=now, claim_due_at__lte=soon)[:200])}
 
 
 def transfer_for(user, pk):

@@ -1,4 +1,5 @@
 from celery import shared_task
+from django.utils import timezone
 
 from . import sweep
 from .delivery import deliver_notifications
@@ -8,5 +9,7 @@ __all__ = ["deliver_notifications", "sweep_reviews"]
 
 @shared_task(ignore_result=True)
 def sweep_reviews():
-    """Beat runs this every minute (settings: CELERY_BEAT_SCHEDULE["sweep-stay-reviews"])."""
-    return len(sweep.run())
+    """Beat runs this every minute (settings: CELERY_BEAT_SCHEDULE["sweep-stay-reviews"]): the long-stay
+    reviews, the death reports and the unclaimed bodies' claim deadlines."""
+    now = timezone.now()
+    return len(sweep.run(now)) + len(sweep.death_reports(now)) + len(sweep.body_claims(now))

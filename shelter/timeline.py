@@ -49,6 +49,7 @@ def shelter_events(person):
             d = stay.death
             yield Event(d.died_at, "death", _("Died at %(place)s") % {"place": d.place}, d.cause, d.entered_by,
                         d.entered_at, d.late, d.late_reason)
+            yield from death_events(stay, d)
     states = dict(Stay._meta.get_field("state").flatchoices)
     logs = StateLog.objects.filter(
         content_type=ContentType.objects.get_for_model(Stay), object_id__in=[s.pk for s in stays]
@@ -62,6 +63,33 @@ def shelter_events(person):
         detail = "; ".join(f"{fields.get(k, k)}: “{old}” → “{new}”" for k, (old, new) in change.detail.get("changes", {}).items())
         yield Event(change.at, "correction", _("File corrected: %(reason)s") % {"reason": change.detail.get("reason", "")},
                     detail, change.user)
+
+
+def death_events(stay, death):
+    """After a death: the report's sendings up the chain, the body's steps, the belongings counted out."""
+    for s in death.sendings.select_related("entered_by"):
+        detail = " · ".join(v for v in (s.method, s.reference) if v)
+        yield Event(s.sent_at, "death", _("Death report sent to %(office)s") % {"office": s.recipient}, detail,
+                    s.entered_by, s.entered_at, s.late, s.late_reason)
+    body = getattr(death, "body", None)
+    if body is not None:
+        yield Event(body.kept_since, "death", _("Body kept at %(place)s") % {"place": body.kept_at},
+                    _("police told: %(unit)s") % {"unit": body.police_unit}, body.entered_by, body.entered_at,
+                    body.late, body.late_reason)
+        if body.notice_published_at:
+            yield Event(body.notice_published_at, "death", _("Notice for the unidentified deceased published"),
+                        body.notice_reference, None, body.notice_entered_at)
+        if body.claimed_at:
+            yield Event(body.claimed_at, "death", _("Body claimed by %(name)s") % {"name": body.claimant_name},
+                        body.claimant_relation, body.closed_by, body.closed_entered_at)
+        if body.disposed_at:
+            yield Event(body.disposed_at, "death", _("Body disposed of: %(how)s") % {"how": body.disposal},
+                        f"{body.approved_by} {body.approval_reference}", body.closed_by, body.closed_entered_at)
+    counted = [b for b in stay.belongings.all() if b.outcome and b.counted_out_at]
+    if counted:
+        yield Event(max(b.counted_out_at for b in counted), "death", _("Belongings counted out"),
+                    "; ".join(f"{b.item} × {b.quantity}: {b.counted_out_text}" for b in counted),
+                    counted[-1].counted_out_by)
 
 
 def merge_events(person):

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 
 from shelter.models import AuditEvent, Stay
-from shelter.selectors import reviews_due
+from shelter.selectors import bodies_due, death_reports_due, reviews_due
 from tracing.models import Deadline, Stage, TracingCase
 
 from ..forms.board import StationFilterForm
@@ -56,11 +56,16 @@ def board(request):
     ]
     AuditEvent.record(request, AuditEvent.LIST, target="deadline board",
                       files=[case.stay.person.file_no for s in sections for case in s["rows"]])
-    reviews = reviews_due(board_stays(request, form), now)
+    stays = board_stays(request, form)
+    reviews = reviews_due(stays, now)
+    # The register's own deadlines beside tracing's: a death's report up the chain, a body's claim.
+    deaths, bodies = death_reports_due(stays, now), bodies_due(stays, now)
     problems = problem_counts(request.user, now) if request.user.has_perm("oversight.view_problem") else None
     return render(request, "oversight/board.html", {
         "problems": problems, "sections": sections, "summary": summary, "form": form, "now": now, "query": station_query(form),
-        "reviews": reviews, "any_due": any(s["count"] for s in sections) or any(reviews.values()),
+        "reviews": reviews, "deaths": deaths, "bodies": bodies,
+        "any_due": any(s["count"] for s in sections) or any(reviews.values()) or any(deaths.values())
+        or any(bodies.values()),
     })
 
 

@@ -18,6 +18,8 @@ from .audit import (
 from .endings import (
     FOUND_CHANNEL_CHOICES,
     MONEY,
+    Body,
+    BodyState,
     Death,
     DeathReportSending,
     Departure,
@@ -58,6 +60,8 @@ from .stations import (
     User,
 )
 from .stays import (
+    DEATH_OUTCOMES,
+    DEPARTURE_OUTCOMES,
     OPEN_STAY_STATES,
     Belonging,
     BelongingOutcome,
@@ -86,7 +90,11 @@ __all__ = [
     "AuditEvent",
     "Belonging",
     "BelongingOutcome",
+    "Body",
+    "BodyState",
     "BroughtBy",
+    "DEATH_OUTCOMES",
+    "DEPARTURE_OUTCOMES",
     "Build",
     "DOCUMENT_EXTENSIONS",
     "Death",

@@ -1,21 +1,26 @@
-"""How a stay ends: a departure (with the money paid out and how the family was found) or a death, and
-the death report's sendings up the chain."""
+"""How a stay ends: a departure (with the money paid out and how the family was found) or a death, the
+death report's sendings up the chain (a deadline), and the body while it waits to be claimed."""
 
+import datetime
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from lib import idcard
 from lib.dates import in_register_years
 from lib.scans import check_scan
 
-from .ledger import DOCUMENT_EXTENSIONS, LedgerEntry
+from .ledger import DOCUMENT_EXTENSIONS, FUTURE_MESSAGE, LedgerEntry
 from .people import ID_NUMBER_MESSAGES
 from .stations import Station
-from .stays import Stay
+from .stays import Identity, Stay
 
 
 class DepartureKind(models.TextChoices):
@@ -166,20 +171,88 @@ class Death(LedgerEntry):
         help_text=_("PDF, JPEG or PNG."),
     )
     notes = models.TextField(_("notes"), blank=True)
+    unnatural = models.BooleanField(
+        _("unnatural or unexplained death"), default=False,
+        help_text=_("Accident, violence, suicide or a cause not known: the police are told as well."))
     reported_at = models.DateTimeField(_("reported"), null=True, blank=True, editable=False)
+    # The report up the chain is a deadline (plan_report, when the death is recorded): the civil-affairs
+    # bureau always, the police too when the death was unnatural or the person unidentified. Met when each
+    # is recorded as sent (keep_report); the sweep's reminder is claimed once (report_reminded_at).
+    police_needed = models.BooleanField(_("to be reported to the police"), default=False, editable=False)
+    report_due_at = models.DateTimeField(_("report due"), null=True, blank=True, editable=False)
+    report_met_at = models.DateTimeField(_("reported up the chain"), null=True, blank=True, editable=False)
+    report_reminded_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("death")
         verbose_name_plural = _("deaths")
-        indexes = [models.Index(fields=["died_at"], name="death_at")]
+        indexes = [
+            models.Index(fields=["died_at"], name="death_at"),
+            # The sweep and the board: reports not yet made, one range on this index.
+            models.Index(fields=["report_due_at"], condition=models.Q(report_met_at__isnull=True),
+                         name="death_report_due"),
+        ]
 
     def __str__(self):
         return f"{self.stay.person} {timezone.localtime(self.died_at):%Y-%m-%d}"
+
+    def get_absolute_url(self):
+        """The death report's page: its PDF, its sendings, the body."""
+        return reverse("shelter:death_report", args=[self.stay_id])
 
     def clean(self):
         super().clean()
         if self.stay_id and self.died_at and self.died_at < self.stay.arrival_minute:
             raise ValidationError({"died_at": _("The time of death is before the arrival.")})
+
+    @property
+    def died_minute(self):
+        return self.died_at.replace(second=0, microsecond=0)
+
+    def plan_report(self):
+        """Who must be sent the report, and by when (DEATH_REPORT_HOURS after the death): set on the
+        unsaved death by shelter.services.record_death."""
+        self.police_needed = self.unnatural or self.stay.identity != Identity.CONFIRMED
+        self.report_due_at = self.died_at + datetime.timedelta(hours=settings.DEATH_REPORT_HOURS)
+
+    def report_recipients(self):
+        """The offices the report must reach: the civil-affairs bureau, and the police when needed."""
+        kinds = [ReportRecipient.CIVIL_AFFAIRS]
+        if self.police_needed:
+            kinds.append(ReportRecipient.POLICE)
+        return kinds
+
+    def report_missing(self):
+        """The recipients the report is still owed to (none: the deadline is met)."""
+        sent = set(self.sendings.values_list("recipient_kind", flat=True))
+        return [kind for kind in self.report_recipients() if kind not in sent]
+
+    def keep_report(self):
+        """Once the report has reached everyone it must, the deadline is met at the time the last of them
+        was sent (as stated); a conditional UPDATE, so it is set once. Returns whether it is met."""
+        if self.report_met_at is not None:
+            return True
+        if self.report_missing():
+            return False
+        met = max(self.sendings.filter(recipient_kind=kind).order_by("sent_at").first().sent_at
+                  for kind in self.report_recipients())
+        Death.objects.filter(pk=self.pk, report_met_at__isnull=True).update(report_met_at=met)
+        self.report_met_at = met
+        return True
+
+    def report_overdue(self, now=None):
+        return self.report_met_at is None and self.report_due_at is not None and \
+            self.report_due_at <= (now or timezone.now())
+
+    def report_late(self):
+        """Met, but after the deadline."""
+        return bool(self.report_met_at and self.report_due_at and self.report_met_at > self.report_due_at)
+
+    def claim_report_reminder(self, now):
+        """Claim the report's one reminder, even with two sweeps at once; not once it is met."""
+        claimed = Death.objects.filter(pk=self.pk, report_met_at__isnull=True, report_reminded_at__isnull=True
+                                       ).update(report_reminded_at=now)
+        return bool(claimed)
 
 
 class ReportRecipient(models.TextChoices):
@@ -211,5 +284,153 @@ class DeathReportSending(LedgerEntry):
 
     def clean(self):
         super().clean()
-        if self.death_id and self.sent_at and self.sent_at < self.death.died_at.replace(second=0, microsecond=0):
+        if self.death_id and self.sent_at and self.sent_at < self.death.died_minute:
             raise ValidationError({"sent_at": _("The report cannot be sent before the death.")})
+
+
+class BodyState(models.TextChoices):
+    KEPT = "kept", _("kept, awaiting claim")
+    CLAIMED = "claimed", _("claimed")
+    DISPOSED = "disposed", _("disposed of")
+
+
+class Body(ConcurrentTransitionMixin, LedgerEntry):
+    """The body of a person who died in the station's care and was not claimed at once: where it is kept,
+    the police told, the notice for the unidentified deceased, the claim deadline (BODY_CLAIM_DAYS after
+    it is kept, reminded BODY_CLAIM_WARN_DAYS before), then claimed (by whom, the proof) or disposed of
+    with the approval and its reference. Each step keeps the time it states and the time it was entered."""
+
+    OCCURRED_FIELD = "kept_since"
+
+    death = models.OneToOneField(Death, on_delete=models.PROTECT, related_name="body")
+    state = FSMField(_("state"), default=BodyState.KEPT, choices=BodyState.choices, protected=True)
+    kept_at = models.CharField(_("where the body is kept"), max_length=200,
+                               help_text=_("e.g. “广州市殡仪馆冷藏室”."))
+    kept_since = models.DateTimeField(_("kept there since"), default=timezone.now, validators=[in_register_years])
+    police_told_at = models.DateTimeField(_("police told"), validators=[in_register_years])
+    police_unit = models.CharField(_("police unit told"), max_length=120)
+    police_reference = models.CharField(_("police reference"), max_length=60, blank=True)
+    # The notice for the unidentified deceased (tracing words it so once the case knows of the death).
+    notice_published_at = models.DateTimeField(_("notice for the unidentified deceased published"), null=True,
+                                               blank=True, validators=[in_register_years])
+    notice_reference = models.CharField(_("notice: where published, reference"), max_length=120, blank=True)
+    notice_entered_at = models.DateTimeField(null=True, blank=True, editable=False)
+    claim_due_at = models.DateTimeField(_("claim deadline"), editable=False)
+    claim_reminded_at = models.DateTimeField(null=True, blank=True, editable=False)
+    claimed_at = models.DateTimeField(_("claimed"), null=True, blank=True, validators=[in_register_years])
+    claimant_name = models.CharField(_("claimed by"), max_length=60, blank=True)
+    claimant_relation = models.CharField(_("relation to the deceased"), max_length=30, blank=True)
+    claimant_id_number = models.CharField(_("claimant's ID number"), max_length=18, blank=True)
+    claim_proof = models.FileField(
+        _("proof of the claim (scan)"), upload_to="body/%Y/%m/", blank=True,
+        validators=[DOCUMENT_EXTENSIONS, check_scan], help_text=_("PDF, JPEG or PNG."))
+    disposed_at = models.DateTimeField(_("disposed of"), null=True, blank=True, validators=[in_register_years])
+    disposal = models.CharField(_("how disposed of"), max_length=120, blank=True, help_text=_("e.g. “火化”."))
+    approved_by = models.CharField(_("approved by"), max_length=120, blank=True,
+                                   help_text=_("The authority that approved the disposal."))
+    approval_reference = models.CharField(_("approval reference"), max_length=60, blank=True)
+    closed_entered_at = models.DateTimeField(null=True, blank=True, editable=False)
+    closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, editable=False,
+                                  on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("unclaimed body")
+        verbose_name_plural = _("unclaimed bodies")
+        indexes = [
+            # The claim sweep and the board: bodies still kept, one range on this index.
+            models.Index(fields=["claim_due_at"], condition=models.Q(state="kept"), name="body_claim_due"),
+        ]
+
+    def __str__(self):
+        return f"{self.death.stay.person} {self.kept_at}"
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        if self.death_id:
+            died = self.death.died_minute
+            for name in ("kept_since", "police_told_at", "notice_published_at", "claimed_at", "disposed_at"):
+                at = getattr(self, name)
+                if at is not None and at < died:
+                    errors[name] = _("This is before the death.")
+                elif name != "kept_since" and self.is_future(at, now=timezone.now()):
+                    errors[name] = FUTURE_MESSAGE
+        if errors:
+            raise ValidationError(errors)
+
+    def plan_claim(self):
+        """The claim deadline: BODY_CLAIM_DAYS after the body is kept."""
+        self.claim_due_at = self.kept_since + datetime.timedelta(days=settings.BODY_CLAIM_DAYS)
+
+    @property
+    def unidentified(self):
+        return self.death.stay.identity != Identity.CONFIRMED
+
+    def claim_overdue(self, now=None):
+        return self.state == BodyState.KEPT and self.claim_due_at <= (now or timezone.now())
+
+    def claim_reminder_claimed(self, now):
+        """Claim the one reminder before the claim deadline, even with two sweeps at once."""
+        claimed = Body.objects.filter(pk=self.pk, state=BodyState.KEPT, claim_reminded_at__isnull=True
+                                      ).update(claim_reminded_at=now)
+        return bool(claimed)
+
+    @transition(field=state, source=BodyState.KEPT, target=BodyState.KEPT, permission="shelter.record_death",
+                custom={"label": _("Record the notice for the unidentified deceased")})
+    def record_notice(self, published_at, reference, by=None, reason=""):
+        """The notice for the unidentified deceased was published: when, where and its reference."""
+        self.notice_published_at, self.notice_reference = published_at, (reference or "").strip()
+        self.notice_entered_at = timezone.now()
+        errors = {}
+        if not self.notice_published_at:
+            errors["notice_published_at"] = _("Say when the notice was published.")
+        if not self.notice_reference:
+            errors["notice_reference"] = _("Say where the notice was published, with its reference.")
+        if errors:
+            raise ValidationError(errors)
+        self.full_clean(exclude=["state"])
+
+    @transition(field=state, source=BodyState.KEPT, target=BodyState.CLAIMED, permission="shelter.record_death",
+                custom={"label": _("Record the claim")})
+    def claim(self, claimed_at, claimant, relation, id_number="", proof=None, by=None, reason=""):
+        """The body was claimed: by whom (name, relation, ID number) and the proof of the claim."""
+        self.claimed_at, self.claimant_name = claimed_at, (claimant or "").strip()
+        self.claimant_relation, self.claimant_id_number = (relation or "").strip(), (id_number or "").strip()
+        if proof:
+            self.claim_proof = proof
+        errors = {}
+        for field, value in (("claimed_at", self.claimed_at), ("claimant_name", self.claimant_name),
+                             ("claimant_relation", self.claimant_relation), ("claim_proof", self.claim_proof)):
+            if not value:
+                errors[field] = _("Needed to record the claim.")
+        if self.claimant_id_number and "claimant_id_number" not in errors:
+            try:
+                self.claimant_id_number = idcard.validate(self.claimant_id_number)
+            except idcard.IdNumberError as e:
+                errors["claimant_id_number"] = ID_NUMBER_MESSAGES[e.code]
+        if errors:
+            raise ValidationError(errors)
+        self.closed_entered_at, self.closed_by = timezone.now(), by
+        self.full_clean(exclude=["state"])
+
+    @transition(field=state, source=BodyState.KEPT, target=BodyState.DISPOSED, permission="shelter.record_death",
+                custom={"label": _("Record the disposal")})
+    def dispose(self, disposed_at, disposal, approved_by, approval_reference, by=None, reason=""):
+        """The body disposed of, once the claim deadline has passed unclaimed, with the approval and its
+        reference; an unidentified person's only after the notice for the unidentified deceased."""
+        self.disposed_at, self.disposal = disposed_at, (disposal or "").strip()
+        self.approved_by, self.approval_reference = (approved_by or "").strip(), (approval_reference or "").strip()
+        errors = {}
+        for field in ("disposed_at", "disposal", "approved_by", "approval_reference"):
+            if not getattr(self, field):
+                errors[field] = _("Needed to record the disposal.")
+        if self.disposed_at and self.disposed_at < self.claim_due_at:
+            errors["disposed_at"] = gettext("The body may be disposed of only after the claim deadline, %(due)s.") % {
+                "due": timezone.localtime(self.claim_due_at).strftime("%Y-%m-%d %H:%M")}
+        if self.unidentified and not self.notice_published_at:
+            errors["__all__"] = gettext("The person was not identified: record the notice for the unidentified "
+                                        "deceased before the disposal.")
+        if errors:
+            raise ValidationError(errors)
+        self.closed_entered_at, self.closed_by = timezone.now(), by
+        self.full_clean(exclude=["state"])

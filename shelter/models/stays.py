@@ -273,6 +273,30 @@ class Stay(ConcurrentTransitionMixin, LedgerEntry):
         self.ended_at = departure.departed_at
         return items
 
+    def count_out_after_death(self, counted_out, at, by):
+        """A dead person's belongings and cash, counted out item by item as a departure's are
+        (`counted_out`: {belonging pk: (outcome, handed to whom, reference)}): to the family, to the
+        police, or kept by the station with a reference. Only on a stay ended by a death, only the items
+        not counted out yet; those not in `counted_out` wait. Returns the items checked, unsaved
+        (shelter.services.count_out_belongings saves them); ValidationError names each item refused."""
+        if self.state != StayState.DECEASED:
+            raise ValidationError(gettext("Only the belongings of a person who died are counted out here."))
+        errors, items = {}, []
+        for item in self.belongings.filter(outcome="", pk__in=list(counted_out)):
+            outcome, handed_to, reference = counted_out[item.pk]
+            item.count_out(outcome, handed_to, at=at, by=by, reference=reference)
+            try:
+                item.full_clean()
+                refusal = item.death_refusal()
+                if refusal:
+                    raise ValidationError(refusal)
+            except ValidationError as e:
+                errors[f"belonging_{item.pk}"] = e.messages
+            items.append(item)
+        if errors:
+            raise ValidationError(errors)
+        return items
+
     @transition(
         field=state, source=OPEN_STAY_STATES, target=StayState.DECEASED,
         permission="shelter.record_death", custom={"label": _("Record death")},
@@ -290,6 +314,13 @@ class BelongingOutcome(models.TextChoices):
     RETURNED = "returned", _("returned to the person")
     KEPT = "kept", _("kept by the station")
     HANDED = "handed", _("handed to someone else")
+    FAMILY = "family", _("handed to the family")
+    POLICE = "police", _("handed to the police")
+
+
+# What a departure offers for each item; a death's belongings go to the family, the police, or are kept.
+DEPARTURE_OUTCOMES = (BelongingOutcome.RETURNED, BelongingOutcome.KEPT, BelongingOutcome.HANDED)
+DEATH_OUTCOMES = (BelongingOutcome.FAMILY, BelongingOutcome.POLICE, BelongingOutcome.KEPT)
 
 
 class Belonging(models.Model):
@@ -304,6 +335,7 @@ class Belonging(models.Model):
     outcome = models.CharField(_("counted out"), max_length=10, choices=BelongingOutcome.choices, blank=True)
     handed_to = models.CharField(_("handed to"), max_length=100, blank=True,
                                  help_text=_("Name and relation or unit of whoever took it."))
+    reference = models.CharField(_("receipt or register reference"), max_length=60, blank=True)
     counted_out_at = models.DateTimeField(_("counted out on"), null=True, blank=True)
     counted_out_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, editable=False, on_delete=models.PROTECT, related_name="+",
@@ -316,8 +348,9 @@ class Belonging(models.Model):
     def __str__(self):
         return f"{self.item} × {self.quantity}"
 
-    def count_out(self, outcome, handed_to, at, by):
+    def count_out(self, outcome, handed_to, at, by, reference=""):
         self.outcome, self.handed_to = outcome or "", (handed_to or "").strip()
+        self.reference = (reference or "").strip()
         self.counted_out_at, self.counted_out_by = at, by
         self.returned_at = at if outcome == BelongingOutcome.RETURNED else None
 
@@ -328,14 +361,29 @@ class Belonging(models.Model):
         if not self.outcome:
             raise ValidationError({"outcome": _("Say what became of this item: returned, kept by the station or "
                                                 "handed to someone.")})
-        if self.outcome == BelongingOutcome.HANDED and not self.handed_to:
+        if self.outcome in HANDED_OUTCOMES and not self.handed_to:
             raise ValidationError({"handed_to": _("Say to whom this item was handed.")})
+
+    def death_refusal(self):
+        """Why this item of a person who died cannot be counted out so, or None: it was counted out
+        already; nothing is returned to the dead; what the station keeps has its reference."""
+        if self.outcome not in DEATH_OUTCOMES:
+            return gettext("The person has died: hand the item to the family or the police, or keep it with "
+                           "a reference.")
+        if self.outcome == BelongingOutcome.KEPT and not self.reference:
+            return gettext("Give the reference under which the station keeps this item.")
+        return None
 
     @property
     def counted_out_text(self):
-        if self.outcome == BelongingOutcome.HANDED:
-            return _("handed to %(whom)s") % {"whom": self.handed_to}
-        return self.get_outcome_display()
+        if self.outcome in HANDED_OUTCOMES:
+            text = _("handed to %(whom)s") % {"whom": self.handed_to}
+        else:
+            text = str(self.get_outcome_display())
+        return f"{text} · {self.reference}" if self.reference else text
+
+
+HANDED_OUTCOMES = (BelongingOutcome.HANDED, BelongingOutcome.FAMILY, BelongingOutcome.POLICE)
 
 
 class ReviewDecision(models.TextChoices):

@@ -46,11 +46,14 @@ def depart_stay(*, stay, departure, counted_out=None, by, reason=""):
 
 @transaction.atomic
 def record_death(*, stay, death, by, reason=""):
-    """A death in the station's care (Stay.die checks its record): saved, and reported up the chain at
-    once: a notification to every supervisor and head of the station. Returns the death."""
+    """A death in the station's care (Stay.die checks its record): saved, with the deadline of its report
+    up the chain (Death.plan_report: the civil-affairs bureau, and the police when the death was unnatural
+    or the person unidentified), and told at once to every supervisor and head of the station. Returns
+    the death."""
     workflow.apply(stay, "die", by, death=death, reason=reason)
     person = stay.person
     death.reported_at = timezone.now()
+    death.plan_report()
     death.save()
     stay.plan_review()  # an ended stay is no longer reviewed
     Notification.send(
@@ -117,12 +120,45 @@ def add_handover(*, stay, handover_ref, handover_document):
     return stay
 
 
+@transaction.atomic
 def record_death_report_sending(*, sending, by):
-    """The death report sent up the chain (when, to whom, how), entered by `by`."""
+    """The death report sent up the chain (when, to whom, how, reference, as stated; entered now by `by`):
+    saved, and the report's deadline met once every office it is owed to has it (Death.keep_report)."""
     sending.entered_by = by
+    sending.entered_at = timezone.now()
     sending.full_clean()
     sending.save()
+    sending.death.keep_report()
     return sending
+
+
+@transaction.atomic
+def count_out_belongings(*, stay, counted_out, by, at=None):
+    """A dead person's belongings and cash counted out (Stay.count_out_after_death holds the rule: to the
+    family, the police, or kept with a reference): the items saved. Returns them."""
+    items = stay.count_out_after_death(counted_out, at=at or timezone.now(), by=by)
+    Belonging.objects.bulk_update(items, ["outcome", "handed_to", "reference", "counted_out_at", "counted_out_by",
+                                          "returned_at"])
+    return items
+
+
+def record_body(*, death, body, by):
+    """An unclaimed body recorded: where it is kept, since when, the police told; its claim deadline
+    (Body.plan_claim) starts. Entered now by `by`. Returns the body."""
+    body.death = death
+    body.entered_by = by
+    body.entered_at = timezone.now()
+    body.plan_claim()
+    body.full_clean(exclude=["state"])  # the workflow's field is the transitions' alone
+    body.save()
+    return body
+
+
+def body_step(*, body, step, by, reason="", **record):
+    """A step on an unclaimed body (Body.record_notice, claim, dispose hold the rules), through
+    lib.workflow.apply. Returns the body."""
+    workflow.apply(body, step, by, reason=reason, **record)
+    return body
 
 
 def mark_late_seen(*, entry, by):

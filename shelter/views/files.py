@@ -11,6 +11,7 @@ from django.db import transaction
 from django.forms.models import model_to_dict
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -20,7 +21,10 @@ from lib.http import download
 
 from .. import documents, timeline
 from ..forms import (
+    BODY_STEP_FORMS,
+    BodyForm,
     CorrectionForm,
+    DeathBelongingsForm,
     DeathForm,
     DeathReportSendingForm,
     DepartureForm,
@@ -32,20 +36,26 @@ from ..forms import (
 from ..models import (
     DOCUMENT_EXTENSIONS,
     AuditEvent,
+    Body,
+    BodyState,
     Death,
     MergeError,
     Person,
     ReviewError,
     Stay,
+    StayState,
 )
 from ..selectors import person_for, stay_for
 from ..services import (
     ServiceRefused,
     add_handover,
     admit_stay,
+    body_step,
     correct_file,
+    count_out_belongings,
     depart_stay,
     merge_files,
+    record_body,
     record_death,
     record_death_report_sending,
     record_review,
@@ -65,6 +75,8 @@ def person(request, pk):
         stay.can_depart = stay.is_open and request.user.has_perm("shelter.discharge_stay")
         stay.can_die = stay.is_open and request.user.has_perm("shelter.record_death")
         stay.can_review = stay.is_open and request.user.has_perm("shelter.review_stay")
+        # A dead person's belongings are counted out on the death report's page.
+        stay.uncounted = stay.state == StayState.DECEASED and any(not b.outcome for b in stay.belongings.all())
     return render(request, "shelter/person.html", {
         "person": person,
         "stays": stays,
@@ -243,7 +255,8 @@ def ending(request, pk, form_class, name, template):
 @login_required
 @permission_required("shelter.view_person", raise_exception=True)
 def death_report(request, pk):
-    """The death report of a stay: the PDF to send up the chain, and when and to whom it was sent."""
+    """The death report of a stay: its deadline, the PDF to send up the chain and when and to whom it was
+    sent; the unclaimed body; the belongings still to count out."""
     stay = stay_for(request.user, pk)
     death = get_object_or_404(Death, stay=stay)
     can_record = request.user.has_perm("shelter.record_death")
@@ -257,11 +270,97 @@ def death_report(request, pk):
             messages.success(request, _("Recorded: the death report was sent to %(to)s.") % {"to": sending.recipient})
             return redirect("shelter:death_report", pk=stay.pk)
         messages.error(request, _("Please correct the fields marked below; nothing you typed was lost."))
-    else:
-        AuditEvent.record(request, AuditEvent.VIEW, stay.person, target=death, page="death report")
-    return render(request, "shelter/death_report.html", {
-        "stay": stay, "person": stay.person, "death": death, "form": form,
-        "sendings": death.sendings.select_related("entered_by")})
+        return death_page(request, stay, death, form=form)
+    AuditEvent.record(request, AuditEvent.VIEW, stay.person, target=death, page="death report")
+    return death_page(request, stay, death, form=form)
+
+
+def death_page(request, stay, death, status=200, **forms):
+    """The death report's page with its forms (those given: one sent back with its errors)."""
+    can_record = request.user.has_perm("shelter.record_death")
+    body = Body.objects.filter(death=death).first()
+    context = {"stay": stay, "person": stay.person, "death": death, "body": body, "now": timezone.now(),
+               "sendings": death.sendings.select_related("entered_by"), "missing": death.report_missing(),
+               "belongings": stay.belongings.all()}
+    if can_record:
+        context["form"] = forms.get("form") or DeathReportSendingForm(death=death)
+        context["belongings_form"] = forms.get("belongings_form") or DeathBelongingsForm(stay=stay)
+        if body is None:
+            context["body_form"] = forms.get("body_form") or BodyForm(death=death)
+        elif body.state == BodyState.KEPT:
+            context["step_forms"] = [
+                (name, workflow.label(body, name), forms.get(f"step_{name}") or form_class(prefix=name))
+                for name, form_class in BODY_STEP_FORMS.items()]
+    return render(request, "shelter/death_report.html", context, status=status)
+
+
+@login_required
+@permission_required("shelter.record_death", raise_exception=True)
+@require_POST
+def body(request, pk):
+    """An unclaimed body recorded: where it is kept, the police told; its claim deadline starts."""
+    stay = stay_for(request.user, pk)
+    death = get_object_or_404(Death, stay=stay)
+    if Body.objects.filter(death=death).exists():
+        messages.error(request, _("The body is already recorded."))
+        return redirect("shelter:death_report", pk=stay.pk)
+    form = BodyForm(request.POST, death=death)
+    if form.is_valid():
+        try:
+            kept = record_body(death=death, body=form.instance, by=request.user)
+        except ValidationError as e:
+            refused(request, form, e)
+        else:
+            AuditEvent.record(request, AuditEvent.CREATE, stay.person, target=kept, body_kept_at=kept.kept_at)
+            messages.success(request, _("The body is recorded; its claim deadline is %(due)s.") % {
+                "due": timezone.localtime(kept.claim_due_at).strftime("%Y-%m-%d %H:%M")})
+            return redirect(reverse("shelter:death_report", args=[stay.pk]) + "#body")
+    messages.error(request, _("Please correct the fields marked below; nothing you typed was lost."))
+    return death_page(request, stay, death, body_form=form)
+
+
+@login_required
+@permission_required("shelter.record_death", raise_exception=True)
+@require_POST
+def body_step_view(request, pk, name):
+    """A step on the unclaimed body: the notice for the unidentified deceased, the claim, the disposal."""
+    stay = stay_for(request.user, pk)
+    death = get_object_or_404(Death, stay=stay)
+    kept = get_object_or_404(Body, death=death)
+    if name not in BODY_STEP_FORMS:
+        raise Http404
+    form = BODY_STEP_FORMS[name](request.POST, request.FILES, prefix=name)
+    if form.is_valid():
+        record = {key: form.cleaned_data[key] for key in form.fields}
+        outcome = take_step(request, kept, name, person=stay.person, form=form, service=body_step, body=kept,
+                            step=name, **record)
+        if outcome:
+            return redirect(reverse("shelter:death_report", args=[stay.pk]) + "#body")
+        return death_page(request, stay, death, status=outcome.status, **{f"step_{name}": form})
+    messages.error(request, _("Please correct the fields marked below; nothing you typed was lost."))
+    return death_page(request, stay, death, **{f"step_{name}": form})
+
+
+@login_required
+@permission_required("shelter.record_death", raise_exception=True)
+@require_POST
+def death_belongings(request, pk):
+    """A dead person's belongings and cash counted out: to the family, the police, or kept with a reference."""
+    stay = stay_for(request.user, pk)
+    death = get_object_or_404(Death, stay=stay)
+    form = DeathBelongingsForm(request.POST, stay=stay)
+    if form.is_valid():
+        try:
+            items = count_out_belongings(stay=stay, counted_out=form.counted_out(), by=request.user)
+        except ValidationError as e:
+            refused(request, form, e)
+        else:
+            AuditEvent.record(request, AuditEvent.TRANSITION, stay.person, target=stay,
+                              transition="count_out_belongings", belongings=[item.pk for item in items])
+            messages.success(request, _("%(count)s item(s) counted out.") % {"count": len(items)})
+            return redirect(reverse("shelter:death_report", args=[stay.pk]) + "#belongings")
+    messages.error(request, _("Please correct the fields marked below; nothing you typed was lost."))
+    return death_page(request, stay, death, belongings_form=form)
 
 
 @login_required
@@ -283,6 +382,9 @@ def document(request, kind, pk):
     elif kind == "death":
         obj = get_object_or_404(Death.objects.filter(stay__in=Stay.objects.for_user(request.user)), pk=pk)
         f, person = obj.proof, obj.stay.person
+    elif kind == "body":  # the proof of an unclaimed body's claim
+        obj = get_object_or_404(Body.objects.filter(death__stay__in=Stay.objects.for_user(request.user)), pk=pk)
+        f, person = obj.claim_proof, obj.death.stay.person
     else:
         raise Http404
     if not f:

@@ -85,7 +85,9 @@ def elsewhere(db, webcam, make_user):
         "shelter:merge": {"pk": person.pk, "other": other.pk},
         "shelter:transition": {"pk": stay.pk, "name": "admit"},
         **{f"shelter:{name}": {"pk": stay.pk} for name in (
-            "add_service", "depart", "death", "review", "handover", "death_report", "death_report_pdf")},
+            "add_service", "depart", "death", "review", "handover", "death_report", "death_report_pdf", "body",
+            "death_belongings")},
+        "shelter:body_step": {"pk": stay.pk, "name": "claim"},
         "shelter:document": {"kind": "handover", "pk": stay.pk},
         "shelter:transfer": {"pk": transfer.pk},
         "shelter:late_seen": {"kind": "stay", "pk": stay.pk},

@@ -12,7 +12,8 @@ from family.finding import rank_reports
 from family.models import Candidate, FamilyReport
 from oversight import figures
 from oversight.models import DataComparison, Problem, ProblemKind
-from shelter.models import Belonging, DeathReportSending, Person, Service, Station, Stay, Transfer, User
+from shelter.models import Belonging, Body, Death, DeathReportSending, Person, Service, Station, Stay, Transfer, User
+from shelter.selectors import death_reports_due
 from shelter.services import accept_transfer
 from tracing.models import Clue, TracingCase
 
@@ -58,6 +59,12 @@ def test_the_demo_loads_every_app_once(db, django_capture_on_commit_callbacks):
     assert TracingCase.objects.open().filter(stay__state__in=["departed", "deceased"]).count() >= 2
     assert Stay.objects.filter(review_due_at__lte=timezone.now()).exists()
     assert DeathReportSending.objects.exists()
+    # A death reported up the chain, and one whose report (to the police) is due on the board; an
+    # unclaimed body with its claim deadline.
+    assert Death.objects.filter(report_met_at__isnull=False).exists()
+    gz = Stay.objects.filter(person__station__code="GZ")
+    assert death_reports_due(gz, timezone.now())["overdue"]
+    assert Body.objects.filter(state="kept", claim_due_at__gt=timezone.now()).exists()
     transfer = Transfer.objects.get(state="proposed", from_station__code="GZ", to_station__code="FS")
     case = TracingCase.objects.get(stay=transfer.stay)
     stay = accept_transfer(transfer=transfer, by=User.objects.get(username="fs-reception"),

@@ -30,7 +30,7 @@ def text_of(data):
 def test_the_death_report_pdf_is_in_chinese_with_the_proof_listed(death):
     text = text_of(documents.death_report_pdf(death))
     for expected in ("死亡报告", "王大明", death.stay.person.file_no, "广州市第一人民医院", "心脏骤停", "医学死亡证明",
-                     "cert", "湖南省邵阳市"):
+                     "cert", "湖南省邵阳市", "非正常死亡", "应上报时限"):
         assert expected in text, expected
 
 

@@ -124,3 +124,11 @@ def test_without_a_portrait_the_notice_waits_for_a_supervisors_reason(station, r
     case = TracingCase.objects.get(pk=case.pk)
     publish_notice(case=case, by=reception, publication=Publication(channel="national", reference="N-8"))
     assert case.notice_met_at is not None and case.no_portrait_by == supervisor
+
+
+def test_the_case_of_an_unknown_person_who_died_shows_the_report_due_and_the_body(ended, client_as, reception):
+    case = ended("death")
+    death = case.stay.death
+    url = reverse("tracing:case", args=[case.pk])
+    page = client_as(reception).get(url).content.decode()
+    assert timezone.localtime(death.report_due_at).strftime("%Y-%m-%d %H:%M") in page and "death-deadlines" in page

@@ -22,5 +22,10 @@ class Command(BaseCommand):
         reviews = review_sweep.run(now)
         for stay in reviews:
             self.stdout.write(f"{stay.get_review_point_display()} · {stay.person.display_name} ({stay.person.file_no})")
+        deaths, bodies = review_sweep.death_reports(now), review_sweep.body_claims(now)
+        for label, person in ([(_("Death report up the chain"), d.stay.person) for d in deaths]
+                              + [(_("Claim of an unclaimed body"), b.death.stay.person) for b in bodies]):
+            self.stdout.write(f"{label} · {person.display_name} ({person.file_no})")
         self.stdout.write(_("%(count)s reminder(s) sent at %(time)s.") % {
-            "count": len(reminders) + len(reviews), "time": timezone.localtime(now).strftime("%Y-%m-%d %H:%M:%S")})
+            "count": len(reminders) + len(reviews) + len(deaths) + len(bodies),
+            "time": timezone.localtime(now).strftime("%Y-%m-%d %H:%M:%S")})
