@@ -19,7 +19,7 @@ def payments(*, station, month):
     on one receipt count together): [{"receipt_no", "amount", "departure"}]."""
     paid = models.Q(ticket_amount__gt=0) | models.Q(allowance__gt=0)
     departures = Departure.objects.filter(
-        stay__person__station=station, departed_at__gte=month_start(month), departed_at__lt=month_end(month)
+        stay__station=station, departed_at__gte=month_start(month), departed_at__lt=month_end(month)
     ).filter(paid).order_by("departed_at", "pk")
     by_receipt = {}
     for d in departures:

@@ -82,6 +82,11 @@ class Stay(ConcurrentTransitionMixin, LedgerEntry):
     OCCURRED_FIELD = "arrived_at"
 
     person = models.ForeignKey("Person", verbose_name=_("person"), on_delete=models.PROTECT, related_name="stays")
+    # The station the stay was at: a record counts where it happened. The file moves with a transfer or a
+    # merge (Person.station); the stay, and the month's figures, ledgers and money counted from it
+    # (oversight), stay where they were. Set when the stay is first saved, from the file's station then.
+    station = models.ForeignKey("Station", verbose_name=_("station"), on_delete=models.PROTECT, related_name="+",
+                                editable=False, db_index=False)
     state = FSMField(_("state"), default=StayState.RECEPTION, choices=StayState.choices, protected=True, db_index=True)
     arrived_at = models.DateTimeField(_("arrived"), db_index=True, validators=[in_register_years])
     found_place = models.CharField(_("where found"), max_length=200)
@@ -133,6 +138,8 @@ class Stay(ConcurrentTransitionMixin, LedgerEntry):
         verbose_name_plural = _("stays")
         ordering = ["-arrived_at"]
         indexes = [
+            # The month's figures and ledgers of some stations: one range of arrivals per station.
+            models.Index(fields=["station", "arrived_at"], name="stay_station_arrived"),
             # The review sweep and board: open stays whose review is due, one range on this index.
             models.Index(fields=["review_due_at"], condition=models.Q(review_due_at__isnull=False),
                          name="stay_review_due"),
@@ -156,6 +163,11 @@ class Stay(ConcurrentTransitionMixin, LedgerEntry):
 
     def get_absolute_url(self):
         return self.person.get_absolute_url() + f"#stay-{self.pk}"
+
+    def save(self, *args, **kwargs):
+        if self.station_id is None and self.person_id is not None:
+            self.station_id = self.person.station_id  # where the stay begins; it never moves
+        super().save(*args, **kwargs)
 
     @property
     def is_open(self):

@@ -25,6 +25,7 @@ def accept_transfer(*, transfer, stay, by, reason=""):
     Returns the new stay."""
     sent = transfer.stay
     stay.person = transfer.person
+    stay.station = transfer.to_station  # the receiver's history begins here; the sender's stays stay its own
     stay.transferred_from = sent
     stay.entered_by = by
     stay.brought_by = BroughtBy.STATION
