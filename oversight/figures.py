@@ -21,6 +21,8 @@ Definitions (where the rules are silent):
   whole days since the arrival.
 - notices and DNA requests: of the cases of the month's arrivals, met by the deadline, late, or still
   missing (deadline passed while the case was open, nothing sent).
+- departures: when the stay ended (the time of departure; a transfer to a station using Homeward when
+  the receiving station accepted it: until then the person is in transfer and in the sender's count).
 - families found: tracing cases closed "family found" in the month, by channel.
 - where: at the station the stay was at (Stay.station), a tracing case at the stay whose arrival opened
   it (TracingCase.arrival), so an accepted transfer leaves the sender's past months as they were; the
@@ -137,7 +139,10 @@ class Table:
 # Every row counts at the station its stay was at (Stay.station), not the file's station now: a transfer
 # or a merge never moves a station's past months.
 ARRIVALS = Table("arrivals", Stay, "arrived_at", "station")
-DEPARTURES = Table("departures", Departure, "departed_at", "stay__station")
+# A departure counts when its stay ended (Stay.ended_at): the time of departure, or for a transfer to a
+# station using Homeward its acceptance there (until then the person is in transfer, counted at the
+# sender; a refused transfer is no departure).
+DEPARTURES = Table("departures", Departure, "stay__ended_at", "stay__station")
 DEATHS = Table("deaths", Death, "died_at", "stay__station")
 # A tracing case counts at the arrival that opened it (TracingCase.arrival), where its deadlines began: a
 # case that moved with an accepted transfer stays in the sending station's month.

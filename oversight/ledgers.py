@@ -2,7 +2,8 @@
 
 - register (入离站登记台账): every stay open at some time in the period (arrived before its end, not
   ended before its start), with its arrival, departure or death, and whether the person was still in
-  the station at the period end;
+  the station at the period end; the time of departure is when the stay ended (Stay.ended_at: for a
+  transfer to a station using Homeward its acceptance; one still waiting reads 转移中, no departure);
 - return_home (返乡台账): departures home (family, escorted, ticket) and any departure with money;
 - deaths (死亡台账): deaths in the period, with their proof and to whom they were reported;
 - tracing (寻亲台账): the tracing cases of the period's arrivals and those open in the period, at the
@@ -22,7 +23,7 @@ from django.conf import settings
 from django.db.models import Min, Q
 from django.utils import timezone, translation
 
-from shelter.models import Death, Departure, DepartureKind, Notification, Stay
+from shelter.models import Death, Departure, DepartureKind, Notification, Stay, StayState
 from tracing.models import CloseCause, TracingCase
 
 from .figures import cutoff, month_end, month_start, station_zone
@@ -76,8 +77,7 @@ def register(station_ids, start, end, at_end, now):
                "生活补助（元）", "票据号", "发放人", "寻亲渠道"]
     stays = (
         Stay.objects.filter(station__in=station_ids, arrived_at__lt=end)
-        .filter(Q(departure__isnull=True, death__isnull=True) | Q(departure__departed_at__gte=start)
-                | Q(death__died_at__gte=start))
+        .filter(Q(ended_at__isnull=True) | Q(ended_at__gte=start))
         .select_related("person", "station", "departure", "death").order_by("arrived_at", "pk")
     )
     stays = list(stays)
@@ -89,14 +89,16 @@ def register(station_ids, start, end, at_end, now):
     for stay in stays:
         person = stay.person
         departure, death = getattr(stay, "departure", None), getattr(stay, "death", None)
-        ended = departure.departed_at if departure else death.died_at if death else None
-        present = stay.arrived_at < at_end and (ended is None or ended >= at_end)
+        if stay.state == StayState.IN_TRANSFER:
+            departure = None  # handed over, not yet accepted: still the station's, no departure
+        present = stay.arrived_at < at_end and (stay.ended_at is None or stay.ended_at >= at_end)
         age = age_at(person, timezone.localtime(stay.arrived_at, station_zone()).date())
         rows.append([
             stay.station.name, person.file_no, person.name, person.get_sex_display(), age, age_group(age),
             local(stay.arrived_at), stay.get_brought_by_display(), stay.brought_by_name, stay.get_identity_display(),
             YES if first_arrival[person.pk] < stay.arrived_at else NO,
-            local(departure.departed_at) if departure else None, departure.get_kind_display() if departure else "",
+            local(stay.ended_at) if departure else None,
+            departure.get_kind_display() if departure else stay.get_state_display() if stay.in_transfer else "",
             local(death.died_at) if death else None, YES if present else NO,
             (at_end - stay.arrived_at).days if present else None,
             departure.ticket_amount if departure else None, departure.allowance if departure else None,
@@ -112,15 +114,15 @@ def return_home(station_ids, start, end, at_end, now):
                "转介单位", "回复转介单位函号"]
     paid = Q(ticket_amount__gt=0) | Q(allowance__gt=0)
     departures = (
-        Departure.objects.filter(stay__station__in=station_ids, departed_at__gte=start, departed_at__lt=end)
-        .filter(Q(kind__in=HOME) | paid).select_related("stay__person", "stay__station").order_by("departed_at", "pk")
+        Departure.objects.filter(stay__station__in=station_ids, stay__ended_at__gte=start, stay__ended_at__lt=end)
+        .filter(Q(kind__in=HOME) | paid).select_related("stay__person", "stay__station").order_by("stay__ended_at", "pk")
     )
     rows = []
     for d in departures:
         stay, person = d.stay, d.stay.person
         referrer = stay.brought_by_name if stay.brought_by == "station" else ""
         rows.append([
-            stay.station.name, person.file_no, person.name, local(d.departed_at), d.get_kind_display(),
+            stay.station.name, person.file_no, person.name, local(stay.ended_at), d.get_kind_display(),
             d.destination, d.receiver_name, d.receiver_relation, d.receiver_phone, d.escort_staff, d.ticket_no,
             d.ticket_amount, d.allowance, d.money_paid or None, d.receipt_no, d.paid_out_by,
             d.get_found_channel_display(), referrer, d.referrer_letter_no,

@@ -164,6 +164,9 @@ class TracingCase(ConcurrentTransitionMixin, models.Model):
     # sending station's past months.
     arrival = models.ForeignKey(Stay, verbose_name=_("arrival"), on_delete=models.PROTECT, related_name="+",
                                 editable=False)
+    # Deadlines already missed when the case moved with an accepted transfer, and whose they were:
+    # {kind: {"station": the sending station's id, "due": the due time missed (ISO)}} (missed_at).
+    missed_elsewhere = models.JSONField(default=dict, blank=True, editable=False)
     state = FSMField(_("state"), default=CaseState.OPEN, choices=CaseState.choices, protected=True)
     opened_at = models.DateTimeField(_("opened"), default=timezone.now)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
@@ -442,6 +445,13 @@ class TracingCase(ConcurrentTransitionMixin, models.Model):
         if self.arrival_id is None:
             self.arrival_id = self.stay_id  # the stay the case is opened for; it keeps it when it moves
         super().save(*args, **kwargs)
+
+    def missed_at(self, kind):
+        """The id of the station where this deadline, as it stands, was missed before the case moved with a
+        transfer, or None (missed here, or not missed)."""
+        entry = (self.missed_elsewhere or {}).get(kind) or {}
+        due = getattr(self, due_field(kind))
+        return entry.get("station") if due is not None and entry.get("due") == due.isoformat() else None
 
     @classmethod
     def open_for(cls, stay):
