@@ -139,10 +139,10 @@ class Table:
 # Every row counts at the station its stay was at (Stay.station), not the file's station now: a transfer
 # or a merge never moves a station's past months.
 ARRIVALS = Table("arrivals", Stay, "arrived_at", "station")
-# A departure counts when its stay ended (Stay.ended_at): the time of departure, or for a transfer to a
-# station using Homeward its acceptance there (until then the person is in transfer, counted at the
+# A departure counts when its stay ended (Departure.counted_at): the time of departure, or for a transfer
+# to a station using Homeward its acceptance there (until then the person is in transfer, counted at the
 # sender; a refused transfer is no departure).
-DEPARTURES = Table("departures", Departure, "stay__ended_at", "stay__station")
+DEPARTURES = Table("departures", Departure, "counted_at", "stay__station")
 DEATHS = Table("deaths", Death, "died_at", "stay__station")
 # A tracing case counts at the arrival that opened it (TracingCase.arrival), where its deadlines began: a
 # case that moved with an accepted transfer stays in the sending station's month.

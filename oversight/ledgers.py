@@ -2,7 +2,7 @@
 
 - register (入离站登记台账): every stay open at some time in the period (arrived before its end, not
   ended before its start), with its arrival, departure or death, and whether the person was still in
-  the station at the period end; the time of departure is when the stay ended (Stay.ended_at: for a
+  the station at the period end; the time of departure is when it counts (Departure.counted_at: for a
   transfer to a station using Homeward its acceptance; one still waiting reads 转移中, no departure);
 - return_home (返乡台账): departures home (family, escorted, ticket) and any departure with money;
 - deaths (死亡台账): deaths in the period, with their proof and to whom they were reported;
@@ -97,7 +97,7 @@ def register(station_ids, start, end, at_end, now):
             stay.station.name, person.file_no, person.name, person.get_sex_display(), age, age_group(age),
             local(stay.arrived_at), stay.get_brought_by_display(), stay.brought_by_name, stay.get_identity_display(),
             YES if first_arrival[person.pk] < stay.arrived_at else NO,
-            local(stay.ended_at) if departure else None,
+            local(departure.counted_at) if departure else None,
             departure.get_kind_display() if departure else stay.get_state_display() if stay.in_transfer else "",
             local(death.died_at) if death else None, YES if present else NO,
             (at_end - stay.arrived_at).days if present else None,
@@ -114,15 +114,15 @@ def return_home(station_ids, start, end, at_end, now):
                "转介单位", "回复转介单位函号"]
     paid = Q(ticket_amount__gt=0) | Q(allowance__gt=0)
     departures = (
-        Departure.objects.filter(stay__station__in=station_ids, stay__ended_at__gte=start, stay__ended_at__lt=end)
-        .filter(Q(kind__in=HOME) | paid).select_related("stay__person", "stay__station").order_by("stay__ended_at", "pk")
+        Departure.objects.filter(stay__station__in=station_ids, counted_at__gte=start, counted_at__lt=end)
+        .filter(Q(kind__in=HOME) | paid).select_related("stay__person", "stay__station").order_by("counted_at", "pk")
     )
     rows = []
     for d in departures:
         stay, person = d.stay, d.stay.person
         referrer = stay.brought_by_name if stay.brought_by == "station" else ""
         rows.append([
-            stay.station.name, person.file_no, person.name, local(stay.ended_at), d.get_kind_display(),
+            stay.station.name, person.file_no, person.name, local(d.counted_at), d.get_kind_display(),
             d.destination, d.receiver_name, d.receiver_relation, d.receiver_phone, d.escort_staff, d.ticket_no,
             d.ticket_amount, d.allowance, d.money_paid or None, d.receipt_no, d.paid_out_by,
             d.get_found_channel_display(), referrer, d.referrer_letter_no,

@@ -20,8 +20,8 @@ def payments(*, station, month):
     as the figures count them: at the station of the stay, in the month the stay ended."""
     paid = models.Q(ticket_amount__gt=0) | models.Q(allowance__gt=0)
     departures = Departure.objects.filter(
-        stay__station=station, stay__ended_at__gte=month_start(month), stay__ended_at__lt=month_end(month)
-    ).filter(paid).order_by("stay__ended_at", "pk")
+        stay__station=station, counted_at__gte=month_start(month), counted_at__lt=month_end(month)
+    ).filter(paid).order_by("counted_at", "pk")
     by_receipt = {}
     for d in departures:
         entry = by_receipt.setdefault(d.receipt_no, {"receipt_no": d.receipt_no, "amount": 0, "departure": d.pk})

@@ -143,8 +143,6 @@ class Stay(ConcurrentTransitionMixin, LedgerEntry):
         indexes = [
             # The month's figures and ledgers of some stations: one range of arrivals per station.
             models.Index(fields=["station", "arrived_at"], name="stay_station_arrived"),
-            # The month's departures: counted when the stay ended (a transfer when it is accepted).
-            models.Index(fields=["ended_at"], condition=models.Q(ended_at__isnull=False), name="stay_ended"),
             # The review sweep and board: open stays whose review is due, one range on this index.
             models.Index(fields=["review_due_at"], condition=models.Q(review_due_at__isnull=False),
                          name="stay_review_due"),
@@ -294,7 +292,7 @@ class Stay(ConcurrentTransitionMixin, LedgerEntry):
             raise ValidationError({"to_station": gettext("A transfer to a station using Homeward is handed over: "
                                                          "the stay ends when that station accepts it.")})
         items = self._count_out(departure, counted_out, by)
-        self.ended_at = departure.departed_at
+        self.ended_at = departure.counted_at = departure.departed_at
         return items
 
     @transition(
@@ -309,7 +307,9 @@ class Stay(ConcurrentTransitionMixin, LedgerEntry):
         (return_to_care). shelter.services.depart_stay saves the records and proposes the transfer."""
         if not departure.to_station_id:
             raise ValidationError({"to_station": gettext("Say to which station the person is transferred.")})
-        return self._count_out(departure, counted_out, by)
+        items = self._count_out(departure, counted_out, by)
+        departure.counted_at = None  # no departure in the figures until the receiver accepts
+        return items
 
     @transition(
         field=state, source=StayState.IN_TRANSFER, target=StayState.DEPARTED,
@@ -317,7 +317,8 @@ class Stay(ConcurrentTransitionMixin, LedgerEntry):
     )
     def complete_transfer(self, at, by=None, reason=""):
         """The receiving station accepted the transfer (a step the system takes with Transfer.accept,
-        never a person on its own): the stay ends then, and its departure counts from then."""
+        never a person on its own): the stay ends then, and its departure counts from then
+        (Departure.counted_at, set by shelter.services.accept_transfer)."""
         self.ended_at = at
 
     @transition(

@@ -43,6 +43,7 @@ def accept_transfer(*, transfer, stay, by, reason=""):
     workflow.apply(transfer, "accept", by, stay=stay, reason=reason)
     sent.complete_transfer(at=transfer.decided_at, by=by)  # the system's step: the sending stay ends now
     sent.save()
+    Departure.objects.filter(stay=sent).update(counted_at=transfer.decided_at)
     person = transfer.person
     person.station = transfer.to_station
     person.save(update_fields=["station"])

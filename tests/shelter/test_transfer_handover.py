@@ -5,9 +5,13 @@ handed over, health, mental state, interviews, the open case) and says whose the
 were."""
 
 import datetime
+import importlib
+import types
 
 import pytest
+from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone, translation
 
@@ -120,3 +124,14 @@ def test_a_deadline_missed_at_the_sender_shows_whose_it_was(handed_over, station
     with translation.override("en"):
         board = client_as(receiving["supervisor"]).get(reverse("oversight:board")).content.decode()
     assert f"missed at {station.name}" in board
+
+
+def test_transfers_waiting_before_are_in_transfer_by_migration(handed_over, station):
+    stay = handed_over.stay
+    Stay.objects.filter(pk=stay.pk).update(state="departed", ended_at=timezone.now() - 2 * HOUR)  # as recorded before
+    Departure.objects.filter(stay=stay).update(counted_at=None)
+    importlib.import_module("shelter.migrations.0022_transfers_waiting_are_in_transfer").forwards(
+        apps, types.SimpleNamespace(connection=connection))
+    stay.refresh_from_db()
+    assert (stay.state, stay.ended_at, stay.departure.counted_at) == ("in_transfer", None, None)
+    assert this_month(station) == {"in_station": 1, "departures": 0, "departed_transfer": 0}

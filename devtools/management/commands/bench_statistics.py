@@ -97,7 +97,7 @@ class Command(BaseCommand):
                     kind = rng.choice(KINDS)
                     paid = kind in ("ticket", "escorted") and rng.random() < 0.7
                     departures.append(Departure(
-                        stay=stay, kind=kind, departed_at=left, entered_at=left,
+                        stay=stay, kind=kind, departed_at=left, counted_at=left, entered_at=left,
                         ticket_amount=Decimal(rng.randint(50, 500)) if paid else None,
                         allowance=Decimal(rng.choice([20, 50, 100])) if paid else None, receipt_no=f"R{stay.pk}" if paid else "",
                         found_channel=rng.choice(CHANNELS) if kind == "family" else ""))
