@@ -21,7 +21,12 @@ Definitions (where the rules are silent):
   whole days since the arrival.
 - notices and DNA requests: of the cases of the month's arrivals, met by the deadline, late, or still
   missing (deadline passed while the case was open, nothing sent).
+- departures: when the stay ended (the time of departure; a transfer to a station using Homeward when
+  the receiving station accepted it: until then the person is in transfer and in the sender's count).
 - families found: tracing cases closed "family found" in the month, by channel.
+- where: at the station the stay was at (Stay.station), a tracing case at the stay whose arrival opened
+  it (TracingCase.arrival), so an accepted transfer leaves the sender's past months as they were; the
+  receiver's begin with the stay its acceptance opened.
 """
 
 import datetime
@@ -131,13 +136,20 @@ class Table:
         return self.of_stations(station_ids).filter(**{f"{self.at}__gte": start, f"{self.at}__lt": end})
 
 
-ARRIVALS = Table("arrivals", Stay, "arrived_at", "person__station")
-DEPARTURES = Table("departures", Departure, "departed_at", "stay__person__station")
-DEATHS = Table("deaths", Death, "died_at", "stay__person__station")
-CASES = Table("cases", TracingCase, "stay__arrived_at", "station")
+# Every row counts at the station its stay was at (Stay.station), not the file's station now: a transfer
+# or a merge never moves a station's past months.
+ARRIVALS = Table("arrivals", Stay, "arrived_at", "station")
+# A departure counts when its stay ended (Departure.counted_at): the time of departure, or for a transfer
+# to a station using Homeward its acceptance there (until then the person is in transfer, counted at the
+# sender; a refused transfer is no departure).
+DEPARTURES = Table("departures", Departure, "counted_at", "stay__station")
+DEATHS = Table("deaths", Death, "died_at", "stay__station")
+# A tracing case counts at the arrival that opened it (TracingCase.arrival), where its deadlines began: a
+# case that moved with an accepted transfer stays in the sending station's month.
+CASES = Table("cases", TracingCase, "arrival__arrived_at", "arrival__station")
 FOUND = Table("found", TracingCase, "closed_at", "station")
 # People in the station at month end: stays, placed at each month end rather than in a month.
-POPULATION = Table("population", Stay, "arrived_at", "person__station")
+POPULATION = Table("population", Stay, "arrived_at", "station")
 
 
 @dataclass(frozen=True)

@@ -2,10 +2,15 @@
 
 - register (入离站登记台账): every stay open at some time in the period (arrived before its end, not
   ended before its start), with its arrival, departure or death, and whether the person was still in
-  the station at the period end;
+  the station at the period end; the time of departure is when it counts (Departure.counted_at: for a
+  transfer to a station using Homeward its acceptance; one still waiting reads 转移中, no departure);
 - return_home (返乡台账): departures home (family, escorted, ticket) and any departure with money;
 - deaths (死亡台账): deaths in the period, with their proof and to whom they were reported;
-- tracing (寻亲台账): the tracing cases of the period's arrivals and those open in the period.
+- tracing (寻亲台账): the tracing cases of the period's arrivals and those open in the period, at the
+  station of the arrival that opened them (TracingCase.arrival: a case moved by a transfer stays in the
+  sender's ledger).
+
+Every row is the station's where its stay was (Stay.station), whichever station keeps the file now.
 
 Each row's values are worked out here in Python, from the records, independently of the grouped SQL
 of oversight.figures: the test that counts the ledger's rows for every figure then checks both.
@@ -16,7 +21,7 @@ from django.conf import settings
 from django.db.models import Min, Q
 from django.utils import timezone, translation
 
-from shelter.models import Death, Departure, DepartureKind, Stay
+from shelter.models import Death, Departure, DepartureKind, Stay, StayState
 from tracing.models import CloseCause, TracingCase
 
 from .figures import cutoff, month_end, month_start, station_zone
@@ -69,10 +74,9 @@ def register(station_ids, start, end, at_end, now):
                "再次入站", "离站时间", "离站方式", "死亡时间", "期末在站", "期末在站天数", "车票金额（元）",
                "生活补助（元）", "票据号", "发放人", "寻亲渠道"]
     stays = (
-        Stay.objects.filter(person__station__in=station_ids, arrived_at__lt=end)
-        .filter(Q(departure__isnull=True, death__isnull=True) | Q(departure__departed_at__gte=start)
-                | Q(death__died_at__gte=start))
-        .select_related("person__station", "departure", "death").order_by("arrived_at", "pk")
+        Stay.objects.filter(station__in=station_ids, arrived_at__lt=end)
+        .filter(Q(ended_at__isnull=True) | Q(ended_at__gte=start))
+        .select_related("person", "station", "departure", "death").order_by("arrived_at", "pk")
     )
     stays = list(stays)
     first_arrival = dict(
@@ -83,14 +87,16 @@ def register(station_ids, start, end, at_end, now):
     for stay in stays:
         person = stay.person
         departure, death = getattr(stay, "departure", None), getattr(stay, "death", None)
-        ended = departure.departed_at if departure else death.died_at if death else None
-        present = stay.arrived_at < at_end and (ended is None or ended >= at_end)
+        if stay.state == StayState.IN_TRANSFER:
+            departure = None  # handed over, not yet accepted: still the station's, no departure
+        present = stay.arrived_at < at_end and (stay.ended_at is None or stay.ended_at >= at_end)
         age = age_at(person, timezone.localtime(stay.arrived_at, station_zone()).date())
         rows.append([
-            person.station.name, person.file_no, person.name, person.get_sex_display(), age, age_group(age),
+            stay.station.name, person.file_no, person.name, person.get_sex_display(), age, age_group(age),
             local(stay.arrived_at), stay.get_brought_by_display(), stay.brought_by_name, stay.get_identity_display(),
             YES if first_arrival[person.pk] < stay.arrived_at else NO,
-            local(departure.departed_at) if departure else None, departure.get_kind_display() if departure else "",
+            local(departure.counted_at) if departure else None,
+            departure.get_kind_display() if departure else stay.get_state_display() if stay.in_transfer else "",
             local(death.died_at) if death else None, YES if present else NO,
             (at_end - stay.arrived_at).days if present else None,
             departure.ticket_amount if departure else None, departure.allowance if departure else None,
@@ -106,15 +112,15 @@ def return_home(station_ids, start, end, at_end, now):
                "转介单位", "回复转介单位函号"]
     paid = Q(ticket_amount__gt=0) | Q(allowance__gt=0)
     departures = (
-        Departure.objects.filter(stay__person__station__in=station_ids, departed_at__gte=start, departed_at__lt=end)
-        .filter(Q(kind__in=HOME) | paid).select_related("stay__person__station").order_by("departed_at", "pk")
+        Departure.objects.filter(stay__station__in=station_ids, counted_at__gte=start, counted_at__lt=end)
+        .filter(Q(kind__in=HOME) | paid).select_related("stay__person", "stay__station").order_by("counted_at", "pk")
     )
     rows = []
     for d in departures:
         stay, person = d.stay, d.stay.person
         referrer = stay.brought_by_name if stay.brought_by == "station" else ""
         rows.append([
-            person.station.name, person.file_no, person.name, local(d.departed_at), d.get_kind_display(),
+            stay.station.name, person.file_no, person.name, local(d.counted_at), d.get_kind_display(),
             d.destination, d.receiver_name, d.receiver_relation, d.receiver_phone, d.escort_staff, d.ticket_no,
             d.ticket_amount, d.allowance, d.money_paid or None, d.receipt_no, d.paid_out_by,
             d.get_found_channel_display(), referrer, d.referrer_letter_no,
@@ -128,15 +134,15 @@ def deaths(station_ids, start, end, at_end, now):
     headers = ["站点", "档案号", "姓名", "性别", "入站时间", "死亡时间", "死亡地点", "死因（所述）", "非正常死亡",
                "死亡证明", "证明文件", "上报期限", "上报时间", "上报对象", "上报方式", "上报文号", "上报情况"]
     records = list(
-        Death.objects.filter(stay__person__station__in=station_ids, died_at__gte=start, died_at__lt=end)
-        .select_related("stay__person__station").prefetch_related("sendings").order_by("died_at", "pk")
+        Death.objects.filter(stay__station__in=station_ids, died_at__gte=start, died_at__lt=end)
+        .select_related("stay__person", "stay__station").prefetch_related("sendings").order_by("died_at", "pk")
     )
     rows = []
     for d in records:
         person, sendings = d.stay.person, list(d.sendings.all())
         due = d.report_due_at
         rows.append([
-            person.station.name, person.file_no, person.name, person.get_sex_display(), local(d.stay.arrived_at),
+            d.stay.station.name, person.file_no, person.name, person.get_sex_display(), local(d.stay.arrived_at),
             local(d.died_at), d.place, d.cause, YES if d.unnatural else NO, d.get_proof_kind_display(),
             d.proof.name.rsplit("/", 1)[-1], local(due),
             "；".join(f"{local(s.sent_at):%Y-%m-%d %H:%M}" for s in sendings),
@@ -162,11 +168,11 @@ def tracing(station_ids, start, end, at_end, now):
                "DNA送检期限", "DNA函号", "送检函发出", "公安单位", "采样时间", "比对结果", "结果时间", "DNA送检情况",
                "结案时间", "找到家人", "寻亲渠道"]
     cases = (
-        TracingCase.objects.filter(station__in=station_ids)
-        .filter(Q(stay__arrived_at__gte=start, stay__arrived_at__lt=end)
+        TracingCase.objects.filter(arrival__station__in=station_ids)
+        .filter(Q(arrival__arrived_at__gte=start, arrival__arrived_at__lt=end)
                 | Q(opened_at__lt=end) & (Q(closed_at__isnull=True) | Q(closed_at__gte=start)))
-        .select_related("stay__person", "station", "dna_referral").prefetch_related("publications")
-        .order_by("stay__arrived_at", "pk")
+        .select_related("stay__person", "arrival__station", "dna_referral").prefetch_related("publications")
+        .order_by("arrival__arrived_at", "pk")
     )
     rows = []
     for case in cases:
@@ -175,7 +181,8 @@ def tracing(station_ids, start, end, at_end, now):
         found = case.close_cause == CloseCause.FAMILY_FOUND
         channels = "；".join(f"{p.get_channel_display()} {p.reference}".strip() for p in case.publications.all())
         rows.append([
-            case.station.name, person.file_no, person.name, local(case.stay.arrived_at), case.get_state_display(),
+            case.arrival.station.name, person.file_no, person.name, local(case.arrival.arrived_at),
+            case.get_state_display(),
             local(case.notice_due_at), local(case.notice_met_at),
             deadline_status(case.notice_met_at, case.notice_due_at, case.closed_at, now), channels,
             local(case.dna_due_at), referral.reference_no if referral else "", local(case.dna_met_at),

@@ -5,6 +5,7 @@ import datetime
 from django.utils import timezone
 
 from face.selectors import thumbnails
+from shelter.models import Station
 from tracing.models import due_field
 
 from .filters import ProblemFilter
@@ -21,12 +22,16 @@ def cases_in_stage(cases, kind, stage, now):
 
 
 def with_rows(cases, kind):
-    """Cases as rows for the lists, with their due time and thumbnails fetched in one query."""
+    """Cases as rows for the lists, with their due time and thumbnails fetched in one query, and where a
+    deadline missed before the case came with a transfer was missed (`missed_at`: that station)."""
     cases = list(cases)
     thumbs = thumbnails(c.stay.person_id for c in cases)
+    elsewhere = {c.pk: c.missed_at(kind) for c in cases}
+    stations = Station.objects.in_bulk({s for s in elsewhere.values() if s is not None})
     for case in cases:
         case.due = getattr(case, due_field(kind))
         case.thumbnail = thumbs.get(case.stay.person_id)
+        case.missed_at_station = stations.get(elsewhere[case.pk])
     return cases
 
 

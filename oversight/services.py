@@ -16,11 +16,12 @@ from .models import DataComparison, FinanceComparison, MonthlyInspection, Proble
 
 def payments(*, station, month):
     """The money the station's departures of the month record, one entry a receipt number (two departures
-    on one receipt count together): [{"receipt_no", "amount", "departure"}]."""
+    on one receipt count together): [{"receipt_no", "amount", "departure"}]. The departures of the month
+    as the figures count them: at the station of the stay, in the month the stay ended."""
     paid = models.Q(ticket_amount__gt=0) | models.Q(allowance__gt=0)
     departures = Departure.objects.filter(
-        stay__person__station=station, departed_at__gte=month_start(month), departed_at__lt=month_end(month)
-    ).filter(paid).order_by("departed_at", "pk")
+        stay__station=station, counted_at__gte=month_start(month), counted_at__lt=month_end(month)
+    ).filter(paid).order_by("counted_at", "pk")
     by_receipt = {}
     for d in departures:
         entry = by_receipt.setdefault(d.receipt_no, {"receipt_no": d.receipt_no, "amount": 0, "departure": d.pk})

@@ -249,7 +249,7 @@ class TransferAcceptForm(SingleLineInputs, forms.ModelForm):
 
     def __init__(self, *args, transfer=None, **kwargs):
         sent = transfer.stay
-        initial = {"mental_state": sent.mental_state, "clothing": sent.clothing,
+        initial = {"mental_state": sent.mental_state, "clothing": sent.clothing, "health_at_intake": sent.health_at_intake,
                    "brought_by_name": transfer.from_station.name}
         super().__init__(*args, initial=initial, **kwargs)
         self.fields["arrived_at"].initial = timezone.localtime().replace(second=0, microsecond=0)

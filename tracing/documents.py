@@ -47,9 +47,10 @@ def notice_text(case):
 
 
 def may_come_from(stay):
-    """The places staff chose to show on the notice: accepted place clues of interviews marked for it."""
-    places = Clue.objects.filter(interview__stay=stay, interview__show_on_notice=True, state=ClueState.ACCEPTED,
-                                 kind=ClueKind.PLACE).exclude(code="").order_by("position")
+    """The places staff chose to show on the notice: accepted place clues of interviews marked for it (those
+    of the stays the person was transferred from included)."""
+    places = Clue.objects.filter(interview__stay__in=stay.handed_over(), interview__show_on_notice=True,
+                                 state=ClueState.ACCEPTED, kind=ClueKind.PLACE).exclude(code="").order_by("position")
     return list(dict.fromkeys(c.normalised for c in places))
 
 
@@ -138,7 +139,7 @@ class ClueLetter:
 
 def clue_letter(stay):
     """The letter for the stay's accepted clues, or None when no accepted clue names a place."""
-    accepted = list(Clue.objects.filter(interview__stay=stay, state=ClueState.ACCEPTED)
+    accepted = list(Clue.objects.filter(interview__stay__in=stay.handed_over(), state=ClueState.ACCEPTED)
                     .select_related("interview").order_by("interview__held_at", "position"))
     codes = [c.code for c in accepted if c.kind in (ClueKind.PLACE, ClueKind.ID_NUMBER) and c.code]
     if not codes:

@@ -103,8 +103,8 @@ def figure_rows(request, key):
     figure = stats.BY_KEY[key]
     rows = stats.rows_of(key, form.station_ids(), first, last)
     model = rows.model
-    related = {Stay: ["person__station"], Departure: ["stay__person__station"], Death: ["stay__person__station"],
-               TracingCase: ["stay__person", "station"]}[model]
+    related = {Stay: ["person", "station"], Departure: ["stay__person", "stay__station"],
+               Death: ["stay__person", "stay__station"], TracingCase: ["stay__person", "arrival__station"]}[model]
     page = Paginator(rows.select_related(*related).order_by("pk"), 100).get_page(request.GET.get("page"))
     AuditEvent.record(request, AuditEvent.VIEW, target=f"figure {key}",
                       **audit_detail(stations, first, last, figure=key, rows=page.paginator.count))
@@ -188,7 +188,7 @@ def finance_result(request, pk):
     offset = (page.number - 1) * RESULT_PAGE
     parts = {part: rows[offset:offset + RESULT_PAGE] for part, rows in lists.items()}
     departures = {d.pk: d for d in Departure.objects.filter(
-        stay__person__station=comparison.station_id,
+        stay__station=comparison.station_id,
         pk__in=[r["departure"] for part in ("missing", "different") for r in parts[part]],
     ).select_related("stay__person")}
     AuditEvent.record(request, AuditEvent.VIEW, target=comparison, finance=comparison.pk, page=page.number,

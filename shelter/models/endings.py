@@ -74,6 +74,11 @@ class Departure(LedgerEntry):
     stay = models.OneToOneField(Stay, on_delete=models.PROTECT, related_name="departure")
     kind = models.CharField(_("kind of departure"), max_length=10, choices=DepartureKind.choices)
     departed_at = models.DateTimeField(_("time of departure"), default=timezone.now, validators=[in_register_years])
+    # When the departure counts in the month's figures, ledgers and money (oversight): its time of
+    # departure; for a transfer to a station using Homeward, the receiving station's acceptance (empty
+    # while the person is in transfer: no departure yet). Set by Stay.depart / hand_over and
+    # shelter.services.accept_transfer; the stay's ended_at, kept here so the figures need no join.
+    counted_at = models.DateTimeField(_("counted"), null=True, blank=True, editable=False)
     receiver_name = models.CharField(_("received by"), max_length=60, blank=True)
     receiver_relation = models.CharField(_("relation to the person"), max_length=30, blank=True)
     receiver_id_number = models.CharField(_("receiver's ID number"), max_length=18, blank=True)
@@ -104,10 +109,16 @@ class Departure(LedgerEntry):
     class Meta:
         verbose_name = _("departure")
         verbose_name_plural = _("departures")
-        indexes = [models.Index(fields=["departed_at"], name="departure_at")]
+        indexes = [models.Index(fields=["departed_at"], name="departure_at"),
+                   models.Index(fields=["counted_at"], name="departure_counted")]
 
     def __str__(self):
         return self.get_kind_display()
+
+    def save(self, *args, **kwargs):
+        if self._state.adding and self.counted_at is None and not self.to_station_id:
+            self.counted_at = self.departed_at  # counts when it happened; a transfer when it is accepted
+        super().save(*args, **kwargs)
 
     def clean(self):
         super().clean()

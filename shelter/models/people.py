@@ -227,6 +227,9 @@ class Person(SingleLineFields, models.Model):
             return gettext("%(name)s is still in the station (arrived %(date)s): record that stay's departure "
                            "first.") % {"name": self.display_name,
                                         "date": timezone.localtime(stay.arrived_at).strftime("%Y-%m-%d %H:%M")}
+        if self.stays.filter(state=StayState.IN_TRANSFER).exists():
+            return gettext("%(name)s is in transfer to another station: the receiving station accepts or "
+                           "refuses the transfer first.") % {"name": self.display_name}
         if self.is_deceased:
             return gettext("%(name)s died in the station's care: no new arrival can be registered on this file. "
                            "If this is someone else, register a new file.") % {"name": self.display_name}

@@ -60,6 +60,9 @@ class Identity(models.TextChoices):
 class StayState(models.TextChoices):
     RECEPTION = "reception", _("reception")
     IN_CARE = "in_care", _("in care")
+    # Handed over to another station using Homeward, waiting for it to accept (Stay.hand_over): still the
+    # sending station's (counted there, no departure yet) until the receiver accepts or refuses.
+    IN_TRANSFER = "in_transfer", _("in transfer")
     DEPARTED = "departed", _("departed")
     DECEASED = "deceased", _("deceased")
 
@@ -82,6 +85,11 @@ class Stay(ConcurrentTransitionMixin, LedgerEntry):
     OCCURRED_FIELD = "arrived_at"
 
     person = models.ForeignKey("Person", verbose_name=_("person"), on_delete=models.PROTECT, related_name="stays")
+    # The station the stay was at: a record counts where it happened. The file moves with a transfer or a
+    # merge (Person.station); the stay, and the month's figures, ledgers and money counted from it
+    # (oversight), stay where they were. Set when the stay is first saved, from the file's station then.
+    station = models.ForeignKey("Station", verbose_name=_("station"), on_delete=models.PROTECT, related_name="+",
+                                editable=False, db_index=False)
     state = FSMField(_("state"), default=StayState.RECEPTION, choices=StayState.choices, protected=True, db_index=True)
     arrived_at = models.DateTimeField(_("arrived"), db_index=True, validators=[in_register_years])
     found_place = models.CharField(_("where found"), max_length=200)
@@ -133,6 +141,8 @@ class Stay(ConcurrentTransitionMixin, LedgerEntry):
         verbose_name_plural = _("stays")
         ordering = ["-arrived_at"]
         indexes = [
+            # The month's figures and ledgers of some stations: one range of arrivals per station.
+            models.Index(fields=["station", "arrived_at"], name="stay_station_arrived"),
             # The review sweep and board: open stays whose review is due, one range on this index.
             models.Index(fields=["review_due_at"], condition=models.Q(review_due_at__isnull=False),
                          name="stay_review_due"),
@@ -157,9 +167,33 @@ class Stay(ConcurrentTransitionMixin, LedgerEntry):
     def get_absolute_url(self):
         return self.person.get_absolute_url() + f"#stay-{self.pk}"
 
+    def save(self, *args, **kwargs):
+        if self.station_id is None and self.person_id is not None:
+            self.station_id = self.person.station_id  # where the stay begins; it never moves
+        super().save(*args, **kwargs)
+
     @property
     def is_open(self):
         return self.state in OPEN_STAY_STATES
+
+    @property
+    def in_transfer(self):
+        return self.state == StayState.IN_TRANSFER
+
+    def handed_over(self):
+        """The ids of this stay and of those it came from by accepted transfers, this one first: what
+        the sending stations recorded (interviews, the places on the notice) comes with the person."""
+        ids, stay = [], self
+        while stay is not None and stay.pk not in ids:
+            ids.append(stay.pk)
+            stay = stay.transferred_from
+        return ids
+
+    @property
+    def transfer(self):
+        """The stay's last transfer to another station (after a refusal it may be transferred again), or
+        None."""
+        return self.transfers.order_by("-requested_at", "-pk").first() if self.pk else None
 
     def service_refusal(self):
         """Why no service may be recorded on this stay now, or None: not once it has ended."""
@@ -253,8 +287,53 @@ class Stay(ConcurrentTransitionMixin, LedgerEntry):
         """The person leaves. Every belonging counted in is counted out, item by item (`counted_out`:
         {belonging pk: (outcome, handed to whom)}): nothing is assumed returned. The departure and the
         items counted out are checked here and returned (the items), unsaved: shelter.services.depart_stay
-        saves them, with what follows for other records (a transfer to another station, its
-        notification)."""
+        saves them. A transfer to a station using Homeward is handed over instead (hand_over)."""
+        if departure.to_station_id:
+            raise ValidationError({"to_station": gettext("A transfer to a station using Homeward is handed over: "
+                                                         "the stay ends when that station accepts it.")})
+        items = self._count_out(departure, counted_out, by)
+        self.ended_at = departure.counted_at = departure.departed_at
+        return items
+
+    @transition(
+        field=state, source=OPEN_STAY_STATES, target=StayState.IN_TRANSFER,
+        permission="shelter.discharge_stay", custom={"label": _("Transfer to another station")},
+    )
+    def hand_over(self, departure, counted_out=None, by=None, reason=""):
+        """A transfer to another station using Homeward (`departure.to_station`): the departure and the
+        belongings are checked and counted out as for a departure (what goes with the person is handed
+        over), but the stay does not end: the person is in transfer, in the sending station's care and
+        counted there, until the receiving station accepts (complete_transfer) or refuses
+        (return_to_care). shelter.services.depart_stay saves the records and proposes the transfer."""
+        if not departure.to_station_id:
+            raise ValidationError({"to_station": gettext("Say to which station the person is transferred.")})
+        items = self._count_out(departure, counted_out, by)
+        departure.counted_at = None  # no departure in the figures until the receiver accepts
+        return items
+
+    @transition(
+        field=state, source=StayState.IN_TRANSFER, target=StayState.DEPARTED,
+        permission=lambda instance, user: False, custom={"label": _("Transfer accepted")},
+    )
+    def complete_transfer(self, at, by=None, reason=""):
+        """The receiving station accepted the transfer (a step the system takes with Transfer.accept,
+        never a person on its own): the stay ends then, and its departure counts from then
+        (Departure.counted_at, set by shelter.services.accept_transfer)."""
+        self.ended_at = at
+
+    @transition(
+        field=state, source=StayState.IN_TRANSFER, target=StayState.IN_CARE,
+        permission=lambda instance, user: False, custom={"label": _("Transfer refused")},
+    )
+    def return_to_care(self, by=None, reason=""):
+        """The receiving station refused the transfer (a step the system takes with Transfer.refuse): the
+        person is in the sending station's care again, the refusal's reason on the timeline; the
+        departure and the belongings' handing over are undone by shelter.services.refuse_transfer."""
+        if not (reason or "").strip():
+            raise ValidationError({"reason": gettext("Say why the transfer is refused.")})
+
+    def _count_out(self, departure, counted_out, by):
+        """The departure and each belonging counted out, checked (ValidationError); the items returned."""
         departure.stay = self
         departure.entered_by = by
         departure.full_clean()
@@ -270,7 +349,6 @@ class Stay(ConcurrentTransitionMixin, LedgerEntry):
                 errors[f"belonging_{item.pk}"] = [m for ms in e.message_dict.values() for m in ms]
         if errors:
             raise ValidationError(errors)
-        self.ended_at = departure.departed_at
         return items
 
     def count_out_after_death(self, counted_out, at, by):

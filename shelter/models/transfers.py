@@ -35,7 +35,9 @@ class Transfer(ConcurrentTransitionMixin, models.Model):
     with the person) or refuses it with a reason. The sending station keeps a read-only view of the
     stay it recorded (shelter.selectors.sent_stay)."""
 
-    stay = models.OneToOneField(Stay, on_delete=models.PROTECT, related_name="transfer", verbose_name=_("stay"))
+    # The sending station's stay. One at a time: after a refusal the stay is in care again and may be
+    # transferred anew (Stay.transfer is the last).
+    stay = models.ForeignKey(Stay, on_delete=models.PROTECT, related_name="transfers", verbose_name=_("stay"))
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="transfers", verbose_name=_("person"))
     from_station = models.ForeignKey(Station, on_delete=models.PROTECT, related_name="transfers_out",
                                      verbose_name=_("from station"))

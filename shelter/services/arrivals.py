@@ -32,6 +32,7 @@ def register_arrival(*, person, stay, belongings=(), by, token=None, duplicates=
         person.save()
         keep_name_keys(person)
     stay.person = person
+    stay.station_id = person.station_id  # where the stay happens, for good (Stay.station)
     stay.entered_by = by
     stay.intake_token = token
     # The one-open-stay and token constraints are the database's: two desks at once both pass a query.

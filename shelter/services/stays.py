@@ -27,9 +27,11 @@ def admit_stay(*, stay, by, reason=""):
 def depart_stay(*, stay, departure, counted_out=None, by, reason=""):
     """The person leaves (Stay.depart checks the departure and each belonging counted out): the departure
     and the belongings counted out are saved. A departure to a station using Homeward
-    (`departure.to_station`) proposes a transfer there, and its supervisors hear of it. Returns the
-    departure."""
-    items = workflow.apply(stay, "depart", by, departure=departure, counted_out=counted_out, reason=reason)
+    (`departure.to_station`) hands the person over instead (Stay.hand_over: in transfer, still in this
+    station's care until that station decides) and proposes a transfer there, whose supervisors hear of
+    it. Returns the departure."""
+    step = "hand_over" if departure.to_station_id else "depart"
+    items = workflow.apply(stay, step, by, departure=departure, counted_out=counted_out, reason=reason)
     departure.save()
     stay.plan_review()  # an ended stay is no longer reviewed
     Belonging.objects.bulk_update(items, ["outcome", "handed_to", "counted_out_at", "counted_out_by", "returned_at"])

@@ -24,7 +24,9 @@ def test_the_demo_loads_every_app_once(db, django_capture_on_commit_callbacks):
         call_command("seed_demo", stdout=out)
     assert "Demo data loaded." in out.getvalue() and "gz-supervisor" in out.getvalue()
     assert set(Station.objects.values_list("code", flat=True)) == {"GZ", "FS"}
-    assert set(Stay.objects.values_list("state", flat=True)) == {"reception", "in_care", "departed", "deceased"}
+    # The demo's transfer waits for the receiving station: that stay is in transfer (issue 22).
+    assert set(Stay.objects.values_list("state", flat=True)) == {"reception", "in_care", "in_transfer", "departed",
+                                                                "deceased"}
     # Registered as the intake page registers: by a staff member, with what the person carried.
     assert not Stay.objects.filter(entered_by__isnull=True).exists() and Belonging.objects.exists()
     assert TracingCase.objects.open().filter(notice_met_at__isnull=False).exists()

@@ -158,6 +158,15 @@ class TracingCase(ConcurrentTransitionMixin, models.Model):
     stay = models.OneToOneField(Stay, verbose_name=_("stay"), on_delete=models.PROTECT, related_name="tracing_case")
     # The person's station, kept on the case so the board filters and counts from one index.
     station = models.ForeignKey(Station, verbose_name=_("station"), on_delete=models.PROTECT, related_name="+")
+    # The stay whose arrival opened the case. `stay` and `station` follow the person when a transfer is
+    # accepted (tracing.services.follow_transfer); the month's tracing figures and ledger count the case
+    # where its deadlines began, at this stay's arrival and station, so a transfer never changes the
+    # sending station's past months.
+    arrival = models.ForeignKey(Stay, verbose_name=_("arrival"), on_delete=models.PROTECT, related_name="+",
+                                editable=False)
+    # Deadlines already missed when the case moved with an accepted transfer, and whose they were:
+    # {kind: {"station": the sending station's id, "due": the due time missed (ISO)}} (missed_at).
+    missed_elsewhere = models.JSONField(default=dict, blank=True, editable=False)
     state = FSMField(_("state"), default=CaseState.OPEN, choices=CaseState.choices, protected=True)
     opened_at = models.DateTimeField(_("opened"), default=timezone.now)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
@@ -433,7 +442,16 @@ class TracingCase(ConcurrentTransitionMixin, models.Model):
             kwargs["update_fields"] = [
                 f.name for f in self._meta.concrete_fields if not f.primary_key and f.name not in self.SENT_FIELDS
             ]
+        if self.arrival_id is None:
+            self.arrival_id = self.stay_id  # the stay the case is opened for; it keeps it when it moves
         super().save(*args, **kwargs)
+
+    def missed_at(self, kind):
+        """The id of the station where this deadline, as it stands, was missed before the case moved with a
+        transfer, or None (missed here, or not missed)."""
+        entry = (self.missed_elsewhere or {}).get(kind) or {}
+        due = getattr(self, due_field(kind))
+        return entry.get("station") if due is not None and entry.get("due") == due.isoformat() else None
 
     @classmethod
     def open_for(cls, stay):

@@ -1,10 +1,13 @@
 """Tracing follows the register: a stay registered or changed, a departure with the family, a transfer
 accepted, two files merged. Called by tracing's receivers, as steps the system takes."""
 
+from django.db.models import BooleanField, ExpressionWrapper
+from django.utils import timezone
+
 from lib.messages import Said
 from shelter.models import DepartureKind, FoundChannel, Identity
 
-from ..models import CloseCause, TracingCase
+from ..models import CloseCause, Deadline, Stage, TracingCase, due_field, in_stage
 from .cases import close_case, find_family
 
 
@@ -41,9 +44,21 @@ def close_with_departure(*, stay, departure, by=None):
 
 def follow_transfer(*, stay):
     """A transfer accepted: the open case of the sending station's stay moves to `stay`, the receiving
-    station's, with its notices and deadlines. Returns whether a case moved."""
-    return bool(TracingCase.objects.filter(stay_id=stay.transferred_from_id, closed_at__isnull=True).update(
-        stay=stay, station=stay.person.station_id))
+    station's, with its notices and deadlines. A deadline already missed keeps whose it was: the sending
+    station's (TracingCase.missed_elsewhere, shown on the receiver's board). Returns whether a case moved."""
+    now = timezone.now()
+    missed = {f"_missed_{kind}": ExpressionWrapper(in_stage(kind, Stage.OVERDUE, now), output_field=BooleanField())
+              for kind in Deadline.values}
+    cases = TracingCase.objects.filter(stay_id=stay.transferred_from_id, closed_at__isnull=True).annotate(**missed)
+    moved = False
+    for case in cases:
+        elsewhere = dict(case.missed_elsewhere or {})
+        for kind in Deadline.values:
+            if getattr(case, f"_missed_{kind}") and case.missed_at(kind) is None:
+                elsewhere[kind] = {"station": case.station_id, "due": getattr(case, due_field(kind)).isoformat()}
+        moved |= bool(TracingCase.objects.filter(pk=case.pk).update(
+            stay=stay, station=stay.person.station_id, missed_elsewhere=elsewhere))
+    return moved
 
 
 def follow_merge(*, merged, survivor, by):

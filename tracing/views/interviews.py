@@ -51,7 +51,8 @@ def interviews(request, pk):
     AuditEvent.record(request, AuditEvent.VIEW, stay.person, target=f"interviews of stay {stay.pk}")
     return render(request, "tracing/interviews/list.html", {
         "stay": stay, "person": stay.person, "form": form,
-        "interviews": Interview.objects.filter(stay=stay).select_related("entered_by").prefetch_related("clues"),
+        "interviews": Interview.objects.filter(stay__in=stay.handed_over()).select_related("stay__station", "entered_by")
+        .prefetch_related("clues"),
     })
 
 

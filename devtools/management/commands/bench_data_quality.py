@@ -99,7 +99,7 @@ class Command(BaseCommand):
                 open_ = rng.random() < 0.15
                 police = rng.random() < 0.3
                 stays.append(Stay(
-                    person=person, arrived_at=arrived, found_place="火车站", brought_by="police" if police else "self",
+                    person=person, station_id=person.station_id, arrived_at=arrived, found_place="火车站", brought_by="police" if police else "self",
                     handover_ref="" if police and rng.random() < 0.01 else ("J-1" if police else ""),
                     handover_document="handover/bench.pdf" if police else "",
                     identity="confirmed" if person.id_number or rng.random() < 0.97 else "unknown",

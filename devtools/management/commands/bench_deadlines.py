@@ -85,7 +85,7 @@ class Command(BaseCommand):
             Person.objects.bulk_create(people)
             for person in people:
                 arrived = now - datetime.timedelta(seconds=rng.uniform(0, 120 * 86400))
-                stays.append(Stay(person=person, arrived_at=arrived, found_place="火车站", brought_by="police",
+                stays.append(Stay(person=person, station_id=person.station_id, arrived_at=arrived, found_place="火车站", brought_by="police",
                                   state="in_care", staff_in_charge=staff[person.station_id], entered_at=arrived))
             Stay.objects.bulk_create(stays)
             Portrait.objects.bulk_create(Portrait(person=p, image="portraits/bench.jpg", is_main=True) for p in people)
@@ -95,7 +95,7 @@ class Command(BaseCommand):
 
     def case(self, stay, now, rng, newly_due):
         """A case as a station would have it today: most deadlines met in time, some missed."""
-        case = TracingCase(stay=stay, station_id=stay.person.station_id, opened_at=stay.arrived_at)
+        case = TracingCase(stay=stay, arrival=stay, station_id=stay.person.station_id, opened_at=stay.arrived_at)
         case.plan()
         arrived, age = stay.arrived_at, now - stay.arrived_at
         published = rng.random() < 0.97 if age > 24 * HOUR else age > 2 * HOUR and rng.random() < 0.5

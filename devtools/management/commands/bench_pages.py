@@ -132,7 +132,7 @@ class Command(BaseCommand):
                 if left:
                     closed.append(person)
                 late = rng.random() < 0.02
-                rows.append(Stay(person=person, arrived_at=arrived, found_place="火车站", brought_by="police",
+                rows.append(Stay(person=person, station_id=person.station_id, arrived_at=arrived, found_place="火车站", brought_by="police",
                                  state="in_care" if in_care else "departed", ended_at=left,
                                  identity="unknown" if is_open else rng.choice(["confirmed", "self_reported"]),
                                  staff_in_charge=staff[station.pk], entered_by=staff[station.pk],
@@ -145,7 +145,7 @@ class Command(BaseCommand):
             cases = []
             for i, stay in zip(range(first, first + n), rows):
                 if i >= first_open:
-                    case = TracingCase(stay=stay, station_id=stay.person.station_id, opened_at=stay.arrived_at)
+                    case = TracingCase(stay=stay, arrival=stay, station_id=stay.person.station_id, opened_at=stay.arrived_at)
                     case.plan()
                     if rng.random() < 0.8:
                         case.notice_met_at = stay.arrived_at + HOUR * rng.uniform(1, 30)

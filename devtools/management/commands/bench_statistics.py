@@ -81,7 +81,7 @@ class Command(BaseCommand):
                     left = min(arrived + DAY * rng.uniform(0.1, 40), now - HOUR)
                     closed.append(person)
                 state = "in_care" if left is None else "deceased" if rng.random() < 0.01 else "departed"
-                rows.append(Stay(person=person, arrived_at=arrived, found_place="火车站", state=state,
+                rows.append(Stay(person=person, station_id=person.station_id, arrived_at=arrived, found_place="火车站", state=state,
                                  brought_by=rng.choice(["police", "urban", "self"]), entered_at=arrived,
                                  identity=rng.choice(["unknown", "confirmed", "self_reported"]),
                                  age_at_arrival=person.age_at(arrived), ended_at=left))
@@ -97,7 +97,7 @@ class Command(BaseCommand):
                     kind = rng.choice(KINDS)
                     paid = kind in ("ticket", "escorted") and rng.random() < 0.7
                     departures.append(Departure(
-                        stay=stay, kind=kind, departed_at=left, entered_at=left,
+                        stay=stay, kind=kind, departed_at=left, counted_at=left, entered_at=left,
                         ticket_amount=Decimal(rng.randint(50, 500)) if paid else None,
                         allowance=Decimal(rng.choice([20, 50, 100])) if paid else None, receipt_no=f"R{stay.pk}" if paid else "",
                         found_channel=rng.choice(CHANNELS) if kind == "family" else ""))
@@ -117,7 +117,7 @@ class Command(BaseCommand):
         values = {"state": "family_found" if found else "closed", "closed_at": left,
                   "close_cause": "family" if found else "stay_ended",
                   "found_channel": rng.choice(CHANNELS) if found else ""} if left else {}
-        case = TracingCase(stay=stay, station_id=stay.person.station_id, opened_at=stay.arrived_at, **values)
+        case = TracingCase(stay=stay, arrival=stay, station_id=stay.person.station_id, opened_at=stay.arrived_at, **values)
         case.plan()
         if rng.random() < 0.9:
             case.notice_met_at = stay.arrived_at + HOUR * rng.uniform(1, 30)
