@@ -265,6 +265,9 @@ EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", False)
 EMAIL_TIMEOUT = envint("EMAIL_TIMEOUT", 10)  # seconds; a hung mail server must not hang a worker
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "homeward@localhost")
+# Whether the mail server is the bureau's own (inside its network): only then does an e-mail carry names,
+# health and causes of death; otherwise it says what an SMS says (lib.notify.email_text).
+MAIL_SERVER_INTERNAL = envbool("MAIL_SERVER_INTERNAL", False)
 # The address staff use to reach the site, for links in e-mail and SMS.
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
