@@ -427,6 +427,8 @@ DATA_QUALITY_LATE_SEEN_DAYS = envint("DATA_QUALITY_LATE_SEEN_DAYS", 7)
 # (either month counting at least DATA_QUALITY_MONTH_CHANGE_MIN) is a problem to explain.
 DATA_QUALITY_MONTH_CHANGE_PERCENT = envint("DATA_QUALITY_MONTH_CHANGE_PERCENT", 50)
 DATA_QUALITY_MONTH_CHANGE_MIN = envint("DATA_QUALITY_MONTH_CHANGE_MIN", 10)
+# A data-quality problem accepted as it is stays accepted this many days, then is looked at again.
+PROBLEM_ACCEPTANCE_DAYS = envint("PROBLEM_ACCEPTANCE_DAYS", 90)
 
 
 # Every periodic task, in one place. Each expires after its own interval: a run not started by then

@@ -3,7 +3,7 @@ them (problems: Problem, MonthlyInspection, DataComparison), and the finance off
 the month's payments (finance: FinanceComparison)."""
 
 from .finance import FinanceComparison
-from .problems import DataComparison, MonthlyInspection, Problem, ProblemKind, ProblemState, Severity
+from .problems import CloseReason, DataComparison, MonthlyInspection, Problem, ProblemKind, ProblemState, Severity
 
-__all__ = ["DataComparison", "FinanceComparison", "MonthlyInspection", "Problem", "ProblemKind", "ProblemState",
-           "Severity"]
+__all__ = ["CloseReason", "DataComparison", "FinanceComparison", "MonthlyInspection", "Problem",
+           "ProblemKind", "ProblemState", "Severity"]

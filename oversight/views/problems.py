@@ -19,7 +19,7 @@ from shelter.steps import take_step
 from .. import exports
 from ..finance import SheetRefused
 from ..forms.problems import AcceptProblemForm, ComparisonForm, InspectionForm
-from ..models import DataComparison, MonthlyInspection, Problem
+from ..models import DataComparison, MonthlyInspection, Problem, ProblemState
 from ..problem_text import how_to_fix, what_is_wrong
 from ..selectors import filtered_problems, missing_inspections
 from ..services import InspectionRefused, accept_problem, compare_list, file_inspection
@@ -29,9 +29,7 @@ from ..services import InspectionRefused, accept_problem, compare_list, file_ins
 @permission_required("oversight.view_problem", raise_exception=True)
 def problem_list(request):
     form, rows = filtered_problems(request.user, request.GET)
-    counts = (Problem.objects.for_user(request.user).open().values("kind", "severity").annotate(n=Count("pk"))
-              .order_by("-severity", "kind"))
-    labels = dict(Problem._meta.get_field("kind").choices)
+    counts = outcome_counts(request.user)
     page = Paginator(rows.order_by("-severity", "raised_at"), 50).get_page(request.GET.get("page"))
     for p in page:
         p.what, p.fix = what_is_wrong(p), how_to_fix(p)
@@ -40,9 +38,21 @@ def problem_list(request):
     query.pop("page", None)
     return render(request, "oversight/problems.html", {
         "form": form, "page": page, "query": query.urlencode(), "now": timezone.now(),
-        "counts": [(labels[c["kind"]], c["severity"], c["n"]) for c in counts],
+        "counts": counts, "states": ProblemState.choices,
         "accept_form": AcceptProblemForm(),
     })
+
+
+def outcome_counts(user):
+    """[(kind's label, severity, [count of each state])]: the open ones and how the others ended, kept apart
+    (fixed, closed for another reason, accepted, acceptance lapsed), one grouped query."""
+    labels = dict(Problem._meta.get_field("kind").choices)
+    rows = {}
+    for c in (Problem.objects.for_user(user).values("kind", "severity", "state").annotate(n=Count("pk"))
+              .order_by("-severity", "kind")):
+        rows.setdefault((c["kind"], c["severity"]), {})[c["state"]] = c["n"]
+    return [(labels[kind], severity, [by_state.get(state, 0) for state in ProblemState.values])
+            for (kind, severity), by_state in rows.items()]
 
 
 @login_required
@@ -70,10 +80,12 @@ def ledger(request):
         return timezone.localtime(at, zone).replace(tzinfo=None) if at else None
 
     headers = [_("station"), _("file number"), _("kind"), _("severity"), _("what is wrong"), _("how to fix"),
-               _("owner"), _("raised"), _("fix by"), _("state"), _("closed"), _("accepted by"), _("reason")]
+               _("owner"), _("raised"), _("fix by"), _("state"), _("closed"), _("closed because"), _("accepted until"),
+               _("accepted by"), _("reason")]
     data = [[p.station.name, p.person.file_no if p.person else "", p.get_kind_display(), p.get_severity_display(),
              what_is_wrong(p), how_to_fix(p), str(p.owner or _("supervisors")), local(p.raised_at), local(p.fix_by),
-             p.get_state_display(), local(p.closed_at), str(p.accepted_by or ""), p.accept_reason]
+             p.get_state_display(), local(p.closed_at), p.get_closed_because_display(), local(p.accepted_until),
+             str(p.accepted_by or ""), p.accept_reason]
             for p in rows.order_by("raised_at", "pk")]
     AuditEvent.record(request, AuditEvent.EXPORT, target="problem ledger", rows=len(data))
     return download(exports.to_xlsx(_("problem ledger"), [str(h) for h in headers], data),
