@@ -11,19 +11,22 @@ from shelter.models import Departure, Person, Stay
 
 from . import comparison, finance
 from .figures import month_end, month_start
-from .models import DataComparison, FinanceComparison, MonthlyInspection, Problem, ProblemKind
+from .models import DataComparison, FinanceComparison, MonthlyInspection, Problem, ProblemKind, ProblemState
 
 
 def payments(*, station, month):
     """The money the station's departures of the month record, one entry a receipt number (two departures
-    on one receipt count together): [{"receipt_no", "amount", "departure"}]."""
+    on one receipt count together), with its payee, the person: [{"receipt_no", "amount", "departure",
+    "name", "id_number", "account"}]."""
     paid = models.Q(ticket_amount__gt=0) | models.Q(allowance__gt=0)
     departures = Departure.objects.filter(
         stay__person__station=station, departed_at__gte=month_start(month), departed_at__lt=month_end(month)
-    ).filter(paid).order_by("departed_at", "pk")
+    ).filter(paid).select_related("stay__person").order_by("departed_at", "pk")
     by_receipt = {}
     for d in departures:
-        entry = by_receipt.setdefault(d.receipt_no, {"receipt_no": d.receipt_no, "amount": 0, "departure": d.pk})
+        entry = by_receipt.setdefault(d.receipt_no, {"receipt_no": d.receipt_no, "amount": 0, "departure": d.pk,
+                                                     "name": d.stay.person.name, "id_number": d.stay.person.id_number,
+                                                     "account": "".join(d.payee_account.split())})
         entry["amount"] += d.money_paid
     return [{**e, "amount": str(e["amount"])} for e in by_receipt.values()]
 
@@ -33,8 +36,45 @@ def compare_finance(*, station, month, file_name, data, by):
     keep the comparison. finance.SheetRefused (nothing kept) if the file cannot be read."""
     sheet = finance.read_sheet(data, file_name)
     result = finance.compare(payments(station=station, month=month), sheet)
-    return FinanceComparison.objects.create(station=station, month=month, file_name=file_name[:200], uploaded_by=by,
-                                            sheet=sheet, result=result)
+    with transaction.atomic():
+        comparison = FinanceComparison.objects.create(station=station, month=month, file_name=file_name[:200],
+                                                      uploaded_by=by, sheet=sheet, result=result)
+        payment_problems(comparison)
+    return comparison
+
+
+PAYMENT_KINDS = {"missing": ProblemKind.PAYMENT_MISSING, "extra": ProblemKind.PAYMENT_EXTRA,
+                 "different": ProblemKind.PAYMENT_AMOUNT, "other_payee": ProblemKind.PAYMENT_PAYEE}
+
+
+def payment_problems(comparison):
+    """Each difference of a finance comparison is a problem of its kind (missing from the sheet, extra on
+    it, another amount, another payee), one open problem per station, month and payment (a sheet uploaded
+    again keeps the open problem); an earlier open problem of the month the new sheet no longer shows is
+    closed as fixed."""
+    now, month = timezone.now(), f"{comparison.month:%Y-%m}"
+    departures = {d.pk: d for d in Departure.objects.filter(pk__in=[
+        row["departure"] for part in PAYMENT_KINDS for row in comparison.result.get(part, []) if row.get("departure")])
+        .select_related("stay")}
+    found = []
+    for part, kind in PAYMENT_KINDS.items():
+        for row in comparison.result.get(part, []):
+            departure = departures.get(row.get("departure"))
+            which = row["receipt_no"] or (f"d{departure.pk}" if departure else
+                                          row.get("id_number") or row.get("name") or f"l{row['line']}")
+            params = {"comparison": comparison.pk, "month": month,
+                      **{k: v for k, v in row.items() if k not in ("departure", "system", "sheet")}}
+            if part in ("different", "other_payee"):
+                params["system"], params["sheet"] = row["system"], row["sheet"]
+            found.append(Problem.build(
+                kind=kind, key=f"{kind}:{comparison.station_id}:{month}:{which}"[:80], station_id=comparison.station_id,
+                person_id=departure.stay.person_id if departure else None, stay_id=departure.stay_id if departure else None,
+                now=now, params=params))
+    Problem.objects.bulk_create(found, ignore_conflicts=True)
+    earlier = (Problem.objects.open().filter(station=comparison.station, kind__in=list(PAYMENT_KINDS.values()),
+                                             params__month=month)
+               .exclude(key__in=[p.key for p in found]))
+    earlier.update(state=ProblemState.FIXED, closed_at=now)
 
 
 def compare_list(*, station, source, file_name, data, columns, by):

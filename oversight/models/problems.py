@@ -42,6 +42,10 @@ class ProblemKind(models.TextChoices):
     DUPLICATE_DISMISSED = "duplicate_dismissed", _("duplicate warning dismissed by reception")
     MONTH_CHANGE = "month_change", _("large change from the month before")
     COMPARISON_HIT = "comparison_hit", _("found in another department's list")
+    PAYMENT_MISSING = "payment_missing", _("payment not on the finance sheet")
+    PAYMENT_EXTRA = "payment_extra", _("finance sheet payment not in the register")
+    PAYMENT_AMOUNT = "payment_amount", _("payment of another amount on the finance sheet")
+    PAYMENT_PAYEE = "payment_payee", _("payment to another payee on the finance sheet")
 
 
 class Severity(models.IntegerChoices):
@@ -65,6 +69,10 @@ RULES = {
     ProblemKind.DUPLICATE_DISMISSED: (Severity.LOW, 7),
     ProblemKind.MONTH_CHANGE: (Severity.LOW, 14),
     ProblemKind.COMPARISON_HIT: (Severity.HIGH, 7),
+    ProblemKind.PAYMENT_MISSING: (Severity.MEDIUM, 14),
+    ProblemKind.PAYMENT_EXTRA: (Severity.HIGH, 14),
+    ProblemKind.PAYMENT_AMOUNT: (Severity.HIGH, 14),
+    ProblemKind.PAYMENT_PAYEE: (Severity.HIGH, 14),
 }
 
 
