@@ -429,6 +429,9 @@ DATA_QUALITY_MONTH_CHANGE_PERCENT = envint("DATA_QUALITY_MONTH_CHANGE_PERCENT", 
 DATA_QUALITY_MONTH_CHANGE_MIN = envint("DATA_QUALITY_MONTH_CHANGE_MIN", 10)
 # A data-quality problem accepted as it is stays accepted this many days, then is looked at again.
 PROBLEM_ACCEPTANCE_DAYS = envint("PROBLEM_ACCEPTANCE_DAYS", 90)
+# A month's inspection (工作检查登记表) is due this many days into the next month; then the station head is
+# told once and the bureau sees it missing (oversight.problem_sweep.inspections, run with the sweep).
+INSPECTION_DUE_DAYS = envint("INSPECTION_DUE_DAYS", 7)
 
 
 # Every periodic task, in one place. Each expires after its own interval: a run not started by then

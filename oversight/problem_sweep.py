@@ -112,6 +112,29 @@ def why_gone(keys):
     return reasons
 
 
+def inspections(now=None):
+    """The monthly inspections due and not filed (checks.inspection_missing): each a problem in the
+    station's list (the bureau's inspectors see them), and the station head told once, claimed by a
+    conditional UPDATE of the problem's reminder (two sweeps at once: one message). Filing the inspection
+    closes the problem as fixed. [(station, recipients, month)] told."""
+    now = now or timezone.now()
+    found = list(checks.inspection_missing(now))
+    Problem.objects.bulk_create([
+        Problem.build(kind=f.kind, key=f.key, station_id=f.station_id, owner_id=f.owner_id, params=f.params, now=now)
+        for f in found], ignore_conflicts=True)
+    told = []
+    for problem in (Problem.objects.open().filter(kind=ProblemKind.INSPECTION_MISSING, reminded_at__isnull=True)
+                    .select_related("station", "owner").order_by("pk")):
+        with transaction.atomic():
+            if not problem.claim("reminded_at", now):
+                continue  # another sweep told them
+            recipients = problem.station.who_is_told(problem.owner)
+            Notification.send(recipients, kind="inspection_missing", params={"month": problem.params["month"]},
+                              url=reverse("oversight:inspections"), station=problem.station)
+            told.append((problem.station, recipients, problem.params["month"]))
+    return told
+
+
 def remind(now):
     """One message per owner of the open problems not yet reminded of, claimed by one conditional UPDATE."""
     sent = []

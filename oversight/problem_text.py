@@ -54,6 +54,10 @@ def what_is_wrong(problem):
         return _("Line %(line)s of the list from %(source)s has a name alike and the same date of birth.") % p
     if kind in PAYMENTS:
         return payment_wrong(kind, p)
+    if kind == ProblemKind.INSPECTION_MISSING:
+        return _("The monthly inspection of %(month)s is not filed.") % {"month": p.get("month", "")}
+    if kind == ProblemKind.INSPECTION_FINDING:
+        return _("Inspection finding: %(text)s") % {"text": p.get("text", "")}
     return str(problem.get_kind_display())
 
 
@@ -102,6 +106,10 @@ def how_to_fix(problem):
         ProblemKind.MONTH_CHANGE: lambda: _("Check the month's entries for errors; if the change is real, accept it "
                                             "with the explanation."),
         ProblemKind.COMPARISON_HIT: lambda: _("Check the line with the department; correct the file, or accept."),
+        ProblemKind.INSPECTION_MISSING: lambda: _("The station head files the month's inspection in the "
+                                                  "inspection register."),
+        ProblemKind.INSPECTION_FINDING: lambda: _("Fix what the inspector found, then mark the finding fixed "
+                                                  "saying what was done."),
         ProblemKind.PAYMENT_MISSING: lambda: _("Ask the finance office whether it was paid; correct the departure "
                                                "or upload the corrected sheet."),
         ProblemKind.PAYMENT_EXTRA: lambda: _("Find the departure this money was paid for and record it, or ask "

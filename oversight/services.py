@@ -2,12 +2,13 @@
 inspection. Keyword-only arguments and no request."""
 
 from django.db import models, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lib import workflow
 from lib.errors import Refusal
-from shelter.models import Departure, Person, Stay
+from shelter.models import Departure, Notification, Person, Stay
 
 from . import comparison, finance
 from .figures import month_end, month_start
@@ -115,7 +116,49 @@ def file_inspection(*, station, month, items, findings, by):
         inspection = MonthlyInspection.objects.create(station=station, month=month, items=items.strip(),
                                                       findings=findings.strip(), signed_by=by)
         inspection.problems.set(Problem.objects.open().filter(station=station))
+        # The reminder that it was missing is answered.
+        Problem.objects.close_fixed([f"inspection_missing:station:{station.pk}:{month:%Y-%m}"], timezone.now())
     return inspection
+
+
+class FindingRefused(Refusal):
+    """An inspection finding cannot be recorded as given (`field`: the form field it concerns)."""
+
+    def __init__(self, message, field):
+        super().__init__(message)
+        self.field = field
+
+
+def record_finding(*, station, text, owner, fix_by, by):
+    """The bureau's inspector records a finding on a station: a problem in that station's list
+    (Problem.finding) with its owner, one of the station's active staff, and a fix-by date to come;
+    the owner is told at once (the sweep's reminder is claimed for it)."""
+    now = timezone.now()
+    if not text.strip():
+        raise FindingRefused(_("Say what was found."), "text")
+    if owner.station_id != station.pk or not owner.is_active:
+        raise FindingRefused(_("The owner must be an active member of the station's staff."), "owner")
+    if fix_by <= now:
+        raise FindingRefused(_("The fix-by date must be later than now."), "fix_by")
+    with transaction.atomic():
+        problem = Problem.finding(station=station, text=text.strip(), owner=owner, fix_by=fix_by, by=by, now=now)
+        problem.reminded_at = now
+        problem.save()
+        Notification.send(station.who_is_told(owner), kind="finding_new",
+                          params={"fix_by": f"{timezone.localtime(fix_by):%Y-%m-%d}"},
+                          url=reverse("oversight:findings"), station=station)
+    return problem
+
+
+def fix_finding(*, problem, by, note):
+    """The station marks an inspection's finding fixed, saying what was done (Problem.fix); the inspector
+    who recorded it is told."""
+    with transaction.atomic():
+        workflow.apply(problem, "fix", by, note=note)
+        if problem.raised_by and problem.raised_by.is_active:
+            Notification.send([problem.raised_by], kind="finding_fixed", params={"station": problem.station.name},
+                              url=reverse("oversight:findings"), station=problem.station)
+    return problem
 
 
 def accept_problem(*, problem, by, reason):

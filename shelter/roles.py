@@ -82,6 +82,10 @@ ROLES["supervisor"] += ["oversight.view_monthlyinspection", "oversight.add_month
 ROLES["administrator"] += ["oversight.view_monthlyinspection", "oversight.add_monthlyinspection"]
 ROLES["station_head"] += ["oversight.view_monthlyinspection"]
 ROLES["inspector"] += ["oversight.view_monthlyinspection"]
+# Inspection that acts: the inspector's one write is a finding on a station (a problem in its list, with an
+# owner and a fix-by date); the station's owner or a supervisor marks it fixed (Problem.fix).
+ROLES["inspector"] += ["oversight.record_finding"]
+ROLES["administrator"] += ["oversight.record_finding"]
 
 
 def sync_groups(using="default"):

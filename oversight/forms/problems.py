@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from lib.dates import in_register_years
 from lib.text import SingleLineInputs
-from shelter.models import Station
+from shelter.models import Station, User
 
 
 class AcceptProblemForm(SingleLineInputs, forms.Form):
@@ -51,3 +51,20 @@ class InspectionForm(SingleLineInputs, forms.Form):
 
     def clean_month(self):
         return self.cleaned_data["month"].replace(day=1)
+
+
+class FindingForm(SingleLineInputs, forms.Form):
+    """The inspector's finding on a station: what was found, who fixes it, by when."""
+    station = forms.ModelChoiceField(label=_("station"), queryset=Station.objects.all())
+    text = forms.CharField(label=_("finding"), max_length=300,
+                           help_text=_("What was found, as the station will read it."))
+    owner = forms.ModelChoiceField(label=_("owner"), queryset=User.objects.filter(is_active=True, station__isnull=False)
+                                   .order_by("station__code", "username"),
+                                   help_text=_("A member of the station's staff who answers for the fix."))
+    fix_by = forms.DateField(label=_("fix by"), widget=forms.DateInput(attrs={"type": "date"}),
+                             validators=[in_register_years])
+
+
+class FixFindingForm(SingleLineInputs, forms.Form):
+    note = forms.CharField(label=_("what was done"), max_length=300,
+                           help_text=_("Kept with the finding; the inspector is told."))

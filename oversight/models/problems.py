@@ -16,6 +16,7 @@ language by tracing.templatetags / the ledger export, never stored as sentences.
 """
 
 import datetime
+import uuid
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -46,6 +47,8 @@ class ProblemKind(models.TextChoices):
     PAYMENT_EXTRA = "payment_extra", _("finance sheet payment not in the register")
     PAYMENT_AMOUNT = "payment_amount", _("payment of another amount on the finance sheet")
     PAYMENT_PAYEE = "payment_payee", _("payment to another payee on the finance sheet")
+    INSPECTION_MISSING = "inspection_missing", _("monthly inspection not filed")
+    INSPECTION_FINDING = "inspection_finding", _("inspection finding")
 
 
 class Severity(models.IntegerChoices):
@@ -73,6 +76,8 @@ RULES = {
     ProblemKind.PAYMENT_EXTRA: (Severity.HIGH, 14),
     ProblemKind.PAYMENT_AMOUNT: (Severity.HIGH, 14),
     ProblemKind.PAYMENT_PAYEE: (Severity.HIGH, 14),
+    ProblemKind.INSPECTION_MISSING: (Severity.MEDIUM, 7),
+    ProblemKind.INSPECTION_FINDING: (Severity.HIGH, 30),  # the inspector sets its fix-by date
 }
 
 
@@ -150,6 +155,12 @@ class Problem(ConcurrentTransitionMixin, models.Model):
     accept_reason = models.CharField(_("reason for accepting"), max_length=300, blank=True)
     accepted_until = models.DateTimeField(_("accepted until"), null=True, blank=True, db_index=True)
     closed_because = models.CharField(_("closed because"), max_length=20, choices=CloseReason.choices, blank=True)
+    # An inspection's finding: the inspector who recorded it (told when it is fixed), and who fixed it, how.
+    raised_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), null=True, blank=True,
+                                  on_delete=models.PROTECT, related_name="+")
+    fixed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("fixed by"), null=True, blank=True,
+                                 on_delete=models.PROTECT, related_name="+")
+    fix_note = models.CharField(_("what was done"), max_length=300, blank=True)
     reminded_at = models.DateTimeField(null=True, blank=True, editable=False)
     escalated_at = models.DateTimeField(null=True, blank=True, editable=False)
 
@@ -165,6 +176,7 @@ class Problem(ConcurrentTransitionMixin, models.Model):
         ]
         permissions = [
             ("accept_problem", _("Can accept a data-quality problem with a reason")),
+            ("record_finding", _("Can record an inspection finding on a station")),
         ]
 
     def __str__(self):
@@ -204,6 +216,29 @@ class Problem(ConcurrentTransitionMixin, models.Model):
         again.severity, again.fix_by = self.severity, now + (self.fix_by - self.raised_at)
         return again
 
+    @classmethod
+    def finding(cls, *, station, text, owner, fix_by, by, now):
+        """An inspector's finding on a station: a problem in that station's list, with its owner and the
+        fix-by date the inspector set (the text is the inspector's own words)."""
+        problem = cls.build(kind=ProblemKind.INSPECTION_FINDING, key="", station_id=station.pk, owner_id=owner.pk,
+                            now=now, params={"text": text})
+        problem.key = f"inspection_finding:{station.pk}:{uuid.uuid4().hex[:16]}"
+        problem.fix_by, problem.raised_by = fix_by, by
+        return problem
+
+    @property
+    def is_finding(self):
+        return self.kind == ProblemKind.INSPECTION_FINDING
+
+    @transition(field=state, source=ProblemState.OPEN, target=ProblemState.FIXED, conditions=[lambda p: p.is_finding],
+                permission=lambda p, user: can_fix(p, user), custom={"label": _("Mark fixed")})
+    def fix(self, by=None, note=""):
+        """The station says what it did about an inspection's finding (its owner or a supervisor): fixed,
+        and the inspector who recorded it is told (oversight.services.fix_finding)."""
+        if not note.strip():
+            raise ValidationError({"note": gettext("Say what was done about the finding.")})
+        self.fixed_by, self.fix_note, self.closed_at = by, note.strip(), timezone.now()
+
     def claim(self, field, now):
         """Claim this problem's reminder (field "reminded_at") or escalation ("escalated_at") once, even
         with two sweeps at once: a conditional UPDATE only one caller wins."""
@@ -213,6 +248,12 @@ class Problem(ConcurrentTransitionMixin, models.Model):
             setattr(self, field, now)
         return bool(claimed)
 
+
+
+def can_fix(problem, user):
+    """Who marks a finding fixed: its owner, or a supervisor of its station (the inspector does not)."""
+    return user.station_id == problem.station_id and (
+        user.pk == problem.owner_id or user.has_perm("oversight.accept_problem"))
 
 
 class DataComparison(models.Model):

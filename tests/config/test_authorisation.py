@@ -31,7 +31,8 @@ NO_RECORD = {"home", "logout", "password_change", "password_change_done", "accou
              "shelter:notifications_read", "shelter:notification_badge", "shelter:audit", "family:reports",
              "family:report_new", "oversight:board", "oversight:list", "oversight:problems", "oversight:problem_ledger",
              "oversight:inspections", "oversight:comparisons", "oversight:comparison_upload", "oversight:month",
-             "oversight:figure", "oversight:ledger", "oversight:month_pdf", "oversight:finance", "oversight:finance_upload"}
+             "oversight:figure", "oversight:ledger", "oversight:month_pdf", "oversight:finance", "oversight:finance_upload",
+             "oversight:findings"}
 # The slugs a URL needs to reach its view.
 SLUGS = {"name": "admit", "action": "query", "kind": "notice", "stage": "overdue", "key": "arrivals", "fmt": "xlsx",
          "uidb64": "MQ", "token": "set-password"}
@@ -103,6 +104,7 @@ def elsewhere(db, webcam, make_user):
         "family:review": {"pk": candidate.pk, "name": "confirm"},
         "family:dismiss_duplicate": {"pk": warning.pk},
         "oversight:problem_accept": {"pk": problem.pk},
+        "oversight:finding_fixed": {"pk": problem.pk},
         "oversight:comparison": {"pk": comparison.pk},
         "oversight:finance_result": {"pk": finance.pk},
         **{f"face:{name}": {"pk": person.pk} for name in ("capture", "live_check", "portraits")},
