@@ -1,6 +1,7 @@
 """Writes of oversight: the finance comparison, comparisons with other departments' lists, the monthly
 inspection. Keyword-only arguments and no request."""
 
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -12,7 +13,7 @@ from shelter.models import Departure, Notification, Person, Stay
 
 from . import comparison, finance
 from .figures import month_end, month_start
-from .models import DataComparison, FinanceComparison, MonthlyInspection, Problem, ProblemKind, ProblemState
+from .models import DataComparison, DataQuery, FinanceComparison, MonthlyInspection, Problem, ProblemKind, ProblemState
 
 
 def payments(*, station, month):
@@ -164,3 +165,50 @@ def fix_finding(*, problem, by, note):
 def accept_problem(*, problem, by, reason):
     """A supervisor accepts a data-quality problem as it is (Problem.accept: the reason is kept)."""
     return workflow.apply(problem, "accept", by, reason=reason)
+
+
+def query_items(*, problem=None, comparison=None):
+    """The disputed items of a query, facts only: the problem's file, or every hit of a comparison, each
+    with the line of the department's list it matched and what that line says."""
+    if problem is not None:
+        problems = [problem]
+    else:
+        problems = list(Problem.objects.filter(kind=ProblemKind.COMPARISON_HIT, station=comparison.station,
+                                               params__comparison=comparison.pk).select_related("person")
+                        .order_by("pk"))
+    uploads = {u.pk: u for u in DataComparison.objects.filter(pk__in={
+        p.params.get("comparison") for p in problems if p.kind == ProblemKind.COMPARISON_HIT})}
+    items = []
+    for p in problems:
+        person = p.person
+        item = {"problem": p.pk, "person": person.pk if person else None, "file_no": person.file_no if person else "",
+                "name": person.name if person else "", "id_number": person.id_number if person else "",
+                "birth_date": person.date_of_birth.isoformat() if person and person.date_of_birth else "",
+                "line": "", "source_values": {}}
+        upload = uploads.get(p.params.get("comparison")) if p.kind == ProblemKind.COMPARISON_HIT else None
+        if upload is not None:
+            row = next((r for r in upload.rows if r.get("line") == p.params.get("line")), {})
+            item["line"] = p.params.get("line", "")
+            item["source_values"] = {k: row.get(k, "") for k in ("name", "id_number", "birth_date")}
+        items.append(item)
+    return items
+
+
+def raise_query(*, station, department, department_name, question, items, by, problem=None, comparison=None,
+                sent_at=None):
+    """Send doubtful data back to the department it came from: the query is kept (its letter and sheet
+    are printed from it) and listed open, with its age, until the answer is recorded."""
+    if not items:
+        raise ValidationError({"question": _("There is nothing to query: no disputed item.")})
+    now = timezone.now()
+    query = DataQuery(station=station, department=department, department_name=department_name.strip(),
+                      question=question.strip(), items=items, problem=problem, comparison=comparison, sent_by=by,
+                      sent_at=sent_at or now, entered_at=now)
+    query.full_clean(exclude=["state"])
+    query.save()
+    return query
+
+
+def answer_query(*, query, by, answer, answered_at):
+    """Record the department's answer to a query (DataQuery.record_answer)."""
+    return workflow.apply(query, "record_answer", by, answer=answer, answered_at=answered_at)
