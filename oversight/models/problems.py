@@ -214,6 +214,7 @@ class Problem(ConcurrentTransitionMixin, models.Model):
                               stay_id=self.stay_id, owner_id=self.owner_id, now=now,
                               params={**self.params, "again_after": self.pk})
         again.severity, again.fix_by = self.severity, now + (self.fix_by - self.raised_at)
+        again.raised_by_id = self.raised_by_id  # a finding stays the inspector's
         return again
 
     @classmethod
