@@ -265,6 +265,9 @@ EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", False)
 EMAIL_TIMEOUT = envint("EMAIL_TIMEOUT", 10)  # seconds; a hung mail server must not hang a worker
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "homeward@localhost")
+# Whether the mail server is the bureau's own (inside its network): only then does an e-mail carry names,
+# health and causes of death; otherwise it says what an SMS says (lib.notify.email_text).
+MAIL_SERVER_INTERNAL = envbool("MAIL_SERVER_INTERNAL", False)
 # The address staff use to reach the site, for links in e-mail and SMS.
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
@@ -431,6 +434,11 @@ DATA_QUALITY_LATE_SEEN_DAYS = envint("DATA_QUALITY_LATE_SEEN_DAYS", 7)
 # (either month counting at least DATA_QUALITY_MONTH_CHANGE_MIN) is a problem to explain.
 DATA_QUALITY_MONTH_CHANGE_PERCENT = envint("DATA_QUALITY_MONTH_CHANGE_PERCENT", 50)
 DATA_QUALITY_MONTH_CHANGE_MIN = envint("DATA_QUALITY_MONTH_CHANGE_MIN", 10)
+# A data-quality problem accepted as it is stays accepted this many days, then is looked at again.
+PROBLEM_ACCEPTANCE_DAYS = envint("PROBLEM_ACCEPTANCE_DAYS", 90)
+# A month's inspection (工作检查登记表) is due this many days into the next month; then the station head is
+# told once and the bureau sees it missing (oversight.problem_sweep.inspections, run with the sweep).
+INSPECTION_DUE_DAYS = envint("INSPECTION_DUE_DAYS", 7)
 
 
 # Every periodic task, in one place. Each expires after its own interval: a run not started by then

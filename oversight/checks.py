@@ -19,11 +19,23 @@ from face.models import Portrait
 from family.models import DuplicateState, PossibleDuplicate
 from lib import idcard
 from lib.dates import years_between
-from shelter.models import OPEN_STAY_STATES, Belonging, BroughtBy, Departure, Identity, Person, Sex, Stay, StayState
+from shelter.models import (
+    OPEN_STAY_STATES,
+    Belonging,
+    BroughtBy,
+    Departure,
+    Identity,
+    Person,
+    Sex,
+    Station,
+    Stay,
+    StayState,
+    User,
+)
 from tracing.models import DnaReferral, Publication
 
 from . import figures
-from .models import ProblemKind
+from .models import MonthlyInspection, ProblemKind
 
 ENDED_STAYS = (StayState.DEPARTED, StayState.DECEASED)
 # An age estimate is a guess: an ID number's age this many years outside it is not yet a contradiction.
@@ -223,6 +235,29 @@ def month_change(now):
                 yield Found(ProblemKind.MONTH_CHANGE, f"month_change:station:{station_id}:{last:%Y-%m}:{key}",
                             station_id, params={"figure": key, "month": f"{last:%Y-%m}", "before": was,
                                                 "after": now_, "percent": round((now_ - was) * 100 / max(was, 1))})
+
+
+def inspection_month(now):
+    """The month whose inspection is due by `now`: the last complete month, once INSPECTION_DUE_DAYS of
+    the next have passed (the first day of the month, in the stations' zone)."""
+    day = timezone.localtime(now - days("INSPECTION_DUE_DAYS", 7), figures.station_zone()).date()
+    return (day.replace(day=1) - datetime.timedelta(days=1)).replace(day=1)
+
+
+def inspection_missing(now):
+    """A station whose monthly inspection (工作检查登记表) of the month due is not filed; its owner is the
+    station head (the longest-serving active one; none: the supervisors), who hears of it once. Not one
+    of CHECKS: problem_sweep.inspections raises these, and filing the inspection closes its problem
+    (oversight.services.file_inspection), not a later month becoming the one due."""
+    month = inspection_month(now)
+    filed = set(MonthlyInspection.objects.filter(month=month).values_list("station_id", flat=True))
+    heads = {}
+    for station_id, user_id in (User.objects.filter(is_active=True, groups__name="station_head")
+                                .order_by("-pk").values_list("station_id", "pk")):
+        heads[station_id] = user_id
+    for station_id in Station.objects.exclude(pk__in=filed).values_list("pk", flat=True):
+        yield Found(ProblemKind.INSPECTION_MISSING, f"inspection_missing:station:{station_id}:{month:%Y-%m}",
+                    station_id, owner_id=heads.get(station_id), params={"month": f"{month:%Y-%m}"})
 
 
 def closes(key, now):

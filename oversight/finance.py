@@ -1,8 +1,9 @@
 """Reading the finance office's sheet of payments and setting it against the departures' money. No
 database here: oversight.services.compare_finance reads the departures and keeps the result.
 
-The sheet (XLSX or CSV, first sheet, first row the headers) has the columns 票据号 (receipt_no) and 金额
-(amount), and may have 姓名 (name) and 日期 (date); other columns are ignored. See the README.
+The sheet (XLSX or CSV, first sheet, first row the headers) has the column 金额 (amount) and names each
+payment by 票据号 (receipt_no), 身份证号 (ID number) or 姓名 (name); it may have 账号 (account) and 日期
+(date); other columns are ignored. See the README.
 """
 
 import csv
@@ -16,8 +17,9 @@ from openpyxl import load_workbook
 
 from lib.errors import Refusal
 
-COLUMNS = {"receipt_no": ("票据号", "receipt_no", "receipt"), "amount": ("金额", "amount"),
-           "name": ("姓名", "name"), "date": ("日期", "date")}
+COLUMNS = {"receipt_no": ("票据号", "receipt_no", "receipt"), "amount": ("金额", "实发金额", "amount"),
+           "name": ("姓名", "收款人", "name"), "id_number": ("身份证号", "身份证号码", "id_number"),
+           "account": ("账号", "银行账号", "收款账号", "account"), "date": ("日期", "date")}
 CENT = decimal.Decimal("0.01")
 
 
@@ -110,9 +112,14 @@ def amount(value):
         return None
 
 
+TOTALS = ("合计", "总计", "小计", "total")
+
+
 def read_sheet(data, file_name):
-    """[{"receipt_no", "amount" (text), "name", "date", "line"}] from the file; SheetRefused with the reason
-    if it has no receipt or amount column or a line has a receipt number without a readable amount."""
+    """[{"receipt_no", "amount" (text), "name", "id_number", "account", "date", "line"}] from the file;
+    SheetRefused with the reason if it has no amount column nor a column naming the payment (receipt
+    number, ID number or name), or a line names a payment without a readable amount. Lines naming no
+    payment (blank lines, totals) are left out."""
     cells = read_cells(data, file_name)
     if not cells:
         raise SheetRefused(_("The sheet is empty."))
@@ -123,49 +130,99 @@ def read_sheet(data, file_name):
             if h in names:
                 where[key] = i
                 break
-    if "receipt_no" not in where or "amount" not in where:
-        raise SheetRefused(_("The first row must name the columns 票据号 (receipt number) and 金额 (amount)."))
+    if "amount" not in where or not where.keys() & {"receipt_no", "id_number", "name"}:
+        raise SheetRefused(_("The first row must name the column 金额 (amount) and at least one of 票据号 (receipt "
+                             "number), 身份证号 (ID number) and 姓名 (name)."))
     rows = []
     for line, row in enumerate(cells[1:], start=2):
         def cell(key, row=row):
             i = where.get(key)
-            return row[i] if i is not None and i < len(row) else None
-        receipt = str(cell("receipt_no") or "").strip()
-        if not receipt:
+            return str(row[i] if i is not None and i < len(row) and row[i] is not None else "").strip()
+        receipt, name, number = cell("receipt_no"), cell("name"), cell("id_number").upper()
+        if not (receipt or name or number) or receipt.lower() in TOTALS or name.lower() in TOTALS:
             continue  # blank lines and totals
-        value = amount(cell("amount"))
+        value = amount(row[where["amount"]] if where["amount"] < len(row) else None)
         if value is None:
-            raise SheetRefused(_("Line %(line)s: the amount of receipt %(receipt)s cannot be read.") % {
-                "line": line, "receipt": receipt})
-        date = cell("date")
-        rows.append({"receipt_no": receipt, "amount": str(value), "name": str(cell("name") or "").strip(),
+            raise SheetRefused(_("Line %(line)s: the amount of %(receipt)s cannot be read.") % {
+                "line": line, "receipt": receipt or name or number})
+        i = where.get("date")
+        date = row[i] if i is not None and i < len(row) else None
+        rows.append({"receipt_no": receipt, "amount": str(value), "name": name, "id_number": number,
+                     "account": "".join(cell("account").split()),
                      "date": date.strftime("%Y-%m-%d") if hasattr(date, "strftime") else str(date or ""),
                      "line": line})
     return rows
 
 
+# What a payment's payee is compared by, when both sides give it.
+PAYEE = ("name", "id_number", "account")
+
+
 def compare(system, sheet):
-    """Set the system's payments [{"receipt_no", "amount", "departure"}] against the sheet's rows: what is
-    only in the system (missing from the sheet), only on the sheet (extra), or in both with another amount
-    (different). A receipt twice on the sheet counts with its total."""
-    on_sheet = {}
+    """Set the system's payments [{"receipt_no", "amount", "departure", "name", "id_number", "account"}]
+    against the sheet's rows, as the plan names the account paid (实发账户: name, ID number, account,
+    amount), the receipt number where there is one. A payment and a line are paired by receipt number,
+    else by ID number, else by name; then:
+    - only in the system: missing from the sheet; only on the sheet: extra;
+    - paired with another amount: different (a receipt twice on the sheet counts with its total);
+    - paired with another name, ID number or account (each compared where both sides give it): other payee.
+    """
+    lines = {}  # a receipt's lines together; a line without a receipt on its own
     for row in sheet:
-        entry = on_sheet.setdefault(row["receipt_no"], {"amount": decimal.Decimal(0), "line": row["line"]})
+        key = ("receipt", row["receipt_no"]) if row["receipt_no"] else ("line", row["line"])
+        entry = lines.setdefault(key, {**row, "amount": decimal.Decimal(0)})
         entry["amount"] += decimal.Decimal(row["amount"])
-    result = {"missing": [], "extra": [], "different": [], "matched": 0}
-    seen = set()
+    unpaired = list(lines.values())
+    result = {"missing": [], "extra": [], "different": [], "other_payee": [], "matched": 0}
+    pairs = []
     for payment in system:
-        receipt, paid = payment["receipt_no"], decimal.Decimal(payment["amount"]).quantize(CENT)
-        seen.add(receipt)
-        entry = on_sheet.get(receipt)
+        entry = _pair(payment, unpaired)
         if entry is None:
-            result["missing"].append({"receipt_no": receipt, "amount": str(paid), "departure": payment["departure"]})
-        elif entry["amount"] != paid:
-            result["different"].append({"receipt_no": receipt, "system": str(paid), "sheet": str(entry["amount"]),
-                                        "departure": payment["departure"], "line": entry["line"]})
+            result["missing"].append({"receipt_no": payment["receipt_no"],
+                                      "amount": str(decimal.Decimal(payment["amount"]).quantize(CENT)),
+                                      "departure": payment["departure"]})
         else:
-            result["matched"] += 1
-    for receipt, entry in on_sheet.items():
-        if receipt not in seen:
-            result["extra"].append({"receipt_no": receipt, "amount": str(entry["amount"]), "line": entry["line"]})
+            unpaired.remove(entry)
+            pairs.append((payment, entry))
+    for payment, entry in pairs:
+        paid = decimal.Decimal(payment["amount"]).quantize(CENT)
+        agrees = True
+        if entry["amount"] != paid:
+            result["different"].append({"receipt_no": payment["receipt_no"] or entry["receipt_no"], "system": str(paid),
+                                        "sheet": str(entry["amount"]), "departure": payment["departure"],
+                                        "line": entry["line"]})
+            agrees = False
+        differ = [f for f in PAYEE if payment.get(f) and entry.get(f) and _same(f, payment[f]) != _same(f, entry[f])]
+        if differ:
+            result["other_payee"].append({"receipt_no": payment["receipt_no"] or entry["receipt_no"],
+                                          "fields": differ, "departure": payment["departure"], "line": entry["line"],
+                                          "system": {f: payment.get(f, "") for f in PAYEE},
+                                          "sheet": {f: entry.get(f, "") for f in PAYEE}})
+            agrees = False
+        result["matched"] += agrees
+    for entry in unpaired:
+        result["extra"].append({"receipt_no": entry["receipt_no"], "amount": str(entry["amount"]),
+                                "line": entry["line"], "name": entry.get("name", ""),
+                                "id_number": entry.get("id_number", "")})
     return result
+
+
+def _same(field, value):
+    """A name, ID number or account as compared: without spaces, the ID number's x in capitals."""
+    return "".join(str(value).split()).upper()
+
+
+def _pair(payment, lines):
+    """The sheet's line for a payment: the same receipt number, else the same ID number, else the same name
+    (a line with a receipt number pairs only by it)."""
+    if payment["receipt_no"]:
+        for entry in lines:
+            if entry["receipt_no"] == payment["receipt_no"]:
+                return entry
+    for field in ("id_number", "name"):
+        if payment.get(field):
+            for entry in lines:
+                if not entry["receipt_no"] and entry.get(field) and _same(field, entry[field]) == _same(
+                        field, payment[field]):
+                    return entry
+    return None

@@ -52,7 +52,41 @@ def what_is_wrong(problem):
         if p.get("how") == "id":
             return _("Line %(line)s of the list from %(source)s has this file's ID number.") % p
         return _("Line %(line)s of the list from %(source)s has a name alike and the same date of birth.") % p
+    if kind in PAYMENTS:
+        return payment_wrong(kind, p)
+    if kind == ProblemKind.INSPECTION_MISSING:
+        return _("The monthly inspection of %(month)s is not filed.") % {"month": p.get("month", "")}
+    if kind == ProblemKind.INSPECTION_FINDING:
+        return _("Inspection finding: %(text)s") % {"text": p.get("text", "")}
     return str(problem.get_kind_display())
+
+
+PAYMENTS = (ProblemKind.PAYMENT_MISSING, ProblemKind.PAYMENT_EXTRA, ProblemKind.PAYMENT_AMOUNT,
+            ProblemKind.PAYMENT_PAYEE)
+
+PAYEE_LABELS = {
+    "name": lambda: _("name"),
+    "id_number": lambda: _("ID number"),
+    "account": lambda: _("account"),
+}
+
+
+def payment_wrong(kind, p):
+    """A difference of the finance comparison of `month`: receipt, amounts, the payee's fields that differ."""
+    values = {"month": p.get("month", ""), "receipt": p.get("receipt_no") or "–", "line": p.get("line", ""),
+              "amount": p.get("amount", ""), "system": p.get("system", ""), "sheet": p.get("sheet", "")}
+    if kind == ProblemKind.PAYMENT_MISSING:
+        return _("%(month)s: the payment of %(amount)s yuan (receipt %(receipt)s) is not on the finance "
+                 "sheet.") % values
+    if kind == ProblemKind.PAYMENT_EXTRA:
+        return _("%(month)s: line %(line)s of the finance sheet pays %(amount)s yuan (receipt %(receipt)s) and "
+                 "no departure records it.") % values
+    if kind == ProblemKind.PAYMENT_AMOUNT:
+        return _("%(month)s: receipt %(receipt)s is %(system)s yuan in Homeward and %(sheet)s yuan on line "
+                 "%(line)s of the finance sheet.") % values
+    fields = "、".join(str(PAYEE_LABELS[f]()) for f in p.get("fields", []) if f in PAYEE_LABELS)
+    return _("%(month)s: line %(line)s of the finance sheet (receipt %(receipt)s) pays someone else: the "
+             "%(fields)s differ.") % {**values, "fields": fields}
 
 
 def how_to_fix(problem):
@@ -72,4 +106,16 @@ def how_to_fix(problem):
         ProblemKind.MONTH_CHANGE: lambda: _("Check the month's entries for errors; if the change is real, accept it "
                                             "with the explanation."),
         ProblemKind.COMPARISON_HIT: lambda: _("Check the line with the department; correct the file, or accept."),
+        ProblemKind.INSPECTION_MISSING: lambda: _("The station head files the month's inspection in the "
+                                                  "inspection register."),
+        ProblemKind.INSPECTION_FINDING: lambda: _("Fix what the inspector found, then mark the finding fixed "
+                                                  "saying what was done."),
+        ProblemKind.PAYMENT_MISSING: lambda: _("Ask the finance office whether it was paid; correct the departure "
+                                               "or upload the corrected sheet."),
+        ProblemKind.PAYMENT_EXTRA: lambda: _("Find the departure this money was paid for and record it, or ask "
+                                             "the finance office to correct its sheet."),
+        ProblemKind.PAYMENT_AMOUNT: lambda: _("Check the receipt: correct the departure's amounts or ask the "
+                                              "finance office to correct its sheet."),
+        ProblemKind.PAYMENT_PAYEE: lambda: _("Check who was paid, into which account: correct the file or the "
+                                             "departure, or ask the finance office to correct its sheet."),
     }.get(kind, lambda: "")()

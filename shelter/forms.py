@@ -174,7 +174,7 @@ class DepartureForm(SingleLineInputs, forms.ModelForm):
         fields = [
             "kind", "departed_at", "receiver_name", "receiver_relation", "receiver_id_number", "receiver_phone",
             "found_channel", "escort_staff", "destination", "ticket_no", "ticket_amount", "allowance", "receipt_no",
-            "paid_out_by", "referrer_letter_no", "notes", "to_station", "late_reason",
+            "paid_out_by", "payee_account", "referrer_letter_no", "notes", "to_station", "late_reason",
         ]
         widgets = {"departed_at": DATETIME_WIDGET, "notes": forms.Textarea(attrs={"rows": 2})}
 

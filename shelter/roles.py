@@ -82,6 +82,17 @@ ROLES["supervisor"] += ["oversight.view_monthlyinspection", "oversight.add_month
 ROLES["administrator"] += ["oversight.view_monthlyinspection", "oversight.add_monthlyinspection"]
 ROLES["station_head"] += ["oversight.view_monthlyinspection"]
 ROLES["inspector"] += ["oversight.view_monthlyinspection"]
+# Inspection that acts: the inspector's one write is a finding on a station (a problem in its list, with an
+# owner and a fix-by date); the station's owner or a supervisor marks it fixed (Problem.fix).
+ROLES["inspector"] += ["oversight.record_finding"]
+ROLES["administrator"] += ["oversight.record_finding"]
+# Doubtful data back to its source: supervisors send a query to the department and record its answer;
+# heads and the inspector read them.
+QUERIES = ["oversight.view_dataquery", "oversight.add_dataquery", "oversight.change_dataquery"]
+ROLES["supervisor"] += QUERIES
+ROLES["administrator"] += QUERIES
+ROLES["station_head"] += ["oversight.view_dataquery"]
+ROLES["inspector"] += ["oversight.view_dataquery"]
 
 
 def sync_groups(using="default"):

@@ -5,7 +5,9 @@ from django.utils.translation import gettext_lazy as _
 
 from lib.dates import in_register_years
 from lib.text import SingleLineInputs
-from shelter.models import Station
+from shelter.models import Station, User
+
+from ..models import Department
 
 
 class AcceptProblemForm(SingleLineInputs, forms.Form):
@@ -51,3 +53,47 @@ class InspectionForm(SingleLineInputs, forms.Form):
 
     def clean_month(self):
         return self.cleaned_data["month"].replace(day=1)
+
+
+class FindingForm(SingleLineInputs, forms.Form):
+    """The inspector's finding on a station: what was found, who fixes it, by when."""
+    station = forms.ModelChoiceField(label=_("station"), queryset=Station.objects.all())
+    text = forms.CharField(label=_("finding"), max_length=300,
+                           help_text=_("What was found, as the station will read it."))
+    owner = forms.ModelChoiceField(label=_("owner"), queryset=User.objects.filter(is_active=True, station__isnull=False)
+                                   .order_by("station__code", "username"),
+                                   help_text=_("A member of the station's staff who answers for the fix."))
+    fix_by = forms.DateField(label=_("fix by"), widget=forms.DateInput(attrs={"type": "date"}),
+                             validators=[in_register_years])
+
+
+class FixFindingForm(SingleLineInputs, forms.Form):
+    note = forms.CharField(label=_("what was done"), max_length=300,
+                           help_text=_("Kept with the finding; the inspector is told."))
+
+
+def department_of(source):
+    """The kind of department a list's source names (公安 police, 卫健/医院 health, 民政 civil affairs)."""
+    for words, kind in ((("公安", "派出所", "警"), Department.POLICE), (("卫生", "卫健", "医院", "疾控"), Department.HEALTH),
+                        (("民政", "救助"), Department.CIVIL_AFFAIRS)):
+        if any(w in source for w in words):
+            return kind
+    return Department.OTHER
+
+
+class QueryForm(SingleLineInputs, forms.Form):
+    """A query back to the source department: to whom, what is doubtful, the day the letter goes."""
+    department = forms.ChoiceField(label=_("kind of department"), choices=Department.choices)
+    department_name = forms.CharField(label=_("department"), max_length=120,
+                                      help_text=_("The department the data came from, e.g. 广州市公安局户籍科."))
+    question = forms.CharField(label=_("what is doubtful"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}),
+                               help_text=_("In the station's words; printed in the letter."))
+    sent_on = forms.DateField(label=_("sent on"), widget=forms.DateInput(attrs={"type": "date"}),
+                              validators=[in_register_years])
+
+
+class AnswerForm(SingleLineInputs, forms.Form):
+    answer = forms.CharField(label=_("answer"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3}),
+                             help_text=_("What the department answered, as it came."))
+    answered_on = forms.DateField(label=_("answer dated"), widget=forms.DateInput(attrs={"type": "date"}),
+                                  validators=[in_register_years])

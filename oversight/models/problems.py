@@ -2,15 +2,21 @@
 
 The sweep (oversight.problem_sweep) finds the records that break a rule (oversight.checks) and keeps one
 open Problem per broken record and rule, keyed by `key` ("<kind>:<model>:<pk>"). A problem is never
-deleted: it is fixed (the next sweep no longer finds it, or the record was corrected) or accepted by a
-supervisor with a reason. A record that breaks the rule again opens a new problem: the old one stays
-in the ledger as it was closed.
+deleted, and the ledger says how it ended:
+- fixed: the record was corrected (the next sweep no longer finds it);
+- closed for another reason, named (`closed_because`): the rule no longer applies because the person
+  left or died, the file was merged into another, the tracing case was closed; nothing was corrected;
+- accepted by a supervisor with a reason, until `accepted_until` (PROBLEM_ACCEPTANCE_DAYS, 90 by
+  default): then the acceptance lapses and the problem is looked at again (the sweep raises it anew if
+  the record still breaks the rule; a problem no check finds, such as a comparison hit, is reopened).
+A record that breaks the rule again opens a new problem: the old one stays in the ledger as it was closed.
 
 What is wrong and how to fix it are codes (the kind) and parameters (`params`), worded in the reader's
 language by tracing.templatetags / the ledger export, never stored as sentences.
 """
 
 import datetime
+import uuid
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -37,6 +43,12 @@ class ProblemKind(models.TextChoices):
     DUPLICATE_DISMISSED = "duplicate_dismissed", _("duplicate warning dismissed by reception")
     MONTH_CHANGE = "month_change", _("large change from the month before")
     COMPARISON_HIT = "comparison_hit", _("found in another department's list")
+    PAYMENT_MISSING = "payment_missing", _("payment not on the finance sheet")
+    PAYMENT_EXTRA = "payment_extra", _("finance sheet payment not in the register")
+    PAYMENT_AMOUNT = "payment_amount", _("payment of another amount on the finance sheet")
+    PAYMENT_PAYEE = "payment_payee", _("payment to another payee on the finance sheet")
+    INSPECTION_MISSING = "inspection_missing", _("monthly inspection not filed")
+    INSPECTION_FINDING = "inspection_finding", _("inspection finding")
 
 
 class Severity(models.IntegerChoices):
@@ -60,13 +72,33 @@ RULES = {
     ProblemKind.DUPLICATE_DISMISSED: (Severity.LOW, 7),
     ProblemKind.MONTH_CHANGE: (Severity.LOW, 14),
     ProblemKind.COMPARISON_HIT: (Severity.HIGH, 7),
+    ProblemKind.PAYMENT_MISSING: (Severity.MEDIUM, 14),
+    ProblemKind.PAYMENT_EXTRA: (Severity.HIGH, 14),
+    ProblemKind.PAYMENT_AMOUNT: (Severity.HIGH, 14),
+    ProblemKind.PAYMENT_PAYEE: (Severity.HIGH, 14),
+    ProblemKind.INSPECTION_MISSING: (Severity.MEDIUM, 7),
+    ProblemKind.INSPECTION_FINDING: (Severity.HIGH, 30),  # the inspector sets its fix-by date
 }
 
 
 class ProblemState(models.TextChoices):
     OPEN = "open", _("open")
     FIXED = "fixed", _("fixed")
+    CLOSED = "closed", _("closed for another reason")
     ACCEPTED = "accepted", pgettext_lazy("problem", "accepted")
+    LAPSED = "lapsed", _("acceptance lapsed")
+
+
+class CloseReason(models.TextChoices):
+    """Why a problem ended without the record being corrected."""
+    PERSON_LEFT = "person_left", _("the person left")
+    PERSON_DIED = "person_died", _("the person died")
+    MERGED = "merged", _("the file was merged into another")
+    CASE_CLOSED = "case_closed", _("the tracing case was closed")
+
+
+def acceptance_days():
+    return getattr(settings, "PROBLEM_ACCEPTANCE_DAYS", 90)
 
 
 class ProblemQuerySet(StationQuerySet):
@@ -77,6 +109,20 @@ class ProblemQuerySet(StationQuerySet):
         """Close, as fixed, the open problems whose record no longer breaks the rule: one UPDATE, and
         only problems still open (a supervisor accepting one meanwhile keeps the acceptance)."""
         return self.filter(key__in=list(keys), state=ProblemState.OPEN).update(state=ProblemState.FIXED, closed_at=now)
+
+    def close_because(self, keys, reason, now):
+        """Close the open problems whose rule no longer applies to their record for `reason` (a
+        CloseReason): one UPDATE, only problems still open."""
+        return self.filter(key__in=list(keys), state=ProblemState.OPEN).update(
+            state=ProblemState.CLOSED, closed_because=reason, closed_at=now)
+
+    def accepted_until(self, now):
+        """The acceptances still running at `now`."""
+        return self.filter(state=ProblemState.ACCEPTED, accepted_until__gte=now)
+
+    def lapsing(self, now):
+        """The acceptances whose time is over: to be looked at again."""
+        return self.filter(state=ProblemState.ACCEPTED, accepted_until__lt=now)
 
     def needing_reminder(self, now):
         return self.filter(state=ProblemState.OPEN, reminded_at__isnull=True)
@@ -107,6 +153,14 @@ class Problem(ConcurrentTransitionMixin, models.Model):
     accepted_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("accepted by"), null=True, blank=True,
                                     on_delete=models.PROTECT, related_name="+")
     accept_reason = models.CharField(_("reason for accepting"), max_length=300, blank=True)
+    accepted_until = models.DateTimeField(_("accepted until"), null=True, blank=True, db_index=True)
+    closed_because = models.CharField(_("closed because"), max_length=20, choices=CloseReason.choices, blank=True)
+    # An inspection's finding: the inspector who recorded it (told when it is fixed), and who fixed it, how.
+    raised_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), null=True, blank=True,
+                                  on_delete=models.PROTECT, related_name="+")
+    fixed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("fixed by"), null=True, blank=True,
+                                 on_delete=models.PROTECT, related_name="+")
+    fix_note = models.CharField(_("what was done"), max_length=300, blank=True)
     reminded_at = models.DateTimeField(null=True, blank=True, editable=False)
     escalated_at = models.DateTimeField(null=True, blank=True, editable=False)
 
@@ -122,6 +176,7 @@ class Problem(ConcurrentTransitionMixin, models.Model):
         ]
         permissions = [
             ("accept_problem", _("Can accept a data-quality problem with a reason")),
+            ("record_finding", _("Can record an inspection finding on a station")),
         ]
 
     def __str__(self):
@@ -145,10 +200,45 @@ class Problem(ConcurrentTransitionMixin, models.Model):
                 permission="oversight.accept_problem", custom={"label": _("Accept as it is")})
     def accept(self, by=None, reason=""):
         """A supervisor accepts the problem as it is (e.g. the ID number is right and the birth date
-        on the police form was wrong): the reason is kept in the ledger."""
+        on the police form was wrong): the reason is kept in the ledger, and the acceptance holds for
+        PROBLEM_ACCEPTANCE_DAYS, then the problem is looked at again."""
         if not reason.strip():
             raise ValidationError({"reason": gettext("Say why this problem is accepted as it is.")})
         self.accepted_by, self.accept_reason, self.closed_at = by, reason.strip(), timezone.now()
+        self.accepted_until = self.closed_at + datetime.timedelta(days=acceptance_days())
+
+    def again(self, now):
+        """A new open problem for this one's record and rule, when its acceptance lapsed and no check
+        raises it again (a comparison hit, an inspection's finding): the same facts, a new fix-by date."""
+        again = Problem.build(kind=self.kind, key=self.key, station_id=self.station_id, person_id=self.person_id,
+                              stay_id=self.stay_id, owner_id=self.owner_id, now=now,
+                              params={**self.params, "again_after": self.pk})
+        again.severity, again.fix_by = self.severity, now + (self.fix_by - self.raised_at)
+        again.raised_by_id = self.raised_by_id  # a finding stays the inspector's
+        return again
+
+    @classmethod
+    def finding(cls, *, station, text, owner, fix_by, by, now):
+        """An inspector's finding on a station: a problem in that station's list, with its owner and the
+        fix-by date the inspector set (the text is the inspector's own words)."""
+        problem = cls.build(kind=ProblemKind.INSPECTION_FINDING, key="", station_id=station.pk, owner_id=owner.pk,
+                            now=now, params={"text": text})
+        problem.key = f"inspection_finding:{station.pk}:{uuid.uuid4().hex[:16]}"
+        problem.fix_by, problem.raised_by = fix_by, by
+        return problem
+
+    @property
+    def is_finding(self):
+        return self.kind == ProblemKind.INSPECTION_FINDING
+
+    @transition(field=state, source=ProblemState.OPEN, target=ProblemState.FIXED, conditions=[lambda p: p.is_finding],
+                permission=lambda p, user: can_fix(p, user), custom={"label": _("Mark fixed")})
+    def fix(self, by=None, note=""):
+        """The station says what it did about an inspection's finding (its owner or a supervisor): fixed,
+        and the inspector who recorded it is told (oversight.services.fix_finding)."""
+        if not note.strip():
+            raise ValidationError({"note": gettext("Say what was done about the finding.")})
+        self.fixed_by, self.fix_note, self.closed_at = by, note.strip(), timezone.now()
 
     def claim(self, field, now):
         """Claim this problem's reminder (field "reminded_at") or escalation ("escalated_at") once, even
@@ -159,6 +249,12 @@ class Problem(ConcurrentTransitionMixin, models.Model):
             setattr(self, field, now)
         return bool(claimed)
 
+
+
+def can_fix(problem, user):
+    """Who marks a finding fixed: its owner, or a supervisor of its station (the inspector does not)."""
+    return user.station_id == problem.station_id and (
+        user.pk == problem.owner_id or user.has_perm("oversight.accept_problem"))
 
 
 class DataComparison(models.Model):

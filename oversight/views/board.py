@@ -1,5 +1,7 @@
 """The supervisor's deadline board: overdue and at-risk cases by deadline kind, and the full lists."""
 
+import datetime
+
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
@@ -13,7 +15,7 @@ from shelter.selectors import bodies_due, death_reports_due, reviews_due
 from tracing.models import Deadline, Stage, TracingCase
 
 from ..forms.board import StationFilterForm
-from ..models import Problem
+from ..models import Problem, ProblemState
 from ..selectors import cases_in_stage, with_rows
 
 BOARD_ROWS = 20
@@ -70,9 +72,16 @@ def board(request):
 
 
 def problem_counts(user, now):
-    """The open data-quality problems of the user's station(s): all, and past their fix-by date."""
-    rows = Problem.objects.for_user(user).open()
-    return rows.aggregate(open=Count("pk"), overdue=Count("pk", filter=Q(fix_by__lt=now)))
+    """The data-quality problems of the user's station(s): open, past their fix-by date, and those ended in
+    the last 30 days by how they ended (fixed, closed for another reason, accepted), kept apart."""
+    since = now - datetime.timedelta(days=30)
+    ended = Q(closed_at__gte=since)
+    return Problem.objects.for_user(user).aggregate(
+        open=Count("pk", filter=Q(state=ProblemState.OPEN)),
+        overdue=Count("pk", filter=Q(state=ProblemState.OPEN, fix_by__lt=now)),
+        fixed=Count("pk", filter=ended & Q(state=ProblemState.FIXED)),
+        closed=Count("pk", filter=ended & Q(state=ProblemState.CLOSED)),
+        accepted=Count("pk", filter=ended & Q(state__in=[ProblemState.ACCEPTED, ProblemState.LAPSED])))
 
 
 def board_stays(request, form):

@@ -183,18 +183,19 @@ def finance_result(request, pk):
     """The comparison's three lists, RESULT_PAGE rows of each a page (a sheet of thousands of lines made
     a page of megabytes)."""
     comparison = get_object_or_404(FinanceComparison.objects.for_user(request.user).select_related("station"), pk=pk)
-    lists = {part: comparison.result.get(part, []) for part in ("missing", "extra", "different")}
+    lists = {part: comparison.result.get(part, []) for part in ("missing", "extra", "different", "other_payee")}
     page = Paginator(max(lists.values(), key=len), RESULT_PAGE).get_page(request.GET.get("page"))
     offset = (page.number - 1) * RESULT_PAGE
     parts = {part: rows[offset:offset + RESULT_PAGE] for part, rows in lists.items()}
     departures = {d.pk: d for d in Departure.objects.filter(
         stay__station=comparison.station_id,
-        pk__in=[r["departure"] for part in ("missing", "different") for r in parts[part]],
+        pk__in=[r["departure"] for part in ("missing", "different", "other_payee") for r in parts[part]],
     ).select_related("stay__person")}
     AuditEvent.record(request, AuditEvent.VIEW, target=comparison, finance=comparison.pk, page=page.number,
                       files=sorted({d.stay.person.file_no for d in departures.values()}))
     return render(request, "oversight/month/finance_result.html", {
         "comparison": comparison, "page": page, "extra": parts["extra"], "different": parts["different"],
         "missing": [(r, departures.get(r["departure"])) for r in parts["missing"]],
+        "other_payee": [(r, departures.get(r["departure"])) for r in parts["other_payee"]],
         "month_url": reverse("oversight:month") + f"?station={comparison.station_id}&start={comparison.month:%Y-%m}",
     })

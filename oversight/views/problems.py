@@ -2,6 +2,8 @@
 by kind, severity and age; a supervisor accepts one with a reason; the problem ledger (整改台账) as XLSX.
 The list and the export are written to the audit log."""
 
+import datetime
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied
@@ -18,20 +20,26 @@ from shelter.steps import take_step
 
 from .. import exports
 from ..finance import SheetRefused
-from ..forms.problems import AcceptProblemForm, ComparisonForm, InspectionForm
-from ..models import DataComparison, MonthlyInspection, Problem
+from ..forms.problems import AcceptProblemForm, ComparisonForm, FindingForm, FixFindingForm, InspectionForm
+from ..models import DataComparison, MonthlyInspection, Problem, ProblemKind, ProblemState
 from ..problem_text import how_to_fix, what_is_wrong
 from ..selectors import filtered_problems, missing_inspections
-from ..services import InspectionRefused, accept_problem, compare_list, file_inspection
+from ..services import (
+    FindingRefused,
+    InspectionRefused,
+    accept_problem,
+    compare_list,
+    file_inspection,
+    fix_finding,
+    record_finding,
+)
 
 
 @login_required
 @permission_required("oversight.view_problem", raise_exception=True)
 def problem_list(request):
     form, rows = filtered_problems(request.user, request.GET)
-    counts = (Problem.objects.for_user(request.user).open().values("kind", "severity").annotate(n=Count("pk"))
-              .order_by("-severity", "kind"))
-    labels = dict(Problem._meta.get_field("kind").choices)
+    counts = outcome_counts(request.user)
     page = Paginator(rows.order_by("-severity", "raised_at"), 50).get_page(request.GET.get("page"))
     for p in page:
         p.what, p.fix = what_is_wrong(p), how_to_fix(p)
@@ -40,9 +48,21 @@ def problem_list(request):
     query.pop("page", None)
     return render(request, "oversight/problems.html", {
         "form": form, "page": page, "query": query.urlencode(), "now": timezone.now(),
-        "counts": [(labels[c["kind"]], c["severity"], c["n"]) for c in counts],
+        "counts": counts, "states": ProblemState.choices,
         "accept_form": AcceptProblemForm(),
     })
+
+
+def outcome_counts(user):
+    """[(kind's label, severity, [count of each state])]: the open ones and how the others ended, kept apart
+    (fixed, closed for another reason, accepted, acceptance lapsed), one grouped query."""
+    labels = dict(Problem._meta.get_field("kind").choices)
+    rows = {}
+    for c in (Problem.objects.for_user(user).values("kind", "severity", "state").annotate(n=Count("pk"))
+              .order_by("-severity", "kind")):
+        rows.setdefault((c["kind"], c["severity"]), {})[c["state"]] = c["n"]
+    return [(labels[kind], severity, [by_state.get(state, 0) for state in ProblemState.values])
+            for (kind, severity), by_state in rows.items()]
 
 
 @login_required
@@ -70,10 +90,12 @@ def ledger(request):
         return timezone.localtime(at, zone).replace(tzinfo=None) if at else None
 
     headers = [_("station"), _("file number"), _("kind"), _("severity"), _("what is wrong"), _("how to fix"),
-               _("owner"), _("raised"), _("fix by"), _("state"), _("closed"), _("accepted by"), _("reason")]
+               _("owner"), _("raised"), _("fix by"), _("state"), _("closed"), _("closed because"), _("accepted until"),
+               _("accepted by"), _("reason")]
     data = [[p.station.name, p.person.file_no if p.person else "", p.get_kind_display(), p.get_severity_display(),
              what_is_wrong(p), how_to_fix(p), str(p.owner or _("supervisors")), local(p.raised_at), local(p.fix_by),
-             p.get_state_display(), local(p.closed_at), str(p.accepted_by or ""), p.accept_reason]
+             p.get_state_display(), local(p.closed_at), p.get_closed_because_display(), local(p.accepted_until),
+             str(p.accepted_by or ""), p.accept_reason]
             for p in rows.order_by("raised_at", "pk")]
     AuditEvent.record(request, AuditEvent.EXPORT, target="problem ledger", rows=len(data))
     return download(exports.to_xlsx(_("problem ledger"), [str(h) for h in headers], data),
@@ -154,3 +176,54 @@ def inspections(request):
         status = 400
     return render(request, "oversight/inspections.html", {"rows": rows, "missing": missing, "form": form},
                   status=status)
+
+
+@login_required
+@permission_required("oversight.view_problem", raise_exception=True)
+def findings(request):
+    """Inspection that acts: the monthly inspections due and not filed (the station head was told), and
+    the inspectors' findings, open ones first, those past their fix-by date marked, fixed ones with what
+    was done. The inspector records a finding here (oversight.record_finding); the station marks its own
+    fixed."""
+    form = FindingForm(request.POST or None, initial={"fix_by": timezone.localdate() + timezone.timedelta(days=30)})
+    status = 200
+    if request.method == "POST":
+        if not request.user.has_perm("oversight.record_finding"):
+            raise PermissionDenied
+        if form.is_valid():
+            data = form.cleaned_data
+            fix_by = timezone.make_aware(datetime.datetime.combine(data["fix_by"], datetime.time(23, 59)))
+            try:
+                done = record_finding(station=data["station"], text=data["text"], owner=data["owner"],
+                                      fix_by=fix_by, by=request.user)
+            except FindingRefused as e:
+                form.add_error(e.field, e.message)
+            else:
+                AuditEvent.record(request, AuditEvent.CREATE, target=done, problem=done.pk)
+                messages.success(request, _("The finding is in the station's problem list; its owner is told."))
+                return redirect("oversight:findings")
+        messages.error(request, _("Please correct the fields marked below; nothing was recorded."))
+        status = 400
+    rows = (Problem.objects.for_user(request.user).filter(kind=ProblemKind.INSPECTION_FINDING)
+            .select_related("station", "owner", "raised_by", "fixed_by").order_by("state", "fix_by", "pk")[:200])
+    missing = (Problem.objects.for_user(request.user).open().filter(kind=ProblemKind.INSPECTION_MISSING)
+               .select_related("station", "owner").order_by("station__code", "key"))
+    AuditEvent.record(request, AuditEvent.LIST, target="inspection findings")
+    return render(request, "oversight/findings.html", {
+        "form": form, "rows": rows, "missing": missing, "fix_form": FixFindingForm(), "now": timezone.now(),
+        "overdue": sum(1 for p in rows if p.overdue),
+    }, status=status)
+
+
+@login_required
+@require_POST
+def finding_fixed(request, pk):
+    problem = get_object_or_404(Problem.objects.for_user(request.user).filter(kind=ProblemKind.INSPECTION_FINDING),
+                                pk=pk)
+    form = FixFindingForm(request.POST)
+    if form.is_valid():
+        take_step(request, problem, "fix", service=fix_finding, problem=problem, note=form.cleaned_data["note"],
+                  done=_("The finding is marked fixed; the inspector is told."))
+    else:
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+    return redirect("oversight:findings")

@@ -92,6 +92,10 @@ class Departure(LedgerEntry):
                                     validators=MONEY)
     receipt_no = models.CharField(_("receipt number"), max_length=40, blank=True, db_index=True)
     paid_out_by = models.CharField(_("paid out by"), max_length=60, blank=True)
+    # The money goes to the person (name and ID number on the file): the account it was paid into, the
+    # finance office's 实发账户, compared with its sheet (oversight.finance); blank when paid in cash.
+    payee_account = models.CharField(_("paid into account"), max_length=40, blank=True,
+                                     help_text=_("The bank account the money was paid into; empty if paid in cash."))
     found_channel = models.CharField(_("how the family was found"), max_length=12, choices=FoundChannel.choices,
                                      blank=True)
     referrer_letter_no = models.CharField(

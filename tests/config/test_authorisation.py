@@ -16,7 +16,7 @@ from face.models import Portrait
 from face.services import take_portrait
 from family.models import Candidate, PossibleDuplicate, ReportPhoto
 from family.services import register_report
-from oversight.models import DataComparison, FinanceComparison, Problem
+from oversight.models import DataComparison, DataQuery, FinanceComparison, Problem
 from shelter.models import Notification, Transfer
 from tests.factories import FamilyReportFactory, PersonFactory, StationFactory, StayFactory
 from tracing.models import Publication
@@ -31,7 +31,8 @@ NO_RECORD = {"home", "logout", "password_change", "password_change_done", "accou
              "shelter:notifications_read", "shelter:notification_badge", "shelter:audit", "family:reports",
              "family:report_new", "oversight:board", "oversight:list", "oversight:problems", "oversight:problem_ledger",
              "oversight:inspections", "oversight:comparisons", "oversight:comparison_upload", "oversight:month",
-             "oversight:figure", "oversight:ledger", "oversight:month_pdf", "oversight:finance", "oversight:finance_upload"}
+             "oversight:figure", "oversight:ledger", "oversight:month_pdf", "oversight:finance", "oversight:finance_upload",
+             "oversight:findings", "oversight:queries", "oversight:query_new"}
 # The slugs a URL needs to reach its view.
 SLUGS = {"name": "admit", "action": "query", "kind": "notice", "stage": "overdue", "key": "arrivals", "fmt": "xlsx",
          "uidb64": "MQ", "token": "set-password"}
@@ -76,6 +77,8 @@ def elsewhere(db, webcam, make_user):
     comparison = DataComparison.objects.create(station=there, source="公安局", file_name="x.csv", uploaded_by=staff)
     finance = FinanceComparison.objects.create(station=there, month=datetime.date(2026, 11, 1), file_name="x.xlsx",
                                                uploaded_by=staff, sheet={}, result={})
+    query = DataQuery.objects.create(station=there, department="police", department_name="佛山市公安局",
+                                     question="身份证号存疑", items=[{"file_no": person.file_no}], sent_by=staff)
     third = StationFactory(code="ZS", name="Zhongshan Rescue Station")
     transfer = Transfer.objects.create(stay=stay, person=person, from_station=there, to_station=third,
                                        requested_by=staff)
@@ -105,6 +108,8 @@ def elsewhere(db, webcam, make_user):
         "family:review": {"pk": candidate.pk, "name": "confirm"},
         "family:dismiss_duplicate": {"pk": warning.pk},
         "oversight:problem_accept": {"pk": problem.pk},
+        "oversight:finding_fixed": {"pk": problem.pk},
+        **{f"oversight:{name}": {"pk": query.pk} for name in ("query", "query_answer", "query_letter", "query_items")},
         "oversight:comparison": {"pk": comparison.pk},
         "oversight:finance_result": {"pk": finance.pk},
         **{f"face:{name}": {"pk": person.pk} for name in ("capture", "live_check", "portraits")},

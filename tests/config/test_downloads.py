@@ -9,6 +9,7 @@ from django.urls import get_resolver, reverse
 from django.urls.resolvers import URLResolver
 
 from oversight import ledgers
+from oversight.services import raise_query
 from oversight.views.month import FORMATS
 from shelter.models import Death
 from tracing.models import Clue
@@ -16,7 +17,8 @@ from tracing.services import record_interview
 
 # The URL names that hand out a file, and those that hand one out on a parameter (?format=csv).
 FILE_URLS = {"oversight:ledger", "oversight:month_pdf", "oversight:problem_ledger", "tracing:notice_pdf",
-             "tracing:dna_letter", "tracing:police_letter", "shelter:death_report_pdf", "shelter:document"}
+             "tracing:dna_letter", "tracing:police_letter", "shelter:death_report_pdf", "shelter:document",
+             "oversight:query_letter", "oversight:query_items"}
 ON_PARAMETER = {"shelter:audit"}
 FILE_ROUTE = re.compile(r"\.(pdf|xlsx|csv|<slug:fmt>)$|document")
 
@@ -55,6 +57,8 @@ def test_every_download_is_private(month_station, supervisor, client_as):
     assert client.post(reverse("tracing:clue", args=[place.pk, "accept"])).status_code == 302
     case = stays["B"].tracing_case
     death = Death.objects.get(stay=stays["F"])
+    query = raise_query(station=stays["E"].person.station, department="police", department_name="广州市公安局",
+                        question="身份证号存疑", items=[{"file_no": stays["E"].person.file_no}], by=supervisor)
     asked = {
         **{f"{reverse('oversight:ledger', args=[kind, fmt])}?{MARCH}": "oversight:ledger"
            for kind in ledgers.KINDS for fmt in FORMATS},
@@ -66,6 +70,8 @@ def test_every_download_is_private(month_station, supervisor, client_as):
         reverse("tracing:police_letter", args=[interview.pk]): "tracing:police_letter",
         reverse("shelter:death_report_pdf", args=[stays["F"].pk]): "shelter:death_report_pdf",
         reverse("shelter:document", args=["death", death.pk]): "shelter:document",
+        reverse("oversight:query_letter", args=[query.pk]): "oversight:query_letter",
+        reverse("oversight:query_items", args=[query.pk]): "oversight:query_items",
     }
     assert set(asked.values()) == FILE_URLS | ON_PARAMETER
     for url in asked:

@@ -124,14 +124,16 @@ def test_the_finance_comparison_finds_a_missing_an_extra_and_a_different_payment
     Departure.objects.filter(stay=month_station["B"]).update(allowance=Decimal("50.00"), receipt_no="R-2",
                                                             paid_out_by="财务")
     # The sheet: R-1 with another amount, R-2 missing, R-9 only on the sheet.
-    upload = SimpleUploadedFile("march.xlsx", sheet_xlsx([["R-1", 100, "甲"], ["R-9", "30.00", "乙"]]))
+    upload = SimpleUploadedFile("march.xlsx", sheet_xlsx([["R-1", 100, month_station["A"].person.name],
+                                                          ["R-9", "30.00", "乙"]]))
     response = client_as(supervisor).post("/oversight/month/finance/upload/",
                                           {"station": station.pk, "month": "2026-03", "sheet": upload})
     comparison = FinanceComparison.objects.get()
     assert response.status_code == 302
     assert comparison.result["missing"] == [{"receipt_no": "R-2", "amount": "50.00",
                                              "departure": month_station["B"].departure.pk}]
-    assert comparison.result["extra"] == [{"receipt_no": "R-9", "amount": "30.00", "line": 3}]
+    assert comparison.result["extra"] == [{"receipt_no": "R-9", "amount": "30.00", "line": 3, "name": "乙",
+                                           "id_number": ""}]
     assert comparison.result["different"][0] | {"departure": None} == {
         "receipt_no": "R-1", "system": "120.00", "sheet": "100.00", "departure": None, "line": 2}
     assert not comparison.agrees

@@ -363,7 +363,7 @@ def test_the_supervisors_board_counts_the_open_problems(station, reception, supe
     arrive(station, reception, arrived_at=timezone.now() - datetime.timedelta(days=3))
     problem_sweep.run(timezone.now() - datetime.timedelta(days=1.5))  # no portrait: a day to fix, now past
     page = client_as(supervisor).get("/oversight/")
-    assert page.context["problems"] == {"open": 2, "overdue": 1}
+    assert page.context["problems"] == {"open": 2, "overdue": 1, "fixed": 0, "closed": 0, "accepted": 0}
 
 
 def test_a_large_change_in_arrivals_from_one_month_to_the_next(station, reception, arrive):

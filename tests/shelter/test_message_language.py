@@ -62,7 +62,7 @@ def test_the_email_is_worded_in_the_recipients_language_not_the_senders(settings
                                                                         subject):
     """No language is kept per user: the recipient reads e-mail in the site's language, whatever the
     language of the screen (or worker) that sent it; delivery here runs inside that screen's language."""
-    settings.LANGUAGE_CODE = site
+    settings.LANGUAGE_CODE, settings.MAIL_SERVER_INTERNAL = site, True
     with committed(), translation.override(screen):
         Notification.send([supervisor], "death", DEATH, url="/people/1/")
     message, = mail.outbox

@@ -1,12 +1,13 @@
 """SMS carry no personal data: a file number and a link only. Names, causes of death and places stay
-in the system (and in the e-mail to the staff member's work address)."""
+in the system; an e-mail carries them only when the mail server is the bureau's own
+(MAIL_SERVER_INTERNAL), otherwise it says what the SMS says."""
 
 import json
 
 from django.core import mail
 from django.utils import timezone
 
-from lib.notify import sms_text
+from lib.notify import email_text, sms_text
 from shelter import sweep
 from shelter.models import Death, Person
 from shelter.services import correct_stay, record_death
@@ -19,6 +20,7 @@ def sent_sms(settings):
 
 def test_a_death_report_sms_names_the_file_and_links_to_it_but_names_no_one(
         stay, reception, supervisor, settings, django_capture_on_commit_callbacks, scan):
+    settings.MAIL_SERVER_INTERNAL = True
     Person.objects.filter(pk=stay.person_id).update(name="王大明")
     stay.person.refresh_from_db()
     death = Death(died_at=timezone.now(), place="广州市第一人民医院", cause="心脏骤停", proof_kind="medical",
@@ -48,3 +50,35 @@ def test_the_sms_text_is_a_reference_and_a_link(settings):
     assert sms_text("GZ-2026-00042", "/people/42/") == (
         "Homeward: new notification about GZ-2026-00042. https://homeward.example.org/people/42/")
     assert sms_text("", "") == "Homeward: new notification."
+
+
+def report_death(stay, reception, scan, capture):
+    Person.objects.filter(pk=stay.person_id).update(name="王大明")
+    stay.person.refresh_from_db()
+    death = Death(died_at=timezone.now(), place="广州市第一人民医院", cause="心脏骤停", proof_kind="medical",
+                  proof=scan("cert.pdf"))
+    with capture(execute=True):
+        record_death(stay=stay, by=reception, death=death)
+
+
+def test_a_death_report_email_through_an_outside_mail_server_names_no_one(
+        stay, reception, supervisor, settings, django_capture_on_commit_callbacks, scan):
+    """By default (MAIL_SERVER_INTERNAL off) the e-mail is the SMS: the file number and the link."""
+    assert settings.MAIL_SERVER_INTERNAL is False
+    report_death(stay, reception, scan, django_capture_on_commit_callbacks)
+    [message] = mail.outbox
+    assert message.to == [supervisor.email]
+    text = message.subject + message.body
+    assert stay.person.file_no in message.subject
+    assert settings.SITE_URL + stay.person.get_absolute_url() in message.body
+    for private in ("王大明", "心脏骤停", "广州市第一人民医院"):
+        assert private not in text
+
+
+def test_the_email_text_is_a_reference_and_a_link(settings):
+    settings.SITE_URL = "https://homeward.example.org"
+    subject, body = email_text("GZ-2026-00042", "/people/42/", "en")
+    assert subject == "Homeward: new notification about GZ-2026-00042."
+    assert body == ("Homeward: new notification about GZ-2026-00042.\nLog in to read it.\n"
+                    "https://homeward.example.org/people/42/")
+    assert email_text("", "", "zh-hans")[0] == "回家系统：有新通知。"
