@@ -22,5 +22,7 @@ urlpatterns = [
     path("family/", include("family.urls")),
     path("oversight/", include("oversight.urls")),
     path("face/", include("face.urls")),
+    path("public/", include("notices.urls")),
+    path("api/v1/", include("exchange.urls")),
 ]
 

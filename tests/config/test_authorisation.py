@@ -24,7 +24,10 @@ from tracing.services import publish_notice, record_interview
 
 # Pages anyone may open signed out: the log-in and its password reset, the health check, the language.
 PUBLIC = {"login", "healthz", "set_language", "password_reset", "password_reset_done", "password_reset_confirm",
-          "password_reset_complete"}
+          "password_reset_complete",
+          # The published notices (issue 26): their public fields only (tests/notices/test_public.py).
+          "notices:search", "notices:station", "notices:notice", "notices:photo", "notices:atom", "notices:json_feed",
+          "notices:pfif"}
 # Pages of no record (lists, forms, the month): scoped to the user's own station by their views.
 NO_RECORD = {"home", "logout", "password_change", "password_change_done", "accounts:locked", "accounts:two_factor",
              "shelter:people", "shelter:intake", "shelter:transfers", "shelter:late", "shelter:notifications",
@@ -105,6 +108,7 @@ def elsewhere(db, webcam, make_user):
         "oversight:problem_accept": {"pk": problem.pk},
         "oversight:comparison": {"pk": comparison.pk},
         "oversight:finance_result": {"pk": finance.pk},
+        "notices:package": {"pk": case.pk, "platform": "national"},
         **{f"face:{name}": {"pk": person.pk} for name in ("capture", "live_check", "portraits")},
         **{f"face:{name}": {"pk": portrait.pk} for name in ("portrait", "make_main", "image")},
     }
