@@ -82,6 +82,9 @@ ROLES["supervisor"] += ["oversight.view_monthlyinspection", "oversight.add_month
 ROLES["administrator"] += ["oversight.view_monthlyinspection", "oversight.add_monthlyinspection"]
 ROLES["station_head"] += ["oversight.view_monthlyinspection"]
 ROLES["inspector"] += ["oversight.view_monthlyinspection"]
+# Partner systems (exchange): supervisors give and revoke their station's API tokens, administrators any.
+ROLES["supervisor"] += ["exchange.issue_token"]
+ROLES["administrator"] += ["exchange.issue_token"]
 
 
 def sync_groups(using="default"):
