@@ -8,8 +8,11 @@ import zipfile
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
+
+from tracing.models import Channel
 
 from . import feeds
 
@@ -20,6 +23,15 @@ PLATFORMS = {
     "toutiao": ("title", "text", "station_phone"),
     "wechat": ("title", "text", "station", "station_phone"),
 }
+
+
+def package_links(case, user):
+    """tracing.hooks.NOTICE_LINKS: the upload package of each platform, for those who publish notices."""
+    if not user.has_perm("tracing.publish_notice"):
+        return []
+    names = dict(Channel.choices)
+    return [(_("Package for %(platform)s") % {"platform": names[p]}, reverse("notices:package", args=[case.pk, p]))
+            for p in PLATFORMS]
 
 
 def labels():

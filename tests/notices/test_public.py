@@ -166,3 +166,11 @@ def test_the_platform_package_has_the_fields_and_photo_and_is_audited(client_as,
     assert AuditEvent.objects.filter(action=AuditEvent.EXPORT, person=case.stay.person,
                                      detail__document="package:national").exists()
     assert client_as(reception).get(reverse("notices:package", args=[case.pk, "tv"])).status_code == 404
+
+
+def test_the_case_page_offers_each_platforms_package(client_as, out, reception, head):
+    case = out["stay"].tracing_case
+    page = client_as(reception).get(reverse("tracing:case", args=[case.pk])).content.decode()
+    for platform in ("national", "toutiao", "wechat"):
+        assert reverse("notices:package", args=[case.pk, platform]) in page
+    assert "packages/" not in client_as(head).get(reverse("tracing:case", args=[case.pk])).content.decode()
