@@ -9,7 +9,7 @@ once; the PFIF feed says so with an expired record (`withdrawn_notices`)."""
 import datetime
 
 from django.conf import settings
-from django.db.models import Exists, Max, OuterRef, Q
+from django.db.models import Exists, Max, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
 
@@ -30,11 +30,15 @@ def _live():
 def published():
     """The cases whose notice is out now, newest first, with what public_notice() reads."""
     main = Portrait.objects.filter(person=OuterRef("stay__person"), is_main=True)
+    # Correlated subqueries, not a GROUP BY over the join: a page reads them for its 50 rows only.
+    channels = Publication.objects.filter(case=OuterRef("pk"))
     return (TracingCase.objects.filter(Exists(_live()))
-            .annotate(first_published=Max("publications__published_at"), has_photo=Exists(main),
-                      last_updated=Max("publications__updated_at"))
+            .annotate(first_published=Subquery(channels.order_by("published_at").values("published_at")[:1]),
+                      last_updated=Subquery(channels.filter(updated_at__isnull=False).order_by("-updated_at")
+                                            .values("updated_at")[:1]),
+                      has_photo=Exists(main))
             .select_related("stay__person", "station")
-            .only("pk", "station__code", "station__name", "station__phone", "stay__arrived_at", "stay__found_place",
+            .only("pk", "state", "stay__state", "station__code", "station__name", "station__phone", "stay__arrived_at", "stay__found_place",
                   "stay__clothing", "stay__person__name", "stay__person__sex", "stay__person__date_of_birth",
                   "stay__person__age_min", "stay__person__age_max", "stay__person__height_cm",
                   "stay__person__hair", "stay__person__marks", "stay__person__scars", "stay__person__tattoos",
