@@ -46,7 +46,12 @@ class Problem(Exception):
 
 
 def audit(request, action, capability, objects=(), station=None, **detail):
+    """The call in the audit log: at the station concerned, else the token's station when it has one only
+    (so that station's supervisors read it in their log)."""
     token = getattr(request, "api_token", None)
+    if station is None and token is not None:
+        stations = list(token.stations.all()[:2])
+        station = stations[0] if len(stations) == 1 else None
     return AuditEvent.objects.create(
         user=None, station=station, action=action, target=f"api:{capability}"[:200],
         detail={"partner": token.partner.code if token else None, "token": token.prefix if token else None,
