@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from lxml import etree
 
@@ -46,7 +47,7 @@ def summary(notice):
         lines.append(_("Clothing: %(text)s.") % {"text": notice["clothing"]})
     lines.append(_("In the care of %(station)s, telephone %(phone)s.") % {
         "station": notice["station"], "phone": notice["station_phone"] or "-"})
-    return " ".join(lines)
+    return ("" if (get_language() or "").startswith("zh") else " ").join(lines)  # no space between Chinese sentences
 
 
 def atom(notices, *, feed_url, site_url):

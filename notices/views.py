@@ -20,7 +20,8 @@ from . import feeds, packages, selectors
 from .throttle import rate_limited
 
 PHOTO_SIZE = 600
-public = cache_control(public=True, max_age=60)
+# No cache may keep a page past a withdrawal: a withdrawn notice is gone at the next request.
+public = cache_control(no_cache=True)
 
 
 def _base(request):

@@ -174,3 +174,16 @@ def test_the_case_page_offers_each_platforms_package(client_as, out, reception, 
     for platform in ("national", "toutiao", "wechat"):
         assert reverse("notices:package", args=[case.pk, platform]) in page
     assert "packages/" not in client_as(head).get(reverse("tracing:case", args=[case.pk])).content.decode()
+
+
+def test_no_cache_keeps_a_page_past_a_withdrawal(client, out):
+    for name in ("notices:search", "notices:atom", "notices:json_feed", "notices:pfif"):
+        assert "no-cache" in client.get(reverse(name))["Cache-Control"], name
+
+
+def test_the_dates_are_the_first_publication_and_the_last_refresh(out, reception, publish):
+    case = out["stay"].tracing_case
+    first = case.publications.get().published_at
+    publish(case, reception, channel="toutiao", reference="TT-1")
+    notice = selectors.public_notice(selectors.published_notice(case.pk))
+    assert notice["published_at"] == first and notice["updated_at"] == first
