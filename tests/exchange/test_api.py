@@ -31,6 +31,10 @@ def test_the_schema_is_openapi_3_with_every_operation(client):
     assert schema["components"]["securitySchemes"]["TokenAuth"]["scheme"] == "bearer"
     form = schema["paths"]["/api/v1/reports"]["post"]["requestBody"]["content"]["multipart/form-data"]["schema"]
     assert "photos" in json.dumps(form) or "photos" in json.dumps(schema["components"])
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            assert operation["security"] == [{"TokenAuth": []}], f"{method} {path}"
+            assert {"401", "403", "422"} <= set(operation["responses"]), f"{method} {path}"
 
 
 def test_a_report_with_a_photo_is_filed_as_at_the_desk_and_its_status_read(
