@@ -57,6 +57,9 @@ def test_a_report_with_a_photo_is_filed_as_at_the_desk_and_its_status_read(
     assert status.json()["reference"] == report.reference
     assert status.json()["candidates"]["proposed"] == 1  # the same face search as the desk's
     assert "file_no" not in status.content.decode() and "王建国" not in status.content.decode()
+    # The face search the report ran is audited at the station handling it, with the API's path.
+    search = AuditEvent.objects.get(action=AuditEvent.FACE_SEARCH, detail__report=report.reference)
+    assert (search.station, search.user, search.path) == (station, None, "/api/v1/reports")
 
 
 def _file(data, name="photo.jpg"):
