@@ -71,6 +71,8 @@ INSTALLED_APPS = [
     "oversight",
     "face",
     "backups",
+    "notices",
+    "exchange",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -441,6 +443,25 @@ PROBLEM_ACCEPTANCE_DAYS = envint("PROBLEM_ACCEPTANCE_DAYS", 90)
 INSPECTION_DUE_DAYS = envint("INSPECTION_DUE_DAYS", 7)
 
 
+# --- notices and exchange (issue 26): the published notices' public pages and feeds, the partner API.
+# The public pages and feeds: requests per client address (django-ninja's throttle, "N/s|min|hour|day").
+PUBLIC_RATE = os.environ.get("PUBLIC_RATE", "60/min")
+# The partner API: requests per token.
+API_RATE = os.environ.get("API_RATE", "120/min")
+# The partner API's largest request body (a family report with its photos, a list to compare).
+API_MAX_BYTES = envint("API_MAX_BYTES", 20 * 1024 * 1024)
+# The most rows of one list submitted for comparison.
+API_MAX_ROWS = envint("API_MAX_ROWS", 50_000)
+# PFIF record ids are "<PFIF_DOMAIN>/person.<n>": the site's own domain, once chosen never changed.
+PFIF_DOMAIN = os.environ.get("PFIF_DOMAIN", "homeward.example.gov.cn")
+# A notice withdrawn everywhere stays this many days in the PFIF feed as an expired record.
+PFIF_EXPIRED_DAYS = envint("PFIF_EXPIRED_DAYS", 30)
+# The monthly exchange: a folder where partners' death-record lists are dropped (one sub-folder per
+# partner, named by its code); picked up every EXCHANGE_PICKUP_SECONDS. Empty: no folder is read.
+EXCHANGE_DROP_DIR = os.environ.get("EXCHANGE_DROP_DIR", "")
+EXCHANGE_PICKUP_SECONDS = envfloat("EXCHANGE_PICKUP_SECONDS", 600)
+
+
 # Every periodic task, in one place. Each expires after its own interval: a run not started by then
 # is dropped, as the next one does its work.
 def every(task, seconds):
@@ -453,6 +474,7 @@ CELERY_BEAT_SCHEDULE = {
     "sweep-deadlines": every("tracing.tasks.sweep_deadlines", TRACING_SWEEP_SECONDS),
     "sweep-stay-reviews": every("shelter.tasks.sweep_reviews", TRACING_SWEEP_SECONDS),
     "check-data-quality": every("oversight.tasks.check_data_quality", DATA_QUALITY_SWEEP_SECONDS),
+    "pick-up-exchange-files": every("exchange.tasks.pick_up_files", EXCHANGE_PICKUP_SECONDS),
 }
 
 # Pages that update themselves (htmx polling): the header's unread-notifications count, and a family

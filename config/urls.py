@@ -6,6 +6,7 @@ from health_check.views import HealthCheckView
 from accounts import views as accounts_views
 from accounts.forms import TwoFactorLoginForm
 from config.health import CHECKS
+from exchange import api as exchange_api
 from shelter import views as shelter_views
 
 urlpatterns = [
@@ -22,5 +23,8 @@ urlpatterns = [
     path("family/", include("family.urls")),
     path("oversight/", include("oversight.urls")),
     path("face/", include("face.urls")),
+    path("public/", include("notices.urls")),
+    path("api/v1/", exchange_api.api.urls),
+    path("exchange/", include("exchange.urls")),
 ]
 

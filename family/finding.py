@@ -169,12 +169,13 @@ def narrow_register(names, id_number=""):
     return Person.objects.filter(narrow)
 
 
-def log_face_search(by, target, person=None, origin=None, **detail):
+def log_face_search(by, target, person=None, origin=None, at_station=None, **detail):
     """The audit record of one face search. The searches run in tasks, without a request: `origin`
-    (lib.http.origin) carries the address and page of the request that caused it."""
+    (lib.http.origin) carries the address and page of the request that caused it. A search nobody asked
+    for (a report filed by a partner system) is recorded `at_station`, where its supervisors read it."""
     origin = origin or {}
     return AuditEvent.objects.create(
-        user=by, station=getattr(by, "station", None), action=AuditEvent.FACE_SEARCH, person=person,
+        user=by, station=getattr(by, "station", None) or at_station, action=AuditEvent.FACE_SEARCH, person=person,
         target=str(target)[:200], detail=detail, ip=origin.get("ip"), path=origin.get("path", ""),
     )
 
@@ -221,7 +222,7 @@ def search_report(report, by=None, origin=None):
     for photo in photos:
         hits = nearest(photo.encoding, k=settings.TRACING_FACE_CANDIDATES, sex=report.sex,
                        max_distance=settings.TRACING_CANDIDATE_DISTANCE)
-        log_face_search(by, photo, origin=origin, report=report.reference, photo=photo.pk, poor=photo.poor,
+        log_face_search(by, photo, origin=origin, at_station=report.station, report=report.reference, photo=photo.pk, poor=photo.poor,
                         results=[hit_summary(p.person, d) for p, d in hits])
         for portrait, distance in hits:
             if portrait.person_id not in faces or distance < faces[portrait.person_id].distance:

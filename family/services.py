@@ -32,13 +32,15 @@ def check_photo(data):
     return quality
 
 
-def register_report(*, report, photos=(), by, origin=None):
+def register_report(*, report, photos=(), by, origin=None, station=None):
     """Save a new family report taken by `by` for their station, with its checked photos ([(bytes,
     QualityReport)], see check_photo), and search once the transaction has committed. The form's
     one-time token (report.submit_token) is unique in the database: a second click at the same moment
-    fails with IntegrityError, and the caller shows the report already registered."""
+    fails with IntegrityError, and the caller shows the report already registered. A report filed by a
+    partner system (exchange.services.file_report) has no `by`, and names its `station`."""
     with transaction.atomic():
-        report.station_id, report.taken_by = by.station_id, by
+        report.station_id = station.pk if station is not None else by.station_id
+        report.taken_by = by
         # The token's uniqueness is the database's to check: two clicks at once both pass a query.
         report.full_clean(exclude=["state", "station", "submit_token"])
         report.save()

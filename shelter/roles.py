@@ -93,6 +93,9 @@ ROLES["supervisor"] += QUERIES
 ROLES["administrator"] += QUERIES
 ROLES["station_head"] += ["oversight.view_dataquery"]
 ROLES["inspector"] += ["oversight.view_dataquery"]
+# Partner systems (exchange): supervisors give and revoke their station's API tokens, administrators any.
+ROLES["supervisor"] += ["exchange.issue_token"]
+ROLES["administrator"] += ["exchange.issue_token"]
 
 
 def sync_groups(using="default"):

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from lib.text import SingleLineInputs
 from shelter.forms import DATE_WIDGET
 
-from ..models import FamilyReport
+from ..models import FamilyReport, ReportedVia
 from ..services import PhotoRefused, check_photo
 
 
@@ -90,6 +90,9 @@ class FamilyReportForm(SingleLineInputs, PhotoChecks, forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["submit_token"].initial = uuid.uuid4()
+        if "reported_via" in self.fields:  # a partner system's reports come by the API, never the desk
+            self.fields["reported_via"].choices = [
+                c for c in self.fields["reported_via"].choices if c[0] != ReportedVia.PARTNER]
 
     def clean_submit_token(self):
         """The form's one-time token, kept on the report (unique: a second click registers nothing)."""

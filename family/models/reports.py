@@ -52,6 +52,7 @@ SEARCHING_STATES = [ReportState.OPEN, ReportState.CANDIDATE_FOUND]
 class ReportedVia(models.TextChoices):
     COUNTER = "counter", _("at the counter")
     PHONE = "phone", _("by phone")
+    PARTNER = "partner", _("by a partner system")  # the partner API (exchange): never chosen at the desk
 
 
 class FamilyReportQuerySet(StationQuerySet):

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-APPS = ["shelter", "accounts", "backups", "face", "tracing", "family", "oversight"]
+APPS = ["shelter", "accounts", "backups", "face", "tracing", "family", "oversight", "notices", "exchange"]
 NEEDED = ("xgettext", "msgattrib", "msgmerge")
 
 

@@ -10,7 +10,8 @@ from pathlib import Path
 import grimp
 
 ROOT = Path(__file__).resolve().parents[2]
-PACKAGES = ["config", "lib", "shelter", "accounts", "backups", "face", "tracing", "family", "oversight", "devtools"]
+PACKAGES = ["config", "lib", "shelter", "accounts", "backups", "face", "tracing", "family", "oversight", "devtools",
+            "notices", "exchange"]
 LINT_IMPORTS = Path(sys.executable).parent / "lint-imports"
 
 

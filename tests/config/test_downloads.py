@@ -18,9 +18,10 @@ from tracing.services import record_interview
 # The URL names that hand out a file, and those that hand one out on a parameter (?format=csv).
 FILE_URLS = {"oversight:ledger", "oversight:month_pdf", "oversight:problem_ledger", "tracing:notice_pdf",
              "tracing:dna_letter", "tracing:police_letter", "shelter:death_report_pdf", "shelter:document",
-             "oversight:query_letter", "oversight:query_items"}
+             "oversight:query_letter", "oversight:query_items",
+             "notices:package"}
 ON_PARAMETER = {"shelter:audit"}
-FILE_ROUTE = re.compile(r"\.(pdf|xlsx|csv|<slug:fmt>)$|document")
+FILE_ROUTE = re.compile(r"\.(pdf|xlsx|csv|zip|<slug:fmt>)$|document")
 
 MARCH = "start=2026-03&end=2026-03"
 WORDS = "俺是湖南的，屋里在隆回那边，俺哥叫王建军。"
@@ -43,7 +44,7 @@ def test_every_url_that_hands_out_a_file_is_asked_below():
 def test_no_module_but_the_helper_names_a_file_in_the_header():
     root = Path(__file__).resolve().parents[2]
     naming = [str(path.relative_to(root)) for app in ("config", "lib", "shelter", "accounts", "backups", "face", "tracing", "family",
-                                                      "oversight", "devtools")
+                                                      "oversight", "devtools", "notices", "exchange")
               for path in (root / app).rglob("*.py")
               if re.search(r"Content-Disposition|as_attachment", path.read_text(encoding="utf-8"))]
     assert naming == ["lib/http.py"]
@@ -72,6 +73,7 @@ def test_every_download_is_private(month_station, supervisor, client_as):
         reverse("shelter:document", args=["death", death.pk]): "shelter:document",
         reverse("oversight:query_letter", args=[query.pk]): "oversight:query_letter",
         reverse("oversight:query_items", args=[query.pk]): "oversight:query_items",
+        reverse("notices:package", args=[case.pk, "national"]): "notices:package",
     }
     assert set(asked.values()) == FILE_URLS | ON_PARAMETER
     for url in asked:

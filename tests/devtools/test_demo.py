@@ -7,6 +7,8 @@ from io import StringIO
 from django.core.management import call_command
 from django.utils import timezone
 
+from exchange.models import ListSubmission
+from exchange.selectors import month_exchange
 from face.models import Portrait
 from family.finding import rank_reports
 from family.models import Candidate, FamilyReport
@@ -53,7 +55,16 @@ def test_the_demo_loads_every_app_once(db, django_capture_on_commit_callbacks):
     # The GZ supervisor sees data-quality problems of several kinds, comparison hits among them.
     kinds = set(Problem.objects.filter(station__code="GZ").values_list("kind", flat=True))
     assert {ProblemKind.ID_CONTRADICTS, ProblemKind.COMPARISON_HIT} <= kinds and len(kinds) >= 4, kinds
-    assert len(DataComparison.objects.get().hits) == 2
+    assert len(DataComparison.objects.get(source="广州市公安局户籍科").hits) == 2
+    # The police's death records came by the API: each hit a problem naming them; the health commission's
+    # list of the month has not come (the exchange's month page).
+    deaths = ListSubmission.objects.get(partner__code="gz-police")
+    assert len(deaths.comparison.hits) == 2
+    assert Problem.objects.filter(kind=ProblemKind.COMPARISON_HIT, params__source="广州市公安局").count() == 2
+    rows = month_exchange(User.objects.get(username="gz-supervisor"), timezone.localdate())
+    assert {p.code: bool(got) for p, stations in rows for _s, got in stations} == {"gz-police": True,
+                                                                                 "gz-health": False}
+    assert "Demo API token" in out.getvalue()
     # What the roles look at: belongings counted out, a late entry with its reason, an unknown
     # person transferred or dead whose case stays open, reviews due, a death report sent, a transfer waiting.
     assert not Belonging.objects.filter(stay__state="departed", outcome="").exists()

@@ -502,17 +502,26 @@ class TracingCase(ConcurrentTransitionMixin, models.Model):
     def notice_title(self):
         return _("Notice for an unidentified deceased person") if self.person_died else _("Family tracing notice")
 
+    def notice_age(self):
+        """(youngest, oldest) the notice says: the person's age on the day they were found."""
+        return self.stay.person.age_range(timezone.localtime(self.stay.arrived_at).date())
+
+    def notice_features(self):
+        """The distinguishing features the notice shows, in one line."""
+        person = self.stay.person
+        return "；".join(v for v in (person.hair, person.marks, person.scars, person.tattoos, person.disability) if v)
+
     def notice_facts(self, with_station=True):
         """[(label, value)] of the tracing notice, in the order of the national tracing website."""
         person, stay = self.stay.person, self.stay
-        youngest, oldest = person.age_range(timezone.localtime(stay.arrived_at).date())
+        youngest, oldest = self.notice_age()
         if youngest is None:
             age = _("unknown")
         elif youngest == oldest:
             age = _("about %(age)s") % {"age": youngest}
         else:
             age = _("%(low)s to %(high)s") % {"low": youngest, "high": oldest}
-        features = "；".join(v for v in (person.hair, person.marks, person.scars, person.tattoos, person.disability) if v)
+        features = self.notice_features()
         found = timezone.localtime(stay.arrived_at)
         facts = [
             (_("Name"), person.name or _("unknown")),

@@ -2,6 +2,7 @@
 
 from django import template
 
+from ..hooks import NOTICE_LINKS
 from ..selectors import cases_of
 
 register = template.Library()
@@ -14,3 +15,9 @@ def tracing_panel(context):
     if not user.has_perm("tracing.view_tracingcase"):
         return {"cases": []}
     return {"cases": cases_of(person, user), "user": user, "perms": context.get("perms")}
+
+
+@register.simple_tag
+def notice_links(case, user):
+    """[(label, url)] the apps above offer beside the notice (tracing.hooks.NOTICE_LINKS)."""
+    return [link for links in NOTICE_LINKS for link in links(case, user)]

@@ -12,7 +12,7 @@ from django.db import transaction
 from shelter.models import Station, User
 
 from ... import demo as register_demo
-from ... import demo_family, demo_problems
+from ... import demo_exchange, demo_family, demo_problems
 from ... import demo_tracing as tracing_demo
 
 
@@ -28,7 +28,9 @@ class Command(BaseCommand):
                 tracing_demo.load()  # notices, queries and DNA requests for the board
                 demo_family.load()  # residents' portraits and family reports for the search
                 demo_problems.load()  # data-quality problems and a comparison with the police's list
+                key = demo_exchange.load()  # partners: the police's death list by the API, a hotline's token
             self.stdout.write(self.style.SUCCESS("Demo data loaded."))
+            self.stdout.write(f"Demo API token of the tracing hotline (shown once; docs/api.md): {key}")
         self.print_logins()
 
     def print_logins(self):

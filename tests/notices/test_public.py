@@ -1,0 +1,189 @@
+"""The published notices seen from outside: the public pages and the feeds show a notice while it is
+out (a publication not withdrawn), only its public fields, without log-in; a notice withdrawn on its
+last channel is gone at once; the PFIF feed validates against the PFIF 1.4 schema."""
+
+import json
+import zipfile
+from io import BytesIO
+from pathlib import Path
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+from lxml import etree
+
+from face.models import Portrait
+from face.services import take_portrait
+from notices import selectors
+from shelter.models import AuditEvent
+from tracing.models import Publication
+from tracing.services import withdraw_notice
+
+XSD = Path(__file__).parent.parent / "vendor" / "pfif" / "pfif-1.4.xsd"
+NS = {"pfif": "http://zesty.ca/pfif/1.4"}
+# Facts of the file that must never leave through the public side.
+SECRETS = {
+    "id_number": "110105194912310021", "relatives_phone": "13977776666", "native_place": "湖南省邵阳市隆回县",
+    "dialect": "湘语隆回话", "ethnicity": "瑶族", "aliases": "阿福",
+}
+
+
+@pytest.fixture
+def out(station, reception, arrive, publish, webcam):
+    """A man with a notice out, a portrait, and facts of his file that are not the notice's; a woman
+    whose notice is not published; a notice withdrawn."""
+    stay = arrive(station, reception, name="王建国", height_cm=168, marks="左手缺小指", **SECRETS)
+    Portrait.objects.filter(person=stay.person).delete()
+    take_portrait(person=stay.person, data=webcam("obama_1"), by=reception, source=Portrait.WEBCAM)
+    stay.health_at_intake = "糖尿病，需每日注射胰岛素"
+    stay.save(update_fields=["health_at_intake"])
+    publish(stay.tracing_case, reception)
+    quiet = arrive(station, reception, sex="F", age_min=20, age_max=30)
+    gone = arrive(station, reception, name="李四", sex="M", age_min=40, age_max=50)
+    publish(gone.tracing_case, reception, reference="GZ-2")
+    publication = gone.tracing_case.publications.get()
+    return {"stay": stay, "quiet": quiet, "gone": gone, "publication": publication}
+
+
+def withdraw(publication, user):
+    return withdraw_notice(publication=Publication.objects.get(pk=publication.pk), by=user, at=timezone.now(),
+                           reason="家属已联系")
+
+
+def test_the_public_fields_and_nothing_else(client, out):
+    notice = selectors.public_notice(selectors.published_notice(out["stay"].tracing_case.pk))
+    assert set(notice) == set(selectors.PUBLIC_FIELDS)
+    assert notice["name"] == "王建国" and notice["height_cm"] == 168 and "左手缺小指" in notice["features"]
+    assert notice["photo_url"] and notice["station_phone"] == "020-1234"
+
+
+@pytest.mark.parametrize("name", ["notices:search", "notices:atom", "notices:json_feed", "notices:pfif"])
+def test_no_field_outside_the_public_list_and_no_log_in(client, out, name):
+    response = client.get(reverse(name))
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "王建国" in body and "168" in body
+    for secret in [*SECRETS.values(), "糖尿病", out["stay"].person.file_no, "reception"]:
+        assert secret not in body, f"{name} shows {secret}"
+    assert out["quiet"].person.get_absolute_url() not in body
+
+
+def test_the_json_feed_items_carry_exactly_the_public_fields(client, out):
+    items = json.loads(client.get(reverse("notices:json_feed")).content)["items"]
+    assert {i["_homeward"]["name"] for i in items} == {"王建国", "李四"}
+    for item in items:
+        assert set(item["_homeward"]) == set(selectors.PUBLIC_FIELDS)
+        assert set(item) <= {"id", "url", "title", "content_text", "date_published", "date_modified", "image",
+                             "_homeward"}
+
+
+def test_an_unpublished_file_has_no_public_page(client, out):
+    assert client.get(reverse("notices:notice", args=[out["quiet"].tracing_case.pk])).status_code == 404
+    assert client.get(reverse("notices:photo", args=[out["quiet"].tracing_case.pk])).status_code == 404
+    page = client.get(reverse("notices:notice", args=[out["stay"].tracing_case.pk]))
+    assert page.status_code == 200 and "王建国" in page.content.decode()
+    photo = client.get(reverse("notices:photo", args=[out["stay"].tracing_case.pk]))
+    assert photo.status_code == 200 and photo["Content-Type"] == "image/jpeg"
+
+
+def test_a_withdrawn_notice_leaves_the_page_and_the_feeds_at_once(client, out, reception):
+    case = out["gone"].tracing_case
+    assert "李四" in client.get(reverse("notices:atom")).content.decode()
+    withdraw(out["publication"], reception)
+    assert client.get(reverse("notices:notice", args=[case.pk])).status_code == 404
+    for name in ("notices:search", "notices:atom", "notices:json_feed"):
+        assert "李四" not in client.get(reverse(name)).content.decode(), name
+    pfif = etree.fromstring(client.get(reverse("notices:pfif")).content)
+    assert "李四" not in etree.tostring(pfif, encoding="unicode")
+    expired = [p for p in pfif.findall("pfif:person", NS) if p.find("pfif:expiry_date", NS) is not None]
+    assert [p.findtext("pfif:person_record_id", namespaces=NS) for p in expired] == [
+        f"homeward.example.gov.cn/person.{case.pk}"]
+    assert expired[0].findtext("pfif:full_name", namespaces=NS) in ("", None)
+    assert expired[0].find("pfif:note", NS) is None
+
+
+def test_the_pfif_feed_validates_against_the_pfif_1_4_schema(client, out, reception):
+    withdraw(out["publication"], reception)  # an expired record too
+    schema = etree.XMLSchema(etree.parse(str(XSD)))
+    document = etree.fromstring(client.get(reverse("notices:pfif")).content)
+    assert schema.validate(document), schema.error_log
+    people = document.findall("pfif:person", NS)
+    assert len(people) == 2
+    live = people[0]
+    assert live.findtext("pfif:full_name", namespaces=NS) == "王建国"
+    assert live.findtext("pfif:sex", namespaces=NS) == "male"
+    assert live.findtext("pfif:age", namespaces=NS) == "60-70"
+    assert live.find("pfif:note/pfif:status", NS).text == "believed_alive"
+
+
+def test_the_schema_refuses_a_broken_record():
+    """The schema is no rubber stamp: a record without its id, or with a sex PFIF does not know, fails."""
+    schema = etree.XMLSchema(etree.parse(str(XSD)))
+    bad = etree.fromstring(
+        b'<pfif:pfif xmlns:pfif="http://zesty.ca/pfif/1.4"><pfif:person><pfif:source_date>2026-01-01T00:00:00Z'
+        b'</pfif:source_date><pfif:full_name>x</pfif:full_name><pfif:sex>M</pfif:sex></pfif:person></pfif:pfif>')
+    assert not schema.validate(bad)
+
+
+def test_the_search_narrows_by_sex_age_station_and_date(client, out, other_station, make_user, arrive, publish):
+    there = make_user("sz", "reception", other_station)
+    far = arrive(other_station, there, name="陈五", sex="F", age_min=70, age_max=80)
+    publish(far.tracing_case, there, reference="SZ-1")
+
+    def names(**params):
+        return {n["name"] for n in json.loads(client.get(reverse("notices:json_feed"), params).content)["items"]
+                for n in [n["_homeward"]]}
+
+    assert names() == {"王建国", "李四", "陈五"}
+    assert names(sex="F") == {"陈五"}
+    assert names(age_from=45, age_to=55) == {"李四"}
+    assert names(station="SZ") == {"陈五"}
+    assert names(region="Shenzhen") == {"陈五"}
+    assert names(found_from="2000-01-01", found_to=timezone.localdate().isoformat()) == {"王建国", "李四", "陈五"}
+    assert names(found_to="2000-01-01") == set()
+    assert names(sex="nonsense", age_from="x") == {"王建国", "李四", "陈五"}  # a wrong value is ignored
+    station_page = client.get(reverse("notices:station", args=["SZ"])).content.decode()
+    assert "陈五" in station_page and "王建国" not in station_page
+
+
+def test_public_pages_are_rate_limited(client, out, settings):
+    settings.PUBLIC_RATE = "3/min"
+    codes = [client.get(reverse("notices:search")).status_code for _ in range(4)]
+    assert codes == [200, 200, 200, 429]
+
+
+def test_the_platform_package_has_the_fields_and_photo_and_is_audited(client_as, out, reception):
+    case = out["stay"].tracing_case
+    response = client_as(reception).get(reverse("notices:package", args=[case.pk, "national"]))
+    assert response.status_code == 200 and response["Content-Type"] == "application/zip"
+    z = zipfile.ZipFile(BytesIO(response.content))
+    assert set(z.namelist()) == {"fields.json", "fields.txt", "photo.jpg"}
+    fields = json.loads(z.read("fields.json"))
+    assert fields["name"] == "王建国" and fields["station_phone"] == "020-1234"
+    text = z.read("fields.txt").decode()
+    for secret in [*SECRETS.values(), "糖尿病"]:
+        assert secret not in text
+    assert AuditEvent.objects.filter(action=AuditEvent.EXPORT, person=case.stay.person,
+                                     detail__document="package:national").exists()
+    assert client_as(reception).get(reverse("notices:package", args=[case.pk, "tv"])).status_code == 404
+
+
+def test_the_case_page_offers_each_platforms_package(client_as, out, reception, head):
+    case = out["stay"].tracing_case
+    page = client_as(reception).get(reverse("tracing:case", args=[case.pk])).content.decode()
+    for platform in ("national", "toutiao", "wechat"):
+        assert reverse("notices:package", args=[case.pk, platform]) in page
+    assert "packages/" not in client_as(head).get(reverse("tracing:case", args=[case.pk])).content.decode()
+
+
+def test_no_cache_keeps_a_page_past_a_withdrawal(client, out):
+    for name in ("notices:search", "notices:atom", "notices:json_feed", "notices:pfif"):
+        assert "no-cache" in client.get(reverse(name))["Cache-Control"], name
+
+
+def test_the_dates_are_the_first_publication_and_the_last_refresh(out, reception, publish):
+    case = out["stay"].tracing_case
+    first = case.publications.get().published_at
+    publish(case, reception, channel="toutiao", reference="TT-1")
+    notice = selectors.public_notice(selectors.published_notice(case.pk))
+    assert notice["published_at"] == first and notice["updated_at"] == first
