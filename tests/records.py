@@ -76,11 +76,14 @@ def publish():
 
 @pytest.fixture
 def refer():
-    """refer(case, user, when=None): the DNA request sent to the police, entered when it was sent."""
-    def refer(case, user, when=None):
+    """refer(case, user, when=None, no_query_reason=None): the DNA request sent to the police, entered when
+    it was sent; on a case with no quick query recorded, with a reason why none was possible."""
+    def refer(case, user, when=None, no_query_reason=None):
         when = when or timezone.now()
+        if no_query_reason is None:
+            no_query_reason = "" if case.queries.exists() else "本人无法说出姓名、住址，未携带证件，无可查询的信息"
         return refer_dna(case=case, by=user, referral=DnaReferral(
-            police_unit="广州市公安局天河区分局", sent_at=when, entered_at=when))
+            police_unit="广州市公安局天河区分局", sent_at=when, entered_at=when, no_query_reason=no_query_reason))
 
     return refer
 

@@ -52,6 +52,8 @@ CASE_STEPS = {
     "dna-received": CaseStep(_("Record receipt by the police"), "tracing.refer_dna"),
     "dna-sample": CaseStep(_("Record the DNA sample"), "tracing.refer_dna", "record_sample"),
     "dna-result": CaseStep(_("Record the DNA result"), "tracing.refer_dna", "record_result"),
+    "household": CaseStep(_("Record the household registration application"), "tracing.add_householdapplication",
+                          "apply_household"),
     "family-found": CaseStep(_("Family found"), "tracing.close_case", "find_family"),
     "close": CaseStep(_("Close the case"), "tracing.close_case", "close"),
 }

@@ -38,6 +38,7 @@ def case(request, pk):
         "queries": case.queries.select_related("entered_by"),
         "publications": publications,
         "referral": getattr(case, "dna_referral", None),
+        "household_applications": case.household_applications.select_related("entered_by"),
         "history": case_history(case, publications),
         "actions": case_steps(case, request.user),
     })
@@ -74,6 +75,9 @@ STEP_FORMS = {
                    lambda form: _("DNA sample recorded.")),
     "dna-result": (forms.DnaResultForm, services.record_result, lambda form: form.cleaned_data,
                    lambda form: _("DNA result recorded.")),
+    "household": (forms.HouseholdApplicationForm, services.apply_household,
+                  lambda form: {"application": form.instance},
+                  lambda form: _("Household registration application recorded.")),
     "family-found": (forms.FamilyFoundForm, services.find_family, lambda form: form.cleaned_data,
                      lambda form: _("Family found: the case is closed and the notice withdrawn everywhere it was "
                                     "published.")),
