@@ -22,6 +22,9 @@ Definitions (where the rules are silent):
 - notices and DNA requests: of the cases of the month's arrivals, met by the deadline, late, or still
   missing (deadline passed while the case was open, nothing sent).
 - families found: tracing cases closed "family found" in the month, by channel.
+- fingerprints: of the month's arrivals, whose file says the fingerprints were taken, or not taken (with
+  the reason), as the file says now.
+- interviews: interviews held in the month (Interview.held_at), of any stay of the station.
 """
 
 import datetime
@@ -39,8 +42,8 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from lib.dates import LATEST
-from shelter.models import BroughtBy, Death, Departure, DepartureKind, FoundChannel, Sex, Stay
-from tracing.models import CloseCause, TracingCase
+from shelter.models import BroughtBy, Death, Departure, DepartureKind, Fingerprints, FoundChannel, Sex, Stay
+from tracing.models import CloseCause, Interview, TracingCase
 
 CENT = Decimal("0.01")
 STAY_DAYS = (10, 30, 90)  # "over 10 days, over a month, over three months"
@@ -136,6 +139,7 @@ DEPARTURES = Table("departures", Departure, "departed_at", "stay__person__statio
 DEATHS = Table("deaths", Death, "died_at", "stay__person__station")
 CASES = Table("cases", TracingCase, "stay__arrived_at", "station")
 FOUND = Table("found", TracingCase, "closed_at", "station")
+INTERVIEWS = Table("interviews", Interview, "held_at", "stay__person__station")
 # People in the station at month end: stays, placed at each month end rather than in a month.
 POPULATION = Table("population", Stay, "arrived_at", "person__station")
 
@@ -211,6 +215,10 @@ def _figures():
     figures += [
         Figure("identity_unknown", "arrivals", _("identity unknown"), ARRIVALS, Q(identity="unknown")),
         Figure("repeat_arrivals", "arrivals", _("repeat arrivals"), ARRIVALS, Q(repeat_arrival=True)),
+        Figure("fingerprints_taken", "arrivals", _("fingerprints taken"), ARRIVALS,
+               Q(person__fingerprints=Fingerprints.TAKEN)),
+        Figure("fingerprints_not_taken", "arrivals", _("fingerprints not taken"), ARRIVALS,
+               Q(person__fingerprints=Fingerprints.NOT_TAKEN)),
         Figure("in_station", "population", _("in the station"), POPULATION, stock=True),
     ]
     figures += [
@@ -233,6 +241,7 @@ def _figures():
                Q(dna_met_at__isnull=False, dna_met_at__lte=F("dna_due_at"))),
         Figure("dna_late", "tracing", _("DNA requests late"), CASES, Q(dna_met_at__gt=F("dna_due_at"))),
         Figure("dna_missing", "tracing", _("DNA requests still missing"), CASES, notice_missing("dna")),
+        Figure("interviews", "tracing", _("interviews held"), INTERVIEWS),
         Figure("families_found", "found", _("Families found"), FOUND, Q(close_cause=CloseCause.FAMILY_FOUND)),
     ]
     figures += [
@@ -330,7 +339,7 @@ def _count(station_ids, months, now, by_station=False):
     station), and one for the people in the station at the month ends."""
     start, end = month_start(months[0]), month_end(months[-1])
     values = {}
-    for table in (ARRIVALS, DEPARTURES, DEATHS, CASES, FOUND):
+    for table in (ARRIVALS, DEPARTURES, DEATHS, CASES, FOUND, INTERVIEWS):
         figures = [f for f in FIGURES if f.table is table]
         group = ("_month", table.station) if by_station else ("_month",)
         rows = (

@@ -1,8 +1,8 @@
 """The ledgers (台账) of a period: one row a record, Chinese headers, as the station keeps them on paper.
 
 - register (入离站登记台账): every stay open at some time in the period (arrived before its end, not
-  ended before its start), with its arrival, departure or death, and whether the person was still in
-  the station at the period end;
+  ended before its start), with its arrival, departure or death, whether the person was still in
+  the station at the period end, the fingerprints and the interviews held in the period;
 - return_home (返乡台账): departures home (family, escorted, ticket) and any departure with money;
 - deaths (死亡台账): deaths in the period, with their proof and to whom they were reported;
 - tracing (寻亲台账): the tracing cases of the period's arrivals and those open in the period.
@@ -15,11 +15,11 @@ Values are plain (text, numbers, local naive datetimes), ready for XLSX, CSV or 
 from collections import defaultdict
 
 from django.conf import settings
-from django.db.models import Min, Q
+from django.db.models import Count, Min, Q
 from django.utils import timezone, translation
 
 from shelter.models import Death, Departure, DepartureKind, Notification, Stay
-from tracing.models import CloseCause, TracingCase
+from tracing.models import CloseCause, Interview, TracingCase
 
 from .figures import cutoff, month_end, month_start, station_zone
 
@@ -69,7 +69,7 @@ def build(kind, station_ids, first, last, now=None):
 def register(station_ids, start, end, at_end, now):
     headers = ["站点", "档案号", "姓名", "性别", "年龄", "年龄段", "入站时间", "送站方式", "移交单位及人员", "身份",
                "再次入站", "离站时间", "离站方式", "死亡时间", "期末在站", "期末在站天数", "车票金额（元）",
-               "生活补助（元）", "票据号", "发放人", "寻亲渠道"]
+               "生活补助（元）", "票据号", "发放人", "寻亲渠道", "指纹采集", "指纹系统编号", "本期问询次数"]
     stays = (
         Stay.objects.filter(person__station__in=station_ids, arrived_at__lt=end)
         .filter(Q(departure__isnull=True, death__isnull=True) | Q(departure__departed_at__gte=start)
@@ -80,6 +80,10 @@ def register(station_ids, start, end, at_end, now):
     first_arrival = dict(
         Stay.objects.filter(person__in={s.person_id for s in stays}).values("person").annotate(first=Min("arrived_at"))
         .values_list("person", "first")
+    )
+    interviews = dict(
+        Interview.objects.filter(stay__in=[s.pk for s in stays], held_at__gte=start, held_at__lt=end)
+        .values("stay").annotate(n=Count("pk")).values_list("stay", "n")
     )
     rows = []
     for stay in stays:
@@ -98,8 +102,16 @@ def register(station_ids, start, end, at_end, now):
             departure.ticket_amount if departure else None, departure.allowance if departure else None,
             departure.receipt_no if departure else "", departure.paid_out_by if departure else "",
             departure.get_found_channel_display() if departure else "",
+            fingerprints(person), person.fingerprints_reference, interviews.get(stay.pk, 0),
         ])
     return Ledger("register", headers, rows)
+
+
+def fingerprints(person):
+    """Taken / not taken: why / "" (not recorded)."""
+    if person.fingerprints and person.fingerprints_not_taken_reason:
+        return f"{person.get_fingerprints_display()}：{person.fingerprints_not_taken_reason}"
+    return person.get_fingerprints_display() if person.fingerprints else ""
 
 
 def return_home(station_ids, start, end, at_end, now):

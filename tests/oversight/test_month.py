@@ -23,11 +23,11 @@ MARCH_FIGURES = {
     "arrivals": 4, "arrivals_male": 2, "arrivals_female": 1, "arrivals_sex_unknown": 1,
     "age_under_18": 1, "age_18_59": 1, "age_60_plus": 1, "age_unknown": 1,
     "brought_police": 1, "brought_urban": 1, "brought_public": 1, "brought_self": 1,
-    "identity_unknown": 3, "repeat_arrivals": 1,
+    "identity_unknown": 3, "repeat_arrivals": 1, "fingerprints_taken": 1, "fingerprints_not_taken": 1,
     "in_station": 3, "stayed_over_10": 3, "stayed_over_30": 1, "stayed_over_90": 1,
     "departures": 2, "departed_ticket": 1, "departed_family": 1, "deaths": 1,
     "notice_on_time": 1, "notice_late": 1, "notice_missing": 1, "dna_on_time": 1, "dna_late": 1, "dna_missing": 1,
-    "families_found": 1, "found_toutiao": 1,
+    "families_found": 1, "found_toutiao": 1, "interviews": 2,
     "payments": 1, "money_tickets": Decimal("100"), "money_allowances": Decimal("20"),
 }
 
@@ -79,7 +79,7 @@ def test_stations_count_apart_and_every_station_counts_them_all(month_station, s
 def test_each_station_on_its_own_counts_as_it_does_alone(month_station, station, other_station, reception, arrive,
                                                          django_assert_max_num_queries):
     arrive(other_station, reception, arrived_at=stats.month_start(MARCH) + datetime.timedelta(hours=1))
-    with django_assert_max_num_queries(6):  # one query per table, however many stations
+    with django_assert_max_num_queries(7):  # one query per table, however many stations
         apart = stats.compute_per_station(FEB, APRIL)
     assert set(apart) == {station.pk, other_station.pk}
     for s in (station, other_station):
@@ -126,6 +126,9 @@ def ledger_counts(station, month):
         "money_tickets": sum((r["车票金额（元）"] or 0) for r in paid),
         "money_allowances": sum((r["生活补助（元）"] or 0) for r in paid),
         "families_found": len(found),
+        "fingerprints_taken": sum(r["指纹采集"] == "已采集" for r in arrived),
+        "fingerprints_not_taken": sum(r["指纹采集"].startswith("未采集") for r in arrived),
+        "interviews": sum(r["本期问询次数"] for r in register),
     }
     counts.update({f"brought_{c}": sum(r["送站方式"] == chinese(c) for r in arrived) for c in BroughtBy})
     counts.update({f"stayed_over_{d}": sum(r["期末在站天数"] > d for r in present) for d in stats.STAY_DAYS})
