@@ -3,7 +3,8 @@
 - register (入离站登记台账): every stay open at some time in the period (arrived before its end, not
   ended before its start), with its arrival, departure or death, whether the person was still in
   the station at the period end, the fingerprints and the interviews held in the period;
-- return_home (返乡台账): departures home (family, escorted, ticket) and any departure with money;
+- return_home (返乡台账): departures home (family, escorted, ticket) and any departure with money, and
+  whether the letter back to the station that referred the person has gone (待发 until it has);
 - deaths (死亡台账): deaths in the period, with their proof and to whom they were reported;
 - tracing (寻亲台账): the tracing cases of the period's arrivals and those open in the period.
 
@@ -117,7 +118,7 @@ def fingerprints(person):
 def return_home(station_ids, start, end, at_end, now):
     headers = ["站点", "档案号", "姓名", "离站时间", "离站方式", "目的地", "接收人", "与本人关系", "接收人电话",
                "护送人员", "车票号", "车票金额（元）", "生活补助（元）", "合计（元）", "票据号", "发放人", "寻亲渠道",
-               "转介单位", "回复转介单位函号"]
+               "转介单位", "回复转介单位函号", "回复函"]
     paid = Q(ticket_amount__gt=0) | Q(allowance__gt=0)
     departures = (
         Departure.objects.filter(stay__person__station__in=station_ids, departed_at__gte=start, departed_at__lt=end)
@@ -131,9 +132,17 @@ def return_home(station_ids, start, end, at_end, now):
             person.station.name, person.file_no, person.name, local(d.departed_at), d.get_kind_display(),
             d.destination, d.receiver_name, d.receiver_relation, d.receiver_phone, d.escort_staff, d.ticket_no,
             d.ticket_amount, d.allowance, d.money_paid or None, d.receipt_no, d.paid_out_by,
-            d.get_found_channel_display(), referrer, d.referrer_letter_no,
+            d.get_found_channel_display(), referrer, d.referrer_letter_no, letter_status(stay, d),
         ])
     return Ledger("return_home", headers, rows)
+
+
+def letter_status(stay, departure):
+    """The return-home record's letter back to the station that referred the person: 已发 (its number is
+    recorded), 待发 (the ledger chases it), "" (no station referred the person)."""
+    if stay.brought_by != "station":
+        return ""
+    return "已发" if departure.referrer_letter_no else "待发"
 
 
 def deaths(station_ids, start, end, at_end, now):

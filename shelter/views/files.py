@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 from lib import workflow
 from lib.http import download
 
-from .. import documents, timeline
+from .. import documents, printed_forms, timeline
 from ..forms import (
     CorrectionForm,
     DeathForm,
@@ -65,6 +65,7 @@ def person(request, pk):
         stay.can_depart = stay.is_open and request.user.has_perm("shelter.discharge_stay")
         stay.can_die = stay.is_open and request.user.has_perm("shelter.record_death")
         stay.can_review = stay.is_open and request.user.has_perm("shelter.review_stay")
+        stay.printed_forms = [(slug, printed_forms.FORMS[slug]) for slug in printed_forms.available(stay)]
     return render(request, "shelter/person.html", {
         "person": person,
         "stays": stays,
@@ -272,6 +273,19 @@ def death_report_pdf(request, pk):
     AuditEvent.record(request, AuditEvent.EXPORT, stay.person, target=death, document="death-report.pdf")
     return download(documents.death_report_pdf(death), f"death-report-{stay.person.file_no}.pdf",
                     "application/pdf", inline=True)
+
+
+@login_required
+@permission_required("shelter.view_person", raise_exception=True)
+def stay_form_pdf(request, pk, form):
+    """One of the five standard forms of the stay (shelter.printed_forms), printed from the file; audited
+    as an export. A form the stay cannot print yet (the departure's) is not found."""
+    stay = stay_for(request.user, pk)
+    if form not in printed_forms.available(stay):
+        raise Http404
+    AuditEvent.record(request, AuditEvent.EXPORT, stay.person, target=stay, document=f"{form}.pdf")
+    return download(printed_forms.pdf_of(form, stay), f"{form}-{stay.person.file_no}.pdf", "application/pdf",
+                    inline=True)
 
 
 @login_required

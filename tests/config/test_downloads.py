@@ -16,7 +16,8 @@ from tracing.services import record_interview
 
 # The URL names that hand out a file, and those that hand one out on a parameter (?format=csv).
 FILE_URLS = {"oversight:ledger", "oversight:month_pdf", "oversight:problem_ledger", "tracing:notice_pdf",
-             "tracing:dna_letter", "tracing:police_letter", "shelter:death_report_pdf", "shelter:document"}
+             "tracing:dna_letter", "tracing:police_letter", "shelter:death_report_pdf", "shelter:document",
+             "shelter:stay_form_pdf"}
 ON_PARAMETER = {"shelter:audit"}
 FILE_ROUTE = re.compile(r"\.(pdf|xlsx|csv|<slug:fmt>)$|document")
 
@@ -66,6 +67,7 @@ def test_every_download_is_private(month_station, supervisor, client_as):
         reverse("tracing:police_letter", args=[interview.pk]): "tracing:police_letter",
         reverse("shelter:death_report_pdf", args=[stays["F"].pk]): "shelter:death_report_pdf",
         reverse("shelter:document", args=["death", death.pk]): "shelter:document",
+        reverse("shelter:stay_form_pdf", args=[stays["B"].pk, "return-home"]): "shelter:stay_form_pdf",
     }
     assert set(asked.values()) == FILE_URLS | ON_PARAMETER
     for url in asked:

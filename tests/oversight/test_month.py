@@ -187,3 +187,10 @@ def test_stays_registered_before_get_their_kept_figures_by_migration(month_stati
            for k, s in month_station.items()}
     assert got == {k: (s.age_at_arrival, s.repeat_arrival, s.ended_at) for k, s in month_station.items()}
     assert got["B"][0] == 15 and got["D"][1] and got["A"][2] == month_station["A"].departure.departed_at
+
+
+def test_the_interviews_figure_links_to_the_interviews_held(month_station, station, head, client_as):
+    rows = client_as(head).get("/oversight/month/figures/interviews/?start=2026-03&end=2026-03")
+    page = rows.content.decode()
+    assert rows.status_code == 200 and page.count(month_station["C"].person.file_no) == 2
+    assert month_station["E"].person.file_no not in page  # February's
