@@ -18,6 +18,7 @@ urlpatterns = [
     path("stays/<int:pk>/handover/", files.handover, name="handover"),
     path("stays/<int:pk>/death-report/", files.death_report, name="death_report"),
     path("stays/<int:pk>/death-report.pdf", files.death_report_pdf, name="death_report_pdf"),
+    path("stays/<int:pk>/referrer-letter/", files.referrer_letter, name="referrer_letter"),
     path("stays/<int:pk>/forms/<slug:form>.pdf", files.stay_form_pdf, name="stay_form_pdf"),
     path("documents/<slug:kind>/<int:pk>/", files.document, name="document"),
     path("transfers/", transfers.transfers, name="transfers"),

@@ -15,6 +15,7 @@ from .stays import (
     mark_late_seen,
     record_death,
     record_death_report_sending,
+    record_referrer_letter,
     record_review,
     record_service,
 )
@@ -42,6 +43,7 @@ __all__ = [
     "merge_files",
     "record_death",
     "record_death_report_sending",
+    "record_referrer_letter",
     "record_review",
     "record_service",
     "refuse_transfer",

@@ -48,6 +48,7 @@ from ..services import (
     merge_files,
     record_death,
     record_death_report_sending,
+    record_referrer_letter,
     record_review,
     record_service,
 )
@@ -273,6 +274,27 @@ def death_report_pdf(request, pk):
     AuditEvent.record(request, AuditEvent.EXPORT, stay.person, target=death, document="death-report.pdf")
     return download(documents.death_report_pdf(death), f"death-report-{stay.person.file_no}.pdf",
                     "application/pdf", inline=True)
+
+
+@login_required
+@permission_required("shelter.discharge_stay", raise_exception=True)
+@require_POST
+def referrer_letter(request, pk):
+    """The letter back to the referring station sent after the departure: its number recorded (the
+    return-home ledger stops chasing it)."""
+    stay = stay_for(request.user, pk)
+    departure = getattr(stay, "departure", None)
+    if departure is None:
+        raise Http404
+    try:
+        record_referrer_letter(departure=departure, reference=request.POST.get("reference", ""))
+    except ValidationError as e:
+        messages.error(request, " ".join(e.messages))
+    else:
+        AuditEvent.record(request, AuditEvent.CHANGE, stay.person, target=departure,
+                          referrer_letter=departure.referrer_letter_no)
+        messages.success(request, _("The letter back to the referring station is recorded."))
+    return redirect(stay.person)
 
 
 @login_required

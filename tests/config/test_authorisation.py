@@ -88,6 +88,7 @@ def elsewhere(db, webcam, make_user):
             "add_service", "depart", "death", "review", "handover", "death_report", "death_report_pdf")},
         "shelter:document": {"kind": "handover", "pk": stay.pk},
         "shelter:stay_form_pdf": {"pk": stay.pk, "form": "registration"},
+        "shelter:referrer_letter": {"pk": stay.pk},
         "shelter:transfer": {"pk": transfer.pk},
         "shelter:late_seen": {"kind": "stay", "pk": stay.pk},
         "shelter:notification_open": {"pk": notification.pk},

@@ -6,6 +6,7 @@ import datetime
 import io
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
@@ -13,7 +14,7 @@ from pypdf import PdfReader
 from oversight import figures, ledgers
 from shelter import printed_forms
 from shelter.models import AuditEvent, Departure, Person, Stay
-from shelter.services import depart_stay
+from shelter.services import depart_stay, record_referrer_letter
 from tests.factories import arrive
 
 HOUR = datetime.timedelta(hours=1)
@@ -113,3 +114,25 @@ def test_the_return_home_ledger_chases_the_letter_not_sent(referred, reception, 
     Departure.objects.filter(stay=referred).update(referrer_letter_no="穗救函〔2026〕21号")
     row = ledgers.build("return_home", [station.pk], month, month).dicts()[0]
     assert row["回复函"] == "已发"
+
+
+def test_the_letter_sent_after_the_departure_is_recorded_once_from_the_file(client_as, referred, reception):
+    home(referred, reception)
+    client = client_as(reception)
+    page = client.get(referred.person.get_absolute_url()).content.decode()
+    url = reverse("shelter:referrer_letter", args=[referred.pk])
+    assert url in page
+    assert client.post(url, {"reference": "  "}).status_code == 302
+    assert Departure.objects.get(stay=referred).referrer_letter_no == ""
+    client.post(url, {"reference": "穗救函〔2026〕30号"})
+    assert Departure.objects.get(stay=referred).referrer_letter_no == "穗救函〔2026〕30号"
+    client.post(url, {"reference": "另一个"})
+    assert Departure.objects.get(stay=referred).referrer_letter_no == "穗救函〔2026〕30号"  # once
+    assert AuditEvent.objects.filter(action=AuditEvent.CHANGE, detail__referrer_letter="穗救函〔2026〕30号").count() == 1
+    assert url not in client.get(referred.person.get_absolute_url()).content.decode()
+
+
+def test_no_letter_is_recorded_for_a_person_no_station_referred(station, reception):
+    stay = home(arrive(station, reception, arrived_at=timezone.now() - 30 * HOUR), reception)
+    with pytest.raises(ValidationError):
+        record_referrer_letter(departure=stay.departure, reference="X-1")
