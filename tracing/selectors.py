@@ -40,6 +40,8 @@ class CaseStep:
             return False
         if self.permission == "tracing.publish_without_portrait":
             return case.portrait_waiver_refusal(user) is None
+        if self.permission == "tracing.add_householdapplication":
+            return case.awaiting_household_application() is not None
         referral = getattr(case, "dna_referral", None)
         return referral is not None and referral.receipt_refusal() is None
 
@@ -54,6 +56,8 @@ CASE_STEPS = {
     "dna-result": CaseStep(_("Record the DNA result"), "tracing.refer_dna", "record_result"),
     "household": CaseStep(_("Record the household registration application"), "tracing.add_householdapplication",
                           "apply_household"),
+    "household-answer": CaseStep(_("Record the answer to the household registration application"),
+                                 "tracing.add_householdapplication"),
     "family-found": CaseStep(_("Family found"), "tracing.close_case", "find_family"),
     "close": CaseStep(_("Close the case"), "tracing.close_case", "close"),
 }

@@ -238,3 +238,27 @@ def test_the_case_page_offers_the_application_and_the_board_shows_each_clock(cli
     assert reload(old).household_met_at is not None
     shown = client.get(f"/tracing/cases/{old.pk}/").content.decode()
     assert "白云区公安分局户政科" in shown and "穗救〔2025〕3号" in shown
+
+
+def test_the_answer_to_the_application_is_recorded_once_with_its_own_times(client_as, station, reception, case_of,
+                                                                              arrive):
+    case = case_of(arrive(station, reception, arrived_at=timezone.now() - 95 * DAY))
+    applied = timezone.now() - 3 * DAY
+    apply_household(case=case, by=reception, application=application(applied_at=applied, late_reason="补录"))
+    client = client_as(reception)
+    url = f"/tracing/cases/{case.pk}/do/household-answer/"
+    assert url in client.get(f"/tracing/cases/{case.pk}/").content.decode()
+    too_early = (timezone.localtime(applied) - DAY).strftime("%Y-%m-%dT%H:%M")
+    refused = client.post(url, {"outcome": "registered", "outcome_at": too_early})
+    assert refused.status_code == 400 and HouseholdApplication.objects.get().outcome == "awaiting"
+    answered = timezone.localtime(timezone.now() - DAY).replace(second=0, microsecond=0)
+    done = client.post(url, {"outcome": "registered", "outcome_at": answered.strftime("%Y-%m-%dT%H:%M")})
+    assert done.status_code == 302
+    saved = HouseholdApplication.objects.get()
+    assert (saved.outcome, saved.outcome_at, saved.outcome_by) == ("registered", answered, reception)
+    assert saved.outcome_entered_at > answered  # entered apart from the time it states
+    assert client.get(url).status_code == 302  # nothing awaits an answer any more
+    with pytest.raises(ValidationError):
+        saved.settle("refused", timezone.now(), reception)
+    timeline = client.get(case.stay.person.get_absolute_url()).content.decode()
+    assert "Household registration applied for to 广州市公安局白云区分局户政科" in timeline

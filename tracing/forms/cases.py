@@ -14,6 +14,7 @@ from ..models import (
     DnaReferral,
     DnaResult,
     HouseholdApplication,
+    HouseholdOutcome,
     Publication,
     QuickQuery,
 )
@@ -91,6 +92,13 @@ class HouseholdApplicationForm(CaseRecordForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["applied_at"].initial = now_to_the_minute
+
+
+class HouseholdAnswerForm(SingleLineInputs, forms.Form):
+    outcome = forms.ChoiceField(label=_("outcome"), widget=forms.RadioSelect, choices=[
+        (HouseholdOutcome.REGISTERED, HouseholdOutcome.REGISTERED.label),
+        (HouseholdOutcome.REFUSED, HouseholdOutcome.REFUSED.label)])
+    outcome_at = forms.DateTimeField(label=_("answer received"), widget=DATETIME_WIDGET, initial=now_to_the_minute)
 
 
 class DnaReceivedForm(SingleLineInputs, forms.Form):

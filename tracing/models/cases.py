@@ -516,6 +516,11 @@ class TracingCase(ConcurrentTransitionMixin, models.Model):
         """The case closes (tracing.services.close_case takes the notice down)."""
         self._close(cause, at or timezone.now())
 
+    def awaiting_household_application(self):
+        """The latest household registration application still awaiting its answer, or None."""
+        return self.household_applications.filter(outcome=HouseholdOutcome.AWAITING).order_by(
+            "-applied_at", "-pk").first()
+
     def _close(self, cause, at):
         self.closed_at = at
         self.close_cause = cause
@@ -848,6 +853,12 @@ class HouseholdApplication(LedgerEntry):
     outcome = models.CharField(_("outcome"), max_length=12, choices=HouseholdOutcome.choices,
                                default=HouseholdOutcome.AWAITING)
     notes = models.CharField(_("notes"), max_length=300, blank=True)
+    # The answer, when it comes after the application (HouseholdApplication.settle): when it came (stated),
+    # when it was entered (the server's time) and by whom.
+    outcome_at = models.DateTimeField(_("answer received"), null=True, blank=True, validators=[in_register_years])
+    outcome_entered_at = models.DateTimeField(null=True, blank=True, editable=False)
+    outcome_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, editable=False,
+                                   on_delete=models.PROTECT, related_name="+")
 
     class Meta:
         verbose_name = _("household registration application")
@@ -861,3 +872,29 @@ class HouseholdApplication(LedgerEntry):
         super().clean()
         if self.case_id and self.applied_at and self.applied_at < self.case.stay.arrival_minute:
             raise ValidationError({"applied_at": _("The application cannot be made before the arrival.")})
+
+    def settle_refusal(self):
+        """Why the answer cannot be recorded now, or None: once, on an application still awaiting it."""
+        if self.outcome != HouseholdOutcome.AWAITING:
+            return _("The answer to this application is already recorded; it was not changed.")
+        return None
+
+    def settle(self, outcome, at, by):
+        """The answer to the application came (registered or refused), at the time stated; entered now by
+        `by`. Once: the conditional UPDATE keeps two people at once from both writing."""
+        refusal = self.settle_refusal()
+        if refusal:
+            raise ValidationError(refusal)
+        if outcome not in (HouseholdOutcome.REGISTERED, HouseholdOutcome.REFUSED):
+            raise ValidationError({"outcome": _("Say whether the person was registered or the application refused.")})
+        if at is None or at < self.applied_at:
+            raise ValidationError({"outcome_at": _("The answer cannot come before the application.")})
+        if LedgerEntry.is_future(at):
+            raise ValidationError({"outcome_at": FUTURE_MESSAGE})
+        now = timezone.now()
+        written = HouseholdApplication.objects.filter(pk=self.pk, outcome=HouseholdOutcome.AWAITING).update(
+            outcome=outcome, outcome_at=at, outcome_entered_at=now, outcome_by=by)
+        if not written:
+            self.refresh_from_db()
+            raise ValidationError(self.settle_refusal() or _("The answer could not be recorded."))
+        self.outcome, self.outcome_at, self.outcome_entered_at, self.outcome_by = outcome, at, now, by

@@ -15,6 +15,7 @@ from .cases import (
     record_sample,
     refer_dna,
     refresh_notice,
+    settle_household,
     take_down_notices,
     withdraw_notice,
 )
@@ -40,6 +41,7 @@ __all__ = [
     "record_sample",
     "refer_dna",
     "refresh_notice",
+    "settle_household",
     "stop_stay_clocks",
     "take_down_notices",
     "withdraw_notice",

@@ -70,6 +70,16 @@ def apply_household(*, case, application, by, reason=""):
     return application
 
 
+def settle_household(*, case, by, outcome, outcome_at):
+    """The answer to the case's household registration application awaiting one (HouseholdApplication
+    .settle holds the rule: once). ValidationError when refused, or when none awaits an answer."""
+    application = case.awaiting_household_application()
+    if application is None:
+        raise ValidationError(_("No household registration application awaits an answer."))
+    application.settle(outcome, outcome_at, by)
+    return application
+
+
 @transaction.atomic
 def record_result(*, case, by, result, result_at, result_notes="", reason=""):
     """The DNA comparison's result (TracingCase.record_result): recorded on the referral."""

@@ -78,6 +78,8 @@ STEP_FORMS = {
     "household": (forms.HouseholdApplicationForm, services.apply_household,
                   lambda form: {"application": form.instance},
                   lambda form: _("Household registration application recorded.")),
+    "household-answer": (forms.HouseholdAnswerForm, services.settle_household, lambda form: form.cleaned_data,
+                         lambda form: _("The answer to the household registration application is recorded.")),
     "family-found": (forms.FamilyFoundForm, services.find_family, lambda form: form.cleaned_data,
                      lambda form: _("Family found: the case is closed and the notice withdrawn everywhere it was "
                                     "published.")),
@@ -146,12 +148,14 @@ def run_step(request, case, action, form):
         return take_step(request, case, step.transition, person=person, form=form, done=done(form),
                          action=AuditEvent.CHANGE, audit={"tracing": action}, service=service, case=case,
                          **kwargs(form))
-    # Records that are not steps of the workflow: the police's receipt on the sent request, and a
-    # supervisor's reason for a notice without a portrait.
+    # Records that are not steps of the workflow: the police's receipt on the sent request, a
+    # supervisor's reason for a notice without a portrait, the answer to the household registration.
     values = kwargs(form)
     try:
         if action == "no-portrait":
             service(case=case, by=request.user, reason=values["reason"])
+        elif action == "household-answer":
+            service(case=case, by=request.user, **values)
         else:
             service(case=case, received_at=values["received_at"], received_by=values["received_by"])
     except ValidationError as e:
