@@ -24,7 +24,9 @@ Definitions (where the rules are silent):
 - families found: tracing cases closed "family found" in the month, by channel.
 - fingerprints: of the month's arrivals, whose file says the fingerprints were taken, or not taken (with
   the reason), as the file says now.
-- interviews: interviews held in the month (Interview.held_at), of any stay of the station.
+- interviews: interviews held in the month (Interview.held_at), of any stay of the station; and of the
+  cases of the month's arrivals, the first interview held within TRACING_FIRST_INTERVIEW_DAYS, late, or
+  still missing (as the notices).
 """
 
 import datetime
@@ -187,6 +189,13 @@ def notice_missing(kind):
         Q(closed_at__isnull=True) | Q(closed_at__gt=F(due)))
 
 
+def first_interview_missing(now):
+    """The first interview's deadline passed while the case was open, none held (a case's first interview
+    keeps its own due time: interview_first_due_at)."""
+    return Q(interview_first_at__isnull=True, interview_first_due_at__lte=now) & (
+        Q(closed_at__isnull=True) | Q(closed_at__gt=F("interview_first_due_at")))
+
+
 def _format(text, params):
     return gettext(text) % params
 
@@ -241,6 +250,12 @@ def _figures():
                Q(dna_met_at__isnull=False, dna_met_at__lte=F("dna_due_at"))),
         Figure("dna_late", "tracing", _("DNA requests late"), CASES, Q(dna_met_at__gt=F("dna_due_at"))),
         Figure("dna_missing", "tracing", _("DNA requests still missing"), CASES, notice_missing("dna")),
+        Figure("interview_on_time", "tracing", _("first interviews within the deadline"), CASES,
+               Q(interview_first_at__isnull=False, interview_first_at__lte=F("interview_first_due_at"))),
+        Figure("interview_late", "tracing", _("first interviews late"), CASES,
+               Q(interview_first_at__gt=F("interview_first_due_at"))),
+        Figure("interview_missing", "tracing", _("first interviews still missing"), CASES,
+               first_interview_missing),
         Figure("interviews", "tracing", _("interviews held"), INTERVIEWS),
         Figure("families_found", "found", _("Families found"), FOUND, Q(close_cause=CloseCause.FAMILY_FOUND)),
     ]

@@ -179,7 +179,7 @@ def deadline_status(met, due, closed, now):
 def tracing(station_ids, start, end, at_end, now):
     headers = ["站点", "档案号", "姓名", "入站时间", "寻亲状态", "公告期限", "首次发布", "公告情况", "发布渠道",
                "DNA送检期限", "DNA函号", "送检函发出", "公安单位", "采样时间", "比对结果", "结果时间", "DNA送检情况",
-               "结案时间", "找到家人", "寻亲渠道"]
+               "结案时间", "找到家人", "寻亲渠道", "首次问询期限", "首次问询", "首次问询情况"]
     cases = (
         TracingCase.objects.filter(station__in=station_ids)
         .filter(Q(stay__arrived_at__gte=start, stay__arrived_at__lt=end)
@@ -202,6 +202,9 @@ def tracing(station_ids, start, end, at_end, now):
             referral.get_result_display() if referral else "", local(referral.result_at) if referral else None,
             deadline_status(case.dna_met_at, case.dna_due_at, case.closed_at, now), local(case.closed_at),
             YES if found else NO, case.get_found_channel_display() if found else "",
+            local(case.interview_first_due_at), local(case.interview_first_at),
+            deadline_status(case.interview_first_at, case.interview_first_due_at, case.closed_at, now)
+            if case.interview_first_due_at else "",
         ])
     return Ledger("tracing", headers, rows)
 

@@ -28,6 +28,9 @@ MARCH_FIGURES = {
     "departures": 2, "departed_ticket": 1, "departed_family": 1, "deaths": 1,
     "notice_on_time": 1, "notice_late": 1, "notice_missing": 1, "dna_on_time": 1, "dna_late": 1, "dna_missing": 1,
     "families_found": 1, "found_toutiao": 1, "interviews": 2,
+    # C's first interview the day after the arrival; B (home with the family on the 31st) and F (died on the
+    # 20th) never interviewed.
+    "interview_on_time": 1, "interview_missing": 2,
     "payments": 1, "money_tickets": Decimal("100"), "money_allowances": Decimal("20"),
 }
 
@@ -134,7 +137,7 @@ def ledger_counts(station, month):
     counts.update({f"stayed_over_{d}": sum(r["期末在站天数"] > d for r in present) for d in stats.STAY_DAYS})
     counts.update({f"departed_{k}": sum(r["离站方式"] == chinese(k) for r in departed) for k in DepartureKind})
     counts.update({f"found_{c}": sum(r["寻亲渠道"] == chinese(c) for r in found) for c in FoundChannel})
-    for kind, column in (("notice", "公告情况"), ("dna", "DNA送检情况")):
+    for kind, column in (("notice", "公告情况"), ("dna", "DNA送检情况"), ("interview", "首次问询情况")):
         for key, value in (("on_time", "按时"), ("late", "逾期"), ("missing", "未办")):
             counts[f"{kind}_{key}"] = sum(r[column] == value for r in cases)
     return counts

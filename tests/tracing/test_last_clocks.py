@@ -187,12 +187,15 @@ def test_the_first_interview_is_due_two_days_after_the_arrival_then_every_month(
         record_interview(stay=stay, by=reception, words="我叫……记不清了，家里有条河", interviewer="李社工", held_at=held)
         case = reload(case)
         assert case.interview_due_at == held + 30 * DAY and case.deadline_status("interview") == "running"
+        # The first interview keeps its own deadline for the month's figures: held half an hour late.
+        assert (case.interview_first_due_at, case.interview_first_at) == (arrival + 2 * DAY, held)
         assert case.interview_overdue_sent_at is None  # the next one may be reminded of again
         clock.move_to(held + 31 * DAY)
         assert swept("interview") == [("interview", "overdue")]  # the at-risk one superseded
         # An older interview entered late does not move the clock back.
         record_interview(stay=stay, by=reception, words="还是说不清", interviewer="李社工", held_at=held - DAY)
         assert reload(case).interview_due_at == held + 30 * DAY
+        assert reload(case).interview_first_at == held - DAY  # the first one held, entered late
     assert [r[0] for r in reminders() if r[0].startswith("tracing_interview")] == [
         "tracing_interview_at_risk", "tracing_interview_overdue", "tracing_interview_overdue"]
 

@@ -205,6 +205,10 @@ class TracingCase(ConcurrentTransitionMixin, models.Model):
     household_overdue_sent_at = models.DateTimeField(null=True, blank=True)
     # The first interview within days of the arrival, then one every month while the person is unidentified
     # and in the station: due from the arrival, then from the latest interview (restart_interview).
+    # The first interview's own due time and when it was held, kept for the month's figures (on time, late,
+    # missing) after the recurring due time has moved on.
+    interview_first_due_at = models.DateTimeField(_("first interview due"), null=True, blank=True)
+    interview_first_at = models.DateTimeField(_("first interview held"), null=True, blank=True)
     interview_due_at = models.DateTimeField(_("interview due"), null=True, blank=True)
     interview_warn_at = models.DateTimeField(null=True, blank=True)
     interview_at_risk_sent_at = models.DateTimeField(null=True, blank=True)
@@ -296,13 +300,19 @@ class TracingCase(ConcurrentTransitionMixin, models.Model):
         self.dna_warn_at = self.warn_from(arrived, self.dna_due_at)
         self.household_due_at = self.household_due(arrived)
         self.household_warn_at = self.warn_from(arrived, self.household_due_at)
-        self.interview_due_at = self.interview_due(arrived)
+        self.interview_due_at = self.interview_first_due_at = self.interview_due(arrived)
         self.interview_warn_at = self.warn_from(arrived, self.interview_due_at)
 
     def restart_interview(self, held_at):
-        """An interview recorded: the next is due a month after the latest one (an older interview entered
-        late does not move it back); its reminders may go out again. Nothing once the stay has ended."""
-        if not self.is_open or not self.stay.is_open:
+        """An interview recorded: the first one is kept (for the month's figures); the next is due a month
+        after the latest one (an older interview entered late does not move it back); its reminders may go
+        out again. Nothing once the case is closed; no next one once the stay has ended."""
+        if not self.is_open:
+            return
+        if self.interview_first_at is None or held_at < self.interview_first_at:
+            TracingCase.objects.filter(pk=self.pk).update(interview_first_at=held_at)
+            self.interview_first_at = held_at
+        if not self.stay.is_open:
             return
         latest = max(held_at, self.stay.interviews.aggregate(latest=models.Max("held_at"))["latest"] or held_at)
         due = self.interview_due(self.stay.arrived_at, latest)
