@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from lib import idcard
@@ -103,8 +103,8 @@ class Build(models.TextChoices):
 class Fingerprints(models.TextChoices):
     """Whether the person's fingerprints were taken (for the national system), or why not."""
 
-    TAKEN = "taken", _("taken")
-    NOT_TAKEN = "not_taken", _("not taken")
+    TAKEN = "taken", pgettext_lazy("fingerprints", "taken")
+    NOT_TAKEN = "not_taken", pgettext_lazy("fingerprints", "not taken")
 
 
 class Person(SingleLineFields, models.Model):

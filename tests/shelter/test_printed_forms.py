@@ -75,7 +75,7 @@ def test_the_departure_forms_only_once_departed(referred, reception):
 def test_the_return_home_record_carries_the_letter_to_the_referring_station(referred, reception):
     stay = home(referred, reception, referrer_letter_no="穗救函〔2026〕21号")
     text = text_of(printed_forms.pdf_of("return-home", stay))
-    for expected in ("返乡记录", "王明", "今日头条", "长沙市救助管理站：", "穗救函〔2026〕21号", "长救转〔2026〕8号",
+    for expected in ("返乡记录", "王明", "今日头条", "长沙市救助管理站：", "编号：穗救函〔2026〕21号", "长救转〔2026〕8号",
                      stay.person.file_no, "（盖章）"):
         assert expected in text, expected
 

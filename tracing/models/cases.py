@@ -20,6 +20,7 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, transition
 
 from face.models import Portrait
@@ -842,8 +843,8 @@ class DnaReferral(LedgerEntry):
 
 class HouseholdOutcome(models.TextChoices):
     AWAITING = "awaiting", _("submitted, awaiting the answer")
-    REGISTERED = "registered", _("registered")
-    REFUSED = "refused", _("refused")
+    REGISTERED = "registered", pgettext_lazy("household registration", "registered")
+    REFUSED = "refused", pgettext_lazy("household registration", "refused")
 
 
 class HouseholdApplication(LedgerEntry):
