@@ -34,6 +34,8 @@ class CaseStep:
     transition: str = ""
 
     def possible(self, case, user, transitions):
+        if self.transition == "apply_household" and case.stay_ended:
+            return False  # refused by the transition: the person is no longer in the station's care
         if self.transition:
             return self.transition in transitions
         if not user.has_perm(self.permission):

@@ -265,3 +265,18 @@ def test_the_answer_to_the_application_is_recorded_once_with_its_own_times(clien
         saved.settle("refused", timezone.now(), reception)
     timeline = client.get(case.stay.person.get_absolute_url()).content.decode()
     assert "Household registration applied for to 广州市公安局白云区分局户政科" in timeline
+
+
+def test_the_case_page_says_when_a_clock_has_not_started_or_has_stopped(client_as, station, reception, case_of,
+                                                                          arrive, scan):
+    case = case_of(arrive(station, reception, arrived_at=timezone.now() - 3 * DAY))
+    page = client_as(reception).get(f"/tracing/cases/{case.pk}/").content.decode()
+    assert "starts when the DNA request is sent" in page
+    record_death(stay=case.stay, by=reception, death=Death(died_at=timezone.now() - HOUR, place="站内医务室",
+                                                             cause="心脏骤停", proof_kind="medical", proof=scan()))
+    page = client_as(reception).get(f"/tracing/cases/{case.pk}/").content.decode()
+    assert page.count("not while the person is out of the station's care") == 2
+    assert "/do/household/" not in page
+    with pytest.raises(ValidationError) as refused:
+        apply_household(case=reload(case), by=reception, application=application(applied_at=timezone.now()))
+    assert "no longer in the station's care" in str(refused.value)

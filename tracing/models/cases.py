@@ -511,7 +511,11 @@ class TracingCase(ConcurrentTransitionMixin, models.Model):
     )
     def apply_household(self, application, by=None, reason=""):
         """The household registration (落户安置) applied for: the earliest application meets the deadline
-        (checked here, saved by tracing.services.apply_household). The case's state does not change."""
+        (checked here, saved by tracing.services.apply_household). The case's state does not change. Not
+        once the stay has ended: the person is no longer in this station's care."""
+        if self.stay_ended:
+            raise ValidationError(_("The person is no longer in the station's care: this station does not apply "
+                                    "for their household registration."))
         application.case = self
         application.entered_by = by
         application.full_clean()
