@@ -318,10 +318,10 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 LATE_ENTRY_HOURS = envint("LATE_ENTRY_HOURS", 24)
 # Adults of 16 and over with no mental or intellectual disability normally stay at most this long.
 STAY_REVIEW_DAYS = envint("STAY_REVIEW_DAYS", 10)
-# Anyone still unidentified is reviewed after one month, and after three months (when household
-# registration for long-stay people can be applied for). A review is "due" this many days before.
+# Anyone still unidentified is reviewed after one month. A review is "due" this many days before.
+# (After three months unidentified the household registration is applied for: its own step and
+# deadline on the tracing case, TRACING_HOUSEHOLD_DAYS.)
 UNIDENTIFIED_REVIEW_DAYS = envint("UNIDENTIFIED_REVIEW_DAYS", 30)
-HOUSEHOLD_REGISTRATION_REVIEW_DAYS = envint("HOUSEHOLD_REGISTRATION_REVIEW_DAYS", 90)
 STAY_REVIEW_WARN_DAYS = envint("STAY_REVIEW_WARN_DAYS", 2)
 # A death is reported to the civil-affairs bureau (and the police, when unnatural or unidentified) within
 # this many hours of it; reminded this many hours before. An unclaimed body is kept this many days for a
@@ -401,6 +401,15 @@ TRACING_DNA_DAYS = envint("TRACING_DNA_DAYS", 7)  # family not found in 7 days: 
 # public holidays (chinese-calendar; Monday to Friday for years it has no data for).
 TRACING_DNA_WORKING_DAYS = envbool("TRACING_DNA_WORKING_DAYS", False)
 TRACING_REFRESH_DAYS = envint("TRACING_REFRESH_DAYS", 30)  # notice refreshed monthly while still in the station
+# The police take the DNA sample within a month of the request (until sampled or the family is found).
+TRACING_SAMPLE_DAYS = envint("TRACING_SAMPLE_DAYS", 30)
+# Unidentified after three months: the household registration (落户安置) is applied for. Read also under its
+# name of earlier versions, when it was a long-stay review.
+TRACING_HOUSEHOLD_DAYS = envint("TRACING_HOUSEHOLD_DAYS", envint("HOUSEHOLD_REGISTRATION_REVIEW_DAYS", 90))
+# An unidentified person is first interviewed within this many days of the arrival, then again every
+# TRACING_INTERVIEW_DAYS while still unidentified and in the station.
+TRACING_FIRST_INTERVIEW_DAYS = envint("TRACING_FIRST_INTERVIEW_DAYS", 2)
+TRACING_INTERVIEW_DAYS = envint("TRACING_INTERVIEW_DAYS", 30)
 TRACING_AT_RISK_FRACTION = envfloat("TRACING_AT_RISK_FRACTION", 0.25)  # "at risk" in the last quarter
 TRACING_SWEEP_SECONDS = envfloat("TRACING_SWEEP_SECONDS", 60)
 # Notices and letters to the police are public documents in Chinese, whatever the user's screen language.

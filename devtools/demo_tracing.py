@@ -29,12 +29,16 @@ H = datetime.timedelta(hours=1)
 D = datetime.timedelta(days=1)
 POLICE = {"GZ": "广州市公安局白云区分局", "FS": "佛山市公安局禅城分局"}
 
-# Extra people still in the station long enough to show the DNA and monthly-refresh deadlines:
+# Extra people still in the station long enough to show the DNA, sample, household registration and
+# monthly-refresh deadlines:
 # (sex, ages, arrived ago, where found, clothing, notice published after, DNA sent after, sampled after)
 LONG_STAYS = [
     ("M", (45, 55), 6 * D + 2 * H, "白云区三元里地铁站", "黑色棉衣，迷彩裤", 10 * H, None, None),
     ("F", (65, 75), 26 * D, "海珠区江南西路", "紫色外套，布鞋", 5 * H, 5 * D, None),
     ("M", (30, 40), 40 * D, "天河区珠江新城", "白色衬衫，牛仔裤", 8 * H, 6 * D, 9 * D),
+    # Three months unknown, the police asked for a sample 3 months ago and never came: the board shows the
+    # household registration and the police's sample due, each from its own clock.
+    ("F", (55, 65), 95 * D, "白云区广园客运站", "红色毛衣，黑色长裤", 6 * H, 6 * D, None),
     # He names 营山县 and his brother in an interview (demo_family): his family is found through it.
     ("M", (30, 40), 4 * D, "广州火车站东广场", "灰色夹克，运动鞋", 9 * H, None, None),
 ]

@@ -32,7 +32,7 @@ from shelter.models import (
     StayState,
     User,
 )
-from tracing.models import DnaReferral, Publication
+from tracing.models import CloseCause, DnaReferral, Publication
 
 from . import figures
 from .models import MonthlyInspection, ProblemKind
@@ -133,9 +133,14 @@ def notice_no_portrait(now):
                     owner, {"channel": channel})
 
 
+# Once the family is found or the identity confirmed, a missing DNA sample or result is no longer owed.
+KNOWN = (CloseCause.FAMILY_FOUND, CloseCause.IDENTITY_CONFIRMED)
+
+
 def dna_not_sampled(now):
-    """A DNA referral sent more than a month ago with no sample recorded."""
+    """A DNA referral sent more than a month ago with no sample recorded, while the person is still unknown."""
     rows = (DnaReferral.objects.filter(sampled_at__isnull=True, sent_at__lt=now - days("DATA_QUALITY_DNA_SAMPLE_DAYS", 30))
+            .exclude(case__close_cause__in=KNOWN)
             .values_list("pk", "case__stay_id", "case__stay__person_id", "case__station_id",
                          "case__stay__staff_in_charge_id", "reference_no", "sent_at"))
     for pk, stay, person, station_id, owner, reference, sent in rows:
@@ -144,8 +149,9 @@ def dna_not_sampled(now):
 
 
 def dna_no_result(now):
-    """A DNA sample taken long ago with no comparison result recorded."""
+    """A DNA sample taken long ago with no comparison result recorded, while the person is still unknown."""
     rows = (DnaReferral.objects.filter(sampled_at__lt=now - days("DATA_QUALITY_DNA_RESULT_DAYS", 60), result="")
+            .exclude(case__close_cause__in=KNOWN)
             .values_list("pk", "case__stay_id", "case__stay__person_id", "case__station_id",
                          "case__stay__staff_in_charge_id", "reference_no", "sampled_at"))
     for pk, stay, person, station_id, owner, reference, sampled in rows:

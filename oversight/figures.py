@@ -27,6 +27,11 @@ Definitions (where the rules are silent):
 - where: at the station the stay was at (Stay.station), a tracing case at the stay whose arrival opened
   it (TracingCase.arrival), so an accepted transfer leaves the sender's past months as they were; the
   receiver's begin with the stay its acceptance opened.
+- fingerprints: of the month's arrivals, whose file says the fingerprints were taken, or not taken (with
+  the reason), as the file says now.
+- interviews: interviews held in the month (Interview.held_at), of any stay at the station; and of the
+  cases of the month's arrivals, the first interview held within TRACING_FIRST_INTERVIEW_DAYS, late, or
+  still missing (as the notices).
 """
 
 import datetime
@@ -44,8 +49,8 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from lib.dates import LATEST
-from shelter.models import BroughtBy, Death, Departure, DepartureKind, FoundChannel, Sex, Stay
-from tracing.models import CloseCause, TracingCase
+from shelter.models import BroughtBy, Death, Departure, DepartureKind, Fingerprints, FoundChannel, Sex, Stay
+from tracing.models import CloseCause, Interview, TracingCase
 
 CENT = Decimal("0.01")
 STAY_DAYS = (10, 30, 90)  # "over 10 days, over a month, over three months"
@@ -148,6 +153,7 @@ DEATHS = Table("deaths", Death, "died_at", "stay__station")
 # case that moved with an accepted transfer stays in the sending station's month.
 CASES = Table("cases", TracingCase, "arrival__arrived_at", "arrival__station")
 FOUND = Table("found", TracingCase, "closed_at", "station")
+INTERVIEWS = Table("interviews", Interview, "held_at", "stay__station")
 # People in the station at month end: stays, placed at each month end rather than in a month.
 POPULATION = Table("population", Stay, "arrived_at", "station")
 
@@ -195,6 +201,13 @@ def notice_missing(kind):
         Q(closed_at__isnull=True) | Q(closed_at__gt=F(due)))
 
 
+def first_interview_missing(now):
+    """The first interview's deadline passed while the case was open, none held (a case's first interview
+    keeps its own due time: interview_first_due_at)."""
+    return Q(interview_first_at__isnull=True, interview_first_due_at__lte=now) & (
+        Q(closed_at__isnull=True) | Q(closed_at__gt=F("interview_first_due_at")))
+
+
 def _format(text, params):
     return gettext(text) % params
 
@@ -223,6 +236,10 @@ def _figures():
     figures += [
         Figure("identity_unknown", "arrivals", _("identity unknown"), ARRIVALS, Q(identity="unknown")),
         Figure("repeat_arrivals", "arrivals", _("repeat arrivals"), ARRIVALS, Q(repeat_arrival=True)),
+        Figure("fingerprints_taken", "arrivals", _("fingerprints taken"), ARRIVALS,
+               Q(person__fingerprints=Fingerprints.TAKEN)),
+        Figure("fingerprints_not_taken", "arrivals", _("fingerprints not taken"), ARRIVALS,
+               Q(person__fingerprints=Fingerprints.NOT_TAKEN)),
         Figure("in_station", "population", _("in the station"), POPULATION, stock=True),
     ]
     figures += [
@@ -245,6 +262,13 @@ def _figures():
                Q(dna_met_at__isnull=False, dna_met_at__lte=F("dna_due_at"))),
         Figure("dna_late", "tracing", _("DNA requests late"), CASES, Q(dna_met_at__gt=F("dna_due_at"))),
         Figure("dna_missing", "tracing", _("DNA requests still missing"), CASES, notice_missing("dna")),
+        Figure("interview_on_time", "tracing", _("first interviews within the deadline"), CASES,
+               Q(interview_first_at__isnull=False, interview_first_at__lte=F("interview_first_due_at"))),
+        Figure("interview_late", "tracing", _("first interviews late"), CASES,
+               Q(interview_first_at__gt=F("interview_first_due_at"))),
+        Figure("interview_missing", "tracing", _("first interviews still missing"), CASES,
+               first_interview_missing),
+        Figure("interviews", "tracing", _("interviews held"), INTERVIEWS),
         Figure("families_found", "found", _("Families found"), FOUND, Q(close_cause=CloseCause.FAMILY_FOUND)),
     ]
     figures += [
@@ -342,7 +366,7 @@ def _count(station_ids, months, now, by_station=False):
     station), and one for the people in the station at the month ends."""
     start, end = month_start(months[0]), month_end(months[-1])
     values = {}
-    for table in (ARRIVALS, DEPARTURES, DEATHS, CASES, FOUND):
+    for table in (ARRIVALS, DEPARTURES, DEATHS, CASES, FOUND, INTERVIEWS):
         figures = [f for f in FIGURES if f.table is table]
         group = ("_month", table.station) if by_station else ("_month",)
         rows = (

@@ -4,7 +4,9 @@
   ended before its start), with its arrival, departure or death, and whether the person was still in
   the station at the period end; the time of departure is when it counts (Departure.counted_at: for a
   transfer to a station using Homeward its acceptance; one still waiting reads 转移中, no departure);
-- return_home (返乡台账): departures home (family, escorted, ticket) and any departure with money;
+  the fingerprints and the interviews held in the period;
+- return_home (返乡台账): departures home (family, escorted, ticket) and any departure with money, and
+  whether the letter back to the station that referred the person has gone (待发 until it has);
 - deaths (死亡台账): deaths in the period, with their proof and to whom they were reported;
 - tracing (寻亲台账): the tracing cases of the period's arrivals and those open in the period, at the
   station of the arrival that opened them (TracingCase.arrival: a case moved by a transfer stays in the
@@ -18,11 +20,11 @@ Values are plain (text, numbers, local naive datetimes), ready for XLSX, CSV or 
 """
 
 from django.conf import settings
-from django.db.models import Min, Q
+from django.db.models import Count, Min, Q
 from django.utils import timezone, translation
 
 from shelter.models import Death, Departure, DepartureKind, Stay, StayState
-from tracing.models import CloseCause, TracingCase
+from tracing.models import CloseCause, Interview, TracingCase
 
 from .figures import cutoff, month_end, month_start, station_zone
 
@@ -72,7 +74,7 @@ def build(kind, station_ids, first, last, now=None):
 def register(station_ids, start, end, at_end, now):
     headers = ["站点", "档案号", "姓名", "性别", "年龄", "年龄段", "入站时间", "送站方式", "移交单位及人员", "身份",
                "再次入站", "离站时间", "离站方式", "死亡时间", "期末在站", "期末在站天数", "车票金额（元）",
-               "生活补助（元）", "票据号", "发放人", "寻亲渠道"]
+               "生活补助（元）", "票据号", "发放人", "寻亲渠道", "指纹采集", "指纹系统编号", "本期问询次数"]
     stays = (
         Stay.objects.filter(station__in=station_ids, arrived_at__lt=end)
         .filter(Q(ended_at__isnull=True) | Q(ended_at__gte=start))
@@ -82,6 +84,10 @@ def register(station_ids, start, end, at_end, now):
     first_arrival = dict(
         Stay.objects.filter(person__in={s.person_id for s in stays}).values("person").annotate(first=Min("arrived_at"))
         .values_list("person", "first")
+    )
+    interviews = dict(
+        Interview.objects.filter(stay__in=[s.pk for s in stays], held_at__gte=start, held_at__lt=end)
+        .values("stay").annotate(n=Count("pk")).values_list("stay", "n")
     )
     rows = []
     for stay in stays:
@@ -102,14 +108,22 @@ def register(station_ids, start, end, at_end, now):
             departure.ticket_amount if departure else None, departure.allowance if departure else None,
             departure.receipt_no if departure else "", departure.paid_out_by if departure else "",
             departure.get_found_channel_display() if departure else "",
+            fingerprints(person), person.fingerprints_reference, interviews.get(stay.pk, 0),
         ])
     return Ledger("register", headers, rows)
+
+
+def fingerprints(person):
+    """Taken / not taken: why / "" (not recorded)."""
+    if person.fingerprints and person.fingerprints_not_taken_reason:
+        return f"{person.get_fingerprints_display()}：{person.fingerprints_not_taken_reason}"
+    return person.get_fingerprints_display() if person.fingerprints else ""
 
 
 def return_home(station_ids, start, end, at_end, now):
     headers = ["站点", "档案号", "姓名", "离站时间", "离站方式", "目的地", "接收人", "与本人关系", "接收人电话",
                "护送人员", "车票号", "车票金额（元）", "生活补助（元）", "合计（元）", "票据号", "发放人", "寻亲渠道",
-               "转介单位", "回复转介单位函号"]
+               "转介单位", "回复转介单位函号", "回复函"]
     paid = Q(ticket_amount__gt=0) | Q(allowance__gt=0)
     departures = (
         Departure.objects.filter(stay__station__in=station_ids, counted_at__gte=start, counted_at__lt=end)
@@ -123,9 +137,17 @@ def return_home(station_ids, start, end, at_end, now):
             stay.station.name, person.file_no, person.name, local(d.counted_at), d.get_kind_display(),
             d.destination, d.receiver_name, d.receiver_relation, d.receiver_phone, d.escort_staff, d.ticket_no,
             d.ticket_amount, d.allowance, d.money_paid or None, d.receipt_no, d.paid_out_by,
-            d.get_found_channel_display(), referrer, d.referrer_letter_no,
+            d.get_found_channel_display(), referrer, d.referrer_letter_no, letter_status(stay, d),
         ])
     return Ledger("return_home", headers, rows)
+
+
+def letter_status(stay, departure):
+    """The return-home record's letter back to the station that referred the person: 已发 (its number is
+    recorded), 待发 (the ledger chases it), "" (no station referred the person)."""
+    if stay.brought_by != "station":
+        return ""
+    return "已发" if departure.referrer_letter_no else "待发"
 
 
 def deaths(station_ids, start, end, at_end, now):
@@ -166,7 +188,7 @@ def deadline_status(met, due, closed, now):
 def tracing(station_ids, start, end, at_end, now):
     headers = ["站点", "档案号", "姓名", "入站时间", "寻亲状态", "公告期限", "首次发布", "公告情况", "发布渠道",
                "DNA送检期限", "DNA函号", "送检函发出", "公安单位", "采样时间", "比对结果", "结果时间", "DNA送检情况",
-               "结案时间", "找到家人", "寻亲渠道"]
+               "结案时间", "找到家人", "寻亲渠道", "首次问询期限", "首次问询", "首次问询情况"]
     cases = (
         TracingCase.objects.filter(arrival__station__in=station_ids)
         .filter(Q(arrival__arrived_at__gte=start, arrival__arrived_at__lt=end)
@@ -190,6 +212,9 @@ def tracing(station_ids, start, end, at_end, now):
             referral.get_result_display() if referral else "", local(referral.result_at) if referral else None,
             deadline_status(case.dna_met_at, case.dna_due_at, case.closed_at, now), local(case.closed_at),
             YES if found else NO, case.get_found_channel_display() if found else "",
+            local(case.interview_first_due_at), local(case.interview_first_at),
+            deadline_status(case.interview_first_at, case.interview_first_due_at, case.closed_at, now)
+            if case.interview_first_due_at else "",
         ])
     return Ledger("tracing", headers, rows)
 

@@ -54,12 +54,13 @@ class PersonForm(SingleLineInputs, forms.ModelForm):
         fields = [
             "name", "aliases", "sex", "date_of_birth", "age_min", "age_max", "id_number", "ethnicity",
             "native_place", "dialect", "relatives_phone", "height_cm", "build", "hair", "marks", "scars",
-            "tattoos", "disability",
+            "tattoos", "disability", "fingerprints", "fingerprints_reference", "fingerprints_not_taken_reason",
         ]
         widgets = {
             "date_of_birth": DATE_WIDGET,
             "sex": forms.RadioSelect,
         }
+        labels = {"fingerprints": _("fingerprints (for the national system)")}
 
     ages_checked = forms.BooleanField(
         label=_("I have checked: keep both ages as they are"), required=False,

@@ -29,7 +29,8 @@ ROLES = {
 
 # Family tracing: the desk does the tracing work; supervisors answer for the deadlines (their landing
 # page is the deadline board) and close cases; station heads watch the board.
-TRACING_WORK = ["tracing.view_tracingcase", "tracing.add_quickquery", "tracing.publish_notice", "tracing.refer_dna"]
+TRACING_WORK = ["tracing.view_tracingcase", "tracing.add_quickquery", "tracing.publish_notice", "tracing.refer_dna",
+                "tracing.add_householdapplication"]
 ROLES["reception"] += TRACING_WORK
 ROLES["supervisor"] += TRACING_WORK + ["tracing.view_board", "tracing.close_case", "tracing.publish_without_portrait"]
 ROLES["station_head"] += ["tracing.view_tracingcase", "tracing.view_board"]

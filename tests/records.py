@@ -31,7 +31,7 @@ from shelter.models import Death, Departure, Notification, Person, Station, Stay
 from shelter.services import depart_stay, record_death
 from tests import factories
 from tracing.models import DnaReferral, Interview, Publication, QuickQuery, TracingCase
-from tracing.services import publish_notice, record_query, refer_dna
+from tracing.services import publish_notice, record_interview, record_query, refer_dna
 
 FACES = Path(__file__).parent / "faces"  # tests/faces
 REPORTER = {name: getattr(factories.FamilyReportFactory, name)
@@ -76,11 +76,14 @@ def publish():
 
 @pytest.fixture
 def refer():
-    """refer(case, user, when=None): the DNA request sent to the police, entered when it was sent."""
-    def refer(case, user, when=None):
+    """refer(case, user, when=None, no_query_reason=None): the DNA request sent to the police, entered when
+    it was sent; on a case with no quick query recorded, with a reason why none was possible."""
+    def refer(case, user, when=None, no_query_reason=None):
         when = when or timezone.now()
+        if no_query_reason is None:
+            no_query_reason = "" if case.queries.exists() else "本人无法说出姓名、住址，未携带证件，无可查询的信息"
         return refer_dna(case=case, by=user, referral=DnaReferral(
-            police_unit="广州市公安局天河区分局", sent_at=when, entered_at=when))
+            police_unit="广州市公安局天河区分局", sent_at=when, entered_at=when, no_query_reason=no_query_reason))
 
     return refer
 
@@ -173,6 +176,9 @@ def month_station(settings, station, reception, arrive, publish, refer, pdf_byte
     D  U ?      arrived 01-10, left 01-20; again 03-20 08:00 (self, identity confirmed: no case), still there
     E  M 45-55  arrived 2025-12-01 10:00 (police), still there
     F  M 80-90  arrived 03-12 10:00 (police)     no notice, no DNA request; died 03-20 10:00
+
+    Fingerprints: B's taken (reference), C's not taken (refused), the others not recorded. Interviews: E on
+    02-10, C on 03-11 and 03-20.
     """
     settings.TIME_ZONE = "Asia/Shanghai"
     stays = {}
@@ -189,6 +195,12 @@ def month_station(settings, station, reception, arrive, publish, refer, pdf_byte
     refer(TracingCase.objects.get(pk=case_b.pk), reception, local(2026, 3, 8, 9))
     publish(case_c, reception, local(2026, 3, 11, 18), reference="C-1")
     refer(TracingCase.objects.get(pk=case_c.pk), reception, local(2026, 3, 19, 12))
+
+    Person.objects.filter(pk=stays["B"].person_id).update(fingerprints="taken", fingerprints_reference="ZW-4401-1")
+    Person.objects.filter(pk=stays["C"].person_id).update(fingerprints="not_taken",
+                                                          fingerprints_not_taken_reason="本人拒绝")
+    for letter, at in (("E", local(2026, 2, 10, 10)), ("C", local(2026, 3, 11, 10)), ("C", local(2026, 3, 20, 10))):
+        record_interview(stay=stays[letter], by=reception, words="说不清家在哪里", interviewer="李社工", held_at=at)
 
     depart(first_d, reception, kind="left", departed_at=local(2026, 1, 20, 10), notes="自行离开")
     stays["D"] = factories.StayFactory(person=first_d.person, arrived_at=local(2026, 3, 20, 8), found_place="广州站",

@@ -86,7 +86,7 @@ def notice_pdf(case):
 
 def dna_letter_pdf(referral):
     case = referral.case
-    person, stay = case.stay.person, case.stay
+    person = case.stay.person
     with translation.override(settings.TRACING_DOCUMENT_LANGUAGE):
         pdf = document()
         pdf.set_title(_("Request for DNA sample collection"))
@@ -94,14 +94,8 @@ def dna_letter_pdf(referral):
         pdf.set_font(FONT, size=12)
         pdf.multi_cell(0, 7, f"{referral.police_unit}：", align="L")
         pdf.ln(2)
-        arrived = timezone.localtime(stay.arrived_at)
-        pdf.multi_cell(0, 7, _(
-            "On %(date)s our station took into its care a person found at %(place)s (file number %(file)s). Quick "
-            "identity queries and the tracing notices published since have not established who they are or found "
-            "their family. Under the rules on identifying people in the care of rescue stations, we ask you to "
-            "collect a DNA sample from this person, compare it with the national DNA database for missing persons, "
-            "and let us know the result."
-        ) % {"date": arrived.strftime("%Y-%m-%d %H:%M"), "place": stay.found_place, "file": person.file_no}, align="L")
+        for paragraph in dna_letter_text(referral):
+            pdf.multi_cell(0, 7, paragraph, align="L", new_x="LMARGIN", new_y="NEXT")
         pdf.ln(3)
         top = pdf.get_y()
         if _portrait(pdf, person, x=pdf.w - pdf.r_margin - 40, y=top, w=40):
@@ -118,6 +112,38 @@ def dna_letter_pdf(referral):
         for line in (case.station.name, _("(seal)"), timezone.localtime(referral.sent_at).strftime("%Y-%m-%d")):
             pdf.cell(0, 8, line, align="R", new_x="LMARGIN", new_y="NEXT")
         return bytes(pdf.output())
+
+
+def dna_letter_text(referral):
+    """The paragraphs of the DNA request: only what is on the case. The quick identity queries recorded
+    (each with its date and result), or why none was possible (the referral's no_query_reason); the notices
+    only if one was published; then the request."""
+    case = referral.case
+    stay, person = case.stay, case.stay.person
+    paragraphs = [_("On %(date)s our station took into its care a person found at %(place)s (file number "
+                    "%(file)s).") % {"date": timezone.localtime(stay.arrived_at).strftime("%Y-%m-%d %H:%M"),
+                                     "place": stay.found_place, "file": person.file_no}]
+    queries = list(case.queries.filter(made_at__lte=referral.sent_at).order_by("made_at", "pk"))
+    if queries:
+        paragraphs.append(_("The quick identity queries made:"))
+        paragraphs += [
+            "· " + _("%(date)s %(kind)s: %(result)s") % {
+                "date": timezone.localtime(q.made_at).strftime("%Y-%m-%d"), "kind": q.get_kind_display(),
+                "result": q.get_result_display()} + (f"（{q.details}）" if q.details else "")
+            for q in queries
+        ]
+    else:
+        paragraphs.append(_("No quick identity query was possible: %(reason)s.") % {
+            "reason": referral.no_query_reason.rstrip("。. ") or _("no reason recorded")})
+    published = list(case.publications.filter(published_at__lte=referral.sent_at).order_by("published_at", "pk"))
+    if published:
+        paragraphs.append(_("Tracing notices published: %(notices)s.") % {"notices": "、".join(
+            f"{p.get_channel_display()}（{timezone.localtime(p.published_at):%Y-%m-%d}）" for p in published)})
+    paragraphs.append(_(
+        "Their identity has not been established and their family has not been found. Under the rules on "
+        "identifying people in the care of rescue stations, we ask you to collect a DNA sample from this person, "
+        "compare it with the national DNA database for missing persons, and let us know the result."))
+    return paragraphs
 
 
 @dataclass

@@ -30,12 +30,16 @@ def follow_stay(sender, instance, created, raw=False, **kwargs):
 @receiver(post_transition, sender=Stay, dispatch_uid="tracing.close_with_stay")
 def close_with_stay(sender, instance, name, source, target, method_kwargs=None, **kwargs):
     """A departure with the family is the family found (services.close_with_departure); any other end of
-    the stay leaves an unknown person's case open."""
-    if kwargs.get("exception") or target != StayState.DEPARTED:
+    the stay leaves an unknown person's case open, its clocks of a person in care stopped
+    (services.stop_stay_clocks)."""
+    if kwargs.get("exception") or target not in (StayState.DEPARTED, StayState.DECEASED):
         return
     method_kwargs = method_kwargs or {}
     departure = method_kwargs.get("departure")
-    if departure is not None:
+    if target == StayState.DECEASED:
+        services.stop_stay_clocks(stay=instance)
+    elif departure is not None:
+        services.stop_stay_clocks(stay=instance, departure=departure)
         services.close_with_departure(stay=instance, departure=departure, by=method_kwargs.get("by"))
 
 

@@ -34,12 +34,16 @@ class CaseStep:
     transition: str = ""
 
     def possible(self, case, user, transitions):
+        if self.transition == "apply_household" and case.stay_ended:
+            return False  # refused by the transition: the person is no longer in the station's care
         if self.transition:
             return self.transition in transitions
         if not user.has_perm(self.permission):
             return False
         if self.permission == "tracing.publish_without_portrait":
             return case.portrait_waiver_refusal(user) is None
+        if self.permission == "tracing.add_householdapplication":
+            return case.awaiting_household_application() is not None
         referral = getattr(case, "dna_referral", None)
         return referral is not None and referral.receipt_refusal() is None
 
@@ -52,6 +56,10 @@ CASE_STEPS = {
     "dna-received": CaseStep(_("Record receipt by the police"), "tracing.refer_dna"),
     "dna-sample": CaseStep(_("Record the DNA sample"), "tracing.refer_dna", "record_sample"),
     "dna-result": CaseStep(_("Record the DNA result"), "tracing.refer_dna", "record_result"),
+    "household": CaseStep(_("Record the household registration application"), "tracing.add_householdapplication",
+                          "apply_household"),
+    "household-answer": CaseStep(_("Record the answer to the household registration application"),
+                                 "tracing.add_householdapplication"),
     "family-found": CaseStep(_("Family found"), "tracing.close_case", "find_family"),
     "close": CaseStep(_("Close the case"), "tracing.close_case", "close"),
 }

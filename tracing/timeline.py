@@ -1,5 +1,5 @@
 """Tracing on the person's timeline (shelter.timeline.SOURCES, filled in TracingConfig.ready()): cases,
-identity queries, publications and the DNA referral; interviews and the clues accepted."""
+identity queries, publications, the DNA referral and the household registration; interviews and the clues accepted."""
 
 from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
@@ -12,6 +12,7 @@ from .models import (
     CaseState,
     Clue,
     ClueState,
+    HouseholdApplication,
     Interview,
     Publication,
     PublicationState,
@@ -48,6 +49,12 @@ def tracing_events(person):
     for p in publications:
         yield Event(p.published_at, "tracing", _("Notice published: %(channel)s") % {"channel": p.get_channel_display()},
                     p.reference or p.url, p.entered_by, p.entered_at, p.late)
+    for a in HouseholdApplication.objects.filter(case__in=ids).select_related("entered_by"):
+        yield Event(a.applied_at, "tracing", _("Household registration applied for to %(to)s: %(outcome)s") % {
+            "to": a.applied_to, "outcome": a.get_outcome_display()}, a.reference, a.entered_by, a.entered_at, a.late)
+        if a.outcome_at:
+            yield Event(a.outcome_at, "tracing", _("Household registration: %(outcome)s") % {
+                "outcome": a.get_outcome_display()}, a.notes, a.outcome_by, a.outcome_entered_at)
     states = dict(PublicationState.choices)
     for log in _logs(Publication, [p.pk for p in publications]):
         yield Event(log.at, "tracing", _("Notice %(state)s: %(channel)s") % {

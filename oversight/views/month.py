@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from lib.http import download
 from shelter.models import AuditEvent, Death, Departure, FoundChannel, Stay
-from tracing.models import TracingCase
+from tracing.models import Interview, TracingCase
 
 from .. import charts, documents, exports, ledgers
 from .. import figures as stats
@@ -89,7 +89,7 @@ def linked(request, figures):
     ]
 
 
-ROW_TEMPLATES = {Stay: "stays", Departure: "departures", Death: "deaths", TracingCase: "cases"}
+ROW_TEMPLATES = {Stay: "stays", Departure: "departures", Death: "deaths", TracingCase: "cases", Interview: "interviews"}
 
 
 @login_required
@@ -104,7 +104,8 @@ def figure_rows(request, key):
     rows = stats.rows_of(key, form.station_ids(), first, last)
     model = rows.model
     related = {Stay: ["person", "station"], Departure: ["stay__person", "stay__station"],
-               Death: ["stay__person", "stay__station"], TracingCase: ["stay__person", "arrival__station"]}[model]
+               Death: ["stay__person", "stay__station"], TracingCase: ["stay__person", "arrival__station"],
+               Interview: ["stay__person", "stay__station"]}[model]
     page = Paginator(rows.select_related(*related).order_by("pk"), 100).get_page(request.GET.get("page"))
     AuditEvent.record(request, AuditEvent.VIEW, target=f"figure {key}",
                       **audit_detail(stations, first, last, figure=key, rows=page.paginator.count))

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('shelter', '0018_belonging_at_least_one'),
+        ('shelter', '0022_transfers_waiting_are_in_transfer'),
     ]
 
     operations = [

@@ -37,7 +37,7 @@ def fill(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("shelter", "0018_belonging_at_least_one"),
+        ("shelter", "0019_deaths_up_the_chain_body_belongings"),
     ]
 
     operations = [

@@ -22,8 +22,10 @@ def backwards(apps, schema_editor):
     db = schema_editor.connection.alias
     Stay = apps.get_model("shelter", "Stay")
     Departure = apps.get_model("shelter", "Departure")
-    for departure in Departure.objects.using(db).filter(stay__state="in_transfer"):
-        Stay.objects.using(db).filter(pk=departure.stay_id).update(state="departed", ended_at=departure.departed_at)
+    # Only the two columns needed: other branches of the graph may already have removed other columns.
+    waiting = Departure.objects.using(db).filter(stay__state="in_transfer").values_list("stay_id", "departed_at")
+    for stay_id, departed_at in waiting:
+        Stay.objects.using(db).filter(pk=stay_id).update(state="departed", ended_at=departed_at)
 
 
 class Migration(migrations.Migration):

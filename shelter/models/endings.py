@@ -20,7 +20,7 @@ from lib.scans import check_scan
 from .ledger import DOCUMENT_EXTENSIONS, FUTURE_MESSAGE, LedgerEntry
 from .people import ID_NUMBER_MESSAGES
 from .stations import Station
-from .stays import Identity, Stay
+from .stays import BroughtBy, Identity, Stay
 
 
 class DepartureKind(models.TextChoices):
@@ -145,6 +145,30 @@ class Departure(LedgerEntry):
         if errors:
             raise ValidationError(errors)
 
+
+    def referrer_letter_refusal(self):
+        """Why the letter back to the referring station cannot be recorded now, or None: only for a person
+        another station referred, once."""
+        if self.stay.brought_by != BroughtBy.STATION:
+            return _("No station referred this person: there is no letter to send back.")
+        if self.referrer_letter_no:
+            return _("The letter back to the referring station is already recorded; it was not changed.")
+        return None
+
+    def record_referrer_letter(self, reference):
+        """The return-home record's letter sent back to the referring station after the departure (its
+        number). Once: the conditional UPDATE keeps two people at once from both writing."""
+        reference = (reference or "").strip()
+        refusal = self.referrer_letter_refusal()
+        if refusal:
+            raise ValidationError(refusal)
+        if not reference:
+            raise ValidationError({"referrer_letter_no": _("Give the letter's reference number.")})
+        written = Departure.objects.filter(pk=self.pk, referrer_letter_no="").update(referrer_letter_no=reference[:60])
+        if not written:
+            self.refresh_from_db()
+            raise ValidationError(self.referrer_letter_refusal() or _("The letter could not be recorded."))
+        self.referrer_letter_no = reference[:60]
 
     def money_errors(self):
         """Money paid out needs its receipt number and who paid it; an amount is never negative."""

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from lib import idcard
@@ -100,6 +100,13 @@ class Build(models.TextChoices):
     HEAVY = "heavy", _("heavy")
 
 
+class Fingerprints(models.TextChoices):
+    """Whether the person's fingerprints were taken (for the national system), or why not."""
+
+    TAKEN = "taken", pgettext_lazy("fingerprints", "taken")
+    NOT_TAKEN = "not_taken", pgettext_lazy("fingerprints", "not taken")
+
+
 class Person(SingleLineFields, models.Model):
     """The lifelong file of one person. What is not known is left blank; ages may be an estimate."""
 
@@ -128,6 +135,13 @@ class Person(SingleLineFields, models.Model):
     scars = models.CharField(_("scars"), max_length=200, blank=True)
     tattoos = models.CharField(_("tattoos"), max_length=200, blank=True)
     disability = models.CharField(_("disability"), max_length=200, blank=True)
+    # Fingerprints: taken (with the national system's reference), or not taken and why; blank: not recorded.
+    fingerprints = models.CharField(_("fingerprints"), max_length=10, choices=Fingerprints.choices, blank=True)
+    fingerprints_reference = models.CharField(
+        _("fingerprint reference in the national system"), max_length=60, blank=True)
+    fingerprints_not_taken_reason = models.CharField(
+        _("why the fingerprints were not taken"), max_length=200, blank=True,
+        help_text=_("e.g. “refused”, “injured hands”, “the police's device was out of order”."))
     created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, editable=False, on_delete=models.PROTECT,
@@ -156,7 +170,7 @@ class Person(SingleLineFields, models.Model):
     TRACKED_FIELDS = (
         "name", "aliases", "sex", "date_of_birth", "age_min", "age_max", "id_number", "ethnicity",
         "native_place", "dialect", "relatives_phone", "height_cm", "build", "hair", "marks", "scars",
-        "tattoos", "disability",
+        "tattoos", "disability", "fingerprints", "fingerprints_reference", "fingerprints_not_taken_reason",
     )
 
     class Meta:
@@ -176,9 +190,23 @@ class Person(SingleLineFields, models.Model):
         return reverse("shelter:person", args=[self.pk])
 
     def clean(self):
-        errors = check_identity_fields(self)
+        errors = {**check_identity_fields(self), **self.fingerprint_errors()}
         if errors:
             raise ValidationError(errors)
+
+    def fingerprint_errors(self):
+        """{field: message}: fingerprints not taken need the reason; the reason and the reference go with
+        their own answer."""
+        errors = {}
+        self.fingerprints_not_taken_reason = (self.fingerprints_not_taken_reason or "").strip()
+        self.fingerprints_reference = (self.fingerprints_reference or "").strip()
+        if self.fingerprints == Fingerprints.NOT_TAKEN and not self.fingerprints_not_taken_reason:
+            errors["fingerprints_not_taken_reason"] = _("Say why the fingerprints were not taken.")
+        if self.fingerprints != Fingerprints.NOT_TAKEN and self.fingerprints_not_taken_reason:
+            errors["fingerprints_not_taken_reason"] = _("A reason is only for fingerprints not taken.")
+        if self.fingerprints != Fingerprints.TAKEN and self.fingerprints_reference:
+            errors["fingerprints_reference"] = _("A reference in the national system is only for fingerprints taken.")
+        return errors
 
     def age_range(self, on=None):
         """(youngest, oldest) in whole years on a date: from the date of birth if known, else the estimate."""

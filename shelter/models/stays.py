@@ -226,7 +226,9 @@ class Stay(ConcurrentTransitionMixin, LedgerEntry):
 
     def review_points(self):
         """[(when, point)] a review is owed: an adult of 16+ with no mental or intellectual disability past
-        STAY_REVIEW_DAYS; anyone unidentified past one month and past three months."""
+        STAY_REVIEW_DAYS; anyone unidentified past one month. (Three months unidentified is the household
+        registration's own step and deadline, on the tracing case; ReviewPoint.THREE_MONTHS stays for
+        the reviews recorded before.)"""
         arrived = self.arrived_at
         points = []
         youngest, _oldest = self.person.age_range()
@@ -235,8 +237,6 @@ class Stay(ConcurrentTransitionMixin, LedgerEntry):
             points.append((arrived + datetime.timedelta(days=settings.STAY_REVIEW_DAYS), ReviewPoint.ADULT))
         if self.identity != Identity.CONFIRMED:
             points.append((arrived + datetime.timedelta(days=settings.UNIDENTIFIED_REVIEW_DAYS), ReviewPoint.ONE_MONTH))
-            points.append((arrived + datetime.timedelta(days=settings.HOUSEHOLD_REGISTRATION_REVIEW_DAYS),
-                           ReviewPoint.THREE_MONTHS))
         return points
 
     def next_review(self):

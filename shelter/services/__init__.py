@@ -18,6 +18,7 @@ from .stays import (
     record_body,
     record_death,
     record_death_report_sending,
+    record_referrer_letter,
     record_review,
     record_service,
 )
@@ -48,6 +49,7 @@ __all__ = [
     "record_death",
     "record_body",
     "record_death_report_sending",
+    "record_referrer_letter",
     "record_review",
     "record_service",
     "refuse_transfer",

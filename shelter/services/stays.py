@@ -122,6 +122,13 @@ def add_handover(*, stay, handover_ref, handover_document):
     return stay
 
 
+def record_referrer_letter(*, departure, reference):
+    """The letter back to the station that referred the person, sent after the departure: its number on
+    the departure (Departure.record_referrer_letter holds the rule). ValidationError when refused."""
+    departure.record_referrer_letter(reference)
+    return departure
+
+
 @transaction.atomic
 def record_death_report_sending(*, sending, by):
     """The death report sent up the chain (when, to whom, how, reference, as stated; entered now by `by`):

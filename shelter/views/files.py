@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 from lib import workflow
 from lib.http import download
 
-from .. import documents, timeline
+from .. import documents, printed_forms, timeline
 from ..forms import (
     BODY_STEP_FORMS,
     BodyForm,
@@ -58,6 +58,7 @@ from ..services import (
     record_body,
     record_death,
     record_death_report_sending,
+    record_referrer_letter,
     record_review,
     record_service,
 )
@@ -77,6 +78,7 @@ def person(request, pk):
         stay.can_review = stay.is_open and request.user.has_perm("shelter.review_stay")
         # A dead person's belongings are counted out on the death report's page.
         stay.uncounted = stay.state == StayState.DECEASED and any(not b.outcome for b in stay.belongings.all())
+        stay.printed_forms = [(slug, printed_forms.FORMS[slug]) for slug in printed_forms.available(stay)]
     return render(request, "shelter/person.html", {
         "person": person,
         "stays": stays,
@@ -371,6 +373,40 @@ def death_report_pdf(request, pk):
     AuditEvent.record(request, AuditEvent.EXPORT, stay.person, target=death, document="death-report.pdf")
     return download(documents.death_report_pdf(death), f"death-report-{stay.person.file_no}.pdf",
                     "application/pdf", inline=True)
+
+
+@login_required
+@permission_required("shelter.discharge_stay", raise_exception=True)
+@require_POST
+def referrer_letter(request, pk):
+    """The letter back to the referring station sent after the departure: its number recorded (the
+    return-home ledger stops chasing it)."""
+    stay = stay_for(request.user, pk)
+    departure = getattr(stay, "departure", None)
+    if departure is None:
+        raise Http404
+    try:
+        record_referrer_letter(departure=departure, reference=request.POST.get("reference", ""))
+    except ValidationError as e:
+        messages.error(request, " ".join(e.messages))
+    else:
+        AuditEvent.record(request, AuditEvent.CHANGE, stay.person, target=departure,
+                          referrer_letter=departure.referrer_letter_no)
+        messages.success(request, _("The letter back to the referring station is recorded."))
+    return redirect(stay.person)
+
+
+@login_required
+@permission_required("shelter.view_person", raise_exception=True)
+def stay_form_pdf(request, pk, form):
+    """One of the five standard forms of the stay (shelter.printed_forms), printed from the file; audited
+    as an export. A form the stay cannot print yet (the departure's) is not found."""
+    stay = stay_for(request.user, pk)
+    if form not in printed_forms.available(stay):
+        raise Http404
+    AuditEvent.record(request, AuditEvent.EXPORT, stay.person, target=stay, document=f"{form}.pdf")
+    return download(printed_forms.pdf_of(form, stay), f"{form}-{stay.person.file_no}.pdf", "application/pdf",
+                    inline=True)
 
 
 @login_required

@@ -105,6 +105,8 @@ def elsewhere(db, webcam, make_user):
             "death_belongings")},
         "shelter:body_step": {"pk": stay.pk, "name": "claim"},
         "shelter:document": {"kind": "handover", "pk": stay.pk},
+        "shelter:stay_form_pdf": {"pk": stay.pk, "form": "registration"},
+        "shelter:referrer_letter": {"pk": stay.pk},
         "shelter:transfer": {"pk": transfer.pk},
         "shelter:late_seen": {"kind": "stay", "pk": stay.pk},
         "shelter:notification_open": {"pk": notification.pk},

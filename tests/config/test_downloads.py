@@ -19,7 +19,9 @@ from tracing.services import record_interview
 FILE_URLS = {"oversight:ledger", "oversight:month_pdf", "oversight:problem_ledger", "tracing:notice_pdf",
              "tracing:dna_letter", "tracing:police_letter", "shelter:death_report_pdf", "shelter:document",
              "oversight:query_letter", "oversight:query_items",
-             "notices:package"}
+             "notices:package",
+             "shelter:stay_form_pdf"}
+
 ON_PARAMETER = {"shelter:audit"}
 FILE_ROUTE = re.compile(r"\.(pdf|xlsx|csv|zip|<slug:fmt>)$|document")
 
@@ -74,6 +76,7 @@ def test_every_download_is_private(month_station, supervisor, client_as):
         reverse("oversight:query_letter", args=[query.pk]): "oversight:query_letter",
         reverse("oversight:query_items", args=[query.pk]): "oversight:query_items",
         reverse("notices:package", args=[case.pk, "national"]): "notices:package",
+        reverse("shelter:stay_form_pdf", args=[stays["B"].pk, "return-home"]): "shelter:stay_form_pdf",
     }
     assert set(asked.values()) == FILE_URLS | ON_PARAMETER
     for url in asked:

@@ -78,6 +78,10 @@ def test_the_demo_loads_every_app_once(db, django_capture_on_commit_callbacks):
     gz = Stay.objects.filter(person__station__code="GZ")
     assert death_reports_due(gz, timezone.now())["overdue"]
     assert Body.objects.filter(state="kept", claim_due_at__gt=timezone.now()).exists()
+    # The GZ board: a police sample and a household registration due, each from its own clock (issue 22).
+    gz_cases = TracingCase.objects.filter(station__code="GZ")
+    for kind in ("sample", "household", "interview"):
+        assert gz_cases.stage_counts(kind, timezone.now())["overdue"] >= 1, kind
     transfer = Transfer.objects.get(state="proposed", from_station__code="GZ", to_station__code="FS")
     case = TracingCase.objects.get(stay=transfer.stay)
     stay = accept_transfer(transfer=transfer, by=User.objects.get(username="fs-reception"),

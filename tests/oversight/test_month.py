@@ -23,11 +23,14 @@ MARCH_FIGURES = {
     "arrivals": 4, "arrivals_male": 2, "arrivals_female": 1, "arrivals_sex_unknown": 1,
     "age_under_18": 1, "age_18_59": 1, "age_60_plus": 1, "age_unknown": 1,
     "brought_police": 1, "brought_urban": 1, "brought_public": 1, "brought_self": 1,
-    "identity_unknown": 3, "repeat_arrivals": 1,
+    "identity_unknown": 3, "repeat_arrivals": 1, "fingerprints_taken": 1, "fingerprints_not_taken": 1,
     "in_station": 3, "stayed_over_10": 3, "stayed_over_30": 1, "stayed_over_90": 1,
     "departures": 2, "departed_ticket": 1, "departed_family": 1, "deaths": 1,
     "notice_on_time": 1, "notice_late": 1, "notice_missing": 1, "dna_on_time": 1, "dna_late": 1, "dna_missing": 1,
-    "families_found": 1, "found_toutiao": 1,
+    "families_found": 1, "found_toutiao": 1, "interviews": 2,
+    # C's first interview the day after the arrival; B (home with the family on the 31st) and F (died on the
+    # 20th) never interviewed.
+    "interview_on_time": 1, "interview_missing": 2,
     "payments": 1, "money_tickets": Decimal("100"), "money_allowances": Decimal("20"),
 }
 
@@ -79,7 +82,7 @@ def test_stations_count_apart_and_every_station_counts_them_all(month_station, s
 def test_each_station_on_its_own_counts_as_it_does_alone(month_station, station, other_station, reception, arrive,
                                                          django_assert_max_num_queries):
     arrive(other_station, reception, arrived_at=stats.month_start(MARCH) + datetime.timedelta(hours=1))
-    with django_assert_max_num_queries(6):  # one query per table, however many stations
+    with django_assert_max_num_queries(7):  # one query per table, however many stations
         apart = stats.compute_per_station(FEB, APRIL)
     assert set(apart) == {station.pk, other_station.pk}
     for s in (station, other_station):
@@ -126,12 +129,15 @@ def ledger_counts(station, month):
         "money_tickets": sum((r["车票金额（元）"] or 0) for r in paid),
         "money_allowances": sum((r["生活补助（元）"] or 0) for r in paid),
         "families_found": len(found),
+        "fingerprints_taken": sum(r["指纹采集"] == "已采集" for r in arrived),
+        "fingerprints_not_taken": sum(r["指纹采集"].startswith("未采集") for r in arrived),
+        "interviews": sum(r["本期问询次数"] for r in register),
     }
     counts.update({f"brought_{c}": sum(r["送站方式"] == chinese(c) for r in arrived) for c in BroughtBy})
     counts.update({f"stayed_over_{d}": sum(r["期末在站天数"] > d for r in present) for d in stats.STAY_DAYS})
     counts.update({f"departed_{k}": sum(r["离站方式"] == chinese(k) for r in departed) for k in DepartureKind})
     counts.update({f"found_{c}": sum(r["寻亲渠道"] == chinese(c) for r in found) for c in FoundChannel})
-    for kind, column in (("notice", "公告情况"), ("dna", "DNA送检情况")):
+    for kind, column in (("notice", "公告情况"), ("dna", "DNA送检情况"), ("interview", "首次问询情况")):
         for key, value in (("on_time", "按时"), ("late", "逾期"), ("missing", "未办")):
             counts[f"{kind}_{key}"] = sum(r[column] == value for r in cases)
     return counts
@@ -184,3 +190,10 @@ def test_stays_registered_before_get_their_kept_figures_by_migration(month_stati
            for k, s in month_station.items()}
     assert got == {k: (s.age_at_arrival, s.repeat_arrival, s.ended_at) for k, s in month_station.items()}
     assert got["B"][0] == 15 and got["D"][1] and got["A"][2] == month_station["A"].departure.departed_at
+
+
+def test_the_interviews_figure_links_to_the_interviews_held(month_station, station, head, client_as):
+    rows = client_as(head).get("/oversight/month/figures/interviews/?start=2026-03&end=2026-03")
+    page = rows.content.decode()
+    assert rows.status_code == 200 and page.count(month_station["C"].person.file_no) == 2
+    assert month_station["E"].person.file_no not in page  # February's

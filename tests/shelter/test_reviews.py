@@ -1,5 +1,6 @@
 """Long stays are reviewed: an adult with no mental or intellectual disability past STAY_REVIEW_DAYS,
-anyone unidentified past one month and past three months; each review records the reviewer, the
+anyone unidentified past one month (three months is the household registration's own deadline, on the
+tracing case: tests/tracing/test_last_clocks.py); each review records the reviewer, the
 decision and the next review date; due and overdue reviews are on the board and reminded of once."""
 
 import datetime
@@ -48,13 +49,14 @@ def test_a_vulnerable_or_young_person_is_not_reviewed_at_ten_days(resident):
     assert resident(11, identity="confirmed", ages=(12, 14)).review_due_at is None
 
 
-def test_an_unidentified_person_is_reviewed_at_one_month_and_at_three_months(resident, supervisor):
+def test_an_unidentified_person_is_reviewed_at_one_month_and_no_review_stands_for_the_household_registration(
+        resident, supervisor):
     stay = resident(31, mental="dementia")
     assert (stay.review_point, stay.review_due_at) == ("one_month", stay.arrived_at + 30 * DAY)
-    review(stay, supervisor, decision="outside_care", notes="联系福利院")
+    review(stay, supervisor, decision="household", notes="准备落户")
     stay.refresh_from_db()
-    assert (stay.review_point, stay.review_due_at) == ("three_months", stay.arrived_at + 90 * DAY)
-    assert not stay.review_overdue()
+    assert (stay.review_point, stay.review_due_at) == ("", None)  # the application is the case's step
+    assert stay.tracing_case.household_met_at is None and stay.tracing_case.household_due_at is not None
 
 
 def test_a_review_records_reviewer_decision_and_next_review_which_becomes_due(resident, supervisor):

@@ -13,6 +13,14 @@ from tracing import sweep, workdays
 from tracing.models import TracingCase
 from tracing.services import refresh_notice
 
+
+@pytest.fixture(autouse=True)
+def only_the_first_clocks(settings):
+    """These tests follow the notice, DNA and refresh clocks; the interview clock (two days after the
+    arrival) is tests/tracing/test_last_clocks.py's."""
+    settings.TRACING_FIRST_INTERVIEW_DAYS = 400
+
+
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
 HOUR = datetime.timedelta(hours=1)
 DAY = datetime.timedelta(days=1)

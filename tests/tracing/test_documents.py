@@ -102,3 +102,42 @@ def test_the_pdfs_are_kept_out_of_shared_caches(client_as, reception, case, refe
     for name in ("tracing:notice_pdf", "tracing:dna_letter"):
         response = client.get(reverse(name, args=[case.pk]))
         assert response.status_code == 200 and response["Cache-Control"].startswith("private")
+
+
+# --- The DNA letter says only what happened (issue 22) ------------------------------------------------------
+
+
+def test_the_dna_letter_lists_the_quick_queries_recorded_and_the_notices_published(case, reception, query, publish,
+                                                                                   refer, case_of):
+    made = timezone.now() - DAY
+    query(case, reception, when=made)
+    publish(case_of(case.stay), reception, when=made + DAY / 4, channel="toutiao")
+    refer(case_of(case.stay), reception, when=timezone.now() - DAY / 2)
+    text, _reader = text_of(documents.dna_letter_pdf(case_of(case.stay).dna_referral))
+    assert "已进行的快速身份查询：" in text
+    assert f"{timezone.localtime(made):%Y-%m-%d}公安身份核查：未能确认" in text and "公安人口信息系统比对" in text
+    assert "已发布寻亲公告：今日头条" in text
+    assert "未能进行快速身份查询" not in text
+
+
+def test_a_dna_letter_without_a_query_says_why_none_was_possible_and_claims_no_notice(case, reception, refer, case_of):
+    refer(case, reception, no_query_reason="本人昏迷，无法交流，未携带任何证件")
+    text, _reader = text_of(documents.dna_letter_pdf(case_of(case.stay).dna_referral))
+    assert "未能进行快速身份查询：本人昏迷，无法交流，未携带任何证件。" in text
+    assert "经快速身份查询" not in text and "已进行的快速身份查询" not in text
+    assert "寻亲公告" not in text  # none was published
+    assert "至今未能查明其身份" in text
+
+
+def test_a_dna_request_without_a_query_nor_a_reason_is_refused_and_nothing_is_lost(client_as, reception, case, case_of):
+    client = client_as(reception)
+    form = client.get(f"/tracing/cases/{case.pk}/do/dna/")
+    assert "no_query_reason" in form.content.decode()
+    sent = timezone.localtime().strftime("%Y-%m-%dT%H:%M")
+    refused = client.post(f"/tracing/cases/{case.pk}/do/dna/", {"police_unit": "天河分局", "sent_at": sent})
+    page = refused.content.decode()
+    assert refused.status_code == 400 and "天河分局" in page and "No quick identity query is recorded on this case" in page
+    assert not hasattr(case_of(case.stay), "dna_referral")
+    done = client.post(f"/tracing/cases/{case.pk}/do/dna/", {"police_unit": "天河分局", "sent_at": sent,
+                                                             "no_query_reason": "本人不能言语"})
+    assert done.status_code == 302 and case_of(case.stay).dna_referral.no_query_reason == "本人不能言语"

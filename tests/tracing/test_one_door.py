@@ -107,14 +107,15 @@ def test_a_withdrawal_through_the_service_recounts_the_notice_the_transition_alo
 
 
 def test_the_dna_request_is_saved_by_its_service_not_by_the_transition(case, reception):
-    referral = DnaReferral(police_unit="天河分局", sent_at=timezone.now())
+    referral = DnaReferral(police_unit="天河分局", sent_at=timezone.now(), no_query_reason="无任何可查询的信息")
     workflow.apply(case, "refer_dna", reception, referral=referral)
     assert reload(case).state == "dna_referred" and not DnaReferral.objects.exists()
 
 
 def test_the_dna_steps_through_their_services(case, reception):
     sent = timezone.now() - 2 * HOUR
-    services.refer_dna(case=case, by=reception, referral=DnaReferral(police_unit="天河分局", sent_at=sent))
+    services.refer_dna(case=case, by=reception, referral=DnaReferral(police_unit="天河分局", sent_at=sent,
+                                                                             no_query_reason="无任何可查询的信息"))
     case = reload(case)
     services.record_dna_receipt(case=case, received_at=sent + HOUR / 2, received_by="民警 王")
     services.record_sample(case=reload(case), by=reception, sampled_at=sent + HOUR, sampled_by="民警 王",

@@ -8,7 +8,16 @@ from lib.text import SingleLineInputs
 from shelter.forms import DATETIME_WIDGET, explain_late_reason
 from shelter.models import FOUND_CHANNEL_CHOICES
 
-from ..models import CloseCause, DnaDatabase, DnaReferral, DnaResult, Publication, QuickQuery
+from ..models import (
+    CloseCause,
+    DnaDatabase,
+    DnaReferral,
+    DnaResult,
+    HouseholdApplication,
+    HouseholdOutcome,
+    Publication,
+    QuickQuery,
+)
 
 
 def now_to_the_minute():
@@ -64,12 +73,32 @@ class RefreshForm(forms.Form):
 class DnaReferralForm(CaseRecordForm):
     class Meta:
         model = DnaReferral
-        fields = ["police_unit", "sent_at", "late_reason"]
+        fields = ["police_unit", "sent_at", "no_query_reason", "late_reason"]
         widgets = {"sent_at": DATETIME_WIDGET}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["sent_at"].initial = now_to_the_minute
+        if self.case is not None and self.case.queries.exists():
+            del self.fields["no_query_reason"]  # the letter lists the queries recorded
+
+
+class HouseholdApplicationForm(CaseRecordForm):
+    class Meta:
+        model = HouseholdApplication
+        fields = ["applied_at", "applied_to", "reference", "outcome", "notes", "late_reason"]
+        widgets = {"applied_at": DATETIME_WIDGET, "outcome": forms.RadioSelect}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["applied_at"].initial = now_to_the_minute
+
+
+class HouseholdAnswerForm(SingleLineInputs, forms.Form):
+    outcome = forms.ChoiceField(label=_("outcome"), widget=forms.RadioSelect, choices=[
+        (HouseholdOutcome.REGISTERED, HouseholdOutcome.REGISTERED.label),
+        (HouseholdOutcome.REFUSED, HouseholdOutcome.REFUSED.label)])
+    outcome_at = forms.DateTimeField(label=_("answer received"), widget=DATETIME_WIDGET, initial=now_to_the_minute)
 
 
 class DnaReceivedForm(SingleLineInputs, forms.Form):

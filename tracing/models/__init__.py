@@ -1,7 +1,7 @@
 """Tracing's models, in two rooms:
 
 - tracing cases against the clock (cases: TracingCase with its deadlines, QuickQuery, Publication,
-  DnaReferral);
+  DnaReferral, HouseholdApplication);
 - interviews and the clues in their words (interviews: Interview, Clue).
 
 Each module holds its models, their transitions and their queries; nothing here queues work or reacts
@@ -17,6 +17,8 @@ from .cases import (
     DnaDatabase,
     DnaReferral,
     DnaResult,
+    HouseholdApplication,
+    HouseholdOutcome,
     Publication,
     PublicationState,
     QueryKind,
@@ -34,6 +36,6 @@ from .interviews import Clue, ClueKind, ClueState, Interview
 
 __all__ = [
     "OPEN_STATES", "CaseState", "Channel", "CloseCause", "Clue", "ClueKind", "ClueState", "Deadline", "DnaDatabase",
-    "DnaReferral", "DnaResult", "Interview", "Publication", "PublicationState", "QueryKind", "QueryResult",
+    "DnaReferral", "DnaResult", "HouseholdApplication", "HouseholdOutcome", "Interview", "Publication", "PublicationState", "QueryKind", "QueryResult",
     "QuickQuery", "Stage", "TracingCase", "TracingCaseQuerySet", "due_field", "in_stage", "sent_field", "warn_field",
 ]

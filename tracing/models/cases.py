@@ -20,6 +20,7 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, transition
 
 from face.models import Portrait
@@ -64,6 +65,14 @@ class Deadline(models.TextChoices):
     NOTICE = "notice", _("tracing notice")
     DNA = "dna", _("DNA referral")
     REFRESH = "refresh", _("monthly notice refresh")
+    SAMPLE = "sample", _("police DNA sample")
+    HOUSEHOLD = "household", _("household registration application")
+    INTERVIEW = "interview", _("interview")
+
+
+# Deadlines that come back once met (the next falls due from the step that met it): pending as long as the
+# case is open and has a due time. The others are met once (their *_met_at).
+RECURRING = (Deadline.REFRESH, Deadline.INTERVIEW)
 
 
 class Stage(models.TextChoices):
@@ -86,10 +95,10 @@ def sent_field(kind, stage):
 def pending(kind):
     """Cases whose deadline of this kind still has to be met: open, and (notice, DNA) not yet met.
 
-    The refresh deadline recurs: it is pending as long as the case is open and has one.
+    The refresh and interview deadlines recur: pending as long as the case is open and has one.
     These Q objects are also the conditions of the partial indexes, so the queries use them.
     """
-    if kind == Deadline.REFRESH:
+    if kind in RECURRING:
         return models.Q(closed_at__isnull=True)
     return models.Q(closed_at__isnull=True, **{f"{kind}_met_at__isnull": True})
 
@@ -191,6 +200,29 @@ class TracingCase(ConcurrentTransitionMixin, models.Model):
     refresh_warn_at = models.DateTimeField(null=True, blank=True)
     refresh_at_risk_sent_at = models.DateTimeField(null=True, blank=True)
     refresh_overdue_sent_at = models.DateTimeField(null=True, blank=True)
+    # The police take the DNA sample within a month of the request: due from the request, met by the sample.
+    sample_due_at = models.DateTimeField(_("police DNA sample due"), null=True, blank=True)
+    sample_warn_at = models.DateTimeField(null=True, blank=True)
+    sample_met_at = models.DateTimeField(_("police DNA sample taken"), null=True, blank=True)
+    sample_at_risk_sent_at = models.DateTimeField(null=True, blank=True)
+    sample_overdue_sent_at = models.DateTimeField(null=True, blank=True)
+    # Three months unidentified: the household registration is applied for (HouseholdApplication). No due
+    # time once the stay has ended (the person is no longer in the station's care).
+    household_due_at = models.DateTimeField(_("household registration application due"), null=True, blank=True)
+    household_warn_at = models.DateTimeField(null=True, blank=True)
+    household_met_at = models.DateTimeField(_("household registration applied for"), null=True, blank=True)
+    household_at_risk_sent_at = models.DateTimeField(null=True, blank=True)
+    household_overdue_sent_at = models.DateTimeField(null=True, blank=True)
+    # The first interview within days of the arrival, then one every month while the person is unidentified
+    # and in the station: due from the arrival, then from the latest interview (restart_interview).
+    # The first interview's own due time and when it was held, kept for the month's figures (on time, late,
+    # missing) after the recurring due time has moved on.
+    interview_first_due_at = models.DateTimeField(_("first interview due"), null=True, blank=True)
+    interview_first_at = models.DateTimeField(_("first interview held"), null=True, blank=True)
+    interview_due_at = models.DateTimeField(_("interview due"), null=True, blank=True)
+    interview_warn_at = models.DateTimeField(null=True, blank=True)
+    interview_at_risk_sent_at = models.DateTimeField(null=True, blank=True)
+    interview_overdue_sent_at = models.DateTimeField(null=True, blank=True)
     # A notice goes out with the main portrait, unless a supervisor has recorded why it cannot wait for one.
     no_portrait_reason = models.CharField(_("why the notice goes out without a portrait"), max_length=300, blank=True)
     no_portrait_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
@@ -248,17 +280,67 @@ class TracingCase(ConcurrentTransitionMixin, models.Model):
         return published_at + datetime.timedelta(days=settings.TRACING_REFRESH_DAYS)
 
     @staticmethod
+    def sample_due(sent_at):
+        """The police take the DNA sample within a month of the request."""
+        return sent_at + datetime.timedelta(days=settings.TRACING_SAMPLE_DAYS)
+
+    @staticmethod
+    def household_due(arrived_at):
+        """Unidentified three months after the arrival: the household registration is applied for."""
+        return arrived_at + datetime.timedelta(days=settings.TRACING_HOUSEHOLD_DAYS)
+
+    @staticmethod
+    def interview_due(arrived_at, last_held_at=None):
+        """The first interview within days of the arrival; the next a month after the latest one."""
+        if last_held_at is None:
+            return arrived_at + datetime.timedelta(days=settings.TRACING_FIRST_INTERVIEW_DAYS)
+        return last_held_at + datetime.timedelta(days=settings.TRACING_INTERVIEW_DAYS)
+
+    @staticmethod
     def warn_from(start, due):
         """A deadline is at risk in the last quarter of its window, overdue after it."""
         return due - (due - start) * settings.TRACING_AT_RISK_FRACTION
 
     def plan(self):
-        """Set the notice and DNA deadlines from the arrival time."""
+        """Set the notice, DNA, household registration and first interview deadlines from the arrival time."""
         arrived = self.stay.arrived_at
         self.notice_due_at = self.notice_due(arrived)
         self.notice_warn_at = self.warn_from(arrived, self.notice_due_at)
         self.dna_due_at = self.dna_due(arrived)
         self.dna_warn_at = self.warn_from(arrived, self.dna_due_at)
+        self.household_due_at = self.household_due(arrived)
+        self.household_warn_at = self.warn_from(arrived, self.household_due_at)
+        self.interview_due_at = self.interview_first_due_at = self.interview_due(arrived)
+        self.interview_warn_at = self.warn_from(arrived, self.interview_due_at)
+
+    def restart_interview(self, held_at):
+        """An interview recorded: the first one is kept (for the month's figures); the next is due a month
+        after the latest one (an older interview entered late does not move it back); its reminders may go
+        out again. Nothing once the case is closed; no next one once the stay has ended."""
+        if not self.is_open:
+            return
+        if self.interview_first_at is None or held_at < self.interview_first_at:
+            TracingCase.objects.filter(pk=self.pk).update(interview_first_at=held_at)
+            self.interview_first_at = held_at
+        if not self.stay.is_open:
+            return
+        latest = max(held_at, self.stay.interviews.aggregate(latest=models.Max("held_at"))["latest"] or held_at)
+        due = self.interview_due(self.stay.arrived_at, latest)
+        values = {"interview_due_at": due, "interview_warn_at": self.warn_from(latest, due)}
+        values.update({sent_field(Deadline.INTERVIEW, s): None for s in Stage.values})
+        TracingCase.objects.filter(pk=self.pk).update(**values)
+        for name, value in values.items():
+            setattr(self, name, value)
+
+    def stop_stay_clocks(self):
+        """The stay ended while the person is still unknown (a departure not with the family, a death):
+        the clocks of a person in the station's care stop (household registration, interviews); the
+        notice, its refresh and the DNA steps go on."""
+        values = {"household_due_at": None, "household_warn_at": None,
+                  "interview_due_at": None, "interview_warn_at": None}
+        TracingCase.objects.filter(pk=self.pk).update(**values)
+        for name, value in values.items():
+            setattr(self, name, value)
 
     def restart_refresh(self, published_at):
         """A publication or an update restarts the month; its reminders may go out again."""
@@ -293,7 +375,7 @@ class TracingCase(ConcurrentTransitionMixin, models.Model):
         """One of "met", "overdue", "at_risk", "running", or None when there is no such deadline."""
         now = now or timezone.now()
         due, warn = getattr(self, due_field(kind)), getattr(self, warn_field(kind))
-        if kind != Deadline.REFRESH and getattr(self, f"{kind}_met_at"):
+        if kind not in RECURRING and getattr(self, f"{kind}_met_at"):
             return "met"
         if due is None or not self.is_open:
             return None
@@ -385,10 +467,17 @@ class TracingCase(ConcurrentTransitionMixin, models.Model):
         here, saved by tracing.services.refer_dna)."""
         referral.case = self
         referral.entered_by = by
+        referral.no_query_reason = (referral.no_query_reason or "").strip()
+        if not referral.no_query_reason and not self.queries.exists():
+            raise ValidationError({"no_query_reason": _(
+                "No quick identity query is recorded on this case: record it first, or say why none was "
+                "possible (the letter says so).")})
         if not referral.reference_no:
             referral.reference_no = DnaReferral.next_reference(self)
         referral.full_clean()
         self.dna_met_at = referral.sent_at
+        self.sample_due_at = self.sample_due(referral.sent_at)
+        self.sample_warn_at = self.warn_from(referral.sent_at, self.sample_due_at)
 
     @transition(
         field=state, source=CaseState.DNA_REFERRED, target=CaseState.DNA_SAMPLED,
@@ -399,6 +488,7 @@ class TracingCase(ConcurrentTransitionMixin, models.Model):
         referral = self.dna_referral
         referral.sampled_at, referral.sampled_by, referral.database = sampled_at, sampled_by, database
         referral.full_clean()
+        self.sample_met_at = sampled_at
 
     @transition(
         field=state, source=CaseState.DNA_SAMPLED, target=CaseState.RESULT_RECEIVED,
@@ -424,12 +514,36 @@ class TracingCase(ConcurrentTransitionMixin, models.Model):
         self._close(CloseCause.FAMILY_FOUND, at or timezone.now())
 
     @transition(
+        field=state, source=OPEN_STATES, target=RETURN_VALUE(*OPEN_STATES),
+        permission="tracing.add_householdapplication",
+        custom={"label": _("Record the household registration application")},
+    )
+    def apply_household(self, application, by=None, reason=""):
+        """The household registration (落户安置) applied for: the earliest application meets the deadline
+        (checked here, saved by tracing.services.apply_household). The case's state does not change. Not
+        once the stay has ended: the person is no longer in this station's care."""
+        if self.stay_ended:
+            raise ValidationError(_("The person is no longer in the station's care: this station does not apply "
+                                    "for their household registration."))
+        application.case = self
+        application.entered_by = by
+        application.full_clean()
+        if self.household_met_at is None or application.applied_at < self.household_met_at:
+            self.household_met_at = application.applied_at
+        return self.state
+
+    @transition(
         field=state, source=OPEN_STATES, target=CaseState.CLOSED,
         permission="tracing.close_case", custom={"label": _("Close the case")},
     )
     def close(self, cause=CloseCause.OTHER, by=None, reason="", at=None):
         """The case closes (tracing.services.close_case takes the notice down)."""
         self._close(cause, at or timezone.now())
+
+    def awaiting_household_application(self):
+        """The latest household registration application still awaiting its answer, or None."""
+        return self.household_applications.filter(outcome=HouseholdOutcome.AWAITING).order_by(
+            "-applied_at", "-pk").first()
 
     def _close(self, cause, at):
         self.closed_at = at
@@ -695,6 +809,10 @@ class DnaReferral(LedgerEntry):
     result = models.CharField(_("comparison result"), max_length=12, choices=DnaResult.choices, blank=True)
     result_at = models.DateTimeField(_("result received"), null=True, blank=True, validators=[in_register_years])
     result_notes = models.TextField(_("notes on the result"), blank=True)
+    # The letter lists the quick queries recorded on the case; with none, it says why none was possible.
+    no_query_reason = models.CharField(
+        _("why no quick identity query was possible"), max_length=300, blank=True,
+        help_text=_("Needed only when no quick identity query is recorded on the case: it goes in the letter."))
 
     class Meta:
         verbose_name = _("DNA referral")
@@ -752,3 +870,73 @@ class DnaReferral(LedgerEntry):
             self.refresh_from_db()
             self.case.refresh_from_db()
             raise ValidationError(self.receipt_refusal() or _("The receipt by the police could not be recorded."))
+
+
+class HouseholdOutcome(models.TextChoices):
+    AWAITING = "awaiting", _("submitted, awaiting the answer")
+    REGISTERED = "registered", pgettext_lazy("household registration", "registered")
+    REFUSED = "refused", pgettext_lazy("household registration", "refused")
+
+
+class HouseholdApplication(LedgerEntry):
+    """The application for household registration (落户安置) of a person still unidentified after three
+    months: when, to whom, its reference and what came of it. The time it states (applied_at) is kept
+    apart from the time it was entered (entered_at, set by the server)."""
+
+    OCCURRED_FIELD = "applied_at"
+
+    case = models.ForeignKey(TracingCase, on_delete=models.PROTECT, related_name="household_applications")
+    applied_at = models.DateTimeField(_("applied on"), default=timezone.now, validators=[in_register_years])
+    applied_to = models.CharField(_("applied to"), max_length=120,
+                                  help_text=_("The public security household registration office or the "
+                                              "civil affairs bureau written to."))
+    reference = models.CharField(_("reference"), max_length=60, blank=True,
+                                 help_text=_("The application's or the letter's number."))
+    outcome = models.CharField(_("outcome"), max_length=12, choices=HouseholdOutcome.choices,
+                               default=HouseholdOutcome.AWAITING)
+    notes = models.CharField(_("notes"), max_length=300, blank=True)
+    # The answer, when it comes after the application (HouseholdApplication.settle): when it came (stated),
+    # when it was entered (the server's time) and by whom.
+    outcome_at = models.DateTimeField(_("answer received"), null=True, blank=True, validators=[in_register_years])
+    outcome_entered_at = models.DateTimeField(null=True, blank=True, editable=False)
+    outcome_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, editable=False,
+                                   on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("household registration application")
+        verbose_name_plural = _("household registration applications")
+        ordering = ["applied_at", "pk"]
+
+    def __str__(self):
+        return f"{self.applied_to} {self.reference}".strip()
+
+    def clean(self):
+        super().clean()
+        if self.case_id and self.applied_at and self.applied_at < self.case.stay.arrival_minute:
+            raise ValidationError({"applied_at": _("The application cannot be made before the arrival.")})
+
+    def settle_refusal(self):
+        """Why the answer cannot be recorded now, or None: once, on an application still awaiting it."""
+        if self.outcome != HouseholdOutcome.AWAITING:
+            return _("The answer to this application is already recorded; it was not changed.")
+        return None
+
+    def settle(self, outcome, at, by):
+        """The answer to the application came (registered or refused), at the time stated; entered now by
+        `by`. Once: the conditional UPDATE keeps two people at once from both writing."""
+        refusal = self.settle_refusal()
+        if refusal:
+            raise ValidationError(refusal)
+        if outcome not in (HouseholdOutcome.REGISTERED, HouseholdOutcome.REFUSED):
+            raise ValidationError({"outcome": _("Say whether the person was registered or the application refused.")})
+        if at is None or at < self.applied_at:
+            raise ValidationError({"outcome_at": _("The answer cannot come before the application.")})
+        if LedgerEntry.is_future(at):
+            raise ValidationError({"outcome_at": FUTURE_MESSAGE})
+        now = timezone.now()
+        written = HouseholdApplication.objects.filter(pk=self.pk, outcome=HouseholdOutcome.AWAITING).update(
+            outcome=outcome, outcome_at=at, outcome_entered_at=now, outcome_by=by)
+        if not written:
+            self.refresh_from_db()
+            raise ValidationError(self.settle_refusal() or _("The answer could not be recorded."))
+        self.outcome, self.outcome_at, self.outcome_entered_at, self.outcome_by = outcome, at, now, by

@@ -5,6 +5,7 @@ lib.workflow.apply and makes the writes that follow for other rows."""
 
 from .cases import (
     allow_without_portrait,
+    apply_household,
     close_case,
     find_family,
     publish_notice,
@@ -14,14 +15,16 @@ from .cases import (
     record_sample,
     refer_dna,
     refresh_notice,
+    settle_household,
     take_down_notices,
     withdraw_notice,
 )
 from .interviews import judge_clue, propose_clues, record_interview
-from .register import close_with_departure, follow_merge, follow_stay, follow_transfer
+from .register import close_with_departure, follow_merge, follow_stay, follow_transfer, stop_stay_clocks
 
 __all__ = [
     "allow_without_portrait",
+    "apply_household",
     "close_case",
     "close_with_departure",
     "find_family",
@@ -38,6 +41,8 @@ __all__ = [
     "record_sample",
     "refer_dna",
     "refresh_notice",
+    "settle_household",
+    "stop_stay_clocks",
     "take_down_notices",
     "withdraw_notice",
 ]

@@ -63,6 +63,24 @@ def record_sample(*, case, by, sampled_at, sampled_by, database, reason=""):
 
 
 @transaction.atomic
+def apply_household(*, case, application, by, reason=""):
+    """The household registration applied for (TracingCase.apply_household): saved. Returns it."""
+    workflow.apply(case, "apply_household", by, application=application, reason=reason)
+    application.save()
+    return application
+
+
+def settle_household(*, case, by, outcome, outcome_at):
+    """The answer to the case's household registration application awaiting one (HouseholdApplication
+    .settle holds the rule: once). ValidationError when refused, or when none awaits an answer."""
+    application = case.awaiting_household_application()
+    if application is None:
+        raise ValidationError(_("No household registration application awaits an answer."))
+    application.settle(outcome, outcome_at, by)
+    return application
+
+
+@transaction.atomic
 def record_result(*, case, by, result, result_at, result_notes="", reason=""):
     """The DNA comparison's result (TracingCase.record_result): recorded on the referral."""
     workflow.apply(case, "record_result", by, result=result, result_at=result_at, result_notes=result_notes,

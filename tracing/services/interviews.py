@@ -6,12 +6,13 @@ from django.utils import timezone
 from lib import workflow
 
 from .. import clues
-from ..models import Clue, Interview
+from ..models import Clue, Interview, TracingCase
 
 
 def record_interview(*, stay, by, words, interviewer, held_at=None, language="", interpreter="", conclusion="",
                      show_on_notice=False, audio=None):
-    """Save an interview on the stay and the clues its words suggest (proposed, for staff to judge)."""
+    """Save an interview on the stay and the clues its words suggest (proposed, for staff to judge); the
+    open case's next interview falls due a month after it (TracingCase.restart_interview)."""
     interview = Interview(stay=stay, words=words, interviewer=interviewer, held_at=held_at or timezone.now(),
                           language=language, interpreter=interpreter, conclusion=conclusion,
                           show_on_notice=show_on_notice, entered_by=by, audio=audio)
@@ -19,6 +20,9 @@ def record_interview(*, stay, by, words, interviewer, held_at=None, language="",
     with transaction.atomic():
         interview.save()
         propose_clues(interview)
+        case = TracingCase.objects.filter(stay=stay, closed_at__isnull=True).first()
+        if case is not None:
+            case.restart_interview(interview.held_at)
     return interview
 
 

@@ -26,6 +26,18 @@ def follow_stay(*, stay, created):
         TracingCase.open_for(stay)
 
 
+def stop_stay_clocks(*, stay, departure=None):
+    """The stay of a person still unknown ended (died, or departed otherwise than with the family or to
+    another station, whose stay takes the case on): the household registration and interview clocks of
+    someone in the station's care stop (TracingCase.stop_stay_clocks); the rest of the case goes on."""
+    if departure is not None and (departure.kind == DepartureKind.FAMILY or departure.to_station_id):
+        return None
+    case = TracingCase.objects.filter(stay=stay, closed_at__isnull=True).first()
+    if case is not None:
+        case.stop_stay_clocks()
+    return case
+
+
 def close_with_departure(*, stay, departure, by=None):
     """A departure with the family is the family found. Any other end of the stay (a transfer to a
     welfare institution, a hospital or another station, leaving, death) does not close the case of a

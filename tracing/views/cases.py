@@ -38,6 +38,7 @@ def case(request, pk):
         "queries": case.queries.select_related("entered_by"),
         "publications": publications,
         "referral": getattr(case, "dna_referral", None),
+        "household_applications": case.household_applications.select_related("entered_by"),
         "history": case_history(case, publications),
         "actions": case_steps(case, request.user),
     })
@@ -74,6 +75,11 @@ STEP_FORMS = {
                    lambda form: _("DNA sample recorded.")),
     "dna-result": (forms.DnaResultForm, services.record_result, lambda form: form.cleaned_data,
                    lambda form: _("DNA result recorded.")),
+    "household": (forms.HouseholdApplicationForm, services.apply_household,
+                  lambda form: {"application": form.instance},
+                  lambda form: _("Household registration application recorded.")),
+    "household-answer": (forms.HouseholdAnswerForm, services.settle_household, lambda form: form.cleaned_data,
+                         lambda form: _("The answer to the household registration application is recorded.")),
     "family-found": (forms.FamilyFoundForm, services.find_family, lambda form: form.cleaned_data,
                      lambda form: _("Family found: the case is closed and the notice withdrawn everywhere it was "
                                     "published.")),
@@ -142,12 +148,14 @@ def run_step(request, case, action, form):
         return take_step(request, case, step.transition, person=person, form=form, done=done(form),
                          action=AuditEvent.CHANGE, audit={"tracing": action}, service=service, case=case,
                          **kwargs(form))
-    # Records that are not steps of the workflow: the police's receipt on the sent request, and a
-    # supervisor's reason for a notice without a portrait.
+    # Records that are not steps of the workflow: the police's receipt on the sent request, a
+    # supervisor's reason for a notice without a portrait, the answer to the household registration.
     values = kwargs(form)
     try:
         if action == "no-portrait":
             service(case=case, by=request.user, reason=values["reason"])
+        elif action == "household-answer":
+            service(case=case, by=request.user, **values)
         else:
             service(case=case, received_at=values["received_at"], received_by=values["received_by"])
     except ValidationError as e:
