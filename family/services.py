@@ -167,3 +167,13 @@ def reunite_on_departure(*, stay, departure, by=None):
         report.reunite(by=by, reason=Said("departed_with_family"), at=departure.departed_at)
         report.save()
     return reports
+
+
+def reencode_photos():
+    """Encode every report photo that was encoded before with the encoder the searches now use
+    (face.reencoding.swap sends encoder_switched). Returns how many."""
+    done = 0
+    for photo in ReportPhoto.objects.filter(encoded_at__isnull=False).iterator(chunk_size=100):
+        finding.encode_photo(photo)
+        done += 1
+    return done

@@ -254,7 +254,9 @@ class ReportPhoto(models.Model):
     accepted = models.BooleanField(_("quality accepted"), default=False)
     reasons = models.JSONField(_("quality reasons"), default=list, blank=True)
     measures = models.JSONField(_("quality measures"), default=dict, blank=True)
-    encoding = EmbeddingField(null=True, blank=True, editable=False)
+    # The serving face encoder's vector (face.reencoding), which one recorded in `encoder` (issue 24).
+    encoding = EmbeddingField(null=True, blank=True, editable=False, dimensions=None)
+    encoder = models.CharField(max_length=40, blank=True, default="", editable=False)
     encoded_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
@@ -282,9 +284,9 @@ class ReportPhoto(models.Model):
     def reason_messages(self):
         return messages_for(self.reasons, self.measures)
 
-    def store_encoding(self, vector):
+    def store_encoding(self, vector, encoder=""):
         """The encoding of the photo's main face, or None when it shows none (encoded_at then still says
-        it was tried, and the page says the photo cannot be searched)."""
-        self.encoding, self.encoded_at = vector, timezone.now()
-        ReportPhoto.objects.filter(pk=self.pk).update(encoding=vector, encoded_at=self.encoded_at)
+        it was tried, and the page says the photo cannot be searched); `encoder` made it."""
+        self.encoding, self.encoded_at, self.encoder = vector, timezone.now(), encoder
+        ReportPhoto.objects.filter(pk=self.pk).update(encoding=vector, encoded_at=self.encoded_at, encoder=encoder)
         return vector is not None
