@@ -95,7 +95,7 @@ def switched(active, using):
 def swap(using="default"):
     """Every portrait has the active encoder's vector (or none: no face): make them the searched ones at
     once. The old vectors are dropped."""
-    active, old = encoders.label(), serving_encoder(using)
+    active = encoders.label()
     stations = list(Station.objects.using(using).values_list("pk", flat=True))
     # PostgreSQL: the new length's HNSW indexes first (empty, so made at once); the UPDATE below fills them.
     pgvector_backend.create_indexes(encoders.dimensions(active), stations, using)
@@ -110,7 +110,5 @@ def swap(using="default"):
         Portrait.objects.using(using).exclude(encoder=active).exclude(encoding__isnull=True).update(
             encoding=None, encoder="", encoded_at=None)  # not encodable any more: never searched
         transaction.on_commit(lambda: switched(active, using), using=using)
-    if encoders.dimensions(old) != encoders.dimensions(active):
-        pgvector_backend.drop_indexes(encoders.dimensions(old), stations, using)
     forget()
     return True

@@ -16,22 +16,29 @@ def drop_fixed_length_indexes(apps, schema_editor):
             schema_editor.execute(f"DROP INDEX IF EXISTS face_portrait_encoding_hnsw_station_{int(pk)}")
 
 
-def index_sql(name, where):
-    """As face.search_backends.pgvector_backend.index_sql for 128 numbers (copied: a migration stays as
-    written)."""
-    return (f"CREATE INDEX IF NOT EXISTS {name} ON face_portrait USING hnsw ((encoding::vector(128)) "
-            f"vector_l2_ops) WITH (m = 16, ef_construction = 64) WHERE {where}")
+LENGTHS = {128: ("face_portrait_encoding_hnsw", "vector"), 512: ("face_portrait_encoding_hnsw_512", "halfvec")}
+
+
+def index_sql(dims, station_id=None):
+    """As face.search_backends.pgvector_backend.index_sql (copied: a migration stays as written)."""
+    name, kind = LENGTHS[dims]
+    where = f"vector_dims(encoding) = {dims}"
+    if station_id is not None:
+        name, where = f"{name}_station_{int(station_id)}", f"{where} AND person_station_id = {int(station_id)}"
+    return (f"CREATE INDEX IF NOT EXISTS {name} ON face_portrait USING hnsw ((encoding::{kind}({dims})) "
+            f"{kind}_l2_ops) WITH (m = 16, ef_construction = 64) WHERE {where}")
 
 
 def record_dlib_and_index(apps, schema_editor):
-    """Every encoding stored so far is dlib's; its indexes come back, partial on the length 128."""
+    """Every encoding stored so far is dlib's; its indexes come back, partial on the length 128, and the
+    MobileFaceNet encoder's (512, halfvec) are made beside them, empty until its encodings come."""
     Portrait = apps.get_model("face", "Portrait")
     Portrait.objects.using(schema_editor.connection.alias).filter(encoding__isnull=False).update(encoder="dlib@1")
     if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(index_sql("face_portrait_encoding_hnsw", "vector_dims(encoding) = 128"))
-        for pk in station_ids(apps):
-            schema_editor.execute(index_sql(f"face_portrait_encoding_hnsw_station_{int(pk)}",
-                                            f"vector_dims(encoding) = 128 AND person_station_id = {int(pk)}"))
+        for dims in LENGTHS:
+            schema_editor.execute(index_sql(dims))
+            for pk in station_ids(apps):
+                schema_editor.execute(index_sql(dims, pk))
 
 
 class Migration(migrations.Migration):

@@ -48,6 +48,11 @@ def search(query, k, scope, excluded_persons, filters=None):
         # filters work as bitmap scans), and with a plain scan allowed even where a session turned it off.
         hits = _run(knn.all(), scope.db, {"enable_indexscan": "off", "enable_seqscan": "on"})  # a new query:
         # the first one's results are cached on its queryset
+    if not hits:
+        stored = serving_dimensions(scope.db)
+        if stored is not None and stored != len(query):  # as the numpy backend: never a silent empty answer
+            raise ValueError(f"a face encoding of {len(query)} numbers searched among encodings of {stored} "
+                             f"(another encoder's: face.reencoding)")
     return sorted(((p, float(p.distance)) for p in hits), key=lambda hit: (hit[1], hit[0].pk))
 
 
@@ -77,34 +82,38 @@ def index_name(dims, station_id=None):
     return base if station_id is None else f"{base}_station_{int(station_id)}"
 
 
-def index_sql(dims, station_id=None):
+def index_sql(dims, station_id=None, m=16, ef_construction=64):
     """The HNSW index of the encodings of one length (one encoder's), of one station's portraits or all."""
     dims, kind = int(dims), vector_type(dims)
     where = f"vector_dims(encoding) = {dims}"
     if station_id is not None:
         where += f" AND person_station_id = {int(station_id)}"
     return (f"CREATE INDEX IF NOT EXISTS {index_name(dims, station_id)} ON face_portrait "
-            f"USING hnsw ((encoding::{kind}({dims})) {kind}_l2_ops) WITH (m = 16, ef_construction = 64) "
+            f"USING hnsw ((encoding::{kind}({dims})) {kind}_l2_ops) WITH (m = {int(m)}, ef_construction = {int(ef_construction)}) "
             f"WHERE {where}")
 
 
 def create_indexes(dims, station_ids, alias):
-    """Every index for encodings of this length: the main one and one per station (face.reencoding makes
-    them, empty, before the switch, whose UPDATE fills them)."""
-    if connections[alias].vendor != "postgresql":
+    """Every index for encodings of this length, the main one and one per station, that is missing
+    (face/migrations/0007 and new stations make both encoders' lengths; face.reencoding makes sure before
+    the switch, whose UPDATE fills them). The other length's indexes stay, empty: a switch back finds them."""
+    connection = connections[alias]
+    if connection.vendor != "postgresql":
         return
-    with connections[alias].cursor() as cursor:
-        cursor.execute(index_sql(dims))
-        for station_id in station_ids:
-            cursor.execute(index_sql(dims, station_id))
-
-
-def drop_indexes(dims, station_ids, alias):
-    if connections[alias].vendor != "postgresql":
-        return
-    with connections[alias].cursor() as cursor:
+    with connection.cursor() as cursor:
+        missing = []
         for station_id in [None, *station_ids]:
-            cursor.execute(f"DROP INDEX IF EXISTS {index_name(dims, station_id)}")
+            cursor.execute("SELECT to_regclass(%s)", [index_name(dims, station_id)])
+            if cursor.fetchone()[0] is None:
+                missing.append(station_id)
+        if not missing:
+            return
+        if connection.in_atomic_block:  # as create_station_index: no CREATE INDEX with checks pending
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        for station_id in missing:
+            cursor.execute(index_sql(dims, station_id))
+        if connection.in_atomic_block:
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
 
 
 def serving_dimensions(alias):
@@ -164,17 +173,19 @@ def create_station_index(station_id, alias):
     connection = connections[alias]
     if connection.vendor != "postgresql":
         return
-    dims = serving_dimensions(alias) or encoders.get().DIMENSIONS
+    lengths = sorted({encoder.DIMENSIONS for encoder in encoders.ENCODERS.values()})  # each encoder's, empty until used
     with connection.cursor() as cursor:
         if connection.in_atomic_block:
             # Still inside a transaction (a caller's atomic block, or a test's): PostgreSQL refuses
             # CREATE INDEX on a table with deferred constraint checks pending, so they are made now, and
             # deferred again after (Django's foreign keys are all DEFERRABLE INITIALLY DEFERRED).
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-            cursor.execute(station_index_sql(station_id, dims))
+            for dims in lengths:
+                cursor.execute(station_index_sql(station_id, dims))
             cursor.execute("SET CONSTRAINTS ALL DEFERRED")
         else:
-            cursor.execute(station_index_sql(station_id, dims))
+            for dims in lengths:
+                cursor.execute(station_index_sql(station_id, dims))
 
 
 def pgvector_version(alias):
