@@ -92,11 +92,25 @@ def candidate_distance():
     return match_distance(serving_encoder())
 
 
-def rank_score(distance, description_score):
+def rank_score(distance, description_score, face_weight=FACE_WEIGHT):
     face = face_score(distance)
     face = UNMEASURED if face is None else face
     description = UNMEASURED if description_score is None else description_score
-    return (FACE_WEIGHT * face + DESCRIPTION_WEIGHT * description) / (FACE_WEIGHT + DESCRIPTION_WEIGHT)
+    return (face_weight * face + DESCRIPTION_WEIGHT * description) / (face_weight + DESCRIPTION_WEIGHT)
+
+
+def old_photo(photo):
+    """The years since the photo was taken when that is FACE_OLD_PHOTO_YEARS or more, else None."""
+    years = photo.years_old() if photo is not None else None
+    return years if years is not None and years >= settings.FACE_OLD_PHOTO_YEARS else None
+
+
+def face_weight(photo):
+    """The face's weight in the rank for a face measured on this photo: FACE_WEIGHT, times
+    FACE_OLD_PHOTO_WEIGHT for an old photo (issue 24: on the Large Age-Gap set, the share of same-person
+    pairs found across decades against at the same age, bench_age_gap; docs/performance.md), so that
+    description, clues and interviews carry more."""
+    return FACE_WEIGHT * (settings.FACE_OLD_PHOTO_WEIGHT if old_photo(photo) is not None else 1.0)
 
 
 @dataclass
@@ -272,7 +286,8 @@ def search_report(report, by=None, origin=None):
         effect = clue_effect(report, said.get(person.pk, []), scored.name_score)
         rows.append((person, face, scored, effect))
     # The resident's accepted interview clues move a candidate up or down (never out).
-    rows.sort(key=lambda r: (-(rank_score(r[1].distance if r[1] else None, r[2].score) + r[3].delta),
+    rows.sort(key=lambda r: (-(rank_score(r[1].distance if r[1] else None, r[2].score,
+                                          face_weight(r[1].photo if r[1] else None)) + r[3].delta),
                              r[1].distance if r[1] else 9))
     new = [c for c in (store(report, *row) for row in rows[:settings.TRACING_MAX_CANDIDATES]) if c]
     return finish(report, new, by)
@@ -296,7 +311,8 @@ def store(report, person, face, scored, effect=None):
     values = {
         "stay": person.current_stay, "portrait": face.portrait if face else None, "photo": face.photo if face else None,
         "face_distance": distance, "description_score": scored.score,
-        "score": rank_score(distance, scored.score) + effect.delta, "clue_score": effect.delta,
+        "score": rank_score(distance, scored.score, face_weight(face.photo if face else None)) + effect.delta,
+        "clue_score": effect.delta,
         "reasons": {"fields": scored.fields, "clues": effect.entries}, "scored_at": timezone.now(),
     }
     candidate, created = Candidate.objects.get_or_create(report=report, person=person, defaults=values)
@@ -617,12 +633,12 @@ def rerank(person_id, changed=None):
     a resident is a candidate for a few reports. Returns how many candidates were rescored."""
     said = accepted_clues([person_id], changed).get(person_id, [])
     done = 0
-    for candidate in Candidate.objects.proposed().filter(person_id=person_id).select_related("report"):
+    for candidate in Candidate.objects.proposed().filter(person_id=person_id).select_related("report", "photo"):
         name = next((f["score"] for f in candidate.reasons.get("fields", []) if f.get("field") == "name"), 0.0)
         effect = clue_effect(candidate.report, said, name)
         if effect.entries == candidate.reasons.get("clues", []) and effect.delta == candidate.clue_score:
             continue
-        base = rank_score(candidate.face_distance, candidate.description_score)
+        base = rank_score(candidate.face_distance, candidate.description_score, face_weight(candidate.photo))
         done += Candidate.objects.filter(pk=candidate.pk, state=CandidateState.PROPOSED).update(
             score=base + effect.delta, clue_score=effect.delta, reasons={**candidate.reasons, "clues": effect.entries},
             scored_at=timezone.now())

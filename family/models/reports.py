@@ -258,6 +258,10 @@ class ReportPhoto(models.Model):
     encoding = EmbeddingField(null=True, blank=True, editable=False, dimensions=None)
     encoder = models.CharField(max_length=40, blank=True, default="", editable=False)
     encoded_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # When it was taken, as the family says: the year, or the person's age in it (issue 24). Face
+    # evidence weakens across years (face_gap, family.finding.face_weight).
+    taken_year = models.PositiveSmallIntegerField(_("year taken"), null=True, blank=True)
+    age_in_photo = models.PositiveSmallIntegerField(_("age in the photo"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("report photo")
@@ -268,10 +272,10 @@ class ReportPhoto(models.Model):
         return f"{self.report.reference} #{self.pk}"
 
     @classmethod
-    def add(cls, report, data, quality, by):
+    def add(cls, report, data, quality, by, taken_year=None, age_in_photo=None):
         """Store a checked photo (`quality`: its face.quality report, readable) with its verdict."""
         photo = cls(report=report, uploaded_by=by, accepted=quality.accepted, reasons=quality.reasons,
-                    measures=quality.measures)
+                    measures=quality.measures, taken_year=taken_year, age_in_photo=age_in_photo)
         photo.image.save(f"{uuid.uuid4().hex}.{extension(quality.format)}", ContentFile(data), save=False)
         photo.save()
         return photo
@@ -279,6 +283,18 @@ class ReportPhoto(models.Model):
     @property
     def poor(self):
         return not self.accepted
+
+    def years_old(self, on=None):
+        """About how many years ago it was taken: from the year, else from the age in it and the person's
+        age now (the report's); None when the family did not say."""
+        on = on or timezone.localdate()
+        if self.taken_year:
+            return max(0, on.year - self.taken_year)
+        if self.age_in_photo is not None:
+            youngest, oldest = self.report.age_range(on)
+            if youngest is not None:
+                return max(0, round((youngest + oldest) / 2) - self.age_in_photo)
+        return None
 
     @property
     def reason_messages(self):
