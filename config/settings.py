@@ -390,9 +390,9 @@ FACE_FALSE_MATCH_RATE = envfloat("FACE_FALSE_MATCH_RATE", 0.01)
 # Old photos (issue 24): a family's photo taken this many years ago or more is "old"; the face's weight in
 # a candidate's rank is then multiplied by FACE_OLD_PHOTO_WEIGHT, the share of same-person pairs the
 # product's face decision still finds across decades against at the same age on the Large Age-Gap set
-# (`manage.py bench_age_gap`, docs/performance.md).
+# (`manage.py bench_age_gap`: 0.30 for mobilefacenet, 0.04 for dlib; docs/performance.md).
 FACE_OLD_PHOTO_YEARS = envint("FACE_OLD_PHOTO_YEARS", 10)
-FACE_OLD_PHOTO_WEIGHT = envfloat("FACE_OLD_PHOTO_WEIGHT", 0.2)
+FACE_OLD_PHOTO_WEIGHT = envfloat("FACE_OLD_PHOTO_WEIGHT", 0.3)
 # Portraits re-encoded by each catch-up beat after a change of encoder (`manage.py reencode_faces` does all).
 FACE_REENCODE_BATCH = envint("FACE_REENCODE_BATCH", 200)
 # Two dlib encodings of one person are nearer than this (Euclidean distance): dlib's documented figure,
