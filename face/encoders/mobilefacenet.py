@@ -3,7 +3,8 @@
 Model: face/encoders/models/mobilefacenet.onnx, byte for byte npm faceplugin-face-recognition-js@0.0.1's
 model/fr_feature.onnx (package licence MIT, copied beside it; sha256 in SHA256 below, checked on load).
 Input: 1x3x112x112 RGB, (pixel - 127) / 128, the face aligned on five points to the ArcFace reference
-(as the package's own fr_feature.js does, there from three); output 512 numbers, scaled here to length 1.
+(as the package's own fr_feature.js does, there from three); output 512 numbers, scaled here to length 1,
+for the crop and its mirror image, averaged (encode_face).
 """
 
 import functools
@@ -13,9 +14,10 @@ from pathlib import Path
 
 import cv2
 import numpy as np
+import onnxruntime
 
 NAME = "mobilefacenet"
-VERSION = "1"  # the file whose sha256 is below
+VERSION = "2"  # the file whose sha256 is below, the crop and its mirror image averaged (1: the crop alone)
 DIMENSIONS = 512
 TITLE = "MobileFaceNet (ONNX, faceplugin-face-recognition-js 0.0.1), 512-d"
 MODEL = Path(__file__).parent / "models" / "mobilefacenet.onnx"
@@ -33,8 +35,6 @@ class ModelChanged(RuntimeError):
 
 @functools.cache
 def _session():
-    import onnxruntime  # imported here: only the processes that encode with it pay for it
-
     data = MODEL.read_bytes()
     if hashlib.sha256(data).hexdigest() != SHA256:
         raise ModelChanged(f"{MODEL} is not the model this encoder was calibrated for (sha256 differs)")
@@ -64,7 +64,12 @@ def aligned(rgb, points):
 
 
 def encode_face(rgb, face):
-    crop = aligned(rgb, face.points).astype(np.float32)
-    tensor = ((crop - 127.0) / 128.0).transpose(2, 0, 1)[None]
-    vector = load().run(None, {"input": np.ascontiguousarray(tensor)})[0][0].astype(np.float32)
-    return vector / max(float(np.linalg.norm(vector)), 1e-12)
+    """The mean of the unit vectors of the aligned crop and of its mirror image, scaled to length 1 (on the
+    calibration set: misses at 1 % false matches 4.1 % -> 3.6 %, on its Chinese people 6.1 % -> 4.5 %, for
+    twice the network's time; docs/performance.md)."""
+    crop = (aligned(rgb, face.points).astype(np.float32) - 127.0) / 128.0
+    both = np.stack([crop, crop[:, ::-1]]).transpose(0, 3, 1, 2)
+    session = load()
+    vectors = [session.run(None, {"input": np.ascontiguousarray(one[None])})[0][0] for one in both]
+    mean = sum(v / max(float(np.linalg.norm(v)), 1e-12) for v in vectors)
+    return (mean / max(float(np.linalg.norm(mean)), 1e-12)).astype(np.float32)

@@ -80,7 +80,7 @@ def test_calibrate_faces_prints_and_writes_each_encoders_figures(settings, tmp_p
     call_command("calibrate_faces", str(faces), "--encoder", "mobilefacenet", "--source", "tests/faces", stdout=out)
     text = out.getvalue()
     assert "5 people, 13 photos with a face, 1 skipped" in text
-    assert "== mobilefacenet@1: 12 genuine pairs, 66 impostor pairs" in text
+    assert "== mobilefacenet@2: 12 genuine pairs, 66 impostor pairs" in text
     assert "at 1.0% false matches: threshold" in text and "at 0.1% false matches: threshold" in text
     written = json.loads(settings.FACE_CALIBRATION_FILE.read_text())
     assert set(written) == {"mobilefacenet"} and written["mobilefacenet"]["source"] == "tests/faces"
@@ -95,7 +95,7 @@ def test_numpy_search_works_for_512_numbers_and_refuses_another_length(person, s
     vectors = {name: encode(data(name), "mobilefacenet") for name in ("obama_1", "obama_4", "leslie_1")}
     for name, vector in vectors.items():
         Portrait.objects.create(person=person, image=f"portraits/{name}.jpg", accepted=True, encoding=vector,
-                                encoder="mobilefacenet@1", encoded_at=timezone.now())
+                                encoder="mobilefacenet@2", encoded_at=timezone.now())
     hits = search.nearest(vectors["obama_1"], k=3)
     assert [p.image.name for p, _ in hits][:2] == ["portraits/obama_1.jpg", "portraits/obama_4.jpg"]
     assert hits[1][1] == pytest.approx(distance(vectors["obama_1"], vectors["obama_4"]), abs=1e-5)
@@ -116,7 +116,7 @@ def test_a_new_portrait_during_a_switch_gets_both_encodings(person, reception, c
         second, _ = take_portrait(person=person, data=webcam("biden_1"), by=reception)
     second.refresh_from_db()
     assert second.encoder == "dlib@1" and second.encoding.shape == (128,)  # what the searches use now
-    assert second.spare_encoder == "mobilefacenet@1" and second.spare_encoding.shape == (512,)
+    assert second.spare_encoder == "mobilefacenet@2" and second.spare_encoding.shape == (512,)
 
 
 def test_switching_the_encoder_on_the_demo_reencodes_everything_and_still_finds_the_matches(
@@ -134,7 +134,7 @@ def test_switching_the_encoder_on_the_demo_reencodes_everything_and_still_finds_
     call_command("reencode_faces", "--batch", "1", stdout=out)  # stopped half-way
     assert "1 encoded, 2 left" in out.getvalue()
     assert reencoding.serving_encoder() == "dlib@1"  # the searches keep the complete old encodings
-    assert Portrait.objects.filter(spare_encoder="mobilefacenet@1").count() == 1
+    assert Portrait.objects.filter(spare_encoder="mobilefacenet@2").count() == 1
     report = FamilyReport.objects.first()
     search_report(report)  # still searched, with dlib
     assert ReportPhoto.objects.filter(report=report).first().encoder == "dlib@1"
@@ -142,12 +142,12 @@ def test_switching_the_encoder_on_the_demo_reencodes_everything_and_still_finds_
     out = StringIO()
     with django_capture_on_commit_callbacks(execute=True):
         call_command("reencode_faces", stdout=out)  # resumes
-    assert "2 encoded; the searches now use mobilefacenet@1" in out.getvalue()
+    assert "2 encoded; the searches now use mobilefacenet@2" in out.getvalue()
     encoded = Portrait.objects.filter(encoding__isnull=False)
-    assert encoded.count() == 3 and {p.encoder for p in encoded} == {"mobilefacenet@1"}
+    assert encoded.count() == 3 and {p.encoder for p in encoded} == {"mobilefacenet@2"}
     assert {p.encoding.shape for p in encoded} == {(512,)} and not Portrait.objects.exclude(spare_encoder="").exists()
     photos = ReportPhoto.objects.filter(encoding__isnull=False)
-    assert photos.exists() and set(photos.values_list("encoder", flat=True)) == {"mobilefacenet@1"}
+    assert photos.exists() and set(photos.values_list("encoder", flat=True)) == {"mobilefacenet@2"}
     # Searched again with the new encoder, every report finds the same residents by face.
     Candidate.objects.all().delete()
     for report in FamilyReport.objects.all():

@@ -56,7 +56,7 @@ def test_accepted_portrait_becomes_main_and_is_encoded(person, reception, commit
     assert portrait.taken_by == reception and portrait.source == "webcam"
     # The active encoder's vector, and its name and version with it (issue 24).
     assert portrait.encoding.dtype == np.float32 and portrait.encoding.shape == (encoders.get().DIMENSIONS,)
-    assert portrait.encoder == encoders.label() == "mobilefacenet@1"
+    assert portrait.encoder == encoders.label() == "mobilefacenet@2"
     assert portrait.encoded_at is not None
     assert Portrait.objects.main_for(person) == portrait
     assert [p.pk for p in received] == [portrait.pk] and received[0].encoding is not None

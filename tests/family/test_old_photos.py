@@ -44,7 +44,7 @@ def test_an_old_photo_weighs_less_and_the_review_says_so(client_as, station, rec
     text = client_as(supervisor).get(report.get_absolute_url()).content.decode()
     assert "The photo is about 20 years old: face evidence is weak at that gap" in text
     assert f"taken in {twenty}" in text
-    n = strangers_this_close(top.face_distance, "mobilefacenet@1")
+    n = strangers_this_close(top.face_distance, "mobilefacenet@2")
     assert f"1 in {n} strangers are this close" in text and "measured by MobileFaceNet" in text
 
 
