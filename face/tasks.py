@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from lib.queue import claim, overdue
 
-from . import encoders
+from . import encoders, reencoding
 from .encoding import encode_many
 from .models import Portrait
 from .reencoding import reencode, serving_encoder, switching
@@ -49,6 +49,12 @@ def store_encoding(portrait, origin):
     )
     if not stored:
         return False
+    others = Portrait.objects.exclude(pk=portrait.pk).filter(encoding__isnull=False).order_by()
+    now = (others.values_list("encoder", flat=True)[:1] or [serving])[0] or reencoding.LEGACY
+    if now != serving and vectors.get(now) is not None:  # the encoders were switched meanwhile: follow them
+        reencoding.forget()
+        Portrait.objects.filter(pk=portrait.pk, encoder=serving).update(
+            encoding=vectors[now], encoder=now, spare_encoding=None, spare_encoder="")
     portrait.refresh_from_db()
     portrait_encoded.send(sender=Portrait, portrait=portrait, origin=origin)
     return True

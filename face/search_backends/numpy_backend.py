@@ -182,8 +182,12 @@ class MatrixCache:
         rows = model.objects.using(alias).filter(encoded_at__isnull=False).order_by("pk").values_list(
             "pk", "encoding", *FACT_COLUMNS)
         ids, blocks, pending, facts = [], [], [], []
+        width = None
         for pk, encoding, *fact in rows.iterator(chunk_size=CHUNK):
             if encoding is None:
+                continue
+            width = width or len(encoding)
+            if len(encoding) != width:  # a row another encoder wrote during a switch (face.reencoding)
                 continue
             ids.append(pk)
             pending.append(encoding)
