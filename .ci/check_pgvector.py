@@ -1,5 +1,6 @@
 """Migrate the PostgreSQL database named by DATABASE_URL and check that face/migrations/0001 built
-what face.search relies on: the vector extension, a vector(128) encoding column and its HNSW index.
+what face.search relies on: the vector extension, a vector encoding column (any length: each encoder's,
+issue 24) and its HNSW indexes, partial on each encoder's length (128 for dlib, 512 as halfvec).
 
 The test suite migrates its own database too, but a migration that silently fell back to the SQLite
 path (bytea column, no index) would still pass most tests; this makes such a fallback fail CI.
@@ -22,12 +23,15 @@ from django.db import connection  # noqa: E402
 CHECKS = [
     ("vector extension installed",
      "SELECT count(*) FROM pg_extension WHERE extname = 'vector'", 1),
-    ("face_portrait.encoding is vector(128)",
+    ("face_portrait.encoding is vector",
      "SELECT format_type(atttypid, atttypmod) FROM pg_attribute "
-     "WHERE attrelid = 'face_portrait'::regclass AND attname = 'encoding'", "vector(128)"),
-    ("HNSW index on face_portrait.encoding",
+     "WHERE attrelid = 'face_portrait'::regclass AND attname = 'encoding'", "vector"),
+    ("HNSW index on face_portrait.encoding, 128 numbers",
      "SELECT am.amname FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid "
      "JOIN pg_am am ON am.oid = c.relam WHERE c.relname = 'face_portrait_encoding_hnsw'", "hnsw"),
+    ("HNSW index on face_portrait.encoding, 512 numbers (halfvec)",
+     "SELECT am.amname FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid "
+     "JOIN pg_am am ON am.oid = c.relam WHERE c.relname = 'face_portrait_encoding_hnsw_512'", "hnsw"),
 ]
 
 

@@ -390,7 +390,25 @@ FACE_SEARCH_MAX_SCAN_TUPLES = envint("FACE_SEARCH_MAX_SCAN_TUPLES", 20000)
 # numpy backend: how often (seconds) each process asks the database whether other processes changed
 # encodings; its own changes are seen at once.
 FACE_SEARCH_RECHECK_SECONDS = envfloat("FACE_SEARCH_RECHECK_SECONDS", 1.0)
-# Two dlib encodings of one person are nearer than this (Euclidean distance).
+# The face encoder (face.encoders: "mobilefacenet" or "dlib"). Changing it: `manage.py reencode_faces`
+# (searches keep the old encodings until every new one is made). README, "Face encoders", says why
+# mobilefacenet is the default (issue 24, docs/performance.md).
+FACE_ENCODER = os.environ.get("FACE_ENCODER", "mobilefacenet")
+# Each encoder's distances measured on East Asian faces (`manage.py calibrate_faces`; figures only).
+FACE_CALIBRATION_FILE = Path(os.environ.get("FACE_CALIBRATION_FILE", BASE_DIR / "face" / "calibration.json"))
+# Two faces are proposed as possibly one person when no more than this share of the strangers of the
+# calibration set are as close (the threshold is read from the calibration, per encoder).
+FACE_FALSE_MATCH_RATE = envfloat("FACE_FALSE_MATCH_RATE", 0.01)
+# Old photos (issue 24): a family's photo taken this many years ago or more is "old"; the face's weight in
+# a candidate's rank is then multiplied by FACE_OLD_PHOTO_WEIGHT, the share of same-person pairs the
+# product's face decision still finds across decades against at the same age on the Large Age-Gap set
+# (`manage.py bench_age_gap`: 0.30 for mobilefacenet, 0.04 for dlib; docs/performance.md).
+FACE_OLD_PHOTO_YEARS = envint("FACE_OLD_PHOTO_YEARS", 10)
+FACE_OLD_PHOTO_WEIGHT = envfloat("FACE_OLD_PHOTO_WEIGHT", 0.3)
+# Portraits re-encoded by each catch-up beat after a change of encoder (`manage.py reencode_faces` does all).
+FACE_REENCODE_BATCH = envint("FACE_REENCODE_BATCH", 200)
+# Two dlib encodings of one person are nearer than this (Euclidean distance): dlib's documented figure,
+# measured on Western faces; the product's decisions use FACE_FALSE_MATCH_RATE (face.encoding.is_candidate).
 FACE_MATCH_DISTANCE = envfloat("FACE_MATCH_DISTANCE", 0.6)
 
 # --- tracing (cases, notices, DNA, deadlines, reminders): settings below belong to the tracing app.

@@ -195,12 +195,3 @@ def _confirmed_small_faces(m, padded, grey, pad_x, pad_y, max_size):
 
 def overlaps(a, b):
     return a.intersect(b).area() > 0.3 * min(a.area(), b.area())
-
-
-def encode_face(rgb, face):
-    """The 128-d encoding of one face, as face_recognition.face_encodings computes it by default
-    (5-point alignment, one jitter), as float32."""
-    with MODELS_LOCK:
-        m = models()
-        shape = m.landmarks5(rgb, face.rect)
-        return np.asarray(m.encoder.compute_face_descriptor(rgb, shape, 1), dtype=np.float32)

@@ -1,7 +1,8 @@
 """A face encoding column that is compact on every database.
 
-On PostgreSQL it is pgvector's vector(128), so face.search can use an HNSW index; elsewhere it is the
-128 float32 numbers as bytes (512 bytes). Python sees a numpy float32 array either way.
+On PostgreSQL it is pgvector's vector (of any length when dimensions is None: each encoder's own, issue
+24; the HNSW indexes cast it to the encoder's length, face.search_backends.pgvector_backend); elsewhere
+the float32 numbers as bytes (512 bytes for 128). Python sees a numpy float32 array either way.
 """
 
 import numpy as np
@@ -28,7 +29,7 @@ class EmbeddingField(models.Field):
 
     def db_type(self, connection):
         if connection.vendor == "postgresql":
-            return f"vector({self.dimensions})"
+            return f"vector({self.dimensions})" if self.dimensions else "vector"
         return connection.data_types["BinaryField"]
 
     def from_db_value(self, value, expression, connection):
@@ -48,7 +49,7 @@ class EmbeddingField(models.Field):
         if value is None:
             return None
         vector = np.asarray(value, dtype=np.float32).reshape(-1)
-        if vector.shape[0] != self.dimensions:
+        if self.dimensions and vector.shape[0] != self.dimensions:
             raise ValueError(f"expected {self.dimensions} numbers, got {vector.shape[0]}")
         if not np.isfinite(vector).all():
             raise ValueError("a face encoding must not contain NaN or infinity")

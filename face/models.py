@@ -90,7 +90,13 @@ class Portrait(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     override_reason = models.CharField(_("override reason"), max_length=300, blank=True)
-    encoding = EmbeddingField(null=True, blank=True, editable=False)
+    # Made by the encoder named in `encoder` ("name@version", face.encoders); every stored encoding of the
+    # table is the same encoder's (the one searches use). While a new encoder re-encodes
+    # (face.reencoding), its vectors wait in spare_encoding until every portrait has one.
+    encoding = EmbeddingField(null=True, blank=True, editable=False, dimensions=None)
+    encoder = models.CharField(max_length=40, blank=True, default="", editable=False, db_index=True)
+    spare_encoding = EmbeddingField(null=True, blank=True, editable=False, dimensions=None)
+    spare_encoder = models.CharField(max_length=40, blank=True, default="", editable=False, db_index=True)
     # Indexed: the numpy search backend asks for max(encoded_at) to see other processes' changes.
     encoded_at = models.DateTimeField(null=True, blank=True, editable=False, db_index=True)
     # Recorded before the encoding is queued, cleared by whoever does it (lib.queue): the catch-up finds

@@ -11,6 +11,7 @@ from django.dispatch import receiver
 from shelter.models import Person, Station
 from shelter.signals import person_merged
 
+from . import encoders
 from .detection import load_models as load_face_models
 from .models import PERSON_FACTS, Portrait
 from .search_backends.numpy_backend import cache
@@ -63,3 +64,4 @@ def load_models(**kwargs):
     the worker's main process (the one that runs tasks with --pool=solo or threads, as `make run`'s; a
     prefork pool's children inherit its models), worker_process_init each prefork child's."""
     load_face_models()
+    encoders.get().load()  # the active encoder's own model (the ONNX session), issue 24

@@ -9,8 +9,9 @@ The backend follows the database unless settings.FACE_SEARCH_BACKEND names one:
 - anything else (SQLite, the embedded default): exact numpy scan over an in-process matrix of every
   encoding, refreshed when the table changes, see face/search_backends/numpy_backend.py.
 
-Distances are Euclidean between dlib encodings: two photos of one person are below about 0.6
-(settings.FACE_MATCH_DISTANCE), two people above.
+Distances are Euclidean between encodings of one encoder (face.encoders: every stored encoding is the
+serving encoder's, face.reencoding), of whatever length it makes; what a distance means is the
+encoder's calibration (face.encoding.is_candidate).
 
 Filters narrow the candidates; sex and age only remove a person whose recorded sex or age contradicts
 them, so a person with unknown sex or age is still found (a missing fact must not hide a match). They
@@ -31,7 +32,6 @@ from shelter.models import Sex, age_overlaps
 from .models import Portrait
 from .search_backends import numpy_backend, pgvector_backend
 
-DIMENSIONS = Portrait._meta.get_field("encoding").dimensions
 BACKENDS = {"numpy": numpy_backend, "pgvector": pgvector_backend}
 
 
@@ -61,8 +61,8 @@ def nearest(vector, k=10, *, station=None, user=None, queryset=None, exclude_per
 
 def as_query_vector(vector):
     query = np.asarray(vector, dtype=np.float32).reshape(-1)
-    if query.shape != (DIMENSIONS,):
-        raise ValueError(f"a face encoding has {DIMENSIONS} numbers, got {query.shape[0]}")
+    if not len(query):
+        raise ValueError("a face encoding has numbers, got none")
     if not np.isfinite(query).all():
         raise ValueError("a face encoding must not contain NaN or infinity")
     return query

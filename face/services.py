@@ -61,7 +61,8 @@ def store_image(portrait, data):
         raise PortraitRefused(report)
     portrait.image.save(f"{uuid.uuid4().hex}.{extension(report.format)}", ContentFile(data), save=False)
     portrait.accepted, portrait.reasons, portrait.measures = report.accepted, report.reasons, report.measures
-    portrait.encoding = portrait.encoded_at = None
+    portrait.encoding = portrait.encoded_at = portrait.spare_encoding = None
+    portrait.encoder = portrait.spare_encoder = ""
     return report
 
 

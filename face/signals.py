@@ -9,3 +9,7 @@ other files.
 from django.dispatch import Signal
 
 portrait_encoded = Signal()
+
+# encoder_switched(sender=Portrait, encoder="name@version", using=alias): sent by face.reencoding.swap once
+# every portrait's encoding is the new encoder's; the family app re-encodes its report photos with it.
+encoder_switched = Signal()

@@ -30,6 +30,7 @@ TRACING_MIN_NAME_SCORE) with a description score of at least TRACING_MIN_DESCRIP
 age alone never propose anyone: they fit too many. At most TRACING_MAX_CANDIDATES per report.
 """
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -38,8 +39,10 @@ from django.db import models, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from face.encoding import encode
+from face.calibration import floor as calibration_floor
+from face.encoding import encode, encoder_title, false_match_rate, is_candidate, match_distance, strangers_this_close
 from face.models import Portrait
+from face.reencoding import LEGACY, serving_encoder
 from face.search import nearest
 from lib.messages import Said
 from shelter.models import AuditEvent, Notification, Person, PersonNameKey, Sex
@@ -52,7 +55,7 @@ from .models import Candidate, CandidateState, FamilyReport, FoundBy, PossibleDu
 FACE_WEIGHT = 2.0
 DESCRIPTION_WEIGHT = 1.0
 UNMEASURED = 0.5
-FACE_SCORE_SPAN = 0.25  # distance from the threshold at which the face score reaches 1 or 0
+FACE_SCORE_DECADE = 0.25  # the face score's change for each tenfold change of the false-match rate
 KEYED_NAME_SCORE = 0.7  # a name score this high needs a shared search key (narrow_register)
 
 
@@ -63,17 +66,51 @@ def may_search(user):
 
 
 def face_score(distance):
+    """0.5 where settings.FACE_FALSE_MATCH_RATE of strangers are this close (the candidate decision,
+    face.encoding.is_candidate), up a quarter for each tenfold rarer, down a quarter for each tenfold
+    commoner: 1 where 1 in 10,000 strangers are this close, 0 where all are (issue 24: from the serving
+    encoder's calibration, not a fixed distance)."""
     if distance is None:
         return None
-    score = 0.5 + (settings.FACE_MATCH_DISTANCE - distance) / (2 * FACE_SCORE_SPAN)
+    rate = false_match_rate(distance, serving_encoder())
+    score = 0.5 + (math.log10(settings.FACE_FALSE_MATCH_RATE) - math.log10(rate)) * FACE_SCORE_DECADE
     return min(1.0, max(0.0, score))
 
 
-def rank_score(distance, description_score):
+def face_evidence(distance, encoder):
+    """How a face distance measured by `encoder` ("name@version") reads for a supervisor: N of "about 1
+    in N strangers are this close" (the calibration set's stranger pairs, face.calibration), whether
+    that is beyond what the calibration could see (fewer than 1 in N), and the encoder's title."""
+    encoder = encoder or LEGACY
+    rate = false_match_rate(distance, encoder)
+    return {"one_in": strangers_this_close(distance, encoder), "floor": rate <= calibration_floor(encoder),
+            "encoder": encoder_title(encoder), "near": is_candidate(distance, encoder)}
+
+
+def candidate_distance():
+    """The face distance within which a resident is proposed: the serving encoder's calibrated decision."""
+    return match_distance(serving_encoder())
+
+
+def rank_score(distance, description_score, face_weight=FACE_WEIGHT):
     face = face_score(distance)
     face = UNMEASURED if face is None else face
     description = UNMEASURED if description_score is None else description_score
-    return (FACE_WEIGHT * face + DESCRIPTION_WEIGHT * description) / (FACE_WEIGHT + DESCRIPTION_WEIGHT)
+    return (face_weight * face + DESCRIPTION_WEIGHT * description) / (face_weight + DESCRIPTION_WEIGHT)
+
+
+def old_photo(photo):
+    """The years since the photo was taken when that is FACE_OLD_PHOTO_YEARS or more, else None."""
+    years = photo.years_old() if photo is not None else None
+    return years if years is not None and years >= settings.FACE_OLD_PHOTO_YEARS else None
+
+
+def face_weight(photo):
+    """The face's weight in the rank for a face measured on this photo: FACE_WEIGHT, times
+    FACE_OLD_PHOTO_WEIGHT for an old photo (issue 24: on the Large Age-Gap set, the share of same-person
+    pairs found across decades against at the same age, bench_age_gap; docs/performance.md), so that
+    description, clues and interviews carry more."""
+    return FACE_WEIGHT * (settings.FACE_OLD_PHOTO_WEIGHT if old_photo(photo) is not None else 1.0)
 
 
 @dataclass
@@ -213,16 +250,20 @@ def nearest_pair(photos, portraits):
 
 def search_report(report, by=None, origin=None):
     """Encode the report's new photos, search, and store the candidates. Returns the new candidates."""
-    for photo in report.photos.filter(encoded_at__isnull=True):
-        encode_photo(photo)
+    serving = serving_encoder()
+    for photo in report.photos.all():
+        # New, or encoded by an encoder the searches no longer use (face.reencoding).
+        if photo.encoded_at is None or (photo.encoding is not None and (photo.encoder or LEGACY) != serving):
+            encode_photo(photo)
     if not report.is_searching or not may_search(by):
         return []
     photos = report.search_photos()
     faces = {}  # person id -> FaceHit
     for photo in photos:
         hits = nearest(photo.encoding, k=settings.TRACING_FACE_CANDIDATES, sex=report.sex,
-                       max_distance=settings.TRACING_CANDIDATE_DISTANCE)
-        log_face_search(by, photo, origin=origin, at_station=report.station, report=report.reference, photo=photo.pk, poor=photo.poor,
+                       max_distance=candidate_distance())
+        log_face_search(by, photo, origin=origin, at_station=report.station, report=report.reference,
+                        photo=photo.pk, poor=photo.poor,
                         results=[hit_summary(p.person, d) for p, d in hits])
         for portrait, distance in hits:
             if portrait.person_id not in faces or distance < faces[portrait.person_id].distance:
@@ -247,16 +288,19 @@ def search_report(report, by=None, origin=None):
         effect = clue_effect(report, said.get(person.pk, []), scored.name_score)
         rows.append((person, face, scored, effect))
     # The resident's accepted interview clues move a candidate up or down (never out).
-    rows.sort(key=lambda r: (-(rank_score(r[1].distance if r[1] else None, r[2].score) + r[3].delta),
+    rows.sort(key=lambda r: (-(rank_score(r[1].distance if r[1] else None, r[2].score,
+                                          face_weight(r[1].photo if r[1] else None)) + r[3].delta),
                              r[1].distance if r[1] else 9))
     new = [c for c in (store(report, *row) for row in rows[:settings.TRACING_MAX_CANDIDATES]) if c]
     return finish(report, new, by)
 
 
 def encode_photo(photo):
-    """Compute and store the encoding of a report photo's main face; False when it shows none."""
+    """Compute and store the encoding of a report photo's main face with the encoder the searches use
+    (face.reencoding.serving_encoder); False when it shows none."""
+    encoder = serving_encoder()
     with photo.image.open("rb") as f:
-        return photo.store_encoding(encode(f.read()))
+        return photo.store_encoding(encode(f.read(), encoder), encoder)
 
 
 def store(report, person, face, scored, effect=None):
@@ -269,7 +313,8 @@ def store(report, person, face, scored, effect=None):
     values = {
         "stay": person.current_stay, "portrait": face.portrait if face else None, "photo": face.photo if face else None,
         "face_distance": distance, "description_score": scored.score,
-        "score": rank_score(distance, scored.score) + effect.delta, "clue_score": effect.delta,
+        "score": rank_score(distance, scored.score, face_weight(face.photo if face else None)) + effect.delta,
+        "clue_score": effect.delta,
         "reasons": {"fields": scored.fields, "clues": effect.entries}, "scored_at": timezone.now(),
     }
     candidate, created = Candidate.objects.get_or_create(report=report, person=person, defaults=values)
@@ -332,7 +377,7 @@ def search_portrait(portrait, origin=None):
     hits = []
     for report in reports:
         face = nearest_pair(report.search_photos(), [portrait])
-        if face and face.distance <= settings.TRACING_CANDIDATE_DISTANCE:
+        if face and face.distance <= candidate_distance():
             hits.append((report, face))
     twins = face_duplicates(portrait)
     log_face_search(by, portrait, person=person, origin=origin, portrait=portrait.pk,
@@ -379,7 +424,7 @@ def face_duplicates(portrait):
     """Other residents whose portrait is near this one: [(Portrait, distance)], each recorded as a
     PossibleDuplicate (still open unless already judged)."""
     hits = nearest(portrait.encoding, k=settings.TRACING_DUPLICATE_CANDIDATES, exclude_person=portrait.person,
-                   max_distance=settings.TRACING_CANDIDATE_DISTANCE)
+                   max_distance=candidate_distance())
     hits = [(p, d) for p, d in hits if not p.person.merged_into_id]
     for other, distance in hits:
         PossibleDuplicate.record(portrait.person, other.person, FoundBy.FACE, face_distance=distance)
@@ -590,12 +635,12 @@ def rerank(person_id, changed=None):
     a resident is a candidate for a few reports. Returns how many candidates were rescored."""
     said = accepted_clues([person_id], changed).get(person_id, [])
     done = 0
-    for candidate in Candidate.objects.proposed().filter(person_id=person_id).select_related("report"):
+    for candidate in Candidate.objects.proposed().filter(person_id=person_id).select_related("report", "photo"):
         name = next((f["score"] for f in candidate.reasons.get("fields", []) if f.get("field") == "name"), 0.0)
         effect = clue_effect(candidate.report, said, name)
         if effect.entries == candidate.reasons.get("clues", []) and effect.delta == candidate.clue_score:
             continue
-        base = rank_score(candidate.face_distance, candidate.description_score)
+        base = rank_score(candidate.face_distance, candidate.description_score, face_weight(candidate.photo))
         done += Candidate.objects.filter(pk=candidate.pk, state=CandidateState.PROPOSED).update(
             score=base + effect.delta, clue_score=effect.delta, reasons={**candidate.reasons, "clues": effect.entries},
             scored_at=timezone.now())

@@ -8,6 +8,7 @@ and tracing, which know nothing of it:
 - A clue of an interview accepted or dismissed (post_transition of tracing's Clue): the resident's
   candidates are ranked again by their accepted clues (services.rerank_candidates), in the same
   transaction.
+- The face encoder switched (face.signals.encoder_switched): the report photos are encoded again.
 - A resident's portrait encoded (face.signals.portrait_encoded): it is searched against the open family
   reports and the other files, in a Celery task once the transaction has committed.
 
@@ -19,7 +20,7 @@ from django.dispatch import receiver
 from django_fsm.signals import post_transition
 
 from face.models import Portrait
-from face.signals import portrait_encoded
+from face.signals import encoder_switched, portrait_encoded
 from lib.queue import after_commit
 from shelter.models import Person, Stay, StayState
 from shelter.signals import arrival_registered, person_merged
@@ -52,6 +53,12 @@ def follow_merge(sender, merged, survivor, by, **kwargs):
 @receiver(portrait_encoded, sender=Portrait, dispatch_uid="family.search_new_portrait")
 def search_new_portrait(sender, portrait, origin=None, **kwargs):
     after_commit(search_portrait, portrait.pk, origin)
+
+
+@receiver(encoder_switched, sender=Portrait, dispatch_uid="family.reencode_photos")
+def reencode_photos(sender, encoder, using="default", **kwargs):
+    """The face searches now use another encoder (face.reencoding.swap): the report photos follow."""
+    services.reencode_photos()
 
 
 @receiver(post_transition, sender=Clue, dispatch_uid="family.rerank_on_clue")

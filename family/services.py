@@ -32,7 +32,7 @@ def check_photo(data):
     return quality
 
 
-def register_report(*, report, photos=(), by, origin=None, station=None):
+def register_report(*, report, photos=(), by, origin=None, station=None, taken_year=None, age_in_photo=None):
     """Save a new family report taken by `by` for their station, with its checked photos ([(bytes,
     QualityReport)], see check_photo), and search once the transaction has committed. The form's
     one-time token (report.submit_token) is unique in the database: a second click at the same moment
@@ -44,14 +44,18 @@ def register_report(*, report, photos=(), by, origin=None, station=None):
         # The token's uniqueness is the database's to check: two clicks at once both pass a query.
         report.full_clean(exclude=["state", "station", "submit_token"])
         report.save()
-        add_report_photos(report=report, photos=photos, by=by, origin=origin)
+        add_report_photos(report=report, photos=photos, by=by, origin=origin, taken_year=taken_year,
+                          age_in_photo=age_in_photo)
     return report
 
 
-def add_report_photos(*, report, photos, by, origin=None):
-    """Add checked photos to a report; the search runs again with them once committed."""
+def add_report_photos(*, report, photos, by, origin=None, taken_year=None, age_in_photo=None):
+    """Add checked photos to a report, with the year they were taken or the person's age in them when
+    the family says (old photos weigh less, family.finding.face_weight); the search runs again with them
+    once committed."""
     with transaction.atomic():
-        added = [ReportPhoto.add(report, data, quality, by) for data, quality in photos]
+        added = [ReportPhoto.add(report, data, quality, by, taken_year=taken_year, age_in_photo=age_in_photo)
+                 for data, quality in photos]
         request_search(report=report, by=by, origin=origin)
     return added
 
@@ -169,3 +173,13 @@ def reunite_on_departure(*, stay, departure, by=None):
         report.reunite(by=by, reason=Said("departed_with_family"), at=departure.departed_at)
         report.save()
     return reports
+
+
+def reencode_photos():
+    """Encode every report photo that was encoded before with the encoder the searches now use
+    (face.reencoding.swap sends encoder_switched). Returns how many."""
+    done = 0
+    for photo in ReportPhoto.objects.filter(encoded_at__isnull=False).iterator(chunk_size=100):
+        finding.encode_photo(photo)
+        done += 1
+    return done

@@ -4,7 +4,10 @@ Every encoding is held in one float32 matrix (rows sorted by portrait id) with i
 search is one matrix-vector product, ||x||^2 - 2 x.q, and a partial sort: a few milliseconds for
 100,000 faces (`manage.py bench_search` prints the figures).
 
-Memory: 512 bytes of float32 per face plus 12 bytes of id and norm and 44 of filtered facts, about
+Every row is the serving encoder's (face.reencoding swaps them all at once, which moves encoded_at):
+the matrix is as wide as its encodings (128 for dlib, 512 for mobilefacenet).
+
+Memory: 512 bytes of float32 per 128-d face (2,048 per 512-d) plus 12 bytes of id and norm and 44 of filtered facts, about
 57 MB per 100,000 faces (570 MB per million), held once by each process that searches (web worker, Celery worker). A reload
 briefly holds a second copy. A province's millions of faces belong on PostgreSQL (pgvector_backend).
 
@@ -158,9 +161,14 @@ class MatrixCache:
                 facts.append(fact)
         replaced = np.array(ids + sorted(gone), dtype=np.int64)
         keep = ~np.isin(old.ids, replaced)
+        kept = old.matrix[keep]
+        if matrix and kept.shape[1] != len(matrix[0]):
+            if len(kept):  # rows of two encoders: a swap under way elsewhere; read the table again
+                return self._load(model, alias, signature)
+            kept = np.empty((0, len(matrix[0])), dtype=np.float32)
         snap = snapshot_of(
             np.concatenate([old.ids[keep], np.array(ids, dtype=np.int64)]),
-            np.vstack([old.matrix[keep], *([np.stack(matrix)] if matrix else [])]),
+            np.vstack([kept, *([np.stack(matrix)] if matrix else [])]),
             signature,
             Facts.concatenate([old.facts.take(keep), Facts.of(facts)]),
         )
@@ -174,8 +182,12 @@ class MatrixCache:
         rows = model.objects.using(alias).filter(encoded_at__isnull=False).order_by("pk").values_list(
             "pk", "encoding", *FACT_COLUMNS)
         ids, blocks, pending, facts = [], [], [], []
+        width = None
         for pk, encoding, *fact in rows.iterator(chunk_size=CHUNK):
             if encoding is None:
+                continue
+            width = width or len(encoding)
+            if len(encoding) != width:  # a row another encoder wrote during a switch (face.reencoding)
                 continue
             ids.append(pk)
             pending.append(encoding)
@@ -185,8 +197,7 @@ class MatrixCache:
                 pending = []
         if pending:
             blocks.append(np.stack(pending))
-        dimensions = model._meta.get_field("encoding").dimensions
-        matrix = np.concatenate(blocks) if blocks else np.empty((0, dimensions), dtype=np.float32)
+        matrix = np.concatenate(blocks) if blocks else np.empty((0, 0), dtype=np.float32)
         return snapshot_of(np.array(ids, dtype=np.int64), matrix, signature, Facts.of(facts))
 
 
@@ -234,6 +245,11 @@ def nearest_ids(query, k, scope, excluded_persons=(), filters=None):
 
 def nearest_rows(snap, query, k, rows=None, drop=None):
     """Exact k nearest among snapshot rows (all if None) less `drop`: [(id, distance)], nearest first."""
+    if not len(snap.ids):
+        return []
+    if snap.matrix.shape[1] != len(query):
+        raise ValueError(f"a face encoding of {len(query)} numbers searched among encodings of "
+                         f"{snap.matrix.shape[1]} (another encoder's: face.reencoding)")
     if rows is not None:
         if drop is not None:
             rows = rows[~np.isin(rows, drop)]

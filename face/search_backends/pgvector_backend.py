@@ -1,7 +1,9 @@
 """Approximate face search with pgvector's HNSW index: the backend for PostgreSQL, sized for a province.
 
-face/migrations/0001 builds `face_portrait_encoding_hnsw` (vector_l2_ops, the `<->` operator). A
-search is `ORDER BY encoding <-> q LIMIT k`, served by the index in a few milliseconds at a million
+face/migrations/0001 builds `face_portrait_encoding_hnsw` (vector_l2_ops, the `<->` operator); since
+issue 24 (0007) the column takes any length and each index is partial on one length, cast to it
+(index_sql: dlib's 128 as vector, the 512 of mobilefacenet as halfvec). A
+search is `ORDER BY encoding::vector(128) <-> q LIMIT k`, served by the index in a few milliseconds at a million
 faces with recall@10 of at least 0.99 for the ef_search in settings (`manage.py bench_search` measures
 both).
 
@@ -24,20 +26,13 @@ transaction-mode connection pooler, set them for the role instead (ALTER ROLE ..
 
 from django.conf import settings
 from django.db import connections, transaction
-from django.db.models import F, FloatField, Func, Value
-from django.db.models.functions import Cast
+from django.db.models import FloatField
+from django.db.models.expressions import RawSQL
 
+from .. import encoders
 from ..fields import vector_literal
 
 _versions = {}  # database alias -> pgvector version tuple
-
-
-class L2Distance(Func):
-    """pgvector's Euclidean distance operator, the one the HNSW index (vector_l2_ops) serves."""
-
-    arg_joiner = " <-> "
-    template = "(%(expressions)s)"
-    output_field = FloatField()
 
 
 def search(query, k, scope, excluded_persons, filters=None):
@@ -53,17 +48,80 @@ def search(query, k, scope, excluded_persons, filters=None):
         # filters work as bitmap scans), and with a plain scan allowed even where a session turned it off.
         hits = _run(knn.all(), scope.db, {"enable_indexscan": "off", "enable_seqscan": "on"})  # a new query:
         # the first one's results are cached on its queryset
+    if not hits:
+        stored = serving_dimensions(scope.db)
+        if stored is not None and stored != len(query):  # as the numpy backend: never a silent empty answer
+            raise ValueError(f"a face encoding of {len(query)} numbers searched among encodings of {stored} "
+                             f"(another encoder's: face.reencoding)")
     return sorted(((p, float(p.distance)) for p in hits), key=lambda hit: (hit[1], hit[0].pk))
 
 
 def knn_queryset(query, k, scope, excluded_persons=()):
-    """Portraits (with .distance) ORDER BY encoding <-> query LIMIT k: the shape the HNSW index serves."""
-    rows = scope.filter(encoding__isnull=False)
+    """Portraits (with .distance) ORDER BY encoding <-> query LIMIT k: the shape the HNSW index serves.
+
+    The column holds vectors of any length (each encoder's, issue 24); the indexes are partial, one per
+    length, on the column cast to it (index_sql), so the query names the same cast and condition."""
+    dims = len(query)
+    rows = scope.filter(encoding__isnull=False).extra(where=[f'vector_dims("face_portrait"."encoding") = {dims}'])
     if excluded_persons:
         rows = rows.exclude(person__in=excluded_persons)
-    field = scope.model._meta.get_field("encoding")
-    distance = L2Distance(F("encoding"), Cast(Value(vector_literal(query)), output_field=field))
+    kind = vector_type(dims)
+    distance = RawSQL(f'("face_portrait"."encoding"::{kind}({dims}) <-> %s::{kind}({dims}))', [vector_literal(query)],
+                      output_field=FloatField())
     return rows.select_related("person__station").annotate(distance=distance).order_by("distance")[:k]
+
+
+def vector_type(dims):
+    """dlib's 128 numbers as vector (the measured index); longer encodings as halfvec (pgvector 0.7+):
+    half the index memory and page reads at 512 numbers, for distances exact to about 1e-3."""
+    return "vector" if dims <= 128 else "halfvec"
+
+
+def index_name(dims, station_id=None):
+    base = "face_portrait_encoding_hnsw" if dims == 128 else f"face_portrait_encoding_hnsw_{int(dims)}"
+    return base if station_id is None else f"{base}_station_{int(station_id)}"
+
+
+def index_sql(dims, station_id=None, m=16, ef_construction=64):
+    """The HNSW index of the encodings of one length (one encoder's), of one station's portraits or all."""
+    dims, kind = int(dims), vector_type(dims)
+    where = f"vector_dims(encoding) = {dims}"
+    if station_id is not None:
+        where += f" AND person_station_id = {int(station_id)}"
+    return (f"CREATE INDEX IF NOT EXISTS {index_name(dims, station_id)} ON face_portrait "
+            f"USING hnsw ((encoding::{kind}({dims})) {kind}_l2_ops) WITH (m = {int(m)}, ef_construction = {int(ef_construction)}) "
+            f"WHERE {where}")
+
+
+def create_indexes(dims, station_ids, alias):
+    """Every index for encodings of this length, the main one and one per station, that is missing
+    (face/migrations/0007 and new stations make both encoders' lengths; face.reencoding makes sure before
+    the switch, whose UPDATE fills them). The other length's indexes stay, empty: a switch back finds them."""
+    connection = connections[alias]
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        missing = []
+        for station_id in [None, *station_ids]:
+            cursor.execute("SELECT to_regclass(%s)", [index_name(dims, station_id)])
+            if cursor.fetchone()[0] is None:
+                missing.append(station_id)
+        if not missing:
+            return
+        if connection.in_atomic_block:  # as create_station_index: no CREATE INDEX with checks pending
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        for station_id in missing:
+            cursor.execute(index_sql(dims, station_id))
+        if connection.in_atomic_block:
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+
+
+def serving_dimensions(alias):
+    """The length of the stored encodings (the serving encoder's), or None when none is stored."""
+    with connections[alias].cursor() as cursor:
+        cursor.execute("SELECT vector_dims(encoding) FROM face_portrait WHERE encoding IS NOT NULL LIMIT 1")
+        row = cursor.fetchone()
+    return row[0] if row else None
 
 
 def _settings(alias, k, filtered=False):
@@ -103,31 +161,31 @@ def _set(connection, values, local):
         )
 
 
-def station_index_sql(station_id):
-    """A partial HNSW index of one station's portraits (as the main one, face/migrations/0001): a search
-    narrowed to that station walks a graph of its own faces only, a twentieth of a province's, instead of
-    the whole graph for one row in twenty. The migration makes one per station, face/receivers.py one
-    for each new station (empty, so at once)."""
-    station_id = int(station_id)
-    return (f"CREATE INDEX IF NOT EXISTS face_portrait_encoding_hnsw_station_{station_id} ON face_portrait "
-            f"USING hnsw (encoding vector_l2_ops) WITH (m = 16, ef_construction = 64) "
-            f"WHERE person_station_id = {station_id}")
+def station_index_sql(station_id, dims=128):
+    """A partial HNSW index of one station's portraits (as the main one, index_sql): a search narrowed to
+    that station walks a graph of its own faces only, a twentieth of a province's, instead of the whole
+    graph for one row in twenty. The migrations make one per station, face/receivers.py one for each new
+    station (empty, so at once)."""
+    return index_sql(dims, station_id)
 
 
 def create_station_index(station_id, alias):
     connection = connections[alias]
     if connection.vendor != "postgresql":
         return
+    lengths = sorted({encoder.DIMENSIONS for encoder in encoders.ENCODERS.values()})  # each encoder's, empty until used
     with connection.cursor() as cursor:
         if connection.in_atomic_block:
             # Still inside a transaction (a caller's atomic block, or a test's): PostgreSQL refuses
             # CREATE INDEX on a table with deferred constraint checks pending, so they are made now, and
             # deferred again after (Django's foreign keys are all DEFERRABLE INITIALLY DEFERRED).
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-            cursor.execute(station_index_sql(station_id))
+            for dims in lengths:
+                cursor.execute(station_index_sql(station_id, dims))
             cursor.execute("SET CONSTRAINTS ALL DEFERRED")
         else:
-            cursor.execute(station_index_sql(station_id))
+            for dims in lengths:
+                cursor.execute(station_index_sql(station_id, dims))
 
 
 def pgvector_version(alias):

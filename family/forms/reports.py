@@ -4,6 +4,7 @@ import uuid
 
 from django import forms
 from django.conf import settings
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from lib.text import SingleLineInputs
@@ -32,9 +33,30 @@ class PhotosField(forms.FileField):
         return files
 
 
+def photo_dating_fields():
+    """When the photos were taken (issue 24): the year, or the person's age in them; both optional."""
+    return {
+        "photo_year": forms.IntegerField(
+            label=_("year the photos were taken"), required=False, min_value=1900,
+            max_value=timezone.localdate().year,
+            help_text=_("If known: old photos weigh less in the face comparison.")),
+        "photo_age": forms.IntegerField(label=_("age of the person in the photos"), required=False, min_value=0,
+                                        max_value=120),
+    }
+
+
 class PhotoChecks:
     """clean_photos(): each file through the quality check once, kept as [(bytes, QualityReport)] for
-    saving. A poor photo is kept (flagged); a file that is no picture refuses the form, saying which."""
+    saving. A poor photo is kept (flagged); a file that is no picture refuses the form, saying which.
+    The form gets the photos' dating fields too (photo_year, photo_age)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields.update(photo_dating_fields())
+
+    def dating(self):
+        """taken_year and age_in_photo for the services, from a valid form."""
+        return {"taken_year": self.cleaned_data.get("photo_year"), "age_in_photo": self.cleaned_data.get("photo_age")}
 
     def clean_photos(self):
         checked, errors = [], []
@@ -71,7 +93,7 @@ class FamilyReportForm(SingleLineInputs, PhotoChecks, forms.ModelForm):
         (_("The missing person"), ["name", "aliases", "sex", "date_of_birth", "age_min", "age_max", "id_number",
                                    "native_place", "dialect", "height_cm", "health", "description"]),
         (_("Last seen"), ["last_seen_on", "last_seen_place"]),
-        (_("Photos"), ["photos"]),
+        (_("Photos"), ["photos", "photo_year", "photo_age"]),
     ]
 
     class Meta:

@@ -255,8 +255,14 @@ class ReportPhoto(models.Model):
     accepted = models.BooleanField(_("quality accepted"), default=False)
     reasons = models.JSONField(_("quality reasons"), default=list, blank=True)
     measures = models.JSONField(_("quality measures"), default=dict, blank=True)
-    encoding = EmbeddingField(null=True, blank=True, editable=False)
+    # The serving face encoder's vector (face.reencoding), which one recorded in `encoder` (issue 24).
+    encoding = EmbeddingField(null=True, blank=True, editable=False, dimensions=None)
+    encoder = models.CharField(max_length=40, blank=True, default="", editable=False)
     encoded_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # When it was taken, as the family says: the year, or the person's age in it (issue 24). Face
+    # evidence weakens across years (face_gap, family.finding.face_weight).
+    taken_year = models.PositiveSmallIntegerField(_("year taken"), null=True, blank=True)
+    age_in_photo = models.PositiveSmallIntegerField(_("age in the photo"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("report photo")
@@ -267,10 +273,10 @@ class ReportPhoto(models.Model):
         return f"{self.report.reference} #{self.pk}"
 
     @classmethod
-    def add(cls, report, data, quality, by):
+    def add(cls, report, data, quality, by, taken_year=None, age_in_photo=None):
         """Store a checked photo (`quality`: its face.quality report, readable) with its verdict."""
         photo = cls(report=report, uploaded_by=by, accepted=quality.accepted, reasons=quality.reasons,
-                    measures=quality.measures)
+                    measures=quality.measures, taken_year=taken_year, age_in_photo=age_in_photo)
         photo.image.save(f"{uuid.uuid4().hex}.{extension(quality.format)}", ContentFile(data), save=False)
         photo.save()
         return photo
@@ -279,13 +285,25 @@ class ReportPhoto(models.Model):
     def poor(self):
         return not self.accepted
 
+    def years_old(self, on=None):
+        """About how many years ago it was taken: from the year, else from the age in it and the person's
+        age now (the report's); None when the family did not say."""
+        on = on or timezone.localdate()
+        if self.taken_year:
+            return max(0, on.year - self.taken_year)
+        if self.age_in_photo is not None:
+            youngest, oldest = self.report.age_range(on)
+            if youngest is not None:
+                return max(0, round((youngest + oldest) / 2) - self.age_in_photo)
+        return None
+
     @property
     def reason_messages(self):
         return messages_for(self.reasons, self.measures)
 
-    def store_encoding(self, vector):
+    def store_encoding(self, vector, encoder=""):
         """The encoding of the photo's main face, or None when it shows none (encoded_at then still says
-        it was tried, and the page says the photo cannot be searched)."""
-        self.encoding, self.encoded_at = vector, timezone.now()
-        ReportPhoto.objects.filter(pk=self.pk).update(encoding=vector, encoded_at=self.encoded_at)
+        it was tried, and the page says the photo cannot be searched); `encoder` made it."""
+        self.encoding, self.encoded_at, self.encoder = vector, timezone.now(), encoder
+        ReportPhoto.objects.filter(pk=self.pk).update(encoding=vector, encoded_at=self.encoded_at, encoder=encoder)
         return vector is not None

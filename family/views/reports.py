@@ -20,7 +20,7 @@ from shelter.models import AuditEvent
 from shelter.selectors import transition_history
 from shelter.steps import take_step, then
 
-from ..finding import FACE_SCORE_SPAN, face_score, in_language
+from ..finding import candidate_distance, face_evidence, face_score, in_language, old_photo
 from ..forms.reports import AddPhotosForm, ClosingForm, FamilyReportForm
 from ..forms.review import ConfirmForm
 from ..models import Candidate, CandidateState, FamilyReport, ReportPhoto
@@ -60,7 +60,7 @@ def report_new(request):
             try:
                 # The form checked the report (form.instance holds the values); the service saves it.
                 report = register_report(report=form.instance, photos=form.cleaned_data["photos"], origin=origin(request),
-                                         by=request.user)
+                                         by=request.user, **form.dating())
             except IntegrityError:  # two clicks at the same moment: the other one registered it
                 existing = FamilyReport.objects.filter(submit_token=token).first() if token else None
                 if existing is None:
@@ -93,7 +93,7 @@ def report(request, pk):
         "report": report, "photos": report.photos.all(), "rows": rows, "history": transition_history(report), "own": own,
         "contact": report.shows_contact_to(request.user), "steps": [s for s in workflow.available(report, request.user) if s[0] in REPORT_STEPS] if own else [],
         "photo_form": AddPhotosForm(), "age": report.age_range(),
-        "face_limit": f"{settings.FACE_MATCH_DISTANCE:.2f}", "face_sure": f"{settings.FACE_MATCH_DISTANCE - FACE_SCORE_SPAN:.2f}",
+        **face_scale(),
         "channels": ConfirmForm.base_fields["channel"].choices, **search_progress(report),
     })
 
@@ -112,9 +112,14 @@ def report_candidates(request, pk):
     audit_rows(request, report, rows)
     return render(request, "family/reports/_candidates.html", {
         "report": report, "rows": rows, "own": handles(report, request.user),
-        "face_limit": f"{settings.FACE_MATCH_DISTANCE:.2f}", "face_sure": f"{settings.FACE_MATCH_DISTANCE - FACE_SCORE_SPAN:.2f}",
+        **face_scale(),
         "channels": ConfirmForm.base_fields["channel"].choices, **progress,
     })
+
+
+def face_scale():
+    """The help line's figures: the face score's 50 (the candidate decision) as a false-match rate."""
+    return {"face_limit": f"{candidate_distance():.2f}", "face_rate": f"{settings.FACE_FALSE_MATCH_RATE:.0%}"}
 
 
 def search_progress(report):
@@ -153,12 +158,15 @@ def candidate_rows(report, user):
     mine = set(Candidate.objects.shown_in_full_to(user).filter(report=report).values_list("pk", flat=True))
     rows = []
     language = get_language()
-    for rank, c in enumerate(report.candidates.select_related("person__station", "stay", "reviewed_by"), 1):
+    for rank, c in enumerate(report.candidates.select_related("person__station", "stay", "reviewed_by", "photo__report"),
+                             1):
         full = c.pk in mine
         rows.append({
             "rank": rank, "candidate": c, "full": full, "station": c.person.station,
             "face": face_score(c.face_distance),
-            "face_near": c.face_distance is not None and c.face_distance <= settings.FACE_MATCH_DISTANCE,
+            "evidence": face_evidence(c.face_distance, c.photo.encoder if c.photo_id else "")
+            if c.face_distance is not None else None,
+            "old_photo": old_photo(c.photo) if c.photo_id else None,
             "fields": [{**f, "label": FIELD_LABELS.get(f["field"], f["field"]), "text": in_language(f["reason"], language)}
                        for f in c.reasons.get("fields", [])] if full else [],
             "thumbnail": image_url(c.portrait_id, size=160) if full and c.portrait_id else None,
@@ -192,7 +200,7 @@ def add_photos(request, pk):
         messages.error(request, _("This report is no longer searched; photos cannot be added."))
     elif form.is_valid():
         added = add_report_photos(report=report, photos=form.cleaned_data["photos"], by=request.user,
-                                  origin=origin(request))
+                                  origin=origin(request), **form.dating())
         AuditEvent.record(request, AuditEvent.CHANGE, target=report, report=report.reference, photos=[p.pk for p in added])
         poor = sum(p.poor for p in added)
         messages.success(request, _("%(n)s photo(s) added (%(poor)s poor). The search runs again.") % {

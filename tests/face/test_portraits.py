@@ -13,7 +13,7 @@ from django.urls import reverse
 from PIL import Image, ImageFilter
 
 from devtools.images import far_away, frame, jpeg
-from face import tasks
+from face import encoders, tasks
 from face.detection import find_faces
 from face.models import Portrait, PortraitError, PortraitRefused
 from face.services import choose_main, replace_image, take_portrait
@@ -54,7 +54,9 @@ def test_accepted_portrait_becomes_main_and_is_encoded(person, reception, commit
     assert portrait.measures["faces"] == 1 and portrait.measures["eye_distance"] > 40
     assert portrait.is_main and portrait.made_main_by == reception
     assert portrait.taken_by == reception and portrait.source == "webcam"
-    assert portrait.encoding.dtype == np.float32 and portrait.encoding.shape == (128,)
+    # The active encoder's vector, and its name and version with it (issue 24).
+    assert portrait.encoding.dtype == np.float32 and portrait.encoding.shape == (encoders.get().DIMENSIONS,)
+    assert portrait.encoder == encoders.label() == "mobilefacenet@2"
     assert portrait.encoded_at is not None
     assert Portrait.objects.main_for(person) == portrait
     assert [p.pk for p in received] == [portrait.pk] and received[0].encoding is not None
@@ -138,13 +140,13 @@ def test_task_does_not_store_an_encoding_for_a_replaced_image(person, reception,
     with committed():
         portrait, _ = take_portrait(person=person, data=good(), by=reception)
     Portrait.objects.filter(pk=portrait.pk).update(encoding=None, encoded_at=None)
-    real_encode = tasks.encode
+    real_encode = tasks.encode_many
 
-    def encode_while_the_image_is_replaced(data):
+    def encode_while_the_image_is_replaced(data, labels):
         Portrait.objects.filter(pk=portrait.pk).update(image="portraits/replaced.jpg")
-        return real_encode(data)
+        return real_encode(data, labels)
 
-    monkeypatch.setattr(tasks, "encode", encode_while_the_image_is_replaced)
+    monkeypatch.setattr(tasks, "encode_many", encode_while_the_image_is_replaced)
     assert tasks.encode_portrait(portrait.pk) is False
     assert Portrait.objects.get(pk=portrait.pk).encoding is None
 

@@ -20,7 +20,7 @@ from PIL import Image, ImageFilter
 
 from devtools.images import frame, jpeg
 from face.detection import find_faces
-from face.encoding import encode
+from face.encoding import distance, encode, is_candidate
 from face.images import ImageRefused, open_portrait
 from face.quality import check_portrait
 
@@ -319,29 +319,45 @@ def test_open_portrait_raises_with_a_message(content, code):
 
 @pytest.fixture(scope="session")
 def vectors():
-    return {name: encode(data(name)) for name in ("obama_1.jpg", "obama_small.jpg", "obama_4.jpg", "leslie_2.jpg")}
+    """{(encoder, photo): vector} for both encoders (issue 24)."""
+    return {(encoder, name): encode(data(name), encoder) for encoder in ("dlib", "mobilefacenet")
+            for name in ("obama_1.jpg", "obama_small.jpg", "obama_4.jpg", "leslie_2.jpg")}
 
 
-def test_encoding_is_128_float32(vectors):
-    v = vectors["obama_1.jpg"]
-    assert v.shape == (128,) and v.dtype == np.float32
+def test_each_encoder_gives_its_own_float32_vector(vectors):
+    assert vectors["dlib", "obama_1.jpg"].shape == (128,) and vectors["dlib", "obama_1.jpg"].dtype == np.float32
+    v = vectors["mobilefacenet", "obama_1.jpg"]
+    assert v.shape == (512,) and v.dtype == np.float32 and np.linalg.norm(v) == pytest.approx(1, abs=1e-5)
 
 
-def test_same_as_face_recognition_for_the_same_face():
+def test_the_active_encoder_is_the_default(vectors, settings):
+    assert settings.FACE_ENCODER == "mobilefacenet"
+    assert np.allclose(encode(data("obama_1.jpg")), vectors["mobilefacenet", "obama_1.jpg"], atol=1e-6)
+    settings.FACE_ENCODER = "dlib"
+    assert encode(data("obama_1.jpg")).shape == (128,)
+
+
+def test_dlib_is_the_same_as_face_recognition_for_the_same_face():
     image = open_portrait(data("leslie_2.jpg"))
     face = find_faces(image.rgb)[0]
     box = (face.rect.top(), face.rect.right(), face.rect.bottom(), face.rect.left())
     theirs = face_recognition.face_encodings(image.rgb, [box])[0]
-    assert np.allclose(encode(data("leslie_2.jpg")), theirs, atol=1e-5)
+    assert np.allclose(encode(data("leslie_2.jpg"), "dlib"), theirs, atol=1e-5)
 
 
-def test_one_person_near_two_people_far(vectors):
-    def distance(a, b):
-        return float(np.linalg.norm(vectors[a] - vectors[b]))
+@pytest.mark.parametrize("encoder", ["dlib", "mobilefacenet"])
+def test_one_person_near_two_people_far(vectors, encoder, settings):
+    """The three functions an outside check calls: encode, distance and is_candidate, for each encoder
+    made the active one; the decision is the calibrated one, not 0.6."""
+    settings.FACE_ENCODER = encoder
 
-    assert distance("obama_1.jpg", "obama_small.jpg") < 0.6
-    assert distance("obama_1.jpg", "obama_4.jpg") < 0.6
-    assert distance("obama_1.jpg", "leslie_2.jpg") > 0.6
+    def near(a, b):
+        return is_candidate(distance(vectors[encoder, a], vectors[encoder, b]))
+
+    assert near("obama_1.jpg", "obama_small.jpg") and near("obama_1.jpg", "obama_4.jpg")
+    assert not near("obama_1.jpg", "leslie_2.jpg")
+    assert distance(vectors[encoder, "obama_1.jpg"], vectors[encoder, "leslie_2.jpg"]) == pytest.approx(
+        float(np.linalg.norm(vectors[encoder, "obama_1.jpg"] - vectors[encoder, "leslie_2.jpg"])), abs=1e-6)
 
 
 def test_no_encoding_without_a_face_or_a_picture():

@@ -448,7 +448,7 @@ def test_a_new_station_gets_its_partial_index_and_its_searches_use_it(
     index = f"face_portrait_encoding_hnsw_station_{station.pk}"
     with connection.cursor() as cursor:
         cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = %s", [index])
-        assert f"WHERE (person_station_id = {station.pk})" in cursor.fetchone()[0]
+        assert f"(person_station_id = {station.pk})" in cursor.fetchone()[0]
         cursor.execute("SET enable_seqscan = off; SET enable_sort = off")
         try:
             plan = knn_queryset(encodings["obama_1"], 3, search.candidates(station=station, sex="M")).explain()

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import translation
 
+from face.encoding import is_candidate  # the active encoder's calibrated decision (issue 24)
 from face.services import take_portrait
 from family.finding import rank_score
 from family.models import Candidate, FamilyReport
@@ -38,7 +39,7 @@ def test_done_when_the_resident_is_the_top_candidate_and_confirming_finds_the_fa
     ranked = candidates_of(report)
     assert [c.person for c in ranked] == [father.person]  # the other man's face is far: not proposed
     top = ranked[0]
-    assert top.face_distance < 0.6 and top.stay == father and top.photo.report == report
+    assert is_candidate(top.face_distance) and top.stay == father and top.photo.report == report
     fields = {f["field"]: f for f in top.reasons["fields"]}
     assert set(fields) == {"sex", "age", "place"}  # the resident's name is not known: not compared
     assert fields["place"]["score"] == 1.0 and "河南省周口市" in fields["place"]["reason"]["en"]
@@ -82,7 +83,7 @@ def test_every_same_person_pair_ranks_first_through_the_reports(station, recepti
         assert {c.person for c in ranked} == {residents[p] for p in photos_of[who]}, name
         assert ranked[0].person == residents[name]  # its own portrait, a crop of the same picture
         distances = [c.face_distance for c in ranked]
-        assert distances == sorted(distances) and distances[-1] < 0.6
+        assert distances == sorted(distances) and is_candidate(distances[-1])
 
 
 def test_a_rejected_pair_is_never_proposed_again(client_as, station, reception, supervisor, committed, resident,
@@ -115,7 +116,7 @@ def test_a_new_portrait_is_searched_against_the_open_reports(station, reception,
     assert report.state == "open" and not Candidate.objects.exists()
     woman = resident(station, reception, committed, face="leslie_1", name="李秀英", sex="F", age_min=75, age_max=85)
     candidate = Candidate.objects.get(report=report)
-    assert candidate.person == woman.person and candidate.face_distance < 0.6
+    assert candidate.person == woman.person and is_candidate(candidate.face_distance)
     assert {f["field"] for f in candidate.reasons["fields"]} >= {"name", "sex"}
     report.refresh_from_db()
     assert report.state == "candidate_found"
@@ -186,7 +187,7 @@ def test_every_face_search_is_audited_and_only_permitted_roles_search(client_as,
     assert [e.detail["photo"] for e in searches] == [p.pk for p in report.search_photos()]
     assert all(e.user == reception and e.station == station for e in searches)
     found = searches[0].detail["results"]
-    assert [r["file"] for r in found] == [man.person.file_no] and found[0]["distance"] < 0.6
+    assert [r["file"] for r in found] == [man.person.file_no] and is_candidate(found[0]["distance"])
 
     # Station heads read reports but do not search faces.
     assert client_as(head).get(report.get_absolute_url()).status_code == 200

@@ -5,6 +5,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from face.encoding import is_candidate  # the active encoder's calibrated decision (issue 24)
 from face.models import Portrait
 from face.services import take_portrait
 from family.models import Candidate, PossibleDuplicate
@@ -79,7 +80,7 @@ def test_a_portrait_finds_an_earlier_file_by_face(client_as, station, other_stat
     resident(station, reception, committed, face="biden_2", sex="M")  # someone else: no warning
     pairs = {(w.person, w.other): w for w in PossibleDuplicate.objects.all()}
     assert set(pairs) == {(second, first), (third, first), (third, second)}
-    assert all(w.found_by == "face" and w.face_distance < 0.6 and w.state == "open" for w in pairs.values())
+    assert all(w.found_by == "face" and is_candidate(w.face_distance) and w.state == "open" for w in pairs.values())
     searched = AuditEvent.objects.get(action="face_search", person=second)
     assert [p["file"] for p in searched.detail["people"]] == [first.file_no]
 

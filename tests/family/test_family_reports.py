@@ -126,11 +126,11 @@ def test_two_clicks_at_the_same_moment_register_one_report(client_as, reception,
     token = "0b6f1c58-7c1e-4a0c-a4f4-3a7f1c7d9e12"
     register = reports_view.register_report
 
-    def other_click_first(*, report, photos, by, origin=None):
+    def other_click_first(*, report, photos, by, origin=None, **dating):
         monkeypatch.undo()
         register(report=FamilyReport(**{k: v for k, v in FORM.items() if k.startswith("reporter_")}, name="张德明",
                                      sex="M", submit_token=token), photos=[], by=by)
-        return register(report=report, photos=photos, by=by, origin=origin)
+        return register(report=report, photos=photos, by=by, origin=origin, **dating)
 
     monkeypatch.setattr(reports_view, "register_report", other_click_first)
     with committed():

@@ -97,17 +97,17 @@ def test_work_a_worker_died_doing_is_taken_again_by_the_catch_up(client_as, rece
         client_as(reception).post(reverse("face:capture", args=[person.pk]),
                                   {"image": io.BytesIO(webcam("obama_1")), "source": "webcam"})
     portrait = Portrait.objects.get()
-    real_encode = face_tasks.encode
+    real_encode = face_tasks.encode_many
 
-    def crash(data):
+    def crash(data, labels):
         raise MemoryError("the worker was killed")
 
-    monkeypatch.setattr(face_tasks, "encode", crash)
+    monkeypatch.setattr(face_tasks, "encode_many", crash)
     with pytest.raises(MemoryError):
         face_tasks.encode_portrait(portrait.pk)
     portrait.refresh_from_db()
     assert portrait.encoding is None and portrait.encoding_requested_at is not None
-    monkeypatch.setattr(face_tasks, "encode", real_encode)
+    monkeypatch.setattr(face_tasks, "encode_many", real_encode)
     settings.CATCH_UP_SECONDS = 0
     assert face_tasks.catch_up_encodings() == 1
     portrait.refresh_from_db()

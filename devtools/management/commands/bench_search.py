@@ -39,16 +39,17 @@ from django.db import connections
 from django.test.utils import override_settings
 from django.utils import timezone
 
-from face import search
+from face import encoders, search
 from face.encoding import encode
 from face.fields import vector_literal
 from face.models import Portrait
-from face.search_backends.pgvector_backend import station_index_sql
+from face.search_backends.pgvector_backend import index_name, index_sql
 from shelter.models import Person, Station, age_overlaps
 
 from ...bench import load_average, write
 
 FACES = Path(settings.BASE_DIR) / "tests" / "faces"
+DIMS = lambda: encoders.get().DIMENSIONS  # noqa: E731 (the active encoder's length, as encode() gives)
 STATIONS = 20
 LATENT = 16
 # Single-face photos in tests/faces, by person (copied from ../shared/faces).
@@ -183,7 +184,7 @@ class Command(BaseCommand):
     def loaded(self, alias, gallery):
         """The bench tables hold this gallery (same count, same first and last encodings) and its index."""
         with connections[alias].cursor() as cursor:
-            cursor.execute("SELECT count(*), to_regclass('face_portrait_encoding_hnsw') IS NOT NULL FROM face_portrait")
+            cursor.execute(f"SELECT count(*), to_regclass('{index_name(DIMS())}') IS NOT NULL FROM face_portrait")
             count, indexed = cursor.fetchone()
             if count != len(gallery) or not indexed:
                 return False
@@ -193,7 +194,7 @@ class Command(BaseCommand):
 
     def describe_index(self):
         with connections[POSTGRES].cursor() as cursor:
-            cursor.execute("SELECT pg_relation_size('face_portrait_encoding_hnsw'), pg_table_size('face_portrait'), "
+            cursor.execute(f"SELECT pg_relation_size('{index_name(DIMS())}'), pg_table_size('face_portrait'), "
                            "current_setting('shared_buffers'), "
                            "(SELECT extversion FROM pg_extension WHERE extname = 'vector')")
             index, table, shared_buffers, version = cursor.fetchone()
@@ -270,16 +271,14 @@ class Command(BaseCommand):
             cursor.execute("SET maintenance_work_mem = %s", [options["maintenance_work_mem"]])
             cursor.execute("SET max_parallel_maintenance_workers = 1")  # this machine has two cores
             started = time.perf_counter()
-            cursor.execute(
-                "CREATE INDEX face_portrait_encoding_hnsw ON face_portrait USING hnsw (encoding vector_l2_ops) "
-                f"WITH (m = {int(options['m'])}, ef_construction = {int(options['ef_construction'])})"
-            )
+            # The active encoder's length (SyntheticFaces is fitted to its encodings): 512 is halfvec (issue 24).
+            cursor.execute(index_sql(DIMS(), m=options["m"], ef_construction=options["ef_construction"]))
             built = time.perf_counter() - started
             started = time.perf_counter()
             for station in range(1, STATIONS + 1):  # the partial index of each station, as the migration makes
-                cursor.execute(station_index_sql(station))
+                cursor.execute(index_sql(DIMS(), station))
             partial = time.perf_counter() - started
-            cursor.execute("SELECT pg_relation_size('face_portrait_encoding_hnsw'), pg_table_size('face_portrait'), "
+            cursor.execute(f"SELECT pg_relation_size('{index_name(DIMS())}'), pg_table_size('face_portrait'), "
                            "current_setting('shared_buffers'), "
                            "(SELECT extversion FROM pg_extension WHERE extname = 'vector')")
             index, table, shared_buffers, version = cursor.fetchone()
