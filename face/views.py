@@ -2,7 +2,7 @@
 the main one, and the picture itself. Thin: the writes are face.services (take_portrait, choose_main), the
 rules on Portrait (make_main); every look at a picture is audited.
 
-Live guidance (live_check): the capture page sends a 320x240 copy of the preview a few times a second
+Live guidance (live_check): the capture page sends a copy of the preview (640x480 at most) a few times a second
 (FACE_LIVE_RATE) and shows the one instruction that comes back next to the oval. The check runs here,
 with face.quality itself, rather than in the browser: the same rules and thresholds as the verdict on
 the shot (a shot the oval called good passes), nothing to vendor or keep in step (an in-browser detector
