@@ -1,0 +1,21 @@
+"""What the family pages say (issue 25): the right words, the file number, who was really told."""
+
+from django.urls import reverse
+
+from family.models import Candidate
+
+
+def test_the_confirmation_names_the_file_and_who_was_told(client_as, station, reception, supervisor, committed,
+                                                         resident, take_report):
+    father = resident(station, reception, committed, face="obama_1", name="", sex="M", age_min=60, age_max=70)
+    type(father).objects.filter(pk=father.pk).update(staff_in_charge=None)  # nobody in charge of the stay
+    report = take_report(reception, committed, photos=["obama_3"], name="张德明", sex="M", age_min=66, age_max=66)
+    candidate = Candidate.objects.get(report=report)
+    client = client_as(supervisor)
+    client.cookies["django_language"] = "zh-hans"
+    response = client.post(reverse("family:review", args=[candidate.pk, "confirm"]), {"reason": "儿子到站当面认出父亲"},
+                           follow=True)
+    said = " ".join(str(m) for m in response.context["messages"])
+    assert father.person.file_no in said
+    assert "寻找的就是身份不明人员" in said and "就是 " not in said
+    assert "责任人" not in said and str(reception) in said  # the report's taker is told, by name
