@@ -22,6 +22,7 @@ from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from lib.http import origin
@@ -100,6 +101,14 @@ def portraits(request, pk):
     person = person_for(request.user, pk)
     return HttpResponse(portraits_html(request, person))
 
+
+# The detection passes (face.detection) as the portrait page says them.
+DETECTION_PASSES = {  # lazy: said in the reader's language
+    "hog": gettext_lazy("standard pass"),
+    "hog_upsampled": gettext_lazy("enlarged picture (small face)"),
+    "haar_hog": gettext_lazy("small-face pass"),
+    "hog_padded": gettext_lazy("face at the edge of the picture"),
+}
 
 LIVE_AUDITED = "face_live_audited"  # the capture visits whose live guidance was audited (in the session)
 
@@ -201,6 +210,8 @@ def measure_rows(measures):
     shown = []
     for label, key, value, limit in rows:
         value = measures.get(key) if value is None else value
+        if key == "detector" and value in DETECTION_PASSES:
+            value = DETECTION_PASSES[value]  # said, not the pass's code (issue 25)
         if value is not None:
             shown.append((label, value, limit, within(key, value, t) if isinstance(value, int | float) else None))
     return shown

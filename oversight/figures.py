@@ -35,7 +35,7 @@ from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.functional import lazy
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
 from lib.dates import LATEST
@@ -204,7 +204,7 @@ def _figures():
         Figure("age_unknown", "arrivals", _("age unknown"), ARRIVALS, Q(age_at_arrival__isnull=True)),
     ]
     figures += [
-        Figure(f"brought_{value}", "arrivals", lazy_format("brought by: %(who)s", who=label), ARRIVALS,
+        Figure(f"brought_{value}", "arrivals", lazy_format(gettext_noop("brought by: %(who)s"), who=label), ARRIVALS,
                Q(brought_by=value))
         for value, label in BroughtBy.choices
     ]
@@ -214,7 +214,7 @@ def _figures():
         Figure("in_station", "population", _("in the station"), POPULATION, stock=True),
     ]
     figures += [
-        Figure(f"stayed_over_{days}", "population", lazy_format("staying over %(days)s days", days=days), POPULATION,
+        Figure(f"stayed_over_{days}", "population", lazy_format(gettext_noop("staying over %(days)s days"), days=days), POPULATION,
                stock=True)
         for days in STAY_DAYS
     ]

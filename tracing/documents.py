@@ -73,9 +73,11 @@ def notice_pdf(case):
         pdf.set_left_margin(20)
         pdf.set_y(max(pdf.get_y(), top + photo_width * 4 / 3) + 6)
         pdf.set_font(FONT, size=12)
-        pdf.multi_cell(0, 7, notice_text(case), align="L")
+        pdf.multi_cell(0, 7, notice_text(case), align="L", new_x="LMARGIN", new_y="NEXT")
         if may_come_from_text(case.stay):
-            pdf.multi_cell(0, 7, may_come_from_text(case.stay), align="L")
+            # From the left margin: after the text above the cursor stood at the right margin, and a notice
+            # with places answered 500 (issue 25's all-pages test found it).
+            pdf.multi_cell(0, 7, may_come_from_text(case.stay), align="L", new_x="LMARGIN", new_y="NEXT")
         pdf.ln(4)
         pdf.set_font(FONT, size=10)
         pdf.multi_cell(0, 6, _("Issued by %(station)s on %(date)s.") % {

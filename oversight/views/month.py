@@ -106,7 +106,7 @@ def figure_rows(request, key):
     related = {Stay: ["person__station"], Departure: ["stay__person__station"], Death: ["stay__person__station"],
                TracingCase: ["stay__person", "station"]}[model]
     page = Paginator(rows.select_related(*related).order_by("pk"), 100).get_page(request.GET.get("page"))
-    AuditEvent.record(request, AuditEvent.VIEW, target=f"figure {key}",
+    AuditEvent.record(request, AuditEvent.LIST, target=f"figure {key}",
                       **audit_detail(stations, first, last, figure=key, rows=page.paginator.count))
     return render(request, "oversight/month/rows.html", {
         "figure": figure, "page": page, "kind": ROW_TEMPLATES[model], "first": first, "last": last,
