@@ -168,6 +168,8 @@ def clue_letter_pdf(letter):
         pdf.ln(3)
         for clue in letter.clues:
             line = f"· {clue.get_kind_display()}：{clue.normalised or clue.value}"
+            if clue.relation:  # whose name it is: the police look for the brother, not the person (issue 25)
+                line += f"（{clue.relation}）"
             pdf.set_font(FONT, size=11)
             pdf.multi_cell(0, 7, line, align="L", new_x="LMARGIN", new_y="NEXT")
             if clue.sentence:

@@ -19,3 +19,14 @@ def test_the_confirmation_names_the_file_and_who_was_told(client_as, station, re
     assert father.person.file_no in said
     assert "寻找的就是身份不明人员" in said and "就是 " not in said
     assert "责任人" not in said and str(reception) in said  # the report's taker is told, by name
+
+
+def test_a_report_the_search_proposed_is_the_system_s_step_in_its_history(client_as, station, reception, supervisor,
+                                                                          committed, resident, take_report):
+    resident(station, reception, committed, face="obama_1", name="", sex="M", age_min=60, age_max=70)
+    report = take_report(reception, committed, photos=["obama_3"], name="张德明", sex="M", age_min=66, age_max=66)
+    client = client_as(supervisor)
+    client.cookies["django_language"] = "zh-hans"
+    page = client.get(report.get_absolute_url()).content.decode()
+    history = page[page.index('<ol class="timeline">'):]
+    assert "自动比对发现。" in history and "系统自动" in history
