@@ -155,7 +155,12 @@ def candidate_rows(report, user):
     language = get_language()
     for rank, c in enumerate(report.candidates.select_related("person__station", "stay", "reviewed_by"), 1):
         full = c.pk in mine
+        # The score as a sum that adds up on screen (issue 25): the rounded base and the clues' points.
+        base = round(100 * ((c.score or 0) - (c.clue_score or 0)))
+        clue_points = round(100 * (c.clue_score or 0))
         rows.append({
+            "base": base, "clue_points": clue_points, "total": base + clue_points,
+            "compared": len(c.reasons.get("fields", [])),
             "rank": rank, "candidate": c, "full": full, "station": c.person.station,
             "face": face_score(c.face_distance),
             "face_near": c.face_distance is not None and c.face_distance <= settings.FACE_MATCH_DISTANCE,

@@ -30,3 +30,21 @@ def test_a_report_the_search_proposed_is_the_system_s_step_in_its_history(client
     page = client.get(report.get_absolute_url()).content.decode()
     history = page[page.index('<ol class="timeline">'):]
     assert "自动比对发现。" in history and "系统自动" in history
+
+
+def test_the_rank_score_adds_up_on_screen(client_as, station, reception, supervisor, committed, resident, take_report):
+    import re
+
+    resident(station, reception, committed, face="obama_1", name="", sex="M", age_min=60, age_max=70)
+    report = take_report(reception, committed, photos=["obama_3"], sex="M")
+    candidate = Candidate.objects.get(report=report)
+    Candidate.objects.filter(pk=candidate.pk).update(clue_score=0.25, score=candidate.score + 0.25)
+    client = client_as(supervisor)
+    page = client.get(report.get_absolute_url()).content.decode()
+    found = re.search(r"rank score (\d+)</strong>\s*= \(2 × (\d+) \+ 1 × (\d+)\) ÷ 3 = (\d+) \+ (\d+) for interview clues",
+                      page)
+    assert found, page[page.index('class="score"'):][:400]
+    total, face, description, base, clues = map(int, found.groups())
+    assert total == base + clues and clues == 25
+    assert abs(base - (2 * face + description) / 3) <= 1
+    assert "1 field compared" in page  # only the sex could be compared: said, so 100 is not a mystery
