@@ -56,3 +56,16 @@ def test_the_police_letter_says_whose_name_it_is(interviewed, reception, client_
     assert letter["Content-Type"] == "application/pdf"
     text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(letter.content)).pages).replace(" ", "")
     assert "王建军（哥" in text
+
+
+@pytest.mark.django_db
+def test_the_publish_form_says_the_reference_or_link_rule_and_links_the_no_portrait_step(arrive, station, reception,
+                                                                                        supervisor, client_as):
+    stay = arrive(station, reception)
+    url = reverse("tracing:act", args=[stay.tracing_case.pk, "publish"])
+    page = chinese(client_as(supervisor)).get(url).content.decode()
+    assert "此项与链接至少填写一项" in page  # said before the form refuses an empty reference
+    assert reverse("tracing:act", args=[stay.tracing_case.pk, "no-portrait"]) in page
+    assert reverse("face:capture", args=[stay.person.pk]) in page
+    desk = chinese(client_as(reception)).get(url).content.decode()
+    assert "请主管填写原因后准许无人像发布" in desk

@@ -47,6 +47,10 @@ class PublicationForm(CaseRecordForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["published_at"].initial = now_to_the_minute
+        # One of the two is needed (Publication.clean): said before, not only when refused (issue 25).
+        self.fields["reference"].help_text = _("Notice number, newspaper issue, programme… Give this or the link: "
+                                               "at least one of the two.")
+        self.fields["url"].help_text = _("Needed when there is no reference.")
 
     def clean(self):
         data = super().clean()
