@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from shelter.models import Sex
+from tracing.models import Channel
 
 from .models import ProblemKind
 
@@ -34,6 +35,11 @@ def what_is_wrong(problem):
     if kind == ProblemKind.NO_PORTRAIT:
         return _("The identity is unknown and the file has no main portrait.")
     if kind == ProblemKind.NOTICE_NO_PORTRAIT:
+        # One problem per channel: each says its channel, so two lines of a file are not the same words.
+        channel = p.get("channel")
+        if channel in Channel.values:
+            return _("The notice on %(channel)s is out without the person's portrait.") % {
+                "channel": Channel(channel).label}
         return _("A search notice is out without the person's portrait.")
     if kind == ProblemKind.DNA_NOT_SAMPLED:
         return _("DNA referral %(reference)s was sent on %(sent)s and no sample is recorded.") % p

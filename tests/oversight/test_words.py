@@ -51,3 +51,18 @@ def test_an_internal_key_is_not_shown_as_the_target():
     event = AuditEvent(target="月度数据大幅变化 (month_change:station:1:2026-11:arrivals)")
     assert event.target_label == "月度数据大幅变化"
     assert AuditEvent(target='=HYPERLINK("http://x.example/","y")').target_label == '=HYPERLINK("http://x.example/","y")'
+
+
+def test_the_problems_list_shows_what_its_filter_says(demo, client_as):
+    from shelter.models import User
+
+    client = chinese(client_as(User.objects.get(username="gz-supervisor")))
+    page = client.get(reverse("oversight:problems")).content.decode()
+    selected = re.search(r'<select name="state"[^>]*>(.*?)</select>', page, re.S).group(1)
+    chosen = re.findall(r'<option value="(\w*)"[^>]*selected', selected)
+    assert chosen == ["open"]  # the list shows the open problems, and its filter says so
+    # Two notices without a portrait on two channels are two lines of a file that say which channel.
+    rows = re.findall(r'<a href="/people/\d+/">([\w-]+)</a>.*?</td>\s*<td>([^<]*)</td>', page, re.S)
+    per_file = [(file_no, text) for file_no, text in rows if "寻亲公告" in text]
+    assert per_file and len(per_file) == len(set(per_file))
+    assert len({file_no for file_no, _text in per_file}) < len(per_file)  # the demo has such a file
