@@ -17,6 +17,7 @@ from collections import defaultdict
 from django.conf import settings
 from django.db.models import Min, Q
 from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy
 
 from shelter.models import Death, Departure, DepartureKind, Notification, Stay
 from tracing.models import CloseCause, TracingCase
@@ -25,6 +26,11 @@ from .figures import cutoff, month_end, month_start, station_zone
 
 KINDS = ("register", "return_home", "deaths", "tracing")
 TITLES = {"register": "入离站登记台账", "return_home": "返乡台账", "deaths": "死亡台账", "tracing": "寻亲台账"}
+# The same names in the reader's language, for the pages (the files keep the official Chinese titles).
+LABELS = {
+    "register": gettext_lazy("arrivals and departures register"), "return_home": gettext_lazy("return-home ledger"),
+    "deaths": gettext_lazy("deaths ledger"), "tracing": gettext_lazy("family tracing ledger"),
+}
 HOME = (DepartureKind.FAMILY, DepartureKind.ESCORTED, DepartureKind.TICKET)
 YES, NO = "是", "否"
 

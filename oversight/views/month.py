@@ -64,7 +64,7 @@ def month(request):
         "sections": linked(request, figures), "query": query_of(request),
         "chart_flow": charts.month_bars(_("Arrivals, departures, deaths and people in the station"), labels, series),
         "chart_found": charts.breakdown_bars(_("Families found, by channel"), found),
-        "kinds": [(k, ledgers.TITLES[k]) for k in ledgers.KINDS], "formats": FORMATS,
+        "kinds": [(k, ledgers.LABELS[k]) for k in ledgers.KINDS], "formats": FORMATS,
     })
 
 

@@ -66,3 +66,26 @@ def test_the_problems_list_shows_what_its_filter_says(demo, client_as):
     per_file = [(file_no, text) for file_no, text in rows if "寻亲公告" in text]
     assert per_file and len(per_file) == len(set(per_file))
     assert len({file_no for file_no, _text in per_file}) < len(per_file)  # the demo has such a file
+
+
+def test_the_english_month_page_names_the_ledgers_in_english(month_station, head, client_as):
+    client = client_as(head)
+    client.cookies["django_language"] = "en"
+    page = client.get(f"/oversight/month/?{MARCH}").content.decode()
+    assert "return-home ledger" in page and "返乡台账" not in page
+    chinese(client)
+    assert "返乡台账" in client.get(f"/oversight/month/?{MARCH}").content.decode()
+
+
+def test_english_problem_texts_join_with_commas():
+    from django.utils import translation
+
+    from oversight.models import Problem
+    from oversight.problem_text import what_is_wrong
+
+    problem = Problem(kind="id_contradicts", params={"fields": ["date_of_birth", "age"], "id_birth_date": "1958-01-01",
+                                                     "id_sex": "F"})
+    with translation.override("en"):
+        assert "date of birth, age estimate" in what_is_wrong(problem) and "sex female" in what_is_wrong(problem)
+    with translation.override("zh-hans"):
+        assert "出生日期、估计年龄" in what_is_wrong(problem) and "性别 F" not in what_is_wrong(problem)
