@@ -11,7 +11,7 @@ from django.conf import settings
 from django.db import models, transaction
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from lib.errors import Refusal
@@ -74,7 +74,7 @@ class Portrait(models.Model):
     source = models.CharField(_("source"), max_length=10, choices=SOURCES, default=UPLOAD)
     taken_at = models.DateTimeField(_("taken"), default=timezone.now)
     taken_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("taken by"), null=True, blank=True, on_delete=models.PROTECT,
+        settings.AUTH_USER_MODEL, verbose_name=pgettext_lazy("portrait", "taken by"), null=True, blank=True, on_delete=models.PROTECT,
         related_name="+",
     )
     is_main = models.BooleanField(_("main portrait"), default=False)

@@ -12,16 +12,9 @@ class OversightConfig(AppConfig):
         from shelter import hooks
 
         from . import messages  # noqa: F401  (registers the codes)
+        from .figures import figure_target
 
         hooks.AUDIT_TARGETS["figure"] = figure_target
         if ("tracing.view_board", "oversight:board") not in hooks.HOME_PAGES:
             hooks.HOME_PAGES.append(("tracing.view_board", "oversight:board"))
 
-
-def figure_target(key):
-    """The audit page's words for a month figure's rows ("figure arrivals"), in the reader's language."""
-    from django.utils.translation import gettext
-
-    from .figures import BY_KEY
-
-    return gettext("rows of the month figure “%(name)s”") % {"name": BY_KEY[key].label}

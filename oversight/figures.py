@@ -376,3 +376,9 @@ def rows_of(key, station_ids, first, last, now=None):
         return POPULATION.of_stations(station_ids).filter(population_condition(figure, cutoff(last, now)))
     qs = figure.table.in_period(station_ids, month_start(first), month_end(last))
     return qs.filter(figure.q(now))
+
+
+def figure_target(key):
+    """The audit page's words for a month figure's rows ("figure arrivals"), in the reader's language
+    (shelter.hooks.AUDIT_TARGETS)."""
+    return gettext("rows of the month figure “%(name)s”") % {"name": BY_KEY[key].label}

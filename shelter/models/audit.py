@@ -15,6 +15,7 @@ from lib import messages
 from lib.http import client_ip
 from lib.text import storable
 
+from ..hooks import AUDIT_TARGETS
 from .people import Person
 from .stations import Station, StationQuerySet
 
@@ -118,8 +119,6 @@ class AuditEvent(models.Model):
         """The target as the reader reads it (the audit page's 对象 column and its CSV): the fixed words a
         view records, in the reader's language; "<kind> <key>" said by the app that records it; an
         internal key in brackets left out (issue 25). What people typed is shown as it is."""
-        from ..hooks import AUDIT_TARGETS
-
         marker = f"({self.person.file_no})" if self.person_id else None
         if marker and marker in self.target:
             # The person (or their stay: "<person> <arrival>") as named now, in the reader's language.

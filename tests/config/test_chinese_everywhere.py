@@ -18,6 +18,8 @@ import pytest
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
+from shelter.models import User
+
 pytestmark = pytest.mark.django_db(transaction=False)
 
 # Latin abbreviations a Chinese civil servant writes as they are.
@@ -129,8 +131,6 @@ def crawl(client, start, limit=400):
 
 @pytest.mark.parametrize("username", ["gz-supervisor", "gz-station_head", "inspector", "gz-reception"])
 def test_every_page_pdf_and_export_of_the_demo_is_in_chinese(demo, client, username):
-    from shelter.models import User
-
     USERNAMES.update(User.objects.values_list("username", flat=True))
     client.force_login(User.objects.get(username=username))
     client.cookies["django_language"] = "zh-hans"

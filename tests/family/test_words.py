@@ -1,5 +1,7 @@
 """What the family pages say (issue 25): the right words, the file number, who was really told."""
 
+import re
+
 from django.urls import reverse
 
 from family.models import Candidate
@@ -33,8 +35,6 @@ def test_a_report_the_search_proposed_is_the_system_s_step_in_its_history(client
 
 
 def test_the_rank_score_adds_up_on_screen(client_as, station, reception, supervisor, committed, resident, take_report):
-    import re
-
     resident(station, reception, committed, face="obama_1", name="", sex="M", age_min=60, age_max=70)
     report = take_report(reception, committed, photos=["obama_3"], sex="M")
     candidate = Candidate.objects.get(report=report)

@@ -5,9 +5,12 @@ import io
 import re
 
 from django.urls import reverse
+from django.utils import translation
 from pypdf import PdfReader
 
-from shelter.models import AuditEvent
+from oversight.models import Problem
+from oversight.problem_text import what_is_wrong
+from shelter.models import AuditEvent, User
 
 MARCH = "start=2026-03&end=2026-03"
 
@@ -54,8 +57,6 @@ def test_an_internal_key_is_not_shown_as_the_target():
 
 
 def test_the_problems_list_shows_what_its_filter_says(demo, client_as):
-    from shelter.models import User
-
     client = chinese(client_as(User.objects.get(username="gz-supervisor")))
     page = client.get(reverse("oversight:problems")).content.decode()
     selected = re.search(r'<select name="state"[^>]*>(.*?)</select>', page, re.S).group(1)
@@ -78,11 +79,6 @@ def test_the_english_month_page_names_the_ledgers_in_english(month_station, head
 
 
 def test_english_problem_texts_join_with_commas():
-    from django.utils import translation
-
-    from oversight.models import Problem
-    from oversight.problem_text import what_is_wrong
-
     problem = Problem(kind="id_contradicts", params={"fields": ["date_of_birth", "age"], "id_birth_date": "1958-01-01",
                                                      "id_sex": "F"})
     with translation.override("en"):

@@ -5,6 +5,7 @@ import io
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 from pypdf import PdfReader
 
 from shelter.timeline import for_person
@@ -38,7 +39,6 @@ def test_an_accepted_clue_reads_as_accepted_not_received(interviewed, reception,
 @pytest.mark.django_db
 def test_the_interviewer_is_set_apart_on_the_timeline(interviewed, reception, client_as):
     chinese(client_as(reception))
-    from django.utils import translation
     with translation.override("zh-hans"):
         titles = [str(e.title) for e in for_person(interviewed.stay.person)]
     assert "问询（问询人：接待员 广州）：发现" in " ".join(titles)

@@ -3,6 +3,7 @@
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from lib.text import SingleLineInputs
 from shelter.forms import DATETIME_WIDGET, explain_late_reason
@@ -78,7 +79,7 @@ class DnaReferralForm(CaseRecordForm):
 
 class DnaReceivedForm(SingleLineInputs, forms.Form):
     received_at = forms.DateTimeField(label=_("received by the police"), widget=DATETIME_WIDGET, initial=now_to_the_minute)
-    received_by = forms.CharField(label=_("received by"), max_length=60, required=False)
+    received_by = forms.CharField(label=pgettext_lazy("letter", "received by"), max_length=60, required=False)
 
 
 class DnaSampleForm(SingleLineInputs, forms.Form):

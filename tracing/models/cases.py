@@ -20,6 +20,7 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, transition
 
 from face.models import Portrait
@@ -591,7 +592,7 @@ class Publication(LedgerEntry):
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
     published_at = models.DateTimeField(_("published"), default=timezone.now, validators=[in_register_years])
     reference = models.CharField(
-        _("reference"), max_length=120, blank=True, help_text=_("Notice number, newspaper issue, programme…")
+        pgettext_lazy("publication", "reference"), max_length=120, blank=True, help_text=_("Notice number, newspaper issue, programme…")
     )
     url = models.URLField(_("link"), max_length=300, blank=True)
     state = FSMField(_("status"), default=PublicationState.PUBLISHED, choices=PublicationState.choices, protected=True)
@@ -659,9 +660,9 @@ class DnaReferral(LedgerEntry):
     case = models.OneToOneField(TracingCase, on_delete=models.PROTECT, related_name="dna_referral")
     reference_no = models.CharField(_("reference number"), max_length=40, unique=True)
     police_unit = models.CharField(_("police unit"), max_length=120, help_text=_("The police station or bureau written to."))
-    sent_at = models.DateTimeField(_("sent"), default=timezone.now, validators=[in_register_years])
+    sent_at = models.DateTimeField(pgettext_lazy("letter", "sent"), default=timezone.now, validators=[in_register_years])
     received_at = models.DateTimeField(_("received by the police"), null=True, blank=True, validators=[in_register_years])
-    received_by = models.CharField(_("received by"), max_length=60, blank=True)
+    received_by = models.CharField(pgettext_lazy("letter", "received by"), max_length=60, blank=True)
     sampled_at = models.DateTimeField(_("sample taken"), null=True, blank=True, validators=[in_register_years])
     sampled_by = models.CharField(_("sample taken by"), max_length=100, blank=True)
     database = models.CharField(_("database"), max_length=12, choices=DnaDatabase.choices, blank=True)
