@@ -48,3 +48,26 @@ def test_the_rank_score_adds_up_on_screen(client_as, station, reception, supervi
     assert total == base + clues and clues == 25
     assert abs(base - (2 * face + description) / 3) <= 1
     assert "1 field compared" in page  # only the sex could be compared: said, so 100 is not a mystery
+
+
+def test_the_review_shows_the_family_s_photos_beside_the_portraits_and_closing_is_apart(
+        client_as, station, reception, supervisor, committed, resident, take_report):
+    father = resident(station, reception, committed, face="obama_1", name="", sex="M", age_min=60, age_max=70)
+    report = take_report(reception, committed, photos=["obama_3"], name="张德明", sex="M", age_min=66, age_max=66)
+    candidate = Candidate.objects.get(report=report)
+    client = client_as(supervisor)
+    client.cookies["django_language"] = "zh-hans"
+    page = client.get(report.get_absolute_url()).content.decode()
+    compare = page[page.index(f'id="compare-{candidate.pk}"'):]
+    compare = compare[:compare.index("</div>")]
+    photo = report.photos.get()
+    portrait = father.person.portraits.get()
+    # Side by side, each opening the full picture, with the distance beside them.
+    assert f'href="{reverse("family:report_photo", args=[photo.pk])}"' in compare
+    assert f'href="{reverse("face:image", args=[portrait.pk])}"' in compare
+    assert "人脸距离" in compare or "face distance" in compare
+    # Closing the report is not beside its title, and asks to confirm.
+    head = page[:page.index('<div class="report-grid">')]
+    assert reverse("family:report_step", args=[report.pk, "close"]) not in head
+    closing = page[page.index('id="close-report"'):]
+    assert "<details" in closing[:80] and 'type="checkbox" name="confirm"' in closing and "required" in closing
