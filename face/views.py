@@ -33,7 +33,7 @@ from .forms import LiveFrameForm, MainPortraitForm, PortraitUploadForm
 from .models import PortraitError, PortraitRefused
 from .quality import check_portrait
 from .selectors import image_url, portrait_for, thumbnail_size
-from .services import choose_main, take_portrait
+from .services import choose_main, hide_failed_shot, take_portrait
 from .thumbnails import picture_response
 from .verdicts import instruction, thresholds, within
 
@@ -236,6 +236,23 @@ def make_main(request, pk):
             return redirect(portrait.person)
     # Refused: the same page again, with what was typed.
     return portrait_page(request, portrait, form, status=400)
+
+
+@login_required
+@permission_required("face.override_quality", raise_exception=True)
+@require_POST
+def hide(request, pk):
+    """A supervisor hides a failed shot from the file's list, with a reason: kept and audited."""
+    portrait = portrait_for(request.user, pk)
+    try:
+        hide_failed_shot(portrait=portrait, by=request.user, reason=request.POST.get("reason", ""))
+    except PortraitError as e:
+        messages.error(request, e.message)
+    else:
+        AuditEvent.record(request, AuditEvent.CHANGE, portrait.person, target=portrait, portrait=portrait.pk,
+                          hidden=True, reason=portrait.hidden_reason)
+        messages.success(request, _("The failed shot is hidden from the list; it stays in the file."))
+    return redirect(portrait.person)
 
 
 def portrait_page(request, portrait, form, status=200):

@@ -106,7 +106,7 @@ def elsewhere(db, webcam, make_user):
         "oversight:comparison": {"pk": comparison.pk},
         "oversight:finance_result": {"pk": finance.pk},
         **{f"face:{name}": {"pk": person.pk} for name in ("capture", "live_check", "portraits")},
-        **{f"face:{name}": {"pk": portrait.pk} for name in ("portrait", "make_main", "image")},
+        **{f"face:{name}": {"pk": portrait.pk} for name in ("portrait", "make_main", "hide", "image")},
     }
 
 
