@@ -6,7 +6,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from shelter.middleware import OWN_ACCOUNT
 from shelter.models import AuditEvent, Service
+from tests.config.test_authorisation import PUBLIC, SLUGS, parameters, url_names
 from tests.factories import StayFactory
 
 
@@ -47,3 +49,22 @@ def test_the_desk_still_posts_to_its_forms(client_as, reception, stay):
     response = client_as(reception).post(reverse("shelter:add_service", args=[stay.pk]), service_fields())
     assert response.status_code == 302
     assert Service.objects.filter(stay=stay).count() == 1
+
+
+@pytest.mark.parametrize("role", ["station_head", "inspector"])
+def test_every_write_path_answers_a_read_only_role_403_and_logs_it(client_as, make_user, station, role):
+    """Whatever the page, a POST from a read-only role is refused the same way (their own account aside)."""
+    user = make_user("reader", role, None if role == "inspector" else station)
+    client = client_as(user)
+    asked = 0
+    for name, route in url_names():
+        if name in PUBLIC or name in OWN_ACCOUNT:
+            continue
+        kwargs = {param: 1 if converter in ("int", "") and param in ("pk", "other") else SLUGS.get(param, 1)
+                  for converter, param in parameters(route)}
+        url = reverse(name, kwargs=kwargs)
+        response = client.post(url, {"reason": "检查", "name": "x"})
+        assert response.status_code == 403, (name, response.status_code)
+        asked += 1
+    assert asked > 30
+    assert AuditEvent.objects.filter(user=user, action=AuditEvent.REFUSED, detail__status=403).count() == asked
