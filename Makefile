@@ -37,7 +37,9 @@ system-deps:
 
 # The worker and the web server run side by side (each loads the face models as it starts); when either
 # ends (Ctrl-C, a crash, the port taken), the other is stopped once and waited for, and make returns the
-# first one's status (runserver's --insecure: static files with DEBUG off). bash for `wait -n`; the trap clears itself before stopping the two, so the TERM it
+# first one's status (runserver's --insecure: static files with DEBUG off). The links in e-mails and SMS
+# follow the served host (SITE_URL, unless set: http://$(HOST)).
+# bash for `wait -n`; the trap clears itself before stopping the two, so the TERM it
 # sends does not come back to it (`kill 0` did, again and again: a worker's "Warm shutdown" loop).
 run: SHELL := /bin/bash
 run: venv
@@ -46,6 +48,7 @@ run: venv
 	$(PY) manage.py seed_demo
 	@echo "Starting the Celery worker (with beat) and the web server on http://$(HOST)/"
 	trap 'trap - INT TERM EXIT; kill $$(jobs -p) 2>/dev/null; wait' INT TERM EXIT; \
+	export SITE_URL="$${SITE_URL:-http://$(HOST)}"; \
 	$(VENV)/bin/celery -A config worker -B --pool=solo --loglevel=warning & \
 	$(PY) manage.py runserver --noreload --insecure $(HOST) & \
 	wait -n; status=$$?; echo "A process of make run ended ($$status): stopping the other."; exit $$status

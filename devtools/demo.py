@@ -177,7 +177,7 @@ def person(station, rng, name, sex, ages, native, dialect, identity, hours_ago, 
         stay.handover_ref = f"公移字{arrived:%Y%m%d}-{rng.randint(10, 99)}"
         stay.handover_document.save("demo-handover.pdf", ContentFile(demo_certificate("a police handover form")),
                                     save=False)
-    belongings = [("手机", 1), ("现金（元）", rng.randint(5, 80))]
+    belongings = [("手机", 1), (f"现金 {rng.randint(5, 80)}元", 1)]  # cash: one item with its amount (issue 25)
     stay = register_arrival(person=new, stay=stay, belongings=belongings, by=reception)
     if state == "reception":
         return stay

@@ -11,7 +11,8 @@ standing too far back gets "move closer" rather than "no face":
 
 1. "hog": dlib's HOG detector as it is (faces from about 80 px wide, eyes about 30 px apart);
 2. "hog_upsampled": the same on a copy upsampled twice (faces from about 40 px; +45 ms at 640x480);
-   left out for the live guidance's frames (quick=True), where the next pass covers these sizes too;
+   left out for the live guidance's frames (quick=True), where the next pass covers these sizes too,
+   and tried there last, when no other pass found a face;
 3. "haar_hog": OpenCV's Haar cascade for frontal faces (haarcascade_frontalface_default.xml, shipped with
    opencv-python: nothing to download) proposes faces of 16-72 px (96 in quick mode), in a frame padded
    by a fifth of its size with its own edge pixels; each proposal is cut out with its surroundings,
@@ -128,6 +129,11 @@ def _find_faces(rgb, quick):
         found_by, rects = "haar_hog", small_faces(small, SMALL_FACE_MAX_QUICK if quick else SMALL_FACE_MAX)
     if not rects:
         found_by, rects = "hog_padded", cut_faces(small)
+    if not rects and quick:
+        # A small face on a dark wall escapes the quick passes; without this pass the live guidance said
+        # "more light" where the shot says "move closer" (issue 25). A frame with no face is checked
+        # once a second (the capture script), so its cost stays low.
+        found_by, rects = "hog_upsampled", list(m.detector(small, 1))
     faces = []
     for r in rects:
         rect = dlib.rectangle(

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.db import models, transaction
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from lib.errors import Refusal
@@ -74,7 +74,7 @@ class Portrait(models.Model):
     source = models.CharField(_("source"), max_length=10, choices=SOURCES, default=UPLOAD)
     taken_at = models.DateTimeField(_("taken"), default=timezone.now)
     taken_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("taken by"), null=True, blank=True, on_delete=models.PROTECT,
+        settings.AUTH_USER_MODEL, verbose_name=pgettext_lazy("portrait", "taken by"), null=True, blank=True, on_delete=models.PROTECT,
         related_name="+",
     )
     is_main = models.BooleanField(_("main portrait"), default=False)
@@ -90,6 +90,11 @@ class Portrait(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     override_reason = models.CharField(_("override reason"), max_length=300, blank=True)
+    # A supervisor may hide a failed shot from the file's list (issue 25): kept, audited, never deleted.
+    hidden_at = models.DateTimeField(_("hidden"), null=True, blank=True, editable=False)
+    hidden_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("hidden by"), null=True, blank=True,
+                                  editable=False, on_delete=models.PROTECT, related_name="+")
+    hidden_reason = models.CharField(_("reason for hiding"), max_length=300, blank=True)
     # Made by the encoder named in `encoder` ("name@version", face.encoders); every stored encoding of the
     # table is the same encoder's (the one searches use). While a new encoder re-encodes
     # (face.reencoding), its vectors wait in spare_encoding until every portrait has one.
@@ -161,6 +166,19 @@ class Portrait(models.Model):
     @property
     def needs_encoding(self):
         return self.encodable and self.encoding is None
+
+    def hide(self, by, reason):
+        """Hide a failed shot from the file's list: only a failed one that is not the main portrait, by a
+        user who may override the quality check, with a reason. The portrait and its picture are kept.
+        Raises PortraitError."""
+        if not by.has_perm("face.override_quality"):
+            raise PortraitError(gettext("Only a supervisor may hide a failed shot."))
+        if self.accepted or self.is_main:
+            raise PortraitError(gettext("Only a failed shot that is not the main portrait can be hidden."))
+        reason = (reason or "").strip()
+        if not reason:
+            raise PortraitError(gettext("Give the reason for hiding this shot."))
+        self.hidden_at, self.hidden_by, self.hidden_reason = timezone.now(), by, reason
 
     def make_main(self, by, reason=""):
         """Make this the person's main portrait: the one rule about main portraits.

@@ -54,6 +54,13 @@ def choose_main(*, portrait, by, reason=""):
         request_encoding(portrait)
 
 
+def hide_failed_shot(*, portrait, by, reason):
+    """Hide a failed shot from the file's list (Portrait.hide holds the rule); it stays in the file."""
+    portrait.hide(by, reason)
+    portrait.save(update_fields=["hidden_at", "hidden_by", "hidden_reason"])
+    return portrait
+
+
 def store_image(portrait, data):
     """Check picture bytes and put them on the (unsaved) portrait with their verdict."""
     report = check_portrait(data)

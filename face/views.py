@@ -2,7 +2,7 @@
 the main one, and the picture itself. Thin: the writes are face.services (take_portrait, choose_main), the
 rules on Portrait (make_main); every look at a picture is audited.
 
-Live guidance (live_check): the capture page sends a 320x240 copy of the preview a few times a second
+Live guidance (live_check): the capture page sends a copy of the preview (640x480 at most) a few times a second
 (FACE_LIVE_RATE) and shows the one instruction that comes back next to the oval. The check runs here,
 with face.quality itself, rather than in the browser: the same rules and thresholds as the verdict on
 the shot (a shot the oval called good passes), nothing to vendor or keep in step (an in-browser detector
@@ -22,6 +22,7 @@ from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from lib.http import origin
@@ -32,7 +33,7 @@ from .forms import LiveFrameForm, MainPortraitForm, PortraitUploadForm
 from .models import PortraitError, PortraitRefused
 from .quality import check_portrait
 from .selectors import image_url, portrait_for, thumbnail_size
-from .services import choose_main, take_portrait
+from .services import choose_main, hide_failed_shot, take_portrait
 from .thumbnails import picture_response
 from .verdicts import instruction, thresholds, within
 
@@ -100,6 +101,14 @@ def portraits(request, pk):
     person = person_for(request.user, pk)
     return HttpResponse(portraits_html(request, person))
 
+
+# The detection passes (face.detection) as the portrait page says them.
+DETECTION_PASSES = {  # lazy: said in the reader's language
+    "hog": gettext_lazy("standard pass"),
+    "hog_upsampled": gettext_lazy("enlarged picture (small face)"),
+    "haar_hog": gettext_lazy("small-face pass"),
+    "hog_padded": gettext_lazy("face at the edge of the picture"),
+}
 
 LIVE_AUDITED = "face_live_audited"  # the capture visits whose live guidance was audited (in the session)
 
@@ -201,6 +210,8 @@ def measure_rows(measures):
     shown = []
     for label, key, value, limit in rows:
         value = measures.get(key) if value is None else value
+        if key == "detector" and value in DETECTION_PASSES:
+            value = DETECTION_PASSES[value]  # said, not the pass's code (issue 25)
         if value is not None:
             shown.append((label, value, limit, within(key, value, t) if isinstance(value, int | float) else None))
     return shown
@@ -225,6 +236,23 @@ def make_main(request, pk):
             return redirect(portrait.person)
     # Refused: the same page again, with what was typed.
     return portrait_page(request, portrait, form, status=400)
+
+
+@login_required
+@permission_required("face.override_quality", raise_exception=True)
+@require_POST
+def hide(request, pk):
+    """A supervisor hides a failed shot from the file's list, with a reason: kept and audited."""
+    portrait = portrait_for(request.user, pk)
+    try:
+        hide_failed_shot(portrait=portrait, by=request.user, reason=request.POST.get("reason", ""))
+    except PortraitError as e:
+        messages.error(request, e.message)
+    else:
+        AuditEvent.record(request, AuditEvent.CHANGE, portrait.person, target=portrait, portrait=portrait.pk,
+                          hidden=True, reason=portrait.hidden_reason)
+        messages.success(request, _("The failed shot is hidden from the list; it stays in the file."))
+    return redirect(portrait.person)
 
 
 def portrait_page(request, portrait, form, status=200):

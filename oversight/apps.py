@@ -12,6 +12,9 @@ class OversightConfig(AppConfig):
         from shelter import hooks
 
         from . import messages  # noqa: F401  (registers the codes)
+        from .figures import figure_target
 
+        hooks.AUDIT_TARGETS["figure"] = figure_target
         if ("tracing.view_board", "oversight:board") not in hooks.HOME_PAGES:
             hooks.HOME_PAGES.append(("tracing.view_board", "oversight:board"))
+

@@ -45,7 +45,7 @@ from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.functional import lazy
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
 from lib.dates import LATEST
@@ -229,7 +229,7 @@ def _figures():
         Figure("age_unknown", "arrivals", _("age unknown"), ARRIVALS, Q(age_at_arrival__isnull=True)),
     ]
     figures += [
-        Figure(f"brought_{value}", "arrivals", lazy_format("brought by: %(who)s", who=label), ARRIVALS,
+        Figure(f"brought_{value}", "arrivals", lazy_format(gettext_noop("brought by: %(who)s"), who=label), ARRIVALS,
                Q(brought_by=value))
         for value, label in BroughtBy.choices
     ]
@@ -243,7 +243,7 @@ def _figures():
         Figure("in_station", "population", _("in the station"), POPULATION, stock=True),
     ]
     figures += [
-        Figure(f"stayed_over_{days}", "population", lazy_format("staying over %(days)s days", days=days), POPULATION,
+        Figure(f"stayed_over_{days}", "population", lazy_format(gettext_noop("staying over %(days)s days"), days=days), POPULATION,
                stock=True)
         for days in STAY_DAYS
     ]
@@ -412,3 +412,9 @@ def rows_of(key, station_ids, first, last, now=None):
         return POPULATION.of_stations(station_ids).filter(population_condition(figure, cutoff(last, now)))
     qs = figure.table.in_period(station_ids, month_start(first), month_end(last))
     return qs.filter(figure.q(now))
+
+
+def figure_target(key):
+    """The audit page's words for a month figure's rows ("figure arrivals"), in the reader's language
+    (shelter.hooks.AUDIT_TARGETS)."""
+    return gettext("rows of the month figure “%(name)s”") % {"name": BY_KEY[key].label}

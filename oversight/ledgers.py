@@ -22,6 +22,7 @@ Values are plain (text, numbers, local naive datetimes), ready for XLSX, CSV or 
 from django.conf import settings
 from django.db.models import Count, Min, Q
 from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy
 
 from shelter.models import Death, Departure, DepartureKind, Stay, StayState
 from tracing.models import CloseCause, Interview, TracingCase
@@ -30,6 +31,11 @@ from .figures import cutoff, month_end, month_start, station_zone
 
 KINDS = ("register", "return_home", "deaths", "tracing")
 TITLES = {"register": "入离站登记台账", "return_home": "返乡台账", "deaths": "死亡台账", "tracing": "寻亲台账"}
+# The same names in the reader's language, for the pages (the files keep the official Chinese titles).
+LABELS = {
+    "register": gettext_lazy("arrivals and departures register"), "return_home": gettext_lazy("return-home ledger"),
+    "deaths": gettext_lazy("deaths ledger"), "tracing": gettext_lazy("family tracing ledger"),
+}
 HOME = (DepartureKind.FAMILY, DepartureKind.ESCORTED, DepartureKind.TICKET)
 YES, NO = "是", "否"
 

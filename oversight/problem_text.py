@@ -2,6 +2,10 @@
 from the problem's kind and parameters (the problem stores codes and facts, never sentences)."""
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
+
+from shelter.models import Sex
+from tracing.models import Channel
 
 from .models import ProblemKind
 
@@ -20,14 +24,22 @@ MONTH_FIGURE_LABELS = {
 def what_is_wrong(problem):
     p, kind = problem.params or {}, problem.kind
     if kind == ProblemKind.ID_CONTRADICTS:
-        fields = "、".join(str(FIELD_LABELS[f]()) for f in p.get("fields", []) if f in FIELD_LABELS)
+        # Joined as the reader's language joins a list ("、" in Chinese), the sex said, not its code (issue 25).
+        fields = pgettext("list separator", ", ").join(
+            str(FIELD_LABELS[f]()) for f in p.get("fields", []) if f in FIELD_LABELS)
+        sex = p.get("id_sex", "")
         return _("The ID number (born %(born)s, sex %(sex)s) contradicts the file's %(fields)s.") % {
-            "born": p.get("id_birth_date", ""), "sex": p.get("id_sex", ""), "fields": fields}
+            "born": p.get("id_birth_date", ""), "sex": Sex(sex).label if sex in Sex.values else sex, "fields": fields}
     if kind == ProblemKind.ID_TWICE:
         return _("The same ID number is on %(count)s other open file(s).") % {"count": len(p.get("others", []))}
     if kind == ProblemKind.NO_PORTRAIT:
         return _("The identity is unknown and the file has no main portrait.")
     if kind == ProblemKind.NOTICE_NO_PORTRAIT:
+        # One problem per channel: each says its channel, so two lines of a file are not the same words.
+        channel = p.get("channel")
+        if channel in Channel.values:
+            return _("The notice on %(channel)s is out without the person's portrait.") % {
+                "channel": Channel(channel).label}
         return _("A search notice is out without the person's portrait.")
     if kind == ProblemKind.DNA_NOT_SAMPLED:
         return _("DNA referral %(reference)s was sent on %(sent)s and no sample is recorded.") % p

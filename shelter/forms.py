@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 
 from lib.text import SingleLineInputs
 
@@ -19,6 +20,7 @@ from .models import (
     Death,
     DeathReportSending,
     Departure,
+    DepartureKind,
     Person,
     Service,
     Station,
@@ -140,15 +142,23 @@ class StayForm(SingleLineInputs, forms.ModelForm):
 MAX_BELONGINGS = 200
 
 
+# Money in the belongings is an amount, not a count: "现金（元） 77" is one item, 现金 77元 (issue 25).
+MONEY = re.compile(r"现金|人民币|零钱|钱(?!包)|[（(]元[)）]")
+
+
 def parse_belongings(text):
-    """[(item, quantity)] parsed from the text box: a trailing number is the count, else 1."""
+    """[(item, quantity)] parsed from the text box: a trailing number is the count, else 1; cash keeps its
+    amount in the item (one item)."""
     items = []
     for line in text.splitlines():
         line = line.strip()
         if not line:
             continue
-        m = re.match(r"^(.*?)[\s×xX*]*(\d+)\s*(件|个|部|张|只|双|元)?$", line)
-        if m and m.group(1).strip():
+        m = re.match(r"^(.*?)[\s×xX*]*(\d+(?:\.\d+)?)\s*(件|个|部|张|只|双|元)?$", line)
+        if m and m.group(1).strip() and (m.group(3) == "元" or MONEY.search(m.group(1))):
+            name = re.sub(r"\s*[（(]元[)）]\s*", "", m.group(1)).strip() or "现金"
+            items.append((f"{name} {m.group(2)}元", 1))
+        elif m and m.group(1).strip() and "." not in m.group(2):
             items.append((m.group(1).strip(), int(m.group(2))))
         else:
             items.append((line, 1))
@@ -210,6 +220,29 @@ class DepartureForm(SingleLineInputs, forms.ModelForm):
 
     def other_fields(self):
         return [f for f in self.visible_fields() if not f.name.startswith("belonging_")]
+
+    # The kinds of departure each field is for (fields not named here are for every kind): the page shows
+    # only the chosen kind's fields (CSS, without script) and says which kinds need each (issue 25).
+    KIND_FIELDS = {
+        "receiver_name": ("family", "escorted", "transfer"),
+        "receiver_relation": ("family",), "receiver_id_number": ("family",), "found_channel": ("family",),
+        "receiver_phone": ("family", "escorted", "transfer"),
+        "escort_staff": ("escorted",),
+        "destination": ("escorted", "ticket", "transfer"),
+        "ticket_no": ("ticket", "escorted"), "ticket_amount": ("ticket", "escorted", "other"),
+        "allowance": ("ticket", "escorted", "family", "other"), "receipt_no": ("ticket", "escorted", "family", "other"),
+        "paid_out_by": ("ticket", "escorted", "family", "other"),
+        "referrer_letter_no": ("transfer",), "to_station": ("transfer",),
+    }
+
+    def kind_rows(self):
+        """(field, the kinds it is for or (), the kinds that need it as words) of the form's other fields."""
+        labels = dict(DepartureKind.choices)
+        rows = []
+        for field in self.other_fields():
+            needed = [str(labels[kind]) for kind, names in Departure.REQUIRED.items() if field.name in names]
+            rows.append((field, self.KIND_FIELDS.get(field.name, ()), pgettext("list separator", ", ").join(needed)))
+        return rows
 
     def clean(self):
         data = super().clean()

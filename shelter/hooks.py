@@ -12,6 +12,9 @@ that matches; everyone else on the people list.
 
 DUPLICATE_FINDERS = []
 HOME_PAGES = []
+# What the audit page says for a target recorded as "<kind> <key>" (e.g. "figure arrivals"): kind ->
+# function(key) -> label in the reader's language; filled by the app that records such targets.
+AUDIT_TARGETS = {}
 
 
 def possible_duplicates(person):

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 
 from lib import workflow
 
@@ -23,13 +24,23 @@ def stay_for(user, pk):
     return get_object_or_404(Stay.objects.for_user(user).select_related("person"), pk=pk)
 
 
+def taken_by(log):
+    """Who took a step, as its history says it: a step the system took (its reason is a code: the search
+    proposed a report) is the system's, started by the user, not the user's alone (issue 25)."""
+    if not log.reason_code:
+        return log.by
+    if log.by is None:
+        return _("automatically")
+    return _("automatically, started by %(who)s") % {"who": log.by.get_full_name() or log.by.username}
+
+
 def transition_history(obj):
     """The transition log of a workflow object as its page shows it, names translated:
     [(at, step, from, to, reason, by)]."""
     states = dict(obj._meta.get_field("state").flatchoices)
     return [
         (log.at, workflow.label(obj, log.transition), states.get(log.source_state, log.source_state),
-         states.get(log.state, log.state), log.reason_text, log.by)
+         states.get(log.state, log.state), log.reason_text, taken_by(log))
         for log in StateLog.for_object(obj).select_related("by")
     ]
 

@@ -58,7 +58,9 @@ def shelter_events(person):
         yield Event(log.at, "transition", _("%(from)s → %(to)s") % {
             "from": states.get(log.source_state, log.source_state), "to": states.get(log.state, log.state)},
             log.reason_text, log.by)
-    for change in person.audit_events.filter(action=AuditEvent.CHANGE).select_related("user"):
+    # Only corrections of the file (AuditEvent.record_changes): a case's steps and other changes logged
+    # against the person are not corrections, and said nothing after the colon (issue 25).
+    for change in person.audit_events.filter(action=AuditEvent.CHANGE, detail__has_key="changes").select_related("user"):
         fields = {f.name: f.verbose_name for f in person._meta.fields}
         detail = "; ".join(f"{fields.get(k, k)}: “{old}” → “{new}”" for k, (old, new) in change.detail.get("changes", {}).items())
         yield Event(change.at, "correction", _("File corrected: %(reason)s") % {"reason": change.detail.get("reason", "")},

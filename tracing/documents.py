@@ -74,9 +74,11 @@ def notice_pdf(case):
         pdf.set_left_margin(20)
         pdf.set_y(max(pdf.get_y(), top + photo_width * 4 / 3) + 6)
         pdf.set_font(FONT, size=12)
-        pdf.multi_cell(0, 7, notice_text(case), align="L")
+        pdf.multi_cell(0, 7, notice_text(case), align="L", new_x="LMARGIN", new_y="NEXT")
         if may_come_from_text(case.stay):
-            pdf.multi_cell(0, 7, may_come_from_text(case.stay), align="L")
+            # From the left margin: after the text above the cursor stood at the right margin, and a notice
+            # with places answered 500 (issue 25's all-pages test found it).
+            pdf.multi_cell(0, 7, may_come_from_text(case.stay), align="L", new_x="LMARGIN", new_y="NEXT")
         pdf.ln(4)
         pdf.set_font(FONT, size=10)
         pdf.multi_cell(0, 6, _("Issued by %(station)s on %(date)s.") % {
@@ -193,6 +195,8 @@ def clue_letter_pdf(letter):
         pdf.ln(3)
         for clue in letter.clues:
             line = f"· {clue.get_kind_display()}：{clue.normalised or clue.value}"
+            if clue.relation:  # whose name it is: the police look for the brother, not the person (issue 25)
+                line += f"（{clue.relation}）"
             pdf.set_font(FONT, size=11)
             pdf.multi_cell(0, 7, line, align="L", new_x="LMARGIN", new_y="NEXT")
             if clue.sentence:

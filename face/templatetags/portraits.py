@@ -20,3 +20,13 @@ def portraits_pending(portraits):
 def poll_seconds():
     """How often a list waiting for an encoding asks again."""
     return settings.SEARCH_POLL_SECONDS
+
+
+@register.simple_tag
+def shown_portraits(portraits):
+    """The file's list (issue 25): the main and accepted portraits; the failed shots, folded into one line;
+    those a supervisor hid, only counted (kept in the file and its history)."""
+    kept = [p for p in portraits if p.is_main or p.accepted]
+    failed = [p for p in portraits if not (p.is_main or p.accepted) and p.hidden_at is None]
+    hidden = [p for p in portraits if not (p.is_main or p.accepted) and p.hidden_at is not None]
+    return {"kept": kept, "failed": failed, "hidden": hidden}

@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from face.models import Portrait
@@ -48,7 +49,7 @@ def clue_reason(entry):
 
 class CandidateState(models.TextChoices):
     PROPOSED = "proposed", _("proposed")
-    CONFIRMED = "confirmed", _("confirmed")
+    CONFIRMED = "confirmed", pgettext_lazy("candidate", "confirmed")  # not an identity's 已核实
     REJECTED = "rejected", _("rejected")
 
 

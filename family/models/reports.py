@@ -123,7 +123,7 @@ class FamilyReport(ConcurrentTransitionMixin, SingleLineFields, models.Model):
     matched_person = models.ForeignKey(Person, verbose_name=_("found in file"), null=True, blank=True,
                                        on_delete=models.PROTECT, related_name="family_reports")
     matched_stay = models.ForeignKey(Stay, null=True, blank=True, on_delete=models.PROTECT, related_name="family_reports")
-    confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
+    confirmed_at = models.DateTimeField(pgettext_lazy("report", "confirmed"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
     searched_at = models.DateTimeField(_("last searched"), null=True, blank=True)
     # A search asked for and not yet started (lib.queue): the catch-up runs what the queue lost.

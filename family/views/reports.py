@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.db import IntegrityError, models
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -158,10 +159,18 @@ def candidate_rows(report, user):
     mine = set(Candidate.objects.shown_in_full_to(user).filter(report=report).values_list("pk", flat=True))
     rows = []
     language = get_language()
+    # The report's photos, beside each candidate's portraits (issue 25): a thumbnail and the full picture.
+    photos = [(reverse("family:report_photo", args=[p.pk]) + "?size=240", reverse("family:report_photo", args=[p.pk]))
+              for p in report.photos.all()]
     for rank, c in enumerate(report.candidates.select_related("person__station", "stay", "reviewed_by", "photo__report"),
                              1):
         full = c.pk in mine
+        # The score as a sum that adds up on screen (issue 25): the rounded base and the clues' points.
+        base = round(100 * ((c.score or 0) - (c.clue_score or 0)))
+        clue_points = round(100 * (c.clue_score or 0))
         rows.append({
+            "base": base, "clue_points": clue_points, "total": base + clue_points,
+            "compared": len(c.reasons.get("fields", [])),
             "rank": rank, "candidate": c, "full": full, "station": c.person.station,
             "face": face_score(c.face_distance),
             "evidence": face_evidence(c.face_distance, c.photo.encoder if c.photo_id else "")
@@ -170,6 +179,9 @@ def candidate_rows(report, user):
             "fields": [{**f, "label": FIELD_LABELS.get(f["field"], f["field"]), "text": in_language(f["reason"], language)}
                        for f in c.reasons.get("fields", [])] if full else [],
             "thumbnail": image_url(c.portrait_id, size=160) if full and c.portrait_id else None,
+            "photos": photos if full else [],
+            "portraits": [(image_url(p.pk, size=240), image_url(p.pk)) for p in c.person.portraits.exclude(accepted=False)
+                          ][:4] if full else [],
             "clues": c.clue_reasons() if full else [],
             "channel": c.suggested_channel() if full else "",
             "can_review": full and c.state == CandidateState.PROPOSED and report.is_searching

@@ -36,8 +36,11 @@ def review(request, pk, name):
     reason = form.cleaned_data["reason"]
     step = {"channel": form.cleaned_data["channel"]} if name == "confirm" else {}
     if name == "confirm":
-        done = _("Confirmed: report %(ref)s is %(name)s. The tracing case is marked “family found” and the staff "
-                 "in charge were notified.") % {"ref": candidate.report.reference, "name": candidate.person.display_name}
+        # Who is told, by name: the staff in charge may be nobody, and then the supervisors are (issue 25).
+        told = ", ".join(str(user) for user in candidate.recipients())
+        done = _("Confirmed: report %(ref)s is %(name)s (file %(file)s). The tracing case is marked “family found”; "
+                 "notified: %(told)s.") % {"ref": candidate.report.reference, "name": candidate.person.display_name,
+                                           "file": candidate.person.file_no, "told": told or "-"}
     else:
         done = _("Rejected: this resident will not be proposed again for report %(ref)s.") % {
             "ref": candidate.report.reference}

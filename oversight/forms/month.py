@@ -11,7 +11,23 @@ from shelter.models import Station
 from ..figures import FIRST_YEAR, month_of, months_between, this_month
 
 MAX_MONTHS = 36
-MONTH_WIDGET = forms.TextInput(attrs={"type": "month", "placeholder": "YYYY-MM"})
+
+
+class MonthInput(forms.TextInput):
+    """The browser's month picker: its value must be "YYYY-MM" (a date would show as a blank picker)."""
+
+    input_type = "month"
+
+    def __init__(self, attrs=None):
+        super().__init__({"placeholder": _("year-month, e.g. 2026-03"), **(attrs or {})})
+
+    def format_value(self, value):
+        if hasattr(value, "strftime"):
+            return value.strftime("%Y-%m")
+        return super().format_value(value)
+
+
+MONTH_WIDGET = MonthInput()
 
 
 class MonthField(forms.CharField):
@@ -44,6 +60,16 @@ class PeriodForm(SingleLineInputs, forms.Form):
         self.user = user
         if not user.sees_all_stations:
             del self.fields["station"]
+        # The pickers show the months the page shows (this month when none was asked), not a blank
+        # "-------- ----" (issue 25).
+        this = f"{this_month():%Y-%m}"
+        if not self.is_bound:
+            self.initial = {"start": this, "end": this, **self.initial}
+        elif not self.data.get("start") or not self.data.get("end"):
+            data = self.data.copy()
+            data["start"] = data.get("start") or this
+            data["end"] = data.get("end") or data["start"]
+            self.data = data
 
     def clean(self):
         data = super().clean()

@@ -2,6 +2,7 @@
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from lib.dates import in_register_years
 from lib.text import SingleLineInputs
@@ -17,7 +18,7 @@ class AcceptProblemForm(SingleLineInputs, forms.Form):
 
 class ComparisonForm(SingleLineInputs, forms.Form):
     station = forms.ModelChoiceField(label=_("station"), queryset=Station.objects.all())
-    source = forms.CharField(label=_("from"), max_length=120,
+    source = forms.CharField(label=pgettext_lazy("source", "from"), max_length=120,
                              help_text=_("The department the list comes from, e.g. 公安局户籍科."))
     sheet = forms.FileField(label=_("list (XLSX or CSV)"), help_text=_("The first row holds the column names."))
     name_column = forms.CharField(label=_("column of the names"), max_length=60, required=False, initial="姓名")

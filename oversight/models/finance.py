@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from lib.dates import in_register_years
 from shelter.models import Station, StationQuerySet
@@ -18,7 +19,7 @@ from shelter.models import Station, StationQuerySet
 class FinanceComparison(models.Model):
     station = models.ForeignKey(Station, verbose_name=_("station"), on_delete=models.PROTECT, related_name="+")
     month = models.DateField(_("month"), help_text="The first day of the month compared.", validators=[in_register_years])
-    file_name = models.CharField(_("file"), max_length=200)
+    file_name = models.CharField(pgettext_lazy("uploaded file", "file"), max_length=200)
     uploaded_at = models.DateTimeField(_("uploaded"), default=timezone.now)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), on_delete=models.PROTECT,
                                     related_name="+")

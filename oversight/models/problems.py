@@ -263,8 +263,8 @@ class DataComparison(models.Model):
     hit also a Problem (COMPARISON_HIT) to check."""
 
     station = models.ForeignKey(Station, verbose_name=_("station"), on_delete=models.PROTECT, related_name="+")
-    source = models.CharField(_("from"), max_length=120, help_text=_("The department the list comes from."))
-    file_name = models.CharField(_("file"), max_length=200)
+    source = models.CharField(pgettext_lazy("source", "from"), max_length=120, help_text=_("The department the list comes from."))
+    file_name = models.CharField(pgettext_lazy("uploaded file", "file"), max_length=200)
     columns = models.JSONField(default=dict)  # {"name": header, "id_number": header, "birth_date": header}
     rows = models.JSONField(default=list)  # [{"line", "name", "id_number", "birth_date"}]
     hits = models.JSONField(default=list)  # [{"line", "person", "how", "score"}]

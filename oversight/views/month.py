@@ -64,7 +64,7 @@ def month(request):
         "sections": linked(request, figures), "query": query_of(request),
         "chart_flow": charts.month_bars(_("Arrivals, departures, deaths and people in the station"), labels, series),
         "chart_found": charts.breakdown_bars(_("Families found, by channel"), found),
-        "kinds": [(k, ledgers.TITLES[k]) for k in ledgers.KINDS], "formats": FORMATS,
+        "kinds": [(k, ledgers.LABELS[k]) for k in ledgers.KINDS], "formats": FORMATS,
     })
 
 
@@ -107,7 +107,7 @@ def figure_rows(request, key):
                Death: ["stay__person", "stay__station"], TracingCase: ["stay__person", "arrival__station"],
                Interview: ["stay__person", "stay__station"]}[model]
     page = Paginator(rows.select_related(*related).order_by("pk"), 100).get_page(request.GET.get("page"))
-    AuditEvent.record(request, AuditEvent.VIEW, target=f"figure {key}",
+    AuditEvent.record(request, AuditEvent.LIST, target=f"figure {key}",
                       **audit_detail(stations, first, last, figure=key, rows=page.paginator.count))
     return render(request, "oversight/month/rows.html", {
         "figure": figure, "page": page, "kind": ROW_TEMPLATES[model], "first": first, "last": last,

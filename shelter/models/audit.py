@@ -1,17 +1,21 @@
 """The records of what happened to the records: the transition log, the audit trail, the heartbeats."""
 
 
+import re
+
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from lib import messages
 from lib.http import client_ip
 from lib.text import storable
 
+from ..hooks import AUDIT_TARGETS
 from .people import Person
 from .stations import Station, StationQuerySet
 
@@ -71,7 +75,7 @@ class AuditEvent(models.Model):
     LOGOUT = "logout"
     REFUSED = "refused"
     ACTIONS = [
-        (VIEW, _("looked at a file")), (LIST, _("listed or searched")), (CREATE, _("created")),
+        (VIEW, _("looked at a file")), (LIST, _("listed or searched")), (CREATE, pgettext_lazy("audit", "created")),
         (CHANGE, _("changed")), (TRANSITION, _("took a step")), (FACE_SEARCH, _("face search")),
         (EXPORT, _("exported or printed")), (LOGIN, _("logged in")), (LOGIN_FAILED, _("failed log-in")),
         (LOGOUT, _("logged out")), (REFUSED, _("refused request")),
@@ -110,6 +114,27 @@ class AuditEvent(models.Model):
                     {"station": code, "count": others.count(code)} for code in sorted(set(others))]
         return seen
 
+    @property
+    def target_label(self):
+        """The target as the reader reads it (the audit page's 对象 column and its CSV): the fixed words a
+        view records, in the reader's language; "<kind> <key>" said by the app that records it; an
+        internal key in brackets left out (issue 25). What people typed is shown as it is."""
+        marker = f"({self.person.file_no})" if self.person_id else None
+        if marker and marker in self.target:
+            # The person (or their stay: "<person> <arrival>") as named now, in the reader's language.
+            return f"{self.person}{self.target.split(marker, 1)[1]}"
+        if self.target in TARGET_WORDS:
+            return TARGET_WORDS[self.target]
+        kind, _space, key = self.target.partition(" ")
+        if kind in TARGET_KINDS:
+            return TARGET_KINDS[kind] % {"key": key}
+        if kind in AUDIT_TARGETS:
+            try:
+                return AUDIT_TARGETS[kind](key)
+            except (KeyError, ValueError):
+                pass
+        return INTERNAL_KEY.sub("", self.target)
+
     @classmethod
     def record(cls, request, action, person=None, target="", **detail):
         user = request.user if request.user.is_authenticated else None
@@ -135,6 +160,30 @@ class AuditEvent(models.Model):
         if changes:
             cls.record(request, cls.CHANGE, person, changes=changes, reason=reason)
         return changes
+
+
+# The fixed targets views record (AuditEvent.record(..., target="people")), as the audit page says them.
+TARGET_WORDS = {
+    "audit log": pgettext_lazy("audit target", "audit log"),
+    "people": pgettext_lazy("audit target", "list of people"),
+    "problems": pgettext_lazy("audit target", "list of problems"),
+    "problem ledger": pgettext_lazy("audit target", "problem ledger"),
+    "deadline board": pgettext_lazy("audit target", "deadline board"),
+    "family reports": pgettext_lazy("audit target", "list of family reports"),
+    "family reports fitting the clues": pgettext_lazy("audit target", "family reports fitting the clues"),
+    "late entries": pgettext_lazy("audit target", "late entries"),
+    "name leads at other stations": pgettext_lazy("audit target", "name leads at other stations"),
+    "transfers": pgettext_lazy("audit target", "list of transfers"),
+}
+# Targets recorded as "<kind> <key>" whose key is a name or a number, said around it.
+TARGET_KINDS = {
+    "account": pgettext_lazy("audit target", "account %(key)s"),
+    "two-factor": pgettext_lazy("audit target", "two-factor set-up of %(key)s"),
+    "interviews": pgettext_lazy("audit target", "interviews of a stay"),
+    "tracing": pgettext_lazy("audit target", "a list of the deadline board"),
+}
+# An internal key in brackets at the end of a record's name: "... (month_change:station:1:2026-11:arrivals)".
+INTERNAL_KEY = re.compile(r"\s*\([a-z_]+:[^()\s\"']*\)$")
 
 
 class Heartbeat(models.Model):

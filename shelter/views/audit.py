@@ -58,7 +58,7 @@ def audit_csv(events, user):
     for e in events:
         writer.writerow(csv_row([timezone.localtime(e.at).strftime("%Y-%m-%d %H:%M:%S"), e.user.username if e.user else "",
                          e.station.code if e.station else "", str(actions.get(e.action, e.action)),
-                         e.person.file_no if e.person else "", e.target, e.ip or "", e.path,
+                         e.person.file_no if e.person else "", str(e.target_label), e.ip or "", e.path,
                          json.dumps(e.detail_seen_by(user), ensure_ascii=False)]))
     return download(out.getvalue(), "audit.csv", "text/csv; charset=utf-8")
 

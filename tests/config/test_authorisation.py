@@ -130,7 +130,7 @@ def elsewhere(db, webcam, make_user):
         "notices:package": {"pk": case.pk, "platform": "national"},
         "exchange:revoke": {"pk": token.pk},
         **{f"face:{name}": {"pk": person.pk} for name in ("capture", "live_check", "portraits")},
-        **{f"face:{name}": {"pk": portrait.pk} for name in ("portrait", "make_main", "image")},
+        **{f"face:{name}": {"pk": portrait.pk} for name in ("portrait", "make_main", "hide", "image")},
     }
 
 

@@ -393,7 +393,7 @@ def test_portrait_page_shows_the_detection_pass_and_the_limits_in_force(client_a
     portrait, _ = take_portrait(person=person, data=good(), by=reception)
     url = reverse("face:portrait", args=[portrait.pk])
     page = client_as(reception).get(url).content.decode()
-    assert "Found by (detection pass)" in page and "<td>hog</td>" in page
+    assert "Found by (detection pass)" in page and "<td>standard pass</td>" in page
     assert "≥ 40" in page and "≥ 90" not in page
     settings.FACE_STRICT = True
     assert "≥ 90" in client_as(reception).get(url).content.decode()

@@ -396,4 +396,4 @@ def test_the_problem_page_speaks_chinese(station, reception, supervisor, arrive,
     client = client_as(supervisor)
     client.cookies["django_language"] = "zh-hans"
     html = client.get("/oversight/problems/").content.decode()
-    assert "数据质量问题清单" in html and "身份不明，档案没有主照片。" in html and "拍摄照片并设为主照片。" in html
+    assert "数据质量问题清单" in html and "身份不明，档案没有主人像。" in html and "拍摄人像并设为主人像。" in html

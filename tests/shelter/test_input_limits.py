@@ -53,7 +53,7 @@ def test_a_dna_step_before_1900_is_refused_beside_the_field(client_as, superviso
 
 @pytest.mark.parametrize("line, message", [
     ("x" * 101 + " 1", "at most 100 characters"),
-    ("现金 40000", "less than or equal to 32767"),
+    ("纸巾 40000", "less than or equal to 32767"),
     ("手套 0", "greater than or equal to 1"),
 ])
 def test_a_belonging_the_model_refuses_is_named_beside_the_box(client_as, reception, line, message):

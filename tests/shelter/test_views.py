@@ -40,7 +40,7 @@ def test_intake_registers_a_person_a_stay_and_belongings(client_as, reception):
     assert response.status_code == 302 and response.url == person.get_absolute_url()
     stay = person.stays.get()
     assert (stay.state, stay.identity, stay.entered_by, stay.late) == ("reception", "unknown", reception, False)
-    assert sorted((b.item, b.quantity) for b in stay.belongings.all()) == [("手机", 1), ("现金", 35), ("钥匙", 1)]
+    assert sorted((b.item, b.quantity) for b in stay.belongings.all()) == [("手机", 1), ("现金 35元", 1), ("钥匙", 1)]
     assert person.file_no.startswith("GZ-")
     assert AuditEvent.objects.filter(action="create", person=person, user=reception).exists()
 

@@ -3,6 +3,7 @@
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from lib.text import SingleLineInputs
 from shelter.forms import DATETIME_WIDGET, explain_late_reason
@@ -56,6 +57,10 @@ class PublicationForm(CaseRecordForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["published_at"].initial = now_to_the_minute
+        # One of the two is needed (Publication.clean): said before, not only when refused (issue 25).
+        self.fields["reference"].help_text = _("Notice number, newspaper issue, programme… Give this or the link: "
+                                               "at least one of the two.")
+        self.fields["url"].help_text = _("Needed when there is no reference.")
 
     def clean(self):
         data = super().clean()
@@ -103,7 +108,7 @@ class HouseholdAnswerForm(SingleLineInputs, forms.Form):
 
 class DnaReceivedForm(SingleLineInputs, forms.Form):
     received_at = forms.DateTimeField(label=_("received by the police"), widget=DATETIME_WIDGET, initial=now_to_the_minute)
-    received_by = forms.CharField(label=_("received by"), max_length=60, required=False)
+    received_by = forms.CharField(label=pgettext_lazy("letter", "received by"), max_length=60, required=False)
 
 
 class DnaSampleForm(SingleLineInputs, forms.Form):

@@ -14,6 +14,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from lib.dates import in_register_years
@@ -95,9 +96,10 @@ class ClueKind(models.TextChoices):
 
 
 class ClueState(models.TextChoices):
-    PROPOSED = "proposed", _("proposed")
-    ACCEPTED = "accepted", _("accepted")
-    DISMISSED = "dismissed", _("dismissed")
+    # In context: "accepted" alone is a transfer's 已接收 and a portrait's 合格 (issue 25).
+    PROPOSED = "proposed", pgettext_lazy("clue", "proposed")
+    ACCEPTED = "accepted", pgettext_lazy("clue", "accepted")
+    DISMISSED = "dismissed", pgettext_lazy("clue", "dismissed")
 
 
 class ClueQuerySet(StationQuerySet):
@@ -136,6 +138,14 @@ class Clue(ConcurrentTransitionMixin, models.Model):
 
     def __str__(self):
         return self.normalised or self.value
+
+    @property
+    def relation(self):
+        """A name's relation to the person as words ("哥哥", "the person themself"), or "": its code is the
+        kin word heard, or "self"."""
+        if self.kind != ClueKind.NAME or not self.code:
+            return ""
+        return str(_("the person themself")) if self.code == "self" else self.code
 
     @property
     def place_codes(self):

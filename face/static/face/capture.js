@@ -1,7 +1,7 @@
 // Webcam portrait: live preview with an oval guide, shutter, retake. The frame is sent as a JPEG to the
 // capture URL (the same one the file form posts to) and the verdict shown with its reasons; the list of
 // portraits below is updated from the answer. Live guidance: a few times a second (data-live-rate) a
-// 320-pixel-wide copy of the preview goes to the live URL, and the one instruction that comes back is
+// copy of the preview (at most 640 pixels wide) goes to the live URL, and the one instruction that comes back is
 // shown next to the oval, which turns green when a shot would pass. The shutter works at all times; if
 // the live check fails, the page goes on without it. Without a camera or without JavaScript the file
 // form below still works.
@@ -26,6 +26,7 @@
   var liveRate = parseFloat(root.dataset.liveRate) || 0;
   var liveCanvas = document.createElement("canvas");
   var liveWaiting = false, liveOn = false, liveTimer = null, liveStarted = 0;
+  var LIVE_WIDTH = 640;
   var NO_FACE_DELAY = 1000; // nobody in front of the camera: one check a second is enough (and cheaper)
   var busy = false;
 
@@ -109,8 +110,10 @@
     if (!liveOn || liveWaiting) return;
     if (busy || video.hidden || !video.videoWidth) { nextLive(1000 / liveRate); return; }
     liveWaiting = true;
-    liveCanvas.width = 320;
-    liveCanvas.height = Math.round(320 * video.videoHeight / video.videoWidth);
+    // The frame at the camera's own size up to 640 pixels wide: a small face in a 320-pixel copy was
+    // lost, and the guidance then said "more light" where the shot says "move closer" (issue 25).
+    liveCanvas.width = Math.min(LIVE_WIDTH, video.videoWidth);
+    liveCanvas.height = Math.round(liveCanvas.width * video.videoHeight / video.videoWidth);
     liveCanvas.getContext("2d").drawImage(video, 0, 0, liveCanvas.width, liveCanvas.height);
     liveCanvas.toBlob(function (blob) {
       var body = new FormData();
