@@ -8,9 +8,14 @@ anyway, shelter.signals.arrival_registered carries the list to whoever records t
 
 HOME_PAGES: (permission, URL name) pairs; a user with the permission lands on that page, the first
 that matches; everyone else on the people list.
+
+SECOND_CHECK_FOLLOWS: {decision code: f(*, check, agreed, by)}, what follows a second check for the
+app whose decision it was (shelter.services.record_check calls it in the check's transaction): an
+identity confirmed once checked, a dismissed warning opened again when the check disagrees...
 """
 
 DUPLICATE_FINDERS = []
+SECOND_CHECK_FOLLOWS = {}
 HOME_PAGES = []
 
 

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from lib import messages
 
-from .models import ReviewPoint
+from .models import Decision, ReviewPoint
 
 
 def named(params):
@@ -33,4 +33,18 @@ messages.register(
     subject=_("Long-stay review due: %(name)s (%(file)s)"),
     body=_("The long-stay review of %(name)s (%(file)s) is due since %(due)s: %(why)s."),
     prepare=review_values,
+)
+
+
+def decision_values(params):
+    decision = params.get("decision")
+    return {**params, "what": Decision(decision).label if decision in Decision.values else decision or "-"}
+
+
+messages.register(
+    "second_check_waiting",
+    subject=_("Awaiting a second check: %(what)s"),
+    body=_("A decision awaits a second check since %(since)s: %(what)s. Someone other than the one who took it "
+           "checks it on the list of second checks."),
+    prepare=decision_values,
 )

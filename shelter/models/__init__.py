@@ -15,6 +15,17 @@ from .audit import (
     Heartbeat,
     StateLog,
 )
+from .checks import (
+    EFFECTIVE_ONLY_WHEN_CHECKED,
+    CheckState,
+    Decision,
+    SecondCheck,
+    SelfApprovalRefused,
+    checkers,
+    checks_of,
+    self_approval_message,
+    target_key,
+)
 from .endings import (
     FOUND_CHANNEL_CHOICES,
     MONEY,
@@ -81,6 +92,15 @@ from .transfers import (
 )
 
 __all__ = [
+    "EFFECTIVE_ONLY_WHEN_CHECKED",
+    "CheckState",
+    "Decision",
+    "SecondCheck",
+    "SelfApprovalRefused",
+    "checkers",
+    "checks_of",
+    "self_approval_message",
+    "target_key",
     "AGE_CONFLICT_YEARS",
     "ArrivalRefused",
     "AuditEvent",

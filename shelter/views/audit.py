@@ -20,6 +20,7 @@ from lib.spreadsheets import csv_row
 from ..models import (
     AuditEvent,
     LateEntryError,
+    SelfApprovalRefused,
 )
 from ..selectors import filtered_audit, late_entries_for, late_entry_for
 from ..services import (
@@ -89,9 +90,12 @@ def late_seen(request, kind, pk):
     """A supervisor has seen a late entry and its reason: it leaves the list."""
     entry, stay = late_entry_for(request.user, kind, pk)
     try:
-        marked = mark_late_seen(entry=entry, by=request.user)
+        marked = mark_late_seen(entry=entry, by=request.user, awaiting=bool(request.POST.get("awaiting")))
     except LateEntryError as e:
         raise PermissionDenied(e.message) from None
+    except SelfApprovalRefused as e:
+        messages.error(request, e.message)
+        return redirect("shelter:late")
     if marked:
         AuditEvent.record(request, AuditEvent.CHANGE, stay.person, target=entry, late_entry_seen=kind)
         messages.success(request, _("Marked as seen: %(what)s of %(person)s.") % {

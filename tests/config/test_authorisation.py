@@ -17,7 +17,7 @@ from face.services import take_portrait
 from family.models import Candidate, PossibleDuplicate, ReportPhoto
 from family.services import register_report
 from oversight.models import DataComparison, FinanceComparison, Problem
-from shelter.models import Notification, Transfer
+from shelter.models import Notification, SecondCheck, Transfer, target_key
 from tests.factories import FamilyReportFactory, PersonFactory, StationFactory, StayFactory
 from tracing.models import Publication
 from tracing.services import publish_notice, record_interview
@@ -28,7 +28,7 @@ PUBLIC = {"login", "healthz", "set_language", "password_reset", "password_reset_
 # Pages of no record (lists, forms, the month): scoped to the user's own station by their views.
 NO_RECORD = {"home", "logout", "password_change", "password_change_done", "accounts:locked", "accounts:two_factor",
              "shelter:people", "shelter:intake", "shelter:transfers", "shelter:late", "shelter:notifications",
-             "shelter:notifications_read", "shelter:notification_badge", "shelter:audit", "family:reports",
+             "shelter:notifications_read", "shelter:notification_badge", "shelter:audit", "shelter:checks", "family:reports",
              "family:report_new", "oversight:board", "oversight:list", "oversight:problems", "oversight:problem_ledger",
              "oversight:inspections", "oversight:comparisons", "oversight:comparison_upload", "oversight:month",
              "oversight:figure", "oversight:ledger", "oversight:month_pdf", "oversight:finance", "oversight:finance_upload"}
@@ -80,6 +80,7 @@ def elsewhere(db, webcam, make_user):
     transfer = Transfer.objects.create(stay=stay, person=person, from_station=there, to_station=third,
                                        requested_by=staff)
     notification = Notification.objects.create(user=staff, station=there, kind="problem_new", params={"count": 1})
+    second_check = SecondCheck.objects.create(decision="late_entry", station=there, entered_by=staff, **target_key(stay))
     return {
         "shelter:person": {"pk": person.pk}, "shelter:return": {"pk": person.pk}, "shelter:correct": {"pk": person.pk},
         "shelter:merge": {"pk": person.pk, "other": other.pk},
@@ -90,6 +91,7 @@ def elsewhere(db, webcam, make_user):
         "shelter:transfer": {"pk": transfer.pk},
         "shelter:late_seen": {"kind": "stay", "pk": stay.pk},
         "shelter:notification_open": {"pk": notification.pk},
+        "shelter:check": {"pk": second_check.pk},
         "tracing:act": {"pk": case.pk, "action": "query"},
         **{f"tracing:{name}": {"pk": case.pk} for name in ("case", "notice", "notice_pdf", "dna_letter")},
         "tracing:publication": {"pk": case.publications.get().pk, "name": "update"},

@@ -22,5 +22,8 @@ class Command(BaseCommand):
         reviews = review_sweep.run(now)
         for stay in reviews:
             self.stdout.write(f"{stay.get_review_point_display()} · {stay.person.display_name} ({stay.person.file_no})")
+        checks = review_sweep.remind_checks(now)
+        for check in checks:
+            self.stdout.write(f"{check.get_state_display()} · {check.get_decision_display()}")
         self.stdout.write(_("%(count)s reminder(s) sent at %(time)s.") % {
-            "count": len(reminders) + len(reviews), "time": timezone.localtime(now).strftime("%Y-%m-%d %H:%M:%S")})
+            "count": len(reminders) + len(reviews) + len(checks), "time": timezone.localtime(now).strftime("%Y-%m-%d %H:%M:%S")})
