@@ -74,6 +74,7 @@ from .stays import (
     BelongingOutcome,
     BroughtBy,
     Identity,
+    IdentityBasis,
     MentalState,
     ReviewDecision,
     ReviewError,
@@ -84,6 +85,7 @@ from .stays import (
     StayQuerySet,
     StayReview,
     StayState,
+    identity_basis_errors,
 )
 from .transfers import (
     Transfer,
@@ -119,6 +121,8 @@ __all__ = [
     "Heartbeat",
     "ID_NUMBER_MESSAGES",
     "Identity",
+    "IdentityBasis",
+    "identity_basis_errors",
     "LateEntryError",
     "LedgerEntry",
     "MONEY",

@@ -57,6 +57,32 @@ class Identity(models.TextChoices):
     UNKNOWN = "unknown", _("unknown")
 
 
+class IdentityBasis(models.TextChoices):
+    """What an identity may be confirmed on (a quick query recorded with its reference), and then only with
+    a second pair of eyes (shelter.models.checks.Decision.IDENTITY_CONFIRMED)."""
+
+    POLICE_ID = "police_id", _("police identity check")
+    ID_CARD = "id_card", _("ID card seen")
+    FAMILY = "family", _("the family's confirmation")
+    NATIONAL = "national", _("match in the national system")
+
+
+def identity_basis_errors(identity, basis, reference):
+    """{field: message} when "confirmed" is chosen without its basis and reference: the one rule, asked by
+    the intake form beside its fields and by shelter.services.register_arrival."""
+    if identity != Identity.CONFIRMED:
+        return {}
+    if basis not in IdentityBasis.values:
+        return {"identity": gettext(
+            "“Confirmed” needs its basis: a police identity check, the ID card seen, the family's confirmation "
+            "or a match in the national system. Choose it below, or record the identity as self-reported.")}
+    if not (reference or "").strip():
+        return {"identity_reference": gettext(
+            "Give the reference of the basis: the police check's reference, the ID card's number, who in the "
+            "family confirmed, or the national system's record.")}
+    return {}
+
+
 class StayState(models.TextChoices):
     RECEPTION = "reception", _("reception")
     IN_CARE = "in_care", _("in care")

@@ -85,6 +85,8 @@ def intake(request, pk=None):
                 stay = register_arrival(
                     person=new_person, stay=stay_form.instance, belongings=stay_form.belongings(),
                     by=request.user, token=stay_form.cleaned_data.get("intake_token"), duplicates=duplicates,
+                    identity_basis=stay_form.cleaned_data.get("identity_basis") or "",
+                    identity_reference=stay_form.cleaned_data.get("identity_reference") or "",
                 )
             except (IntegrityError, ArrivalRefused):
                 # Another desk was quicker: with this very form (the token), or with this person.

@@ -27,11 +27,13 @@ from lib.dates import in_register_years
 from shelter.models import (
     FUTURE_MESSAGE,
     FoundChannel,
+    Identity,
     LedgerEntry,
     Station,
     StationQuerySet,
     Stay,
     StayState,
+    identity_basis_errors,
 )
 
 from .. import workdays
@@ -331,20 +333,17 @@ class TracingCase(ConcurrentTransitionMixin, models.Model):
     # --- Workflow. Views run these through lib.workflow.apply(); each takes `by` and `reason`. ----
 
     @transition(
-        field=state, source=OPEN_STATES, target=RETURN_VALUE(*OPEN_STATES, CaseState.CLOSED),
+        field=state, source=OPEN_STATES, target=RETURN_VALUE(*OPEN_STATES),
         permission="tracing.add_quickquery", custom={"label": _("Record an identity query")},
     )
     def record_query(self, query, by=None, reason=""):
-        """A quick identity query (checked here, saved by tracing.services.record_query); one that
-        confirms who the person is closes the case (the service confirms the stay's identity and takes
-        the notices down)."""
+        """A quick identity query (checked here, saved by tracing.services.record_query). One that confirms
+        who the person is (on a basis, with its reference) leaves the case open: the identity counts only
+        once someone else has checked it (tracing.services.identity_checked closes the case then)."""
         query.case = self
         query.entered_by = by
         query.full_clean()
-        if not query.confirms_identity:
-            return self.state
-        self._close(CloseCause.IDENTITY_CONFIRMED, query.made_at)
-        return CaseState.CLOSED
+        return self.state
 
     @transition(
         field=state, source=OPEN_STATES, target=RETURN_VALUE(*OPEN_STATES),
@@ -421,6 +420,16 @@ class TracingCase(ConcurrentTransitionMixin, models.Model):
     def close(self, cause=CloseCause.OTHER, by=None, reason="", at=None):
         """The case closes (tracing.services.close_case takes the notice down)."""
         self._close(cause, at or timezone.now())
+
+    @transition(
+        field=state, source=CaseState.CLOSED, target=CaseState.OPEN, permission="shelter.second_check",
+        custom={"label": _("Open the case again")},
+    )
+    def reopen(self, by=None, reason=""):
+        """A closing a second person did not agree with: the case is open again, its deadlines running
+        (tracing.services.case_close_checked)."""
+        self.closed_at = None
+        self.close_cause = ""
 
     def _close(self, cause, at):
         self.closed_at = at
@@ -529,6 +538,9 @@ class TracingCase(ConcurrentTransitionMixin, models.Model):
 
 class QueryKind(models.TextChoices):
     POLICE_ID = "police_id", _("police identity check")
+    ID_CARD = "id_card", _("ID card seen")
+    FAMILY = "family", _("the family's confirmation")
+    NATIONAL = "national", _("match in the national system")
     FACE = "face", _("face comparison")
     PHONE = "phone", _("phone call")
     OTHER = "other", _("other")
@@ -552,6 +564,11 @@ class QuickQuery(LedgerEntry):
     details = models.CharField(
         _("details"), max_length=300, blank=True, help_text=_("Who was asked, number called, what was found.")
     )
+    reference = models.CharField(
+        _("reference"), max_length=120, blank=True,
+        help_text=_("Needed to confirm an identity: the police check's reference, the ID card's number, who in "
+                    "the family confirmed, the national system's record."),
+    )
 
     class Meta:
         verbose_name = _("identity query")
@@ -564,6 +581,19 @@ class QuickQuery(LedgerEntry):
     @property
     def confirms_identity(self):
         return self.result == QueryResult.CONFIRMED
+
+    def clean(self):
+        """An identity is confirmed only on a basis (IdentityBasis: police check, ID card, the family, the
+        national system) with its reference; then a second person checks it (tracing.services.record_query)."""
+        super().clean()
+        if self.confirms_identity:
+            errors = identity_basis_errors(Identity.CONFIRMED, self.kind, self.reference)
+            if "identity" in errors:
+                errors = {"kind": errors["identity"]}
+            if "identity_reference" in errors:
+                errors = {"reference": errors["identity_reference"]}
+            if errors:
+                raise ValidationError(errors)
 
 
 class Channel(models.TextChoices):

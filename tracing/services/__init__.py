@@ -5,10 +5,13 @@ lib.workflow.apply and makes the writes that follow for other rows."""
 
 from .cases import (
     allow_without_portrait,
+    case_close_checked,
     close_case,
     find_family,
+    identity_checked,
     publish_notice,
     record_dna_receipt,
+    record_intake_identity,
     record_query,
     record_result,
     record_sample,
@@ -22,9 +25,11 @@ from .register import close_with_departure, follow_merge, follow_stay, follow_tr
 
 __all__ = [
     "allow_without_portrait",
+    "case_close_checked",
     "close_case",
     "close_with_departure",
     "find_family",
+    "identity_checked",
     "follow_merge",
     "follow_stay",
     "follow_transfer",
@@ -32,6 +37,7 @@ __all__ = [
     "propose_clues",
     "publish_notice",
     "record_dna_receipt",
+    "record_intake_identity",
     "record_interview",
     "record_query",
     "record_result",

@@ -6,13 +6,15 @@ notice is refreshed or withdrawn."""
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lib import workflow
 from lib.messages import Said
-from shelter.services import confirm_identity
+from shelter.models import Decision
+from shelter.services import confirm_identity, request_check
 
-from ..models import CaseState, CloseCause, PublicationState
+from ..models import CloseCause, PublicationState, QueryResult, QuickQuery, TracingCase
 
 
 def take_down_notices(*, case, at, by=None, reason=""):
@@ -26,15 +28,32 @@ def take_down_notices(*, case, at, by=None, reason=""):
 
 @transaction.atomic
 def record_query(*, case, query, by, reason=""):
-    """A quick identity query (TracingCase.record_query): saved; one that confirms who the person is
-    confirms the stay's identity (its reviews for the unidentified are no longer owed), closes the case
-    and takes its notices down. Returns the case's state."""
+    """A quick identity query (TracingCase.record_query): saved. One that confirms who the person is (on
+    its basis and reference) awaits a second pair of eyes (shelter.services.request_check): until someone
+    else checks it the person counts as unidentified for every clock; checked, identity_checked confirms
+    the stay's identity and closes the case. Returns the case's state."""
     state = workflow.apply(case, "record_query", by, query=query, reason=reason)
     query.save()
-    if state == CaseState.CLOSED:
-        confirm_identity(stay=case.stay)
-        take_down_notices(case=case, at=query.made_at, by=by, reason=reason or query.details)
+    if query.confirms_identity:
+        request_check(decision=Decision.IDENTITY_CONFIRMED, target=query, station=case.station, entered_by=by,
+                      note=f"{query.get_kind_display()} {query.reference}".strip())
     return state
+
+
+@transaction.atomic
+def identity_checked(*, check, agreed, by):
+    """The second check of an identity confirmed by a quick query (shelter.hooks.SECOND_CHECK_FOLLOWS):
+    agreed, the stay's identity is confirmed (its reviews for the unidentified are no longer owed), the
+    case closes and its notices are taken down; not agreed, the person stays unidentified."""
+    query = check.target
+    if not agreed or query is None:
+        return None
+    case = TracingCase.objects.get(pk=query.case_id)
+    confirm_identity(stay=case.stay)
+    if case.is_open:
+        close_case(case=case, by=by, cause=CloseCause.IDENTITY_CONFIRMED, at=query.made_at, system=True,
+                   reason=Said("close_cause", cause=CloseCause.IDENTITY_CONFIRMED))
+    return case
 
 
 @transaction.atomic
@@ -95,10 +114,40 @@ def find_family(*, case, by, channel, reason="", at=None, system=False):
 @transaction.atomic
 def close_case(*, case, by, cause=CloseCause.OTHER, reason="", at=None, system=False):
     """The case closes (TracingCase.close) and its notices are taken down. `system` as for find_family
-    (the identity confirmed outside tracing, e.g. in the admin)."""
+    (the identity confirmed outside tracing, e.g. in the admin). Closed by a person without the family
+    found, it awaits a second pair of eyes (shelter.services.request_check): it takes effect, and a
+    second check that disagrees opens it again (case_close_checked)."""
     _take_step(case, "close", by, system, cause=cause, reason=reason, at=at)
     take_down_notices(case=case, at=case.closed_at, by=by, reason=reason)
+    if not system and cause != CloseCause.FAMILY_FOUND:
+        request_check(decision=Decision.CASE_CLOSED, target=case, station=case.station, entered_by=by,
+                      note=str(reason), params={"cause": str(cause)})
     return case
+
+
+@transaction.atomic
+def case_close_checked(*, check, agreed, by):
+    """The second check of a case closed without the family found: agreed, it stays closed; not agreed,
+    it is open again (TracingCase.reopen, with the checker's reason): its deadlines run again and its
+    notice is to be published again."""
+    case = check.target
+    if agreed or case is None or case.is_open:
+        return case
+    case.reopen(by=by, reason=check.check_reason)
+    case.save()
+    return case
+
+
+def record_intake_identity(*, stay, by, basis):
+    """The desk said the identity was confirmed, on this basis ({"kind", "reference"}): recorded as the
+    case's quick query, awaiting its second check (record_query); the stay is self-reported until then."""
+    case = TracingCase.objects.filter(stay=stay, closed_at__isnull=True).first()
+    if case is None:
+        return None
+    query = QuickQuery(kind=basis["kind"], result=QueryResult.CONFIRMED, reference=basis["reference"],
+                       made_at=timezone.now())
+    record_query(case=case, query=query, by=by)
+    return query
 
 
 @transaction.atomic

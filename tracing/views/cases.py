@@ -52,9 +52,10 @@ def case_history(case, publications):
     return sorted(rows, key=lambda row: row[0])
 
 
-def query_done(state):
-    if state == "closed":
-        return _("Identity confirmed: the stay's identity is now confirmed and the tracing case is closed.")
+def query_done(form):
+    if form.instance.confirms_identity:
+        return _("Query recorded. The identity counts as confirmed once someone else has checked it (the list of "
+                 "second checks); until then the tracing goes on.")
     return _("Query recorded.")
 
 
@@ -62,7 +63,7 @@ def query_done(state):
 # steps themselves (title, permission, transition) are tracing.selectors.CASE_STEPS.
 STEP_FORMS = {
     "query": (forms.QuickQueryForm, services.record_query, lambda form: {"query": form.instance},
-              lambda form: query_done),
+              query_done),
     "publish": (forms.PublicationForm, services.publish_notice, lambda form: {"publication": form.instance},
                 lambda form: _("Publication recorded: %(channel)s.") % {"channel": form.instance.get_channel_display()}),
     "dna": (forms.DnaReferralForm, services.refer_dna, lambda form: {"referral": form.instance},
