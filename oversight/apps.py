@@ -10,8 +10,12 @@ class OversightConfig(AppConfig):
     def ready(self):
         """Supervisors and station heads land on the deadline board (shelter.hooks.HOME_PAGES)."""
         from shelter import hooks
+        from shelter.models import Decision
 
         from . import messages  # noqa: F401  (registers the codes)
+        from .services import problem_checked
+
+        hooks.SECOND_CHECK_FOLLOWS[Decision.PROBLEM_ACCEPTED] = problem_checked
 
         if ("tracing.view_board", "oversight:board") not in hooks.HOME_PAGES:
             hooks.HOME_PAGES.append(("tracing.view_board", "oversight:board"))

@@ -27,14 +27,18 @@ def take_down_notices(*, case, at, by=None, reason=""):
 
 
 @transaction.atomic
-def record_query(*, case, query, by, reason=""):
+def record_query(*, case, query, by, reason="", checked=False):
     """A quick identity query (TracingCase.record_query): saved. One that confirms who the person is (on
     its basis and reference) awaits a second pair of eyes (shelter.services.request_check): until someone
     else checks it the person counts as unidentified for every clock; checked, identity_checked confirms
-    the stay's identity and closes the case. Returns the case's state."""
+    the stay's identity and closes the case. `checked`: a second person already took part (a family
+    report's match confirmed by someone other than its taker): the stay's identity is confirmed at once,
+    the case left to the caller. Returns the case's state."""
     state = workflow.apply(case, "record_query", by, query=query, reason=reason)
     query.save()
-    if query.confirms_identity:
+    if query.confirms_identity and checked:
+        confirm_identity(stay=case.stay)
+    elif query.confirms_identity:
         request_check(decision=Decision.IDENTITY_CONFIRMED, target=query, station=case.station, entered_by=by,
                       note=f"{query.get_kind_display()} {query.reference}".strip())
     return state
