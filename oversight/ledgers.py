@@ -158,7 +158,7 @@ def deadline_status(met, due, closed, now):
 def tracing(station_ids, start, end, at_end, now):
     headers = ["站点", "档案号", "姓名", "入站时间", "寻亲状态", "公告期限", "首次发布", "公告情况", "发布渠道",
                "DNA送检期限", "DNA函号", "送检函发出", "公安单位", "采样时间", "比对结果", "结果时间", "DNA送检情况",
-               "结案时间", "找到家人", "寻亲渠道"]
+               "结案时间", "找到家人", "寻亲渠道", "事后补录"]
     cases = (
         TracingCase.objects.filter(station__in=station_ids)
         .filter(Q(stay__arrived_at__gte=start, stay__arrived_at__lt=end)
@@ -180,9 +180,19 @@ def tracing(station_ids, start, end, at_end, now):
             referral.police_unit if referral else "", local(referral.sampled_at) if referral else None,
             referral.get_result_display() if referral else "", local(referral.result_at) if referral else None,
             deadline_status(case.dna_met_at, case.dna_due_at, case.closed_at, now), local(case.closed_at),
-            YES if found else NO, case.get_found_channel_display() if found else "",
+            YES if found else NO, case.get_found_channel_display() if found else "", after_the_fact(case),
         ])
     return Ledger("tracing", headers, rows)
+
+
+def after_the_fact(case):
+    """The deadlines met only after the fact (stated before, entered after), and whether another person
+    accepted the stated time: e.g. "公告（已认可）；DNA送检"; "" when none."""
+    parts = []
+    for kind, label in (("notice", "公告"), ("dna", "DNA送检")):
+        if case.met_after_the_fact(kind):
+            parts.append(label + ("（已认可）" if case.stated_time_accepted(kind) else ""))
+    return "；".join(parts)
 
 
 BUILDERS = {"register": register, "return_home": return_home, "deaths": deaths, "tracing": tracing}

@@ -16,6 +16,10 @@ identity confirmed once checked, a dismissed warning opened again when the check
 
 DUPLICATE_FINDERS = []
 SECOND_CHECK_FOLLOWS = {}
+# LATE_STEPS: functions f(user) -> [row] of the steps of the apps above that met a deadline only after the
+# fact (stated before it, entered after), shown on the late list: each row a dict with "label", "person",
+# "stated", "entered", "due", "by", "accepted" (who accepted the stated time, or None), "accept_url".
+LATE_STEPS = []
 HOME_PAGES = []
 
 

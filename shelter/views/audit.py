@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from lib.http import download
 from lib.spreadsheets import csv_row
 
+from .. import hooks
 from ..models import (
     AuditEvent,
     LateEntryError,
@@ -77,9 +78,11 @@ def late_entries(request):
     show_seen = request.GET.get("seen") == "1"
     rows = [{"kind": kind, "label": late_label(kind), "entry": entry, "person": person}
             for kind, entry, person in late_entries_for(request.user, show_seen)]
-    AuditEvent.record(request, AuditEvent.LIST, target="late entries", files=[row["person"].file_no for row in rows])
+    steps = [row for find in hooks.LATE_STEPS for row in find(request.user)]
+    AuditEvent.record(request, AuditEvent.LIST, target="late entries",
+                      files=[row["person"].file_no for row in rows + steps])
     return render(request, "shelter/late.html", {
-        "rows": rows, "late_hours": settings.LATE_ENTRY_HOURS, "show_seen": show_seen,
+        "rows": rows, "steps": steps, "late_hours": settings.LATE_ENTRY_HOURS, "show_seen": show_seen,
         "can_mark": request.user.has_perm("shelter.review_late_entry"),
     })
 

@@ -93,6 +93,7 @@ def elsewhere(db, webcam, make_user):
         "shelter:notification_open": {"pk": notification.pk},
         "shelter:check": {"pk": second_check.pk},
         "tracing:act": {"pk": case.pk, "action": "query"},
+        "tracing:accept_stated_time": {"pk": case.pk, "kind": "notice"},
         **{f"tracing:{name}": {"pk": case.pk} for name in ("case", "notice", "notice_pdf", "dna_letter")},
         "tracing:publication": {"pk": case.publications.get().pk, "name": "update"},
         "tracing:interviews": {"pk": stay.pk},

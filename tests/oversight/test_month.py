@@ -126,6 +126,7 @@ def ledger_counts(station, month):
         "money_tickets": sum((r["车票金额（元）"] or 0) for r in paid),
         "money_allowances": sum((r["生活补助（元）"] or 0) for r in paid),
         "families_found": len(found),
+        "after_the_fact": sum(bool(r["事后补录"]) for r in cases),
     }
     counts.update({f"brought_{c}": sum(r["送站方式"] == chinese(c) for r in arrived) for c in BroughtBy})
     counts.update({f"stayed_over_{d}": sum(r["期末在站天数"] > d for r in present) for d in stats.STAY_DAYS})

@@ -4,6 +4,7 @@ check their own row's state and set its fields; clean(); querysets); each step's
 lib.workflow.apply and makes the writes that follow for other rows."""
 
 from .cases import (
+    accept_stated_time,
     allow_without_portrait,
     case_close_checked,
     close_case,
@@ -17,6 +18,7 @@ from .cases import (
     record_sample,
     refer_dna,
     refresh_notice,
+    stated_time_checked,
     take_down_notices,
     withdraw_notice,
 )
@@ -24,6 +26,7 @@ from .interviews import judge_clue, propose_clues, record_interview
 from .register import close_with_departure, follow_merge, follow_stay, follow_transfer
 
 __all__ = [
+    "accept_stated_time",
     "allow_without_portrait",
     "case_close_checked",
     "close_case",
@@ -44,6 +47,7 @@ __all__ = [
     "record_sample",
     "refer_dna",
     "refresh_notice",
+    "stated_time_checked",
     "take_down_notices",
     "withdraw_notice",
 ]

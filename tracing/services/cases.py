@@ -12,9 +12,9 @@ from django.utils.translation import gettext as _
 from lib import workflow
 from lib.messages import Said
 from shelter.models import Decision
-from shelter.services import confirm_identity, request_check
+from shelter.services import confirm_identity, decide, request_check
 
-from ..models import CloseCause, PublicationState, QueryResult, QuickQuery, TracingCase
+from ..models import CloseCause, Deadline, PublicationState, QueryResult, QuickQuery, TracingCase
 
 
 def take_down_notices(*, case, at, by=None, reason=""):
@@ -186,3 +186,44 @@ def record_dna_receipt(*, case, received_at, received_by):
         raise ValidationError(_("There is no DNA request yet."))
     referral.mark_received(received_at, received_by)
     return referral
+
+
+@transaction.atomic
+def accept_stated_time(*, case, kind, by, reason, awaiting=False):
+    """A deadline met only after the fact (TracingCase.met_after_the_fact: stated before it, entered after)
+    counts by its stated time once someone other than the one who entered the step accepts it, with a
+    reason (shelter.services.decide; `awaiting`: the night shift, awaiting a second check). Refused with
+    ValidationError or SelfApprovalRefused. Returns the case."""
+    if kind not in (Deadline.NOTICE, Deadline.DNA) or not case.met_after_the_fact(kind):
+        raise ValidationError(_("This deadline was not met after the fact: there is no stated time to accept."))
+    if case.stated_time_accepted(kind):
+        raise ValidationError(_("The stated time is already accepted."))
+    if not by.has_perm("shelter.second_check"):
+        raise ValidationError(_("Only a supervisor may accept a stated time."))
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Say why the stated time is accepted.")})
+    decide(decision=Decision.STATED_TIME_ACCEPTED, target=case, station=case.station,
+           entered_by=case.step_entered_by(kind), by=by, awaiting=awaiting, note=reason,
+           params={"deadline": str(kind)})
+    accepted = {**(case.stated_accepted or {}), str(kind): {"by": by.pk, "reason": reason[:300],
+                                                            "at": timezone.now().isoformat()}}
+    met = getattr(case, f"{kind}_stated_at")
+    TracingCase.objects.filter(pk=case.pk).update(stated_accepted=accepted, **{f"{kind}_met_at": met})
+    case.stated_accepted = accepted
+    setattr(case, f"{kind}_met_at", met)
+    return case
+
+
+@transaction.atomic
+def stated_time_checked(*, check, agreed, by):
+    """The second check of a stated time accepted by the one who entered the step: not agreed, the deadline
+    counts by the entry time again."""
+    case = check.target
+    kind = check.params.get("deadline")
+    if agreed or case is None or kind not in (case.stated_accepted or {}):
+        return case
+    accepted = {k: v for k, v in case.stated_accepted.items() if k != kind}
+    met = TracingCase.counted_at(getattr(case, f"{kind}_stated_at"), getattr(case, f"{kind}_entered_at"))
+    TracingCase.objects.filter(pk=case.pk).update(stated_accepted=accepted, **{f"{kind}_met_at": met})
+    return case
