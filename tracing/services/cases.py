@@ -148,8 +148,9 @@ def record_intake_identity(*, stay, by, basis):
     case = TracingCase.objects.filter(stay=stay, closed_at__isnull=True).first()
     if case is None:
         return None
+    at = stay.entered_at or timezone.now()  # made at the desk, when the arrival was entered
     query = QuickQuery(kind=basis["kind"], result=QueryResult.CONFIRMED, reference=basis["reference"],
-                       made_at=timezone.now())
+                       made_at=at, entered_at=at)
     record_query(case=case, query=query, by=by)
     return query
 
