@@ -8,7 +8,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.functional import cached_property
 
-from shelter.models import AuditEvent, Stay
+from shelter.models import AuditEvent, SecondCheck, Stay
 from shelter.selectors import reviews_due
 from tracing.models import Deadline, Stage, TracingCase
 
@@ -58,8 +58,10 @@ def board(request):
                       files=[case.stay.person.file_no for s in sections for case in s["rows"]])
     reviews = reviews_due(board_stays(request, form), now)
     problems = problem_counts(request.user, now) if request.user.has_perm("oversight.view_problem") else None
+    awaiting = (SecondCheck.objects.for_user(request.user).pending().count()
+                if request.user.has_perm("shelter.view_auditevent") else 0)
     return render(request, "oversight/board.html", {
-        "problems": problems, "sections": sections, "summary": summary, "form": form, "now": now, "query": station_query(form),
+        "problems": problems, "second_checks": awaiting, "sections": sections, "summary": summary, "form": form, "now": now, "query": station_query(form),
         "reviews": reviews, "any_due": any(s["count"] for s in sections) or any(reviews.values()),
     })
 

@@ -58,6 +58,7 @@ def test_the_night_shift_records_it_as_awaiting_a_second_check(client_as, superv
     assert (check.decision, check.state, check.entered_by, check.target) == (
         "late_entry", "pending", supervisor, service)
     assert "停电后补录" in client.get(reverse("shelter:checks")).content.decode()
+    assert "1 decision awaits a second check" in client.get(reverse("oversight:board")).content.decode()
     # The one who decided cannot check it.
     with pytest.raises(SelfApprovalRefused):
         record_check(check=check, by=supervisor, agreed=True)
