@@ -12,6 +12,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
+from lib import idcard
 from lib.dates import in_register_years
 from lib.errors import Refusal
 from lib.scans import check_scan
@@ -80,6 +81,11 @@ def identity_basis_errors(identity, basis, reference):
         return {"identity_reference": gettext(
             "Give the reference of the basis: the police check's reference, the ID card's number, who in the "
             "family confirmed, or the national system's record.")}
+    if basis == IdentityBasis.ID_CARD:
+        try:
+            idcard.validate(reference)
+        except idcard.IdNumberError:
+            return {"identity_reference": gettext("This is not a valid ID card number: check each digit.")}
     return {}
 
 

@@ -33,8 +33,8 @@ def test_reception_cannot_mark_identity_confirmed_without_a_basis(client_as, rec
 
 def test_the_basis_at_intake_is_a_query_awaiting_its_second_check(client_as, reception, supervisor):
     response = client_as(reception).post("/people/new/", intake(
-        identity="confirmed", identity_basis="id_card", identity_reference="430524195003150021"))
-    assert response.status_code == 302
+        identity="confirmed", identity_basis="id_card", identity_reference="430524195003150022"), follow=True)
+    assert "once someone else has checked its basis" in response.content.decode()
     stay = Stay.objects.get()
     # Unidentified for every clock until the check: self-reported, its case open with its deadlines.
     assert stay.identity == "self_reported"
@@ -42,10 +42,10 @@ def test_the_basis_at_intake_is_a_query_awaiting_its_second_check(client_as, rec
     assert case.is_open and case.notice_due_at
     query = case.queries.get()
     assert (query.kind, query.result, query.reference, query.entered_by) == (
-        "id_card", "confirmed", "430524195003150021", reception)
+        "id_card", "confirmed", "430524195003150022", reception)
     check = SecondCheck.objects.get()
     assert (check.decision, check.state, check.target, check.entered_by) == ("identity", "pending", query, reception)
-    assert "430524195003150021" in client_as(supervisor).get("/checks/").content.decode()
+    assert "430524195003150022" in client_as(supervisor).get("/checks/").content.decode()
     record_check(check=check, by=supervisor, agreed=True)
     assert Stay.objects.get().identity == "confirmed"
     case = TracingCase.objects.get(stay=stay)
@@ -84,3 +84,28 @@ def test_a_case_closed_without_the_family_found_waits_for_a_second_check(supervi
     record_check(check=check, by=other, agreed=False, reason="家属仍在寻找，不应结案")
     case = TracingCase.objects.get(pk=case.pk)
     assert case.is_open and case.state == "open" and case.close_cause == ""
+
+
+def test_a_checked_id_card_query_names_the_file(supervisor, reception, case_of, arrive, station):
+    case = case_of(arrive(station, reception, sex="U"))
+    record_query(case=case, by=reception, query=QuickQuery(kind="id_card", result="confirmed", made_at=timezone.now(),
+                                                           reference="430524195003150014", name="王建国"))
+    record_check(check=SecondCheck.objects.get(), by=supervisor, agreed=True)
+    person = Stay.objects.get().person
+    assert (person.name, person.id_number, person.sex) == ("王建国", "430524195003150014", "M")
+    assert str(person.date_of_birth) == "1950-03-15"
+
+
+def test_an_id_card_query_needs_a_valid_number(reception, case_of, arrive, station):
+    case = case_of(arrive(station, reception))
+    query = QuickQuery(case=case, kind="id_card", result="confirmed", made_at=timezone.now(),
+                       reference="430524195003150011", entered_by=reception)
+    with pytest.raises(ValidationError) as e:
+        query.full_clean()
+    assert "reference" in e.value.message_dict
+
+
+def test_an_invalid_id_card_number_at_intake_is_refused_beside_the_field(client_as, reception):
+    response = client_as(reception).post("/people/new/", intake(
+        identity="confirmed", identity_basis="id_card", identity_reference="430524195003150011"))
+    assert "This is not a valid ID card number" in response.content.decode() and not Stay.objects.exists()

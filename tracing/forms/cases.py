@@ -27,7 +27,7 @@ class CaseRecordForm(SingleLineInputs, forms.ModelForm):
 class QuickQueryForm(CaseRecordForm):
     class Meta:
         model = QuickQuery
-        fields = ["kind", "made_at", "result", "reference", "details", "late_reason"]
+        fields = ["kind", "made_at", "result", "reference", "name", "details", "late_reason"]
         widgets = {"made_at": DATETIME_WIDGET, "kind": forms.RadioSelect, "result": forms.RadioSelect}
 
     def __init__(self, *args, **kwargs):

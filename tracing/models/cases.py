@@ -23,9 +23,11 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, transition
 
 from face.models import Portrait
+from lib import idcard
 from lib.dates import in_register_years
 from shelter.models import (
     FUTURE_MESSAGE,
+    ID_NUMBER_MESSAGES,
     FoundChannel,
     Identity,
     LedgerEntry,
@@ -618,6 +620,8 @@ class QuickQuery(LedgerEntry):
         help_text=_("Needed to confirm an identity: the police check's reference, the ID card's number, who in "
                     "the family confirmed, the national system's record."),
     )
+    name = models.CharField(_("name confirmed"), max_length=60, blank=True,
+                            help_text=_("The name the query confirmed: it goes onto the file once checked."))
 
     class Meta:
         verbose_name = _("identity query")
@@ -641,6 +645,11 @@ class QuickQuery(LedgerEntry):
                 errors = {"kind": errors["identity"]}
             if "identity_reference" in errors:
                 errors = {"reference": errors["identity_reference"]}
+            if not errors and self.kind == QueryKind.ID_CARD:
+                try:
+                    self.reference = idcard.validate(self.reference)
+                except idcard.IdNumberError as e:
+                    errors = {"reference": ID_NUMBER_MESSAGES[e.code]}
             if errors:
                 raise ValidationError(errors)
 

@@ -9,12 +9,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from lib import workflow
+from lib import idcard, workflow
 from lib.messages import Said
-from shelter.models import Decision
-from shelter.services import confirm_identity, decide, request_check
+from shelter.models import Decision, Sex
+from shelter.services import confirm_identity, correct_file, decide, request_check
 
-from ..models import CloseCause, Deadline, PublicationState, QueryResult, QuickQuery, TracingCase
+from ..models import CloseCause, Deadline, PublicationState, QueryKind, QueryResult, QuickQuery, TracingCase
 
 
 def take_down_notices(*, case, at, by=None, reason=""):
@@ -54,6 +54,7 @@ def identity_checked(*, check, agreed, by):
         return None
     case = TracingCase.objects.get(pk=query.case_id)
     confirm_identity(stay=case.stay)
+    name_from_query(query=query, person=case.stay.person)
     if case.is_open:
         close_case(case=case, by=by, cause=CloseCause.IDENTITY_CONFIRMED, at=query.made_at, system=True,
                    reason=Said("close_cause", cause=CloseCause.IDENTITY_CONFIRMED))
@@ -140,6 +141,21 @@ def case_close_checked(*, check, agreed, by):
     case.reopen(by=by, reason=check.check_reason)
     case.save()
     return case
+
+
+def name_from_query(*, query, person):
+    """Found means named: the name a checked query confirmed, and the number of the ID card seen (when the
+    file has none and the sex agrees), go onto the file (shelter.services.correct_file)."""
+    changed = False
+    if query.name and query.name != person.name:
+        person.name, changed = query.name, True
+    if query.kind == QueryKind.ID_CARD and not person.id_number and query.reference:
+        if person.sex in (Sex.UNKNOWN, idcard.sex(query.reference)):
+            person.id_number, changed = query.reference, True
+            person.sex = idcard.sex(query.reference)
+    if changed:
+        correct_file(person=person)
+    return changed
 
 
 def record_intake_identity(*, stay, by, basis):
