@@ -1,10 +1,15 @@
 """A problem accepted by a second pair of eyes (issue 21): a supervisor cannot accept a problem of their own
 (its owner), unless recorded as awaiting a second check; one that disagrees opens it again."""
 
+import datetime
+from types import SimpleNamespace
+
 import pytest
 from django.utils import timezone
 
-from oversight.models import Problem, ProblemState
+from family.services import registered_apart
+from oversight import problem_sweep
+from oversight.models import Problem, ProblemKind, ProblemState
 from oversight.services import accept_problem
 from shelter.models import SecondCheck, SelfApprovalRefused
 from shelter.services import record_check
@@ -39,3 +44,14 @@ def test_the_night_shift_accepts_it_awaiting_a_second_check(client_as, own_probl
     record_check(check=check, by=make_user("wang", "supervisor", station), agreed=False, reason="应补拍照片")
     problem = Problem.objects.get()
     assert problem.state == ProblemState.OPEN and problem.accepted_by is None and problem.closed_at is None
+
+
+def test_a_dismissal_given_its_second_check_raises_no_problem(station, reception, supervisor, arrive):
+    one, two = arrive(station, reception), arrive(station, reception)
+    registered_apart(person=two.person, duplicates=[SimpleNamespace(person=one.person)], by=reception)
+    later = timezone.now() + datetime.timedelta(days=2)
+    problem_sweep.run(later)
+    assert Problem.objects.get(kind=ProblemKind.DUPLICATE_DISMISSED).state == ProblemState.OPEN
+    record_check(check=SecondCheck.objects.get(decision="duplicate"), by=supervisor, agreed=True)
+    problem_sweep.run(later)
+    assert Problem.objects.get(kind=ProblemKind.DUPLICATE_DISMISSED).state == ProblemState.FIXED
