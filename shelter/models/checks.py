@@ -41,7 +41,7 @@ EFFECTIVE_ONLY_WHEN_CHECKED = (Decision.IDENTITY_CONFIRMED,)
 class CheckState(models.TextChoices):
     PENDING = "pending", _("awaiting a second check")
     CHECKED = "checked", _("checked")
-    REJECTED = "rejected", _("rejected")
+    REJECTED = "rejected", _("not agreed")
 
 
 class SelfApprovalRefused(Refusal):
@@ -80,9 +80,9 @@ class SecondCheck(models.Model):
     target = GenericForeignKey("content_type", "object_id")
     # What the decision concerns beyond its record, as codes (e.g. {"deadline": "notice"}).
     params = models.JSONField(default=dict, blank=True)
-    entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("decided by"), null=True, blank=True,
+    entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("decision taken by"), null=True, blank=True,
                                    on_delete=models.PROTECT, related_name="+")
-    entered_at = models.DateTimeField(_("decided"), default=timezone.now, editable=False)
+    entered_at = models.DateTimeField(_("decision taken"), default=timezone.now, editable=False)
     note = models.CharField(_("reason given"), max_length=300, blank=True)
     state = FSMField(_("state"), default=CheckState.PENDING, choices=CheckState.choices, protected=True,
                      db_index=True)
