@@ -316,6 +316,9 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
 # The ledger rule: an entry made more than this many hours after the event is flagged late.
 LATE_ENTRY_HOURS = envint("LATE_ENTRY_HOURS", 24)
+# A decision awaiting a second check (shelter.models.checks) is reminded to the supervisors once, this
+# many hours after it was taken (the night shift's decisions by the morning).
+SECOND_CHECK_REMIND_HOURS = envint("SECOND_CHECK_REMIND_HOURS", 8)
 # Adults of 16 and over with no mental or intellectual disability normally stay at most this long.
 STAY_REVIEW_DAYS = envint("STAY_REVIEW_DAYS", 10)
 # Anyone still unidentified is reviewed after one month. A review is "due" this many days before.

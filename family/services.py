@@ -11,8 +11,10 @@ from lib import workflow
 from lib.errors import Refusal
 from lib.messages import Said
 from lib.queue import after_commit
-from shelter.models import DepartureKind
+from shelter.models import Decision, DepartureKind, Person
+from shelter.services import confirm_identity, correct_file, decide, request_check
 from tracing import services as tracing_services
+from tracing.models import QueryKind, QueryResult, QuickQuery, TracingCase
 
 from . import finding
 from .models import Candidate, DuplicateState, FamilyReport, FoundBy, PossibleDuplicate, ReportPhoto, ReportState
@@ -73,12 +75,15 @@ def request_search(*, report, by=None, origin=None):
 
 def registered_apart(*, person, duplicates, by):
     """The intake went ahead after the warning: these pairs were judged different people (the desk's
-    own judgement, made on the intake page), so they are not raised again."""
+    own judgement, made on the intake page), so they are not raised again; each judgement awaits a
+    second pair of eyes (shelter.services.request_check; duplicate_checked opens it again if not agreed)."""
     for duplicate in duplicates:
         warning = PossibleDuplicate.record(person, duplicate.person, FoundBy.INTAKE)
         if warning.state == DuplicateState.OPEN:
             warning.dismiss(by=by, reason=Said("registered_apart"))
             warning.save()
+            request_check(decision=Decision.DUPLICATE_DISMISSED, target=warning, station=person.station,
+                          entered_by=by, params={"at": "intake"})
 
 
 def follow_merge(*, merged, survivor, by):
@@ -116,23 +121,51 @@ def rerank_candidates(*, clue):
 
 
 @transaction.atomic
-def confirm_candidate(*, candidate, by, reason, channel=""):
+def confirm_candidate(*, candidate, by, reason, channel="", facts=(), awaiting=False):
     """The family's missing relative is this resident (Candidate.confirm: the review). The report is
     confirmed and linked to the person and stay (FamilyReport.confirm_match), the stay's open tracing case
     moves to "family found" (tracing's service, with the reviewer's permission on the case; the channel as
     chosen, else a face match when the face brought the candidate, a family report otherwise) and the
-    staff in charge are told. One transaction: refused anywhere, nothing changes. Returns the candidate."""
+    staff in charge are told. One transaction: refused anywhere, nothing changes. Returns the candidate.
+
+    A second pair of eyes: not by the one who took the report (shelter.services.decide; `awaiting` records
+    it as awaiting a second check). Found means named: the report's `facts` chosen (Candidate.FACTS) are
+    copied onto the file, and the family's confirmation is recorded as the basis of the identity (a
+    quick query of the case), confirmed at once when someone other than the report's taker confirmed the
+    match, else once someone else has checked it."""
+    report = candidate.report
+    pending = decide(decision=Decision.MATCH_CONFIRMED, target=candidate, station=candidate.person.station,
+                     entered_by=report.taken_by, by=by, awaiting=awaiting, note=reason)
     workflow.apply(candidate, "confirm", by, reason=reason)
     report = FamilyReport.objects.select_for_update().get(pk=candidate.report_id)
     report.confirm_match(candidate, by=by, reason=reason)
     report.save()
     candidate.report = report
+    name_the_file(candidate=candidate, facts=facts)
     case = getattr(candidate.stay, "tracing_case", None) if candidate.stay else None
     if case is not None and case.is_open:
-        tracing_services.find_family(case=case, by=by, channel=channel or candidate.default_channel(),
+        query = QuickQuery(kind=QueryKind.FAMILY, result=QueryResult.CONFIRMED, made_at=timezone.now(),
+                           reference=report.reference,
+                           details=f"{report.reporter_relation} {report.reporter_name}".strip()[:300])
+        tracing_services.record_query(case=case, query=query, by=by, checked=pending is None)
+        tracing_services.find_family(case=TracingCase.objects.get(pk=case.pk), by=by,
+                                     channel=channel or candidate.default_channel(),
                                      reason=Said("candidate_confirmed", ref=report.reference, reason=str(reason)))
+    elif candidate.stay is not None and pending is None:
+        confirm_identity(stay=candidate.stay)
     candidate.notify_confirmed(by)
     return candidate
+
+
+def name_the_file(*, candidate, facts):
+    """The report's facts chosen (`facts`: file field names of Candidate.FACTS) copied onto the resident's
+    file, checked as a correction is (shelter.services.correct_file). Returns {field: old value}."""
+    person = Person.objects.get(pk=candidate.person_id)
+    candidate.person = person
+    before = candidate.copy_facts(set(facts))
+    if before:
+        correct_file(person=person)
+    return before
 
 
 @transaction.atomic
@@ -149,9 +182,24 @@ def reject_candidate(*, candidate, by, reason):
     return candidate
 
 
-def dismiss_duplicate(*, warning, by, reason):
-    """Two files are different people (PossibleDuplicate.dismiss, with the reason)."""
+def dismiss_duplicate(*, warning, by, reason, awaiting=False):
+    """Two files are different people (PossibleDuplicate.dismiss, with the reason). A second pair of eyes:
+    not by the one who registered the newer file (shelter.services.decide), unless recorded as awaiting
+    a second check."""
+    decide(decision=Decision.DUPLICATE_DISMISSED, target=warning, station=warning.person.station,
+           entered_by=warning.person.created_by, by=by, awaiting=awaiting, note=reason)
     return workflow.apply(warning, "dismiss", by, reason=reason)
+
+
+def duplicate_checked(*, check, agreed, by):
+    """The second check of a warning dismissed by the one who registered the file (at the intake, going
+    ahead after the warning): not agreed, the warning is open again, to be judged or the files merged."""
+    warning = check.target
+    if agreed or warning is None or warning.state != DuplicateState.DISMISSED:
+        return warning
+    warning.reopen(by=by, reason=check.check_reason)
+    warning.save()
+    return warning
 
 
 def close_report(*, report, step, by, reason=""):

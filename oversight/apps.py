@@ -10,9 +10,13 @@ class OversightConfig(AppConfig):
     def ready(self):
         """Supervisors and station heads land on the deadline board (shelter.hooks.HOME_PAGES)."""
         from shelter import hooks
+        from shelter.models import Decision
 
         from . import messages  # noqa: F401  (registers the codes)
         from .figures import figure_target
+        from .services import problem_checked
+
+        hooks.SECOND_CHECK_FOLLOWS[Decision.PROBLEM_ACCEPTED] = problem_checked
 
         hooks.AUDIT_TARGETS["figure"] = figure_target
         if ("tracing.view_board", "oversight:board") not in hooks.HOME_PAGES:

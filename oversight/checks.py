@@ -12,6 +12,7 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 
@@ -23,9 +24,12 @@ from shelter.models import (
     OPEN_STAY_STATES,
     Belonging,
     BroughtBy,
+    CheckState,
+    Decision,
     Departure,
     Identity,
     Person,
+    SecondCheck,
     Sex,
     Station,
     Stay,
@@ -208,9 +212,14 @@ def belongings(now):
 
 def duplicate_dismissed(now):
     """A possible duplicate dismissed by someone who is not a supervisor: a supervisor takes a second
-    look (accepting the problem with a reason, or merging the files)."""
+    look (accepting the problem with a reason, or merging the files), unless someone else already gave
+    the dismissal its second check (shelter.models.checks)."""
+    checked = SecondCheck.objects.filter(
+        decision=Decision.DUPLICATE_DISMISSED, state=CheckState.CHECKED,
+        content_type=ContentType.objects.get_for_model(PossibleDuplicate)).values("object_id")
     rows = (PossibleDuplicate.objects.filter(state=DuplicateState.DISMISSED)
             .exclude(reviewed_by__groups__name__in=("supervisor", "administrator"))
+            .exclude(pk__in=checked)
             .values_list("pk", "person_id", "person__station_id", "other_id", "reviewed_by_id"))
     for pk, person, station_id, other, by in rows:
         yield Found(ProblemKind.DUPLICATE_DISMISSED, f"duplicate_dismissed:duplicate:{pk}", station_id, person,

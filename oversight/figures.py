@@ -269,6 +269,11 @@ def _figures():
         Figure("interview_missing", "tracing", _("first interviews still missing"), CASES,
                first_interview_missing),
         Figure("interviews", "tracing", _("interviews held"), INTERVIEWS),
+        # Stated before the deadline, entered after it: met only after the fact (counted late unless another
+        # person accepted the stated time).
+        Figure("after_the_fact", "tracing", _("deadlines met only after the fact"), CASES,
+               Q(notice_stated_at__lte=F("notice_due_at"), notice_entered_at__gt=F("notice_due_at"))
+               | Q(dna_stated_at__lte=F("dna_due_at"), dna_entered_at__gt=F("dna_due_at"))),
         Figure("families_found", "found", _("Families found"), FOUND, Q(close_cause=CloseCause.FAMILY_FOUND)),
     ]
     figures += [

@@ -194,7 +194,7 @@ def deadline_status(met, due, closed, now):
 def tracing(station_ids, start, end, at_end, now):
     headers = ["站点", "档案号", "姓名", "入站时间", "寻亲状态", "公告期限", "首次发布", "公告情况", "发布渠道",
                "DNA送检期限", "DNA函号", "送检函发出", "公安单位", "采样时间", "比对结果", "结果时间", "DNA送检情况",
-               "结案时间", "找到家人", "寻亲渠道", "首次问询期限", "首次问询", "首次问询情况"]
+               "结案时间", "找到家人", "寻亲渠道", "首次问询期限", "首次问询", "首次问询情况", "事后补录"]
     cases = (
         TracingCase.objects.filter(arrival__station__in=station_ids)
         .filter(Q(arrival__arrived_at__gte=start, arrival__arrived_at__lt=end)
@@ -221,8 +221,19 @@ def tracing(station_ids, start, end, at_end, now):
             local(case.interview_first_due_at), local(case.interview_first_at),
             deadline_status(case.interview_first_at, case.interview_first_due_at, case.closed_at, now)
             if case.interview_first_due_at else "",
+            after_the_fact(case),
         ])
     return Ledger("tracing", headers, rows)
+
+
+def after_the_fact(case):
+    """The deadlines met only after the fact (stated before, entered after), and whether another person
+    accepted the stated time: e.g. "公告（已认可）；DNA送检"; "" when none."""
+    parts = []
+    for kind, label in (("notice", "公告"), ("dna", "DNA送检")):
+        if case.met_after_the_fact(kind):
+            parts.append(label + ("（已认可）" if case.stated_time_accepted(kind) else ""))
+    return "；".join(parts)
 
 
 BUILDERS = {"register": register, "return_home": return_home, "deaths": deaths, "tracing": tracing}

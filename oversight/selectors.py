@@ -5,7 +5,7 @@ import datetime
 from django.utils import timezone
 
 from face.selectors import thumbnails
-from shelter.models import Station
+from shelter.models import CheckState, SecondCheck, Station
 from tracing.models import due_field
 
 from .filters import ProblemFilter
@@ -53,3 +53,12 @@ def filtered_problems(user, data):
     rows = Problem.objects.for_user(user).select_related("station", "person", "owner", "accepted_by")
     shown = ProblemFilter(data or {"state": ProblemState.OPEN}, rows)
     return shown.form, shown.qs
+
+
+def second_checks_in(station_ids, start, end):
+    """The month's decisions of the second pair of eyes recorded as awaiting a second check (these stations,
+    taken in [start, end)): how many, and how many still await it."""
+    checks = SecondCheck.objects.filter(entered_at__gte=start, entered_at__lt=end)
+    if station_ids is not None:
+        checks = checks.filter(station__in=list(station_ids))
+    return {"recorded": checks.count(), "awaiting": checks.filter(state=CheckState.PENDING).count()}

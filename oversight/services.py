@@ -9,7 +9,8 @@ from django.utils.translation import gettext as _
 
 from lib import workflow
 from lib.errors import Refusal
-from shelter.models import Departure, Notification, Person, Stay
+from shelter.models import Decision, Departure, Notification, Person, Stay
+from shelter.services import decide
 
 from . import comparison, finance
 from .figures import month_end, month_start
@@ -163,9 +164,25 @@ def fix_finding(*, problem, by, note):
     return problem
 
 
-def accept_problem(*, problem, by, reason):
-    """A supervisor accepts a data-quality problem as it is (Problem.accept: the reason is kept)."""
+@transaction.atomic
+def accept_problem(*, problem, by, reason, awaiting=False):
+    """A supervisor accepts a data-quality problem as it is (Problem.accept: the reason is kept). Not their
+    own (the problem's owner): a second pair of eyes (shelter.services.decide), unless recorded as awaiting
+    a second check (the night shift); a second check that disagrees opens it again (problem_checked)."""
+    decide(decision=Decision.PROBLEM_ACCEPTED, target=problem, station=problem.station, entered_by=problem.owner,
+           by=by, awaiting=awaiting, note=reason)
     return workflow.apply(problem, "accept", by, reason=reason)
+
+
+def problem_checked(*, check, agreed, by):
+    """The second check of a problem its own owner accepted: not agreed, it is open again (the accepting
+    undone, the checker's reason in the transition log)."""
+    problem = check.target
+    if agreed or problem is None or problem.state != ProblemState.ACCEPTED:
+        return problem
+    problem.reopen(by=by, reason=check.check_reason)
+    problem.save()
+    return problem
 
 
 def query_items(*, problem=None, comparison=None):

@@ -21,12 +21,14 @@ from .models import (
     DeathReportSending,
     Departure,
     DepartureKind,
+    IdentityBasis,
     Person,
     Service,
     Station,
     Stay,
     StayReview,
     User,
+    identity_basis_errors,
 )
 
 DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -91,6 +93,14 @@ class StayForm(SingleLineInputs, forms.ModelForm):
         help_text=_("One item per line, with the count at the end, e.g. “mobile phone 1”."),
     )
     intake_token = forms.CharField(widget=forms.HiddenInput, required=False)
+    identity_basis = forms.ChoiceField(
+        label=_("identity confirmed by"), required=False, choices=[("", "—"), *IdentityBasis.choices],
+        help_text=_("Needed for “confirmed”; a second person checks it before the identity counts as confirmed."),
+    )
+    identity_reference = forms.CharField(
+        label=_("reference of the basis"), required=False, max_length=120,
+        help_text=_("The police check's reference, the ID card's number, who in the family confirmed…"),
+    )
 
     class Meta:
         model = Stay
@@ -110,11 +120,24 @@ class StayForm(SingleLineInputs, forms.ModelForm):
         self.fields["arrived_at"].initial = timezone.localtime().replace(second=0, microsecond=0)
         self.fields["intake_token"].initial = uuid.uuid4()
         explain_late_reason(self)
+        order = list(self.fields)
+        for name in ("identity_reference", "identity_basis"):  # beside the identity they ground
+            order.remove(name)
+            order.insert(order.index("identity") + 1, name)
+        self.order_fields(order)
         staff = User.objects.filter(is_active=True)
         self.fields["staff_in_charge"].queryset = staff.filter(station=station) if station else staff
 
     def clean_intake_token(self):
         return parse_uuid(self.cleaned_data.get("intake_token"))
+
+    def clean(self):
+        cleaned = super().clean()
+        errors = identity_basis_errors(cleaned.get("identity"), cleaned.get("identity_basis"),
+                                       cleaned.get("identity_reference"))
+        for field, message in errors.items():
+            self.add_error(field, message)
+        return cleaned
 
     def clean_belongings_text(self):
         """Each line checked as the model checks a belonging, the errors named by line, beside the box."""

@@ -8,9 +8,18 @@ anyway, shelter.signals.arrival_registered carries the list to whoever records t
 
 HOME_PAGES: (permission, URL name) pairs; a user with the permission lands on that page, the first
 that matches; everyone else on the people list.
+
+SECOND_CHECK_FOLLOWS: {decision code: f(*, check, agreed, by)}, what follows a second check for the
+app whose decision it was (shelter.services.record_check calls it in the check's transaction): an
+identity confirmed once checked, a dismissed warning opened again when the check disagrees...
 """
 
 DUPLICATE_FINDERS = []
+SECOND_CHECK_FOLLOWS = {}
+# LATE_STEPS: functions f(user) -> [row] of the steps of the apps above that met a deadline only after the
+# fact (stated before it, entered after), shown on the late list: each row a dict with "label", "person",
+# "stated", "entered", "due", "by", "accepted" (who accepted the stated time, or None), "accept_url".
+LATE_STEPS = []
 HOME_PAGES = []
 # What the audit page says for a target recorded as "<kind> <key>" (e.g. "figure arrivals"): kind ->
 # function(key) -> label in the reader's language; filled by the app that records such targets.

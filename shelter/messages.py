@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from lib import messages
 
-from .models import ReportRecipient, ReviewPoint
+from .models import Decision, ReportRecipient, ReviewPoint
 
 
 def named(params):
@@ -55,4 +55,18 @@ messages.register(
     body=_("The body of %(name)s (%(file)s), kept at %(place)s, has not been claimed; its claim deadline is "
            "%(due)s. Then record its disposal with the approval."),
     prepare=named,
+)
+
+
+def decision_values(params):
+    decision = params.get("decision")
+    return {**params, "what": Decision(decision).label if decision in Decision.values else decision or "-"}
+
+
+messages.register(
+    "second_check_waiting",
+    subject=_("Awaiting a second check: %(what)s"),
+    body=_("A decision awaits a second check since %(since)s: %(what)s. Someone other than the one who took it "
+           "checks it on the list of second checks."),
+    prepare=decision_values,
 )

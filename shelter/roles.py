@@ -19,12 +19,13 @@ ROLES = {
     "reception": VIEW_PEOPLE + REGISTER,
     # Everything reception does, and answers for deadlines and late entries.
     "supervisor": VIEW_PEOPLE + REGISTER + ["face.override_quality", "shelter.view_auditevent", "shelter.unlock_account",
-                                            "shelter.review_late_entry", "shelter.review_stay"],
+                                            "shelter.review_late_entry", "shelter.review_stay",
+                                            "shelter.second_check"],
     # Reads the files and the monthly figures; changes nothing.
     "station_head": VIEW_PEOPLE + ["shelter.view_auditevent"],
     # Sees every station; manages users and reference data in the admin.
     "administrator": VIEW_PEOPLE + REGISTER + ["shelter.view_all_stations", "shelter.view_auditevent",
-                                               "shelter.unlock_account"],
+                                               "shelter.unlock_account", "shelter.second_check"],
 }
 
 # Family tracing: the desk does the tracing work; supervisors answer for the deadlines (their landing

@@ -12,7 +12,20 @@ from django.utils.translation import gettext as _
 from lib import workflow
 
 from .filters import AuditFilter, PersonFilter
-from .models import AuditEvent, Body, BodyState, Death, Departure, Person, Service, StateLog, Stay, Transfer
+from .models import (
+    AuditEvent,
+    Body,
+    BodyState,
+    CheckState,
+    Death,
+    Departure,
+    Person,
+    SecondCheck,
+    Service,
+    StateLog,
+    Stay,
+    Transfer,
+)
 
 
 def person_for(user, pk):
@@ -140,3 +153,16 @@ def late_entry_for(user, kind, pk):
     qs = model.objects.filter(pk__in=stays) if model is Stay else model.objects.filter(stay__in=stays)
     entry = get_object_or_404(qs.filter(late=True), pk=pk)
     return entry, (entry if model is Stay else entry.stay)
+
+
+def second_checks_for(user, state=CheckState.PENDING):
+    """The decisions of the user's stations in this state (awaiting a second check by default), oldest
+    first, with what they concern."""
+    return (SecondCheck.objects.for_user(user).filter(state=state)
+            .select_related("station", "entered_by", "checked_by", "content_type").prefetch_related("target")
+            .order_by("entered_at", "pk"))
+
+
+def second_check_for(user, pk):
+    """One decision of the user's stations (404 otherwise)."""
+    return get_object_or_404(SecondCheck.objects.for_user(user), pk=pk)

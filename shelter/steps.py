@@ -15,6 +15,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from lib import workflow
+from lib.errors import Refusal
 
 from .models import AuditEvent
 
@@ -36,6 +37,9 @@ def take_step(request, obj, name, *, person=None, form=None, done=None, audit=No
     except workflow.WorkflowError as e:
         refused(request, form, e.message)
         return Outcome(False, refusal="conflict" if e.conflict else "workflow")
+    except Refusal as e:  # e.g. a decision on one's own entry (a second pair of eyes)
+        refused(request, form, e.message)
+        return Outcome(False, refusal="workflow")
     except ValidationError as e:
         refused(request, form, e)
         return Outcome(False, refusal="invalid")

@@ -13,9 +13,10 @@ import datetime
 
 from django.conf import settings
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
-from .models import Body, BodyState, Death, Notification, Stay
+from .models import Body, BodyState, CheckState, Death, Notification, SecondCheck, Stay
 
 
 def run(now=None):
@@ -74,4 +75,25 @@ def body_claims(now=None):
             Notification.send(station.staff("supervisor", "station_head"), kind="body_claim_due", params=params,
                               url=body.death.get_absolute_url(), station=station, reference=person.file_no)
         sent.append(body)
+    return sent
+
+
+def remind_checks(now=None):
+    """Decisions awaiting a second check for SECOND_CHECK_REMIND_HOURS: the station's supervisors (but the
+    one who decided) are reminded once, each reminder claimed by a conditional UPDATE
+    (SecondCheck.claim_reminder). Returns the checks this call reminded of."""
+    now = now or timezone.now()
+    since = now - datetime.timedelta(hours=settings.SECOND_CHECK_REMIND_HOURS)
+    sent = []
+    due = (SecondCheck.objects.filter(state=CheckState.PENDING, reminded_at__isnull=True, entered_at__lte=since)
+           .select_related("station").order_by("entered_at"))
+    for check in due:
+        with transaction.atomic():
+            if not check.claim_reminder(now):
+                continue
+            told = [u for u in check.station.who_is_told() if u.pk != check.entered_by_id]
+            Notification.send(told, kind="second_check_waiting", params={
+                "decision": check.decision, "since": timezone.localtime(check.entered_at).strftime("%Y-%m-%d %H:%M")},
+                url=reverse("shelter:checks"), station=check.station, reference=f"check-{check.pk}")
+        sent.append(check)
     return sent

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import audit, files, notifications, people, transfers
+from .views import audit, checks, files, notifications, people, transfers
 
 app_name = "shelter"
 urlpatterns = [
@@ -33,4 +33,6 @@ urlpatterns = [
     path("notifications/read/", notifications.notifications_read, name="notifications_read"),
     path("notifications/badge/", notifications.notification_badge, name="notification_badge"),
     path("audit/", audit.audit_log, name="audit"),
+    path("checks/", checks.checks, name="checks"),
+    path("checks/<int:pk>/", checks.check, name="check"),
 ]

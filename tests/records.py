@@ -92,10 +92,11 @@ def refer():
 def query():
     """query(case, user, result="not_confirmed", kind="police_id", when=None): an identity query recorded
     when it was made."""
-    def query(case, user, result="not_confirmed", kind="police_id", when=None):
+    def query(case, user, result="not_confirmed", kind="police_id", when=None, reference="公安核查2026-001"):
         when = when or timezone.now()
         return record_query(case=case, by=user, query=QuickQuery(
-            kind=kind, result=result, made_at=when, details="公安人口信息系统比对", entered_at=when))
+            kind=kind, result=result, made_at=when, details="公安人口信息系统比对", entered_at=when,
+            reference=reference))
 
     return query
 

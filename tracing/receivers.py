@@ -16,7 +16,7 @@ from django.dispatch import receiver
 from django_fsm.signals import post_transition
 
 from shelter.models import Person, Stay, StayState
-from shelter.signals import person_merged
+from shelter.signals import arrival_registered, person_merged
 
 from . import services
 
@@ -41,6 +41,13 @@ def close_with_stay(sender, instance, name, source, target, method_kwargs=None, 
     elif departure is not None:
         services.stop_stay_clocks(stay=instance, departure=departure)
         services.close_with_departure(stay=instance, departure=departure, by=method_kwargs.get("by"))
+
+
+@receiver(arrival_registered, sender=Stay, dispatch_uid="tracing.intake_identity")
+def intake_identity(sender, stay, by, identity_basis=None, **kwargs):
+    """An identity the desk said was confirmed: its basis recorded as the case's query, awaiting its check."""
+    if identity_basis:
+        services.record_intake_identity(stay=stay, by=by, basis=identity_basis)
 
 
 @receiver(person_merged, sender=Person, dispatch_uid="tracing.follow_merge")

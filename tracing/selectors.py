@@ -3,12 +3,14 @@ station may see: anything else is a 404, as if it did not exist."""
 
 from dataclasses import dataclass
 
+from django.db import models
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from lib import workflow
 
-from .models import Clue, ClueKind, ClueState, Interview, Publication, TracingCase
+from .models import Clue, ClueKind, ClueState, Deadline, Interview, Publication, TracingCase
 
 # --- Tracing cases ----------------------------------------------------------------------------------
 
@@ -94,3 +96,29 @@ def id_number_clue_for(user, case, pk):
 def interview_for(user, pk):
     """An interview on a stay of the user's station (404 otherwise)."""
     return get_object_or_404(Interview.objects.for_user(user).select_related("stay__person__station"), pk=pk)
+
+
+def after_the_fact_for(user):
+    """Late-list rows (shelter.hooks.LATE_STEPS) of the user's stations' cases whose notice or DNA deadline
+    was met only after the fact (TracingCase.met_after_the_fact), newest entry first."""
+    cases = (TracingCase.objects.for_user(user)
+             .filter(models.Q(notice_stated_at__lte=models.F("notice_due_at"),
+                              notice_entered_at__gt=models.F("notice_due_at"))
+                     | models.Q(dna_stated_at__lte=models.F("dna_due_at"), dna_entered_at__gt=models.F("dna_due_at")))
+             .select_related("stay__person").order_by("-pk")[:200])
+    rows = []
+    for case in cases:
+        for kind, label in ((Deadline.NOTICE, _("tracing notice")), (Deadline.DNA, _("DNA referral"))):
+            if not case.met_after_the_fact(kind):
+                continue
+            accepted = case.stated_time_accepted(kind)
+            by = case.step_entered_by(kind)
+            rows.append({
+                "label": label, "person": case.stay.person, "due": getattr(case, f"{kind}_due_at"),
+                "stated": getattr(case, f"{kind}_stated_at"), "entered": getattr(case, f"{kind}_entered_at"),
+                "by": by, "by_id": by.pk if by else None,
+                "accepted": accepted["reason"] if accepted else None,
+                "accept_url": reverse("tracing:accept_stated_time", args=[case.pk, kind]),
+            })
+    rows.sort(key=lambda r: r["entered"], reverse=True)
+    return rows

@@ -6,6 +6,7 @@ app_name = "tracing"
 urlpatterns = [
     path("cases/<int:pk>/", cases.case, name="case"),
     path("cases/<int:pk>/do/<slug:action>/", cases.act, name="act"),
+    path("cases/<int:pk>/stated-time/<slug:kind>/", cases.accept_stated_time, name="accept_stated_time"),
     path("cases/<int:pk>/notice/", documents.notice, name="notice"),
     path("cases/<int:pk>/notice.pdf", documents.notice_pdf, name="notice_pdf"),
     path("cases/<int:pk>/dna-request.pdf", documents.dna_letter, name="dna_letter"),

@@ -6,6 +6,8 @@ from django.utils.translation import gettext_lazy as _
 from lib.text import SingleLineInputs
 from shelter.models import FOUND_CHANNEL_CHOICES
 
+from ..models import Candidate
+
 
 class ReasonForm(SingleLineInputs, forms.Form):
     reason = forms.CharField(label=_("reason"), max_length=300, widget=forms.TextInput(attrs={"size": 40}))
@@ -17,3 +19,11 @@ class ConfirmForm(ReasonForm):
 
     channel = forms.ChoiceField(label=_("how the family was found"), required=False,
                                 choices=[("", _("as the search found it"))] + FOUND_CHANNEL_CHOICES)
+    # Found means named: the report's facts to copy onto the file (Candidate.FACTS), field by field.
+    facts = forms.MultipleChoiceField(label=_("copy onto the file"), required=False,
+                                      choices=[(field, field) for field, _source in Candidate.FACTS])
+    awaiting = forms.BooleanField(label=_("record it as awaiting a second check"), required=False)
+
+
+class DismissForm(ReasonForm):
+    awaiting = forms.BooleanField(label=_("record it as awaiting a second check"), required=False)

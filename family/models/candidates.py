@@ -128,6 +128,46 @@ class Candidate(ConcurrentTransitionMixin, models.Model):
         self._reviewed(by, reason)
         self.stay = self.person.current_stay or self.stay
 
+    # The report's facts a confirmed match offers to copy onto the file, field by field: (file field, report
+    # field). The reporter becomes the file's relatives' contact.
+    FACTS = (("name", "name"), ("sex", "sex"), ("date_of_birth", "date_of_birth"), ("id_number", "id_number"),
+             ("native_place", "native_place"), ("relatives_phone", "reporter_phone"))
+
+    # Facts the report's station alone reads (FamilyReport.shows_contact_to): offered, not shown, elsewhere.
+    PRIVATE_FACTS = ("id_number", "relatives_phone")
+
+    def offered_facts(self):
+        """[(file field, label, the report's value as shown, the file's now, private)] of the report's facts
+        that are known and differ from the file's: what confirming the match offers to copy."""
+        report, person = self.report, self.person
+        rows = []
+        for field, source in self.FACTS:
+            value = getattr(report, source)
+            if value in ("", None, "U") or value == getattr(person, field):
+                continue
+            shown = report.get_sex_display() if field == "sex" else value
+            if field == "relatives_phone":
+                shown = f"{value}（{report.reporter_relation} {report.reporter_name}）"
+            now = person.get_sex_display() if field == "sex" else getattr(person, field)
+            rows.append((field, Person._meta.get_field(field).verbose_name, shown, now or "–",
+                         field in self.PRIVATE_FACTS))
+        return rows
+
+    def copy_facts(self, fields):
+        """Set the chosen facts of the report on the file (unsaved; shelter.services.correct_file checks and
+        saves it): {field: old value} of those changed."""
+        report, person = self.report, self.person
+        before = {}
+        for field, source in self.FACTS:
+            if field not in fields:
+                continue
+            value = getattr(report, source)
+            if value in ("", None, "U") or value == getattr(person, field):
+                continue
+            before[field] = getattr(person, field)
+            setattr(person, field, value)
+        return before
+
     def default_channel(self):
         return FoundChannel.FACE if self.face_distance is not None else FoundChannel.FAMILY_REPORT
 

@@ -88,6 +88,12 @@ class PossibleDuplicate(ConcurrentTransitionMixin, models.Model):
             raise ValidationError({"reason": _("Give the reason why these are two different people.")})
         self.reviewed_by, self.reviewed_at, self.review_reason = by, timezone.now(), reason.strip()
 
+    @transition(field=state, source=DuplicateState.DISMISSED, target=DuplicateState.OPEN,
+                permission="shelter.second_check", custom={"label": _("Open again")})
+    def reopen(self, by=None, reason=""):
+        """A dismissal a second person did not agree with (family.services.duplicate_checked)."""
+        self.reviewed_by, self.reviewed_at, self.review_reason = None, None, ""
+
     @transition(field=state, source=[DuplicateState.OPEN, DuplicateState.DISMISSED], target=DuplicateState.MERGED,
                 custom={"label": _("Merged")})
     def mark_merged(self, by=None, reason=""):

@@ -12,7 +12,7 @@ from shelter.models import AuditEvent
 from shelter.steps import take_step, then
 
 from .. import services
-from ..forms.review import ConfirmForm, ReasonForm
+from ..forms.review import ConfirmForm, DismissForm, ReasonForm
 from ..selectors import candidate_for_review, warning_for
 
 
@@ -34,7 +34,8 @@ def review(request, pk, name):
         messages.error(request, _("Give the reason for your decision; nothing was changed."))
         return back(request, candidate.report)
     reason = form.cleaned_data["reason"]
-    step = {"channel": form.cleaned_data["channel"]} if name == "confirm" else {}
+    step = {"channel": form.cleaned_data["channel"], "facts": form.cleaned_data["facts"],
+            "awaiting": form.cleaned_data["awaiting"]} if name == "confirm" else {}
     if name == "confirm":
         # Who is told, by name: the staff in charge may be nobody, and then the supervisors are (issue 25).
         told = ", ".join(str(user) for user in candidate.recipients())
@@ -57,7 +58,7 @@ def review(request, pk, name):
 def dismiss_duplicate(request, pk):
     """Two files are different people: the warning is closed with the reason."""
     warning = warning_for(request.user, pk)
-    form = ReasonForm(request.POST)
+    form = DismissForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Give the reason why these are two different people."))
         return back(request, warning.person)
@@ -65,5 +66,6 @@ def dismiss_duplicate(request, pk):
     outcome = take_step(request, warning, "dismiss", person=warning.person, action=AuditEvent.CHANGE,
                         done=_("Noted: these are two different people."),
                         audit={"duplicate": "dismissed", "other": warning.other.file_no, "reason": reason},
-                        service=services.dismiss_duplicate, warning=warning, reason=reason)
+                        service=services.dismiss_duplicate, warning=warning, reason=reason,
+                        awaiting=form.cleaned_data["awaiting"])
     return then(request, outcome, back(request, warning.person))

@@ -14,6 +14,9 @@ from ..models import Department
 class AcceptProblemForm(SingleLineInputs, forms.Form):
     reason = forms.CharField(label=_("reason for accepting"), max_length=300,
                              help_text=_("Why the record stays as it is; kept in the problem ledger."))
+    awaiting = forms.BooleanField(
+        label=_("record it as awaiting a second check"), required=False,
+        help_text=_("Only when no one else can decide now (a night shift alone): someone else checks it later."))
 
 
 class ComparisonForm(SingleLineInputs, forms.Form):

@@ -240,6 +240,12 @@ class Problem(ConcurrentTransitionMixin, models.Model):
             raise ValidationError({"note": gettext("Say what was done about the finding.")})
         self.fixed_by, self.fix_note, self.closed_at = by, note.strip(), timezone.now()
 
+    @transition(field=state, source=ProblemState.ACCEPTED, target=ProblemState.OPEN,
+                permission="shelter.second_check", custom={"label": _("Open again")})
+    def reopen(self, by=None, reason=""):
+        """An acceptance a second person did not agree with (oversight.services.problem_checked): open again."""
+        self.accepted_by, self.accept_reason, self.closed_at = None, "", None
+
     def claim(self, field, now):
         """Claim this problem's reminder (field "reminded_at") or escalation ("escalated_at") once, even
         with two sweeps at once: a conditional UPDATE only one caller wins."""

@@ -10,7 +10,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.functional import cached_property
 
-from shelter.models import AuditEvent, Stay
+from shelter.models import AuditEvent, SecondCheck, Stay
 from shelter.selectors import bodies_due, death_reports_due, reviews_due
 from tracing.models import Deadline, Stage, TracingCase
 
@@ -63,8 +63,10 @@ def board(request):
     # The register's own deadlines beside tracing's: a death's report up the chain, a body's claim.
     deaths, bodies = death_reports_due(stays, now), bodies_due(stays, now)
     problems = problem_counts(request.user, now) if request.user.has_perm("oversight.view_problem") else None
+    awaiting = (SecondCheck.objects.for_user(request.user).pending().count()
+                if request.user.has_perm("shelter.view_auditevent") else 0)
     return render(request, "oversight/board.html", {
-        "problems": problems, "sections": sections, "summary": summary, "form": form, "now": now, "query": station_query(form),
+        "problems": problems, "second_checks": awaiting, "sections": sections, "summary": summary, "form": form, "now": now, "query": station_query(form),
         "reviews": reviews, "deaths": deaths, "bodies": bodies,
         "any_due": any(s["count"] for s in sections) or any(reviews.values()) or any(deaths.values())
         or any(bodies.values()),

@@ -23,6 +23,7 @@ from .. import figures as stats
 from ..finance import SheetRefused
 from ..forms.month import FinanceSheetForm, PeriodForm
 from ..models import FinanceComparison
+from ..selectors import second_checks_in
 from ..services import compare_finance
 
 FORMATS = ("xlsx", "csv")
@@ -65,6 +66,7 @@ def month(request):
         "chart_flow": charts.month_bars(_("Arrivals, departures, deaths and people in the station"), labels, series),
         "chart_found": charts.breakdown_bars(_("Families found, by channel"), found),
         "kinds": [(k, ledgers.LABELS[k]) for k in ledgers.KINDS], "formats": FORMATS,
+        "second_checks": second_checks_in(form.station_ids(), stats.month_start(first), stats.month_end(last)),
     })
 
 

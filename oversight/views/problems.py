@@ -73,7 +73,7 @@ def accept(request, pk):
     form = AcceptProblemForm(request.POST)
     if form.is_valid():
         take_step(request, problem, "accept", person=problem.person, service=accept_problem, problem=problem,
-                  reason=form.cleaned_data["reason"],
+                  reason=form.cleaned_data["reason"], awaiting=form.cleaned_data["awaiting"],
                   done=_("The problem is accepted as it is; the reason is in the ledger."))
     else:
         messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))

@@ -15,6 +15,17 @@ from .audit import (
     Heartbeat,
     StateLog,
 )
+from .checks import (
+    EFFECTIVE_ONLY_WHEN_CHECKED,
+    CheckState,
+    Decision,
+    SecondCheck,
+    SelfApprovalRefused,
+    checkers,
+    checks_of,
+    self_approval_message,
+    target_key,
+)
 from .endings import (
     FOUND_CHANNEL_CHOICES,
     MONEY,
@@ -68,6 +79,7 @@ from .stays import (
     BelongingOutcome,
     BroughtBy,
     Identity,
+    IdentityBasis,
     MentalState,
     ReviewDecision,
     ReviewError,
@@ -78,6 +90,7 @@ from .stays import (
     StayQuerySet,
     StayReview,
     StayState,
+    identity_basis_errors,
 )
 from .transfers import (
     Transfer,
@@ -86,6 +99,15 @@ from .transfers import (
 )
 
 __all__ = [
+    "EFFECTIVE_ONLY_WHEN_CHECKED",
+    "CheckState",
+    "Decision",
+    "SecondCheck",
+    "SelfApprovalRefused",
+    "checkers",
+    "checks_of",
+    "self_approval_message",
+    "target_key",
     "AGE_CONFLICT_YEARS",
     "ArrivalRefused",
     "AuditEvent",
@@ -109,6 +131,8 @@ __all__ = [
     "Heartbeat",
     "ID_NUMBER_MESSAGES",
     "Identity",
+    "IdentityBasis",
+    "identity_basis_errors",
     "LateEntryError",
     "LedgerEntry",
     "MONEY",

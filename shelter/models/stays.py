@@ -12,6 +12,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
+from lib import idcard
 from lib.dates import in_register_years
 from lib.errors import Refusal
 from lib.scans import check_scan
@@ -55,6 +56,37 @@ class Identity(models.TextChoices):
     CONFIRMED = "confirmed", _("confirmed")
     SELF_REPORTED = "self_reported", _("self-reported, not confirmed")
     UNKNOWN = "unknown", _("unknown")
+
+
+class IdentityBasis(models.TextChoices):
+    """What an identity may be confirmed on (a quick query recorded with its reference), and then only with
+    a second pair of eyes (shelter.models.checks.Decision.IDENTITY_CONFIRMED)."""
+
+    POLICE_ID = "police_id", _("police identity check")
+    ID_CARD = "id_card", _("ID card seen")
+    FAMILY = "family", _("the family's confirmation")
+    NATIONAL = "national", _("match in the national system")
+
+
+def identity_basis_errors(identity, basis, reference):
+    """{field: message} when "confirmed" is chosen without its basis and reference: the one rule, asked by
+    the intake form beside its fields and by shelter.services.register_arrival."""
+    if identity != Identity.CONFIRMED:
+        return {}
+    if basis not in IdentityBasis.values:
+        return {"identity": gettext(
+            "“Confirmed” needs its basis: a police identity check, the ID card seen, the family's confirmation "
+            "or a match in the national system. Choose it below, or record the identity as self-reported.")}
+    if not (reference or "").strip():
+        return {"identity_reference": gettext(
+            "Give the reference of the basis: the police check's reference, the ID card's number, who in the "
+            "family confirmed, or the national system's record.")}
+    if basis == IdentityBasis.ID_CARD:
+        try:
+            idcard.validate(reference)
+        except idcard.IdNumberError:
+            return {"identity_reference": gettext("This is not a valid ID card number: check each digit.")}
+    return {}
 
 
 class StayState(models.TextChoices):

@@ -9,7 +9,8 @@ from django.utils.translation import gettext as _
 from lib import workflow
 from lib.errors import Refusal
 
-from ..models import Belonging, Identity, Notification, ReviewError, Stay, Transfer
+from ..models import Belonging, Decision, Identity, Notification, ReviewError, Stay, Transfer
+from .checks import decide
 
 
 class ServiceRefused(Refusal):
@@ -170,7 +171,25 @@ def body_step(*, body, step, by, reason="", **record):
     return body
 
 
-def mark_late_seen(*, entry, by):
+def mark_late_seen(*, entry, by, awaiting=False):
     """A supervisor has seen a late entry (LedgerEntry.mark_late_seen holds the rule: who may, once).
-    Returns whether this call marked it; LateEntryError when `by` may not."""
-    return entry.mark_late_seen(by)
+    Someone other than the one who entered it (a second pair of eyes: shelter.services.decide): their own
+    late entry is refused, unless recorded as awaiting a second check (the night shift). Returns whether
+    this call marked it; LateEntryError when `by` may not, SelfApprovalRefused on their own entry."""
+    stay = entry if isinstance(entry, Stay) else entry.stay
+    if not by.has_perm("shelter.review_late_entry"):
+        return entry.mark_late_seen(by)  # refused there, with its message
+    check = decide(decision=Decision.LATE_ENTRY_ACCEPTED, target=entry, station=stay.person.station,
+                   entered_by=entry.entered_by, by=by, awaiting=awaiting, note=entry.late_reason)
+    marked = entry.mark_late_seen(by)
+    if check is not None and not marked:
+        check.delete()  # already seen by someone else: nothing awaits
+    return marked
+
+
+def late_check_follows(*, check, agreed, by):
+    """A late entry marked seen by the one who entered it, checked by someone else: agreed, it stays
+    seen; not agreed, it is back on the list of late entries."""
+    entry = check.target
+    if not agreed and entry is not None:
+        type(entry).objects.filter(pk=entry.pk).update(late_seen_at=None, late_seen_by=None)

@@ -17,9 +17,11 @@ from django.views.decorators.http import require_POST
 from lib.http import download
 from lib.spreadsheets import csv_row
 
+from .. import hooks
 from ..models import (
     AuditEvent,
     LateEntryError,
+    SelfApprovalRefused,
 )
 from ..selectors import filtered_audit, late_entries_for, late_entry_for
 from ..services import (
@@ -76,9 +78,11 @@ def late_entries(request):
     show_seen = request.GET.get("seen") == "1"
     rows = [{"kind": kind, "label": late_label(kind), "entry": entry, "person": person}
             for kind, entry, person in late_entries_for(request.user, show_seen)]
-    AuditEvent.record(request, AuditEvent.LIST, target="late entries", files=[row["person"].file_no for row in rows])
+    steps = [row for find in hooks.LATE_STEPS for row in find(request.user)]
+    AuditEvent.record(request, AuditEvent.LIST, target="late entries",
+                      files=[row["person"].file_no for row in rows + steps])
     return render(request, "shelter/late.html", {
-        "rows": rows, "late_hours": settings.LATE_ENTRY_HOURS, "show_seen": show_seen,
+        "rows": rows, "steps": steps, "late_hours": settings.LATE_ENTRY_HOURS, "show_seen": show_seen,
         "can_mark": request.user.has_perm("shelter.review_late_entry"),
     })
 
@@ -89,9 +93,12 @@ def late_seen(request, kind, pk):
     """A supervisor has seen a late entry and its reason: it leaves the list."""
     entry, stay = late_entry_for(request.user, kind, pk)
     try:
-        marked = mark_late_seen(entry=entry, by=request.user)
+        marked = mark_late_seen(entry=entry, by=request.user, awaiting=bool(request.POST.get("awaiting")))
     except LateEntryError as e:
         raise PermissionDenied(e.message) from None
+    except SelfApprovalRefused as e:
+        messages.error(request, e.message)
+        return redirect("shelter:late")
     if marked:
         AuditEvent.record(request, AuditEvent.CHANGE, stay.person, target=entry, late_entry_seen=kind)
         messages.success(request, _("Marked as seen: %(what)s of %(person)s.") % {

@@ -85,6 +85,8 @@ def intake(request, pk=None):
                 stay = register_arrival(
                     person=new_person, stay=stay_form.instance, belongings=stay_form.belongings(),
                     by=request.user, token=stay_form.cleaned_data.get("intake_token"), duplicates=duplicates,
+                    identity_basis=stay_form.cleaned_data.get("identity_basis") or "",
+                    identity_reference=stay_form.cleaned_data.get("identity_reference") or "",
                 )
             except (IntegrityError, ArrivalRefused):
                 # Another desk was quicker: with this very form (the token), or with this person.
@@ -99,6 +101,9 @@ def intake(request, pk=None):
                 raise
             AuditEvent.record(request, AuditEvent.CREATE, stay.person, target=stay, new_file=person is None)
             drop_held_scan(request, held)
+            if stay_form.cleaned_data.get("identity_basis"):
+                messages.info(request, _("The identity counts as confirmed once someone else has checked its basis "
+                                         "(the list of second checks); until then the tracing clocks run."))
             if stay.handover_missing:
                 messages.warning(request, HANDOVER_MISSING)
             if stay.late:

@@ -19,7 +19,7 @@ from face.services import take_portrait
 from family.models import Candidate, PossibleDuplicate, ReportPhoto
 from family.services import register_report
 from oversight.models import DataComparison, DataQuery, FinanceComparison, Problem
-from shelter.models import Notification, Transfer
+from shelter.models import Notification, SecondCheck, Transfer, target_key
 from tests.factories import FamilyReportFactory, PersonFactory, StationFactory, StayFactory
 from tracing.models import Publication
 from tracing.services import publish_notice, record_interview
@@ -37,7 +37,7 @@ API = {"api:notices", "api:notice", "api:reports", "api:report_list", "api:repor
 # Pages of no record (lists, forms, the month): scoped to the user's own station by their views.
 NO_RECORD = {"home", "logout", "password_change", "password_change_done", "accounts:locked", "accounts:two_factor",
              "shelter:people", "shelter:intake", "shelter:transfers", "shelter:late", "shelter:notifications",
-             "shelter:notifications_read", "shelter:notification_badge", "shelter:audit", "family:reports",
+             "shelter:notifications_read", "shelter:notification_badge", "shelter:audit", "shelter:checks", "family:reports",
              "family:report_new", "oversight:board", "oversight:list", "oversight:problems", "oversight:problem_ledger",
              "oversight:inspections", "oversight:comparisons", "oversight:comparison_upload", "oversight:month",
              "oversight:figure", "oversight:ledger", "oversight:month_pdf", "oversight:finance", "oversight:finance_upload",
@@ -96,6 +96,7 @@ def elsewhere(db, webcam, make_user):
     partner = Partner.objects.create(code="fs-police", name="佛山市公安局", kind="police", responsible=staff)
     token, _key = issue_token(partner=partner, stations=[there], capabilities=["read_notices"], by=staff,
                               expires_at=timezone.now() + datetime.timedelta(days=30))
+    second_check = SecondCheck.objects.create(decision="late_entry", station=there, entered_by=staff, **target_key(stay))
     return {
         "shelter:person": {"pk": person.pk}, "shelter:return": {"pk": person.pk}, "shelter:correct": {"pk": person.pk},
         "shelter:merge": {"pk": person.pk, "other": other.pk},
@@ -110,7 +111,9 @@ def elsewhere(db, webcam, make_user):
         "shelter:transfer": {"pk": transfer.pk},
         "shelter:late_seen": {"kind": "stay", "pk": stay.pk},
         "shelter:notification_open": {"pk": notification.pk},
+        "shelter:check": {"pk": second_check.pk},
         "tracing:act": {"pk": case.pk, "action": "query"},
+        "tracing:accept_stated_time": {"pk": case.pk, "kind": "notice"},
         **{f"tracing:{name}": {"pk": case.pk} for name in ("case", "notice", "notice_pdf", "dna_letter")},
         "tracing:publication": {"pk": case.publications.get().pk, "name": "update"},
         "tracing:interviews": {"pk": stay.pk},

@@ -9,8 +9,8 @@ from face.encoding import is_candidate  # the active encoder's calibrated decisi
 from face.models import Portrait
 from face.services import take_portrait
 from family.models import Candidate, PossibleDuplicate
-from shelter.models import AuditEvent, Departure, Person, Stay
-from shelter.services import depart_stay
+from shelter.models import AuditEvent, Departure, Person, SecondCheck, Stay
+from shelter.services import depart_stay, record_check
 
 ID_NUMBER = "11010519491231002X"  # a woman born 1949-12-31
 
@@ -28,7 +28,8 @@ def leave(stay, user):
         kind="left", departed_at=timezone.now(), notes="自行离站"))
 
 
-def test_a_second_arrival_of_a_known_person_warns_of_the_earlier_file(client_as, station, reception, resident):
+def test_a_second_arrival_of_a_known_person_warns_of_the_earlier_file(client_as, station, reception, resident,
+                                                                     supervisor):
     earlier = resident(station, reception, None, name="陈美华", sex="F", id_number=ID_NUMBER, native_place="江西省赣州市")
     leave(earlier, reception)
     data = intake(name="陈美华", sex="F", id_number=ID_NUMBER.lower(), age_min="70", age_max="80")
@@ -50,6 +51,11 @@ def test_a_second_arrival_of_a_known_person_warns_of_the_earlier_file(client_as,
     newer = Person.objects.exclude(pk=earlier.person.pk).get()
     warning = PossibleDuplicate.objects.get()
     assert (warning.person, warning.other, warning.state, warning.reviewed_by) == (newer, earlier.person, "dismissed", reception)
+    # The desk's own judgement awaits a second pair of eyes (issue 21); one that disagrees opens it again.
+    check = SecondCheck.objects.get()
+    assert (check.decision, check.state, check.entered_by, check.target) == ("duplicate", "pending", reception, warning)
+    record_check(check=check, by=supervisor, agreed=False, reason="照片相似，需要比对")
+    assert PossibleDuplicate.objects.get().state == "open"
 
 
 def test_another_stations_file_is_named_with_its_contact_only(client_as, station, other_station, reception, make_user,

@@ -132,6 +132,7 @@ def ledger_counts(station, month):
         "fingerprints_taken": sum(r["指纹采集"] == "已采集" for r in arrived),
         "fingerprints_not_taken": sum(r["指纹采集"].startswith("未采集") for r in arrived),
         "interviews": sum(r["本期问询次数"] for r in register),
+        "after_the_fact": sum(bool(r["事后补录"]) for r in cases),
     }
     counts.update({f"brought_{c}": sum(r["送站方式"] == chinese(c) for r in arrived) for c in BroughtBy})
     counts.update({f"stayed_over_{d}": sum(r["期末在站天数"] > d for r in present) for d in stats.STAY_DAYS})

@@ -8,8 +8,8 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from shelter.models import Death, Departure, Stay
-from shelter.services import depart_stay, record_death
+from shelter.models import Death, Departure, SecondCheck, Stay
+from shelter.services import depart_stay, record_check, record_death
 from tracing import documents, sweep
 from tracing.models import Publication, TracingCase
 from tracing.services import find_family, publish_notice, record_result, record_sample
@@ -72,9 +72,11 @@ def test_an_unknown_persons_case_stays_open_after_the_stay_ends(ended, how, rece
     assert case.state == "result_received" and case.is_open
 
 
-def test_the_case_closes_when_the_identity_is_confirmed_after_the_transfer(ended, query):
+def test_the_case_closes_when_the_identity_is_confirmed_after_the_transfer(ended, query, make_user):
     case = ended("transfer")
     query(case, case.stay.staff_in_charge, result="confirmed")
+    record_check(check=SecondCheck.objects.get(decision="identity"), agreed=True,
+                 by=make_user("checker", "supervisor", case.station))
     case = TracingCase.objects.get(pk=case.pk)
     assert (case.state, case.close_cause) == ("closed", "identity")
     assert Stay.objects.get(pk=case.stay_id).identity == "confirmed"

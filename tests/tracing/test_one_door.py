@@ -9,7 +9,8 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from lib import workflow
-from shelter.models import Stay
+from shelter.models import SecondCheck, Stay
+from shelter.services import record_check
 from tracing import services
 from tracing.models import DnaReferral, Publication, QuickQuery, TracingCase
 
@@ -34,7 +35,8 @@ def notice(reference="N-1", at=None):
 
 
 def confirming_query():
-    return QuickQuery(kind="police_id", result="confirmed", made_at=timezone.now(), details="公安人口信息系统比对成功")
+    return QuickQuery(kind="police_id", result="confirmed", made_at=timezone.now(), details="公安人口信息系统比对成功",
+                      reference="公安核查2026-001")
 
 
 def test_publishing_through_the_service_saves_the_publication(case, reception):
@@ -49,9 +51,11 @@ def test_the_publish_transition_alone_saves_no_publication(case, reception):
     assert not Publication.objects.exists()
 
 
-def test_a_confirming_query_through_the_service_confirms_the_stay_and_takes_the_notices_down(case, reception):
+def test_a_confirming_query_through_the_service_confirms_the_stay_and_takes_the_notices_down(case, reception,
+                                                                                               supervisor):
     services.publish_notice(case=case, by=reception, publication=notice())
     services.record_query(case=reload(case), by=reception, query=confirming_query())
+    record_check(check=SecondCheck.objects.get(decision="identity"), by=supervisor, agreed=True)
     case = reload(case)
     assert case.state == "closed" and case.close_cause == "identity"
     assert Stay.objects.get(pk=case.stay_id).identity == "confirmed"
@@ -59,11 +63,11 @@ def test_a_confirming_query_through_the_service_confirms_the_stay_and_takes_the_
     assert case.queries.count() == 1
 
 
-def test_the_query_transition_alone_closes_the_case_and_nothing_else(case, reception):
+def test_the_query_transition_alone_saves_nothing_and_closes_nothing(case, reception):
     services.publish_notice(case=case, by=reception, publication=notice())
     workflow.apply(reload(case), "record_query", reception, query=confirming_query())
     case = reload(case)
-    assert case.state == "closed" and case.closed_at is not None
+    assert case.state == "notice_published" and case.closed_at is None
     assert Stay.objects.get(pk=case.stay_id).identity == "unknown"
     assert set(case.publications.values_list("state", flat=True)) == {"published"}
     assert not QuickQuery.objects.exists()

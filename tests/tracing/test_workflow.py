@@ -12,8 +12,8 @@ from django.db import connection
 from django.utils import timezone
 
 from lib import workflow
-from shelter.models import AuditEvent, Departure, StateLog, Stay
-from shelter.services import depart_stay
+from shelter.models import AuditEvent, Departure, SecondCheck, StateLog, Stay
+from shelter.services import depart_stay, record_check
 from tracing.models import DnaReferral, Publication, TracingCase
 from tracing.services import close_case, find_family, record_result, record_sample, refresh_notice
 
@@ -65,18 +65,28 @@ def test_a_query_that_does_not_confirm_is_recorded_and_the_case_stays_open(case,
     assert case.stay.identity == "unknown"
 
 
-def test_a_confirming_query_confirms_the_identity_closes_the_case_and_withdraws_the_notice(
-        case, reception, publish, query):
+def test_a_confirming_query_confirms_the_identity_closes_the_case_and_withdraws_the_notice_once_checked(
+        case, reception, supervisor, publish, query):
     publish(case, reception, channel="national")
     publish(reload(case), reception, channel="toutiao", reference="TT-1")
-    query(reload(case), reception, result="confirmed", kind="face")
+    # A face comparison is no basis for a confirmed identity.
+    with pytest.raises(ValidationError) as e:
+        query(reload(case), reception, result="confirmed", kind="face")
+    assert "kind" in e.value.message_dict
+    query(reload(case), reception, result="confirmed", kind="police_id")
+    # Until someone else checks it, the person is unidentified for every clock.
+    case = reload(case)
+    assert case.state == "notice_published" and case.is_open
+    assert Stay.objects.get(pk=case.stay_id).identity == "unknown"
+    check = SecondCheck.objects.get(decision="identity")
+    record_check(check=check, by=supervisor, agreed=True)
     case = reload(case)
     assert (case.state, case.close_cause) == ("closed", "identity")
     assert Stay.objects.get(pk=case.stay_id).identity == "confirmed"
     assert set(case.publications.values_list("state", flat=True)) == {"withdrawn"}
     assert all(p.withdrawn_at for p in case.publications.all())
     last = StateLog.for_object(case).last()
-    assert (last.transition, last.source_state, last.state, last.by) == ("record_query", "notice_published", "closed", reception)
+    assert (last.transition, last.source_state, last.state, last.by) == ("close", "notice_published", "closed", supervisor)
 
 
 def test_confirming_the_identity_elsewhere_closes_the_case(case):

@@ -37,7 +37,7 @@ class CaseRecordForm(SingleLineInputs, forms.ModelForm):
 class QuickQueryForm(CaseRecordForm):
     class Meta:
         model = QuickQuery
-        fields = ["kind", "made_at", "result", "details", "late_reason"]
+        fields = ["kind", "made_at", "result", "reference", "name", "details", "late_reason"]
         widgets = {"made_at": DATETIME_WIDGET, "kind": forms.RadioSelect, "result": forms.RadioSelect}
 
     def __init__(self, *args, **kwargs):
@@ -133,7 +133,9 @@ class FamilyFoundForm(SingleLineInputs, forms.Form):
 
 
 class CloseForm(SingleLineInputs, forms.Form):
-    cause = forms.ChoiceField(label=_("closed because"), choices=CloseCause.choices, initial=CloseCause.OTHER)
+    # An identity is confirmed by a quick query and its second check, the family found by its own step.
+    cause = forms.ChoiceField(label=_("closed because"), initial=CloseCause.OTHER, choices=[
+        (c.value, c.label) for c in (CloseCause.STAY_ENDED, CloseCause.OTHER)])
     reason = forms.CharField(label=_("reason"), max_length=300)
 
 

@@ -24,15 +24,19 @@ from django.utils.translation import pgettext_lazy
 from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, transition
 
 from face.models import Portrait
+from lib import idcard
 from lib.dates import in_register_years
 from shelter.models import (
     FUTURE_MESSAGE,
+    ID_NUMBER_MESSAGES,
     FoundChannel,
+    Identity,
     LedgerEntry,
     Station,
     StationQuerySet,
     Stay,
     StayState,
+    identity_basis_errors,
 )
 
 from .. import workdays
@@ -188,12 +192,20 @@ class TracingCase(ConcurrentTransitionMixin, models.Model):
     # also set, without a message, when the overdue reminder supersedes it.
     notice_due_at = models.DateTimeField(_("notice due"))
     notice_warn_at = models.DateTimeField()
+    # When a deadline counts as met: the step's entry time (server) or its stated time if later; the stated
+    # time only once someone other than the one who entered it accepted it (stated_accepted). Kept apart:
+    # the stated time and the entry time of the step that met it (met after the fact: stated before the
+    # deadline, entered after it).
     notice_met_at = models.DateTimeField(_("notice first published"), null=True, blank=True)
+    notice_stated_at = models.DateTimeField(_("notice published (as stated)"), null=True, blank=True)
+    notice_entered_at = models.DateTimeField(_("notice entered"), null=True, blank=True)
     notice_at_risk_sent_at = models.DateTimeField(null=True, blank=True)
     notice_overdue_sent_at = models.DateTimeField(null=True, blank=True)
     dna_due_at = models.DateTimeField(_("DNA referral due"))
     dna_warn_at = models.DateTimeField()
     dna_met_at = models.DateTimeField(_("DNA referral sent"), null=True, blank=True)
+    dna_stated_at = models.DateTimeField(_("DNA referral sent (as stated)"), null=True, blank=True)
+    dna_entered_at = models.DateTimeField(_("DNA referral entered"), null=True, blank=True)
     dna_at_risk_sent_at = models.DateTimeField(null=True, blank=True)
     dna_overdue_sent_at = models.DateTimeField(null=True, blank=True)
     refresh_due_at = models.DateTimeField(_("notice refresh due"), null=True, blank=True)
@@ -228,6 +240,9 @@ class TracingCase(ConcurrentTransitionMixin, models.Model):
     no_portrait_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                                        related_name="+", verbose_name=_("allowed by"))
     no_portrait_at = models.DateTimeField(null=True, blank=True)
+    # A stated time accepted for a deadline met after the fact: {kind: {"by": user id, "reason", "at"}}
+    # (tracing.services.accept_stated_time, a decision of the second pair of eyes).
+    stated_accepted = models.JSONField(default=dict, blank=True, editable=False)
 
     objects = TracingCaseQuerySet.as_manager()
 
@@ -353,14 +368,51 @@ class TracingCase(ConcurrentTransitionMixin, models.Model):
         for name, value in values.items():
             setattr(self, name, value)
 
+    @staticmethod
+    def counted_at(stated, entered):
+        """When a step counts for its deadline: as entered (the server's time), never before what it states."""
+        if stated is None or entered is None:
+            return stated or entered
+        return max(stated, entered)
+
+    def meet(self, kind, stated, entered):
+        """The deadline of this kind (notice, DNA) met by a step stating `stated`, entered at `entered`."""
+        entered = entered or timezone.now()
+        setattr(self, f"{kind}_stated_at", stated)
+        setattr(self, f"{kind}_entered_at", entered)
+        accepted = kind in (self.stated_accepted or {})
+        setattr(self, f"{kind}_met_at", stated if accepted else self.counted_at(stated, entered))
+
+    def met_after_the_fact(self, kind):
+        """Stated before the deadline, entered after it: met on paper only (unless a stated time accepted)."""
+        stated, entered = getattr(self, f"{kind}_stated_at", None), getattr(self, f"{kind}_entered_at", None)
+        due = getattr(self, due_field(kind))
+        return bool(stated and entered and due and stated <= due < entered)
+
+    def step_entered_by(self, kind):
+        """Who entered the step that met the deadline of this kind (the first notice still out, the DNA request)."""
+        if kind == Deadline.DNA:
+            referral = DnaReferral.objects.filter(case=self).select_related("entered_by").first()
+            return referral.entered_by if referral else None
+        first = (self.publications.exclude(state=PublicationState.WITHDRAWN).order_by("published_at", "pk")
+                 .select_related("entered_by").first())
+        return first.entered_by if first else None
+
+    def stated_time_accepted(self, kind):
+        return (self.stated_accepted or {}).get(kind)
+
     def recount_notice(self, without):
         """A notice withdrawn from a case still open: the notice deadline is met by the first notice still
         out (else it is due again, and the case is back to "open"), and the refresh month runs from the
         newest publication or refresh still out (else there is none)."""
         out = [p for p in self.publications.exclude(state=PublicationState.WITHDRAWN) if p.pk != without.pk]
-        first = min((p.published_at for p in out), default=None)
+        earliest = min(out, key=lambda p: p.published_at, default=None)
+        first = earliest.published_at if earliest else None
         latest = max((p.updated_at or p.published_at for p in out), default=None)
-        values = {"notice_met_at": first, "refresh_due_at": None, "refresh_warn_at": None}
+        self.meet(Deadline.NOTICE, first, earliest.entered_at if earliest else None)
+        values = {"notice_met_at": self.notice_met_at if earliest else None,
+                  "notice_stated_at": first, "notice_entered_at": earliest.entered_at if earliest else None,
+                  "refresh_due_at": None, "refresh_warn_at": None}
         if latest is not None:
             values["refresh_due_at"] = self.refresh_due(latest)
             values["refresh_warn_at"] = self.warn_from(latest, values["refresh_due_at"])
@@ -422,20 +474,17 @@ class TracingCase(ConcurrentTransitionMixin, models.Model):
     # --- Workflow. Views run these through lib.workflow.apply(); each takes `by` and `reason`. ----
 
     @transition(
-        field=state, source=OPEN_STATES, target=RETURN_VALUE(*OPEN_STATES, CaseState.CLOSED),
+        field=state, source=OPEN_STATES, target=RETURN_VALUE(*OPEN_STATES),
         permission="tracing.add_quickquery", custom={"label": _("Record an identity query")},
     )
     def record_query(self, query, by=None, reason=""):
-        """A quick identity query (checked here, saved by tracing.services.record_query); one that
-        confirms who the person is closes the case (the service confirms the stay's identity and takes
-        the notices down)."""
+        """A quick identity query (checked here, saved by tracing.services.record_query). One that confirms
+        who the person is (on a basis, with its reference) leaves the case open: the identity counts only
+        once someone else has checked it (tracing.services.identity_checked closes the case then)."""
         query.case = self
         query.entered_by = by
         query.full_clean()
-        if not query.confirms_identity:
-            return self.state
-        self._close(CloseCause.IDENTITY_CONFIRMED, query.made_at)
-        return CaseState.CLOSED
+        return self.state
 
     @transition(
         field=state, source=OPEN_STATES, target=RETURN_VALUE(*OPEN_STATES),
@@ -453,8 +502,8 @@ class TracingCase(ConcurrentTransitionMixin, models.Model):
         publication.entered_by = by
         publication.full_clean(exclude=["state"])  # the status is the workflow's (protected); saved by the service
         at = publication.published_at
-        if self.notice_met_at is None or at < self.notice_met_at:
-            self.notice_met_at = at
+        if self.notice_stated_at is None or at < self.notice_stated_at:
+            self.meet(Deadline.NOTICE, at, publication.entered_at)
         self.restart_refresh(at)
         return CaseState.NOTICE_PUBLISHED if self.state == CaseState.OPEN else self.state
 
@@ -475,7 +524,7 @@ class TracingCase(ConcurrentTransitionMixin, models.Model):
         if not referral.reference_no:
             referral.reference_no = DnaReferral.next_reference(self)
         referral.full_clean()
-        self.dna_met_at = referral.sent_at
+        self.meet(Deadline.DNA, referral.sent_at, referral.entered_at)
         self.sample_due_at = self.sample_due(referral.sent_at)
         self.sample_warn_at = self.warn_from(referral.sent_at, self.sample_due_at)
 
@@ -487,6 +536,7 @@ class TracingCase(ConcurrentTransitionMixin, models.Model):
         """The sample, on the referral (checked here, saved by tracing.services.record_sample)."""
         referral = self.dna_referral
         referral.sampled_at, referral.sampled_by, referral.database = sampled_at, sampled_by, database
+        referral.sample_entered_at = timezone.now()  # kept apart from the time the sample states
         referral.full_clean()
         self.sample_met_at = sampled_at
 
@@ -544,6 +594,16 @@ class TracingCase(ConcurrentTransitionMixin, models.Model):
         """The latest household registration application still awaiting its answer, or None."""
         return self.household_applications.filter(outcome=HouseholdOutcome.AWAITING).order_by(
             "-applied_at", "-pk").first()
+
+    @transition(
+        field=state, source=CaseState.CLOSED, target=CaseState.OPEN, permission="shelter.second_check",
+        custom={"label": _("Open the case again")},
+    )
+    def reopen(self, by=None, reason=""):
+        """A closing a second person did not agree with: the case is open again, its deadlines running
+        (tracing.services.case_close_checked)."""
+        self.closed_at = None
+        self.close_cause = ""
 
     def _close(self, cause, at):
         self.closed_at = at
@@ -670,6 +730,9 @@ class TracingCase(ConcurrentTransitionMixin, models.Model):
 
 class QueryKind(models.TextChoices):
     POLICE_ID = "police_id", _("police identity check")
+    ID_CARD = "id_card", _("ID card seen")
+    FAMILY = "family", _("the family's confirmation")
+    NATIONAL = "national", _("match in the national system")
     FACE = "face", _("face comparison")
     PHONE = "phone", _("phone call")
     OTHER = "other", _("other")
@@ -693,6 +756,13 @@ class QuickQuery(LedgerEntry):
     details = models.CharField(
         _("details"), max_length=300, blank=True, help_text=_("Who was asked, number called, what was found.")
     )
+    reference = models.CharField(
+        _("reference"), max_length=120, blank=True,
+        help_text=_("Needed to confirm an identity: the police check's reference, the ID card's number, who in "
+                    "the family confirmed, the national system's record."),
+    )
+    name = models.CharField(_("name confirmed"), max_length=60, blank=True,
+                            help_text=_("The name the query confirmed: it goes onto the file once checked."))
 
     class Meta:
         verbose_name = _("identity query")
@@ -705,6 +775,24 @@ class QuickQuery(LedgerEntry):
     @property
     def confirms_identity(self):
         return self.result == QueryResult.CONFIRMED
+
+    def clean(self):
+        """An identity is confirmed only on a basis (IdentityBasis: police check, ID card, the family, the
+        national system) with its reference; then a second person checks it (tracing.services.record_query)."""
+        super().clean()
+        if self.confirms_identity:
+            errors = identity_basis_errors(Identity.CONFIRMED, self.kind, self.reference)
+            if "identity" in errors:
+                errors = {"kind": errors["identity"]}
+            if "identity_reference" in errors:
+                errors = {"reference": errors["identity_reference"]}
+            if not errors and self.kind == QueryKind.ID_CARD:
+                try:
+                    self.reference = idcard.validate(self.reference)
+                except idcard.IdNumberError as e:
+                    errors = {"reference": ID_NUMBER_MESSAGES[e.code]}
+            if errors:
+                raise ValidationError(errors)
 
 
 class Channel(models.TextChoices):
@@ -805,6 +893,7 @@ class DnaReferral(LedgerEntry):
     received_by = models.CharField(pgettext_lazy("letter", "received by"), max_length=60, blank=True)
     sampled_at = models.DateTimeField(_("sample taken"), null=True, blank=True, validators=[in_register_years])
     sampled_by = models.CharField(_("sample taken by"), max_length=100, blank=True)
+    sample_entered_at = models.DateTimeField(_("sample entered"), null=True, blank=True, editable=False)
     database = models.CharField(_("database"), max_length=12, choices=DnaDatabase.choices, blank=True)
     result = models.CharField(_("comparison result"), max_length=12, choices=DnaResult.choices, blank=True)
     result_at = models.DateTimeField(_("result received"), null=True, blank=True, validators=[in_register_years])

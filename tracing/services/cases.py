@@ -6,13 +6,15 @@ notice is refreshed or withdrawn."""
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from lib import workflow
+from lib import idcard, workflow
 from lib.messages import Said
-from shelter.services import confirm_identity
+from shelter.models import Decision, Sex
+from shelter.services import confirm_identity, correct_file, decide, request_check
 
-from ..models import CaseState, CloseCause, PublicationState
+from ..models import CloseCause, Deadline, PublicationState, QueryKind, QueryResult, QuickQuery, TracingCase
 
 
 def take_down_notices(*, case, at, by=None, reason=""):
@@ -25,16 +27,38 @@ def take_down_notices(*, case, at, by=None, reason=""):
 
 
 @transaction.atomic
-def record_query(*, case, query, by, reason=""):
-    """A quick identity query (TracingCase.record_query): saved; one that confirms who the person is
-    confirms the stay's identity (its reviews for the unidentified are no longer owed), closes the case
-    and takes its notices down. Returns the case's state."""
+def record_query(*, case, query, by, reason="", checked=False):
+    """A quick identity query (TracingCase.record_query): saved. One that confirms who the person is (on
+    its basis and reference) awaits a second pair of eyes (shelter.services.request_check): until someone
+    else checks it the person counts as unidentified for every clock; checked, identity_checked confirms
+    the stay's identity and closes the case. `checked`: a second person already took part (a family
+    report's match confirmed by someone other than its taker): the stay's identity is confirmed at once,
+    the case left to the caller. Returns the case's state."""
     state = workflow.apply(case, "record_query", by, query=query, reason=reason)
     query.save()
-    if state == CaseState.CLOSED:
+    if query.confirms_identity and checked:
         confirm_identity(stay=case.stay)
-        take_down_notices(case=case, at=query.made_at, by=by, reason=reason or query.details)
+    elif query.confirms_identity:
+        request_check(decision=Decision.IDENTITY_CONFIRMED, target=query, station=case.station, entered_by=by,
+                      note=f"{query.get_kind_display()} {query.reference}".strip())
     return state
+
+
+@transaction.atomic
+def identity_checked(*, check, agreed, by):
+    """The second check of an identity confirmed by a quick query (shelter.hooks.SECOND_CHECK_FOLLOWS):
+    agreed, the stay's identity is confirmed (its reviews for the unidentified are no longer owed), the
+    case closes and its notices are taken down; not agreed, the person stays unidentified."""
+    query = check.target
+    if not agreed or query is None:
+        return None
+    case = TracingCase.objects.get(pk=query.case_id)
+    confirm_identity(stay=case.stay)
+    name_from_query(query=query, person=case.stay.person)
+    if case.is_open:
+        close_case(case=case, by=by, cause=CloseCause.IDENTITY_CONFIRMED, at=query.made_at, system=True,
+                   reason=Said("close_cause", cause=CloseCause.IDENTITY_CONFIRMED))
+    return case
 
 
 @transaction.atomic
@@ -113,10 +137,56 @@ def find_family(*, case, by, channel, reason="", at=None, system=False):
 @transaction.atomic
 def close_case(*, case, by, cause=CloseCause.OTHER, reason="", at=None, system=False):
     """The case closes (TracingCase.close) and its notices are taken down. `system` as for find_family
-    (the identity confirmed outside tracing, e.g. in the admin)."""
+    (the identity confirmed outside tracing, e.g. in the admin). Closed by a person without the family
+    found, it awaits a second pair of eyes (shelter.services.request_check): it takes effect, and a
+    second check that disagrees opens it again (case_close_checked)."""
     _take_step(case, "close", by, system, cause=cause, reason=reason, at=at)
     take_down_notices(case=case, at=case.closed_at, by=by, reason=reason)
+    if not system and cause != CloseCause.FAMILY_FOUND:
+        request_check(decision=Decision.CASE_CLOSED, target=case, station=case.station, entered_by=by,
+                      note=str(reason), params={"cause": str(cause)})
     return case
+
+
+@transaction.atomic
+def case_close_checked(*, check, agreed, by):
+    """The second check of a case closed without the family found: agreed, it stays closed; not agreed,
+    it is open again (TracingCase.reopen, with the checker's reason): its deadlines run again and its
+    notice is to be published again."""
+    case = check.target
+    if agreed or case is None or case.is_open:
+        return case
+    case.reopen(by=by, reason=check.check_reason)
+    case.save()
+    return case
+
+
+def name_from_query(*, query, person):
+    """Found means named: the name a checked query confirmed, and the number of the ID card seen (when the
+    file has none and the sex agrees), go onto the file (shelter.services.correct_file)."""
+    changed = False
+    if query.name and query.name != person.name:
+        person.name, changed = query.name, True
+    if query.kind == QueryKind.ID_CARD and not person.id_number and query.reference:
+        if person.sex in (Sex.UNKNOWN, idcard.sex(query.reference)):
+            person.id_number, changed = query.reference, True
+            person.sex = idcard.sex(query.reference)
+    if changed:
+        correct_file(person=person)
+    return changed
+
+
+def record_intake_identity(*, stay, by, basis):
+    """The desk said the identity was confirmed, on this basis ({"kind", "reference"}): recorded as the
+    case's quick query, awaiting its second check (record_query); the stay is self-reported until then."""
+    case = TracingCase.objects.filter(stay=stay, closed_at__isnull=True).first()
+    if case is None:
+        return None
+    at = stay.entered_at or timezone.now()  # made at the desk, when the arrival was entered
+    query = QuickQuery(kind=basis["kind"], result=QueryResult.CONFIRMED, reference=basis["reference"],
+                       made_at=at, entered_at=at)
+    record_query(case=case, query=query, by=by)
+    return query
 
 
 @transaction.atomic
@@ -151,3 +221,44 @@ def record_dna_receipt(*, case, received_at, received_by):
         raise ValidationError(_("There is no DNA request yet."))
     referral.mark_received(received_at, received_by)
     return referral
+
+
+@transaction.atomic
+def accept_stated_time(*, case, kind, by, reason, awaiting=False):
+    """A deadline met only after the fact (TracingCase.met_after_the_fact: stated before it, entered after)
+    counts by its stated time once someone other than the one who entered the step accepts it, with a
+    reason (shelter.services.decide; `awaiting`: the night shift, awaiting a second check). Refused with
+    ValidationError or SelfApprovalRefused. Returns the case."""
+    if kind not in (Deadline.NOTICE, Deadline.DNA) or not case.met_after_the_fact(kind):
+        raise ValidationError(_("This deadline was not met after the fact: there is no stated time to accept."))
+    if case.stated_time_accepted(kind):
+        raise ValidationError(_("The stated time is already accepted."))
+    if not by.has_perm("shelter.second_check"):
+        raise ValidationError(_("Only a supervisor may accept a stated time."))
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Say why the stated time is accepted.")})
+    decide(decision=Decision.STATED_TIME_ACCEPTED, target=case, station=case.station,
+           entered_by=case.step_entered_by(kind), by=by, awaiting=awaiting, note=reason,
+           params={"deadline": str(kind)})
+    accepted = {**(case.stated_accepted or {}), str(kind): {"by": by.pk, "reason": reason[:300],
+                                                            "at": timezone.now().isoformat()}}
+    met = getattr(case, f"{kind}_stated_at")
+    TracingCase.objects.filter(pk=case.pk).update(stated_accepted=accepted, **{f"{kind}_met_at": met})
+    case.stated_accepted = accepted
+    setattr(case, f"{kind}_met_at", met)
+    return case
+
+
+@transaction.atomic
+def stated_time_checked(*, check, agreed, by):
+    """The second check of a stated time accepted by the one who entered the step: not agreed, the deadline
+    counts by the entry time again."""
+    case = check.target
+    kind = check.params.get("deadline")
+    if agreed or case is None or kind not in (case.stated_accepted or {}):
+        return case
+    accepted = {k: v for k, v in case.stated_accepted.items() if k != kind}
+    met = TracingCase.counted_at(getattr(case, f"{kind}_stated_at"), getattr(case, f"{kind}_entered_at"))
+    TracingCase.objects.filter(pk=case.pk).update(stated_accepted=accepted, **{f"{kind}_met_at": met})
+    return case

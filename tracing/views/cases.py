@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from face.selectors import main_image_url
 from lib import workflow
+from lib.errors import Refusal
 from shelter.models import AuditEvent
 from shelter.selectors import transition_history
 from shelter.steps import Outcome, refused, take_step, then
@@ -53,9 +54,10 @@ def case_history(case, publications):
     return sorted(rows, key=lambda row: row[0])
 
 
-def query_done(state):
-    if state == "closed":
-        return _("Identity confirmed: the stay's identity is now confirmed and the tracing case is closed.")
+def query_done(form):
+    if form.instance.confirms_identity:
+        return _("Query recorded. The identity counts as confirmed once someone else has checked it (the list of "
+                 "second checks); until then the tracing goes on.")
     return _("Query recorded.")
 
 
@@ -63,7 +65,7 @@ def query_done(state):
 # steps themselves (title, permission, transition) are tracing.selectors.CASE_STEPS.
 STEP_FORMS = {
     "query": (forms.QuickQueryForm, services.record_query, lambda form: {"query": form.instance},
-              lambda form: query_done),
+              query_done),
     "publish": (forms.PublicationForm, services.publish_notice, lambda form: {"publication": form.instance},
                 lambda form: _("Publication recorded: %(channel)s.") % {"channel": form.instance.get_channel_display()}),
     "dna": (forms.DnaReferralForm, services.refer_dna, lambda form: {"referral": form.instance},
@@ -191,3 +193,23 @@ def publication_step(request, pk, name):
 
 def error_text(errors):
     return " ".join(str(e) for errs in errors.values() for e in errs)
+
+
+@login_required
+@require_POST
+@permission_required("shelter.second_check", raise_exception=True)
+def accept_stated_time(request, pk, kind):
+    """A deadline met only after the fact counts by its stated time: accepted by someone other than the one
+    who entered the step, with a reason (or awaiting a second check). Back to the late list."""
+    case = case_for(request.user, pk)
+    try:
+        services.accept_stated_time(case=case, kind=kind, by=request.user, reason=request.POST.get("reason", ""),
+                                    awaiting=bool(request.POST.get("awaiting")))
+    except Refusal as e:
+        messages.error(request, e.message)
+    except ValidationError as e:
+        messages.error(request, " ".join(e.messages))
+    else:
+        AuditEvent.record(request, AuditEvent.CHANGE, case.stay.person, target=case, stated_time_accepted=kind)
+        messages.success(request, _("The stated time is accepted; the reason is kept."))
+    return redirect("shelter:late")

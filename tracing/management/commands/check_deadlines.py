@@ -26,6 +26,9 @@ class Command(BaseCommand):
         for label, person in ([(_("Death report up the chain"), d.stay.person) for d in deaths]
                               + [(_("Claim of an unclaimed body"), b.death.stay.person) for b in bodies]):
             self.stdout.write(f"{label} · {person.display_name} ({person.file_no})")
+        checks = review_sweep.remind_checks(now)
+        for check in checks:
+            self.stdout.write(f"{check.get_state_display()} · {check.get_decision_display()}")
         self.stdout.write(_("%(count)s reminder(s) sent at %(time)s.") % {
-            "count": len(reminders) + len(reviews) + len(deaths) + len(bodies),
+            "count": len(reminders) + len(reviews) + len(deaths) + len(bodies) + len(checks),
             "time": timezone.localtime(now).strftime("%Y-%m-%d %H:%M:%S")})

@@ -1,0 +1,72 @@
+"""A second pair of eyes (shelter.models.checks): every decision of the list `Decision` goes through here.
+
+- `decide`: a decision that checks an entry someone made (a late entry seen, a problem accepted, a
+  duplicate warning dismissed, a match confirmed, a stated time accepted). Taken by someone else, it
+  stands; taken by the one who made the entry, it is refused with a message naming who can take it,
+  unless recorded as *awaiting a second check* (the night shift with one person): it takes effect and
+  waits on the supervisors' list.
+- `request_check`: a decision whose maker always needs a second person (an identity confirmed, a case
+  closed without the family found): recorded as awaiting a second check.
+- `record_check`: the second person agrees or not; what follows is the deciding app's
+  (shelter.hooks.SECOND_CHECK_FOLLOWS).
+"""
+
+from django.db import transaction
+
+from lib import workflow
+
+from .. import hooks
+from ..models import CheckState, SecondCheck, SelfApprovalRefused, self_approval_message, target_key
+
+
+def same_person(a, b):
+    return a is not None and b is not None and a.pk == b.pk
+
+
+def decide(*, decision, target, station, entered_by, by, awaiting=False, note="", params=None):
+    """`by` decides on `target`, an entry `entered_by` made. Returns the SecondCheck awaited when `by` made
+    the entry and records it as awaiting a second check; None when someone else decides (it stands).
+    SelfApprovalRefused when `by` made the entry and did not say it awaits a second check."""
+    if not same_person(entered_by, by):
+        return None
+    if not awaiting:
+        raise SelfApprovalRefused(self_approval_message(decision, station, by))
+    return request_check(decision=decision, target=target, station=station, entered_by=by, note=note,
+                         params=params)
+
+
+def request_check(*, decision, target, station, entered_by, note="", params=None):
+    """Record `decision` on `target` as awaiting a second check (one awaited per decision and record)."""
+    params = params or {}
+    check = SecondCheck.objects.filter(decision=decision, state=CheckState.PENDING, params=params,
+                                       **target_key(target)).first()
+    if check is None:
+        check = SecondCheck.objects.create(decision=decision, station=station, params=params,
+                                           entered_by=entered_by, note=str(note or "")[:300], **target_key(target))
+    return check
+
+
+def awaited(*, decision, target):
+    """The second check `decision` on `target` still awaits, or None."""
+    return SecondCheck.objects.filter(decision=decision, state=CheckState.PENDING, **target_key(target)).first()
+
+
+@transaction.atomic
+def record_check(*, check, by, agreed, reason=""):
+    """`by`, who did not take the decision, agrees (`agreed`) or not, with a reason (needed to disagree).
+    What follows for the deciding app's records runs in the same transaction. Returns the check."""
+    workflow.apply(check, "agree" if agreed else "disagree", by, reason=reason)
+    follow = hooks.SECOND_CHECK_FOLLOWS.get(check.decision)
+    if follow is not None:
+        follow(check=check, agreed=agreed, by=by)
+    return check
+
+
+def cancel_checks(*, decision, target, by, reason=""):
+    """The decision awaiting its check was overtaken (e.g. a confirmed identity on a case that closed for
+    another reason): nothing is left to check. Closed as rejected by the system."""
+    return SecondCheck.objects.filter(decision=decision, state=CheckState.PENDING, **target_key(target)).update(
+        state=CheckState.REJECTED, check_reason=str(reason)[:300])
+
+
+__all__ = ["SelfApprovalRefused", "awaited", "cancel_checks", "decide", "record_check", "request_check"]
