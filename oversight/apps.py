@@ -19,6 +19,8 @@ class OversightConfig(AppConfig):
         hooks.SECOND_CHECK_FOLLOWS[Decision.PROBLEM_ACCEPTED] = problem_checked
 
         hooks.AUDIT_TARGETS["figure"] = figure_target
+        # The inspector's one write: a finding on a station.
+        hooks.READ_ONLY_WRITES["oversight:findings"] = "oversight.record_finding"
         if ("tracing.view_board", "oversight:board") not in hooks.HOME_PAGES:
             hooks.HOME_PAGES.append(("tracing.view_board", "oversight:board"))
 

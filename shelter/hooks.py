@@ -24,6 +24,10 @@ HOME_PAGES = []
 # What the audit page says for a target recorded as "<kind> <key>" (e.g. "figure arrivals"): kind ->
 # function(key) -> label in the reader's language; filled by the app that records such targets.
 AUDIT_TARGETS = {}
+# READ_ONLY_WRITES: {URL name: permission}, the few writes a read-only role (station head, inspector) may
+# send, each to a user who has that permission: the inspector's finding on a station (oversight). Every
+# other write from those roles is refused (shelter.middleware).
+READ_ONLY_WRITES = {}
 
 
 def possible_duplicates(person):

@@ -3,12 +3,15 @@ that does not exist for them (404: another station's file answers as if it did n
 
 Read-only roles (the station head, the inspector) change nothing: any write they send (a POST, PUT,
 PATCH or DELETE) is refused with 403 and logged, whatever the page, except the steps on their own account
-(log out, language, password, two-factor set-up, marking their own notifications read). Before this, a
+(log out, language, password, two-factor set-up, marking their own notifications read) and the writes
+the apps name in shelter.hooks.READ_ONLY_WRITES for a user with their permission (the inspector's
+findings). Before this, a
 form posted to a page that only reads (the service form sent to the file page) came back as that page,
 with nothing saved and nothing said (issue 25)."""
 
 from django.core.exceptions import PermissionDenied
 
+from . import hooks
 from .models import AuditEvent
 
 READ_ONLY_ROLES = frozenset({"station_head", "inspector"})
@@ -41,6 +44,9 @@ class AuditRefusals:
             return None
         match = getattr(request, "resolver_match", None)
         if match is not None and match.view_name in OWN_ACCOUNT:
+            return None
+        allowed = hooks.READ_ONLY_WRITES.get(match.view_name) if match is not None else None
+        if allowed and request.user.has_perm(allowed):
             return None
         if read_only(request.user):
             raise PermissionDenied

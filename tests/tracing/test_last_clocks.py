@@ -14,8 +14,8 @@ from django.utils import timezone
 
 from lib.errors import Refusal
 from oversight import checks
-from shelter.models import Death, Departure
-from shelter.services import depart_stay, record_death
+from shelter.models import Death, Departure, SecondCheck
+from shelter.services import depart_stay, record_check, record_death
 from tracing import sweep
 from tracing.models import HouseholdApplication, TracingCase
 from tracing.services import apply_household, find_family, record_interview, record_sample
@@ -209,9 +209,13 @@ def test_the_interview_days_are_settings(settings, station, reception, case_of, 
     assert reload(case_of(stay)).interview_due_at == interview.held_at + 14 * DAY
 
 
-def test_a_person_whose_identity_is_confirmed_owes_no_interview(station, reception, case_of, query, arrive):
+def test_a_person_whose_identity_is_confirmed_owes_no_interview(station, reception, supervisor, case_of, query,
+                                                                 arrive):
     case = case_of(arrive(station, reception, arrived_at=timezone.now() - 5 * DAY))
     query(case, reception, result="confirmed")
+    # Unidentified for every clock until someone else checks the identity (issue 21).
+    assert reload(case).deadline_status("interview") == "overdue"
+    record_check(check=SecondCheck.objects.get(decision="identity"), by=supervisor, agreed=True)
     assert reload(case).deadline_status("interview") is None
     assert TracingCase.objects.stage_counts("interview", timezone.now())["overdue"] == 0
 

@@ -82,7 +82,8 @@ def test_the_one_who_entered_it_cannot_accept_its_stated_time(late_notice, super
 def test_a_step_entered_in_time_is_not_after_the_fact(station, reception, arrive, case_of):
     stay = arrive(station, reception, arrived_at=timezone.now() - 3 * HOUR)
     case = case_of(stay)
-    refer_dna(case=case, by=reception, referral=DnaReferral(police_unit="天河分局", sent_at=timezone.now() - HOUR))
+    refer_dna(case=case, by=reception, referral=DnaReferral(police_unit="天河分局", sent_at=timezone.now() - HOUR,
+                                                            no_query_reason="本人无法说话，无从查询"))
     case = reload(case)
     assert case.dna_stated_at and case.dna_entered_at > case.dna_stated_at
     assert not case.met_after_the_fact("dna") and case.dna_met_at >= case.dna_stated_at
