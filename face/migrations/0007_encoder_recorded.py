@@ -4,15 +4,17 @@ import face.fields
 from django.db import migrations, models
 
 
-def station_ids(apps):
-    return list(apps.get_model("shelter", "Station").objects.values_list("pk", flat=True))
+def station_ids(apps, schema_editor):
+    # On the migrating connection: the test template database is built on another alias.
+    Station = apps.get_model("shelter", "Station")
+    return list(Station.objects.using(schema_editor.connection.alias).values_list("pk", flat=True))
 
 
 def drop_fixed_length_indexes(apps, schema_editor):
     """The HNSW indexes on vector(128) go before the column takes any length (an index needs one)."""
     if schema_editor.connection.vendor == "postgresql":
         schema_editor.execute("DROP INDEX IF EXISTS face_portrait_encoding_hnsw")
-        for pk in station_ids(apps):
+        for pk in station_ids(apps, schema_editor):
             schema_editor.execute(f"DROP INDEX IF EXISTS face_portrait_encoding_hnsw_station_{int(pk)}")
 
 
@@ -37,8 +39,31 @@ def record_dlib_and_index(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
         for dims in LENGTHS:
             schema_editor.execute(index_sql(dims))
-            for pk in station_ids(apps):
+            for pk in station_ids(apps, schema_editor):
                 schema_editor.execute(index_sql(dims, pk))
+
+
+def restore_fixed_length_indexes(apps, schema_editor):
+    """Backwards: the indexes on vector(128) as 0001 and 0006 made them (the column has its length again)."""
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute("CREATE INDEX IF NOT EXISTS face_portrait_encoding_hnsw ON face_portrait "
+                              "USING hnsw (encoding vector_l2_ops) WITH (m = 16, ef_construction = 64)")
+        for pk in station_ids(apps, schema_editor):
+            schema_editor.execute(
+                f"CREATE INDEX IF NOT EXISTS face_portrait_encoding_hnsw_station_{int(pk)} ON face_portrait "
+                f"USING hnsw (encoding vector_l2_ops) WITH (m = 16, ef_construction = 64) "
+                f"WHERE person_station_id = {int(pk)}")
+
+
+def drop_length_indexes(apps, schema_editor):
+    """Backwards: the partial indexes per length go, and every encoding that is not dlib's 128 numbers
+    (the column takes a length again)."""
+    if schema_editor.connection.vendor == "postgresql":
+        for name, _kind in LENGTHS.values():
+            schema_editor.execute(f"DROP INDEX IF EXISTS {name}")
+            for pk in station_ids(apps, schema_editor):
+                schema_editor.execute(f"DROP INDEX IF EXISTS {name}_station_{int(pk)}")
+        schema_editor.execute("UPDATE face_portrait SET encoding = NULL WHERE vector_dims(encoding) <> 128")
 
 
 class Migration(migrations.Migration):
@@ -49,7 +74,7 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.RunPython(drop_fixed_length_indexes, migrations.RunPython.noop),
+        migrations.RunPython(drop_fixed_length_indexes, restore_fixed_length_indexes),
         migrations.AddField(
             model_name='portrait',
             name='encoder',
@@ -70,5 +95,5 @@ class Migration(migrations.Migration):
             name='encoding',
             field=face.fields.EmbeddingField(blank=True, dimensions=None, editable=False, null=True),
         ),
-        migrations.RunPython(record_dlib_and_index, migrations.RunPython.noop),
+        migrations.RunPython(record_dlib_and_index, drop_length_indexes),
     ]
