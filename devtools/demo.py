@@ -8,8 +8,8 @@ import random
 from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
 from django.utils import timezone
-from fpdf import FPDF
 
+from lib.pdf import FONT, document
 from shelter.models import (
     Body,
     Death,
@@ -124,12 +124,11 @@ def arrive(*, person, stay, by, belongings=()):
     return stay
 
 
-def demo_certificate(what="a scanned medical death certificate"):
-    """A one-page PDF standing in for a scanned document."""
-    pdf = FPDF()
-    pdf.add_page()
-    pdf.set_font("Helvetica", size=16)
-    pdf.cell(text=f"Demo data: stands in for {what}.")
+def demo_certificate(what="扫描的居民死亡医学证明（推断）书"):
+    """A one-page PDF standing in for a scanned document, in Chinese as a station's papers are."""
+    pdf = document()
+    pdf.set_font(FONT, size=16)
+    pdf.cell(text=f"演示数据：此页代替{what}。")
     return bytes(pdf.output())
 
 
@@ -201,7 +200,7 @@ def person(station, rng, name, sex, ages, native, dialect, identity, hours_ago, 
     )
     if stay.brought_by == "police" and hours_ago > 2:  # the newest arrival still waits for its handover form
         stay.handover_ref = f"公移字{arrived:%Y%m%d}-{rng.randint(10, 99)}"
-        stay.handover_document.save("demo-handover.pdf", ContentFile(demo_certificate("a police handover form")),
+        stay.handover_document.save("demo-handover.pdf", ContentFile(demo_certificate("公安机关护送交接单")),
                                     save=False)
     belongings = [("手机", 1), (f"现金 {rng.randint(5, 80)}元", 1)]  # cash: one item with its amount (issue 25)
     stay = arrive(person=new, stay=stay, belongings=belongings, by=reception)

@@ -64,8 +64,9 @@ def strangers_this_close(distance, encoder=None):
 
 
 def encoder_title(encoder=None):
-    """The encoder's name as the review page shows it (model, source, length)."""
-    return encoders.get(encoder).TITLE
+    """The encoder's name as the review page shows it, in the reader's language (face model 1 or 2 and
+    its length; the technical name, encoders.<module>.TITLE, is in the README)."""
+    return encoders.get(encoder).LABEL
 
 
 def label(encoder=None):

@@ -15,11 +15,14 @@ from pathlib import Path
 import cv2
 import numpy as np
 import onnxruntime
+from django.utils.translation import gettext_lazy as _
 
 NAME = "mobilefacenet"
 VERSION = "2"  # the file whose sha256 is below, the crop and its mirror image averaged (1: the crop alone)
 DIMENSIONS = 512
-TITLE = "MobileFaceNet (ONNX, faceplugin-face-recognition-js 0.0.1), 512-d"
+TITLE = "MobileFaceNet (ONNX, faceplugin-face-recognition-js 0.0.1), 512-d"  # the technical name (README)
+# As the review page says it; in Chinese without the product name (docs/glossary.md): 人脸模型二
+LABEL = _("MobileFaceNet (face model 2, 512 dimensions)")
 MODEL = Path(__file__).parent / "models" / "mobilefacenet.onnx"
 SHA256 = "87aacdfe57510db2af90c0251df680e8eec88f122ee94712121d09bcaaaf3581"
 SIZE = 112

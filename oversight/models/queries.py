@@ -52,7 +52,7 @@ class DataQuery(ConcurrentTransitionMixin, models.Model):
     comparison = models.ForeignKey(DataComparison, verbose_name=_("comparison"), null=True, blank=True,
                                    on_delete=models.PROTECT, related_name="queries")
     state = FSMField(_("state"), default=DataQueryState.SENT, choices=DataQueryState.choices, protected=True)
-    sent_at = models.DateTimeField(_("sent"), default=timezone.now, db_index=True)
+    sent_at = models.DateTimeField(pgettext_lazy("letter", "sent"), default=timezone.now, db_index=True)
     sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("sent by"), on_delete=models.PROTECT,
                                 related_name="+")
     entered_at = models.DateTimeField(_("entered"), default=timezone.now, editable=False)

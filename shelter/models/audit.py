@@ -174,6 +174,10 @@ TARGET_WORDS = {
     "late entries": pgettext_lazy("audit target", "late entries"),
     "name leads at other stations": pgettext_lazy("audit target", "name leads at other stations"),
     "transfers": pgettext_lazy("audit target", "list of transfers"),
+    "data queries": pgettext_lazy("audit target", "list of data queries"),
+    "inspection findings": pgettext_lazy("audit target", "list of inspection findings"),
+    "api tokens": pgettext_lazy("audit target", "partner systems' API tokens"),
+    "exchange month": pgettext_lazy("audit target", "the month's exchange of death records"),
 }
 # Targets recorded as "<kind> <key>" whose key is a name or a number, said around it.
 TARGET_KINDS = {

@@ -85,3 +85,11 @@ def test_english_problem_texts_join_with_commas():
         assert "date of birth, age estimate" in what_is_wrong(problem) and "sex female" in what_is_wrong(problem)
     with translation.override("zh-hans"):
         assert "出生日期、估计年龄" in what_is_wrong(problem) and "性别 F" not in what_is_wrong(problem)
+
+
+def test_the_new_list_pages_are_named_in_the_readers_language_in_the_audit_log():
+    """Queries, findings and the exchange's pages (issues 22, 26) are said in Chinese on the audit page."""
+    with translation.override("zh-hans"):
+        labels = [str(AuditEvent(target=t).target_label)
+                  for t in ("data queries", "inspection findings", "api tokens", "exchange month")]
+    assert labels == ["数据核查函列表", "检查发现的问题清单", "合作系统接口令牌", "每月死亡信息交换"]

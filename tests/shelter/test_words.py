@@ -21,8 +21,9 @@ def test_a_case_step_is_not_a_file_correction_on_the_timeline(client_as, supervi
     client = chinese(client_as(supervisor))
     sent = timezone.localtime().strftime("%Y-%m-%dT%H:%M")
     response = client.post(reverse("tracing:act", args=[stay.tracing_case.pk, "dna"]),
-                           {"police_unit": "天河分局", "sent_at": sent})
-    assert response.status_code == 302, [str(m) for m in response.context['messages']] + [response.context['form'].errors]
+                           {"police_unit": "天河分局", "sent_at": sent,
+                            "no_query_reason": "本人无法说出姓名、住址，未携带证件"})  # no quick query yet (issue 22)
+    assert response.status_code == 302
     page = client.get(stay.person.get_absolute_url()).content.decode()
     assert "档案更正" not in page
 
