@@ -267,13 +267,16 @@ class Death(LedgerEntry):
         return [kind for kind in self.report_recipients() if kind not in sent]
 
     def keep_report(self):
-        """Once the report has reached everyone it must, the deadline is met at the time the last of them
-        was sent (as stated); a conditional UPDATE, so it is set once. Returns whether it is met."""
+        """Once the report has reached everyone it must, the deadline is met when the last of them was
+        sent, each sending counted when it was entered if that is later than the time it states (a sending
+        typed in after the deadline with an on-time date is late: issue 21); a conditional UPDATE, so it is
+        set once. Returns whether it is met."""
         if self.report_met_at is not None:
             return True
         if self.report_missing():
             return False
-        met = max(self.sendings.filter(recipient_kind=kind).order_by("sent_at").first().sent_at
+        sendings = list(self.sendings.all())
+        met = max(min(max(s.sent_at, s.entered_at or s.sent_at) for s in sendings if s.recipient_kind == kind)
                   for kind in self.report_recipients())
         Death.objects.filter(pk=self.pk, report_met_at__isnull=True).update(report_met_at=met)
         self.report_met_at = met

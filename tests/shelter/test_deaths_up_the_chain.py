@@ -67,9 +67,19 @@ def test_the_deadline_is_met_when_every_office_owed_has_it(die, reception):
     assert death.report_met_at is None
     police = send(death, "police", death.died_at + 3 * HOUR, reception, office="天河派出所")
     death.refresh_from_db()
-    assert death.report_met_at == police.sent_at and not death.report_late()
+    # Met when the last sending was entered (after the time it states), still within the deadline.
+    assert death.report_met_at == police.entered_at and not death.report_late()
     # The sending keeps the time it states and the time the server entered it.
     assert police.entered_at > police.sent_at and police.entered_by == reception
+
+
+def test_a_report_entered_after_the_deadline_with_an_on_time_date_is_late(die, reception):
+    """No back-dating (issue 21): the deadline is judged by when the sending was entered."""
+    death = die(at=timezone.now() - 30 * HOUR, identity=Identity.CONFIRMED)
+    sending = send(death, "civil_affairs", death.died_at + 2 * HOUR, reception)
+    death.refresh_from_db()
+    assert sending.sent_at < death.report_due_at < sending.entered_at
+    assert death.report_met_at == sending.entered_at and death.report_late()
 
 
 def test_the_sweep_reminds_once_before_the_deadline_and_never_after_it_is_met(die, supervisor, head, settings):

@@ -17,6 +17,7 @@ from tracing.models import DnaReferral, Publication, TracingCase
 from tracing.services import accept_stated_time, publish_notice, record_sample, refer_dna
 
 HOUR = datetime.timedelta(hours=1)
+DAY = datetime.timedelta(days=1)
 
 
 def reload(case):
@@ -91,3 +92,18 @@ def test_a_step_entered_in_time_is_not_after_the_fact(station, reception, arrive
                   database="national")
     referral = DnaReferral.objects.get()
     assert referral.sample_entered_at is not None and referral.sample_entered_at > referral.sampled_at
+
+
+def test_a_sample_entered_after_its_deadline_with_an_on_time_date_is_late(station, reception, arrive, case_of):
+    """The police sample's month (issue 22) is judged by when the sample was entered, not the date it states."""
+    stay = arrive(station, reception, arrived_at=timezone.now() - 40 * DAY)
+    case = case_of(stay)
+    refer_dna(case=case, by=reception, referral=DnaReferral(
+        police_unit="天河分局", sent_at=stay.arrived_at + 2 * DAY, no_query_reason="本人无法说话，无从查询",
+        late_reason="补录"))
+    case = reload(case)
+    record_sample(case=case, by=reception, sampled_at=case.sample_due_at - DAY, sampled_by="民警 王",
+                  database="national")
+    case, referral = reload(case), DnaReferral.objects.get()
+    assert referral.sampled_at < case.sample_due_at < referral.sample_entered_at
+    assert case.sample_met_at == referral.sample_entered_at > case.sample_due_at  # met late

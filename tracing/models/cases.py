@@ -538,7 +538,8 @@ class TracingCase(ConcurrentTransitionMixin, models.Model):
         referral.sampled_at, referral.sampled_by, referral.database = sampled_at, sampled_by, database
         referral.sample_entered_at = timezone.now()  # kept apart from the time the sample states
         referral.full_clean()
-        self.sample_met_at = sampled_at
+        # Met when entered, if that is later than the time the sample states (issue 21).
+        self.sample_met_at = self.counted_at(sampled_at, referral.sample_entered_at)
 
     @transition(
         field=state, source=CaseState.DNA_SAMPLED, target=CaseState.RESULT_RECEIVED,
