@@ -8,13 +8,15 @@ Errors are problem details (RFC 9457, application/problem+json) with the fields'
 
 A partner reads the published notices of its token's stations, files family reports through the desk's
 own form and service, reads the status of its own reports only, and submits lists that are compared
-with its stations' files on arrival."""
+with its stations' files on arrival. It reads the queries about doubtful data a station sent to it (for
+the token's stations) and answers them."""
 
 import datetime
 import uuid
 from typing import Literal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError as ModelValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import File, Form, NinjaAPI, Query, Router, Schema, Status
@@ -24,6 +26,7 @@ from ninja.security import HttpBearer
 from pydantic import Field
 
 from lib.http import client_ip
+from lib.workflow import WorkflowError
 from notices import selectors as notices
 from notices.throttle import AddressThrottle
 from oversight.finance import SheetRefused
@@ -259,6 +262,34 @@ class ListOut(Schema):
     hits: int
 
 
+class QueryItem(Schema):
+    file_no: str = ""
+    name: str = ""
+    id_number: str = ""
+    birth_date: str = ""
+    line: int | str | None = ""
+    source_values: dict = {}
+
+
+class QueryOut(Schema):
+    id: int
+    reference: str
+    station: str
+    station_name: str
+    department_name: str
+    question: str
+    items: list[QueryItem]
+    state: Literal["sent", "answered"]
+    sent_at: datetime.datetime
+    answered_at: datetime.datetime | None
+    answer: str
+
+
+class AnswerIn(Schema):
+    answer: str = Field(description="The partner's answer, in its own words (at most 4000 characters).",
+                        max_length=4000)
+
+
 class ProblemOut(Schema):
     type: str
     title: str
@@ -268,7 +299,8 @@ class ProblemOut(Schema):
     errors: list[dict] | None = None
 
 
-ERRORS = {401: ProblemOut, 403: ProblemOut, 404: ProblemOut, 413: ProblemOut, 422: ProblemOut, 429: ProblemOut}
+ERRORS = {401: ProblemOut, 403: ProblemOut, 404: ProblemOut, 409: ProblemOut, 413: ProblemOut, 422: ProblemOut,
+          429: ProblemOut}
 
 # --- Notices --------------------------------------------------------------------------------------
 
@@ -394,6 +426,60 @@ def get_list(request, pk: int):
         raise Problem(403, "not_yours", _("This list was not sent by this partner for the token's stations."))
     audit(request, AuditEvent.VIEW, Capability.SUBMIT_LISTS, [pk], station=submission.station)
     return Status(200, selectors.list_summary(submission))
+
+
+# --- Queries about doubtful data ------------------------------------------------------------------
+
+
+@router.get("/queries", response={200: list[QueryOut], **ERRORS}, url_name="queries")
+def list_queries(request, state: Literal["sent", "answered"] | None = None):
+    """The queries about doubtful data the token's stations sent to this partner (answer_queries), newest
+    first, at most 200; `state=sent` for those awaiting the answer."""
+    token = allowed(request, Capability.ANSWER_QUERIES)
+    sendings = selectors.partner_queries(token)
+    if state:
+        sendings = sendings.filter(query__state=state)
+    sendings = list(sendings[:200])
+    audit(request, AuditEvent.LIST, Capability.ANSWER_QUERIES, [s.query_id for s in sendings])
+    return Status(200, [selectors.query_for_partner(s) for s in sendings])
+
+
+def sent_query(request, pk):
+    token = allowed(request, Capability.ANSWER_QUERIES)
+    sending = selectors.partner_query(token, pk)
+    if sending is None:
+        audit(request, AuditEvent.REFUSED, Capability.ANSWER_QUERIES, reason="not_its_query", asked=pk)
+        raise Problem(403, "not_yours", _("This query was not sent to this partner by the token's stations."))
+    return token, sending
+
+
+@router.get("/queries/{int:pk}", response={200: QueryOut, **ERRORS}, url_name="query")
+def get_query(request, pk: int):
+    """A query sent to this partner (answer_queries): its question and disputed items."""
+    _token, sending = sent_query(request, pk)
+    audit(request, AuditEvent.VIEW, Capability.ANSWER_QUERIES, [pk], station=sending.query.station,
+          files=[i.get("file_no") for i in sending.query.items if i.get("file_no")])
+    return Status(200, selectors.query_for_partner(sending))
+
+
+@router.post("/queries/{int:pk}/answer", response={200: QueryOut, **ERRORS}, url_name="query_answer")
+def answer_query(request, pk: int, payload: AnswerIn):
+    """Answer a query sent to this partner (answer_queries), once: recorded as the station records a
+    department's answer, dated now. Already answered: 409."""
+    token, sending = sent_query(request, pk)
+    station = sending.query.station
+    try:
+        sending = services.answer_sent_query(token=token, sending=sending, answer=payload.answer)
+    except WorkflowError as e:
+        audit(request, AuditEvent.REFUSED, Capability.ANSWER_QUERIES, reason="step", asked=pk, station=station)
+        raise Problem(409, "state", _("This query cannot be answered now."), str(e.message)) from None
+    except ModelValidationError as e:
+        audit(request, AuditEvent.REFUSED, Capability.ANSWER_QUERIES, reason="invalid", asked=pk, station=station)
+        errors = [{"field": name if name != "__all__" else "body", "messages": [str(m) for m in messages]}
+                  for name, messages in e.message_dict.items()]
+        raise Problem(422, "invalid", _("Some fields are not valid."), errors=errors) from None
+    audit(request, AuditEvent.CHANGE, Capability.ANSWER_QUERIES, [pk], station=station, answered=True)
+    return Status(200, selectors.query_for_partner(sending))
 
 
 api.add_router("/", router)

@@ -6,3 +6,10 @@ class ExchangeConfig(AppConfig):
     name = "exchange"
     verbose_name = _("Partner systems and the monthly exchange")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from oversight import hooks
+
+        from . import views
+
+        hooks.QUERY_PANELS.append(views.query_panel)

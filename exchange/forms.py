@@ -1,5 +1,5 @@
 """What the exchange accepts: a family report filed by a partner (the desk's form itself, so the same
-checks, less the desk's "how reported"), and the token a supervisor gives."""
+checks, less the desk's "how reported"), the token a supervisor gives, and the partner a query is sent to."""
 
 import datetime
 
@@ -44,6 +44,16 @@ class TokenForm(SingleLineInputs, forms.Form):
             Station.objects.filter(pk=user.station_id)
         if not self.is_bound:
             self.fields["expires_on"].initial = timezone.localdate() + datetime.timedelta(days=180)
+
+
+class SendQueryForm(forms.Form):
+    """The partner system a query is sent to: one that exchanges with the query's station."""
+
+    partner = forms.ModelChoiceField(label=_("partner system"), queryset=Partner.objects.none())
+
+    def __init__(self, *args, station, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["partner"].queryset = Partner.objects.filter(stations=station)
 
 
 class RevokeForm(SingleLineInputs, forms.Form):

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from family.models import FamilyReport
-from oversight.models import DataComparison
+from oversight.models import DataComparison, DataQuery
 from shelter.models import Station
 
 
@@ -24,8 +24,7 @@ class Capability(models.TextChoices):
     FILE_REPORTS = "file_reports", _("file family reports")
     READ_REPORTS = "read_reports", _("read the status of its own family reports")
     SUBMIT_LISTS = "submit_lists", _("submit lists for comparison (death records, household records)")
-    # HOOK (issue 26): "read and answer queries about doubtful data sent to the partner" waits for
-    # oversight's query model (another branch); its capability and endpoints are added with it.
+    ANSWER_QUERIES = "answer_queries", _("read and answer the queries about doubtful data sent to it")
 
 
 class PartnerKind(models.TextChoices):
@@ -162,6 +161,24 @@ class ListSubmission(models.Model):
         verbose_name = _("list from a partner")
         verbose_name_plural = _("lists from partners")
         ordering = ["-received_at"]
+
+
+class PartnerQuery(models.Model):
+    """A query about doubtful data (oversight.DataQuery) sent to a partner system: the partner reads it and
+    answers it by the API (capability answer_queries). The link is kept here: oversight knows no partner."""
+
+    query = models.OneToOneField(DataQuery, on_delete=models.PROTECT, related_name="partner_sending")
+    partner = models.ForeignKey(Partner, verbose_name=_("partner system"), on_delete=models.PROTECT,
+                                related_name="queries")
+    sent_at = models.DateTimeField(_("sent to the partner system"), default=timezone.now, editable=False)
+    sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    answer_token = models.ForeignKey(ApiToken, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    answered_by_api_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("query sent to a partner system")
+        verbose_name_plural = _("queries sent to partner systems")
+        ordering = ["-sent_at"]
 
 
 class PickedFile(models.Model):

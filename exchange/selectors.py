@@ -1,13 +1,14 @@
 """Reads of the exchange: a partner's own reports and lists (never another partner's, never outside its
 token's stations), a report's status as a partner may read it (no resident's data), the tokens a
-supervisor manages, and the month's exchange (who sent, who did not)."""
+supervisor manages, the month's exchange (who sent, who did not), and the queries sent to a partner
+(the query's own fields and disputed items, nothing else of a resident's file)."""
 
 from django.db.models import Count
 from django.http import Http404
 
 from family.models import CandidateState
 
-from .models import ApiToken, ListKind, ListSubmission, Partner, PartnerReport
+from .models import ApiToken, ListKind, ListSubmission, Partner, PartnerQuery, PartnerReport
 
 
 def partner_reports(token):
@@ -45,6 +46,42 @@ def list_summary(submission):
     return {"id": submission.pk, "kind": submission.kind, "month": submission.month.strftime("%Y-%m"),
             "station": submission.station.code, "received_at": submission.received_at,
             "rows": len(submission.comparison.rows), "hits": len(submission.comparison.hits)}
+
+
+def partner_queries(token):
+    """The queries sent to the token's partner about its stations, newest first."""
+    return (PartnerQuery.objects.filter(partner=token.partner, query__station__in=token.stations.all())
+            .select_related("query__station").order_by("-sent_at", "-pk"))
+
+
+def partner_query(token, pk):
+    """The sending of query `pk` (the query's id) to the token's partner, or None."""
+    return partner_queries(token).filter(query__pk=pk).first()
+
+
+QUERY_ITEM_FIELDS = ("file_no", "name", "id_number", "birth_date", "line", "source_values")
+
+
+def query_for_partner(sending):
+    """What a partner reads of a query sent to it: the query's fields and its disputed items (the facts the
+    letter and its sheet give), never the station's internal references or anything else of a file."""
+    query = sending.query
+    return {
+        "id": query.pk, "reference": query.reference, "station": query.station.code,
+        "station_name": query.station.name, "department_name": query.department_name,
+        "question": query.question, "items": [{**{k: i.get(k, "") for k in QUERY_ITEM_FIELDS}, "source_values": i.get("source_values") or {}}
+                  for i in query.items],
+        "state": query.state, "sent_at": query.sent_at, "answered_at": query.answered_at, "answer": query.answer,
+    }
+
+
+def sending_of(query):
+    """The query's sending to a partner system, or None (the query page's panel)."""
+    return PartnerQuery.objects.select_related("partner", "sent_by", "answer_token").filter(query=query).first()
+
+
+def partners_for(station):
+    return Partner.objects.filter(stations=station)
 
 
 def tokens_for(user):

@@ -1,5 +1,6 @@
 """Writes of the exchange with partner systems: tokens given and revoked, family reports filed, lists
-compared on arrival (by the API or from the drop folder). Keyword-only arguments, no request."""
+compared on arrival (by the API or from the drop folder), queries about doubtful data sent to a partner
+and answered by it. Keyword-only arguments, no request."""
 
 import csv
 import datetime
@@ -16,9 +17,20 @@ from django.utils.translation import gettext as _
 from family.services import register_report
 from lib.errors import Refusal
 from oversight.finance import SheetRefused
-from oversight.services import compare_list
+from oversight.models import DataQueryState
+from oversight.services import answer_query, compare_list
 
-from .models import ApiToken, Capability, ListSubmission, ListVia, Partner, PartnerReport, PickedFile, secret_hash
+from .models import (
+    ApiToken,
+    Capability,
+    ListSubmission,
+    ListVia,
+    Partner,
+    PartnerQuery,
+    PartnerReport,
+    PickedFile,
+    secret_hash,
+)
 
 TOKEN_MAX_DAYS = 366
 LIST_COLUMNS = {"name": "name", "id_number": "id_number", "birth_date": "birth_date"}
@@ -69,6 +81,38 @@ def revoke_token(*, token, by, reason):
         raise TokenRefused(_("This token was already revoked."))
     token.refresh_from_db()
     return token
+
+
+class QuerySendRefused(Refusal):
+    """The query cannot be sent to that partner system (answered, sent already, another station's...)."""
+
+
+def send_query(*, query, partner, by):
+    """Send a query about doubtful data (oversight.DataQuery, awaiting its answer) to a partner system that
+    exchanges with the query's station: its tokens with answer_queries then read and answer it. Sent once."""
+    if not by.has_perm("oversight.add_dataquery") or not (by.sees_all_stations or by.station_id == query.station_id):
+        raise QuerySendRefused(_("You may not send this query."))
+    if query.state != DataQueryState.SENT:
+        raise QuerySendRefused(_("This query is answered already."))
+    if not partner.stations.filter(pk=query.station_id).exists():
+        raise QuerySendRefused(_("This partner system does not exchange with the query's station."))
+    try:
+        with transaction.atomic():
+            return PartnerQuery.objects.create(query=query, partner=partner, sent_by=by)
+    except IntegrityError:
+        raise QuerySendRefused(_("This query was already sent to a partner system.")) from None
+
+
+def answer_sent_query(*, token, sending, answer):
+    """The partner's answer to a query sent to it, by the API: recorded through oversight's own step
+    (answer_query: the same rule), dated now, as entered by the supervisor who gave the token (as its
+    lists are); the partner and its token are kept with the sending. WorkflowError, ValidationError."""
+    now = timezone.now()
+    with transaction.atomic():
+        answer_query(query=sending.query, by=token.created_by, answer=answer, answered_at=now)
+        PartnerQuery.objects.filter(pk=sending.pk).update(answer_token=token, answered_by_api_at=now)
+    sending.refresh_from_db()
+    return sending
 
 
 def token_for_key(key):

@@ -1,20 +1,23 @@
 """The staff's side of the exchange: the partners' API tokens (given and revoked by supervisors for their
 station, administrators for any; the key shown once), and the month's death-record exchange (which
-partners sent their list, which did not)."""
+partners sent their list, which did not), and a query about doubtful data sent to a partner system (a
+panel on oversight's query page, oversight.hooks.QUERY_PANELS)."""
 
 import datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from oversight.models import DataQuery, DataQueryState
 from shelter.models import AuditEvent
 
 from . import selectors, services
-from .forms import RevokeForm, TokenForm
+from .forms import RevokeForm, SendQueryForm, TokenForm
 
 
 @login_required
@@ -82,3 +85,41 @@ def month(request):
     AuditEvent.record(request, AuditEvent.LIST, target="exchange month", month=f"{chosen:%Y-%m}")
     return render(request, "exchange/month.html", {"month": chosen, "rows": rows,
                                                    "missing": selectors.missing_count(rows)})
+
+
+def may_send(user, query):
+    return (query.state == DataQueryState.SENT and user.has_perm("oversight.add_dataquery")
+            and (user.sees_all_stations or user.station_id == query.station_id))
+
+
+def query_panel(request, query):
+    """On a query's page: the partner system it was sent to (and whether it answered by the API), or the
+    form to send it to one of the partners of the query's station."""
+    sending = selectors.sending_of(query)
+    form = None
+    if sending is None:
+        if not may_send(request.user, query) or not selectors.partners_for(query.station).exists():
+            return ""
+        form = SendQueryForm(station=query.station)
+    return render_to_string("exchange/_query_panel.html", {"query": query, "sending": sending, "form": form},
+                            request=request)
+
+
+@login_required
+@permission_required("oversight.add_dataquery", raise_exception=True)
+@require_POST
+def query_send(request, pk):
+    """Send a query to a partner system of its station: the partner reads and answers it by the API."""
+    query = get_object_or_404(DataQuery.objects.for_user(request.user), pk=pk)
+    form = SendQueryForm(request.POST, station=query.station)
+    if not form.is_valid():
+        messages.error(request, _("Choose a partner system of the query's station; nothing was sent."))
+        return redirect("oversight:query", pk=query.pk)
+    try:
+        sending = services.send_query(query=query, partner=form.cleaned_data["partner"], by=request.user)
+    except services.QuerySendRefused as e:
+        messages.error(request, e.message)
+    else:
+        AuditEvent.record(request, AuditEvent.CHANGE, target=query, query=query.pk, partner=sending.partner.code)
+        messages.success(request, _("The query is sent to the partner system: it reads and answers it by the API."))
+    return redirect("oversight:query", pk=query.pk)

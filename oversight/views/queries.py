@@ -18,7 +18,7 @@ from lib.http import download
 from shelter.models import AuditEvent
 from shelter.steps import take_step
 
-from .. import documents, exports
+from .. import documents, exports, hooks
 from ..forms.problems import AnswerForm, QueryForm, department_of
 from ..models import DataComparison, DataQuery, Problem
 from ..problem_text import what_is_wrong
@@ -110,6 +110,7 @@ def query(request, pk, answer_form=None, status=200):
     return render(request, "oversight/query.html", {
         "query": query, "age": query.age_days(),
         "form": answer_form or AnswerForm(initial={"answered_on": timezone.localdate()}),
+        "panels": hooks.query_panels(request, query),
     }, status=status)
 
 

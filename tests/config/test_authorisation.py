@@ -33,7 +33,7 @@ PUBLIC = {"login", "healthz", "set_language", "password_reset", "password_reset_
 # The partner API (/api/v1/): no session opens it, a bearer token does; its matrix over every operation
 # and token scope is tests/exchange/test_api_authorisation.py (which fails on an operation not named there).
 API = {"api:notices", "api:notice", "api:reports", "api:report_list", "api:report", "api:lists", "api:list",
-       "api:api-root"}
+       "api:queries", "api:query", "api:query_answer", "api:api-root"}
 # Pages of no record (lists, forms, the month): scoped to the user's own station by their views.
 NO_RECORD = {"home", "logout", "password_change", "password_change_done", "accounts:locked", "accounts:two_factor",
              "shelter:people", "shelter:intake", "shelter:transfers", "shelter:late", "shelter:notifications",
@@ -132,6 +132,7 @@ def elsewhere(db, webcam, make_user):
         "oversight:finance_result": {"pk": finance.pk},
         "notices:package": {"pk": case.pk, "platform": "national"},
         "exchange:revoke": {"pk": token.pk},
+        "exchange:query_send": {"pk": query.pk},
         **{f"face:{name}": {"pk": person.pk} for name in ("capture", "live_check", "portraits")},
         **{f"face:{name}": {"pk": portrait.pk} for name in ("portrait", "make_main", "hide", "image")},
     }

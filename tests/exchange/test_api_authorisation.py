@@ -8,7 +8,8 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from exchange.models import ApiToken, Capability, Partner
+from exchange.models import ApiToken, Capability, Partner, PartnerQuery
+from oversight.services import raise_query
 from shelter.models import AuditEvent
 from tests.config.test_authorisation import API, url_names
 from tests.factories import StationFactory
@@ -36,8 +37,11 @@ def there(db, client, make_user, arrive, publish, give):
     assert "id" in filed, filed
     report = filed["id"]
     listed = client.post("/api/v1/lists", LIST, content_type="application/json", **bearer(key)).json()["id"]
+    query = raise_query(station=fs, department="police", department_name=police.name, question="请核实",
+                        items=[{"file_no": stay.person.file_no, "name": SECRET, "line": 1}], by=staff)
+    PartnerQuery.objects.create(query=query, partner=police, sent_by=staff)
     return {"station": fs, "staff": staff, "police": police, "case": stay.tracing_case.pk, "report": report,
-            "list": listed}
+            "list": listed, "query": query.pk}
 
 
 def operations(there):
@@ -50,14 +54,19 @@ def operations(there):
         "api:report": ("get", f"/api/v1/reports/{there['report']}", None, None),
         "api:lists": ("post", "/api/v1/lists", LIST, "application/json"),
         "api:list": ("get", f"/api/v1/lists/{there['list']}", None, None),
+        "api:queries": ("get", "/api/v1/queries", None, None),
+        "api:query": ("get", f"/api/v1/queries/{there['query']}", None, None),
+        "api:query_answer": ("post", f"/api/v1/queries/{there['query']}/answer", {"answer": "已核实"},
+                             "application/json"),
     }
 
 
 CAPABILITY = {"api:notices": "read_notices", "api:notice": "read_notices", "api:reports": "file_reports",
               "api:report_list": "read_reports", "api:report": "read_reports", "api:lists": "submit_lists",
-              "api:list": "submit_lists"}
+              "api:list": "submit_lists", "api:queries": "answer_queries", "api:query": "answer_queries",
+              "api:query_answer": "answer_queries"}
 # The list operations answer 200 with the token's own records only (none here), not a refusal.
-LISTS = {"api:notices", "api:report_list"}
+LISTS = {"api:notices", "api:report_list", "api:queries"}
 
 
 def test_every_operation_is_in_the_matrix(there):
