@@ -10,12 +10,21 @@ def station_ids(apps, schema_editor):
     return list(Station.objects.using(schema_editor.connection.alias).values_list("pk", flat=True))
 
 
+def drop_encoding_indexes(schema_editor):
+    """Every HNSW index on the encoding, by name, whichever stations made them (a station's index outlives
+    a station row a test flushed away, and any of them would stop the column changing type)."""
+    with schema_editor.connection.cursor() as cursor:
+        cursor.execute("SELECT indexname FROM pg_indexes WHERE tablename = 'face_portrait' "
+                       "AND indexname LIKE 'face_portrait_encoding_hnsw%%'")
+        names = [row[0] for row in cursor.fetchall()]
+    for name in names:
+        schema_editor.execute(f'DROP INDEX IF EXISTS "{name}"')
+
+
 def drop_fixed_length_indexes(apps, schema_editor):
     """The HNSW indexes on vector(128) go before the column takes any length (an index needs one)."""
     if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute("DROP INDEX IF EXISTS face_portrait_encoding_hnsw")
-        for pk in station_ids(apps, schema_editor):
-            schema_editor.execute(f"DROP INDEX IF EXISTS face_portrait_encoding_hnsw_station_{int(pk)}")
+        drop_encoding_indexes(schema_editor)
 
 
 LENGTHS = {128: ("face_portrait_encoding_hnsw", "vector"), 512: ("face_portrait_encoding_hnsw_512", "halfvec")}
@@ -59,10 +68,7 @@ def drop_length_indexes(apps, schema_editor):
     """Backwards: the partial indexes per length go, and every encoding that is not dlib's 128 numbers
     (the column takes a length again)."""
     if schema_editor.connection.vendor == "postgresql":
-        for name, _kind in LENGTHS.values():
-            schema_editor.execute(f"DROP INDEX IF EXISTS {name}")
-            for pk in station_ids(apps, schema_editor):
-                schema_editor.execute(f"DROP INDEX IF EXISTS {name}_station_{int(pk)}")
+        drop_encoding_indexes(schema_editor)
         schema_editor.execute("UPDATE face_portrait SET encoding = NULL WHERE vector_dims(encoding) <> 128")
 
 
