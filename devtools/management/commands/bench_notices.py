@@ -77,13 +77,13 @@ class Command(BaseCommand):
             Person.objects.bulk_create(people)
             for person in people:
                 arrived = now - DAY * rng.uniform(1, 3 * 365)
-                stays.append(Stay(person=person, arrived_at=arrived, found_place=rng.choice(["火车站", "汽车站", "桥下"]),
+                stays.append(Stay(person=person, station_id=person.station_id, arrived_at=arrived, found_place=rng.choice(["火车站", "汽车站", "桥下"]),
                                   state="in_care", brought_by="police", entered_at=arrived, identity="unknown",
                                   clothing="蓝色外套", age_at_arrival=person.age_min))
             Stay.objects.bulk_create(stays)
             cases = []
             for stay in stays:
-                case = TracingCase(stay=stay, station_id=stay.person.station_id, opened_at=stay.arrived_at)
+                case = TracingCase(stay=stay, arrival=stay, station_id=stay.person.station_id, opened_at=stay.arrived_at)
                 case.plan()
                 case.notice_met_at = stay.arrived_at + datetime.timedelta(hours=2)
                 cases.append(case)
