@@ -12,7 +12,7 @@ from lib.errors import Refusal
 from lib.messages import Said
 from lib.queue import after_commit
 from shelter.models import Decision, DepartureKind, Person
-from shelter.services import confirm_identity, correct_file, decide, request_check
+from shelter.services import confirm_identity, correct_file, decide, reopen_unless_agreed, request_check
 from tracing import services as tracing_services
 from tracing.models import QueryKind, QueryResult, QuickQuery, TracingCase
 
@@ -194,12 +194,8 @@ def dismiss_duplicate(*, warning, by, reason, awaiting=False):
 def duplicate_checked(*, check, agreed, by):
     """The second check of a warning dismissed by the one who registered the file (at the intake, going
     ahead after the warning): not agreed, the warning is open again, to be judged or the files merged."""
-    warning = check.target
-    if agreed or warning is None or warning.state != DuplicateState.DISMISSED:
-        return warning
-    warning.reopen(by=by, reason=check.check_reason)
-    warning.save()
-    return warning
+    return reopen_unless_agreed(check=check, agreed=agreed, by=by,
+                                still_decided=lambda warning: warning.state == DuplicateState.DISMISSED)
 
 
 def close_report(*, report, step, by, reason=""):

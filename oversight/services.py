@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from lib import workflow
 from lib.errors import Refusal
 from shelter.models import Decision, Departure, Notification, Person, Stay
-from shelter.services import decide
+from shelter.services import decide, reopen_unless_agreed
 
 from . import comparison, finance
 from .figures import month_end, month_start
@@ -177,12 +177,8 @@ def accept_problem(*, problem, by, reason, awaiting=False):
 def problem_checked(*, check, agreed, by):
     """The second check of a problem its own owner accepted: not agreed, it is open again (the accepting
     undone, the checker's reason in the transition log)."""
-    problem = check.target
-    if agreed or problem is None or problem.state != ProblemState.ACCEPTED:
-        return problem
-    problem.reopen(by=by, reason=check.check_reason)
-    problem.save()
-    return problem
+    return reopen_unless_agreed(check=check, agreed=agreed, by=by,
+                                still_decided=lambda problem: problem.state == ProblemState.ACCEPTED)
 
 
 def query_items(*, problem=None, comparison=None):

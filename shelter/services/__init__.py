@@ -4,7 +4,7 @@ Person.arrival_refusal...), the services apply them and make the writes that fol
 the views add the audit record of who did it from where."""
 
 from .arrivals import register_arrival
-from .checks import awaited, cancel_checks, decide, record_check, request_check
+from .checks import awaited, cancel_checks, decide, record_check, reopen_unless_agreed, request_check
 from .files import correct_file, correct_stay, merge_files
 from .notifications import mark_read
 from .stays import (
@@ -38,6 +38,7 @@ __all__ = [
     "cancel_checks",
     "decide",
     "record_check",
+    "reopen_unless_agreed",
     "request_check",
     "ServiceRefused",
     "accept_transfer",

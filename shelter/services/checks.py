@@ -62,6 +62,18 @@ def record_check(*, check, by, agreed, reason=""):
     return check
 
 
+def reopen_unless_agreed(*, check, agreed, by, still_decided):
+    """What follows most second checks: agreed, the decision stands; not agreed, the record it was taken
+    on opens again (its `reopen` transition, the checker's reason in the transition log), while the
+    decision still holds (`still_decided(record)`). Returns the record."""
+    record = check.target
+    if agreed or record is None or not still_decided(record):
+        return record
+    record.reopen(by=by, reason=check.check_reason)
+    record.save()
+    return record
+
+
 def cancel_checks(*, decision, target, by, reason=""):
     """The decision awaiting its check was overtaken (e.g. a confirmed identity on a case that closed for
     another reason): nothing is left to check. Closed as rejected by the system."""
@@ -69,4 +81,5 @@ def cancel_checks(*, decision, target, by, reason=""):
         state=CheckState.REJECTED, check_reason=str(reason)[:300])
 
 
-__all__ = ["SelfApprovalRefused", "awaited", "cancel_checks", "decide", "record_check", "request_check"]
+__all__ = ["SelfApprovalRefused", "awaited", "cancel_checks", "decide", "record_check", "reopen_unless_agreed",
+           "request_check"]

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from lib import idcard, workflow
 from lib.messages import Said
 from shelter.models import Decision, Sex
-from shelter.services import confirm_identity, correct_file, decide, request_check
+from shelter.services import confirm_identity, correct_file, decide, reopen_unless_agreed, request_check
 
 from ..models import CloseCause, Deadline, PublicationState, QueryKind, QueryResult, QuickQuery, TracingCase
 
@@ -153,12 +153,7 @@ def case_close_checked(*, check, agreed, by):
     """The second check of a case closed without the family found: agreed, it stays closed; not agreed,
     it is open again (TracingCase.reopen, with the checker's reason): its deadlines run again and its
     notice is to be published again."""
-    case = check.target
-    if agreed or case is None or case.is_open:
-        return case
-    case.reopen(by=by, reason=check.check_reason)
-    case.save()
-    return case
+    return reopen_unless_agreed(check=check, agreed=agreed, by=by, still_decided=lambda case: not case.is_open)
 
 
 def name_from_query(*, query, person):
