@@ -383,6 +383,10 @@ class Stay(ConcurrentTransitionMixin, LedgerEntry):
             raise ValidationError(errors)
         return items
 
+    def belongings_to_count_out_after_death(self):
+        """A dead person's belongings not yet counted out (to the family, the police, or kept)."""
+        return self.state == StayState.DECEASED and any(not b.outcome for b in self.belongings.all())
+
     def count_out_after_death(self, counted_out, at, by):
         """A dead person's belongings and cash, counted out item by item as a departure's are
         (`counted_out`: {belonging pk: (outcome, handed to whom, reference)}): to the family, to the

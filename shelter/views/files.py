@@ -43,7 +43,6 @@ from ..models import (
     Person,
     ReviewError,
     Stay,
-    StayState,
 )
 from ..selectors import person_for, stay_for
 from ..services import (
@@ -76,8 +75,6 @@ def person(request, pk):
         stay.can_depart = stay.is_open and request.user.has_perm("shelter.discharge_stay")
         stay.can_die = stay.is_open and request.user.has_perm("shelter.record_death")
         stay.can_review = stay.is_open and request.user.has_perm("shelter.review_stay")
-        # A dead person's belongings are counted out on the death report's page.
-        stay.uncounted = stay.state == StayState.DECEASED and any(not b.outcome for b in stay.belongings.all())
         stay.printed_forms = [(slug, printed_forms.FORMS[slug]) for slug in printed_forms.available(stay)]
     return render(request, "shelter/person.html", {
         "person": person,
