@@ -12,6 +12,7 @@ with its stations' files on arrival. It reads the queries about doubtful data a 
 the token's stations) and answers them."""
 
 import datetime
+import re
 import uuid
 from typing import Literal
 
@@ -121,9 +122,39 @@ def on_unauthenticated(request, exc):
 
 @api.exception_handler(ValidationError)
 def on_invalid(request, exc):
-    errors = [{"field": ".".join(str(p) for p in e.get("loc", ())[1:]) or "body", "messages": [e.get("msg", "")]}
-              for e in exc.errors]
+    errors = [{"field": ".".join(str(p) for p in e.get("loc", ())[1:]) or "body", "messages": [field_message(e)],
+               "code": e.get("type", "")} for e in exc.errors]
     return problem_response(api, request, 422, "invalid", _("Some fields are not valid."), errors=errors)
+
+
+def field_message(error):
+    """A field's error found by the schema (pydantic), in the reader's language: pydantic's own messages
+    are English only. Its type stays beside it, as the error's `code`, for the partner's program."""
+    kind, context = error.get("type", ""), error.get("ctx") or {}
+    if kind == "missing":
+        return _("This field is required.")
+    if kind.startswith("int_"):
+        return _("Enter a whole number.")
+    if kind.startswith(("float_", "decimal_")):
+        return _("Enter a number.")
+    if kind.startswith("bool_"):
+        return _("Enter true or false.")
+    if kind.startswith("datetime_"):
+        return _("Enter a date and time, e.g. 2026-12-05T08:30:00+08:00.")
+    if kind.startswith("date_"):
+        return _("Enter a date as YYYY-MM-DD.")
+    if kind in ("literal_error", "enum"):
+        choices = re.findall(r"'([^']*)'", str(context.get("expected", "")))
+        return _("Choose one of: %(choices)s.") % {"choices": ", ".join(choices)}
+    if kind == "string_too_long":
+        return _("At most %(n)s characters.") % {"n": context.get("max_length", "")}
+    if kind == "string_too_short":
+        return _("At least %(n)s characters.") % {"n": context.get("min_length", "")}
+    if kind in ("greater_than_equal", "greater_than"):
+        return _("Enter a value of at least %(n)s.") % {"n": context.get("ge", context.get("gt", ""))}
+    if kind in ("less_than_equal", "less_than"):
+        return _("Enter a value of at most %(n)s.") % {"n": context.get("le", context.get("lt", ""))}
+    return _("This value is not valid.")
 
 
 @api.exception_handler(Http404)
@@ -314,7 +345,7 @@ def list_notices(request, filters: Query[NoticeFilters]):
     params = {k: v for k, v in filters.dict().items() if v is not None and k != "page"}
     cases, _used = notices.search(params)
     cases = cases.filter(station__in=token.stations.all())
-    rows, more = notices.page(cases, filters.page)
+    rows, more = notices.notice_page(cases, filters.page)
     base = request.build_absolute_uri("/").rstrip("/")
     items = [notices.public_notice(c, base) for c in rows]
     audit(request, AuditEvent.LIST, Capability.READ_NOTICES, [n["id"] for n in items])
@@ -324,8 +355,8 @@ def list_notices(request, filters: Query[NoticeFilters]):
 @router.get("/notices/{int:pk}", response={200: NoticeOut, **ERRORS}, url_name="notice")
 def get_notice(request, pk: int):
     token = allowed(request, Capability.READ_NOTICES)
-    case = notices.published().filter(pk=pk, station__in=token.stations.all()).first()
-    if case is None:
+    case = notices.published_notice(pk)
+    if case is None or not token.stations.filter(pk=case.station_id).exists():
         audit(request, AuditEvent.REFUSED, Capability.READ_NOTICES, reason="not_its_notice", asked=pk)
         raise Problem(403, "not_yours", _("No published notice of the token's stations has this number."))
     audit(request, AuditEvent.VIEW, Capability.READ_NOTICES, [pk], station=case.station)

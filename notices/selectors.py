@@ -21,6 +21,7 @@ from tracing.models import Publication, PublicationState, TracingCase
 PUBLIC_FIELDS = ("id", "url", "photo_url", "name", "sex", "age_min", "age_max", "height_cm", "features", "clothing",
                  "found_on", "found_place", "station", "station_code", "station_phone", "published_at", "updated_at")
 PAGE_SIZE = 50
+MAX_PAGE = 1_000_000
 
 
 def _live():
@@ -28,27 +29,42 @@ def _live():
 
 
 def published():
-    """The cases whose notice is out now, newest first, with what public_notice() reads."""
+    """The cases whose notice is out now, newest found first: the filter and the order only, on the
+    case's own columns (search() narrows it; notice_page() reads a page of it)."""
+    return TracingCase.objects.filter(Exists(_live())).order_by("-found_at", "-pk")
+
+
+def with_public_fields(cases):
+    """`cases` with what public_notice() reads, in the same query."""
     main = Portrait.objects.filter(person=OuterRef("stay__person"), is_main=True)
-    # Correlated subqueries, not a GROUP BY over the join: a page reads them for its 50 rows only.
+    # Correlated subqueries, not a GROUP BY over the join: they are asked for the page's rows only.
     channels = Publication.objects.filter(case=OuterRef("pk"))
-    return (TracingCase.objects.filter(Exists(_live()))
-            .annotate(first_published=Subquery(channels.order_by("published_at").values("published_at")[:1]),
-                      last_updated=Subquery(channels.filter(updated_at__isnull=False).order_by("-updated_at")
-                                            .values("updated_at")[:1]),
-                      has_photo=Exists(main))
+    return (cases.annotate(first_published=Subquery(channels.order_by("published_at").values("published_at")[:1]),
+                           last_updated=Subquery(channels.filter(updated_at__isnull=False).order_by("-updated_at")
+                                                 .values("updated_at")[:1]),
+                           has_photo=Exists(main))
             .select_related("stay__person", "station")
-            .only("pk", "state", "stay__state", "station__code", "station__name", "station__phone", "stay__arrived_at", "stay__found_place",
-                  "stay__clothing", "stay__person__name", "stay__person__sex", "stay__person__date_of_birth",
-                  "stay__person__age_min", "stay__person__age_max", "stay__person__height_cm",
-                  "stay__person__hair", "stay__person__marks", "stay__person__scars", "stay__person__tattoos",
-                  "stay__person__disability")
-            .order_by("-stay__arrived_at", "-pk"))
+            .only("pk", "state", "found_at", "stay__state", "station__code", "station__name", "station__phone",
+                  "stay__arrived_at", "stay__found_place", "stay__clothing", "stay__person__name",
+                  "stay__person__sex", "stay__person__date_of_birth", "stay__person__age_min",
+                  "stay__person__age_max", "stay__person__height_cm", "stay__person__hair", "stay__person__marks",
+                  "stay__person__scars", "stay__person__tattoos", "stay__person__disability"))
+
+
+def notice_page(cases, number):
+    """The page `number` (from 1) of `cases` (published(), perhaps narrowed), read with what
+    public_notice() reads, and whether another page follows. Two queries: the page's ids (the filters
+    and the order alone), then those cases with their fields, so that a deep page or a broad search
+    never reads the photo and the dates of the rows it passes over (docs/performance.md)."""
+    ids, more = page(cases.values_list("pk", flat=True), number)
+    found = with_public_fields(TracingCase.objects.filter(pk__in=ids)).in_bulk()
+    return [found[pk] for pk in ids], more
 
 
 def published_notice(pk):
-    """One published case, or None (never published, withdrawn everywhere, or no such case)."""
-    return published().filter(pk=pk).first()
+    """One published case with what public_notice() reads, or None (never published, withdrawn
+    everywhere, or no such case)."""
+    return with_public_fields(published().filter(pk=pk)).first()
 
 
 def search(params):
@@ -61,8 +77,13 @@ def search(params):
         cases, used["station"] = cases.filter(station__code=station), station
     region = (params.get("region") or "").strip()[:40]
     if region:
-        cases = cases.filter(Q(station__name__icontains=region) | Q(station__address__icontains=region)
-                             | Q(stay__found_place__icontains=region))
+        # Words of a station (a short table: asked first, for their ids) or of the place found. The case
+        # then needs only its stay: no OR across three joined tables, which PostgreSQL could test only
+        # after joining every case (153 ms at 100,000 notices; now a few: docs/performance.md). The
+        # statistics of shelter's migration 0023 tell it how common the place's words are.
+        named = list(Station.objects.filter(Q(name__icontains=region) | Q(address__icontains=region))
+                     .values_list("pk", flat=True))
+        cases = cases.filter(Q(station__in=named) | Q(stay__found_place__icontains=region))
         used["region"] = region
     sex = (params.get("sex") or "").strip().upper()
     if sex in Sex.values:
@@ -71,10 +92,12 @@ def search(params):
     if youngest is not None or oldest is not None:
         cases = cases.filter(age_overlaps((youngest, oldest), prefix="stay__person__"))
         used["age_from"], used["age_to"] = youngest, oldest
-    for name, lookup in (("found_from", "gte"), ("found_to", "lte")):
+    # Found on or after the first day, before the day after the last (local days), on the case's index.
+    for name, lookup, days in (("found_from", "gte", 0), ("found_to", "lt", 1)):
         day = _day(params.get(name))
         if day:
-            cases, used[name] = cases.filter(**{f"stay__arrived_at__date__{lookup}": day}), day.isoformat()
+            start = timezone.make_aware(datetime.datetime.combine(day + datetime.timedelta(days=days), datetime.time()))
+            cases, used[name] = cases.filter(**{f"found_at__{lookup}": start}), day.isoformat()
     return cases, used
 
 
@@ -93,11 +116,17 @@ def _day(value):
         return None
 
 
-def page(cases, number):
-    """The page `number` (from 1) of PAGE_SIZE notices, and whether another follows."""
-    number = max(_number(number) or 1, 1) if str(number or "").isdigit() else 1
-    rows = list(cases[(number - 1) * PAGE_SIZE:number * PAGE_SIZE + 1])
-    return rows[:PAGE_SIZE], len(rows) > PAGE_SIZE
+def page(rows, number, size=None):
+    """The page `number` (from 1) of `size` (PAGE_SIZE) rows, and whether another follows."""
+    number, size = page_number(number), size or PAGE_SIZE
+    found = list(rows[(number - 1) * size:number * size + 1])
+    return found[:size], len(found) > size
+
+
+def page_number(value):
+    """The page asked for: a whole number from 1 (at most MAX_PAGE), else 1."""
+    text = str(value or "").strip()
+    return min(max(int(text), 1), MAX_PAGE) if text.isdigit() and len(text) <= 9 else 1
 
 
 def public_notice(case, base=""):
@@ -105,7 +134,7 @@ def public_notice(case, base=""):
     paths (feeds and the API give absolute links)."""
     person, stay = case.stay.person, case.stay
     youngest, oldest = case.notice_age()
-    found = timezone.localtime(stay.arrived_at)
+    found = timezone.localtime(case.found_at)
     published_at = getattr(case, "first_published", None)
     updated_at = getattr(case, "last_updated", None) or published_at
     return {
@@ -133,16 +162,20 @@ def main_portrait(case):
     return Portrait.objects.filter(person_id=case.stay.person_id, is_main=True).first()
 
 
-def withdrawn_notices(since=None):
-    """[(case pk, withdrawn at)] of the notices taken down on every channel since `since` (by default the
-    last PFIF_EXPIRED_DAYS days): the PFIF feed repeats them as expired records so that the platforms
-    that copied them delete them."""
+def withdrawn_notices(since=None, station=None):
+    """(case pk, withdrawn at) of the notices taken down on every channel since `since` (by default the
+    last PFIF_EXPIRED_DAYS days), newest first, of one station (code) or all: the PFIF feed repeats them
+    as expired records, a page at a time, so that the platforms that copied them delete them. Starts
+    from the publications withdrawn since then (indexed), not from every case."""
     since = since or timezone.now() - datetime.timedelta(days=settings.PFIF_EXPIRED_DAYS)
-    return list(TracingCase.objects.exclude(Exists(_live())).filter(publications__isnull=False)
-                .annotate(gone=Max("publications__withdrawn_at")).filter(gone__gte=since)
-                .order_by("-gone").values_list("pk", "gone"))
+    still_out = Publication.objects.filter(case=OuterRef("case")).exclude(state=PublicationState.WITHDRAWN)
+    gone = Publication.objects.filter(withdrawn_at__gte=since).exclude(Exists(still_out))
+    if station:
+        gone = gone.filter(case__station__code=station)
+    return (gone.values("case").annotate(gone=Max("withdrawn_at")).order_by("-gone", "-case")
+            .values_list("case", "gone"))
 
 
 def stations():
     """The stations with a notice out, for the public search's list."""
-    return Station.objects.filter(pk__in=published().values("station")).order_by("code")
+    return Station.objects.filter(pk__in=published().order_by().values("station")).order_by("code")

@@ -33,8 +33,8 @@ def _list(request, station=None):
     if station is not None:
         params["station"] = station.code
     cases, used = selectors.search(params)
-    rows, more = selectors.page(cases, request.GET.get("page"))
-    number = int(request.GET["page"]) if str(request.GET.get("page", "")).isdigit() and int(request.GET["page"]) > 0 else 1
+    rows, more = selectors.notice_page(cases, request.GET.get("page"))
+    number = selectors.page_number(request.GET.get("page"))
     query = {k: v for k, v in used.items() if v is not None and not (station is not None and k == "station")}
     return render(request, "notices/list.html", {
         "notices": [selectors.public_notice(c) for c in rows], "station": station, "used": used,
@@ -85,7 +85,7 @@ def photo(request, pk):
 
 def _feed_notices(request):
     cases, used = selectors.search(request.GET)
-    rows, more = selectors.page(cases, request.GET.get("page"))
+    rows, more = selectors.notice_page(cases, request.GET.get("page"))
     base = _base(request)
     return [selectors.public_notice(c, base) for c in rows], more, used
 
@@ -94,18 +94,26 @@ def _next(request, more):
     if not more:
         return None
     params = request.GET.copy()
-    params["page"] = (int(params["page"]) if str(params.get("page", "")).isdigit() else 1) + 1
+    params["page"] = selectors.page_number(params.get("page")) + 1
     return request.build_absolute_uri(f"{request.path}?{params.urlencode()}")
+
+
+def _feed(body, content_type, next_url):
+    """A feed's response; the next page, if any, in a Link header (RFC 8288) for every format."""
+    response = HttpResponse(body, content_type=content_type)
+    if next_url:
+        response["Link"] = f'<{next_url}>; rel="next"'
+    return response
 
 
 @require_GET
 @rate_limited
 @public
 def atom(request):
-    notices, _more, _used = _feed_notices(request)
+    notices, more, _used = _feed_notices(request)
     body = feeds.atom(notices, feed_url=request.build_absolute_uri(),
                       site_url=request.build_absolute_uri(reverse("notices:search")))
-    return HttpResponse(body, content_type="application/atom+xml; charset=utf-8")
+    return _feed(body, "application/atom+xml; charset=utf-8", _next(request, more))
 
 
 @require_GET
@@ -113,21 +121,26 @@ def atom(request):
 @public
 def json_feed(request):
     notices, more, _used = _feed_notices(request)
+    next_url = _next(request, more)
     body = feeds.json_feed(notices, feed_url=request.build_absolute_uri(),
-                           site_url=request.build_absolute_uri(reverse("notices:search")),
-                           next_url=_next(request, more))
-    return HttpResponse(body, content_type="application/feed+json; charset=utf-8")
+                           site_url=request.build_absolute_uri(reverse("notices:search")), next_url=next_url)
+    return _feed(body, "application/feed+json; charset=utf-8", next_url)
 
 
 @require_GET
 @rate_limited
 @public
 def pfif(request):
-    """PFIF 1.4: the notices out now, then (first page only) those withdrawn lately as expired records."""
-    notices, _more, used = _feed_notices(request)
-    first = not str(request.GET.get("page", "")).isdigit() or int(request.GET["page"]) <= 1
-    expired = selectors.withdrawn_notices() if first and not used else []
-    return HttpResponse(feeds.pfif(notices, expired=expired), content_type="application/xml; charset=utf-8")
+    """PFIF 1.4: the notices out now, then those withdrawn lately as expired records (of the whole feed,
+    or of the one station asked for; a feed narrowed otherwise has none). Each page carries up to
+    PAGE_SIZE of each, and the pages go on while either has more."""
+    notices, more, used = _feed_notices(request)
+    expired = []
+    if set(used) <= {"station"}:
+        expired, more_expired = selectors.page(selectors.withdrawn_notices(station=used.get("station")),
+                                               request.GET.get("page"))
+        more = more or more_expired
+    return _feed(feeds.pfif(notices, expired=expired), "application/xml; charset=utf-8", _next(request, more))
 
 
 @login_required
@@ -138,7 +151,7 @@ def package(request, pk, platform):
     if platform not in packages.PLATFORMS:
         raise Http404
     case = case_for(request.user, pk)
-    notice = selectors.public_notice(selectors.published().filter(pk=case.pk).first() or case,
+    notice = selectors.public_notice(selectors.published_notice(case.pk) or case,
                                      _base(request))
     portrait = selectors.main_portrait(case)
     photo = None

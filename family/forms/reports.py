@@ -142,3 +142,4 @@ class AddPhotosForm(PhotoChecks, forms.Form):
 
 class ClosingForm(SingleLineInputs, forms.Form):
     reason = forms.CharField(label=_("reason"), max_length=300, required=False)
+    confirm = forms.BooleanField(required=False)  # closing a report also asks "Yes, close this family report"

@@ -9,6 +9,7 @@ from django.db import IntegrityError, models
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -244,6 +245,11 @@ def report_step(request, pk, name):
         return redirect(report)
     form = ClosingForm(request.POST)
     form.is_valid()
+    if name == "close" and not form.cleaned_data.get("confirm"):
+        # The box is required in the page too; a request without it closes nothing, and keeps the reason.
+        messages.error(request, _("Tick “Yes, close this family report” to close it."))
+        return redirect(f"{report.get_absolute_url()}?{urlencode({'reason': form.cleaned_data.get('reason', '')})}"
+                        "#close-report")
     outcome = take_step(request, report, name, audit={"report": report.reference}, service=close_report, report=report,
                         step=name, reason=form.cleaned_data.get("reason", ""))
     return then(request, outcome, redirect(report))

@@ -177,3 +177,25 @@ def test_a_reception_clerk_may_not_give_tokens_and_a_supervisor_only_for_their_s
     client.post(reverse("exchange:revoke", args=[token.pk]), {"reason": "系统停用"})
     token.refresh_from_db()
     assert token.revoked_at is not None and token.revoke_reason == "系统停用"
+
+
+def test_a_field_the_schema_refuses_is_explained_in_the_partners_language(client, station, supervisor, partner, give,
+                                                                           settings):
+    """The schema's own refusals (pydantic's messages are English only) come in the site's language
+    (Chinese), or in the one the partner's program asks for (Accept-Language), with pydantic's type as
+    the code."""
+    settings.LANGUAGE_CODE = "zh-hans"
+    _token, key = give(partner, supervisor, [station])
+    chinese = client.get("/api/v1/notices", {"page": "x"}, **bearer(key))
+    assert chinese.status_code == 422
+    problem = chinese.json()
+    errors = {e["field"]: e for e in problem["errors"]}
+    assert problem["title"] == "部分字段无效。"
+    assert errors["page"] == {"field": "page", "messages": ["请输入整数。"], "code": "int_parsing"}
+    english = client.get("/api/v1/notices", {"page": "x"}, HTTP_ACCEPT_LANGUAGE="en-GB,en;q=0.9", **bearer(key))
+    assert english.json()["errors"] == [{"field": "page", "messages": ["Enter a whole number."], "code": "int_parsing"}]
+    assert english.json()["title"] == "Some fields are not valid."
+    missing = client.post("/api/v1/lists", "{}", content_type="application/json", **bearer(key))
+    assert missing.status_code == 422
+    assert {e["code"] for e in missing.json()["errors"]} == {"missing"}
+    assert all(e["messages"] == ["此项为必填项。"] for e in missing.json()["errors"])

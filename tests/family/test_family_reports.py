@@ -176,9 +176,26 @@ def test_closing_a_report_needs_a_reason(client_as, reception, supervisor, commi
     assert report.state == "open"
     with pytest.raises(ValidationError):
         close_report(report=report, step="close", by=supervisor, reason=" ")
-    client_as(supervisor).post(reverse("family:report_step", args=[report.pk, "close"]), {"reason": "家属已自行找到"})
+    client_as(supervisor).post(reverse("family:report_step", args=[report.pk, "close"]), {"reason": "家属已自行找到", "confirm": "yes"})
     report.refresh_from_db()
     assert report.state == "closed" and StateLog.for_object(report).get().reason == "家属已自行找到"
+
+
+def test_closing_a_report_needs_its_confirmation_box_and_keeps_the_reason_typed(client_as, reception, supervisor,
+                                                                                committed, take_report):
+    """The page's box is required by the browser; a request without it (an old browser, a script) closes
+    nothing either, says why, and gives the reason back in the form."""
+    report = take_report(reception, committed, name="张德明", sex="M")
+    client = client_as(supervisor)
+    response = client.post(reverse("family:report_step", args=[report.pk, "close"]), {"reason": "家属已自行找到"},
+                           follow=True)
+    report.refresh_from_db()
+    assert report.state == "open"
+    page = response.content.decode()
+    assert "Tick “Yes, close this family report” to close it." in page and 'value="家属已自行找到"' in page
+    client.post(reverse("family:report_step", args=[report.pk, "close"]), {"reason": "家属已自行找到", "confirm": "yes"})
+    report.refresh_from_db()
+    assert report.state == "closed"
 
 
 def test_reports_are_kept_per_station(client_as, station, other_station, reception, admin_user, committed, take_report,

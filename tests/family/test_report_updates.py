@@ -52,7 +52,7 @@ def test_the_report_page_polls_while_the_search_runs_and_shows_the_candidates_it
 
 def test_a_closed_report_does_not_poll(client_as, reception, supervisor, committed, take_report):
     report = take_report(reception, committed, name="张德明")
-    client_as(supervisor).post(reverse("family:report_step", args=[report.pk, "close"]), {"reason": "家属已自行找到"})
+    client_as(supervisor).post(reverse("family:report_step", args=[report.pk, "close"]), {"reason": "家属已自行找到", "confirm": "yes"})
     page = client_as(reception).get(report.get_absolute_url()).content.decode()
     assert poller(page) is None and "searching…" not in page
 

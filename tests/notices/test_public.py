@@ -2,6 +2,7 @@
 out (a publication not withdrawn), only its public fields, without log-in; a notice withdrawn on its
 last channel is gone at once; the PFIF feed validates against the PFIF 1.4 schema."""
 
+import datetime
 import json
 import zipfile
 from io import BytesIO
@@ -15,7 +16,8 @@ from lxml import etree
 from face.models import Portrait
 from face.services import take_portrait
 from notices import selectors
-from shelter.models import AuditEvent
+from shelter.models import AuditEvent, Departure, Station, Stay, Transfer
+from shelter.services import accept_transfer, correct_stay, depart_stay
 from tracing.models import Publication
 from tracing.services import withdraw_notice
 
@@ -139,6 +141,16 @@ def test_the_search_narrows_by_sex_age_station_and_date(client, out, other_stati
     assert names(age_from=45, age_to=55) == {"李四"}
     assert names(station="SZ") == {"陈五"}
     assert names(region="Shenzhen") == {"陈五"}
+    # Words of the place found (another station's too), or of a station's address; nothing found is nothing.
+    Stay.objects.filter(pk=out["gone"].pk).update(found_place="广州火车站东广场")
+    Stay.objects.filter(pk=far.pk).update(found_place="深圳北站")
+    Station.objects.filter(pk=other_station.pk).update(address="深圳市罗湖区人民南路")
+    assert names(region="火车站") == {"李四"}
+    assert names(region="北站") == {"陈五"}
+    assert names(region="罗湖") == {"陈五"}
+    assert names(region="客运站") == {"王建国"}
+    assert names(region="火车站", sex="F") == set()
+    assert names(region="无此地") == set()
     assert names(found_from="2000-01-01", found_to=timezone.localdate().isoformat()) == {"王建国", "李四", "陈五"}
     assert names(found_to="2000-01-01") == set()
     assert names(sex="nonsense", age_from="x") == {"王建国", "李四", "陈五"}  # a wrong value is ignored
@@ -187,3 +199,86 @@ def test_the_dates_are_the_first_publication_and_the_last_refresh(out, reception
     publish(case, reception, channel="toutiao", reference="TT-1")
     notice = selectors.public_notice(selectors.published_notice(case.pk))
     assert notice["published_at"] == first and notice["updated_at"] == first
+
+
+def _pfif_pages(client, url):
+    """Every page of a PFIF feed, following its Link headers: [(live record ids, expired record ids)]."""
+    schema, pages = etree.XMLSchema(etree.parse(str(XSD))), []
+    while url:
+        response = client.get(url)
+        document = etree.fromstring(response.content)
+        assert schema.validate(document), schema.error_log
+        people = document.findall("pfif:person", NS)
+        ids = [(p.findtext("pfif:person_record_id", namespaces=NS).rsplit(".", 1)[1],
+                p.find("pfif:expiry_date", NS) is not None) for p in people]
+        pages.append(([int(i) for i, gone in ids if not gone], [int(i) for i, gone in ids if gone]))
+        link = response.get("Link", "")
+        url = link[link.index("<") + 1:link.index(">")] if link else None
+    return pages
+
+
+def test_the_pfif_feed_pages_its_expired_records_and_links_the_next_page(client, out, reception, station,
+                                                                          other_station, make_user, arrive,
+                                                                          publish, monkeypatch):
+    """Expired records come a page at a time beside the notices out (not all of them on the first page),
+    the pages follow each other by their Link header until both are done, and a station's feed expires
+    only its own notices."""
+    third = arrive(station, reception, name="赵六")
+    publish(third.tracing_case, reception, reference="GZ-3")
+    there = make_user("sz", "reception", other_station)
+    far = arrive(other_station, there, name="陈五")
+    publish(far.tracing_case, there, reference="SZ-1")
+    withdraw(out["publication"], reception)
+    withdraw(third.tracing_case.publications.get(), reception)
+    withdraw(far.tracing_case.publications.get(), there)
+    monkeypatch.setattr(selectors, "PAGE_SIZE", 1)
+    live, gone, later = out["stay"].tracing_case.pk, out["gone"].tracing_case.pk, third.tracing_case.pk
+
+    pages = _pfif_pages(client, reverse("notices:pfif"))
+    assert pages == [([live], [far.tracing_case.pk]), ([], [later]), ([], [gone])]
+    assert _pfif_pages(client, reverse("notices:pfif") + "?station=GZ") == [([live], [later]), ([], [gone])]
+    # A feed narrowed by anything but the station has no expired records (they carry nothing to narrow by).
+    assert _pfif_pages(client, reverse("notices:pfif") + "?sex=M") == [([live], [])]
+
+
+def test_every_page_of_a_long_list_can_be_reached():
+    """Page 131 is page 131 (it was read as an age, at most 130, and gave page 1 again: a crawler
+    following the next links went round for ever)."""
+    assert selectors.page(list(range(500)), "131", size=2) == ([260, 261], True)
+    assert selectors.page(list(range(500)), "250", size=2) == ([498, 499], False)
+    assert selectors.page(list(range(500)), "x", size=2) == ([0, 1], True)
+
+
+def test_a_notice_says_the_day_the_person_was_found_not_the_day_a_transfer_brought_them(
+        client, station, reception, other_station, make_user, arrive, publish):
+    """The public notice's date found is the arrival that opened the case, wherever the person is now; a
+    corrected arrival time moves it (and the notice's place in the newest-first list)."""
+    found = timezone.now() - datetime.timedelta(days=10)
+    stay = arrive(station, reception, name="周七", arrived_at=found)
+    publish(stay.tracing_case, reception, reference="GZ-7")
+    later = arrive(station, reception, name="吴八", arrived_at=timezone.now() - datetime.timedelta(days=5))
+    publish(later.tracing_case, reception, reference="GZ-8")
+    depart_stay(stay=stay, by=reception, departure=Departure(
+        kind="transfer", destination=other_station.name, receiver_name="接收站接待员", to_station=other_station,
+        departed_at=timezone.now() - datetime.timedelta(hours=2)))
+    there = make_user("sz", "reception", other_station)
+    moved = accept_transfer(transfer=Transfer.objects.get(stay=stay), by=there,
+                            stay=Stay(arrived_at=timezone.now() - datetime.timedelta(hours=1)))
+
+    def listed():
+        return [(n["_homeward"]["name"], n["_homeward"]["found_on"], n["_homeward"]["station_code"])
+                for n in json.loads(client.get(reverse("notices:json_feed")).content)["items"]]
+
+    day = timezone.localtime(found).date().isoformat()
+    assert moved.tracing_case.arrival_id == stay.pk
+    assert listed() == [("吴八", timezone.localtime(later.arrived_at).date().isoformat(), "GZ"), ("周七", day, "SZ")]
+
+    # The sending station corrects the arrival: a day earlier still, and the notice follows.
+    first = Stay.objects.get(pk=stay.pk)
+    first.arrived_at = found - datetime.timedelta(days=1)
+    correct_stay(stay=first)
+    assert listed()[1] == ("周七", timezone.localtime(first.arrived_at).date().isoformat(), "SZ")
+    gone_before = (found - datetime.timedelta(days=1)).date().isoformat()
+    names = {n["_homeward"]["name"] for n in json.loads(client.get(
+        reverse("notices:json_feed"), {"found_to": gone_before}).content)["items"]}
+    assert names == {"周七"}

@@ -15,7 +15,8 @@ def open_cases(apps, schema_editor):
         .exclude(identity="confirmed").select_related("person")
     )
     cases = []
-    # Later the case keeps the stay that opened it (0015): set when this runs on a later schema.
+    # Later the case keeps the stay that opened it (0015) and when the person was found (0019): set when
+    # this runs on a later schema.
     fields = {f.name for f in TracingCase._meta.get_fields()}
     for stay in stays.iterator():
         arrived = stay.arrived_at
@@ -25,6 +26,7 @@ def open_cases(apps, schema_editor):
             notice_due_at=notice, notice_warn_at=Rules.warn_from(arrived, notice),
             dna_due_at=dna, dna_warn_at=Rules.warn_from(arrived, dna),
             **({"arrival": stay} if "arrival" in fields else {}),
+            **({"found_at": arrived} if "found_at" in fields else {}),
         ))
     TracingCase.objects.using(db).bulk_create(cases, batch_size=1000)
 

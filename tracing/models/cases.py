@@ -180,6 +180,11 @@ class TracingCase(ConcurrentTransitionMixin, models.Model):
     # Deadlines already missed when the case moved with an accepted transfer, and whose they were:
     # {kind: {"station": the sending station's id, "due": the due time missed (ISO)}} (missed_at).
     missed_elsewhere = models.JSONField(default=dict, blank=True, editable=False)
+    # When the person was found: the arrival's time (set on the first save, following a corrected arrival:
+    # tracing.services.follow_stay), kept on the case so that the published notices are listed newest
+    # first by one index of the case's own columns (notices.selectors), and say the day the person was
+    # found, not the day a transfer brought them.
+    found_at = models.DateTimeField(_("time found"), editable=False)
     state = FSMField(_("state"), default=CaseState.OPEN, choices=CaseState.choices, protected=True)
     opened_at = models.DateTimeField(_("opened"), default=timezone.now)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
@@ -252,7 +257,8 @@ class TracingCase(ConcurrentTransitionMixin, models.Model):
         verbose_name = _("tracing case")
         verbose_name_plural = _("tracing cases")
         ordering = ["-opened_at"]
-        indexes = deadline_indexes() + [models.Index(fields=["closed_at"], name="tc_closed_at")]
+        indexes = deadline_indexes() + [models.Index(fields=["closed_at"], name="tc_closed_at"),
+                                         models.Index(fields=["found_at", "id"], name="tc_found_at")]
         permissions = [
             ("view_board", _("Can see the deadline board")),
             ("publish_notice", _("Can publish, refresh and withdraw tracing notices")),
@@ -619,6 +625,8 @@ class TracingCase(ConcurrentTransitionMixin, models.Model):
             ]
         if self.arrival_id is None:
             self.arrival_id = self.stay_id  # the stay the case is opened for; it keeps it when it moves
+        if self.found_at is None:
+            self.found_at = self.arrival.arrived_at
         super().save(*args, **kwargs)
 
     def missed_at(self, kind):
@@ -826,7 +834,7 @@ class Publication(LedgerEntry):
     url = models.URLField(_("link"), max_length=300, blank=True)
     state = FSMField(_("status"), default=PublicationState.PUBLISHED, choices=PublicationState.choices, protected=True)
     updated_at = models.DateTimeField(_("last updated"), null=True, blank=True)
-    withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
+    withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True, db_index=True)  # the PFIF expired records
 
     class Meta:
         verbose_name = _("publication")

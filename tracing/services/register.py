@@ -14,8 +14,11 @@ from .cases import close_case, find_family
 def follow_stay(*, stay, created):
     """A stay saved: registered without a confirmed identity, it opens its case with its deadlines (a
     stay opened by an accepted transfer takes the sending station's open case instead); its identity
-    confirmed outside tracing (e.g. in the admin), the open case closes."""
+    confirmed outside tracing (e.g. in the admin), the open case closes; its arrival time corrected, the
+    case it opened is found at the new time (TracingCase.found_at)."""
     case = None if created else TracingCase.objects.filter(stay=stay).first()
+    if not created:  # a corrected arrival: the case it opened says the new time found
+        TracingCase.objects.filter(arrival=stay).exclude(found_at=stay.arrived_at).update(found_at=stay.arrived_at)
     if stay.identity == Identity.CONFIRMED:
         if case and case.is_open:
             close_case(case=case, by=None, cause=CloseCause.IDENTITY_CONFIRMED,

@@ -95,7 +95,8 @@ class Command(BaseCommand):
 
     def case(self, stay, now, rng, newly_due):
         """A case as a station would have it today: most deadlines met in time, some missed."""
-        case = TracingCase(stay=stay, arrival=stay, station_id=stay.person.station_id, opened_at=stay.arrived_at)
+        case = TracingCase(stay=stay, arrival=stay, station_id=stay.person.station_id, opened_at=stay.arrived_at,
+                                   found_at=stay.arrived_at)
         case.plan()
         arrived, age = stay.arrived_at, now - stay.arrived_at
         published = rng.random() < 0.97 if age > 24 * HOUR else age > 2 * HOUR and rng.random() < 0.5

@@ -83,7 +83,8 @@ class Command(BaseCommand):
             Stay.objects.bulk_create(stays)
             cases = []
             for stay in stays:
-                case = TracingCase(stay=stay, arrival=stay, station_id=stay.person.station_id, opened_at=stay.arrived_at)
+                case = TracingCase(stay=stay, arrival=stay, station_id=stay.person.station_id, opened_at=stay.arrived_at,
+                                   found_at=stay.arrived_at)
                 case.plan()
                 case.notice_met_at = stay.arrived_at + datetime.timedelta(hours=2)
                 cases.append(case)
@@ -103,12 +104,16 @@ class Command(BaseCommand):
         pages = [
             ("search, first page", "/public/"),
             ("search: sex, age 40-60, found this year", f"/public/?sex=M&age_from=40&age_to=60&found_from={today:%Y}-01-01"),
-            ("search: region", "/public/?region=测试市03"),
+            ("search: region, a station's words (1 in 20)", "/public/?region=测试市03"),
+            ("search: region, a common place (1 in 3)", "/public/?region=火车站"),
+            ("search: region, words found nowhere", "/public/?region=无此地"),
+            ("search, page 1000 (of 1,800)", "/public/?page=1000"),
             ("one station's page", "/public/stations/S07/"),
             ("one station's page, page 20", "/public/stations/S07/?page=20"),
             ("Atom feed", "/public/feeds/notices.atom"),
             ("JSON Feed", "/public/feeds/notices.json"),
-            ("PFIF 1.4 feed (with expired records)", "/public/feeds/pfif.xml"),
+            ("PFIF 1.4 feed (50 notices, 50 expired records)", "/public/feeds/pfif.xml"),
+            ("PFIF 1.4 feed, page 100 (the last expired records)", "/public/feeds/pfif.xml?page=100"),
         ]
         client = Client(SERVER_NAME="localhost")
         for label, path in pages:

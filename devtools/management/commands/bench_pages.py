@@ -145,7 +145,8 @@ class Command(BaseCommand):
             cases = []
             for i, stay in zip(range(first, first + n), rows):
                 if i >= first_open:
-                    case = TracingCase(stay=stay, arrival=stay, station_id=stay.person.station_id, opened_at=stay.arrived_at)
+                    case = TracingCase(stay=stay, arrival=stay, station_id=stay.person.station_id, opened_at=stay.arrived_at,
+                                   found_at=stay.arrived_at)
                     case.plan()
                     if rng.random() < 0.8:
                         case.notice_met_at = stay.arrived_at + HOUR * rng.uniform(1, 30)

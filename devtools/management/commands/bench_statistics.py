@@ -117,7 +117,8 @@ class Command(BaseCommand):
         values = {"state": "family_found" if found else "closed", "closed_at": left,
                   "close_cause": "family" if found else "stay_ended",
                   "found_channel": rng.choice(CHANNELS) if found else ""} if left else {}
-        case = TracingCase(stay=stay, arrival=stay, station_id=stay.person.station_id, opened_at=stay.arrived_at, **values)
+        case = TracingCase(stay=stay, arrival=stay, station_id=stay.person.station_id, opened_at=stay.arrived_at,
+                                   found_at=stay.arrived_at, **values)
         case.plan()
         if rng.random() < 0.9:
             case.notice_met_at = stay.arrived_at + HOUR * rng.uniform(1, 30)
