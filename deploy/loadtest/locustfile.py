@@ -4,9 +4,12 @@ Each simulated user logs in through the site's login form (CSRF token and all) a
 `manage.py loadtest --prepare` made, then does what the desk does: the board, the people list and its
 searches, a file, an arrival, a service, a portrait from the webcam (real test portraits, so the quality
 check and the encoding run), a family report with a family photo; the supervisors also review candidates.
+Beside them, two programs of a partner system (a tracing hotline) file family reports with a photo by
+the partner API and read their status: the API's report has the desk's goal.
 
 Environment: LOADTEST_PASSWORD, LOADTEST_FRAMES (640x480 frames), LOADTEST_PHOTOS (tests/faces),
-LOADTEST_MAX_REQUESTS (the run stops there, whatever its time).
+LOADTEST_MAX_REQUESTS (the run stops there, whatever its time), LOADTEST_API_TOKEN_FILE (the partner's
+key, from `manage.py loadtest --prepare --api-token`; without it no partner runs).
 """
 
 import itertools
@@ -23,6 +26,7 @@ PASSWORD = os.environ.get("LOADTEST_PASSWORD", "homeward-demo")
 FRAMES = sorted(Path(os.environ.get("LOADTEST_FRAMES", "var/loadtest/frames")).glob("*.jpg"))
 PHOTOS = [Path(os.environ.get("LOADTEST_PHOTOS", "tests/faces")) / f"{n}.jpg" for n in ("obama_3", "biden_2", "leslie_1")]
 MAX_REQUESTS = int(os.environ.get("LOADTEST_MAX_REQUESTS", "20000"))
+API_TOKEN_FILE = Path(os.environ.get("LOADTEST_API_TOKEN_FILE", "var/loadtest/api-token"))
 # 20 desk staff and 5 supervisors per station, as manage.py loadtest --prepare makes them.
 ACCOUNTS = itertools.cycle(
     [f"lt-{s}-reception-{n:02}" for n in range(1, 21) for s in ("gz", "fs")]
@@ -184,3 +188,38 @@ class Staff(HttpUser):
         pending = re.findall(r'action="/family/candidates/(\d+)/reject/"', page.text)
         if pending:
             self.post(f"/family/candidates/{pending[0]}/reject/", {"reason": "家属看照片说不是"}, name="candidate review")
+
+
+class PartnerSystem(HttpUser):
+    """A partner's program (two of the users): files a family report with a photo through the partner API,
+    as the desk does through its form, then reads the report's status."""
+
+    fixed_count = 2 if API_TOKEN_FILE.exists() else 0
+    wait_time = between(2, 8)
+
+    def on_start(self):
+        self.headers = {"Authorization": f"Bearer {API_TOKEN_FILE.read_text().strip()}"}
+        self.filed = []
+
+    @task(2)
+    def file_report(self):
+        photo = random.choice(PHOTOS)
+        data = {"station": random.choice(["GZ", "FS"]), "reporter_name": "热线志愿者", "reporter_relation": "女儿",
+                "reporter_phone": "138" + "".join(random.choices("0123456789", k=8)),
+                "name": random.choice(SURNAMES) + random.choice(GIVEN), "sex": random.choice("MF"),
+                "age_min": "55", "age_max": "75", "native_place": "湖南省邵阳市",
+                "last_seen_on": (datetime.now() - timedelta(days=30)).date().isoformat(),
+                "last_seen_place": "广州南站", "description": "灰色外套，说湘语"}
+        with self.client.post("/api/v1/reports", data, files={"photos": (photo.name, photo.read_bytes(), "image/jpeg")},
+                              headers={**self.headers, "Idempotency-Key": str(uuid.uuid4())},
+                              name="API: family report", catch_response=True) as response:
+            if response.status_code != 201:
+                response.failure(f"{response.status_code}: {response.text[:200]}")
+                return
+            self.filed.append(response.json()["id"])
+
+    @task(1)
+    def report_status(self):
+        if self.filed:
+            self.client.get(f"/api/v1/reports/{random.choice(self.filed[-20:])}", headers=self.headers,
+                            name="API: report status")

@@ -59,7 +59,7 @@ done
 echo "== Database: migrate, demo data, load-test staff"
 $PY manage.py migrate --noinput -v 0
 $PY manage.py seed_demo >/dev/null
-$PY manage.py loadtest --prepare --frames "$OUT/frames"
+$PY manage.py loadtest --prepare --frames "$OUT/frames" --api-token "$OUT/api-token"
 
 echo "== Celery worker ($CELERY_CONCURRENCY processes, beat embedded) and gunicorn ($WEB_WORKERS workers) on 127.0.0.1:$WEB_PORT"
 .venv/bin/celery -A config worker -B --concurrency "$CELERY_CONCURRENCY" --loglevel="${LOADTEST_CELERY_LOG:-warning}" \
@@ -76,6 +76,7 @@ done
 started=$($PY -c 'import datetime; print(datetime.datetime.now(datetime.timezone.utc).isoformat())')
 echo "== Locust: $USERS users for $RUN_TIME (at most $MAX_REQUESTS requests); load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 LOADTEST_FRAMES="$OUT/frames" LOADTEST_PHOTOS=tests/faces LOADTEST_MAX_REQUESTS=$MAX_REQUESTS \
+  LOADTEST_API_TOKEN_FILE="$OUT/api-token" \
   .venv/bin/locust -f deploy/loadtest/locustfile.py --headless --host "http://127.0.0.1:$WEB_PORT" \
   --users "$USERS" --spawn-rate "$SPAWN_RATE" --run-time "$RUN_TIME" --stop-timeout 10 \
   --csv "$OUT/locust" --html "$OUT/report.html" --only-summary --loglevel WARNING \

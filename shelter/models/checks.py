@@ -112,6 +112,19 @@ class SecondCheck(models.Model):
     def is_pending(self):
         return self.state == CheckState.PENDING
 
+    @property
+    def person(self):
+        """The file the decision concerns, so that the checker knows whose it is: the target's own person,
+        or its stay's or its case's (each app's records name one of these), or None."""
+        target = self.target
+        for path in (("person",), ("stay", "person"), ("case", "person")):
+            value = target
+            for name in path:
+                value = getattr(value, name, None)
+            if value is not None:
+                return value
+        return None
+
     def takes_effect(self):
         return self.state == CheckState.CHECKED or (
             self.state == CheckState.PENDING and self.decision not in EFFECTIVE_ONLY_WHEN_CHECKED)

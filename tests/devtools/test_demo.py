@@ -5,6 +5,7 @@ import datetime
 from io import StringIO
 
 from django.core.management import call_command
+from django.urls import reverse
 from django.utils import timezone
 
 from exchange.models import ListSubmission
@@ -14,13 +15,25 @@ from family.finding import rank_reports
 from family.models import Candidate, FamilyReport
 from oversight import figures
 from oversight.models import DataComparison, Problem, ProblemKind
-from shelter.models import Belonging, Body, Death, DeathReportSending, Person, Service, Station, Stay, Transfer, User
+from shelter.models import (
+    Belonging,
+    Body,
+    Death,
+    DeathReportSending,
+    Person,
+    SecondCheck,
+    Service,
+    Station,
+    Stay,
+    Transfer,
+    User,
+)
 from shelter.selectors import death_reports_due
 from shelter.services import accept_transfer
 from tracing.models import Clue, TracingCase
 
 
-def test_the_demo_loads_every_app_once(db, django_capture_on_commit_callbacks):
+def test_the_demo_loads_every_app_once(db, django_capture_on_commit_callbacks, client_as):
     out = StringIO()
     with django_capture_on_commit_callbacks(execute=True):
         call_command("seed_demo", stdout=out)
@@ -82,6 +95,13 @@ def test_the_demo_loads_every_app_once(db, django_capture_on_commit_callbacks):
     gz_cases = TracingCase.objects.filter(station__code="GZ")
     for kind in ("sample", "household", "interview"):
         assert gz_cases.stage_counts(kind, timezone.now())["overdue"] >= 1, kind
+    # A decision waiting for its second pair of eyes: an identity confirmed at the desk at night, on the
+    # GZ supervisor's list of checks, the girl unidentified for the clocks until it is checked.
+    waiting = SecondCheck.objects.get(state="pending")
+    assert (waiting.decision, waiting.entered_by.username) == ("identity", "gz-reception")
+    assert waiting.target.case.stay.person.name == "赵小红" and waiting.target.case.stay.identity != "confirmed"
+    listed = client_as(User.objects.get(username="gz-supervisor")).get(reverse("shelter:checks"))
+    assert "赵小红" in listed.content.decode()
     transfer = Transfer.objects.get(state="proposed", from_station__code="GZ", to_station__code="FS")
     case = TracingCase.objects.get(stay=transfer.stay)
     stay = accept_transfer(transfer=transfer, by=User.objects.get(username="fs-reception"),

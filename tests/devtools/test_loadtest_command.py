@@ -7,6 +7,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from devtools.demo import STATIONS
+from exchange.services import token_for_key
 from face.models import Portrait
 from shelter.models import AuditEvent, Station, User
 
@@ -22,6 +23,16 @@ def test_prepare_makes_twenty_desk_staff_and_five_supervisors_per_demo_station_o
     assert desk.station.code == "FS" and desk.has_perm("family.search_faces") and desk.check_password("homeward-demo")
     assert staff.get(username="lt-gz-supervisor-05").has_perm("family.review_candidate")
     assert len(list((tmp_path / "frames").glob("*.jpg"))) == 7
+
+
+def test_prepare_gives_a_partner_system_a_token_to_file_and_read_family_reports(db, tmp_path, admin_user):
+    for code, name, *_ in STATIONS:
+        Station.objects.create(code=code, name=name)
+    call_command("loadtest", "--prepare", "--api-token", str(tmp_path / "api-token"))
+    token, _found = token_for_key((tmp_path / "api-token").read_text())
+    assert token.partner.code == "lt-hotline" and token.is_usable
+    assert sorted(token.capabilities) == ["file_reports", "read_reports"]
+    assert {s.code for s in token.stations.all()} == {code for code, *_ in STATIONS}
 
 
 def test_report_measures_a_portrait_from_taken_to_encoded_and_searched(db, tmp_path, person):

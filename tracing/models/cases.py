@@ -781,6 +781,9 @@ class QuickQuery(LedgerEntry):
     def __str__(self):
         return f"{self.get_kind_display()}: {self.get_result_display()}"
 
+    def get_absolute_url(self):
+        return self.case.get_absolute_url()
+
     @property
     def confirms_identity(self):
         return self.result == QueryResult.CONFIRMED

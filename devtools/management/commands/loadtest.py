@@ -3,6 +3,8 @@ as, and, after the run, how long the queued work took.
 
     manage.py loadtest --prepare --frames DIR # 50 staff over the two demo stations (after seed_demo), and
                                               # 640x480 webcam frames of the frontal test portraits in DIR
+    manage.py loadtest --prepare --api-token FILE  # also a partner system (a tracing hotline) filing
+                                              # family reports by the API: its token's key in FILE
     manage.py loadtest --report --since ISO   # encoding and search latency of the work asked since then
 
 The latency is read from the records the work leaves, never from the queue: a portrait's encoding is
@@ -18,9 +20,13 @@ from pathlib import Path
 
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
+from django.db.models import Q
+from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from PIL import Image
 
+from exchange.models import Capability, Partner, PartnerKind
+from exchange.services import issue_token
 from face.models import Portrait
 from family.models import FamilyReport
 from shelter.models import AuditEvent, Station, User
@@ -45,6 +51,7 @@ class Command(BaseCommand):
         parser.add_argument("--prepare", action="store_true")
         parser.add_argument("--password", default=demo.PASSWORD)
         parser.add_argument("--frames", help="folder for the webcam frames the simulated desks upload")
+        parser.add_argument("--api-token", help="file for the key of the load test's partner system's API token")
         parser.add_argument("--report", action="store_true")
         parser.add_argument("--since", help="ISO date-time: the start of the run")
         parser.add_argument("--json", help="also write the figures to this file")
@@ -54,6 +61,8 @@ class Command(BaseCommand):
             self.prepare(options["password"])
         if options["frames"]:
             self.frames(Path(options["frames"]))
+        if options["api_token"]:
+            self.partner(Path(options["api_token"]))
         if options["report"]:
             since = parse_datetime(options["since"] or "")
             if since is None:
@@ -81,6 +90,23 @@ class Command(BaseCommand):
             made += 1
         self.stdout.write(f"{made} load-test staff created ({len(usernames())} in all).")
 
+    def partner(self, path):
+        """A tracing hotline filing family reports for both demo stations and reading their status (the
+        partner API's report goal is the desk's), its token's key written to `path`."""
+        stations = list(Station.objects.filter(code__in=[c for c, *_ in demo.STATIONS]))
+        admin = User.objects.filter(Q(is_superuser=True) | Q(groups__name="administrator")).order_by("pk").first()
+        if admin is None:
+            raise CommandError("run seed_demo first: an administrator gives the partner's token")
+        partner, _made = Partner.objects.get_or_create(
+            code=f"{PREFIX}hotline", defaults={"name": "压力测试 寻亲热线", "kind": PartnerKind.HOTLINE, "responsible": admin})
+        partner.stations.set(stations)
+        _token, key = issue_token(partner=partner, stations=stations, by=admin, label="load test",
+                                  capabilities=[Capability.FILE_REPORTS, Capability.READ_REPORTS],
+                                  expires_at=timezone.now() + datetime.timedelta(days=7))
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(key)
+        self.stdout.write(f"API token of {partner.name} in {path}.")
+
     def frames(self, folder):
         faces = faces_dir()
         folder.mkdir(parents=True, exist_ok=True)
@@ -105,13 +131,18 @@ class Command(BaseCommand):
         for detail, at in AuditEvent.objects.filter(action=AuditEvent.FACE_SEARCH, at__gte=since,
                                                     detail__has_key="report").values_list("detail", "at"):
             first_search[detail["report"]] = min(at, first_search.get(detail["report"], at))
-        reports = FamilyReport.objects.filter(reported_at__gte=since, taken_by__in=staff)
-        report_searches = []
-        for report in reports.select_related("station"):
-            done = min(filter(None, [first_search.get(report.reference), report.searched_at]), default=None)
-            report_searches.append(done - report.reported_at if done else None)
+        def searches(reports):
+            delays = []
+            for report in reports:
+                done = min(filter(None, [first_search.get(report.reference), report.searched_at]), default=None)
+                delays.append(done - report.reported_at if done else None)
+            return delays
+
+        reports = FamilyReport.objects.filter(reported_at__gte=since)
         return {"portrait encoding": summary(encodings), "portrait search": summary(portrait_searches),
-                "family report search": summary(report_searches)}
+                "family report search": summary(searches(reports.filter(taken_by__in=staff))),
+                "API report search": summary(searches(reports.filter(
+                    partner_filing__partner__code=f"{PREFIX}hotline")))}
 
 
 def summary(delays):
