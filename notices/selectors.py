@@ -163,17 +163,18 @@ def main_portrait(case):
 
 
 def withdrawn_notices(since=None, station=None):
-    """(case pk, withdrawn at) of the notices taken down on every channel since `since` (by default the
-    last PFIF_EXPIRED_DAYS days), newest first, of one station (code) or all: the PFIF feed repeats them
-    as expired records, a page at a time, so that the platforms that copied them delete them. Starts
-    from the publications withdrawn since then (indexed), not from every case."""
+    """(case pk, withdrawn at) of the notices taken down on every channel, their withdrawal entered since
+    `since` (by default the last PFIF_EXPIRED_DAYS days, whatever date the withdrawal states: a notice
+    the feeds stopped showing today is expired today), of one station (code) or all, the latest first:
+    the PFIF feed repeats them as expired records, a page at a time, so that the platforms that copied
+    them delete them. Starts from the withdrawals entered since then (indexed), not from every case."""
     since = since or timezone.now() - datetime.timedelta(days=settings.PFIF_EXPIRED_DAYS)
     still_out = Publication.objects.filter(case=OuterRef("case")).exclude(state=PublicationState.WITHDRAWN)
-    gone = Publication.objects.filter(withdrawn_at__gte=since).exclude(Exists(still_out))
+    gone = Publication.objects.filter(withdrawal_entered_at__gte=since).exclude(Exists(still_out))
     if station:
         gone = gone.filter(case__station__code=station)
-    return (gone.values("case").annotate(gone=Max("withdrawn_at")).order_by("-gone", "-case")
-            .values_list("case", "gone"))
+    return (gone.values("case").annotate(gone=Max("withdrawn_at"), entered=Max("withdrawal_entered_at"))
+            .order_by("-entered", "-case").values_list("case", "gone"))
 
 
 def stations():

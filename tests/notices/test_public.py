@@ -282,3 +282,20 @@ def test_a_notice_says_the_day_the_person_was_found_not_the_day_a_transfer_broug
     names = {n["_homeward"]["name"] for n in json.loads(client.get(
         reverse("notices:json_feed"), {"found_to": gone_before}).content)["items"]}
     assert names == {"周七"}
+
+
+def test_a_withdrawal_entered_late_still_expires_the_notice_in_the_pfif_feed(client, station, reception, arrive, publish):
+    """The feed stopped showing the notice today: its expired record is there today, even when the
+    withdrawal states a day beyond PFIF_EXPIRED_DAYS (a withdrawal on paper entered late); its expiry
+    date is the one stated."""
+    long_ago = timezone.now() - datetime.timedelta(days=60)
+    stay = arrive(station, reception, name="郑九", arrived_at=long_ago)
+    publish(stay.tracing_case, reception, when=long_ago + datetime.timedelta(hours=2), reference="GZ-9")
+    stated = timezone.now() - datetime.timedelta(days=45)
+    withdraw_notice(publication=stay.tracing_case.publications.get(), by=reception, at=stated, reason="家属已联系")
+    document = etree.fromstring(client.get(reverse("notices:pfif")).content)
+    expired = [p for p in document.findall("pfif:person", NS) if p.find("pfif:expiry_date", NS) is not None]
+    assert [p.findtext("pfif:person_record_id", namespaces=NS) for p in expired] == [
+        f"homeward.example.gov.cn/person.{stay.tracing_case.pk}"]
+    assert expired[0].findtext("pfif:expiry_date", namespaces=NS) == stated.astimezone(datetime.UTC).strftime(
+        "%Y-%m-%dT%H:%M:%SZ")

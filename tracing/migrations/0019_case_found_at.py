@@ -16,7 +16,7 @@ def fill(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("tracing", "0018_publication_withdrawn_at_index"),
+        ("tracing", "0018_publication_withdrawal_entered_at"),
     ]
 
     operations = [

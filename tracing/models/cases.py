@@ -837,7 +837,11 @@ class Publication(LedgerEntry):
     url = models.URLField(_("link"), max_length=300, blank=True)
     state = FSMField(_("status"), default=PublicationState.PUBLISHED, choices=PublicationState.choices, protected=True)
     updated_at = models.DateTimeField(_("last updated"), null=True, blank=True)
-    withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True, db_index=True)  # the PFIF expired records
+    withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
+    # When the withdrawal was entered, apart from the time it states (withdrawn_at): the notices the
+    # public feeds stopped showing lately, whatever date their withdrawal gives (PFIF's expired records).
+    withdrawal_entered_at = models.DateTimeField(_("withdrawal entered"), null=True, blank=True, editable=False,
+                                                 db_index=True)
 
     class Meta:
         verbose_name = _("publication")
@@ -877,7 +881,7 @@ class Publication(LedgerEntry):
         (TracingCase.recount_notice, called by tracing.services.withdraw_notice)."""
         if not str(reason).strip():
             raise ValidationError({"reason": _("Say why the notice is withdrawn.")})
-        self.withdrawn_at = at
+        self.withdrawn_at, self.withdrawal_entered_at = at, timezone.now()
 
 
 class DnaDatabase(models.TextChoices):

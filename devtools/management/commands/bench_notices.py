@@ -92,11 +92,11 @@ class Command(BaseCommand):
             publications = []
             for case in cases:
                 published = case.opened_at + datetime.timedelta(hours=2)
-                gone = rng.random() < 0.1
+                gone = now - DAY * rng.uniform(0, 60) if rng.random() < 0.1 else None
                 publications.append(Publication(
                     case=case, channel="national", published_at=published, reference=f"N-{case.pk}",
                     entered_at=published, entered_by=staff, state="withdrawn" if gone else "published",
-                    withdrawn_at=now - DAY * rng.uniform(0, 60) if gone else None))
+                    withdrawn_at=gone, withdrawal_entered_at=gone))
             Publication.objects.bulk_create(publications)
 
     def bench(self, runs):
