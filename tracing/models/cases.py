@@ -603,14 +603,16 @@ class TracingCase(ConcurrentTransitionMixin, models.Model):
             "-applied_at", "-pk").first()
 
     @transition(
-        field=state, source=CaseState.CLOSED, target=CaseState.OPEN, permission="shelter.second_check",
-        custom={"label": _("Open the case again")},
+        field=state, source=[CaseState.CLOSED, CaseState.FAMILY_FOUND], target=CaseState.OPEN,
+        permission="shelter.second_check", custom={"label": _("Open the case again")},
     )
     def reopen(self, by=None, reason=""):
-        """A closing a second person did not agree with: the case is open again, its deadlines running
-        (tracing.services.case_close_checked)."""
+        """A closing a second person did not agree with (tracing.services.case_close_checked), or a family
+        found by a family report's match that the second check undid (tracing.services.reopen_case): the
+        case is open again, its deadlines running."""
         self.closed_at = None
         self.close_cause = ""
+        self.found_channel = ""
 
     def _close(self, cause, at):
         self.closed_at = at
