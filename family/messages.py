@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from lib import messages
 from shelter.messages import named
 
-from .models import undone_lines
+from .models import sentences, undone_lines
 
 # Notifications
 messages.register(
@@ -21,7 +21,7 @@ messages.register(
 
 def undone_values(params):
     """The facts put back on the file, and those left as corrected since, named in the reader's language."""
-    return {**named(params), "then": " ".join(str(line) for line in undone_lines(params))}
+    return {**named(params), "then": sentences(undone_lines(params))}
 
 
 messages.register(

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from shelter.models import CheckState, Decision, SecondCheck, target_key
 from shelter.timeline import Event
 
-from .models import Candidate, CandidateState, undone_lines
+from .models import Candidate, CandidateState, sentences, undone_lines
 
 
 def family_events(person):
@@ -36,8 +36,7 @@ def undone_matches(person):
         report = candidates[check.object_id].report
         title = _("Match with family report %(ref)s (%(station)s) undone: the second check did not agree") % {
             "ref": report.reference, "station": report.station.name}
-        detail = " ".join([check.check_reason, *(str(line) for line in undone_lines(
-            (check.params or {}).get("undone") or {}))])
+        detail = " · ".join(v for v in (check.check_reason, sentences(undone_lines(check.params["undone"]))) if v)
         yield Event(check.checked_at, "tracing", title, detail, check.checked_by)
 
 

@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
+from django.utils.translation import pgettext, pgettext_lazy
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from face.models import Portrait
@@ -51,7 +51,7 @@ def undone_lines(params):
     """What a match undone by a second check did to the file ({"restored", "kept", "identity_kept"}), as
     sentences in the reader's language."""
     def labels(fields):
-        return "、".join(str(Person._meta.get_field(f).verbose_name) for f in fields)
+        return pgettext("list separator", ", ").join(str(Person._meta.get_field(f).verbose_name) for f in fields)
 
     lines = []
     if params.get("restored"):
@@ -63,6 +63,11 @@ def undone_lines(params):
         lines.append(_("The identity had already been checked on the family's confirmation: it stays confirmed "
                        "until someone looks at it again."))
     return lines
+
+
+def sentences(lines):
+    """Sentences one after the other: a space after each, but none after a Chinese full stop."""
+    return "".join(f"{line}" if str(line).endswith("。") else f"{line} " for line in lines).strip()
 
 
 class CandidateState(models.TextChoices):

@@ -203,3 +203,18 @@ def test_a_file_corrected_after_the_match_is_not_overwritten_when_it_is_undone(c
     page = client_as(supervisor).get(person.get_absolute_url()).content.decode()
     assert "Corrected on the file since the match, so left as it is" in page
     assert Notification.objects.filter(kind="match_undone").first().params["kept"] == ["name"]
+
+
+def test_a_case_opened_again_by_the_undo_keeps_its_dna_steps(proposed, supervisor, make_user, station, publish,
+                                                              refer):
+    candidate = proposed(taken_by=supervisor)
+    case = TracingCase.objects.get(stay_id=candidate.stay_id)
+    publish(case, supervisor)
+    refer(TracingCase.objects.get(pk=case.pk), supervisor)
+    confirm_candidate(candidate=candidate, by=supervisor, reason="家属当面辨认", awaiting=True)
+    assert TracingCase.objects.get(pk=case.pk).state == "family_found"
+    record_check(check=SecondCheck.objects.get(decision="match"), by=make_user("li", "supervisor", station),
+                 agreed=False, reason="家属认错")
+    case = TracingCase.objects.get(pk=case.pk)
+    # The DNA request stands; the notice, taken down when the case closed, is to be published again.
+    assert (case.state, case.is_open, case.dna_referral.police_unit) == ("dna_referred", True, "广州市公安局天河区分局")
