@@ -165,7 +165,10 @@ def test_done_when_a_second_check_that_disagrees_undoes_the_match(client_as, pro
     assert told.params["reason"] == "照片比对不符，家属认错" and told.params["restored"] == [
         "name", "date_of_birth", "native_place"]
 
-    # Someone other than the report's taker can confirm the match again.
+    # Someone other than the report's taker can confirm the match again; the taker alone no longer can.
+    with pytest.raises(SelfApprovalRefused) as e:
+        confirm_candidate(candidate=candidate, by=supervisor, reason="再次确认", awaiting=True)
+    assert "李明" in e.value.message and Candidate.objects.get(pk=candidate.pk).state == "proposed"
     confirm_candidate(candidate=candidate, by=li, reason="DNA比对一致", facts=["name"])
     assert Candidate.objects.get(pk=candidate.pk).state == "confirmed"
     assert FamilyReport.objects.get(pk=report.pk).state == "confirmed"
