@@ -15,7 +15,7 @@ class FamilyConfig(AppConfig):
 
         from . import finding, messages, receivers  # noqa: F401  (messages: registers the codes; receivers: connects them)
         from .interview import report_leads
-        from .services import duplicate_checked
+        from .services import duplicate_checked, match_checked
         from .timeline import SOURCES
 
         for source in SOURCES:
@@ -25,6 +25,7 @@ class FamilyConfig(AppConfig):
         if "family/_family_panel.html" not in timeline.PANELS:
             timeline.PANELS.insert(0, "family/_family_panel.html")
         hooks.SECOND_CHECK_FOLLOWS[Decision.DUPLICATE_DISMISSED] = duplicate_checked
+        hooks.SECOND_CHECK_FOLLOWS[Decision.MATCH_CONFIRMED] = match_checked
         if finding.possible_duplicates not in hooks.DUPLICATE_FINDERS:
             hooks.DUPLICATE_FINDERS.append(finding.possible_duplicates)
         if report_leads not in tracing_hooks.INTERVIEW_PANELS:

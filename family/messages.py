@@ -7,6 +7,8 @@ from django.utils.translation import gettext_lazy as _
 from lib import messages
 from shelter.messages import named
 
+from .models import sentences, undone_lines
+
 # Notifications
 messages.register(
     "family_confirmed",
@@ -14,6 +16,21 @@ messages.register(
     body=_("%(by)s confirmed that the relative reported by the family (%(relation)s, report %(ref)s, "
            "station %(station)s) is %(name)s, file %(file)s. Reason: %(reason)s"),
     prepare=named,
+)
+
+
+def undone_values(params):
+    """The facts put back on the file, and those left as corrected since, named in the reader's language."""
+    return {**named(params), "then": sentences(undone_lines(params))}
+
+
+messages.register(
+    "match_undone",
+    subject=_("Match undone: report %(ref)s is not confirmed as %(name)s (%(file)s)"),
+    body=_("%(by)s, giving the second check, did not agree that the relative reported by family report %(ref)s "
+           "is %(name)s, file %(file)s. Reason: %(reason)s. The match is undone: the candidate is to be judged again by "
+           "someone other than the report's taker, and a tracing case the match closed is open again. %(then)s"),
+    prepare=undone_values,
 )
 messages.register(
     "family_candidate",

@@ -5,19 +5,30 @@ tasks."""
 
 from django.db import models, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from face.quality import check_portrait
 from lib import workflow
 from lib.errors import Refusal
 from lib.messages import Said
 from lib.queue import after_commit
-from shelter.models import Decision, DepartureKind, Person
+from shelter.models import CheckState, Decision, DepartureKind, Person, SelfApprovalRefused, checkers, checks_of
 from shelter.services import confirm_identity, correct_file, decide, reopen_unless_agreed, request_check
 from tracing import services as tracing_services
 from tracing.models import QueryKind, QueryResult, QuickQuery, TracingCase
 
 from . import finding
-from .models import Candidate, DuplicateState, FamilyReport, FoundBy, PossibleDuplicate, ReportPhoto, ReportState
+from .models import (
+    Candidate,
+    CandidateState,
+    DuplicateState,
+    FamilyReport,
+    FoundBy,
+    PossibleDuplicate,
+    ReportPhoto,
+    ReportState,
+)
 from .tasks import search_report
 
 
@@ -134,6 +145,7 @@ def confirm_candidate(*, candidate, by, reason, channel="", facts=(), awaiting=F
     quick query of the case), confirmed at once when someone other than the report's taker confirmed the
     match, else once someone else has checked it."""
     report = candidate.report
+    refuse_again_alone(candidate=candidate, by=by)
     pending = decide(decision=Decision.MATCH_CONFIRMED, target=candidate, station=candidate.person.station,
                      entered_by=report.taken_by, by=by, awaiting=awaiting, note=reason)
     workflow.apply(candidate, "confirm", by, reason=reason)
@@ -141,8 +153,9 @@ def confirm_candidate(*, candidate, by, reason, channel="", facts=(), awaiting=F
     report.confirm_match(candidate, by=by, reason=reason)
     report.save()
     candidate.report = report
-    name_the_file(candidate=candidate, facts=facts)
+    before = name_the_file(candidate=candidate, facts=facts)
     case = getattr(candidate.stay, "tracing_case", None) if candidate.stay else None
+    query = None
     if case is not None and case.is_open:
         query = QuickQuery(kind=QueryKind.FAMILY, result=QueryResult.CONFIRMED, made_at=timezone.now(),
                            reference=report.reference,
@@ -153,8 +166,100 @@ def confirm_candidate(*, candidate, by, reason, channel="", facts=(), awaiting=F
                                      reason=Said("candidate_confirmed", ref=report.reference, reason=str(reason)))
     elif candidate.stay is not None and pending is None:
         confirm_identity(stay=candidate.stay)
+    if pending is not None:
+        # What a second check that disagrees undoes (match_checked): the file's facts as they were and as
+        # the match wrote them, the case it closed as "family found", the family's confirmation recorded.
+        pending.params = {**pending.params, "file": stored_facts(candidate.person, before),
+                          "case": case.pk if query is not None else None,
+                          "query": query.pk if query is not None else None}
+        pending.save(update_fields=["params"])
     candidate.notify_confirmed(by)
     return candidate
+
+
+def stored_facts(person, before):
+    """{field: [value before, value written]} of the facts a match copied onto the file, as JSON."""
+    def stored(value):
+        return value.isoformat() if hasattr(value, "isoformat") else value
+
+    return {field: [stored(old), stored(getattr(person, field))] for field, old in before.items()}
+
+
+@transaction.atomic
+def match_checked(*, check, agreed, by):
+    """The second check of a match confirmed by the report's own taker (shelter.hooks.SECOND_CHECK_FOLLOWS).
+
+    Agreed: the match stands, and the family's confirmation it recorded counts as the identity's basis
+    checked by the same second person (its own identity check, still awaited, is agreed with it).
+    Not agreed, while the match still holds: what the match did is undone, each step a transition with the
+    checker's reason in its log: the report is no longer confirmed nor linked (FamilyReport.undo_match),
+    the candidate proposed again for someone else to judge (Candidate.undo_confirmation), the case it
+    closed as "family found" open again (tracing.services.reopen_case), the family's confirmation no
+    longer the identity's basis (tracing.services.basis_checked), the facts copied onto the file put back
+    unless corrected since (restore_file), and the staff in charge told. What was put back and what was
+    left is kept on the check (params["undone"]) for the file's history. Returns the candidate."""
+    candidate = check.target
+    if candidate is None:
+        return None
+    params = check.params or {}
+    query = QuickQuery.objects.filter(pk=params["query"]).first() if params.get("query") else None
+    if agreed:
+        if query is not None:
+            tracing_services.basis_checked(query=query, agreed=True, by=by, reason=check.check_reason)
+        return candidate
+    candidate = Candidate.objects.select_for_update().get(pk=candidate.pk)
+    report = FamilyReport.objects.select_for_update().get(pk=candidate.report_id)
+    if (candidate.state != CandidateState.CONFIRMED or report.state != ReportState.CONFIRMED
+            or report.matched_person_id != candidate.person_id):
+        return candidate  # judged again, reunited or closed since: nothing left to undo
+    reason = check.check_reason
+    workflow.apply(report, "undo_match", by, reason=reason)
+    candidate.report = report
+    workflow.apply(candidate, "undo_confirmation", by, reason=reason)
+    if params.get("case"):
+        tracing_services.reopen_case(case=TracingCase.objects.get(pk=params["case"]), by=by, reason=reason)
+    identity_kept = False
+    if query is not None:
+        tracing_services.basis_checked(query=query, agreed=False, by=by, reason=reason)
+        # Checked already by someone else on this basis: the identity stays confirmed, and the staff are told.
+        identity_kept = checks_of(query, Decision.IDENTITY_CONFIRMED).filter(state=CheckState.CHECKED).exists()
+    restored, kept = restore_file(candidate=candidate, stored=params.get("file") or {})
+    check.params = {**params, "undone": {"restored": restored, "kept": kept, "identity_kept": identity_kept}}
+    check.save(update_fields=["params"])
+    candidate.notify_undone(check, restored, kept, identity_kept)
+    return candidate
+
+
+def restore_file(*, candidate, stored):
+    """The facts a match copied onto the file (`stored`, see stored_facts) put back to what they were,
+    each unless the file was corrected since (it no longer holds what the match wrote): that one is left.
+    Saved as a correction is (shelter.services.correct_file). Returns ([fields put back], [fields left])."""
+    person = Person.objects.get(pk=candidate.person_id)
+    restored, kept = [], []
+    for field, (old, written) in stored.items():
+        model_field = Person._meta.get_field(field)
+        if getattr(person, field) != model_field.to_python(written):
+            kept.append(field)
+            continue
+        setattr(person, field, model_field.to_python(old))
+        restored.append(field)
+    if restored:
+        correct_file(person=person)
+    candidate.person = person
+    return restored, kept
+
+
+def refuse_again_alone(*, candidate, by):
+    """A match a second check did not agree with (match_checked) is confirmed again by someone other than
+    the report's taker: the taker cannot record it again as awaiting a second check."""
+    taker = candidate.report.taken_by
+    if taker is None or by is None or taker.pk != by.pk:
+        return
+    if checks_of(candidate, Decision.MATCH_CONFIRMED).filter(state=CheckState.REJECTED).exists():
+        names = pgettext("list separator", ", ").join(
+            u.get_full_name() or u.username for u in checkers(candidate.person.station, exclude=by))
+        raise SelfApprovalRefused(_("A second check did not agree with this match: it is for someone other than "
+                                    "the report's taker to confirm it (%(names)s).") % {"names": names or "-"})
 
 
 def name_the_file(*, candidate, facts):

@@ -8,11 +8,12 @@ Each module holds its models, their transitions and their queries; nothing here 
 to other apps (that is family.services and family.receivers).
 """
 
-from .candidates import Candidate, CandidateQuerySet, CandidateState
+from .candidates import Candidate, CandidateQuerySet, CandidateState, sentences, undone_lines
 from .duplicates import DuplicateState, FoundBy, PossibleDuplicate
 from .reports import SEARCHING_STATES, FamilyReport, FamilyReportQuerySet, ReportedVia, ReportPhoto, ReportState
 
 __all__ = [
     "SEARCHING_STATES", "Candidate", "CandidateQuerySet", "CandidateState", "DuplicateState", "FamilyReport",
-    "FamilyReportQuerySet", "FoundBy", "PossibleDuplicate", "ReportPhoto", "ReportState", "ReportedVia",
+    "FamilyReportQuerySet", "FoundBy", "PossibleDuplicate", "ReportPhoto", "ReportState", "ReportedVia", "sentences",
+    "undone_lines",
 ]

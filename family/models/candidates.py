@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
+from django.utils.translation import pgettext, pgettext_lazy
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from face.models import Portrait
@@ -45,6 +45,29 @@ def clue_reason(entry):
     if message is None:
         return entry.get("value", "")
     return message % {"value": entry.get("value", ""), "on": entry.get("on", ""), "other": entry.get("other", "")}
+
+
+def undone_lines(params):
+    """What a match undone by a second check did to the file ({"restored", "kept", "identity_kept"}), as
+    sentences in the reader's language."""
+    def labels(fields):
+        return pgettext("list separator", ", ").join(str(Person._meta.get_field(f).verbose_name) for f in fields)
+
+    lines = []
+    if params.get("restored"):
+        lines.append(_("Put back on the file: %(fields)s.") % {"fields": labels(params["restored"])})
+    if params.get("kept"):
+        lines.append(_("Corrected on the file since the match, so left as it is: %(fields)s.") % {
+            "fields": labels(params["kept"])})
+    if params.get("identity_kept"):
+        lines.append(_("The identity had already been checked on the family's confirmation: it stays confirmed "
+                       "until someone looks at it again."))
+    return lines
+
+
+def sentences(lines):
+    """Sentences one after the other: a space after each, but none after a Chinese full stop."""
+    return "".join(f"{line}" if str(line).endswith("。") else f"{line} " for line in lines).strip()
 
 
 class CandidateState(models.TextChoices):
@@ -128,6 +151,14 @@ class Candidate(ConcurrentTransitionMixin, models.Model):
         self._reviewed(by, reason)
         self.stay = self.person.current_stay or self.stay
 
+    @transition(field=state, source=CandidateState.CONFIRMED, target=CandidateState.PROPOSED,
+                permission="shelter.second_check", custom={"label": _("Match undone: the second check did not agree")})
+    def undo_confirmation(self, by=None, reason=""):
+        """A match confirmed by the report's taker, awaiting a second check, that the second check did not
+        agree with (family.services.match_checked): proposed again, for someone other than the report's
+        taker to judge. Who confirmed it, and why, stays in the transition log."""
+        self.reviewed_by, self.reviewed_at, self.review_reason = None, None, ""
+
     # The report's facts a confirmed match offers to copy onto the file, field by field: (file field, report
     # field). The reporter becomes the file's relatives' contact.
     FACTS = (("name", "name"), ("sex", "sex"), ("date_of_birth", "date_of_birth"), ("id_number", "id_number"),
@@ -189,6 +220,18 @@ class Candidate(ConcurrentTransitionMixin, models.Model):
         """The staff in charge of the resident's stay and the staff member who took the report; the
         resident's station's supervisors if neither is active."""
         return self.person.station.who_is_told(self.stay.staff_in_charge if self.stay else None, self.report.taken_by)
+
+    def notify_undone(self, check, restored, kept, identity_kept=False):
+        """The match is undone by a second check that did not agree (family.messages
+        "match_undone"): the file's facts put back (`restored`) and those left as corrected since (`kept`),
+        as field names, worded when read; `identity_kept`: the identity had been checked already on the
+        family's confirmation, and stays confirmed until someone looks at it again."""
+        report, person = self.report, self.person
+        Notification.send(self.recipients(), kind="match_undone", params={
+            "ref": report.reference, "name": person.name, "file": person.file_no, "by": str(check.checked_by or "-"),
+            "reason": check.check_reason, "restored": list(restored), "kept": list(kept),
+            "identity_kept": identity_kept},
+            url=self.get_absolute_url(), station=person.station, reference=person.file_no)
 
     def notify_confirmed(self, by):
         """Worded in each reader's language (tracing.messages "family_confirmed")."""

@@ -226,6 +226,15 @@ class FamilyReport(ConcurrentTransitionMixin, SingleLineFields, models.Model):
         self.matched_stay_id = candidate.stay_id
         self.confirmed_at = timezone.now()
 
+    @transition(field=state, source=ReportState.CONFIRMED, target=ReportState.CANDIDATE_FOUND,
+                permission="shelter.second_check", custom={"label": _("Match undone: the second check did not agree")})
+    def undo_match(self, by=None, reason=""):
+        """The match confirmed by the report's taker, awaiting a second check, was not agreed by it
+        (family.services.match_checked): no longer linked to the person, its candidate to be judged again."""
+        self.matched_person_id = None
+        self.matched_stay_id = None
+        self.confirmed_at = None
+
     @transition(field=state, source=ReportState.CONFIRMED, target=ReportState.REUNITED,
                 permission="family.close_report", custom={"label": _("Record the reunion")})
     def reunite(self, by=None, reason="", at=None):

@@ -32,6 +32,7 @@ from shelter.models import (
     FoundChannel,
     Identity,
     LedgerEntry,
+    StateLog,
     Station,
     StationQuerySet,
     Stay,
@@ -603,14 +604,26 @@ class TracingCase(ConcurrentTransitionMixin, models.Model):
             "-applied_at", "-pk").first()
 
     @transition(
-        field=state, source=CaseState.CLOSED, target=CaseState.OPEN, permission="shelter.second_check",
-        custom={"label": _("Open the case again")},
+        field=state, source=[CaseState.CLOSED, CaseState.FAMILY_FOUND], target=RETURN_VALUE(*OPEN_STATES),
+        permission="shelter.second_check", custom={"label": _("Open the case again")},
     )
     def reopen(self, by=None, reason=""):
-        """A closing a second person did not agree with: the case is open again, its deadlines running
-        (tracing.services.case_close_checked)."""
+        """A closing a second person did not agree with (tracing.services.case_close_checked), or a family
+        found by a family report's match that the second check undid (tracing.services.reopen_case): the
+        case is open again, its deadlines running, at the step it had reached (state_before_closing)."""
         self.closed_at = None
         self.close_cause = ""
+        self.found_channel = ""
+        return self.state_before_closing()
+
+    def state_before_closing(self):
+        """The open state the case was in when it closed (its transition log): its DNA steps stand; a case
+        whose notice was published is open again, its notices having been taken down when it closed."""
+        log = StateLog.for_object(self).filter(state=self.state).order_by("-at", "-pk").first()
+        before = log.source_state if log is not None else CaseState.OPEN
+        if before not in OPEN_STATES or before == CaseState.NOTICE_PUBLISHED:
+            return CaseState.OPEN
+        return before
 
     def _close(self, cause, at):
         self.closed_at = at

@@ -12,9 +12,17 @@ from django.utils.translation import gettext as _
 from lib import idcard, workflow
 from lib.messages import Said
 from shelter.models import Decision, Sex
-from shelter.services import confirm_identity, correct_file, decide, reopen_unless_agreed, request_check
+from shelter.services import (
+    awaited,
+    confirm_identity,
+    correct_file,
+    decide,
+    record_check,
+    reopen_unless_agreed,
+    request_check,
+)
 
-from ..models import CloseCause, Deadline, PublicationState, QueryKind, QueryResult, QuickQuery, TracingCase
+from ..models import CaseState, CloseCause, Deadline, PublicationState, QueryKind, QueryResult, QuickQuery, TracingCase
 
 
 def take_down_notices(*, case, at, by=None, reason=""):
@@ -154,6 +162,31 @@ def case_close_checked(*, check, agreed, by):
     it is open again (TracingCase.reopen, with the checker's reason): its deadlines run again and its
     notice is to be published again."""
     return reopen_unless_agreed(check=check, agreed=agreed, by=by, still_decided=lambda case: not case.is_open)
+
+
+@transaction.atomic
+def reopen_case(*, case, by, reason):
+    """A case closed as "family found" on a family report's match that a second check did not agree with
+    (family.services.match_checked): open again (TracingCase.reopen, the checker's reason in its log), its
+    deadlines running; its notices, taken down at the closing, are to be published again. Returns the case,
+    or None when it is no longer closed as found (opened again, or closed for another reason since)."""
+    case = TracingCase.objects.select_for_update().get(pk=case.pk)
+    if case.state != CaseState.FAMILY_FOUND:
+        return None
+    workflow.apply(case, "reopen", by, reason=reason)
+    return case
+
+
+def basis_checked(*, query, agreed, by, reason=""):
+    """The second check of a decision that rested on this quick query (a family report's match whose
+    family confirmation is the query) counts for the query's own identity check, still awaited: agreed,
+    the identity is confirmed (identity_checked); not agreed, the query is no longer a basis of the
+    identity (its check not agreed, with the reason). Returns the identity's check, or None when it was
+    judged already."""
+    check = awaited(decision=Decision.IDENTITY_CONFIRMED, target=query)
+    if check is not None:
+        record_check(check=check, by=by, agreed=agreed, reason=reason)
+    return check
 
 
 def name_from_query(*, query, person):
