@@ -5,15 +5,13 @@ tasks."""
 
 from django.db import models, transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
 
 from face.quality import check_portrait
 from lib import workflow
 from lib.errors import Refusal
 from lib.messages import Said
 from lib.queue import after_commit
-from shelter.models import CheckState, Decision, DepartureKind, Person, SelfApprovalRefused, checkers, checks_of
+from shelter.models import CheckState, Decision, DepartureKind, Person, checks_of
 from shelter.services import confirm_identity, correct_file, decide, reopen_unless_agreed, request_check
 from tracing import services as tracing_services
 from tracing.models import QueryKind, QueryResult, QuickQuery, TracingCase
@@ -145,7 +143,6 @@ def confirm_candidate(*, candidate, by, reason, channel="", facts=(), awaiting=F
     quick query of the case), confirmed at once when someone other than the report's taker confirmed the
     match, else once someone else has checked it."""
     report = candidate.report
-    refuse_again_alone(candidate=candidate, by=by)
     pending = decide(decision=Decision.MATCH_CONFIRMED, target=candidate, station=candidate.person.station,
                      entered_by=report.taken_by, by=by, awaiting=awaiting, note=reason)
     workflow.apply(candidate, "confirm", by, reason=reason)
@@ -247,19 +244,6 @@ def restore_file(*, candidate, stored):
         correct_file(person=person)
     candidate.person = person
     return restored, kept
-
-
-def refuse_again_alone(*, candidate, by):
-    """A match a second check did not agree with (match_checked) is confirmed again by someone other than
-    the report's taker: the taker cannot record it again as awaiting a second check."""
-    taker = candidate.report.taken_by
-    if taker is None or by is None or taker.pk != by.pk:
-        return
-    if checks_of(candidate, Decision.MATCH_CONFIRMED).filter(state=CheckState.REJECTED).exists():
-        names = pgettext("list separator", ", ").join(
-            u.get_full_name() or u.username for u in checkers(candidate.person.station, exclude=by))
-        raise SelfApprovalRefused(_("A second check did not agree with this match: it is for someone other than "
-                                    "the report's taker to confirm it (%(names)s).") % {"names": names or "-"})
 
 
 def name_the_file(*, candidate, facts):

@@ -54,9 +54,14 @@ def checkers(station, exclude=None):
     return [u for u in users if exclude is None or u.pk != exclude.pk]
 
 
-def self_approval_message(decision, station, by):
+def self_approval_message(decision, station, by, rejected=False):
+    """Why `by` may not take `decision` on their own entry; `rejected`: a second check already did not agree
+    with it on this record, so it is for someone else to take now, not to record as awaiting again."""
     names = "、".join(u.get_full_name() or u.username for u in checkers(station, exclude=by))
     label = Decision(decision).label
+    if rejected:
+        return gettext("A second check did not agree with “%(decision)s” on this record: it is for someone other "
+                       "than you to take it now (%(names)s).") % {"decision": label, "names": names or "–"}
     if names:
         return gettext("You entered this yourself: “%(decision)s” needs a second pair of eyes. It can be taken by "
                        "%(names)s; or record it as awaiting a second check.") % {"decision": label, "names": names}

@@ -26,11 +26,14 @@ def same_person(a, b):
 def decide(*, decision, target, station, entered_by, by, awaiting=False, note="", params=None):
     """`by` decides on `target`, an entry `entered_by` made. Returns the SecondCheck awaited when `by` made
     the entry and records it as awaiting a second check; None when someone else decides (it stands).
-    SelfApprovalRefused when `by` made the entry and did not say it awaits a second check."""
+    SelfApprovalRefused when `by` made the entry and did not say it awaits a second check, or when a
+    second check already did not agree with this decision on this record (then someone else takes it)."""
     if not same_person(entered_by, by):
         return None
     if not awaiting:
         raise SelfApprovalRefused(self_approval_message(decision, station, by))
+    if SecondCheck.objects.filter(decision=decision, state=CheckState.REJECTED, **target_key(target)).exists():
+        raise SelfApprovalRefused(self_approval_message(decision, station, by, rejected=True))
     return request_check(decision=decision, target=target, station=station, entered_by=by, note=note,
                          params=params)
 

@@ -88,6 +88,20 @@ def test_a_second_check_that_disagrees_puts_the_late_entry_back_on_the_list(supe
     assert SecondCheck.objects.get().state == CheckState.REJECTED
 
 
+def test_after_a_second_check_disagrees_the_maker_cannot_take_the_decision_again_alone(supervisor,
+                                                                                      other_supervisor, stay):
+    """Not agreed, the decision is for someone else now: its maker recording it again as awaiting a
+    second check is refused, naming who can take it (every decision of the list, in shelter.services.decide)."""
+    service = late_service(stay, supervisor)
+    mark_late_seen(entry=service, by=supervisor, awaiting=True)
+    record_check(check=SecondCheck.objects.get(), by=other_supervisor, agreed=False, reason="补录理由不足")
+    with pytest.raises(SelfApprovalRefused) as refused:
+        mark_late_seen(entry=Service.objects.get(pk=service.pk), by=supervisor, awaiting=True)
+    assert "did not agree" in refused.value.message and "王芳" in refused.value.message
+    assert Service.objects.get(pk=service.pk).late_seen_at is None and SecondCheck.objects.count() == 1
+    assert mark_late_seen(entry=Service.objects.get(pk=service.pk), by=other_supervisor)  # someone else may
+
+
 def test_reception_cannot_give_a_second_check(client_as, reception, supervisor, stay):
     service = late_service(stay, supervisor)
     mark_late_seen(entry=service, by=supervisor, awaiting=True)
