@@ -178,6 +178,7 @@ TARGET_WORDS = {
     "inspection findings": pgettext_lazy("audit target", "list of inspection findings"),
     "api tokens": pgettext_lazy("audit target", "partner systems' API tokens"),
     "exchange month": pgettext_lazy("audit target", "the month's exchange of death records"),
+    "second checks": pgettext_lazy("audit target", "list of second checks"),
 }
 # Targets recorded as "<kind> <key>" whose key is a name or a number, said around it.
 TARGET_KINDS = {

@@ -48,7 +48,7 @@ def record_query(*, case, query, by, reason="", checked=False):
         confirm_identity(stay=case.stay)
     elif query.confirms_identity:
         request_check(decision=Decision.IDENTITY_CONFIRMED, target=query, station=case.station, entered_by=by,
-                      note=f"{query.get_kind_display()} {query.reference}".strip())
+                      note=query.reference)  # the kind is the target's, said in the reader's language
     return state
 
 
