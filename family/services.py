@@ -233,7 +233,9 @@ def restore_file(*, candidate, stored):
     Saved as a correction is (shelter.services.correct_file). Returns ([fields put back], [fields left])."""
     person = Person.objects.get(pk=candidate.person_id)
     restored, kept = [], []
-    for field, (old, written) in stored.items():
+    # In the order of Candidate.FACTS: a JSON object read back from PostgreSQL (jsonb) has lost its order.
+    for field in [f for f, _source in Candidate.FACTS if f in stored]:
+        old, written = stored[field]
         model_field = Person._meta.get_field(field)
         if getattr(person, field) != model_field.to_python(written):
             kept.append(field)
