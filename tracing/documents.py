@@ -30,7 +30,7 @@ def notice_text(case):
             "without their identity being known. We are looking for their family. Anyone who recognises this "
             "person is asked to contact the station on %(phone)s."
         ) % {
-            "date": timezone.localtime(stay.arrived_at).strftime("%Y-%m-%d"),
+            "date": timezone.localtime(case.found_at).strftime("%Y-%m-%d"),
             "place": stay.found_place,
             "station": case.station.name,
             "phone": case.station.phone or "-",
@@ -39,7 +39,7 @@ def notice_text(case):
         "On %(date)s a person was found at %(place)s and taken into the care of %(station)s. We are looking for "
         "their family. Anyone who recognises this person is asked to contact the station on %(phone)s."
     ) % {
-        "date": timezone.localtime(stay.arrived_at).strftime("%Y-%m-%d"),
+        "date": timezone.localtime(case.found_at).strftime("%Y-%m-%d"),
         "place": stay.found_place,
         "station": case.station.name,
         "phone": case.station.phone or "-",

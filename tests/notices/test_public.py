@@ -18,7 +18,8 @@ from face.services import take_portrait
 from notices import selectors
 from shelter.models import AuditEvent, Departure, Station, Stay, Transfer
 from shelter.services import accept_transfer, correct_stay, depart_stay
-from tracing.models import Publication
+from tracing.documents import notice_text
+from tracing.models import Publication, TracingCase
 from tracing.services import withdraw_notice
 
 XSD = Path(__file__).parent.parent / "vendor" / "pfif" / "pfif-1.4.xsd"
@@ -272,6 +273,10 @@ def test_a_notice_says_the_day_the_person_was_found_not_the_day_a_transfer_broug
     day = timezone.localtime(found).date().isoformat()
     assert moved.tracing_case.arrival_id == stay.pk
     assert listed() == [("吴八", timezone.localtime(later.arrived_at).date().isoformat(), "GZ"), ("周七", day, "SZ")]
+    # The receiving station's own notice (its page, PDF and text) says so too.
+    case = TracingCase.objects.get(pk=moved.tracing_case.pk)
+    assert {str(label): value for label, value in case.notice_facts()}["Date found"] == day
+    assert f"On {day} a person was found at" in notice_text(case)
 
     # The sending station corrects the arrival: a day earlier still, and the notice follows.
     first = Stay.objects.get(pk=stay.pk)

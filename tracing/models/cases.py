@@ -700,7 +700,7 @@ class TracingCase(ConcurrentTransitionMixin, models.Model):
 
     def notice_age(self):
         """(youngest, oldest) the notice says: the person's age on the day they were found."""
-        return self.stay.person.age_range(timezone.localtime(self.stay.arrived_at).date())
+        return self.stay.person.age_range(timezone.localtime(self.found_at).date())
 
     def notice_features(self):
         """The distinguishing features the notice shows, in one line."""
@@ -718,7 +718,7 @@ class TracingCase(ConcurrentTransitionMixin, models.Model):
         else:
             age = _("%(low)s to %(high)s") % {"low": youngest, "high": oldest}
         features = self.notice_features()
-        found = timezone.localtime(stay.arrived_at)
+        found = timezone.localtime(self.found_at)  # where the person was found, not where a transfer brought them
         facts = [
             (_("Name"), person.name or _("unknown")),
             (_("Sex"), person.get_sex_display()),
@@ -866,7 +866,7 @@ class Publication(LedgerEntry):
 
     def clean(self):
         super().clean()
-        if self.case_id and self.published_at and self.published_at < self.case.stay.arrived_at:
+        if self.case_id and self.published_at and self.published_at < self.case.found_at:
             raise ValidationError({"published_at": _("The notice cannot be published before the arrival.")})
         if not self.reference and not self.url:
             raise ValidationError({"reference": _("Give the notice's reference or its link, so it can be found again.")})
