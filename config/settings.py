@@ -438,11 +438,9 @@ TRACING_DOCUMENT_LANGUAGE = os.environ.get("TRACING_DOCUMENT_LANGUAGE", "zh-hans
 # A CJK font for every PDF (Debian fonts-wqy-zenhei, installed by `make system-deps`; lib.pdf).
 # TRACING_PDF_FONT is its name of earlier versions, still read.
 PDF_FONT = os.environ.get("PDF_FONT") or os.environ.get("TRACING_PDF_FONT") or "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc"
-# Family reports and duplicate files (family.finding). A resident is proposed as
-# a candidate within this face distance (two photos of one person in tests/faces: 0.11-0.43; of two
-# people: 0.70 or more), or on a strong description: a name that sounds the same with a description
-# score of at least TRACING_MIN_DESCRIPTION_SCORE, or the same ID number.
-TRACING_CANDIDATE_DISTANCE = envfloat("TRACING_CANDIDATE_DISTANCE", 0.6)
+# Family reports and duplicate files (family.finding). A resident is proposed as a candidate within the
+# face encoder's calibrated decision (FACE_FALSE_MATCH_RATE), or on a strong description: a name that
+# sounds the same with a description score of at least TRACING_MIN_DESCRIPTION_SCORE, or the same ID number.
 TRACING_MIN_NAME_SCORE = envfloat("TRACING_MIN_NAME_SCORE", 0.8)
 TRACING_MIN_DESCRIPTION_SCORE = envfloat("TRACING_MIN_DESCRIPTION_SCORE", 0.7)
 TRACING_FACE_CANDIDATES = envint("TRACING_FACE_CANDIDATES", 10)  # nearest portraits per report photo

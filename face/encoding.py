@@ -67,8 +67,3 @@ def encoder_title(encoder=None):
     """The encoder's name as the review page shows it, in the reader's language (face model 1 or 2 and
     its length; the technical name, encoders.<module>.TITLE, is in the README)."""
     return encoders.get(encoder).LABEL
-
-
-def label(encoder=None):
-    """"name@version" of the encoder (the active one by default), as stored with each encoding."""
-    return encoders.label(encoder)

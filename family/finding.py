@@ -14,20 +14,19 @@ written to the audit log (AuditEvent FACE_SEARCH: who, which image, what came ba
   description against the register of every station, for the warning "this may be the same person
   as file X (seen at station Y on date Z)".
 
-Ranking. A candidate's rank score is the weighted mean of a face score (weight 2) and the
-description score of family.matching (weight 1); a part that cannot be measured (no photo, no
-portrait, nothing known in common) counts 0.5, no evidence either way. The face counts double because
-a face distance separates people far better than a description: on the test portraits (tests/faces,
-from ../shared/faces) two photos of one person were 0.11-0.43 apart, of two people 0.70 or more,
-whereas "man, 60-70" fits many residents and the same name many more (王秀英). The face score is 0.5
-at settings.FACE_MATCH_DISTANCE (0.6) and moves linearly to 1 at 0.25 nearer (0.35) and 0 at 0.25
-farther (0.85); same-person pairs above score 0.84-1, the nearest different pair 0.3. Equal rank
-scores (two faces both at 0.35 or nearer) are ordered by face distance.
+Ranking. A candidate's rank score is the weighted mean of a face score (weight 2, less for an old photo:
+face_weight) and the description score of family.matching (weight 1); a part that cannot be measured
+(no photo, no portrait, nothing known in common) counts 0.5, no evidence either way. The face counts
+double because a face distance separates people far better than a description, whereas "man, 60-70"
+fits many residents and the same name many more (王秀英). The face score reads the distance by how
+rare strangers that close are in the serving encoder's calibration (face_score). Equal rank scores are
+ordered by face distance.
 
-A resident is proposed when the face distance is within TRACING_CANDIDATE_DISTANCE, or when the
-description alone is strong: the same ID number, or a name that sounds the same (name score at least
-TRACING_MIN_NAME_SCORE) with a description score of at least TRACING_MIN_DESCRIPTION_SCORE. Sex and
-age alone never propose anyone: they fit too many. At most TRACING_MAX_CANDIDATES per report.
+A resident is proposed when the face distance is within the encoder's calibrated decision
+(candidate_distance), or when the description alone is strong: the same ID number, or a name that
+sounds the same (name score at least TRACING_MIN_NAME_SCORE) with a description score of at least
+TRACING_MIN_DESCRIPTION_SCORE. Sex and age alone never propose anyone: they fit too many. At most
+TRACING_MAX_CANDIDATES per report.
 """
 
 import math

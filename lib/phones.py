@@ -6,7 +6,8 @@ import re
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext
+
+from .text import listed
 
 SEPARATORS = re.compile(r"[,，;；/、]+")
 MOBILE = re.compile(r"^(?:\+?86)?1[3-9]\d{9}$")
@@ -31,4 +32,4 @@ def validate_phones(value):
     if wrong:
         raise ValidationError(
             _("%(numbers)s is not a phone number: a mobile has 11 digits (13912345678), a landline its area "
-              "code (020-12345678)."), code="phone", params={"numbers": pgettext("list separator", ", ").join(wrong)})
+              "code (020-12345678)."), code="phone", params={"numbers": listed(wrong)})

@@ -10,6 +10,7 @@ from django.core import validators
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 
 from .dates import in_register_years
 
@@ -111,3 +112,9 @@ def storable(value):
     if isinstance(value, (list, tuple)):
         return [storable(v) for v in value]
     return value
+
+
+def listed(items):
+    """The items (texts, or anything str() says) joined as the reader's language joins a list: "、" in
+    Chinese, ", " in English."""
+    return pgettext("list separator", ", ").join(str(item) for item in items)

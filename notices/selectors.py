@@ -24,8 +24,9 @@ PAGE_SIZE = 50
 MAX_PAGE = 1_000_000
 
 
-def _live():
-    return Publication.objects.filter(case=OuterRef("pk")).exclude(state=PublicationState.WITHDRAWN)
+def _live(case="pk"):
+    """The publications still out (not withdrawn) of the case named by the outer query's `case` field."""
+    return Publication.objects.filter(case=OuterRef(case)).exclude(state=PublicationState.WITHDRAWN)
 
 
 def published():
@@ -169,8 +170,7 @@ def withdrawn_notices(since=None, station=None):
     the PFIF feed repeats them as expired records, a page at a time, so that the platforms that copied
     them delete them. Starts from the withdrawals entered since then (indexed), not from every case."""
     since = since or timezone.now() - datetime.timedelta(days=settings.PFIF_EXPIRED_DAYS)
-    still_out = Publication.objects.filter(case=OuterRef("case")).exclude(state=PublicationState.WITHDRAWN)
-    gone = Publication.objects.filter(withdrawal_entered_at__gte=since).exclude(Exists(still_out))
+    gone = Publication.objects.filter(withdrawal_entered_at__gte=since).exclude(Exists(_live("case")))
     if station:
         gone = gone.filter(case__station__code=station)
     return (gone.values("case").annotate(gone=Max("withdrawn_at"), entered=Max("withdrawal_entered_at"))

@@ -8,10 +8,10 @@ import datetime
 import re
 
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
 
 from family.matching import name_score
 from lib import idcard
+from lib.text import listed
 
 from .finance import SheetRefused, read_cells
 
@@ -55,7 +55,7 @@ def read_list(data, file_name, columns):
             continue
         if wanted not in headers:
             raise SheetRefused(_("There is no column “%(column)s” in the first row; the columns are: %(all)s.") % {
-                "column": columns.get(field), "all": pgettext("list separator", ", ").join(str(h) for h in cells[0] if h)})
+                "column": columns.get(field), "all": listed(h for h in cells[0] if h)})
         where[field] = headers.index(wanted)
     if "name" not in where and "id_number" not in where:
         raise SheetRefused(_("Name the column of the names or of the ID numbers."))

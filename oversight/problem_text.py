@@ -2,8 +2,8 @@
 from the problem's kind and parameters (the problem stores codes and facts, never sentences)."""
 
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
 
+from lib.text import listed
 from shelter.models import Sex
 from tracing.models import Channel
 
@@ -25,8 +25,7 @@ def what_is_wrong(problem):
     p, kind = problem.params or {}, problem.kind
     if kind == ProblemKind.ID_CONTRADICTS:
         # Joined as the reader's language joins a list ("、" in Chinese), the sex said, not its code (issue 25).
-        fields = pgettext("list separator", ", ").join(
-            str(FIELD_LABELS[f]()) for f in p.get("fields", []) if f in FIELD_LABELS)
+        fields = listed(FIELD_LABELS[f]() for f in p.get("fields", []) if f in FIELD_LABELS)
         sex = p.get("id_sex", "")
         return _("The ID number (born %(born)s, sex %(sex)s) contradicts the file's %(fields)s.") % {
             "born": p.get("id_birth_date", ""), "sex": Sex(sex).label if sex in Sex.values else sex, "fields": fields}
@@ -96,7 +95,7 @@ def payment_wrong(kind, p):
     if kind == ProblemKind.PAYMENT_AMOUNT:
         return _("%(month)s: receipt %(receipt)s is %(system)s yuan in Homeward and %(sheet)s yuan on line "
                  "%(line)s of the finance sheet.") % values
-    fields = "、".join(str(PAYEE_LABELS[f]()) for f in p.get("fields", []) if f in PAYEE_LABELS)
+    fields = listed(PAYEE_LABELS[f]() for f in p.get("fields", []) if f in PAYEE_LABELS)
     return _("%(month)s: line %(line)s of the finance sheet (receipt %(receipt)s) pays someone else: the "
              "%(fields)s differ.") % {**values, "fields": fields}
 

@@ -6,9 +6,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext
 
-from lib.text import SingleLineInputs
+from lib.text import SingleLineInputs, listed
 
 from .models import (
     DEATH_OUTCOMES,
@@ -264,7 +263,7 @@ class DepartureForm(SingleLineInputs, forms.ModelForm):
         rows = []
         for field in self.other_fields():
             needed = [str(labels[kind]) for kind, names in Departure.REQUIRED.items() if field.name in names]
-            rows.append((field, self.KIND_FIELDS.get(field.name, ()), pgettext("list separator", ", ").join(needed)))
+            rows.append((field, self.KIND_FIELDS.get(field.name, ()), listed(needed)))
         return rows
 
     def clean(self):

@@ -4,6 +4,7 @@ reader's language from the parameters stored with them. Registered by ShelterCon
 from django.utils.translation import gettext_lazy as _
 
 from lib import messages
+from lib.text import listed
 
 from .models import Decision, ReportRecipient, ReviewPoint
 
@@ -38,7 +39,7 @@ messages.register(
 
 def report_values(params):
     offices = dict(ReportRecipient.choices)
-    missing = "、".join(str(offices.get(k, k)) for k in params.get("missing") or []) or "-"
+    missing = listed(offices.get(k, k) for k in params.get("missing") or []) or "-"
     return {**named(params), "missing": missing}
 
 

@@ -51,7 +51,7 @@ def pdf_of(slug, stay):
         pdf = document()
         title = str(FORMS[slug])
         pdf.set_title(title)
-        heading(pdf, title, stay.person.station.name, size=20)
+        heading(pdf, title, stay.station.name, size=20)  # the station of this stay, wherever the file is now
         pdf.set_font(FONT, size=10)
         pdf.cell(0, 6, _("File number: %(file)s") % {"file": stay.person.file_no}, align="R",
                  new_x="LMARGIN", new_y="NEXT")
@@ -240,7 +240,7 @@ def return_home(pdf, stay):
         "destination": departure.destination or departure.receiver_name or BLANK}, align="L",
         new_x="LMARGIN", new_y="NEXT")
     pdf.ln(10)
-    station = person.station
+    station = stay.station
     for line in (station.name, _("(seal)"), timezone.localdate().strftime("%Y-%m-%d")):
         pdf.cell(0, 8, line, align="R", new_x="LMARGIN", new_y="NEXT")
 

@@ -14,10 +14,11 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext, pgettext_lazy
+from django.utils.translation import pgettext_lazy
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from face.models import Portrait
+from lib.text import listed
 from shelter.models import FoundChannel, Notification, Person, StationQuerySet, Stay
 
 from .reports import FamilyReport, ReportPhoto
@@ -51,7 +52,7 @@ def undone_lines(params):
     """What a match undone by a second check did to the file ({"restored", "kept", "identity_kept"}), as
     sentences in the reader's language."""
     def labels(fields):
-        return pgettext("list separator", ", ").join(str(Person._meta.get_field(f).verbose_name) for f in fields)
+        return listed(Person._meta.get_field(f).verbose_name for f in fields)
 
     lines = []
     if params.get("restored"):

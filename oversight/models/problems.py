@@ -244,7 +244,7 @@ class Problem(ConcurrentTransitionMixin, models.Model):
                 permission="shelter.second_check", custom={"label": _("Open again")})
     def reopen(self, by=None, reason=""):
         """An acceptance a second person did not agree with (oversight.services.problem_checked): open again."""
-        self.accepted_by, self.accept_reason, self.closed_at = None, "", None
+        self.accepted_by, self.accept_reason, self.accepted_until, self.closed_at = None, "", None, None
 
     def claim(self, field, now):
         """Claim this problem's reminder (field "reminded_at") or escalation ("escalated_at") once, even

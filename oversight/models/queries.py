@@ -91,7 +91,7 @@ class DataQuery(ConcurrentTransitionMixin, models.Model):
             errors["answer"] = gettext("Write down what the department answered.")
         if answered_at is None or answered_at > now:
             errors["answered_at"] = gettext("The answer's date cannot be in the future.")
-        elif answered_at < self.sent_at.replace(hour=0, minute=0, second=0, microsecond=0):
+        elif timezone.localdate(answered_at) < timezone.localdate(self.sent_at):  # the station's days
             errors["answered_at"] = gettext("The answer cannot be dated before the query was sent.")
         if errors:
             raise ValidationError(errors)

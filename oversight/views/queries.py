@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from lib.http import download
 from shelter.models import AuditEvent
-from shelter.steps import take_step
+from shelter.steps import refused, take_step
 
 from .. import documents, exports, hooks
 from ..forms.problems import AnswerForm, QueryForm, department_of
@@ -84,8 +84,7 @@ def query_new(request):
                                     items=items, by=request.user, problem=problem, comparison=comparison,
                                     sent_at=stated_day(data["sent_on"], timezone.now()))
             except ValidationError as e:
-                for field, errors in e.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
+                refused(request, form, e)
             else:
                 AuditEvent.record(request, AuditEvent.CREATE, target=query, query=query.pk, items=len(items))
                 messages.success(request, _("The query is kept; print its letter and sheet of disputed items."))

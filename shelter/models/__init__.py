@@ -16,7 +16,6 @@ from .audit import (
     StateLog,
 )
 from .checks import (
-    EFFECTIVE_ONLY_WHEN_CHECKED,
     CheckState,
     Decision,
     SecondCheck,
@@ -99,7 +98,6 @@ from .transfers import (
 )
 
 __all__ = [
-    "EFFECTIVE_ONLY_WHEN_CHECKED",
     "CheckState",
     "Decision",
     "SecondCheck",

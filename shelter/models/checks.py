@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, transition
 
 from lib.errors import Refusal
+from lib.text import listed
 
 from .stations import Station, StationQuerySet
 
@@ -33,9 +34,6 @@ class Decision(models.TextChoices):
     STATED_TIME_ACCEPTED = "stated_time", _("stated time accepted for a late deadline step")
 
 
-# Decisions that take effect only once checked by another person (the identity: until then the person
-# counts as unidentified for every clock). The others take effect at once and wait for their check.
-EFFECTIVE_ONLY_WHEN_CHECKED = (Decision.IDENTITY_CONFIRMED,)
 
 
 class CheckState(models.TextChoices):
@@ -57,7 +55,7 @@ def checkers(station, exclude=None):
 def self_approval_message(decision, station, by, rejected=False):
     """Why `by` may not take `decision` on their own entry; `rejected`: a second check already did not agree
     with it on this record, so it is for someone else to take now, not to record as awaiting again."""
-    names = "、".join(u.get_full_name() or u.username for u in checkers(station, exclude=by))
+    names = listed(checkers(station, exclude=by))
     label = Decision(decision).label
     if rejected:
         return gettext("A second check did not agree with “%(decision)s” on this record: it is for someone other "
@@ -114,10 +112,6 @@ class SecondCheck(models.Model):
         return f"{self.get_decision_display()} · {self.get_state_display()}"
 
     @property
-    def is_pending(self):
-        return self.state == CheckState.PENDING
-
-    @property
     def person(self):
         """The file the decision concerns, so that the checker knows whose it is: the target's own person,
         or its stay's or its case's (each app's records name one of these), or None."""
@@ -129,10 +123,6 @@ class SecondCheck(models.Model):
             if value is not None:
                 return value
         return None
-
-    def takes_effect(self):
-        return self.state == CheckState.CHECKED or (
-            self.state == CheckState.PENDING and self.decision not in EFFECTIVE_ONLY_WHEN_CHECKED)
 
     def _judged(self, by, reason):
         if by is not None and self.entered_by_id and by.pk == self.entered_by_id:

@@ -282,10 +282,6 @@ class Death(LedgerEntry):
         self.report_met_at = met
         return True
 
-    def report_overdue(self, now=None):
-        return self.report_met_at is None and self.report_due_at is not None and \
-            self.report_due_at <= (now or timezone.now())
-
     def report_late(self):
         """Met, but after the deadline."""
         return bool(self.report_met_at and self.report_due_at and self.report_met_at > self.report_due_at)
@@ -407,9 +403,6 @@ class Body(ConcurrentTransitionMixin, LedgerEntry):
     @property
     def unidentified(self):
         return self.death.stay.identity != Identity.CONFIRMED
-
-    def claim_overdue(self, now=None):
-        return self.state == BodyState.KEPT and self.claim_due_at <= (now or timezone.now())
 
     def claim_reminder_claimed(self, now):
         """Claim the one reminder before the claim deadline, even with two sweeps at once."""

@@ -4,7 +4,7 @@ Person.arrival_refusal...), the services apply them and make the writes that fol
 the views add the audit record of who did it from where."""
 
 from .arrivals import register_arrival
-from .checks import awaited, cancel_checks, decide, record_check, reopen_unless_agreed, request_check
+from .checks import awaited, decide, record_check, reopen_unless_agreed, request_check
 from .files import correct_file, correct_stay, merge_files
 from .notifications import mark_read
 from .stays import (
@@ -35,7 +35,6 @@ from .upkeep import (
 
 __all__ = [
     "awaited",
-    "cancel_checks",
     "decide",
     "record_check",
     "reopen_unless_agreed",

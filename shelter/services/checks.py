@@ -77,12 +77,5 @@ def reopen_unless_agreed(*, check, agreed, by, still_decided):
     return record
 
 
-def cancel_checks(*, decision, target, by, reason=""):
-    """The decision awaiting its check was overtaken (e.g. a confirmed identity on a case that closed for
-    another reason): nothing is left to check. Closed as rejected by the system."""
-    return SecondCheck.objects.filter(decision=decision, state=CheckState.PENDING, **target_key(target)).update(
-        state=CheckState.REJECTED, check_reason=str(reason)[:300])
-
-
-__all__ = ["SelfApprovalRefused", "awaited", "cancel_checks", "decide", "record_check", "reopen_unless_agreed",
+__all__ = ["SelfApprovalRefused", "awaited", "decide", "record_check", "reopen_unless_agreed",
            "request_check"]

@@ -179,7 +179,7 @@ def mark_late_seen(*, entry, by, awaiting=False):
     stay = entry if isinstance(entry, Stay) else entry.stay
     if not by.has_perm("shelter.review_late_entry"):
         return entry.mark_late_seen(by)  # refused there, with its message
-    check = decide(decision=Decision.LATE_ENTRY_ACCEPTED, target=entry, station=stay.person.station,
+    check = decide(decision=Decision.LATE_ENTRY_ACCEPTED, target=entry, station=stay.station,
                    entered_by=entry.entered_by, by=by, awaiting=awaiting, note=entry.late_reason)
     marked = entry.mark_late_seen(by)
     if check is not None and not marked:

@@ -44,6 +44,7 @@ def test_the_night_shift_accepts_it_awaiting_a_second_check(client_as, own_probl
     record_check(check=check, by=make_user("wang", "supervisor", station), agreed=False, reason="应补拍照片")
     problem = Problem.objects.get()
     assert problem.state == ProblemState.OPEN and problem.accepted_by is None and problem.closed_at is None
+    assert problem.accepted_until is None  # the ledger no longer says "accepted until" of an open problem
 
 
 def test_a_dismissal_given_its_second_check_raises_no_problem(station, reception, supervisor, arrive):

@@ -102,6 +102,19 @@ def test_an_answer_needs_words_and_a_date_not_before_the_query(hits, station, su
     assert set(e.value.message_dict) == {"answer", "answered_at"}
 
 
+def test_an_answer_dated_the_day_the_query_was_sent_is_taken_in_the_stations_days(hits, station, supervisor):
+    """Sent at 09:00 Beijing time (01:00 UTC), answered the same day: taken. The day is the station's, not
+    UTC's (an answer dated that day, stated at its midnight, was refused as before the query)."""
+    upload, _person = hits
+    day = timezone.localdate() - datetime.timedelta(days=2)
+    query = raise_query(station=station, department="police", department_name="公安局", question="请核实",
+                        items=query_items(comparison=upload), by=supervisor,
+                        sent_at=timezone.make_aware(datetime.datetime.combine(day, datetime.time(9))))
+    answer_query(query=DataQuery.objects.get(pk=query.pk), by=supervisor, answer="已核实，系同一人",
+                 answered_at=timezone.make_aware(datetime.datetime.combine(day, datetime.time())))
+    assert DataQuery.objects.get(pk=query.pk).state == DataQueryState.ANSWERED
+
+
 def test_reception_cannot_raise_a_query_and_another_station_sees_none(hits, station, other_station, reception,
                                                                       supervisor, make_user, client_as):
     upload, _person = hits

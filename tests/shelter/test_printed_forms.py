@@ -53,6 +53,15 @@ def test_the_registration_form_carries_the_file(referred):
         assert expected in text, expected
 
 
+def test_a_stays_forms_carry_the_station_of_that_stay_after_the_file_moved(referred, station, other_station):
+    """The file went on to another station (a transfer): the forms of the stay here still say this station."""
+    Person.objects.filter(pk=referred.person_id).update(station=other_station)
+    stay = Stay.objects.get(pk=referred.pk)
+    for slug in ("registration", "handover"):
+        text = text_of(printed_forms.pdf_of(slug, stay))
+        assert station.name.replace(" ", "") in text and other_station.name.replace(" ", "") not in text, slug
+
+
 def test_the_handover_and_services_forms(referred):
     handover = text_of(printed_forms.pdf_of("handover", referred))
     for expected in ("交接单", "长救转〔2026〕8号", "长沙市救助管理站", "身份证复印件", "移交人"):

@@ -86,6 +86,23 @@ def test_a_case_closed_without_the_family_found_waits_for_a_second_check(supervi
     assert case.is_open and case.state == "open" and case.close_cause == ""
 
 
+def test_a_case_opened_again_by_its_second_check_has_its_notice_due_again(supervisor, make_user, case_of, arrive,
+                                                                           station, publish):
+    """Its notices were taken down when it closed: open again, its notice counts as not out (due, and the
+    board chases it), and no refresh runs for notices that are down."""
+    case = case_of(arrive(station, supervisor))
+    publish(case, supervisor)
+    case = TracingCase.objects.get(pk=case.pk)
+    assert case.notice_met_at is not None and case.refresh_due_at is not None
+    close_case(case=case, by=supervisor, reason="转其他机构")
+    record_check(check=SecondCheck.objects.get(), by=make_user("wang", "supervisor", station), agreed=False,
+                 reason="家属仍在寻找，不应结案")
+    case = TracingCase.objects.get(pk=case.pk)
+    assert case.is_open and case.state == "open"
+    assert (case.notice_met_at, case.refresh_due_at) == (None, None)
+    assert case.deadline_status("notice") != "met"
+
+
 def test_a_checked_id_card_query_names_the_file(supervisor, reception, case_of, arrive, station):
     case = case_of(arrive(station, reception, sex="U"))
     record_query(case=case, by=reception, query=QuickQuery(kind="id_card", result="confirmed", made_at=timezone.now(),

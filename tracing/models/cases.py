@@ -408,11 +408,13 @@ class TracingCase(ConcurrentTransitionMixin, models.Model):
     def stated_time_accepted(self, kind):
         return (self.stated_accepted or {}).get(kind)
 
-    def recount_notice(self, without):
-        """A notice withdrawn from a case still open: the notice deadline is met by the first notice still
-        out (else it is due again, and the case is back to "open"), and the refresh month runs from the
-        newest publication or refresh still out (else there is none)."""
-        out = [p for p in self.publications.exclude(state=PublicationState.WITHDRAWN) if p.pk != without.pk]
+    def recount_notice(self, without=None):
+        """A notice withdrawn (`without`, not yet saved so) from a case still open, or a case opened again
+        after its notices were taken down: the notice deadline is met by the first notice still out (else
+        it is due again, and the case is back to "open"), and the refresh month runs from the newest
+        publication or refresh still out (else there is none)."""
+        out = [p for p in self.publications.exclude(state=PublicationState.WITHDRAWN)
+               if without is None or p.pk != without.pk]
         earliest = min(out, key=lambda p: p.published_at, default=None)
         first = earliest.published_at if earliest else None
         latest = max((p.updated_at or p.published_at for p in out), default=None)
@@ -614,6 +616,7 @@ class TracingCase(ConcurrentTransitionMixin, models.Model):
         self.closed_at = None
         self.close_cause = ""
         self.found_channel = ""
+        self.recount_notice()  # its notices were taken down at the closing: the notice is due again
         return self.state_before_closing()
 
     def state_before_closing(self):
